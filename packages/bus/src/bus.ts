@@ -1,0 +1,114 @@
+/**
+ * The entry point: `createBus()` connects once and hands out publishing and subscriptions that
+ * share its connection (each subscription adds one blocking connection for its reads).
+ */
+import { hostname } from 'node:os';
+import type { ContractRegistry } from './contracts.js';
+import { subscribe, type SubscribeOptions, type Subscription } from './consumer.js';
+import { createDriver, DEFAULT_DRIVER, redactUrl, type DriverKind, type RedisDriver } from './drivers/index.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './envelope.js';
+import { ConfigError, ClosedError } from './errors.js';
+import { assertName, createKeys, DEFAULT_PREFIX, type Keys } from './keys.js';
+import { createLogger, type Logger } from './logger.js';
+import type { BusObserver } from './observer.js';
+import { publishMany, publishOne, type OutgoingMessage, type PublisherContext, type PublishOptions, type PublishResult } from './publisher.js';
+
+export interface BusOptions {
+  /** Redis URL (redis:// or rediss://). @defaultValue env REDIS_URL or redis://127.0.0.1:6379 */
+  url?: string;
+  /** Use this driver instead of creating one from `url`. */
+  redis?: RedisDriver;
+  /** Which client library to use. @defaultValue env HIVE_DRIVER or "ioredis" */
+  driver?: DriverKind;
+  /** Key prefix, ending in ":". @defaultValue env HIVE_PREFIX or "hive:" */
+  prefix?: string;
+  /** Producer name written into `src`. @defaultValue "anonymous" */
+  source?: string;
+  /** Message types per stream; without it, any type and payload are accepted. */
+  contracts?: ContractRegistry;
+  /** Largest entry accepted, published or consumed, in bytes. @defaultValue 1 MiB */
+  maxMessageBytes?: number;
+  logger?: Logger;
+  observers?: BusObserver[];
+  /** Keep reconnecting when Redis goes away (agents) or fail fast (CLI). @defaultValue true */
+  reconnect?: boolean;
+}
+
+export interface Bus {
+  readonly keys: Keys;
+  readonly driver: RedisDriver;
+  readonly source: string;
+  readonly log: Logger;
+  /** Publish one message; resolves with its message id and stream entry id. */
+  publish(stream: string, type: string, data: unknown, options?: PublishOptions): Promise<PublishResult>;
+  /** Publish many messages in one pipelined round trip. */
+  publishBatch(messages: readonly OutgoingMessage[]): Promise<PublishResult[]>;
+  /** Consume a stream as a consumer group; see consumer.ts for the guarantees. */
+  subscribe<T = unknown>(options: SubscribeOptions<T>): Subscription;
+  /** Add an observer (metrics) after creation. */
+  observe(observer: BusObserver): void;
+  /** Stop every subscription gracefully, then close the connections. */
+  close(): Promise<void>;
+}
+
+/** Connect to Redis and return a bus. Fails with a clear error when Redis cannot be reached. */
+export async function createBus(options: BusOptions = {}): Promise<Bus> {
+  const source = options.source ?? 'anonymous';
+  assertName('source', source);
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 256) {
+    throw new ConfigError(`maxMessageBytes must be an integer >= 256, got ${maxMessageBytes}`);
+  }
+  const url = options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const kind = options.driver ?? (process.env.HIVE_DRIVER as DriverKind | undefined) ?? DEFAULT_DRIVER;
+  const driver = options.redis ?? createDriver(kind, { url, connectionName: `hive:${source}@${hostname()}`, reconnect: options.reconnect ?? true });
+  const keys = createKeys(options.prefix ?? process.env.HIVE_PREFIX ?? DEFAULT_PREFIX);
+  const log = options.logger ?? createLogger({ agent: source });
+  const observers: BusObserver[] = [...(options.observers ?? [])];
+  try {
+    await driver.connect();
+  } catch (err) {
+    driver.disconnect();
+    throw new ConfigError(`cannot connect to Redis at ${redactUrl(url)}: ${(err as Error).message}`, { url: redactUrl(url) });
+  }
+
+  const publisher: PublisherContext = { driver, keys, contracts: options.contracts, source, maxMessageBytes, observers };
+  const subscriptions = new Set<Subscription>();
+  let closed = false;
+  const open = () => {
+    if (closed) throw new ClosedError('bus');
+  };
+
+  return {
+    keys,
+    driver,
+    source,
+    log,
+    publish(stream, type, data, opts = {}) {
+      open();
+      return publishOne(publisher, { ...opts, stream, type, data });
+    },
+    publishBatch(messages) {
+      open();
+      return publishMany(publisher, messages);
+    },
+    subscribe(opts) {
+      open();
+      const sub = subscribe(
+        { driver, keys, contracts: options.contracts, log, observers, maxMessageBytes, publisher },
+        opts,
+      );
+      subscriptions.add(sub);
+      return sub;
+    },
+    observe(observer) {
+      observers.push(observer);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      if (!options.redis) await driver.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/** The ioredis 6 driver: RESP3 with ioredis's default "legacy" reply mapping, which already is RESP2-shaped. */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { DriverEvent, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './driver.js';
+
+const EVENTS: Record<DriverEvent, string> = { ready: 'ready', reconnecting: 'reconnecting', error: 'error', end: 'end' };
+
+/** Create an (unconnected) ioredis driver. */
+export function createIoredisDriver(options: DriverOptions): RedisDriver {
+  const reconnect = options.reconnect ?? true;
+  const redisOptions: RedisOptions = {
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs ?? 10_000,
+    // Retry forever with a capped backoff: an agent outlives a Redis restart.
+    retryStrategy: reconnect ? (times) => Math.min(50 * times, 2_000) : () => null,
+    maxRetriesPerRequest: reconnect ? 20 : 0,
+    enableOfflineQueue: reconnect,
+    ...(options.connectionName ? { connectionName: options.connectionName } : {}),
+  };
+  const client = new Redis(options.url, redisOptions);
+  // ioredis emits 'error' for every failed reconnect; without a listener Node would crash.
+  client.on('error', () => undefined);
+  let connecting: Promise<void> | undefined;
+
+  const driver: RedisDriver = {
+    kind: 'ioredis',
+    options,
+    connect() {
+      // Already connected, or reconnecting on its own: commands queue until it is ready.
+      if (client.status !== 'wait' && client.status !== 'end') return connecting ?? Promise.resolve();
+      connecting ??= client.connect().catch((err: unknown) => {
+        connecting = undefined;
+        throw err;
+      });
+      return connecting;
+    },
+    async call(args) {
+      const [cmd, ...rest] = args;
+      return (await client.call(String(cmd), ...(rest as (string | number | Buffer)[]))) as Reply;
+    },
+    async pipeline(commands) {
+      if (commands.length === 0) return [];
+      const p = client.pipeline();
+      for (const [cmd, ...rest] of commands) p.call(String(cmd), ...(rest as RedisArg[]));
+      const res = (await p.exec()) ?? [];
+      return res.map(([err, value]): PipelineResult => (err ? { ok: false, error: err } : { ok: true, value: value as Reply }));
+    },
+    duplicate(connectionName) {
+      return createIoredisDriver({ ...options, ...(connectionName ? { connectionName } : {}) });
+    },
+    async close() {
+      if (client.status === 'end') return;
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
+    },
+    disconnect() {
+      client.disconnect(false);
+    },
+    on(event, listener) {
+      const name = EVENTS[event];
+      const fn = (err?: Error) => listener(err);
+      client.on(name, fn);
+      return () => client.off(name, fn);
+    },
+  };
+  return driver;
+}

@@ -1,0 +1,99 @@
+/**
+ * The node-redis 6 driver. node-redis speaks RESP3 and maps RESP3 maps to objects; we ask for
+ * `Map`s (which keep order, even for numeric-looking keys) and flatten them to RESP2 arrays.
+ */
+import { createClient, RESP_TYPES } from 'redis';
+import type { DriverEvent, DriverOptions, PipelineResult, RedisDriver, Reply } from './driver.js';
+
+function normalize(value: unknown): Reply {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (Array.isArray(value)) return value.map(normalize);
+  if (value instanceof Map) {
+    const out: Reply[] = [];
+    for (const [k, v] of value) out.push(normalize(k), normalize(v));
+    return out;
+  }
+  if (Buffer.isBuffer(value)) return value.toString();
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Set) return [...value].map(normalize);
+  if (typeof value === 'object') {
+    const out: Reply[] = [];
+    for (const [k, v] of Object.entries(value)) out.push(k, normalize(v));
+    return out;
+  }
+  return String(value);
+}
+
+const toArg = (a: unknown) => (Buffer.isBuffer(a) ? a : String(a));
+
+/** Create an (unconnected) node-redis driver. */
+export function createNodeRedisDriver(options: DriverOptions): RedisDriver {
+  const reconnect = options.reconnect ?? true;
+  const client = createClient({
+    url: options.url,
+    ...(options.connectionName ? { name: options.connectionName } : {}),
+    disableOfflineQueue: !reconnect,
+    socket: {
+      connectTimeout: options.connectTimeoutMs ?? 10_000,
+      reconnectStrategy: reconnect ? (retries: number) => Math.min(50 * (retries + 1), 2_000) : false,
+    },
+  }).withTypeMapping({
+    [RESP_TYPES.MAP]: Map,
+    [RESP_TYPES.DOUBLE]: String,
+  });
+  // node-redis emits 'error' on every failed reconnect; without a listener Node would crash.
+  client.on('error', () => undefined);
+  let connecting: Promise<void> | undefined;
+
+  const driver: RedisDriver = {
+    kind: 'node-redis',
+    options,
+    connect() {
+      // Already open, or reconnecting on its own: commands queue until it is ready.
+      if (client.isOpen) return connecting ?? Promise.resolve();
+      connecting ??= client.connect().then(
+        () => undefined,
+        (err: unknown) => {
+          connecting = undefined;
+          throw err;
+        },
+      );
+      return connecting;
+    },
+    async call(args) {
+      return normalize(await client.sendCommand(args.map(toArg)));
+    },
+    async pipeline(commands) {
+      // node-redis writes commands issued in the same tick in one batch: this is its pipeline,
+      // and unlike multi().execAsPipeline() it reports each command's error separately.
+      const settled = await Promise.allSettled(commands.map((c) => client.sendCommand(c.map(toArg))));
+      return settled.map((s): PipelineResult =>
+        s.status === 'fulfilled'
+          ? { ok: true, value: normalize(s.value) }
+          : { ok: false, error: s.reason instanceof Error ? s.reason : new Error(String(s.reason)) },
+      );
+    },
+    duplicate(connectionName) {
+      return createNodeRedisDriver({ ...options, ...(connectionName ? { connectionName } : {}) });
+    },
+    async close() {
+      if (!client.isOpen) return;
+      try {
+        await client.close();
+      } catch {
+        client.destroy();
+      }
+    },
+    disconnect() {
+      if (client.isOpen) client.destroy();
+    },
+    on(event: DriverEvent, listener) {
+      const fn = (err?: Error) => listener(err);
+      client.on(event, fn);
+      return () => void client.off(event, fn);
+    },
+  };
+  return driver;
+}

@@ -1,0 +1,107 @@
+/**
+ * Every error the bus raises or records carries a stable `code`, so logs, dead letters and the CLI
+ * can tell failures apart without parsing messages. Codes are part of the public contract.
+ */
+
+export type HiveErrorCode =
+  // An entry that cannot become a message: these are dead-lettered at once, never retried.
+  | 'DECODE_MISSING_FIELD'
+  | 'DECODE_INVALID_FIELD'
+  | 'DECODE_INVALID_JSON'
+  | 'DECODE_INVALID_UTF8'
+  | 'MESSAGE_TOO_LARGE'
+  | 'UNKNOWN_TYPE'
+  | 'SCHEMA_INVALID'
+  // A handler said: do not retry this.
+  | 'UNRECOVERABLE'
+  // A handler kept failing until maxDeliveries.
+  | 'MAX_DELIVERIES'
+  // Everything else.
+  | 'CONFIG_INVALID'
+  | 'REQUEST_TIMEOUT'
+  | 'BUS_CLOSED'
+  | 'REDIS_ERROR'
+  | 'SCRIPT_ERROR'
+  | 'NOT_FOUND';
+
+/** Base of all Hive errors: a code, a message that says what and where, optional details and cause. */
+export class HiveError extends Error {
+  readonly code: HiveErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: HiveErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+/** A stream entry that is not a valid Hive envelope; `field` names the culprit. */
+export class DecodeError extends HiveError {
+  readonly field: string | undefined;
+  constructor(code: HiveErrorCode, message: string, field?: string, details?: Record<string, unknown>) {
+    super(code, message, { details: { ...details, field } });
+    this.field = field;
+  }
+}
+
+/** A message whose payload fails its contract's schema (on publish or on consume). */
+export class ValidationError extends HiveError {
+  readonly issues: string;
+  constructor(stream: string, type: string, issues: string) {
+    super('SCHEMA_INVALID', `payload of "${type}" on stream "${stream}" fails its schema: ${issues}`, {
+      details: { stream, type },
+    });
+    this.issues = issues;
+  }
+}
+
+/** Thrown by a handler to send the message straight to the dead letters, without retries. */
+export class UnrecoverableError extends HiveError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('UNRECOVERABLE', message, options);
+  }
+}
+
+/** An option or environment value that is wrong; the message names it and says what is expected. */
+export class ConfigError extends HiveError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('CONFIG_INVALID', message, details ? { details } : {});
+  }
+}
+
+/** A request that got no reply in time. */
+export class TimeoutError extends HiveError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('REQUEST_TIMEOUT', message, details ? { details } : {});
+  }
+}
+
+/** The bus or subscription was closed while the call was in progress. */
+export class ClosedError extends HiveError {
+  constructor(what: string) {
+    super('BUS_CLOSED', `${what} is closed`);
+  }
+}
+
+/** The code of any error: a HiveError's own, else REDIS_ERROR for server replies, else undefined. */
+export function errorCode(err: unknown): HiveErrorCode | undefined {
+  if (err instanceof HiveError) return err.code;
+  return undefined;
+}
+
+/** A short message for any thrown value, safe to log or store. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  try {
+    return typeof err === 'string' ? err : JSON.stringify(err);
+  } catch {
+    return String(err);
+  }
+}
+
+/** True when a Redis error reply starts with the given error prefix (e.g. NOGROUP, BUSYGROUP). */
+export function isRedisError(err: unknown, prefix: string): boolean {
+  return err instanceof Error && err.message.startsWith(prefix);
+}

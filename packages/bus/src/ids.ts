@@ -1,0 +1,47 @@
+/**
+ * Message ids: 26-character ULIDs (48-bit millisecond time + 80 random bits, Crockford base32).
+ * They sort by creation time, are safe in keys and URLs, and are short enough to keep the
+ * envelope small. Any other non-empty id without whitespace is accepted from foreign producers.
+ */
+import { randomFillSync } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const pool = Buffer.alloc(16 * 256);
+let poolOffset = pool.length;
+
+function randomChars(n: number): string {
+  if (poolOffset + n > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  let out = '';
+  for (let i = 0; i < n; i++) out += ALPHABET[pool[poolOffset++]! & 31];
+  return out;
+}
+
+/** A new ULID for the given time (ms since epoch). */
+export function newMessageId(now: number = Date.now()): string {
+  let t = now;
+  let time = '';
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32]! + time;
+    t = Math.floor(t / 32);
+  }
+  return time + randomChars(16);
+}
+
+/** Milliseconds of a Redis stream entry id ("1700000000000-0"). */
+export function entryIdTime(entryId: string): number {
+  const dash = entryId.indexOf('-');
+  return Number(dash === -1 ? entryId : entryId.slice(0, dash));
+}
+
+/** Compare two stream entry ids: negative, zero or positive like a sort comparator. */
+export function compareEntryIds(a: string, b: string): number {
+  const [am = '0', as = '0'] = a.split('-');
+  const [bm = '0', bs = '0'] = b.split('-');
+  const d = BigInt(am) - BigInt(bm);
+  if (d !== 0n) return d < 0n ? -1 : 1;
+  const s = BigInt(as) - BigInt(bs);
+  return s === 0n ? 0 : s < 0n ? -1 : 1;
+}

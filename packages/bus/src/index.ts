@@ -1,0 +1,29 @@
+export { createBus, type Bus, type BusOptions } from './bus.js';
+export {
+  subscribe,
+  DEFAULT_BLOCK_MS,
+  DEFAULT_CLAIM_IDLE_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_DEAD_CONSUMER_MS,
+  DEFAULT_MAX_DELIVERIES,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  type Handler,
+  type HandlerContext,
+  type HandlerResult,
+  type SubscribeOptions,
+  type Subscription,
+} from './consumer.js';
+export type { ContractDecodeResult, ContractRegistry, MessageContract } from './contracts.js';
+export * from './commands.js';
+export { DEAD_LETTER_PREFIX, DEFAULT_DEAD_LETTER_MAX_LEN, deadLetterFields, writeDeadLetter, type DeadLetterInfo } from './dead-letters.js';
+export { createDriver, DEFAULT_DRIVER, DRIVER_KINDS, redactUrl } from './drivers/index.js';
+export type { DriverKind, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './drivers/index.js';
+export { decodeEntry, encodeData, encodeFields, fieldsToObject, DEFAULT_MAX_MESSAGE_BYTES, type DecodeResult, type Message } from './envelope.js';
+export * from './errors.js';
+export { compareEntryIds, entryIdTime, newMessageId } from './ids.js';
+export { assertName, createKeys, DEFAULT_PREFIX, type Keys } from './keys.js';
+export { createLogger, silentLogger, type Logger } from './logger.js';
+export type { BusObserver, HandleOutcome } from './observer.js';
+export { prepareMessage, type OutgoingMessage, type PublishOptions, type PublishResult } from './publisher.js';
+export { DEFAULT_RETRY_POLICY, retryDelayMs, retryPolicy, type RetryPolicy } from './retries.js';
+export { runScript, SCRIPTS, type LuaScript } from './scripts.js';

@@ -1,0 +1,70 @@
+/**
+ * The one place that builds Redis key names. Nothing else in Hive concatenates a key: everything
+ * asks a `Keys` for it, so the prefix, the layout and the ACL patterns derived from it stay in step.
+ *
+ * Layout, with the default prefix `hive:`:
+ *   hive:s:<stream>            the stream itself
+ *   hive:dlq:<stream>          its dead letters
+ *   hive:redrive:<stream>:<group>  dead letters sent back to one group only
+ *   hive:seen:<stream>:<group> message ids a group has handled (idempotency)
+ *   hive:pubid:<stream>:<id>   idempotent-publish marks
+ *   hive:reply:<instance>      a requester's reply stream
+ *   hive:agent:<name>:<instance>  registry entry (heartbeat)
+ */
+import { ConfigError } from './errors.js';
+
+/** Default key prefix. */
+export const DEFAULT_PREFIX = 'hive:';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Throws a ConfigError when a stream, group or agent name would make an ambiguous key. */
+export function assertName(kind: string, name: string): void {
+  if (!NAME.test(name)) {
+    throw new ConfigError(
+      `${kind} name "${name}" is invalid: use 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      { kind, name },
+    );
+  }
+}
+
+export interface Keys {
+  readonly prefix: string;
+  stream(stream: string): string;
+  deadLetters(stream: string): string;
+  redrive(stream: string, group: string): string;
+  seen(stream: string, group: string): string;
+  publishMark(stream: string, messageId: string): string;
+  replies(instance: string): string;
+  agent(name: string, instance: string): string;
+  /** SCAN pattern matching every stream key. */
+  streamPattern(): string;
+  /** SCAN pattern matching every dead-letter stream key. */
+  deadLetterPattern(): string;
+  /** SCAN pattern matching every registry entry. */
+  agentPattern(): string;
+  /** The stream name of a stream key, or undefined if the key is not one of ours. */
+  streamName(key: string): string | undefined;
+}
+
+/** Build the key layout for one prefix. The prefix must end with ":" or be empty. */
+export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
+  if (prefix !== '' && !prefix.endsWith(':')) {
+    throw new ConfigError(`key prefix "${prefix}" must end with ":"`, { prefix });
+  }
+  const p = prefix;
+  return {
+    prefix: p,
+    stream: (s) => `${p}s:${s}`,
+    deadLetters: (s) => `${p}dlq:${s}`,
+    redrive: (s, g) => `${p}redrive:${s}:${g}`,
+    seen: (s, g) => `${p}seen:${s}:${g}`,
+    publishMark: (s, id) => `${p}pubid:${s}:${id}`,
+    replies: (instance) => `${p}reply:${instance}`,
+    agent: (name, instance) => `${p}agent:${name}:${instance}`,
+    streamPattern: () => `${p}s:*`,
+    deadLetterPattern: () => `${p}dlq:*`,
+    agentPattern: () => `${p}agent:*`,
+    streamName: (key) => (key.startsWith(`${p}s:`) ? key.slice(p.length + 2) : undefined),
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Publishing: validate a message against its contract, encode the envelope, XADD it (with optional
+ * retention), and return both ids. A batch goes out in one pipelined round trip.
+ */
+import { xaddArgs, type AddOptions } from './commands.js';
+import type { ContractRegistry } from './contracts.js';
+import type { RedisDriver } from './drivers/driver.js';
+import { encodeData, encodeFields, entrySize, overSize } from './envelope.js';
+import { HiveError, ValidationError } from './errors.js';
+import { newMessageId } from './ids.js';
+import { assertName, type Keys } from './keys.js';
+import { notify, type BusObserver } from './observer.js';
+
+export interface PublishOptions {
+  /** Message id (the idempotency key); a new ULID by default. */
+  id?: string;
+  /** Correlation id; defaults to the message id (a new conversation). */
+  corr?: string;
+  /** Id of the message this one answers. */
+  cause?: string;
+  /** W3C trace context to carry along. */
+  traceparent?: string;
+  /** Producer name; defaults to the bus's `source`. */
+  src?: string;
+  /** Creation time in ms; defaults to now. */
+  ts?: number;
+  /** Retention: keep the stream near this many entries (XADD MAXLEN ~). */
+  maxLen?: number;
+  /** Retention: drop entries older than this many ms (XADD MINID ~). */
+  maxAgeMs?: number;
+}
+
+/** A message to publish: what `publish` takes, as one object (also what handlers return). */
+export interface OutgoingMessage extends PublishOptions {
+  stream: string;
+  type: string;
+  data: unknown;
+}
+
+export interface PublishResult {
+  readonly stream: string;
+  /** The message id (envelope `id`). */
+  readonly id: string;
+  /** The Redis stream entry id. */
+  readonly entryId: string;
+}
+
+export interface PublisherContext {
+  readonly driver: RedisDriver;
+  readonly keys: Keys;
+  readonly contracts: ContractRegistry | undefined;
+  readonly source: string;
+  readonly maxMessageBytes: number;
+  readonly observers: readonly BusObserver[];
+}
+
+interface Prepared {
+  readonly stream: string;
+  readonly type: string;
+  readonly id: string;
+  readonly key: string;
+  readonly fields: string[];
+  readonly add: AddOptions;
+}
+
+/** Validate and encode one message; throws a named error saying what is wrong. */
+export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepared {
+  assertName('stream', m.stream);
+  let data = m.data;
+  let v = 1;
+  if (ctx.contracts) {
+    const contract = ctx.contracts.find(m.stream, m.type);
+    if (!contract) {
+      throw new HiveError('UNKNOWN_TYPE', `type "${m.type}" is not in the contract of stream "${m.stream}"`, {
+        details: { stream: m.stream, type: m.type },
+      });
+    }
+    const parsed = contract.decode(data, contract.version);
+    if (!parsed.ok) throw new ValidationError(m.stream, m.type, parsed.issues);
+    data = parsed.data;
+    v = contract.version;
+  }
+  const id = m.id ?? newMessageId();
+  const fields = encodeFields({
+    type: m.type,
+    v,
+    id,
+    src: m.src ?? ctx.source,
+    ts: m.ts ?? Date.now(),
+    corr: m.corr ?? id,
+    cause: m.cause ?? '',
+    traceparent: m.traceparent,
+    data: encodeData(data),
+  });
+  if (overSize(fields, ctx.maxMessageBytes)) {
+    const size = entrySize(fields);
+    throw new HiveError('MESSAGE_TOO_LARGE', `message "${m.type}" on stream "${m.stream}" is ${size} bytes, over the limit of ${ctx.maxMessageBytes}`, {
+      details: { stream: m.stream, type: m.type, size, limit: ctx.maxMessageBytes },
+    });
+  }
+  const add: AddOptions = {};
+  if (m.maxLen !== undefined) add.maxLen = m.maxLen;
+  else if (m.maxAgeMs !== undefined) add.minId = String(Math.max(0, Date.now() - m.maxAgeMs));
+  return { stream: m.stream, type: m.type, id, key: ctx.keys.stream(m.stream), fields, add };
+}
+
+/** Publish one message. */
+export async function publishOne(ctx: PublisherContext, m: OutgoingMessage): Promise<PublishResult> {
+  const p = prepareMessage(ctx, m);
+  const entryId = String(await ctx.driver.call(xaddArgs(p.key, p.fields, p.add)));
+  notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
+  return { stream: p.stream, id: p.id, entryId };
+}
+
+/**
+ * Publish many messages in one pipelined round trip. Every message is validated before any is sent;
+ * if Redis rejects some, the error says which and how many were written.
+ */
+export async function publishMany(ctx: PublisherContext, messages: readonly OutgoingMessage[]): Promise<PublishResult[]> {
+  const prepared = messages.map((m) => prepareMessage(ctx, m));
+  if (prepared.length === 0) return [];
+  if (prepared.length === 1) {
+    const p = prepared[0]!;
+    const entryId = String(await ctx.driver.call(xaddArgs(p.key, p.fields, p.add)));
+    notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
+    return [{ stream: p.stream, id: p.id, entryId }];
+  }
+  const results = await ctx.driver.pipeline(prepared.map((p) => xaddArgs(p.key, p.fields, p.add)));
+  const out: PublishResult[] = [];
+  const failed: string[] = [];
+  results.forEach((r, i) => {
+    const p = prepared[i]!;
+    if (r.ok) {
+      out.push({ stream: p.stream, id: p.id, entryId: String(r.value) });
+      notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
+    } else failed.push(`#${i} (${p.type} on ${p.stream}): ${r.error.message}`);
+  });
+  if (failed.length > 0) {
+    throw new HiveError('REDIS_ERROR', `${failed.length} of ${prepared.length} messages were not published: ${failed.join('; ')}`, {
+      details: { published: out },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// The root commands (`npm start`, `npm test`, `npm run bench`) go through here so that each of them
+// works on a fresh clone: it finds or fetches pnpm 10, installs the workspace when the lockfile
+// changed, then hands over to turbo or the start script. Plain Node, no dependencies: it runs
+// before anything is installed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
+
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: '1',
+  TURBO_NO_UPDATE_NOTIFIER: '1',
+  PUPPETEER_SKIP_DOWNLOAD: '1',
+  npm_config_update_notifier: 'false',
+};
+
+function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...opts });
+  if (res.error) throw res.error;
+  return res.status ?? 1;
+}
+
+/** pnpm on PATH when it is major 10; otherwise the pinned version through npx (npm ships with Node). */
+function pnpm() {
+  const probe = spawnSync('pnpm', ['--version'], { cwd: root, env, encoding: 'utf8' });
+  if (probe.status === 0 && probe.stdout.trim().startsWith('10.')) return ['pnpm'];
+  return ['npx', '--yes', `pnpm@${PNPM_VERSION}`];
+}
+
+function installIfNeeded(p) {
+  const lock = join(root, 'pnpm-lock.yaml');
+  const installed = join(root, 'node_modules', '.pnpm', 'lock.yaml');
+  if (existsSync(installed) && existsSync(lock) && readFileSync(lock, 'utf8') === readFileSync(installed, 'utf8')) {
+    return;
+  }
+  console.error(`[hive] installing the workspace with pnpm ${PNPM_VERSION} …`);
+  const args = [...p.slice(1), 'install', ...(process.env.CI ? ['--frozen-lockfile'] : [])];
+  const code = run(p[0], args);
+  if (code !== 0) {
+    console.error('[hive] install failed; see the output above');
+    process.exit(code);
+  }
+}
+
+function turbo(p, task, extra = []) {
+  return run(p[0], [...p.slice(1), 'exec', 'turbo', 'run', task, '--output-logs=errors-only', ...extra]);
+}
+
+const [command = 'test', ...rest] = process.argv.slice(2);
+const p = pnpm();
+installIfNeeded(p);
+
+switch (command) {
+  case 'install':
+    process.exit(0);
+  case 'test': {
+    const code = turbo(p, 'typecheck');
+    if (code !== 0) process.exit(code);
+    process.exit(turbo(p, 'test', ['--concurrency=1', '--output-logs=full', ...rest]));
+  }
+  case 'build':
+  case 'typecheck':
+    process.exit(turbo(p, command, rest));
+  case 'bench':
+    process.exit(run(p[0], [...p.slice(1), '--filter', '@hive/bench', 'run', 'bench', ...rest]));
+  case 'start':
+    process.exit(run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'start.ts'), ...rest]));
+  default:
+    console.error(`[hive] unknown command "${command}": use start, test, bench, build or typecheck`);
+    process.exit(2);
+}
