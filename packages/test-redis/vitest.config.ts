@@ -1,7 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
-export default defineConfig({
-  resolve: { conditions: ['@hive/source'] },
-  ssr: { resolve: { conditions: ['@hive/source'] } },
-  test: { testTimeout: 30_000, hookTimeout: 30_000 },
-});
+export default shared;

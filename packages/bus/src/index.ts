@@ -27,3 +27,16 @@ export type { BusObserver, HandleOutcome } from './observer.js';
 export { prepareMessage, type OutgoingMessage, type PublishOptions, type PublishResult } from './publisher.js';
 export { DEFAULT_RETRY_POLICY, retryDelayMs, retryPolicy, type RetryPolicy } from './retries.js';
 export { runScript, SCRIPTS, type LuaScript } from './scripts.js';
+export { createBusMetrics, type BusMetrics, type BusMetricsOptions } from './metrics.js';
+export {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_HEARTBEAT_TTL_MS,
+  listAgents,
+  liveTopology,
+  startHeartbeat,
+  type AgentRecord,
+  type AgentSkill,
+  type Heartbeat,
+  type HeartbeatOptions,
+  type TopologyEdge,
+} from './registry.js';
