@@ -22,7 +22,12 @@ export type HiveErrorCode =
   | 'BUS_CLOSED'
   | 'REDIS_ERROR'
   | 'SCRIPT_ERROR'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  // Raised by @hive/contracts and @hive/agent, which build on the bus's error type.
+  | 'CONTRACT_INVALID'
+  | 'CONTRACT_INCOMPATIBLE'
+  | 'TOPOLOGY_INVALID'
+  | 'LLM_FAILED';
 
 /** Base of all Hive errors: a code, a message that says what and where, optional details and cause. */
 export class HiveError extends Error {
