@@ -1,0 +1,112 @@
+/**
+ * Conformance: retries with growing backoff, maxDeliveries to the dead letters, UnrecoverableError.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DRIVER_KINDS, UnrecoverableError, fieldsToObject, xrange, type Bus } from '../src/index.js';
+import { makeBus, randomPrefix, useRedis, waitUntil } from './helpers.js';
+
+const redis = useRedis();
+
+describe.each(DRIVER_KINDS)('retries on %s', (kind) => {
+  const open: Bus[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((b) => b.close()));
+  });
+  const bus = async () => {
+    const b = await makeBus(kind, redis(), randomPrefix());
+    open.push(b);
+    return b;
+  };
+
+  it('retries a failing handler; it succeeds on the 3rd delivery and the gaps grow', async () => {
+    const b = await bus();
+    const attempts: { at: number; deliveryCount: number | undefined }[] = [];
+    let handled = 0;
+    const sub = b.subscribe({
+      stream: 'r',
+      group: 'g',
+      retry: { baseMs: 200, maxMs: 5_000, jitter: 0 },
+      handler: (_m, ctx) => {
+        attempts.push({ at: Date.now(), deliveryCount: ctx.deliveryCount });
+        if (attempts.length < 3) throw new Error(`boom ${attempts.length}`);
+        handled++;
+      },
+    });
+    await sub.ready;
+    await b.publish('r', 'demo.n', { n: 1 });
+    await waitUntil(() => handled === 1, 10_000, 'handled on the 3rd delivery');
+    expect(attempts.map((a) => a.deliveryCount)).toEqual([1, 2, 3]);
+    const gap1 = attempts[1]!.at - attempts[0]!.at;
+    const gap2 = attempts[2]!.at - attempts[1]!.at;
+    console.log(`[${kind}] retry gaps: ${gap1} ms, ${gap2} ms`);
+    // backoff 200 ms then 400 ms (jitter 0): each gap is at least its delay, and the second is longer
+    expect(gap1).toBeGreaterThanOrEqual(200);
+    expect(gap2).toBeGreaterThanOrEqual(400);
+    expect(gap2).toBeGreaterThan(gap1);
+    const pending = (await b.driver.call(['XPENDING', b.keys.stream('r'), 'g'])) as unknown[];
+    expect(pending[0]).toBe(0);
+  });
+
+  it('dead-letters after maxDeliveries with its reason; later messages keep flowing', async () => {
+    const b = await bus();
+    const ok: number[] = [];
+    let poisonAttempts = 0;
+    const sub = b.subscribe<{ n: number }>({
+      stream: 'm',
+      group: 'g',
+      maxDeliveries: 3,
+      retry: { baseMs: 50, maxMs: 200, jitter: 0 },
+      handler: (m) => {
+        if (m.data.n === 0) {
+          poisonAttempts++;
+          throw new Error('cannot handle zero');
+        }
+        ok.push(m.data.n);
+      },
+    });
+    await sub.ready;
+    const poison = await b.publish('m', 'demo.n', { n: 0 });
+    for (let n = 1; n <= 20; n++) await b.publish('m', 'demo.n', { n });
+    await waitUntil(() => ok.length === 20, 10_000, 'the 20 good messages');
+    await waitUntil(async () => Number(await b.driver.call(['XLEN', b.keys.deadLetters('m')])) === 1, 10_000, 'one dead letter');
+    expect(poisonAttempts).toBe(3);
+    const [dl] = await xrange(b.driver, b.keys.deadLetters('m'), '-', '+');
+    const f = fieldsToObject(dl!.fields);
+    expect(f).toMatchObject({
+      'dl.stream': 'm',
+      'dl.entry': poison.entryId,
+      'dl.group': 'g',
+      'dl.deliveries': '3',
+      'dl.reason': 'MAX_DELIVERIES',
+      id: poison.id,
+      type: 'demo.n',
+      data: '{"n":0}',
+    });
+    expect(f['dl.error']).toContain('cannot handle zero');
+    expect(f['dl.consumer']).toBe(sub.consumer);
+    expect(Number(f['dl.at'])).toBeGreaterThan(0);
+    const pending = (await b.driver.call(['XPENDING', b.keys.stream('m'), 'g'])) as unknown[];
+    expect(pending[0]).toBe(0);
+  });
+
+  it('dead-letters an UnrecoverableError at once, without retries', async () => {
+    const b = await bus();
+    let calls = 0;
+    const sub = b.subscribe({
+      stream: 'u',
+      group: 'g',
+      retry: { baseMs: 50, maxMs: 100, jitter: 0 },
+      handler: () => {
+        calls++;
+        throw new UnrecoverableError('this order cannot exist');
+      },
+    });
+    await sub.ready;
+    await b.publish('u', 'demo.n', {});
+    await waitUntil(async () => Number(await b.driver.call(['XLEN', b.keys.deadLetters('u')])) === 1, 5_000, 'dead letter');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls).toBe(1);
+    const [dl] = await xrange(b.driver, b.keys.deadLetters('u'), '-', '+');
+    expect(fieldsToObject(dl!.fields)).toMatchObject({ 'dl.reason': 'UNRECOVERABLE', 'dl.deliveries': '1', 'dl.error': 'this order cannot exist' });
+  });
+});
