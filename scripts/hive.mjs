@@ -47,8 +47,8 @@ function installIfNeeded(p) {
   }
 }
 
-function turbo(p, task, extra = []) {
-  return run(p[0], [...p.slice(1), 'exec', 'turbo', 'run', task, '--output-logs=errors-only', ...extra]);
+function turbo(p, task, extra = [], logs = 'errors-only') {
+  return run(p[0], [...p.slice(1), 'exec', 'turbo', 'run', task, `--output-logs=${logs}`, ...extra]);
 }
 
 const [command = 'test', ...rest] = process.argv.slice(2);
@@ -61,7 +61,8 @@ switch (command) {
   case 'test': {
     const code = turbo(p, 'typecheck');
     if (code !== 0) process.exit(code);
-    process.exit(turbo(p, 'test', ['--concurrency=1', '--output-logs=full', ...rest]));
+    // One package at a time: each starts its own redis-servers and child processes on two cores.
+    process.exit(turbo(p, 'test', ['--concurrency=1', ...rest], 'full'));
   }
   case 'build':
   case 'typecheck':
@@ -69,7 +70,7 @@ switch (command) {
   case 'bench':
     process.exit(run(p[0], [...p.slice(1), '--filter', '@hive/bench', 'run', 'bench', ...rest]));
   case 'start':
-    process.exit(run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'start.ts'), ...rest]));
+    process.exit(run(process.execPath, ['--conditions=@hive/source', '--import', 'tsx', join(root, 'scripts', 'start.ts'), ...rest]));
   default:
     console.error(`[hive] unknown command "${command}": use start, test, bench, build or typecheck`);
     process.exit(2);
