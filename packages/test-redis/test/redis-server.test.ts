@@ -11,7 +11,7 @@ function send(port: number, command: string): Promise<string> {
     sock.on('connect', () => sock.write(`${command}\r\n`));
     sock.on('data', (d) => {
       buf += d.toString();
-      const end = buf.startsWith('$') ? buf.indexOf('\r\n', buf.indexOf('\r\n') + 2) : buf.indexOf('\r\n');
+      const end = buf.startsWith('$') && !buf.startsWith('$-1') ? buf.indexOf('\r\n', buf.indexOf('\r\n') + 2) : buf.indexOf('\r\n');
       if (end >= 0) {
         sock.destroy();
         resolve(buf.slice(0, end));
