@@ -1,1 +1,27 @@
-export {};
+export { createCatalogue, formatIssues, invalidExamples, messageContract, type Catalogue, type CatalogueEntry } from './catalogue.js';
+export { checkCompatibility, compatSnapshot, type CompatSnapshot } from './compat.js';
+export {
+  defineMessage,
+  defineStream,
+  previousVersion,
+  type ExternalParties,
+  type MessageDefinition,
+  type PreviousVersion,
+  type StreamDefinition,
+} from './define.js';
+export { ContractDefinitionError, IncompatibleContractError, TopologyError } from './errors.js';
+export { contractsMarkdown, generatedFiles, streamSchema } from './generate.js';
+export { catalogue } from './hive.js';
+export { toJsonSchema, type JsonSchema } from './json-schema.js';
+export * as common from './common.js';
+export * from './streams/index.js';
+export {
+  assertTopology,
+  checkTopology,
+  deriveTopology,
+  topologyJson,
+  type AgentTopology,
+  type StreamTopology,
+  type Topology,
+  type TopologyAgent,
+} from './topology.js';

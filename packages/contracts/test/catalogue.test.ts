@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { catalogue, ContractDefinitionError, createCatalogue, defineMessage, defineStream, hiveStreams, INTENTS, invalidExamples, previousVersion } from '../src/index.js';
+
+describe('the Hive catalogue', () => {
+  it('has exactly the streams of the brief, under their exact names', () => {
+    expect(catalogue.streams.map((s) => s.name).sort()).toEqual(
+      [
+        'wa.inbound',
+        'wa.outbound',
+        'voice.transcribed',
+        'intent.classified',
+        'nutrition.logged',
+        'content.drafted',
+        'schedule.due',
+        'expense.recorded',
+        'note.saved',
+        'habit.logged',
+        'ops.alert',
+      ].sort(),
+    );
+    expect(Object.keys(hiveStreams).sort()).toEqual(catalogue.streams.map((s) => s.name).sort());
+  });
+
+  it('every example, current and older, passes its own schema', () => {
+    expect(invalidExamples(catalogue)).toEqual([]);
+  });
+
+  it('every message type has a description and every stream a description', () => {
+    for (const { stream, type, definition } of catalogue.entries()) {
+      expect(definition.description.length, `${stream}/${type}`).toBeGreaterThan(10);
+    }
+    for (const s of catalogue.streams) expect(s.description.length).toBeGreaterThan(10);
+  });
+
+  it('routes every intent iris can produce', () => {
+    expect([...INTENTS].sort()).toEqual(['briefing', 'content', 'expense', 'habit', 'help', 'note', 'nutrition', 'question', 'schedule', 'unknown']);
+  });
+
+  it('decodes a valid current payload and says what is wrong with an invalid one', () => {
+    const c = catalogue.find('wa.outbound', 'wa.send')!;
+    expect(c.version).toBe(1);
+    expect(c.decode({ chatId: 'c@c.us', text: 'hi' }, 1)).toEqual({ ok: true, data: { chatId: 'c@c.us', text: 'hi' } });
+    const bad = c.decode({ chatId: 'c@c.us', text: '' }, 1);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.issues).toMatch(/^text: /);
+  });
+
+  it('upcasts a wa.message v1 (whatsapp-web.js shape) to v2', () => {
+    const c = catalogue.find('wa.inbound', 'wa.message')!;
+    expect(c.version).toBe(2);
+    const r = c.decode({ id: 'w1', from: 'g@g.us', author: 'p@c.us', body: 'hello', timestamp: 1_700_000_000, hasMedia: false }, 1);
+    expect(r).toEqual({ ok: true, data: { messageId: 'w1', chatId: 'g@g.us', from: 'p@c.us', text: 'hello', sentAt: '2023-11-14T22:13:20.000Z' } });
+  });
+
+  it('rejects a v1 payload that fails the v1 schema, naming the version', () => {
+    const r = catalogue.find('wa.inbound', 'wa.message')!.decode({ id: 'w1', from: 'x', body: 'hello' }, 1);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.issues).toMatch(/^v1: .*timestamp/);
+  });
+
+  it('rejects versions it does not know, saying whether they are too new or too old', () => {
+    const c = catalogue.find('wa.inbound', 'wa.message')!;
+    const newer = c.decode({}, 3);
+    expect(!newer.ok && newer.issues).toMatch(/newer than this reader knows/);
+    const old = c.decode({}, 0);
+    expect(!old.ok && old.issues).toMatch(/no longer readable/);
+    expect(catalogue.find('wa.outbound', 'nope')).toBeUndefined();
+    expect(catalogue.find('nope', 'wa.send')).toBeUndefined();
+  });
+
+  it('reports an upcast that produces an invalid payload instead of handing it on', () => {
+    const s = defineStream({
+      name: 'fx',
+      description: 'fixture',
+      startAt: 'new',
+      messages: {
+        'fx.m': defineMessage({
+          version: 2,
+          description: 'fixture',
+          schema: z.object({ n: z.number() }),
+          example: { n: 1 },
+          previous: [previousVersion({ version: 1, schema: z.object({ s: z.string() }), example: { s: '1' }, change: 'number', upcast: (v1) => ({ n: v1.s }) })],
+        }),
+      },
+    });
+    const r = createCatalogue([s]).find('fx', 'fx.m')!.decode({ s: '1' }, 1);
+    expect(!r.ok && r.issues).toMatch(/upcast v1→v2 produced an invalid payload: n:/);
+  });
+
+  it('refuses a catalogue with duplicate types, version gaps or bad names', () => {
+    const m = (version = 1, previous: ReturnType<typeof previousVersion>[] = []) =>
+      defineMessage({ version, description: 'd', schema: z.object({}), example: {}, previous });
+    const old = (version: number) => previousVersion({ version, schema: z.object({}), example: {}, change: 'c', upcast: (x) => x });
+    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', messages: { t: m() } }), defineStream({ name: 'b', description: 'd', startAt: 'new', messages: { t: m() } })])).toThrow(
+      /type "t" is declared on both "a" and "b"/,
+    );
+    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', messages: { t: m(3, [old(1)]) } })])).toThrow(ContractDefinitionError);
+    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', messages: { t: m(2, [old(1)]) } })])).not.toThrow();
+    expect(() => createCatalogue([defineStream({ name: 'a b', description: 'd', startAt: 'new', messages: { t: m() } })])).toThrow(/stream name/);
+    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', messages: {} })])).toThrow(/no message types/);
+  });
+});
