@@ -40,3 +40,23 @@ export {
   type HeartbeatOptions,
   type TopologyEdge,
 } from './registry.js';
+export {
+  BASELINE_CAPABILITIES,
+  capabilitiesFor,
+  detectCapabilities,
+  parseRedisVersion,
+  versionAtLeast,
+  type Capabilities,
+  type RedisVersion,
+} from './capabilities.js';
+export {
+  countEntries,
+  groupRetention,
+  nextEntryId,
+  trimCommand,
+  trimStream,
+  type DroppedUnacked,
+  type GroupRetention,
+  type TrimOptions,
+  type TrimResult,
+} from './retention.js';

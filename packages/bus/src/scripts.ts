@@ -24,6 +24,10 @@ function load(file: string): LuaScript {
 export const SCRIPTS = {
   deadLetter: load('dead-letter-2.lua'),
   renewLease: load('renew-lease-1.lua'),
+  countEntries: load('count-entries-1.lua'),
+  redriveDeadLetter: load('redrive-dead-letter-2.lua'),
+  markHandled: load('mark-handled-1.lua'),
+  publishOnce: load('publish-once-2.lua'),
 } as const;
 
 /** Run a script by SHA, falling back to EVAL when the server does not have it cached. */
