@@ -1,0 +1,65 @@
+/** Pieces several verbs share: positional arguments, stream lookup, entry rendering. */
+import { assertName, decodeEntry, entryIdTime, fieldsToObject, xinfoStream, type Keys, type RedisDriver, type StreamEntry, type StreamInfo } from '@hive/bus';
+import type { CommandContext } from '../command.js';
+import { NotFoundError, UsageError } from '../errors.js';
+import { compactJson, formatTime } from '../format.js';
+
+/** Exactly the named positionals (optional ones at the end marked with "?"), or a usage error. */
+export function positionals(ctx: CommandContext, names: readonly string[]): Record<string, string | undefined> {
+  const given = ctx.args.positionals;
+  const required = names.filter((n) => !n.endsWith('?'));
+  if (given.length < required.length) throw new UsageError(`missing <${required[given.length]}>`, ctx.verb);
+  if (given.length > names.length) throw new UsageError(`unexpected argument "${given[names.length]}"`, ctx.verb);
+  const out: Record<string, string | undefined> = {};
+  names.forEach((n, i) => (out[n.replace(/\?$/, '')] = given[i]));
+  return out;
+}
+
+/** A stream, group or agent name as the bus accepts it, else a usage error. */
+export function checkName(ctx: CommandContext, kind: string, name: string): string {
+  try {
+    assertName(kind, name);
+  } catch (err) {
+    throw new UsageError((err as Error).message, ctx.verb);
+  }
+  return name;
+}
+
+/** XINFO STREAM of an existing stream, or a NotFoundError that names the key looked at. */
+export async function requireStream(redis: RedisDriver, keys: Keys, stream: string): Promise<StreamInfo> {
+  const info = await xinfoStream(redis, keys.stream(stream));
+  if (!info) throw new NotFoundError(`stream "${stream}" not found (no stream at key ${keys.stream(stream)})`);
+  return info;
+}
+
+/** One entry as printed by tail, replay and dlq: the message's fields, or why it is not a message. */
+export type EntryView =
+  | {
+      entryId: string;
+      type: string;
+      v: number;
+      id: string;
+      src: string;
+      ts: number;
+      corr: string;
+      cause: string;
+      traceparent?: string;
+      data: unknown;
+    }
+  | { entryId: string; invalid: { code: string; message: string }; fields: Record<string, string> };
+
+export function entryView(e: StreamEntry): EntryView {
+  const d = decodeEntry(e.fields);
+  if (d.ok) return { entryId: e.id, ...d.message };
+  return { entryId: e.id, invalid: { code: d.error.code, message: d.error.message }, fields: fieldsToObject(e.fields) };
+}
+
+/** One line per entry: `<entry id>  <time>  <type>  src=… id=… [corr=…] [cause=…]  <data>`. */
+export function entryLine(v: EntryView): string {
+  const time = formatTime(entryIdTime(v.entryId));
+  if ('invalid' in v) return `${v.entryId}  ${time}  (not a hive message: ${v.invalid.message})  ${compactJson(v.fields)}`;
+  const ids = [`src=${v.src}`, `id=${v.id}`];
+  if (v.corr !== v.id) ids.push(`corr=${v.corr}`);
+  if (v.cause) ids.push(`cause=${v.cause}`);
+  return `${v.entryId}  ${time}  ${v.type}  ${ids.join(' ')}  ${compactJson(v.data)}`;
+}

@@ -1,0 +1,214 @@
+/**
+ * The command-line surface: every verb with its usage, flags and examples. Help is rendered from
+ * here, and parsing uses the same flag specs, so the two cannot drift. The verbs' code is loaded
+ * only when a verb runs, which keeps `hive --help` and usage errors fast (no Redis client loaded).
+ */
+import type { OptionSpecs } from './args.js';
+import type { Command } from './command.js';
+
+export interface VerbSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** Synopsis lines, without the leading "hive ". */
+  readonly usage: readonly string[];
+  /** Paragraph lines shown under the synopsis. */
+  readonly description?: readonly string[];
+  readonly options: OptionSpecs;
+  readonly examples: readonly string[];
+  /** The verb's implementation, loaded on demand. */
+  readonly load: () => Promise<Command>;
+}
+
+/** Flags every verb accepts. */
+export const GLOBAL_OPTIONS: OptionSpecs = {
+  redis: { type: 'string', value: 'URL', description: 'Redis URL, redis:// or rediss:// (TLS); overrides env REDIS_URL. Default redis://127.0.0.1:6379' },
+  prefix: { type: 'string', value: 'PREFIX', description: 'key prefix, ending in ":"; default env HIVE_PREFIX, else "hive:"' },
+  driver: { type: 'string', value: 'NAME', description: 'Redis client: ioredis | node-redis; default env HIVE_DRIVER, else ioredis' },
+  json: { type: 'boolean', description: 'print one JSON document (JSON lines for tail --follow); errors go to stderr as JSON' },
+  help: { type: 'boolean', short: 'h', description: 'show help for hive or for the verb' },
+};
+
+const count = (what: string, dflt: string) => ({ type: 'string', value: 'N', description: `${what} (default ${dflt})` }) as const;
+
+export const VERBS: readonly VerbSpec[] = [
+  {
+    name: 'streams',
+    summary: 'every stream: length, groups, consumers, pending, lag, dead letters',
+    usage: ['streams'],
+    description: [
+      'LAG is the largest number of entries any group has not read yet ("?" when Redis cannot tell, after deletions).',
+      'PENDING counts entries delivered but not acked, over all groups. DLQ is the length of the stream\'s dead-letter stream.',
+    ],
+    options: {},
+    examples: ['hive streams', 'hive streams --json | jq \'.[] | select(.deadLetters > 0) | .stream\''],
+    load: () => import('./commands/streams.js').then((m) => m.command),
+  },
+  {
+    name: 'groups',
+    summary: 'the consumer groups of a stream and their consumers',
+    usage: ['groups <stream>'],
+    options: {},
+    examples: ['hive groups wa.inbound', 'hive groups intent.classified --json'],
+    load: () => import('./commands/groups.js').then((m) => m.command),
+  },
+  {
+    name: 'pending',
+    summary: 'entries a group has been delivered but not acked',
+    usage: ['pending <stream> <group> [--consumer NAME] [--min-idle DURATION] [--count N]'],
+    options: {
+      consumer: { type: 'string', value: 'NAME', description: 'only entries held by this consumer' },
+      'min-idle': { type: 'string', value: 'DURATION', description: 'only entries idle at least this long, e.g. 30s, 5m' },
+      count: count('most entries to list', '100'),
+    },
+    examples: ['hive pending wa.inbound iris', 'hive pending wa.inbound iris --min-idle 5m --json'],
+    load: () => import('./commands/pending.js').then((m) => m.command),
+  },
+  {
+    name: 'tail',
+    summary: 'print a stream\'s entries; --follow waits for new ones',
+    usage: ['tail <stream> [--from POSITION] [--count N] [--follow]'],
+    description: [
+      'Without --from, prints the last --count entries. With --from, prints the entries from there on (at most --count if given).',
+      'POSITION is an entry id (1700000000000-0), a time ago (30s, 10m, 2h, 1d), an ISO date (2025-01-31T08:00:00Z), "start" or "end".',
+      'Entries that are not Hive messages are printed with the reason. Stop --follow with Ctrl-C (exit 0).',
+    ],
+    options: {
+      from: { type: 'string', value: 'POSITION', description: 'start at this entry id, time ago or date' },
+      count: count('entries to print', '10 without --from, all with it'),
+      follow: { type: 'boolean', short: 'f', description: 'keep printing new entries as they arrive (XREAD BLOCK)' },
+    },
+    examples: ['hive tail wa.inbound', 'hive tail wa.inbound --from 10m', 'hive tail wa.inbound -f --json | jq .data', 'hive tail ops.alert --from 2025-01-31 --count 50'],
+    load: () => import('./commands/tail.js').then((m) => m.command),
+  },
+  {
+    name: 'publish',
+    summary: 'publish one message, validated against its contract',
+    usage: ['publish <stream> <type> <json | -> [--id ID] [--corr ID] [--cause ID] [--src NAME] [--unchecked]'],
+    description: [
+      'The payload is JSON ("-" reads it from stdin). It is validated against the @hive/contracts catalogue when there is one:',
+      'an unknown type or an invalid payload is a usage error (exit 2) that says what is wrong, and nothing is published.',
+    ],
+    options: {
+      id: { type: 'string', value: 'ID', description: 'message id, the idempotency key (default: a new ULID)' },
+      corr: { type: 'string', value: 'ID', description: 'correlation id (default: the message id)' },
+      cause: { type: 'string', value: 'ID', description: 'id of the message this one answers' },
+      src: { type: 'string', value: 'NAME', description: 'producer name written into src (default "cli")' },
+      unchecked: { type: 'boolean', description: 'skip contract validation (for testing consumers with foreign types)' },
+    },
+    examples: [
+      'hive publish wa.inbound wa.message \'{"chatId":"123","text":"hi"}\'',
+      'echo \'{"text":"hi"}\' | hive publish wa.outbound wa.reply - --corr 01J0000000000000000000000',
+    ],
+    load: () => import('./commands/publish.js').then((m) => m.command),
+  },
+  {
+    name: 'dlq',
+    summary: 'dead letters: list, show, retry (to the failing group only), drop',
+    usage: [
+      'dlq list [stream] [--count N]',
+      'dlq show <stream> <dead-letter-id>',
+      'dlq retry <stream> (<dead-letter-id>... | --all)',
+      'dlq drop <stream> (<dead-letter-id>... | --all)',
+    ],
+    description: [
+      '"list" without a stream counts the dead letters of every stream; with one, lists them (newest last).',
+      '"retry" redelivers each dead letter to the group that failed it, and only to that group; "drop" deletes it.',
+      'Ids are dead-letter entry ids as "list" prints them.',
+    ],
+    options: {
+      count: count('most dead letters to list', '100'),
+      all: { type: 'boolean', description: 'retry or drop every dead letter of the stream' },
+    },
+    examples: [
+      'hive dlq list',
+      'hive dlq list wa.inbound',
+      'hive dlq show wa.inbound 1700000000000-0',
+      'hive dlq retry wa.inbound 1700000000000-0 1700000000001-0',
+      'hive dlq drop wa.inbound --all --json',
+    ],
+    load: () => import('./commands/dlq.js').then((m) => m.command),
+  },
+  {
+    name: 'replay',
+    summary: 'replay history into a new or reset group, or to stdout',
+    usage: [
+      'replay <stream> --group GROUP --from POSITION [--reset] [--force]',
+      'replay <stream> --to-stdout [--from POSITION] [--to POSITION] [--count N]',
+    ],
+    description: [
+      'Into a group: creates GROUP starting at POSITION, so its consumers receive the stream from there; with --reset, moves',
+      'an existing group back (XGROUP SETID). Other groups are not touched. --to-stdout reads with XRANGE and prints the',
+      'entries like tail, touching no group. POSITION as for tail: an entry id, a time ago, an ISO date, "start" or "end".',
+    ],
+    options: {
+      group: { type: 'string', value: 'GROUP', description: 'the group to create or reset' },
+      from: { type: 'string', value: 'POSITION', description: 'where to start (required with --group; default start with --to-stdout)' },
+      reset: { type: 'boolean', description: 'move an existing group instead of creating a new one' },
+      force: { type: 'boolean', description: 'reset even though the group has entries pending' },
+      'to-stdout': { type: 'boolean', description: 'print the entries instead of feeding a group' },
+      to: { type: 'string', value: 'POSITION', description: 'with --to-stdout: stop after this position (default end)' },
+      count: count('with --to-stdout: most entries to print', 'all'),
+    },
+    examples: [
+      'hive replay wa.inbound --group iris-dev --from 1h',
+      'hive replay intent.classified --group box --from 2025-01-31T08:00:00Z --reset',
+      'hive replay wa.inbound --to-stdout --from 10m --json',
+    ],
+    load: () => import('./commands/replay.js').then((m) => m.command),
+  },
+  {
+    name: 'trim',
+    summary: 'trim a stream by length or age, never past what a group has not acked',
+    usage: ['trim <stream> (--maxlen N | --max-age DURATION) [--dry-run] [--force]'],
+    description: [
+      'Stops at the oldest entry some group has not acked (pending or not yet read) and says which group held it back.',
+      '--force trims anyway and reports what was dropped; --dry-run only reports what would be trimmed.',
+    ],
+    options: {
+      maxlen: { type: 'string', value: 'N', description: 'keep at most N entries (0 empties the stream)' },
+      'max-age': { type: 'string', value: 'DURATION', description: 'drop entries older than this, e.g. 7d, 12h' },
+      'dry-run': { type: 'boolean', description: 'report what would be trimmed; change nothing' },
+      force: { type: 'boolean', description: 'also trim entries that groups have not acked' },
+    },
+    examples: ['hive trim wa.inbound --maxlen 10000 --dry-run', 'hive trim wa.inbound --max-age 7d', 'hive trim ops.alert --maxlen 0 --force --json'],
+    load: () => import('./commands/trim.js').then((m) => m.command),
+  },
+  {
+    name: 'trace',
+    summary: 'every hop of one conversation across streams, with timings',
+    usage: ['trace <message-id | corr> [--from POSITION] [--stream NAME]...'],
+    description: [
+      'Finds the message with that id or correlation id, then every message of its conversation (same corr, or answering',
+      'one of them) on every stream and in the dead letters, ordered by time. Each hop shows its delay since the first and',
+      'since the message it answers, and which groups have handled it (acked), hold it (pending) or not read it yet.',
+      'Streams are scanned from --from (default: 5 minutes before a ULID id\'s time, else the start of each stream).',
+    ],
+    options: {
+      from: { type: 'string', value: 'POSITION', description: 'scan entries from here (an entry id, a time ago, an ISO date)' },
+      stream: { type: 'string', multiple: true, value: 'NAME', description: 'only scan this stream (repeatable)' },
+    },
+    examples: ['hive trace 01HZY3K4M5N6P7Q8R9S0T1V2W3', 'hive trace 01HZY3K4M5N6P7Q8R9S0T1V2W3 --json', 'hive trace wa-3EB0C767 --from 1d'],
+    load: () => import('./commands/trace.js').then((m) => m.command),
+  },
+  {
+    name: 'agents',
+    summary: 'the live agent registry: name, instance, host, status, last seen, streams',
+    usage: ['agents'],
+    description: ['Agents heartbeat into Redis; a record expires a few seconds after its agent stops beating.'],
+    options: {},
+    examples: ['hive agents', 'hive agents --json | jq \'.[] | select(.status != "running")\''],
+    load: () => import('./commands/agents.js').then((m) => m.command),
+  },
+];
+
+/** The spec of a verb by name. */
+export function findVerb(name: string): VerbSpec | undefined {
+  return VERBS.find((v) => v.name === name);
+}
+
+/** Every flag of every verb, for locating the verb before it is known. */
+export function everyOption(): OptionSpecs {
+  const all: Record<string, OptionSpecs[string]> = { ...GLOBAL_OPTIONS, version: { type: 'boolean', description: 'print the version' } };
+  for (const v of VERBS) Object.assign(all, v.options);
+  return all;
+}
