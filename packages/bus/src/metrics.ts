@@ -64,13 +64,14 @@ export function createBusMetrics(opts: BusMetricsOptions = {}): BusMetrics {
   const redis = opts.redis;
   if (redis) {
     // One XINFO GROUPS per stream per scrape, shared by the two gauges.
-    let snapshot: Promise<Map<string, { lag: number | null; pending: number }[]>> | undefined;
+    type Snapshot = Map<string, { group: string; lag: number | null; pending: number }[]>;
+    let snapshot: Promise<Snapshot> | undefined;
     let snapshotAt = 0;
-    const read = () => {
+    const read = (): Promise<Snapshot> => {
       if (!snapshot || Date.now() - snapshotAt > 500) {
         snapshotAt = Date.now();
         snapshot = (async () => {
-          const out = new Map<string, { group: string; lag: number | null; pending: number }[]>();
+          const out: Snapshot = new Map();
           for (const stream of redis.streams()) {
             const groups = await xinfoGroups(redis.driver, redis.keys.stream(stream));
             out.set(stream, groups.map((g) => ({ group: g.name, lag: g.lag, pending: g.pending })));
@@ -78,7 +79,7 @@ export function createBusMetrics(opts: BusMetricsOptions = {}): BusMetrics {
           return out;
         })();
       }
-      return snapshot as Promise<Map<string, { group: string; lag: number | null; pending: number }[]>>;
+      return snapshot;
     };
     new Gauge({
       name: 'hive_group_lag',
