@@ -1,0 +1,274 @@
+/**
+ * One bench run: start (or use) a Redis, set up every system that answers, run each case for
+ * every system in the same way, interleaving systems run by run so that noise on a shared machine
+ * falls on all of them alike, and return the figures. `main.ts` prints them; the smoke test calls
+ * this with tiny sizes.
+ */
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { startRedis, type RedisServer } from '@hive/test-redis';
+import { Redis } from 'ioredis';
+import { measureMemory, type MemoryResult } from './memory.js';
+import { payloadBytes } from './payload.js';
+import { measureRss, type RssRow } from './rss.js';
+import type { BenchSizes } from './sizes.js';
+import { median, summarize, type LatencySummary } from './stats.js';
+import { bullmqSystem } from './systems/bullmq.js';
+import { within } from './systems/common.js';
+import { hiveSystem } from './systems/hive.js';
+import { natsSystem } from './systems/nats.js';
+import { rabbitmqSystem } from './systems/rabbitmq.js';
+import { rawIoredis } from './systems/raw-ioredis.js';
+import { rawNodeRedis } from './systems/raw-node-redis.js';
+import { SYSTEM_IDS, type BenchSystem, type Skipped, type SystemId } from './systems/types.js';
+
+export const CASES = ['publish-one', 'publish-batch', 'consume-c1', 'consume-c64', 'latency', 'request-reply', 'memory', 'rss'] as const;
+export type CaseId = (typeof CASES)[number];
+
+export interface BenchOptions {
+  readonly sizes: BenchSizes;
+  readonly mode: string;
+  /** Use this Redis instead of starting one (the smoke test passes its own). */
+  readonly redisUrl?: string;
+  /** NATS server, or false to leave NATS out. @defaultValue env BENCH_NATS_URL or 127.0.0.1:4222 */
+  readonly natsUrl?: string | false;
+  /** RabbitMQ URL, or false to leave it out. @defaultValue env BENCH_AMQP_URL or amqp://guest:guest@127.0.0.1:5672 */
+  readonly amqpUrl?: string | false;
+  readonly only?: readonly CaseId[];
+  readonly systems?: readonly SystemId[];
+  /** Progress lines (stderr in main.ts). */
+  readonly progress?: (line: string) => void;
+}
+
+export interface ThroughputResult {
+  readonly case: 'publish-one' | 'publish-batch' | 'consume-c1' | 'consume-c64';
+  readonly system: SystemId;
+  readonly concurrency?: number;
+  /** msg/s of each run, in run order. */
+  readonly runs: number[];
+  readonly median: number;
+  /** Some run hit its time cap before handling every message (the rate is over what it did handle). */
+  readonly capped: boolean;
+}
+
+export interface LatencyResult extends LatencySummary {
+  readonly system: SystemId;
+  readonly rate: number;
+  /** Messages handled per second in the measured window. */
+  readonly achievedRate: number;
+  readonly sent: number;
+  readonly lost: number;
+}
+
+export interface RequestReplyResult extends LatencySummary {
+  readonly system: SystemId;
+  readonly perSecond: number;
+  readonly note?: string;
+}
+
+export interface BenchResults {
+  readonly meta: {
+    readonly date: string;
+    readonly mode: string;
+    readonly nproc: number;
+    readonly cpu: string;
+    readonly node: string;
+    readonly redis: string;
+    readonly redisConfig: string;
+    readonly loadavg: number[];
+    readonly payloadBytes: number;
+    readonly sizes: BenchSizes;
+    readonly systems: Partial<Record<SystemId, string>>;
+    readonly elapsedS: number;
+  };
+  readonly skipped: Skipped[];
+  readonly errors: string[];
+  readonly notes: string[];
+  readonly throughput: ThroughputResult[];
+  readonly latency: LatencyResult[];
+  readonly requestReply: RequestReplyResult[];
+  readonly memory: MemoryResult | undefined;
+  readonly rss: RssRow[];
+}
+
+const DEFAULT_NATS = process.env.BENCH_NATS_URL ?? '127.0.0.1:4222';
+const DEFAULT_AMQP = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** Rotate `list` by `by` places, so that each run starts with a different system. */
+function rotate<T>(list: readonly T[], by: number): T[] {
+  if (list.length === 0) return [];
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+/** Run the bench; never throws for one system's failure (it goes to `errors`). */
+export async function runBench(opts: BenchOptions): Promise<BenchResults> {
+  const started = performance.now();
+  const log = opts.progress ?? (() => undefined);
+  const only = new Set<CaseId>(opts.only ?? CASES);
+  const want = new Set<SystemId>(opts.systems ?? SYSTEM_IDS);
+  const sizes = opts.sizes;
+  const errors: string[] = [];
+  const notes: string[] = [];
+  const skipped: Skipped[] = [];
+
+  let server: RedisServer | undefined;
+  let url = opts.redisUrl;
+  if (!url) {
+    log('starting redis-server (AOF on, appendfsync everysec) …');
+    server = await startRedis({ aof: true, appendfsync: 'everysec' });
+    url = server.url;
+  }
+  const admin = new Redis(url);
+  const info = String(await admin.call('INFO', 'server'));
+  const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
+  const aof = (await admin.config('GET', 'appendonly')) as string[];
+  const fsync = (await admin.config('GET', 'appendfsync')) as string[];
+  const redisConfig = `appendonly ${aof[1]}, appendfsync ${fsync[1]}`;
+
+  const natsUrl = opts.natsUrl === undefined ? DEFAULT_NATS : opts.natsUrl;
+  const amqpUrl = opts.amqpUrl === undefined ? DEFAULT_AMQP : opts.amqpUrl;
+  const factories: [SystemId, () => Promise<BenchSystem>][] = [
+    ['raw-ioredis', () => rawIoredis(url)],
+    ['raw-node-redis', () => rawNodeRedis(url)],
+    ['hive-ioredis', () => hiveSystem('ioredis', url)],
+    ['hive-node-redis', () => hiveSystem('node-redis', url)],
+    ['bullmq', () => bullmqSystem(url)],
+    ['nats', () => (natsUrl === false ? Promise.reject(new Error('left out (natsUrl: false)')) : natsSystem(natsUrl))],
+    ['rabbitmq', () => (amqpUrl === false ? Promise.reject(new Error('left out (amqpUrl: false)')) : rabbitmqSystem(amqpUrl))],
+  ];
+  const systems: BenchSystem[] = [];
+  for (const [id, make] of factories) {
+    if (!want.has(id)) continue;
+    try {
+      systems.push(await within(make(), 5_000, `${id} to connect`));
+    } catch (err) {
+      const reason = (err as Error).message || String(err);
+      skipped.push({ id, reason });
+      log(`skipping ${id}: ${reason}`);
+    }
+  }
+  const descriptions: Partial<Record<SystemId, string>> = {};
+  for (const s of systems) descriptions[s.id] = s.description;
+
+  /** Run one measurement with a generous timeout; a failure is recorded and yields undefined. */
+  async function attempt<T>(what: string, fn: () => Promise<T>, timeoutMs: number): Promise<T | undefined> {
+    try {
+      return await within(fn(), timeoutMs, what);
+    } catch (err) {
+      const msg = `${what}: ${(err as Error).message || String(err)}`;
+      errors.push(msg);
+      log(`ERROR ${msg}`);
+      return undefined;
+    }
+  }
+
+  const throughput: ThroughputResult[] = [];
+  const throughputCase = async (
+    id: ThroughputResult['case'],
+    label: string,
+    run: (s: BenchSystem) => Promise<{ count: number; ms: number; capped?: boolean }>,
+    concurrencyOf?: (s: BenchSystem) => number,
+  ) => {
+    if (!only.has(id)) return;
+    const runs = new Map<SystemId, { rates: number[]; capped: boolean }>(systems.map((s) => [s.id, { rates: [], capped: false }]));
+    for (let r = 0; r < sizes.runs; r++) {
+      for (const s of rotate(systems, r)) {
+        const t = await attempt(`${id} ${s.id} run ${r + 1}`, () => run(s), sizes.consumeCapMs + 60_000);
+        if (!t) continue;
+        const entry = runs.get(s.id)!;
+        entry.rates.push((t.count / t.ms) * 1000);
+        entry.capped ||= t.capped === true;
+      }
+      log(`${label}: run ${r + 1}/${sizes.runs} done`);
+    }
+    for (const s of systems) {
+      const e = runs.get(s.id)!;
+      if (e.rates.length === 0) continue;
+      throughput.push({ case: id, system: s.id, ...(concurrencyOf ? { concurrency: concurrencyOf(s) } : {}), runs: e.rates, median: median(e.rates), capped: e.capped });
+    }
+  };
+
+  await throughputCase('publish-one', 'publish one at a time', (s) => s.publishOne(sizes.publishOne));
+  await throughputCase('publish-batch', `publish in batches of ${sizes.batchSize}`, (s) => s.publishBatched(sizes.publishBatched, sizes.batchSize));
+  await throughputCase('consume-c1', 'consume + ack, concurrency 1', (s) => s.consume(sizes.consume, 1, sizes.consumeCapMs), () => 1);
+  await throughputCase(
+    'consume-c64',
+    'consume + ack, concurrency 64 (BullMQ 50)',
+    (s) => s.consume(sizes.consume, s.highConcurrency, sizes.consumeCapMs),
+    (s) => s.highConcurrency,
+  );
+
+  const latency: LatencyResult[] = [];
+  if (only.has('latency')) {
+    for (const [i, rate] of sizes.rates.entries()) {
+      for (const s of rotate(systems, i)) {
+        const run = await attempt(`latency ${s.id} @${rate}/s`, () => s.latency({ rate, durationMs: sizes.latencyMs, warmupMs: sizes.latencyWarmupMs }), sizes.latencyMs + 60_000);
+        if (!run) continue;
+        latency.push({ system: s.id, rate, ...summarize(run.samples), achievedRate: (run.received / run.windowMs) * 1000, sent: run.sent, lost: run.sent - run.received });
+      }
+      log(`end-to-end latency at ${rate} msg/s done`);
+    }
+  }
+
+  const requestReply: RequestReplyResult[] = [];
+  if (only.has('request-reply')) {
+    for (const s of systems) {
+      if (!s.requestReply) continue;
+      const samples = await attempt(`request-reply ${s.id}`, () => s.requestReply!(sizes.requestReply), 120_000);
+      if (!samples) continue;
+      const total = samples.reduce((a, b) => a + b, 0);
+      requestReply.push({ system: s.id, ...summarize(samples), perSecond: (samples.length / total) * 1000, ...(s.id === 'nats' ? { note: 'core NATS request (not JetStream, not persisted)' } : {}), ...(s.id === 'rabbitmq' ? { note: 'direct reply-to' } : {}), ...(s.id === 'bullmq' ? { note: 'add + waitUntilFinished (QueueEvents)' } : {}) });
+    }
+    if (systems.some((s) => s.id.startsWith('hive')) && !systems.some((s) => s.id.startsWith('hive') && s.requestReply)) {
+      notes.push('request/reply: Hive has no `bus.request` in this checkout yet; the raw ioredis and node-redis figures are the baseline it will be measured against.');
+    }
+    log('request/reply done');
+  }
+
+  let memory: MemoryResult | undefined;
+  if (only.has('memory') && (want.has('hive-ioredis') || want.has('hive-node-redis'))) {
+    memory = await attempt('memory', () => measureMemory(url, sizes.memoryEntries, { bullmq: systems.some((s) => s.id === 'bullmq') }), 120_000);
+    log('bytes per entry done');
+  }
+
+  for (const s of systems) await s.close().catch(() => undefined);
+
+  const rss: RssRow[] = [];
+  if (only.has('rss')) {
+    const available = new Set<string>(['baseline', ...systems.map((s) => s.id)]);
+    for (const id of sizes.rss) {
+      if (!available.has(id)) continue;
+      const row = await attempt(`rss ${id}`, () => measureRss(id, { redis: url, nats: natsUrl || '', amqp: amqpUrl || '' }), 40_000);
+      if (row) rss.push(row);
+    }
+    log('RSS done');
+  }
+
+  admin.disconnect();
+  await server?.stop();
+
+  return {
+    meta: {
+      date: new Date().toISOString(),
+      mode: opts.mode,
+      nproc: availableParallelism(),
+      cpu: cpus()[0]?.model ?? '?',
+      node: process.version,
+      redis: redisVersion,
+      redisConfig,
+      loadavg: loadavg(),
+      payloadBytes: payloadBytes(),
+      sizes,
+      systems: descriptions,
+      elapsedS: (performance.now() - started) / 1000,
+    },
+    skipped,
+    errors,
+    notes,
+    throughput,
+    latency,
+    requestReply,
+    memory,
+    rss,
+  };
+}

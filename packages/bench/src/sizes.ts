@@ -1,0 +1,69 @@
+/** How much work each mode does. The full run takes a few minutes on 2 cores; quick stays under a minute. */
+import type { SystemId } from './systems/types.js';
+
+export interface BenchSizes {
+  /** Runs per throughput figure; the report shows the median. */
+  readonly runs: number;
+  readonly publishOne: number;
+  readonly publishBatched: number;
+  readonly batchSize: number;
+  /** Messages prefilled and consumed per consume run. */
+  readonly consume: number;
+  /** A consume run stops here even if not every message was handled (slow systems at concurrency 1). */
+  readonly consumeCapMs: number;
+  readonly rates: readonly number[];
+  readonly latencyMs: number;
+  readonly latencyWarmupMs: number;
+  readonly requestReply: number;
+  readonly memoryEntries: number;
+  /** Systems whose subscribing process RSS is measured (a child process each, ~1 s apiece). */
+  readonly rss: readonly ('baseline' | SystemId)[];
+}
+
+const ALL_RSS = ['baseline', 'raw-ioredis', 'raw-node-redis', 'hive-ioredis', 'hive-node-redis', 'bullmq', 'nats', 'rabbitmq'] as const;
+
+export const FULL: BenchSizes = {
+  runs: 5,
+  publishOne: 4_000,
+  publishBatched: 40_000,
+  batchSize: 100,
+  consume: 20_000,
+  consumeCapMs: 6_000,
+  rates: [1_000, 5_000],
+  latencyMs: 4_000,
+  latencyWarmupMs: 500,
+  requestReply: 2_000,
+  memoryEntries: 10_000,
+  rss: ALL_RSS,
+};
+
+export const QUICK: BenchSizes = {
+  runs: 3,
+  publishOne: 500,
+  publishBatched: 5_000,
+  batchSize: 100,
+  consume: 3_000,
+  consumeCapMs: 1_500,
+  rates: [1_000, 5_000],
+  latencyMs: 700,
+  latencyWarmupMs: 200,
+  requestReply: 200,
+  memoryEntries: 1_000,
+  rss: ['baseline', 'hive-ioredis', 'hive-node-redis', 'raw-ioredis', 'bullmq'],
+};
+
+/** Tiny counts for the smoke test: every code path, no meaningful figures. */
+export const SMOKE: BenchSizes = {
+  runs: 1,
+  publishOne: 30,
+  publishBatched: 200,
+  batchSize: 50,
+  consume: 200,
+  consumeCapMs: 5_000,
+  rates: [1_000],
+  latencyMs: 150,
+  latencyWarmupMs: 50,
+  requestReply: 10,
+  memoryEntries: 100,
+  rss: ['hive-ioredis'],
+};

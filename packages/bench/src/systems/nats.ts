@@ -1,0 +1,128 @@
+/**
+ * NATS JetStream: a file-backed stream per run, `js.publish` (awaiting the PubAck), a durable
+ * pull consumer with explicit acks and `max_ack_pending` = concurrency, and request/reply over
+ * core NATS (`nc.request`), which is how NATS users do it (not persisted).
+ */
+import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { makePayload, sentAt } from '../payload.js';
+import { Countdown, LatencyRecorder, paced, timeConsume, uniqueName, within } from './common.js';
+import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
+
+const enc = new TextEncoder();
+const body = (seq: number, t = 0) => enc.encode(JSON.stringify(makePayload(seq, t)));
+
+/** Connect, or throw a short reason (the bench then skips NATS with a note). */
+export async function natsSystem(servers: string): Promise<BenchSystem> {
+  const nc: NatsConnection = await connect({ servers, timeout: 1_000, reconnect: false });
+  let js: JetStreamClient;
+  let jsm: JetStreamManager;
+  try {
+    jsm = await jetstreamManager(nc, { timeout: 2_000 });
+    js = jetstream(nc);
+  } catch (err) {
+    await nc.close();
+    throw new Error(`NATS answers but JetStream is not enabled: ${(err as Error).message}`);
+  }
+
+  async function withStream<T>(fn: (stream: string, subject: string) => Promise<T>): Promise<T> {
+    const stream = uniqueName('nats').replace(/-/g, '_');
+    const subject = `${stream}.msg`;
+    await jsm.streams.add({ name: stream, subjects: [subject] });
+    try {
+      return await fn(stream, subject);
+    } finally {
+      await jsm.streams.delete(stream).catch(() => undefined);
+    }
+  }
+
+  /** A pull consumer that hands each message to `onMessage` and acks it, until stopped. */
+  async function consumer(stream: string, concurrency: number, onMessage: (data: unknown) => void) {
+    const durable = 'bench';
+    await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, max_ack_pending: concurrency });
+    const c = await js.consumers.get(stream, durable);
+    const messages = await c.consume({ max_messages: Math.max(concurrency, 1) });
+    const done = (async () => {
+      for await (const m of messages) {
+        onMessage(m.json());
+        m.ack();
+      }
+    })();
+    return {
+      async stop() {
+        await messages.close();
+        await done;
+      },
+    };
+  }
+
+  async function publishBatch(subject: string, from: number, to: number): Promise<void> {
+    const ps = [];
+    for (let j = from; j < to; j++) ps.push(js.publish(subject, body(j)));
+    await Promise.all(ps);
+  }
+
+  return {
+    id: 'nats',
+    description: `NATS ${nc.info?.version ?? '?'} JetStream (file storage): js.publish / concurrent js.publish / pull consumer, explicit ack`,
+    highConcurrency: 64,
+
+    publishOne: (n) =>
+      withStream(async (_s, subject): Promise<Timed> => {
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) await js.publish(subject, body(i));
+        return { count: n, ms: performance.now() - t0 };
+      }),
+
+    publishBatched: (n, batch) =>
+      withStream(async (_s, subject): Promise<Timed> => {
+        const t0 = performance.now();
+        for (let i = 0; i < n; i += batch) await publishBatch(subject, i, Math.min(n, i + batch));
+        return { count: n, ms: performance.now() - t0 };
+      }),
+
+    consume: (n, concurrency, capMs) =>
+      withStream(async (stream, subject): Promise<Timed> => {
+        for (let i = 0; i < n; i += 1000) await publishBatch(subject, i, Math.min(n, i + 1000));
+        const countdown = new Countdown(n);
+        const t0 = performance.now();
+        const c = await consumer(stream, concurrency, () => countdown.hit());
+        const r = await timeConsume(countdown, t0, capMs);
+        await c.stop();
+        return r;
+      }),
+
+    latency: (opts: PacedOptions) =>
+      withStream(async (stream, subject): Promise<LatencyRun> => {
+        const recorder = new LatencyRecorder();
+        const c = await consumer(stream, 64, (data) => recorder.record(sentAt(data)));
+        const run = await paced(opts, recorder, (seq, t) => js.publish(subject, body(seq, t)));
+        await c.stop();
+        return run;
+      }),
+
+    async requestReply(n): Promise<number[]> {
+      const subject = `${uniqueName('natsreq')}.req`;
+      const sub = nc.subscribe(subject, {
+        callback: (err, msg) => {
+          if (err) return;
+          msg.respond(enc.encode(JSON.stringify(msg.json())));
+        },
+      });
+      await nc.flush();
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        const reply = await within(nc.request(subject, body(i), { timeout: 5_000 }), 6_000, `NATS reply ${i}`);
+        reply.json();
+        samples.push(performance.now() - t0);
+      }
+      sub.unsubscribe();
+      return samples;
+    },
+
+    async close() {
+      await nc.close();
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Raw ioredis: what a careful user writes without a library. XADD with a `data` field holding the
+ * JSON payload; a pipeline for batches; a consumer loop of XREADGROUP (COUNT = concurrency) then
+ * one XACK for what it read; request/reply as two streams.
+ */
+import { Redis } from 'ioredis';
+import { makePayload } from '../payload.js';
+import { packageVersion } from '../versions.js';
+import { Countdown, LatencyRecorder, paced, timeConsume, uniqueName, within } from './common.js';
+import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
+
+type ReadReply = [key: string, entries: [id: string, fields: string[] | null][]][] | null;
+
+const GROUP = 'bench';
+
+/** The no-op handler every raw loop calls: parse the payload (every system hands its handler parsed data). */
+function handle(fields: string[] | null): unknown {
+  return fields ? JSON.parse(fields[1]!) : undefined;
+}
+
+export async function rawIoredis(url: string): Promise<BenchSystem> {
+  const main = new Redis(url, { lazyConnect: true });
+  await main.connect();
+
+  /** A consumer loop on its own connection until `stop()`: read up to `count`, handle, XACK, repeat. */
+  function loop(key: string, count: number, onMessage: (data: unknown) => void) {
+    const conn = main.duplicate();
+    let running = true;
+    const done = (async () => {
+      while (running) {
+        const reply = (await conn.xreadgroup('GROUP', GROUP, 'c1', 'COUNT', count, 'BLOCK', 200, 'STREAMS', key, '>')) as ReadReply;
+        const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length === 0) continue;
+        const ids: string[] = [];
+        for (const [id, fields] of entries) {
+          onMessage(handle(fields));
+          ids.push(id);
+        }
+        await conn.xack(key, GROUP, ...ids);
+      }
+    })();
+    return {
+      async stop() {
+        running = false;
+        await done;
+        conn.disconnect();
+      },
+    };
+  }
+
+  async function prefill(key: string, n: number): Promise<void> {
+    for (let i = 0; i < n; i += 1000) {
+      const p = main.pipeline();
+      for (let j = i; j < Math.min(n, i + 1000); j++) p.xadd(key, '*', 'data', JSON.stringify(makePayload(j)));
+      await p.exec();
+    }
+  }
+
+  return {
+    id: 'raw-ioredis',
+    description: `ioredis ${packageVersion('ioredis')}: XADD / pipelined XADD / XREADGROUP + XACK loop`,
+    highConcurrency: 64,
+
+    async publishOne(n): Promise<Timed> {
+      const key = uniqueName('raw');
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) await main.xadd(key, '*', 'data', JSON.stringify(makePayload(i)));
+      const ms = performance.now() - t0;
+      await main.del(key);
+      return { count: n, ms };
+    },
+
+    async publishBatched(n, batch): Promise<Timed> {
+      const key = uniqueName('raw');
+      const t0 = performance.now();
+      for (let i = 0; i < n; i += batch) {
+        const p = main.pipeline();
+        for (let j = i; j < Math.min(n, i + batch); j++) p.xadd(key, '*', 'data', JSON.stringify(makePayload(j)));
+        await p.exec();
+      }
+      const ms = performance.now() - t0;
+      await main.del(key);
+      return { count: n, ms };
+    },
+
+    async consume(n, concurrency, capMs): Promise<Timed> {
+      const key = uniqueName('raw');
+      await main.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM');
+      await prefill(key, n);
+      const countdown = new Countdown(n);
+      const t0 = performance.now();
+      const l = loop(key, concurrency, () => countdown.hit());
+      const r = await timeConsume(countdown, t0, capMs);
+      await l.stop();
+      await main.del(key);
+      return r;
+    },
+
+    async latency(opts: PacedOptions): Promise<LatencyRun> {
+      const key = uniqueName('raw');
+      await main.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM');
+      const recorder = new LatencyRecorder();
+      const l = loop(key, 64, (data) => recorder.record((data as { t: number }).t));
+      const run = await paced(opts, recorder, (seq, t) => main.xadd(key, '*', 'data', JSON.stringify(makePayload(seq, t))));
+      await l.stop();
+      await main.del(key);
+      return run;
+    },
+
+    async requestReply(n): Promise<number[]> {
+      // Requests go to one stream read by a responder group; replies to the requester's own stream,
+      // read with XREAD BLOCK from where it last was. Both readers are dedicated connections.
+      const reqKey = uniqueName('rawreq');
+      const replyKey = uniqueName('rawreply');
+      await main.xgroup('CREATE', reqKey, GROUP, '$', 'MKSTREAM');
+      const responderConn = main.duplicate();
+      const replyConn = main.duplicate();
+      let running = true;
+      const responder = (async () => {
+        while (running) {
+          const reply = (await responderConn.xreadgroup('GROUP', GROUP, 'r1', 'COUNT', 16, 'BLOCK', 200, 'STREAMS', reqKey, '>')) as ReadReply;
+          for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+            const f = fields ?? [];
+            const req = JSON.parse(f[5]!) as unknown;
+            await responderConn.xadd(f[3]!, '*', 'corr', f[1]!, 'data', JSON.stringify(req));
+            await responderConn.xack(reqKey, GROUP, id);
+          }
+        }
+      })();
+      const waiting = new Map<string, () => void>();
+      let lastId = '0'; // the reply stream is new: everything in it is ours
+      const replies = (async () => {
+        while (running) {
+          const reply = (await replyConn.xread('COUNT', 16, 'BLOCK', 200, 'STREAMS', replyKey, lastId)) as ReadReply;
+          for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+            lastId = id;
+            const f = fields ?? [];
+            JSON.parse(f[3]!);
+            waiting.get(f[1]!)?.();
+          }
+        }
+      })();
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const corr = `r${i}`;
+        const t0 = performance.now();
+        const got = new Promise<void>((resolve) => waiting.set(corr, resolve));
+        await main.xadd(reqKey, '*', 'corr', corr, 'replyTo', replyKey, 'data', JSON.stringify(makePayload(i)));
+        await within(got, 5_000, `raw ioredis reply ${i}`);
+        waiting.delete(corr);
+        samples.push(performance.now() - t0);
+      }
+      running = false;
+      await Promise.all([responder, replies]);
+      responderConn.disconnect();
+      replyConn.disconnect();
+      await main.del(reqKey, replyKey);
+      return samples;
+    },
+
+    async close() {
+      await main.quit();
+    },
+  };
+}
