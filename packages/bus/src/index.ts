@@ -60,3 +60,16 @@ export {
   type TrimOptions,
   type TrimResult,
 } from './retention.js';
+export {
+  decodeWithContracts,
+  entryIdBefore,
+  positionToEntryId,
+  replayIntoGroup,
+  replayToHandler,
+  type ReplayContext,
+  type ReplayIntoGroupOptions,
+  type ReplayIntoGroupResult,
+  type ReplayPosition,
+  type ReplayToHandlerOptions,
+  type ReplayToHandlerResult,
+} from './replay.js';
