@@ -113,7 +113,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     const failure = await classify(err);
     report(io, json, verb, failure);
-    if (failure.exitCode === EXIT_USAGE && !json) io.stderr.write(usageHint(verb === undefined ? undefined : findVerb(verb)));
+    // The usage hint helps with a mistyped command line, not with a payload the contract rejects.
+    if (failure.code === 'USAGE' && !json) io.stderr.write(usageHint(verb === undefined ? undefined : findVerb(verb)));
     if (failure.stack && env.HIVE_DEBUG === '1') io.stderr.write(`${failure.stack}\n`);
     return failure.exitCode;
   }

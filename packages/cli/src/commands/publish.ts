@@ -27,6 +27,10 @@ export const command: Command = {
     if (!contracts && !boolFlag(ctx.args.values, 'unchecked')) {
       ctx.note('note: @hive/contracts exports no contract catalogue yet; publishing without validation');
     }
+    if (contracts) {
+      const unknown = explainUnknownType(contracts, message.stream, message.type);
+      if (unknown) throw new UsageError(unknown, ctx.verb, 'UNKNOWN_TYPE');
+    }
     // Validate and encode before connecting: a bad payload is reported the same with or without Redis.
     // prepareMessage only validates and encodes; it never uses the driver.
     const prepared = prepareMessage(
@@ -47,6 +51,18 @@ function parseJson(text: string, verb: string): unknown {
   } catch (err) {
     throw new UsageError(`payload is not valid JSON: ${(err as Error).message}`, verb, 'INVALID_JSON');
   }
+}
+
+/** Why (stream, type) is not in the catalogue, naming what is, when the catalogue can list its entries. */
+function explainUnknownType(registry: ContractRegistry, stream: string, type: string): string | undefined {
+  if (registry.find(stream, type)) return undefined;
+  const list = (registry as { entries?: unknown }).entries;
+  if (typeof list !== 'function') return undefined; // the bus's own message will do
+  const entries = (list.call(registry) as { stream: string; type: string }[]) ?? [];
+  const types = entries.filter((e) => e.stream === stream).map((e) => e.type);
+  if (types.length > 0) return `type "${type}" is not a message of stream "${stream}"; its types: ${types.join(', ')}`;
+  const owner = entries.find((e) => e.type === type);
+  return `stream "${stream}" is not in the contracts catalogue${owner ? `; type "${type}" belongs to stream "${owner.stream}"` : ''} (--unchecked publishes anyway)`;
 }
 
 /** The ContractRegistry that @hive/contracts exports, if it exports one. */
