@@ -86,3 +86,11 @@ export function compactJson(value: unknown): string {
     return String(value);
   }
 }
+
+/** A short delay with millisecond precision where it matters: "85ms", "1.516s", then as formatDuration. */
+export function formatDelta(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < 1_000) return `${Math.round(ms)}ms`;
+  if (abs < 60_000) return `${(ms / 1_000).toFixed(3)}s`;
+  return formatDuration(ms);
+}

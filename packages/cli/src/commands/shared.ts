@@ -57,7 +57,10 @@ export function entryView(e: StreamEntry): EntryView {
 /** One line per entry: `<entry id>  <time>  <type>  src=… id=… [corr=…] [cause=…]  <data>`. */
 export function entryLine(v: EntryView): string {
   const time = formatTime(entryIdTime(v.entryId));
-  if ('invalid' in v) return `${v.entryId}  ${time}  (not a hive message: ${v.invalid.message})  ${compactJson(v.fields)}`;
+  if ('invalid' in v) {
+    const fields = Object.keys(v.fields).length > 0 ? `  ${compactJson(v.fields)}` : '';
+    return `${v.entryId}  ${time}  (not a hive message: ${v.invalid.message})${fields}`;
+  }
   const ids = [`src=${v.src}`, `id=${v.id}`];
   if (v.corr !== v.id) ids.push(`corr=${v.corr}`);
   if (v.cause) ids.push(`cause=${v.cause}`);

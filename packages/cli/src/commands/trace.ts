@@ -10,7 +10,7 @@ import { compareEntryIds, fieldsToObject, scanKeys, xinfoGroups, xrange, type Gr
 import { listFlag, parsePosition, startId, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { NotFoundError, UsageError } from '../errors.js';
-import { formatDuration, formatTime, table } from '../format.js';
+import { formatDelta, formatTime, table } from '../format.js';
 import { checkName, positionals } from './shared.js';
 
 /** Without --from, scan from this long before the time in a ULID id (producer clocks drift). */
@@ -79,14 +79,14 @@ export const command: Command = {
     const first = hops[0]!;
     const last = hops.at(-1)!;
     const streams = new Set(hops.map((h) => h.stream));
-    ctx.print(`trace ${query}: ${hops.length} hops over ${streams.size} streams, ${formatDuration(last.ts - first.ts)} from first to last (started ${formatTime(first.ts)})`);
+    ctx.print(`trace ${query}: ${hops.length} hops over ${streams.size} streams, ${formatDelta(last.ts - first.ts)} from first to last (started ${formatTime(first.ts)})`);
     ctx.print('');
     ctx.print(
       table(
         ['at', 'step', 'stream', 'type', 'src', 'message id', 'entry', 'groups'],
         hops.map((h) => [
-          `+${formatDuration(h.deltaMs)}`,
-          h.sinceCauseMs === null ? '-' : `+${formatDuration(h.sinceCauseMs)}`,
+          `+${formatDelta(h.deltaMs)}`,
+          h.sinceCauseMs === null ? '-' : `+${formatDelta(h.sinceCauseMs)}`,
           h.stream,
           h.type,
           h.src,
