@@ -35,6 +35,8 @@ export const DEFAULT_CLAIM_IDLE_MS = 30_000;
 export const DEFAULT_BLOCK_MS = 2_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const DEFAULT_DEAD_CONSUMER_MS = 24 * 60 * 60 * 1000;
+/** How often a subscription looks at its redrive stream (dead letters retried to its group). */
+export const REDRIVE_POLL_MS = 1_000;
 
 export interface HandlerContext {
   readonly stream: string;
@@ -122,8 +124,6 @@ interface InFlight {
   readonly entryId: string;
   readonly key: string;
   leaseAt: number;
-  readonly controller: AbortController;
-  readonly done: Promise<void>;
 }
 
 interface Delivery {
@@ -161,6 +161,10 @@ class SubscriptionImpl implements Subscription {
   private readonly types: ReadonlySet<string> | undefined;
   private readonly log: Logger;
   private readonly reclaimer: Reclaimer;
+  /** Dead letters retried to this group only (see dead-letters.ts); read, retried and reclaimed like the stream. */
+  private readonly redriveKey: string;
+  private readonly redriveReclaimer: Reclaimer;
+  private nextRedrivePass = 0;
   private readonly blocking: RedisDriver;
 
   private running = true;
@@ -168,6 +172,13 @@ class SubscriptionImpl implements Subscription {
   private readonly inFlightMap = new Map<string, InFlight>();
   private readonly keyChains = new Map<string, Promise<void>>();
   private slotWaiter: (() => void) | undefined;
+  /** Resolves stop()'s wait once nothing is in flight. */
+  private idleWaiter: (() => void) | undefined;
+  /**
+   * One signal for every handler, aborted when shutdown gives up on the handlers still running:
+   * the same effect as one controller per message, without allocating one per message.
+   */
+  private readonly shutdownController = new AbortController();
   private ackQueue = new Map<string, string[]>();
   private ackFlush: Promise<void> | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
@@ -200,6 +211,20 @@ class SubscriptionImpl implements Subscription {
     this.reclaimer = new Reclaimer({
       driver: ctx.driver,
       key: this.key,
+      stream: this.stream,
+      group: this.group,
+      consumer: this.consumer,
+      claimIdleMs: this.claimIdleMs,
+      retry: this.retry,
+      deadConsumerMs: opts.deadConsumerMs ?? DEFAULT_DEAD_CONSUMER_MS,
+      log: this.log,
+      observers: ctx.observers,
+      isInFlight: (id) => this.inFlightMap.has(id),
+    });
+    this.redriveKey = ctx.keys.redrive(opts.stream, opts.group);
+    this.redriveReclaimer = new Reclaimer({
+      driver: ctx.driver,
+      key: this.redriveKey,
       stream: this.stream,
       group: this.group,
       consumer: this.consumer,
@@ -251,6 +276,7 @@ class SubscriptionImpl implements Subscription {
     this.leaseTimer.unref();
 
     let drained = false;
+    let drainKey = this.key;
     let drainCursor = '0';
     failures = 0;
     markReady();
@@ -260,23 +286,25 @@ class SubscriptionImpl implements Subscription {
         if (!this.running) break;
         if (!drained) {
           // Own pending entries first: what this consumer held when its process last stopped.
-          const reads = await xreadgroup(this.ctx.driver, this.group, this.consumer, [this.key], [drainCursor], { count: this.free });
+          const reads = await xreadgroup(this.ctx.driver, this.group, this.consumer, [drainKey], [drainCursor], { count: this.free });
           const entries = reads[0]?.entries ?? [];
           if (entries.length === 0) {
-            drained = true;
+            // The stream first, then this group's redrive stream.
+            if (drainKey === this.key) [drainKey, drainCursor] = [this.redriveKey, '0'];
+            else drained = true;
             continue;
           }
           drainCursor = entries[entries.length - 1]!.id;
-          const counts = await this.reclaimer.deliveryCounts(entries[0]!.id, drainCursor, entries.length);
+          const counts = await this.reclaimerFor(drainKey).deliveryCounts(entries[0]!.id, drainCursor, entries.length);
           this.log.info({ count: entries.length }, 'handling entries left pending by this consumer before it restarted');
-          for (const e of entries) this.dispatch({ key: this.key, entry: e, deliveryCount: counts.get(e.id) });
+          for (const e of entries) this.dispatch({ key: drainKey, entry: e, deliveryCount: counts.get(e.id) });
           continue;
         }
         await this.maintenance();
         if (!this.running) break;
         const free = this.free;
         if (free <= 0) continue;
-        const wait = Math.max(1, Math.min(this.blockMs, this.nextRetryPass - Date.now(), this.nextReclaimPass - Date.now()));
+        const wait = Math.max(1, Math.min(this.blockMs, this.nextRetryPass - Date.now(), this.nextReclaimPass - Date.now(), this.nextRedrivePass - Date.now()));
         await this.blocking.connect();
         const reads = await xreadgroup(this.blocking, this.group, this.consumer, [this.key], ['>'], { count: free, blockMs: wait });
         failures = 0;
@@ -298,6 +326,8 @@ class SubscriptionImpl implements Subscription {
   private async ensureGroup(startId: string): Promise<void> {
     const created = await xgroupCreate(this.ctx.driver, this.key, this.group, startId);
     if (created) this.log.info({ startAt: startId }, 'created consumer group');
+    // The redrive stream holds only what was retried for this group: read all of it, whenever it was written.
+    await xgroupCreate(this.ctx.driver, this.redriveKey, this.group, '0');
   }
 
   private async recreateGroup(): Promise<void> {
@@ -330,11 +360,28 @@ class SubscriptionImpl implements Subscription {
         const counts = await this.reclaimer.deliveryCounts(claimed[0]!.id, claimed[claimed.length - 1]!.id, Math.max(claimed.length * 2, 16));
         for (const e of claimed) this.dispatch({ key: this.key, entry: e, deliveryCount: counts.get(e.id) });
       }
+      // Redriven entries left by a crashed consumer; their delivery counts are fetched if they fail.
+      for (const e of await this.redriveReclaimer.reclaimIdle(this.free)) this.dispatch({ key: this.redriveKey, entry: e, deliveryCount: e.deliveryCount });
+    }
+    if (now >= this.nextRedrivePass) {
+      // Polled, not read with the stream in one XREADGROUP: COUNT applies per stream there, so two
+      // streams could hand over twice the free slots. A retried dead letter waits a second at most.
+      this.nextRedrivePass = now + REDRIVE_POLL_MS;
+      for (const e of await this.redriveReclaimer.claimDueRetries(this.free)) this.dispatch({ key: this.redriveKey, entry: e, deliveryCount: e.deliveryCount });
+      if (this.free > 0) {
+        const reads = await xreadgroup(this.ctx.driver, this.group, this.consumer, [this.redriveKey], ['>'], { count: this.free });
+        for (const read of reads) for (const e of read.entries) this.dispatch({ key: this.redriveKey, entry: e, deliveryCount: 1 });
+      }
     }
     if (now >= this.nextCleanupPass) {
       this.nextCleanupPass = now + Math.max(this.claimIdleMs, 60_000);
       await this.reclaimer.removeDeadConsumers();
+      await this.redriveReclaimer.removeDeadConsumers();
     }
+  }
+
+  private reclaimerFor(key: string): Reclaimer {
+    return key === this.redriveKey ? this.redriveReclaimer : this.reclaimer;
   }
 
   private waitForSlot(): Promise<void> {
@@ -352,15 +399,12 @@ class SubscriptionImpl implements Subscription {
 
   private dispatch(d: Delivery): void {
     if (this.inFlightMap.has(d.entry.id)) return;
-    const controller = new AbortController();
-    let resolveDone!: () => void;
-    const done = new Promise<void>((r) => (resolveDone = r));
-    const slot: InFlight = { entryId: d.entry.id, key: d.key, leaseAt: Date.now(), controller, done };
+    const slot: InFlight = { entryId: d.entry.id, key: d.key, leaseAt: Date.now() };
     this.inFlightMap.set(d.entry.id, slot);
 
     const finish = () => {
       this.inFlightMap.delete(d.entry.id);
-      resolveDone();
+      if (this.inFlightMap.size === 0) this.idleWaiter?.();
       this.releaseSlot();
     };
 
@@ -415,25 +459,29 @@ class SubscriptionImpl implements Subscription {
 
   private async handle(d: Delivery, message: Message, slot: InFlight): Promise<void> {
     const started = performance.now();
-    const log = this.log.child({ corr: message.corr, msgId: message.id, type: message.type, entryId: d.entry.id });
+    const parentLog = this.log;
+    let log: Logger | undefined;
     const hctx: HandlerContext = {
       stream: this.stream,
       group: this.group,
       consumer: this.consumer,
       entryId: d.entry.id,
       deliveryCount: d.deliveryCount,
-      signal: slot.controller.signal,
-      log,
+      signal: this.shutdownController.signal,
+      // Made on first use: a child logger per message costs more than the rest of the dispatch.
+      get log() {
+        return (log ??= parentLog.child({ corr: message.corr, msgId: message.id, type: message.type, entryId: d.entry.id }));
+      },
       extendLease: async () => {
         slot.leaseAt = Date.now();
-        await this.reclaimer.renewLeases([d.entry.id]);
+        await this.reclaimerFor(d.key).renewLeases([d.entry.id]);
       },
     };
     let result: HandlerResult;
     try {
       result = await this.opts.handler(message, hctx);
     } catch (err) {
-      await this.onFailure(d, message, err, log, started);
+      await this.onFailure(d, message, err, hctx.log, started);
       return;
     }
     if (this.closed) return; // shutdown gave up on this handler; its entry stays pending for others
@@ -447,7 +495,7 @@ class SubscriptionImpl implements Subscription {
         );
       }
     } catch (err) {
-      await this.onFailure(d, message, err, log, started);
+      await this.onFailure(d, message, err, hctx.log, started);
       return;
     }
     this.queueAck(d.key, d.entry.id);
@@ -464,14 +512,14 @@ class SubscriptionImpl implements Subscription {
         await this.deadLetter(d, err, message.type);
         return;
       }
-      const count = d.deliveryCount ?? (await this.reclaimer.deliveryCount(d.entry.id)) ?? 1;
+      const count = d.deliveryCount ?? (await this.reclaimerFor(d.key).deliveryCount(d.entry.id)) ?? 1;
       if (count >= this.maxDeliveries) {
         log.error({ err: errorMessage(err), deliveryCount: count }, 'handler failed on its last delivery; dead-lettering');
         await this.deadLetter(d, new HiveError('MAX_DELIVERIES', `failed ${count} times; last error: ${errorMessage(err)}`), message.type, count);
         return;
       }
       log.warn({ err: errorMessage(err), deliveryCount: count }, 'handler failed; will retry');
-      await this.reclaimer.releaseForRetry(d.entry.id);
+      await this.reclaimerFor(d.key).releaseForRetry(d.entry.id);
       this.observe(message.type, 'retried', duration);
     } catch (e) {
       // Redis unreachable: the entry stays pending and comes back after claimIdleMs.
@@ -481,7 +529,7 @@ class SubscriptionImpl implements Subscription {
 
   private async deadLetter(d: Delivery, err: HiveError, type: string, count?: number): Promise<void> {
     try {
-      const deliveryCount = count ?? d.deliveryCount ?? (await this.reclaimer.deliveryCount(d.entry.id)) ?? 1;
+      const deliveryCount = count ?? d.deliveryCount ?? (await this.reclaimerFor(d.key).deliveryCount(d.entry.id)) ?? 1;
       const id = await writeDeadLetter(
         this.ctx.driver,
         this.ctx.keys,
@@ -511,6 +559,7 @@ class SubscriptionImpl implements Subscription {
   }
 
   private observe(type: string, outcome: HandleOutcome, durationMs: number): void {
+    if (this.ctx.observers.length === 0) return; // no event object per message when nobody listens
     notify(this.ctx.observers, 'handled', { stream: this.stream, group: this.group, type, outcome, durationMs });
   }
 
@@ -528,7 +577,8 @@ class SubscriptionImpl implements Subscription {
     this.ackQueue = new Map();
     this.ackFlush = undefined;
     if (batch.size === 0) return;
-    const cmds = [...batch].map(([key, ids]) => xackArgs(key, this.group, ids));
+    // A redriven entry is read by this group alone: once acked it is deleted.
+    const cmds = [...batch].flatMap(([key, ids]) => (key === this.redriveKey ? [xackArgs(key, this.group, ids), ['XDEL', key, ...ids]] : [xackArgs(key, this.group, ids)]));
     try {
       const results = await this.ctx.driver.pipeline(cmds);
       for (const r of results) if (!r.ok) throw r.error;
@@ -549,7 +599,11 @@ class SubscriptionImpl implements Subscription {
       if (f) f.leaseAt = now;
     }
     try {
-      const lost = await this.reclaimer.renewLeases(ids);
+      const redriven = ids.filter((id) => this.inFlightMap.get(id)?.key === this.redriveKey);
+      const lost = [
+        ...(await this.reclaimer.renewLeases(ids.filter((id) => !redriven.includes(id)))),
+        ...(await this.redriveReclaimer.renewLeases(redriven)),
+      ];
       if (lost.length > 0) this.log.warn({ lost }, 'lost the lease on entries still being handled (another consumer claimed them)');
     } catch (err) {
       this.log.warn({ err: errorMessage(err) }, 'lease renewal failed');
@@ -570,7 +624,7 @@ class SubscriptionImpl implements Subscription {
       this.log.info({ inFlight: pending.length, timeoutMs: this.shutdownTimeoutMs }, 'waiting for running handlers');
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
-        Promise.all(pending.map((p) => p.done)).then(() => false),
+        new Promise<void>((r) => (this.idleWaiter = r)).then(() => false),
         new Promise<boolean>((r) => (timer = setTimeout(() => r(true), this.shutdownTimeoutMs))),
       ]);
       clearTimeout(timer);
@@ -578,7 +632,7 @@ class SubscriptionImpl implements Subscription {
         const left = [...this.inFlightMap.values()];
         this.closed = true; // late finishers must not ack or publish: their entries go to other consumers
         this.log.warn({ left: left.length }, 'shutdown timeout: leaving unfinished entries pending for other consumers');
-        for (const f of left) f.controller.abort(new HiveError('BUS_CLOSED', 'subscription stopped'));
+        if (left.length > 0) this.shutdownController.abort(new HiveError('BUS_CLOSED', 'subscription stopped'));
       }
     }
     await this.ackFlush;

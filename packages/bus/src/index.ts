@@ -15,7 +15,23 @@ export {
 } from './consumer.js';
 export type { ContractDecodeResult, ContractRegistry, MessageContract } from './contracts.js';
 export * from './commands.js';
-export { DEAD_LETTER_PREFIX, DEFAULT_DEAD_LETTER_MAX_LEN, deadLetterFields, writeDeadLetter, type DeadLetterInfo } from './dead-letters.js';
+export {
+  DEAD_LETTER_PREFIX,
+  DEFAULT_DEAD_LETTER_MAX_LEN,
+  deadLetterFields,
+  deadLetterStreams,
+  dropDeadLetters,
+  getDeadLetter,
+  listDeadLetters,
+  parseDeadLetter,
+  retryDeadLetters,
+  writeDeadLetter,
+  type DeadLetter,
+  type DeadLetterAttempt,
+  type DeadLetterInfo,
+  type DeadLetterOutcome,
+  type ListDeadLettersOptions,
+} from './dead-letters.js';
 export { createDriver, DEFAULT_DRIVER, DRIVER_KINDS, redactUrl } from './drivers/index.js';
 export type { DriverKind, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './drivers/index.js';
 export { decodeEntry, encodeData, encodeFields, fieldsToObject, DEFAULT_MAX_MESSAGE_BYTES, type DecodeResult, type Message } from './envelope.js';
