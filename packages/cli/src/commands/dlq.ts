@@ -1,9 +1,204 @@
-/** `hive dlq`: waiting for the bus's dlq API. */
-import type { Command } from '../command.js';
-import { OperationError } from '../errors.js';
+/**
+ * `hive dlq list|show|retry|drop`: operate the dead letters. A retry goes back to the group that
+ * failed the message and to no other (the bus moves it to that group's redrive stream); a drop
+ * deletes it. Ids are dead-letter entry ids, as `list` prints them.
+ */
+import {
+  deadLetterStreams,
+  dropDeadLetters,
+  fieldsToObject,
+  getDeadLetter,
+  listDeadLetters,
+  retryDeadLetters,
+  xrevrange,
+  parseDeadLetter,
+  type DeadLetter,
+  type DeadLetterOutcome,
+  type RedisDriver,
+} from '@hive/bus';
+import { boolFlag, positiveInt, stringFlag } from '../args.js';
+import type { Command, CommandContext } from '../command.js';
+import { NotFoundError, OperationError, UsageError } from '../errors.js';
+import { compactJson, formatAgo, formatTime, plural, table } from '../format.js';
+import { checkName } from './shared.js';
+
+export const DEFAULT_DLQ_COUNT = 100;
+const ENTRY_ID = /^\d+-\d+$/;
+const PAGE = 1_000;
+/** Longest error shown in a list row; `show` prints it whole. */
+const ERROR_WIDTH = 80;
+
+const SUBVERBS = ['list', 'show', 'retry', 'drop'] as const;
 
 export const command: Command = {
-  async run() {
-    throw new OperationError('hive dlq is not available yet');
+  async run(ctx) {
+    const [sub, ...rest] = ctx.args.positionals;
+    if (sub === undefined) throw new UsageError(`missing what to do: ${SUBVERBS.join(', ')}`, ctx.verb);
+    if (ctx.args.values.all !== undefined && sub !== 'retry' && sub !== 'drop') throw new UsageError('--all goes with retry or drop', ctx.verb);
+    if (ctx.args.values.count !== undefined && sub !== 'list') throw new UsageError('--count goes with list', ctx.verb);
+    switch (sub) {
+      case 'list':
+        if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`, ctx.verb);
+        return rest[0] === undefined ? listStreams(ctx) : listOne(ctx, checkName(ctx, 'stream', rest[0]));
+      case 'show': {
+        if (rest.length !== 2) throw new UsageError(rest.length < 2 ? `missing <${rest.length === 0 ? 'stream' : 'dead-letter-id'}>` : `unexpected argument "${rest[2]}"`, ctx.verb);
+        return show(ctx, checkName(ctx, 'stream', rest[0]!), checkId(ctx, rest[1]!));
+      }
+      case 'retry':
+      case 'drop': {
+        if (rest.length === 0) throw new UsageError('missing <stream>', ctx.verb);
+        const stream = checkName(ctx, 'stream', rest[0]!);
+        const ids = rest.slice(1).map((id) => checkId(ctx, id));
+        const all = boolFlag(ctx.args.values, 'all');
+        if (all && ids.length > 0) throw new UsageError('give dead-letter ids or --all, not both', ctx.verb);
+        if (!all && ids.length === 0) throw new UsageError('missing <dead-letter-id>... (or --all)', ctx.verb);
+        return act(ctx, sub, stream, ids, all);
+      }
+      default:
+        throw new UsageError(`unknown dlq action "${sub}": use ${SUBVERBS.join(', ')}`, ctx.verb);
+    }
   },
 };
+
+function checkId(ctx: CommandContext, id: string): string {
+  if (!ENTRY_ID.test(id)) throw new UsageError(`"${id}" is not a dead-letter id (an entry id like 1700000000000-0, as "hive dlq list <stream>" prints)`, ctx.verb);
+  return id;
+}
+
+/** A dead letter as --json prints it: the bus's shape, with the original fields as an object. */
+function deadLetterJson(d: DeadLetter) {
+  return { ...d, original: fieldsToObject(d.original) };
+}
+
+async function listStreams(ctx: CommandContext): Promise<void> {
+  const redis = await ctx.redis();
+  const streams = await deadLetterStreams(redis, ctx.keys);
+  const rows = [];
+  for (const s of streams) {
+    const [oldest] = await listDeadLetters(redis, ctx.keys, s.stream, { count: 1 });
+    const [newestEntry] = await xrevrange(redis, ctx.keys.deadLetters(s.stream), '+', '-', 1);
+    const newest = newestEntry ? parseDeadLetter(newestEntry) : undefined;
+    rows.push({ stream: s.stream, count: s.count, oldestAt: oldest?.at ?? null, newestAt: newest?.at ?? null });
+  }
+  if (ctx.json) return void ctx.printJson(rows);
+  if (rows.length === 0) return void ctx.note(`no dead letters under prefix "${ctx.keys.prefix}"`);
+  const now = ctx.now();
+  ctx.print(
+    table(
+      ['stream', 'dead letters', 'oldest', 'newest'],
+      rows.map((r) => [r.stream, r.count, formatAgo(r.oldestAt ?? undefined, now), formatAgo(r.newestAt ?? undefined, now)]),
+      { align: ['left', 'right'] },
+    ),
+  );
+}
+
+async function listOne(ctx: CommandContext, stream: string): Promise<void> {
+  const countText = stringFlag(ctx.args.values, 'count');
+  const count = countText === undefined ? DEFAULT_DLQ_COUNT : positiveInt('--count', countText, ctx.verb);
+  const redis = await ctx.redis();
+  const list = await listDeadLetters(redis, ctx.keys, stream, { count });
+  const total = Number(await redis.call(['XLEN', ctx.keys.deadLetters(stream)]));
+  if (ctx.json) return void ctx.printJson(list.map(deadLetterJson));
+  if (list.length === 0) return void ctx.note(`no dead letters for stream "${stream}"`);
+  const now = ctx.now();
+  ctx.print(
+    table(
+      ['id', 'dead-lettered', 'group', 'type', 'message id', 'deliveries', 'retries', 'reason', 'error'],
+      list.map((d) => [
+        d.id,
+        formatAgo(d.at, now),
+        d.group,
+        d.message?.type ?? '(not a hive message)',
+        d.message?.id ?? '-',
+        d.deliveryCount,
+        d.retries,
+        d.reason,
+        shorten(d.error),
+      ]),
+      { align: ['left', 'left', 'left', 'left', 'left', 'right', 'right'] },
+    ),
+  );
+  if (total > list.length) ctx.note(`${list.length} of ${total} shown (oldest first); see --count`);
+}
+
+async function show(ctx: CommandContext, stream: string, id: string): Promise<void> {
+  const redis = await ctx.redis();
+  const d = await getDeadLetter(redis, ctx.keys, stream, id);
+  if (!d) throw new NotFoundError(`no dead letter ${id} for stream "${stream}"`);
+  if (ctx.json) return void ctx.printJson(deadLetterJson(d));
+  const now = ctx.now();
+  const rows: [string, string][] = [
+    ['stream', `${d.stream} (entry ${d.entryId})`],
+    ['group', `${d.group} (consumer ${d.consumer})`],
+    ['reason', d.reason],
+    ['error', d.error],
+    ...(d.field ? [['field', d.field] as [string, string]] : []),
+    ['deliveries', String(d.deliveryCount)],
+    ['dead-lettered', `${formatTime(d.at)} (${formatAgo(d.at, now)})`],
+    ['retries', String(d.retries)],
+  ];
+  const lines = [`dead letter ${d.id} of ${stream}`, ...pairs(rows)];
+  if (d.message) {
+    const m = d.message;
+    lines.push('', 'message', ...pairs([
+      ['type', `${m.type} v${m.v}`],
+      ['id', m.id],
+      ['src', m.src],
+      ['ts', formatTime(m.ts)],
+      ['corr', m.corr],
+      ['cause', m.cause || '-'],
+      ...(m.traceparent ? [['traceparent', m.traceparent] as [string, string]] : []),
+    ]));
+    lines.push('  data', ...JSON.stringify(m.data, null, 2).split('\n').map((l) => `    ${l}`));
+  } else {
+    lines.push('', `original entry (not a hive message: ${d.decodeError?.message ?? 'unreadable'})`, `  ${compactJson(fieldsToObject(d.original))}`);
+  }
+  if (d.history.length > 0) {
+    lines.push('', 'earlier attempts');
+    d.history.forEach((h, i) => lines.push(`  ${i + 1}. ${formatTime(h.at)}  ${h.group}  after ${h.deliveryCount}: ${h.reason}: ${h.error}`));
+  }
+  ctx.print(lines.join('\n'));
+}
+
+async function act(ctx: CommandContext, action: 'retry' | 'drop', stream: string, ids: string[], all: boolean): Promise<number | void> {
+  const redis = await ctx.redis();
+  const targets = all ? await allIds(redis, ctx, stream) : ids;
+  const outcomes: DeadLetterOutcome[] = targets.length === 0 ? [] : action === 'retry' ? await retryDeadLetters(redis, ctx.keys, stream, targets) : await dropDeadLetters(redis, ctx.keys, stream, targets);
+  const missing = outcomes.filter((o) => o.status === 'missing');
+  const done = outcomes.length - missing.length;
+  if (ctx.json) ctx.printJson({ stream, action, done, missing: missing.length, outcomes });
+  else {
+    if (targets.length === 0) ctx.note(`no dead letters for stream "${stream}"`);
+    for (const o of outcomes) {
+      if (o.status === 'retried') ctx.print(`retried ${o.id}: back to group "${o.group}" only (redrive entry ${o.redriveEntryId})`);
+      else if (o.status === 'dropped') ctx.print(`dropped ${o.id}`);
+    }
+  }
+  // Some ids were not there (a typo, or someone else got there first): the script must know.
+  if (missing.length > 0) {
+    const what = `${plural(missing.length, 'dead letter')} not found on "${stream}" (already ${action === 'retry' ? 'retried' : 'dropped'}, or never there): ${missing.map((m) => m.id).join(', ')}`;
+    if (ctx.json) return 1;
+    throw new OperationError(done > 0 ? `${what}; the other ${done} done` : what, 'NOT_FOUND');
+  }
+}
+
+async function allIds(redis: RedisDriver, ctx: CommandContext, stream: string): Promise<string[]> {
+  const ids: string[] = [];
+  let start = '-';
+  for (;;) {
+    const page = await listDeadLetters(redis, ctx.keys, stream, { count: PAGE, start });
+    ids.push(...page.map((d) => d.id));
+    if (page.length < PAGE) return ids;
+    start = `(${page.at(-1)!.id}`;
+  }
+}
+
+function pairs(rows: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
+}
+
+function shorten(s: string): string {
+  const line = s.replace(/\s+/g, ' ');
+  return line.length > ERROR_WIDTH ? `${line.slice(0, ERROR_WIDTH - 1)}…` : line;
+}
