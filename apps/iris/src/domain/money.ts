@@ -1,0 +1,83 @@
+/** Amounts of money as people type them: "12.50", "€30", "30€", "30 eur", "$4.50", "20 bucks". */
+import { parseNumber } from './numbers.js';
+
+const SYMBOLS: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP', '¥': 'JPY', '₹': 'INR', '₺': 'TRY', '₩': 'KRW', '₽': 'RUB' };
+
+const WORDS: Record<string, string> = {
+  eur: 'EUR',
+  euro: 'EUR',
+  euros: 'EUR',
+  usd: 'USD',
+  dollar: 'USD',
+  dollars: 'USD',
+  bucks: 'USD',
+  gbp: 'GBP',
+  pound: 'GBP',
+  pounds: 'GBP',
+  quid: 'GBP',
+  chf: 'CHF',
+  francs: 'CHF',
+  jpy: 'JPY',
+  yen: 'JPY',
+  inr: 'INR',
+  rupees: 'INR',
+  sek: 'SEK',
+  nok: 'NOK',
+  dkk: 'DKK',
+  pln: 'PLN',
+  cad: 'CAD',
+  aud: 'AUD',
+  brl: 'BRL',
+  reais: 'BRL',
+  mxn: 'MXN',
+  try: 'TRY',
+};
+
+const NUM = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?';
+const SYM = `[${Object.keys(SYMBOLS).map((s) => (s === '$' ? '\\$' : s)).join('')}]`;
+// "try" is a currency code but also a verb: only as a suffix ("30 try"), never as a prefix.
+const WORD = Object.keys(WORDS).join('|');
+const PREFIX_WORD = Object.keys(WORDS).filter((w) => w.length === 3 && w !== 'try').join('|');
+
+/** Matches one amount with its currency, if any; groups: symbol-before, number, symbol-after, word-after, word-before, number. */
+export const MONEY = new RegExp(
+  `(?:(${SYM})\\s*(${NUM})|(?<![\\w.,])(${NUM})\\s*(?:(${SYM})|(${WORD})\\b)|\\b(${PREFIX_WORD})\\s*(${NUM}))`,
+  'i',
+);
+
+/** Matches a number followed by a unit of time, so "30 min" is never taken for money. */
+const TIME_AFTER = /^\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|k\b|km|kms|mi|miles?|steps|reps|glass|glasses|cups?|ml|l\b|g\b|kg|grams?|kcal|cal|calories|x\b|times|sets)/i;
+
+export interface Money {
+  readonly amount: number;
+  /** ISO 4217, when the text named one. */
+  readonly currency: string | undefined;
+  /** The matched text, so callers can cut it out. */
+  readonly match: string;
+  readonly index: number;
+}
+
+/** The first amount with an explicit currency in the text. */
+export function findMoney(text: string): Money | undefined {
+  const m = MONEY.exec(text);
+  if (!m) return undefined;
+  const [match, symBefore, n1, n2, symAfter, wordAfter, wordBefore, n3] = m;
+  const number = n1 ?? n2 ?? n3;
+  const amount = number === undefined ? undefined : parseNumber(number);
+  if (amount === undefined) return undefined;
+  const currency = symBefore !== undefined ? SYMBOLS[symBefore] : symAfter !== undefined ? SYMBOLS[symAfter] : WORDS[(wordAfter ?? wordBefore ?? '').toLowerCase()];
+  if (currency === undefined) return undefined;
+  return { amount, currency, match, index: m.index };
+}
+
+/** The first bare amount ("12.50") that is not a quantity of time, distance or food; used after a spending verb. */
+export function findBareAmount(text: string): Money | undefined {
+  const re = new RegExp(`(?<![\\w.,])(${NUM})(?![\\w])`, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const after = text.slice(m.index + m[0].length);
+    if (TIME_AFTER.test(after)) continue;
+    const amount = parseNumber(m[1] ?? '');
+    if (amount !== undefined) return { amount, currency: undefined, match: m[0], index: m.index };
+  }
+  return undefined;
+}
