@@ -51,7 +51,7 @@ export function parseNumber(token: string): number | undefined {
     return d === 0 ? undefined : Number(fraction[1]) / d;
   }
   // "12,50" is a decimal comma; "1,000" (three digits after) is a thousands separator.
-  if (/^\d+,\d{3}$/.test(t)) return Number(t.replace(',', ''));
+  if (/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(t)) return Number(t.replace(/,/g, ''));
   if (/^\d+(?:[.,]\d+)?$/.test(t)) return Number(t.replace(',', '.'));
   return WORDS[t];
 }

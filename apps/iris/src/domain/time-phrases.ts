@@ -25,7 +25,8 @@ const ALTERNATIVES = [
   `this\\s+(?:${PART}|weekend)`,
   `next\\s+(?:week|month|weekend|${DAY}|${DAY_SHORT})`,
   `(?:on\\s+)?${DAY}(?:\\s+${PART})?`,
-  `on\\s+${DAY_SHORT}`,
+  // "put on sun cream": a short day after "on" only counts when a time or the task follows it.
+  `on\\s+${DAY_SHORT}(?=\\s*(?:$|[,.]|at\\b|@|\\d|to\\b|and\\b|&|${PART}))`,
   // dates
   `(?:on\\s+)?(?:the\\s+)?\\d{1,2}(?:st|nd|rd|th)?(?:\\s+of)?\\s+${MONTH}`,
   `(?:on\\s+)?${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?`,

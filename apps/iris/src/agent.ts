@@ -1,0 +1,42 @@
+/**
+ * iris, the intent router: every typed message (wa.inbound) and every transcribed voice note
+ * (voice.transcribed) becomes one intent.classified; the domain agents pick the intents they own.
+ * Messages no agent serves (intent "unknown") are answered by iris itself on wa.outbound.
+ */
+import { defineAgent } from '@hive/agent';
+import { z } from 'zod';
+import { classifyText } from './domain/classify.js';
+import { LLM_EXTRACTION, toLlmShape } from './domain/llm-schema.js';
+import { onVoiceTranscribed } from './handlers/voice-transcribed.js';
+import { onWaMessage } from './handlers/wa-message.js';
+
+/** iris's own variables. */
+export const irisConfig = z.object({
+  /**
+   * Rules at or above this confidence skip the model even when one is configured (exact commands
+   * score 0.95). Set to 1 to send every message to the model. @defaultValue 0.95
+   */
+  IRIS_TRUST_RULES_ABOVE: z.coerce.number().min(0).max(1).default(0.95),
+});
+export type IrisConfig = z.output<typeof irisConfig>;
+
+export const iris = defineAgent({
+  name: 'iris',
+  version: '0.1.0',
+  description: 'Routes every message (typed or spoken) to the agent that serves it, and answers what none can.',
+  skills: [
+    {
+      name: 'understand',
+      description: 'Understands what you mean and hands it to the right agent; anything else gets a pointer to *help*',
+      examples: ['I had 2 eggs and toast', 'remind me in 2 minutes to stretch', 'spent 12.50 on lunch'],
+    },
+  ],
+  config: irisConfig,
+  reads: {
+    'wa.inbound': { 'wa.message': onWaMessage },
+    'voice.transcribed': { 'voice.transcribed': onVoiceTranscribed },
+  },
+  writes: ['intent.classified', 'wa.outbound'],
+  // The offline extractor is what the LLM port answers with when the model fails.
+  offlineLlm: { extract: { [LLM_EXTRACTION]: (text) => toLlmShape(classifyText(text)) } },
+});

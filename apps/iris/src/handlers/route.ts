@@ -1,0 +1,46 @@
+/** What both handlers do once they have text: classify, publish intent.classified, answer "unknown". */
+import type { Outgoing } from '@hive/agent';
+import { classify } from '../classifier.js';
+import type { Classification } from '../domain/classification.js';
+import { unknownReply } from '../domain/replies.js';
+import type { IrisConfig } from '../agent.js';
+import type { AgentContext } from '@hive/agent';
+
+export type IrisContext = AgentContext<IrisConfig, 'intent.classified' | 'wa.outbound'>;
+
+export interface Said {
+  readonly chatId: string;
+  readonly from: string;
+  readonly messageId: string;
+  readonly via: 'text' | 'voice';
+  readonly text: string;
+  readonly sentAt: string;
+}
+
+/** The messages to publish for one utterance: its classification, plus iris's own reply when no agent serves it. */
+export async function route(said: Said, ctx: IrisContext, preset?: Classification): Promise<Outgoing<'intent.classified' | 'wa.outbound'>[]> {
+  const verdict = preset ? { ...preset, classifier: 'rules' as const } : await classify(said.text, ctx.llm, ctx.config.IRIS_TRUST_RULES_ABOVE);
+  ctx.log.info({ intent: verdict.intent, confidence: verdict.confidence, classifier: verdict.classifier, via: said.via }, 'classified');
+  const out: Outgoing<'intent.classified' | 'wa.outbound'>[] = [
+    {
+      stream: 'intent.classified',
+      type: 'intent.classified',
+      data: {
+        chatId: said.chatId,
+        from: said.from,
+        sourceMessageId: said.messageId,
+        via: said.via,
+        text: said.text,
+        intent: verdict.intent,
+        entities: verdict.entities,
+        confidence: verdict.confidence,
+        classifier: verdict.classifier,
+        sentAt: said.sentAt,
+      },
+    },
+  ];
+  if (verdict.intent === 'unknown') {
+    out.push({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: said.chatId, text: unknownReply(verdict.entities), replyTo: said.messageId } });
+  }
+  return out;
+}
