@@ -1,7 +1,7 @@
 /** voice.transcribed: a voice note as text, classified like a typed message. */
 import type { AgentMessage } from '@hive/agent';
 import { match } from '../domain/classification.js';
-import { route, type IrisContext } from './route.js';
+import { route, type IrisContext } from '../route.js';
 
 /** Classify a transcript (via "voice"). */
 export async function onVoiceTranscribed(message: AgentMessage<'voice.transcribed', 'voice.transcribed'>, ctx: IrisContext) {

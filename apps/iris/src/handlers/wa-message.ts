@@ -1,7 +1,7 @@
 /** wa.inbound / wa.message: typed messages (and captions). Voice notes are vox's; their transcript arrives on voice.transcribed. */
 import type { AgentMessage } from '@hive/agent';
 import { match } from '../domain/classification.js';
-import { route, type IrisContext } from './route.js';
+import { route, type IrisContext } from '../route.js';
 
 /** Classify a typed message; skip voice notes and audio (vox transcribes them). */
 export async function onWaMessage(message: AgentMessage<'wa.inbound', 'wa.message'>, ctx: IrisContext) {

@@ -1,10 +1,9 @@
 /** What both handlers do once they have text: classify, publish intent.classified, answer "unknown". */
-import type { Outgoing } from '@hive/agent';
-import { classify } from '../classifier.js';
-import type { Classification } from '../domain/classification.js';
-import { unknownReply } from '../domain/replies.js';
-import type { IrisConfig } from '../agent.js';
-import type { AgentContext } from '@hive/agent';
+import type { AgentContext, Outgoing } from '@hive/agent';
+import type { IrisConfig } from './agent.js';
+import { classify } from './classifier.js';
+import type { Classification } from './domain/classification.js';
+import { unknownReply } from './domain/replies.js';
 
 export type IrisContext = AgentContext<IrisConfig, 'intent.classified' | 'wa.outbound'>;
 
