@@ -5,6 +5,7 @@
 // added to a process that has already started. The child inherits stdio; its exit code and a
 // signal that killed it are passed on, and signals sent to this process are forwarded to it.
 // HIVE_CLI_FROM_SOURCE=1 forces the source even when dist exists (a stale build while developing).
+// Node 20's import.meta.resolve does not check that the file exists, hence the existsSync checks.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'main.js');
 
-if (existsSync(dist) && !process.env.HIVE_CLI_FROM_SOURCE) {
+/** A build is usable only if the workspace packages it imports are built too (a lone `tsc` of this package is not). */
+function built() {
+  if (process.env.HIVE_CLI_FROM_SOURCE || !existsSync(dist)) return false;
+  try {
+    return ['@hive/bus', '@hive/contracts'].every((p) => existsSync(fileURLToPath(import.meta.resolve(p))));
+  } catch {
+    return false;
+  }
+}
+
+if (built()) {
   const { main } = await import(pathToFileURL(dist).href);
   await main();
 } else {

@@ -96,8 +96,9 @@ export const VERBS: readonly VerbSpec[] = [
       unchecked: { type: 'boolean', description: 'skip contract validation (for testing consumers with foreign types)' },
     },
     examples: [
-      'hive publish wa.inbound wa.message \'{"chatId":"123","text":"hi"}\'',
-      'echo \'{"text":"hi"}\' | hive publish wa.outbound wa.reply - --corr 01J0000000000000000000000',
+      'hive publish wa.outbound wa.send \'{"chatId":"491701234567@c.us","text":"hello from the CLI"}\'',
+      'hive publish wa.inbound wa.message - --corr 01HZY3K4M5N6P7Q8R9S0T1V2W3 < message.json',
+      'hive publish scratch demo.ping \'{"n":1}\' --unchecked --json',
     ],
     load: () => import('./commands/publish.js').then((m) => m.command),
   },
@@ -111,9 +112,10 @@ export const VERBS: readonly VerbSpec[] = [
       'dlq drop <stream> (<dead-letter-id>... | --all)',
     ],
     description: [
-      '"list" without a stream counts the dead letters of every stream; with one, lists them (newest last).',
+      '"list" without a stream counts the dead letters of every stream; with one, lists them, oldest first.',
       '"retry" redelivers each dead letter to the group that failed it, and only to that group; "drop" deletes it.',
-      'Ids are dead-letter entry ids as "list" prints them.',
+      'Ids are dead-letter entry ids as "list" prints them. retry and drop exit 1 if any id was not there (the others',
+      'are still done, and --json lists each outcome).',
     ],
     options: {
       count: count('most dead letters to list', '100'),
@@ -163,6 +165,7 @@ export const VERBS: readonly VerbSpec[] = [
     description: [
       'Stops at the oldest entry some group has not acked (pending or not yet read) and says which group held it back.',
       '--force trims anyway and reports what was dropped; --dry-run only reports what would be trimmed.',
+      'A trim held back by a group still exits 0 (it trimmed what was safe); --json has heldBackBy and forcedWouldDrop.',
     ],
     options: {
       maxlen: { type: 'string', value: 'N', description: 'keep at most N entries (0 empties the stream)' },
@@ -185,7 +188,7 @@ export const VERBS: readonly VerbSpec[] = [
     ],
     options: {
       from: { type: 'string', value: 'POSITION', description: 'scan entries from here (an entry id, a time ago, an ISO date)' },
-      stream: { type: 'string', multiple: true, value: 'NAME', description: 'only scan this stream (repeatable)' },
+      stream: { type: 'string', multiple: true, value: 'NAME', description: 'only scan this stream' },
     },
     examples: ['hive trace 01HZY3K4M5N6P7Q8R9S0T1V2W3', 'hive trace 01HZY3K4M5N6P7Q8R9S0T1V2W3 --json', 'hive trace wa-3EB0C767 --from 1d'],
     load: () => import('./commands/trace.js').then((m) => m.command),
