@@ -1,1 +1,22 @@
-export {};
+export {
+  byChatId,
+  defineAgent,
+  type AgentContext,
+  type AgentDefinition,
+  type AgentHandler,
+  type AgentMessage,
+  type AgentScope,
+  type AnyAgentDefinition,
+  type HandlerReturn,
+  type Outgoing,
+  type Publish,
+  type Reads,
+  type Route,
+  type StartContext,
+  type StreamOptions,
+} from './define-agent.js';
+export { hiveEnvSchema, LOG_LEVELS, parseEnv, type Env, type HiveEnv } from './env.js';
+export { EnvConfigError, LlmError, type EnvProblem } from './errors.js';
+export { DEFAULT_PROBE_TIMEOUT_MS, type Readiness } from './http-server.js';
+export * from './llm/index.js';
+export { followUpId, runAgent, startAgent, type AgentHandle, type StartAgentOptions } from './run-agent.js';

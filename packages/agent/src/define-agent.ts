@@ -1,0 +1,142 @@
+/**
+ * An agent is a definition: what it reads (one handler per message type), what it writes, its own
+ * configuration, its offline LLM rules. Everything else (Redis, consumer groups, health, metrics,
+ * heartbeats, shutdown) is the runtime's, in run-agent.ts.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  assertName,
+  ConfigError,
+  type AgentSkill,
+  type Bus,
+  type HandlerContext,
+  type Logger,
+  type Message,
+  type PublishOptions,
+  type PublishResult,
+  type RetryPolicy,
+} from '@hive/bus';
+import type { MessageType, Payload, PayloadInput, StreamName } from '@hive/contracts';
+import type { z } from 'zod';
+import type { OfflineRules } from './llm/offline.js';
+import type { Llm } from './llm/port.js';
+
+/** A message to publish, typed by its contract: the payload must fit (stream, type). */
+export type Outgoing<S extends StreamName = StreamName> = {
+  [K in S]: { [T in MessageType<K>]: PublishOptions & { stream: K; type: T; data: PayloadInput<K, T> } }[MessageType<K>];
+}[S];
+
+/** What a handler may return: messages published (with corr and cause filled in) before the input is acked. */
+export type HandlerReturn<W extends StreamName> = void | undefined | Outgoing<W> | readonly Outgoing<W>[];
+
+/** Typed publishing, limited to the streams the agent declares in `writes`. */
+export type Publish<W extends StreamName> = <S extends W, T extends MessageType<S>>(
+  stream: S,
+  type: T,
+  data: PayloadInput<S, T>,
+  options?: PublishOptions,
+) => Promise<PublishResult>;
+
+/** What every piece of agent code gets: identity, config, logger, LLM, publishing. */
+export interface AgentScope<Config, W extends StreamName> {
+  readonly agent: string;
+  readonly instance: string;
+  readonly config: Config;
+  readonly llm: Llm;
+  readonly log: Logger;
+  /** Publish now. In a handler: correlated with the input (corr, cause) and published before its ack. */
+  readonly publish: Publish<W>;
+}
+
+/** A handler's context: the bus's delivery context (signal, deliveryCount, extendLease, a logger bound to corr) plus the agent's scope. */
+export interface AgentContext<Config, W extends StreamName> extends HandlerContext, AgentScope<Config, W> {
+  readonly log: Logger;
+}
+
+/** A received message of type T on stream S, in the current version's shape. */
+export type AgentMessage<S extends StreamName, T extends MessageType<S>> = Message<Payload<S, T>> & { readonly type: T };
+
+export type AgentHandler<S extends StreamName, T extends MessageType<S>, Config, W extends StreamName> = (
+  message: AgentMessage<S, T>,
+  ctx: AgentContext<Config, W>,
+) => HandlerReturn<W> | Promise<HandlerReturn<W>>;
+
+/** One handler per message type the agent consumes, per stream. */
+export type Reads<Config, W extends StreamName> = {
+  [S in StreamName]?: { [T in MessageType<S>]?: AgentHandler<S, T, Config, W> };
+};
+
+/** Per-stream consumer settings; see the bus's SubscribeOptions for each. */
+export interface StreamOptions {
+  /** @defaultValue the agent's `concurrency` */
+  concurrency?: number;
+  /** Where the group starts when created. @defaultValue the stream contract's `startAt` */
+  startAt?: 'new' | 'all' | string;
+  maxDeliveries?: number;
+  claimIdleMs?: number;
+  retry?: Partial<RetryPolicy>;
+  blockMs?: number;
+  shutdownTimeoutMs?: number;
+}
+
+/** What `start` gets: the agent's scope, the bus, and a signal aborted when the agent stops. */
+export interface StartContext<Config, W extends StreamName> extends AgentScope<Config, W> {
+  readonly bus: Bus;
+  readonly signal: AbortSignal;
+}
+
+/** An extra HTTP route on the agent's server (e.g. kami's simulator); exact path match, any method. */
+export type Route<Config, W extends StreamName> = (req: IncomingMessage, res: ServerResponse, ctx: StartContext<Config, W>) => void | Promise<void>;
+
+/** Orders by the payload's `chatId` when it has one: one WhatsApp chat's messages are handled in order. */
+export function byChatId(message: Message): string | undefined {
+  const data = message.data as { chatId?: unknown } | null;
+  return typeof data?.chatId === 'string' ? data.chatId : undefined;
+}
+
+export interface AgentDefinition<C extends z.ZodType = z.ZodType, W extends StreamName = StreamName> {
+  /** Agent name: its consumer group on every stream it reads, its `src`, its registry entry. */
+  readonly name: string;
+  readonly version: string;
+  /** One sentence for the registry, the console and atlas's help. */
+  readonly description: string;
+  /** What it can do for the owner, as atlas lists it. */
+  readonly skills: readonly AgentSkill[];
+  // NoInfer: `writes` alone decides W; a handler returning another stream must be an error, not a widening.
+  readonly reads: Reads<z.output<C>, NoInfer<W>>;
+  readonly writes: readonly W[];
+  /** The agent's own environment variables, as a zod object keyed by variable name. */
+  readonly config?: C;
+  /** Handlers running at once per stream read. @defaultValue 1 */
+  readonly concurrency?: number;
+  /** Per-key ordering at concurrency > 1; `false` for none. @defaultValue byChatId */
+  readonly orderingKey?: ((message: Message) => string | undefined) | false;
+  readonly streamOptions?: { readonly [S in StreamName]?: StreamOptions };
+  /** The deterministic rules the LLM port uses offline and as fallback. */
+  readonly offlineLlm?: OfflineRules;
+  /**
+   * Runs once the consumer groups are ready: for agents that produce from outside the bus (kami's
+   * WhatsApp client, hermes's timers, sentinel's checks). May return a cleanup run at shutdown.
+   */
+  readonly start?: (ctx: StartContext<z.output<C>, NoInfer<W>>) => void | (() => void | Promise<void>) | Promise<void | (() => void | Promise<void>)>;
+  readonly routes?: Readonly<Record<string, Route<z.output<C>, NoInfer<W>>>>;
+}
+
+/** Any agent definition, whatever its config and writes (what the runtime and tooling accept). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAgentDefinition = AgentDefinition<any, any>;
+
+/** Declare an agent; checks its names now, so a typo fails at import rather than at start. */
+export function defineAgent<const W extends StreamName = never, C extends z.ZodType = z.ZodObject<{}>>(definition: AgentDefinition<C, W>): AgentDefinition<C, W> {
+  assertName('agent', definition.name);
+  for (const [stream, handlers] of Object.entries(definition.reads)) {
+    if (handlers && Object.keys(handlers).length === 0) throw new ConfigError(`agent "${definition.name}" reads stream "${stream}" but handles no message type on it`);
+  }
+  if (new Set(definition.writes).size !== definition.writes.length) throw new ConfigError(`agent "${definition.name}" lists a stream twice in writes`);
+  for (const path of Object.keys(definition.routes ?? {})) {
+    if (!path.startsWith('/') || ['/healthz', '/readyz', '/metrics'].includes(path)) {
+      throw new ConfigError(`agent "${definition.name}" route "${path}" must start with "/" and not shadow /healthz, /readyz or /metrics`);
+    }
+  }
+  return definition;
+}

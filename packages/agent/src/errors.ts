@@ -1,0 +1,31 @@
+/** Errors the agent runtime raises; each extends the bus's HiveError with a stable code. */
+import { ConfigError, HiveError } from '@hive/bus';
+
+/** One environment variable that is missing or malformed. */
+export interface EnvProblem {
+  readonly variable: string;
+  /** What is wrong, e.g. `must be a whole number from 0 to 65535 (got "abc")`. */
+  readonly message: string;
+}
+
+/**
+ * The environment does not configure the agent: lists every bad variable at once, so that one
+ * restart fixes them all. Its message is meant to be printed as is (no stack).
+ */
+export class EnvConfigError extends ConfigError {
+  readonly problems: readonly EnvProblem[];
+  constructor(agent: string, problems: readonly EnvProblem[]) {
+    super(`invalid configuration for agent "${agent}":\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`, {
+      agent,
+      variables: problems.map((p) => p.variable),
+    });
+    this.problems = problems;
+  }
+}
+
+/** An LLM call that failed: transport, timeout, refusal, or output that fails the schema. */
+export class LlmError extends HiveError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('LLM_FAILED', message, options);
+  }
+}

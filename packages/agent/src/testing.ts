@@ -1,0 +1,158 @@
+/**
+ * The test harness: run an agent's real runtime against a real Redis under a unique prefix, publish
+ * its inputs, and await what it writes. Import from "@hive/agent/testing".
+ *
+ *   const t = await createTestAgent(box, { env: { BOX_DAILY_KCAL: '2000' } });
+ *   await t.publish('intent.classified', 'intent.classified', { ... });
+ *   const reply = await t.expectMessage('wa.outbound', (m) => m.data.text.includes('kcal'));
+ *   await t.stop();
+ */
+import {
+  createBus,
+  decodeEntry,
+  fieldsToObject,
+  xrange,
+  type Bus,
+  type Logger,
+  type PublishOptions,
+  type PublishResult,
+} from '@hive/bus';
+import { catalogue as hiveCatalogue, type Catalogue, type MessageType, type PayloadInput, type StreamName } from '@hive/contracts';
+import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
+import type { z } from 'zod';
+import type { AgentDefinition, AgentMessage, StreamOptions } from './define-agent.js';
+import type { Env } from './env.js';
+import type { Llm } from './llm/port.js';
+import { startAgent, type AgentHandle } from './run-agent.js';
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  msg: string | undefined;
+  obj: Record<string, unknown>;
+}
+
+/** A logger that keeps every line in memory, for assertions on what was logged. */
+export function memoryLogger(lines: LogLine[] = [], bindings: Record<string, unknown> = {}): Logger & { readonly lines: LogLine[] } {
+  const at = (level: LogLine['level']) => (obj: Record<string, unknown>, msg?: string) => {
+    lines.push({ level, msg, obj: { ...bindings, ...obj } });
+  };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (b) => memoryLogger(lines, { ...bindings, ...b }) };
+}
+
+/** Any message on stream S, discriminated by `type`, in the current version's shape. */
+export type StreamMessage<S extends StreamName> = { [T in MessageType<S>]: AgentMessage<S, T> }[MessageType<S>];
+
+export interface TestAgentOptions {
+  /** A running server to use; without it, one is started and stopped with the harness. */
+  redis?: RedisServer | { readonly url: string };
+  /** @defaultValue a random prefix, so tests sharing a server never meet */
+  prefix?: string;
+  /** The agent's own variables and overrides of the shared ones (process.env is not read). */
+  env?: Env;
+  llm?: Llm;
+  /** @defaultValue a memory logger, readable as `logs` */
+  logger?: Logger;
+  streamDefaults?: StreamOptions;
+  contracts?: Catalogue;
+}
+
+export interface TestAgent<Config = unknown, W extends StreamName = StreamName> {
+  readonly agent: AgentHandle<Config, W>;
+  /** The harness's own bus (source "test"), for anything the helpers below do not cover. */
+  readonly bus: Bus;
+  readonly redisUrl: string;
+  readonly prefix: string;
+  /** What the agent logged (with the default memory logger). */
+  readonly logs: LogLine[];
+  /** Publish an input as a foreign producer would; validated by its contract. */
+  publish<S extends StreamName, T extends MessageType<S>>(stream: S, type: T, data: PayloadInput<S, T>, options?: PublishOptions): Promise<PublishResult>;
+  /** Resolve with the first message on `stream` (since the harness started) that matches; reject after `timeoutMs` listing what was there. */
+  expectMessage<S extends StreamName>(stream: S, predicate?: (message: StreamMessage<S>) => boolean, timeoutMs?: number): Promise<StreamMessage<S>>;
+  /** Every decodable message on `stream`, oldest first, upcast to the current version. */
+  messages<S extends StreamName>(stream: S): Promise<StreamMessage<S>[]>;
+  /** The dead letters of `stream`, as field objects. */
+  deadLetters(stream: string): Promise<Record<string, string>[]>;
+  /** Stop the agent, the harness's bus, and the Redis server if the harness started it. */
+  stop(): Promise<void>;
+}
+
+/** @defaultValue for expectMessage */
+export const DEFAULT_EXPECT_TIMEOUT_MS = 5_000;
+
+/** Start `definition` against a real Redis under a unique prefix; see the file comment. */
+export async function createTestAgent<C extends z.ZodType, W extends StreamName>(
+  definition: AgentDefinition<C, W>,
+  opts: TestAgentOptions = {},
+): Promise<TestAgent<z.output<C>, W>> {
+  const ownServer = opts.redis ? undefined : await startRedis();
+  const redisUrl = (opts.redis ?? ownServer)!.url;
+  const prefix = opts.prefix ?? randomPrefix('ta');
+  const contracts = opts.contracts ?? hiveCatalogue;
+  const logger = opts.logger ?? memoryLogger();
+  const logs = 'lines' in logger ? (logger as { lines: LogLine[] }).lines : [];
+  let agent: AgentHandle<z.output<C>, W> | undefined;
+  let bus: Bus | undefined;
+  try {
+    bus = await createBus({ url: redisUrl, prefix, source: 'test', contracts, logger: memoryLogger() });
+    agent = await startAgent(definition, {
+      env: { REDIS_URL: redisUrl, HIVE_PREFIX: prefix, HIVE_HTTP_PORT: '0', HIVE_HTTP_HOST: '127.0.0.1', HIVE_INSTANCE: 'test', ...opts.env },
+      logger,
+      contracts,
+      ...(opts.llm ? { llm: opts.llm } : {}),
+      ...(opts.streamDefaults ? { streamDefaults: opts.streamDefaults } : {}),
+      heartbeat: { intervalMs: 1_000 },
+    });
+  } catch (err) {
+    await bus?.close();
+    await ownServer?.stop();
+    throw err;
+  }
+  const harnessBus = bus;
+  const running = agent;
+
+  const messages = async <S extends StreamName>(stream: S): Promise<StreamMessage<S>[]> => {
+    const entries = await xrange(harnessBus.driver, harnessBus.keys.stream(stream), '-', '+');
+    const out: StreamMessage<S>[] = [];
+    for (const e of entries) {
+      const decoded = decodeEntry(e.fields);
+      if (!decoded.ok) continue;
+      const m = decoded.message;
+      const parsed = contracts.find(stream, m.type)?.decode(m.data, m.v);
+      if (!parsed?.ok) continue;
+      out.push({ ...m, data: parsed.data } as unknown as StreamMessage<S>);
+    }
+    return out;
+  };
+
+  return {
+    agent: running,
+    bus: harnessBus,
+    redisUrl,
+    prefix,
+    logs,
+    publish: (stream, type, data, options) => harnessBus.publish(stream, type, data, options),
+    messages,
+    async expectMessage(stream, predicate = () => true, timeoutMs = DEFAULT_EXPECT_TIMEOUT_MS) {
+      const deadline = Date.now() + timeoutMs;
+      let seen: StreamMessage<typeof stream>[] = [];
+      for (;;) {
+        seen = await messages(stream);
+        const hit = seen.find(predicate);
+        if (hit) return hit;
+        if (Date.now() >= deadline) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const listing = seen.map((m) => `  ${m.type} ${JSON.stringify(m.data)}`).join('\n') || '  (nothing)';
+      throw new Error(`no matching message on "${stream}" within ${timeoutMs} ms; the stream holds:\n${listing}`);
+    },
+    async deadLetters(stream) {
+      const entries = await xrange(harnessBus.driver, harnessBus.keys.deadLetters(stream), '-', '+');
+      return entries.map((e) => fieldsToObject(e.fields));
+    },
+    async stop() {
+      await running.stop();
+      await harnessBus.close();
+      await ownServer?.stop();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '@hive/test-redis';
+import { createTestAgent, type TestAgent } from '../src/testing.js';
+import { echo } from './fixtures/agents.js';
+
+const get = async (url: string) => {
+  const res = await fetch(url);
+  return { status: res.status, text: await res.text() };
+};
+const json = async (url: string) => {
+  const r = await get(url);
+  return { status: r.status, body: JSON.parse(r.text) as Record<string, unknown> };
+};
+
+const classified = (text: string) => ({
+  chatId: 'c@c.us',
+  from: 'c@c.us',
+  sourceMessageId: 'w1',
+  via: 'text' as const,
+  text,
+  intent: 'unknown' as const,
+  entities: {},
+  confidence: 0.5,
+  classifier: 'rules' as const,
+  sentAt: '2025-03-14T07:45:12.000Z',
+});
+
+describe('health endpoints while Redis is up, down and back', () => {
+  let redis: RedisServer;
+  let t: TestAgent;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    t = await createTestAgent(echo, { redis });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await redis?.stop();
+  });
+
+  it('up: alive, ready with both groups, metrics with bus, LLM and process series', async () => {
+    await t.publish('intent.classified', 'intent.classified', classified('before'));
+    await t.expectMessage('wa.outbound', (m) => m.data.text.includes('before'));
+
+    expect(await json(`${t.agent.url}/healthz`)).toMatchObject({ status: 200, body: { ok: true, agent: 'echo', instance: 'test', stopping: false } });
+    expect(await json(`${t.agent.url}/readyz`)).toEqual({
+      status: 200,
+      body: { ready: true, redis: 'ok', groups: { 'intent.classified': true, 'wa.inbound': true } },
+    });
+    const metrics = await get(`${t.agent.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toContain('process_cpu_user_seconds_total');
+    expect(metrics.text).toContain('nodejs_eventloop_lag_seconds');
+    expect(metrics.text).toMatch(/hive_handled_total\{stream="intent.classified",group="echo",type="intent.classified",outcome="acked"\} 1/);
+    expect(metrics.text).toMatch(/hive_published_total\{stream="wa.outbound",type="wa.send"\} 1/);
+    expect(metrics.text).toMatch(/hive_group_lag\{stream="intent.classified",group="echo"\} 0/);
+    expect((await get(`${t.agent.url}/nope`)).status).toBe(404);
+  });
+
+  it('down: still alive, not ready (saying why), metrics without the Redis gauges', async () => {
+    await redis.kill9();
+    expect(await json(`${t.agent.url}/healthz`)).toMatchObject({ status: 200, body: { ok: true } });
+    const ready = await json(`${t.agent.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ ready: false });
+    expect(ready.body.redis).not.toBe('ok');
+    const metrics = await get(`${t.agent.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toContain('process_cpu_user_seconds_total');
+    expect(metrics.text).toContain('hive_handled_total');
+    expect(metrics.text).not.toContain('hive_group_lag{');
+  });
+
+  it('back: ready again once the consumer groups are re-created, and handling messages', async () => {
+    await redis.restart();
+    // no AOF: Redis came back empty; the consumer re-creates its groups when it next reads
+    await expect.poll(async () => (await json(`${t.agent.url}/readyz`)).status, { timeout: 15_000, interval: 100 }).toBe(200);
+    expect((await json(`${t.agent.url}/readyz`)).body).toEqual({ ready: true, redis: 'ok', groups: { 'intent.classified': true, 'wa.inbound': true } });
+    await t.publish('intent.classified', 'intent.classified', classified('after'));
+    await t.expectMessage('wa.outbound', (m) => m.data.text.includes('after'), 10_000);
+  });
+
+  it('stopping: not ready, then the server is gone', async () => {
+    const url = t.agent.url;
+    const stopping = t.agent.stop();
+    expect((await json(`${url}/readyz`).catch(() => ({ status: 0 }))).status).not.toBe(200);
+    await stopping;
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});

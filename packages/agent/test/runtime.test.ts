@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDriver, listAgents, newMessageId, type RedisDriver } from '@hive/bus';
+import { startRedis, type RedisServer } from '@hive/test-redis';
+import { defineAgent, followUpId } from '../src/index.js';
+import { createTestAgent } from '../src/testing.js';
+import { echo, seen } from './fixtures/agents.js';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const classified = (text: string, chatId = '4917@c.us') => ({
+  chatId,
+  from: chatId,
+  sourceMessageId: `wa-${text.length}`,
+  via: 'text' as const,
+  text,
+  intent: 'unknown' as const,
+  entities: {},
+  confidence: 0.5,
+  classifier: 'rules' as const,
+  sentAt: '2025-03-14T07:45:12.000Z',
+});
+
+async function raw(): Promise<RedisDriver> {
+  const d = createDriver('ioredis', { url: redis.url });
+  await d.connect();
+  return d;
+}
+
+describe('agent runtime, through the test harness', () => {
+  it('runs a handler on a published input and publishes its reply, correlated, before the ack', async () => {
+    const t = await createTestAgent(echo, { redis });
+    try {
+      const input = await t.publish('intent.classified', 'intent.classified', classified('hello there'), { corr: 'conv-1' });
+      const reply = await t.expectMessage('wa.outbound', (m) => m.data.chatId === '4917@c.us');
+      expect(reply.data).toEqual({ chatId: '4917@c.us', text: 'you said: hello there [greeting]', replyTo: 'wa-11' });
+      expect(reply.src).toBe('echo');
+      expect(reply.corr).toBe('conv-1');
+      expect(reply.cause).toBe(input.id);
+      expect(reply.id).toBe(followUpId(input.id, 'echo', 0));
+      // acked: nothing pending in the agent's group
+      const pending = (await t.bus.driver.call(['XPENDING', t.bus.keys.stream('intent.classified'), 'echo'])) as unknown[];
+      expect(pending[0]).toBe(0);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it("gives handlers the agent's own config from the environment", async () => {
+    const t = await createTestAgent(echo, { redis, env: { ECHO_PREFIX: '>> ' } });
+    try {
+      await t.publish('intent.classified', 'intent.classified', classified('x'));
+      expect((await t.expectMessage('wa.outbound')).data.text).toBe('>> x [unknown]');
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('delivers a v1 entry written by raw XADD to the handler in the v2 shape', async () => {
+    const t = await createTestAgent(echo, { redis });
+    const d = await raw();
+    try {
+      seen.length = 0;
+      const v1 = { id: 'true_4917@c.us_ABC', from: '4917@c.us', body: 'had eggs', timestamp: 1_741_938_312, hasMedia: false };
+      await d.call(['XADD', t.bus.keys.stream('wa.inbound'), '*', 'type', 'wa.message', 'v', '1', 'id', 'legacy-1', 'src', 'kami-old', 'ts', String(Date.now()), 'data', JSON.stringify(v1)]);
+      await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(1);
+      expect(seen[0]).toEqual({
+        type: 'wa.message',
+        data: { messageId: 'true_4917@c.us_ABC', chatId: '4917@c.us', from: '4917@c.us', text: 'had eggs', sentAt: '2025-03-14T07:45:12.000Z' },
+        corr: 'legacy-1',
+        cause: '',
+      });
+      expect(await t.deadLetters('wa.inbound')).toEqual([]);
+    } finally {
+      d.disconnect();
+      await t.stop();
+    }
+  });
+
+  it('dead-letters an entry that fails its contract, without calling the handler', async () => {
+    const t = await createTestAgent(echo, { redis });
+    const d = await raw();
+    try {
+      seen.length = 0;
+      await d.call(['XADD', t.bus.keys.stream('wa.inbound'), '*', 'type', 'wa.message', 'v', '2', 'id', 'bad-1', 'src', 'x', 'ts', '1', 'data', JSON.stringify({ chatId: 'c' })]);
+      await expect.poll(async () => (await t.deadLetters('wa.inbound')).length, { timeout: 5_000 }).toBe(1);
+      expect((await t.deadLetters('wa.inbound'))[0]).toMatchObject({ 'dl.reason': 'SCHEMA_INVALID', 'dl.group': 'echo' });
+      expect(seen).toEqual([]);
+    } finally {
+      d.disconnect();
+      await t.stop();
+    }
+  });
+
+  it('publishes both ctx.publish and returned messages, with ids derived from the input', async () => {
+    const t = await createTestAgent(echo, { redis });
+    try {
+      const input = await t.publish('intent.classified', 'intent.classified', classified('two replies'));
+      await t.expectMessage('wa.outbound', (m) => m.data.text === 'second (returned)');
+      const out = await t.messages('wa.outbound');
+      expect(out.map((m) => [m.data.text, m.id, m.cause])).toEqual([
+        ['first (published)', followUpId(input.id, 'echo', 0), input.id],
+        ['second (returned)', followUpId(input.id, 'echo', 1), input.id],
+      ]);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('dead-letters at once a handler that publishes outside its declared writes', async () => {
+    const t = await createTestAgent(echo, { redis });
+    try {
+      await t.publish('intent.classified', 'intent.classified', classified('publish outside writes'));
+      await expect.poll(async () => (await t.deadLetters('intent.classified')).length, { timeout: 5_000 }).toBe(1);
+      const dl = (await t.deadLetters('intent.classified'))[0]!;
+      expect(dl).toMatchObject({ 'dl.reason': 'UNRECOVERABLE', 'dl.deliveries': '1' });
+      expect(dl['dl.error']).toContain('agent "echo" publishes to "ops.alert", which is not in its writes');
+      expect(await t.messages('ops.alert')).toEqual([]);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('a redelivered input republishes its follow-ups under the same ids', async () => {
+    let deliveries = 0;
+    const flaky = defineAgent({
+      name: 'flaky',
+      version: '1',
+      description: 'Publishes, then fails on the first delivery.',
+      skills: [],
+      reads: {
+        'intent.classified': {
+          'intent.classified': async (m, ctx) => {
+            deliveries++;
+            await ctx.publish('wa.outbound', 'wa.send', { chatId: m.data.chatId, text: `attempt ${deliveries}` });
+            if (deliveries === 1) throw new Error('transient');
+          },
+        },
+      },
+      writes: ['wa.outbound'],
+    });
+    const t = await createTestAgent(flaky, { redis, streamDefaults: { retry: { baseMs: 20, maxMs: 40, jitter: 0 } } });
+    try {
+      await t.publish('intent.classified', 'intent.classified', classified('x'));
+      await t.expectMessage('wa.outbound', (m) => m.data.text === 'attempt 2');
+      const [a, b] = await t.messages('wa.outbound');
+      expect(a!.id).toBe(b!.id);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('registers in the agent registry with what it reads and writes, and leaves it on stop', async () => {
+    const t = await createTestAgent(echo, { redis });
+    let stopped = false;
+    try {
+      const [record] = await listAgents(t.bus.driver, t.bus.keys);
+      expect(record).toMatchObject({
+        name: 'echo',
+        instance: 'test',
+        version: '1.0.0',
+        reads: ['intent.classified', 'wa.inbound'],
+        writes: ['wa.outbound'],
+        description: 'Replies to every classified message; a test agent.',
+        skills: [{ name: 'echo', description: 'Says back what you said', examples: ['hello'] }],
+        httpUrl: t.agent.url,
+        status: 'running',
+      });
+      await t.agent.stop();
+      stopped = true;
+      expect(await listAgents(t.bus.driver, t.bus.keys)).toEqual([]);
+    } finally {
+      if (!stopped) await t.agent.stop();
+      await t.stop();
+    }
+  });
+
+  it('runs the start hook with a publish scoped to writes, serves extra routes, and cleans up on stop', async () => {
+    const events: string[] = [];
+    const gateway = defineAgent({
+      name: 'gateway',
+      version: '1',
+      description: 'Produces from outside the bus.',
+      skills: [],
+      reads: {},
+      writes: ['wa.inbound'],
+      start: async (ctx) => {
+        await ctx.publish('wa.inbound', 'wa.message', { messageId: 'm1', chatId: 'c@c.us', from: 'c@c.us', text: 'hi', sentAt: new Date().toISOString() }, { id: newMessageId() });
+        events.push(`started:${ctx.signal.aborted}`);
+        return () => {
+          events.push(`cleanup:${ctx.signal.aborted}`);
+        };
+      },
+      routes: {
+        '/simulate': (req, res, ctx) => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end(`${ctx.agent} ${req.method}`);
+        },
+      },
+    });
+    const t = await createTestAgent(gateway, { redis });
+    try {
+      expect((await t.expectMessage('wa.inbound')).data.text).toBe('hi');
+      const res = await fetch(`${t.agent.url}/simulate`, { method: 'POST' });
+      expect(await res.text()).toBe('gateway POST');
+    } finally {
+      await t.stop();
+    }
+    expect(events).toEqual(['started:false', 'cleanup:true']);
+  });
+
+  it('refuses to start an agent whose reads or writes are not in the catalogue', async () => {
+    const odd = defineAgent({ name: 'odd', version: '1', description: 'd', skills: [], reads: {}, writes: ['wa.outbound'] });
+    const broken = { ...odd, writes: ['calories'], reads: { 'wa.inbound': { 'wa.msg': () => undefined } } } as unknown as typeof odd;
+    await expect(createTestAgent(broken, { redis })).rejects.toThrow(/handles type "wa.msg", which stream "wa.inbound" does not carry\n\s+writes stream "calories"/);
+  });
+});
