@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DRIVER_KINDS } from '@hive/bus';
+import { startRedis } from '@hive/test-redis';
 import { VERBS } from '../src/verbs.js';
-import { hive, makeBus, randomPrefix, UNREACHABLE_URL, useRedis } from './helpers.js';
+import { hive, makeBus, randomPrefix, UNREACHABLE_URL, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
 
@@ -87,6 +88,28 @@ describe.each(DRIVER_KINDS)('unreachable Redis on %s', (driver) => {
     const r = await hive(['agents', '--json'], { url: UNREACHABLE_URL, env: { HIVE_DRIVER: driver } });
     expect(r.code).toBe(3);
     expect(r.errorJson().error).toEqual({ code: 'REDIS_UNREACHABLE', message: 'cannot reach Redis at redis://127.0.0.1:1: connection refused', exitCode: 3 });
+  });
+});
+
+describe.each(DRIVER_KINDS)('Redis going away on %s', (driver) => {
+  it('while following: exit 3, "lost the connection", no stack', async () => {
+    // Its own server: this test kills it.
+    const server = await startRedis();
+    try {
+      const prefix = randomPrefix();
+      const bus = await makeBus(server, prefix);
+      await bus.publish('live', 'demo.n', { n: 1 });
+      await bus.close();
+      let out = '';
+      const running = hive(['tail', 'live', '--follow', '--driver', driver], { url: server.url, prefix, onStdout: (s) => (out += s) });
+      await waitUntil(() => out.includes('demo.n'), 10_000, 'the follower to print the entry');
+      await server.kill9();
+      const r = await running;
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^hive tail: lost the connection to Redis: .+\n$/);
+    } finally {
+      await server.stop();
+    }
   });
 });
 
