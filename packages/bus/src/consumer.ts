@@ -21,6 +21,7 @@ import { writeDeadLetter, DEFAULT_DEAD_LETTER_MAX_LEN } from './dead-letters.js'
 import type { RedisDriver } from './drivers/driver.js';
 import { decodeEntry, type Message } from './envelope.js';
 import { ConfigError, DecodeError, errorMessage, HiveError, isRedisError, UnrecoverableError } from './errors.js';
+import { handledMarksFor, type HandledMarks, type IdempotencyOptions } from './idempotency.js';
 import { assertName, type Keys } from './keys.js';
 import type { Logger } from './logger.js';
 import { notify, type BusObserver, type HandleOutcome } from './observer.js';
@@ -96,6 +97,13 @@ export interface SubscribeOptions<T = unknown> {
   orderingKey?: (message: Message<T>) => string | undefined;
   /** Approximate cap on the dead-letter stream's length. @defaultValue 100000 */
   deadLetterMaxLen?: number;
+  /**
+   * Handle each message id once per group, even when it is delivered twice: a marked id is acked
+   * without running the handler (outcome "duplicate"). Costs two round trips per message and a mark
+   * per id for `ttlMs`, so it is for handlers whose side effects must not repeat. See idempotency.ts.
+   * @defaultValue false
+   */
+  idempotent?: boolean | IdempotencyOptions;
 }
 
 export interface SubscriptionContext {
@@ -164,6 +172,7 @@ class SubscriptionImpl implements Subscription {
   /** Dead letters retried to this group only (see dead-letters.ts); read, retried and reclaimed like the stream. */
   private readonly redriveKey: string;
   private readonly redriveReclaimer: Reclaimer;
+  private readonly handledMarks: HandledMarks | undefined;
   private nextRedrivePass = 0;
   private readonly blocking: RedisDriver;
 
@@ -222,6 +231,7 @@ class SubscriptionImpl implements Subscription {
       isInFlight: (id) => this.inFlightMap.has(id),
     });
     this.redriveKey = ctx.keys.redrive(opts.stream, opts.group);
+    this.handledMarks = handledMarksFor(ctx.driver, ctx.keys, opts.stream, opts.group, opts.idempotent);
     this.redriveReclaimer = new Reclaimer({
       driver: ctx.driver,
       key: this.redriveKey,
@@ -479,6 +489,12 @@ class SubscriptionImpl implements Subscription {
     };
     let result: HandlerResult;
     try {
+      if (this.handledMarks && (await this.handledMarks.has(message.id))) {
+        // Handled before (by this group, within the marks' ttl): ack it, do not run the handler again.
+        this.queueAck(d.key, d.entry.id);
+        this.observe(message.type, 'duplicate', performance.now() - started);
+        return;
+      }
       result = await this.opts.handler(message, hctx);
     } catch (err) {
       await this.onFailure(d, message, err, hctx.log, started);
@@ -497,6 +513,16 @@ class SubscriptionImpl implements Subscription {
     } catch (err) {
       await this.onFailure(d, message, err, hctx.log, started);
       return;
+    }
+    if (this.handledMarks) {
+      try {
+        // Marked before the ack: a crash between the two finds the mark on redelivery (idempotency.ts).
+        await this.handledMarks.mark(message.id);
+      } catch (err) {
+        hctx.log.warn({ err: errorMessage(err) }, 'could not mark the message handled; it stays pending and will be retried');
+        await this.reclaimerFor(d.key).releaseForRetry(d.entry.id).catch(() => undefined);
+        return;
+      }
     }
     this.queueAck(d.key, d.entry.id);
     this.observe(message.type, 'acked', performance.now() - started);

@@ -89,3 +89,11 @@ export {
   type ReplayToHandlerOptions,
   type ReplayToHandlerResult,
 } from './replay.js';
+export {
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  DEFAULT_PUBLISH_WINDOW_MS,
+  HandledMarks,
+  handledMarksFor,
+  type IdempotencyOptions,
+  type IdempotentPublishOptions,
+} from './idempotency.js';

@@ -3,7 +3,7 @@
  * gauges of lag and pending per group read from Redis at scrape time.
  *
  *   hive_published_total{stream,type}
- *   hive_handled_total{stream,group,type,outcome}      outcome: acked | retried | dead_lettered | skipped
+ *   hive_handled_total{stream,group,type,outcome}      outcome: acked | retried | dead_lettered | skipped | duplicate
  *   hive_handle_duration_seconds{stream,group}         histogram
  *   hive_retried_total{stream,group}
  *   hive_reclaimed_total{stream,group}

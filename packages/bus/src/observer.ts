@@ -3,7 +3,8 @@
  * synchronously and must not throw (a throwing observer is caught and ignored).
  */
 
-export type HandleOutcome = 'acked' | 'retried' | 'dead_lettered' | 'skipped';
+/** acked: handled; skipped: a type this subscription does not handle; duplicate: a message id the group had handled (idempotent subscriptions). */
+export type HandleOutcome = 'acked' | 'retried' | 'dead_lettered' | 'skipped' | 'duplicate';
 
 export interface BusObserver {
   published?(e: { stream: string; type: string }): void;

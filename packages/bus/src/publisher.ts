@@ -8,6 +8,7 @@ import type { RedisDriver } from './drivers/driver.js';
 import { encodeData, encodeFields, entrySize, overSize } from './envelope.js';
 import { HiveError, ValidationError } from './errors.js';
 import { newMessageId } from './ids.js';
+import { publishOnce, publishWindowMs, type IdempotentPublishOptions } from './idempotency.js';
 import { assertName, type Keys } from './keys.js';
 import { notify, type BusObserver } from './observer.js';
 
@@ -28,6 +29,12 @@ export interface PublishOptions {
   maxLen?: number;
   /** Retention: drop entries older than this many ms (XADD MINID ~). */
   maxAgeMs?: number;
+  /**
+   * Publish this message id to this stream at most once within a window (needs `id`): a repeat
+   * appends nothing and resolves with the first entry's id and `duplicate: true`. See idempotency.ts.
+   * @defaultValue false
+   */
+  idempotent?: boolean | IdempotentPublishOptions;
 }
 
 /** A message to publish: what `publish` takes, as one object (also what handlers return). */
@@ -43,6 +50,8 @@ export interface PublishResult {
   readonly id: string;
   /** The Redis stream entry id. */
   readonly entryId: string;
+  /** An idempotent publish that found its id already published: nothing was appended, `entryId` is the first one's. */
+  readonly duplicate?: boolean;
 }
 
 export interface PublisherContext {
@@ -107,6 +116,8 @@ export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepa
 /** Publish one message. */
 export async function publishOne(ctx: PublisherContext, m: OutgoingMessage): Promise<PublishResult> {
   const p = prepareMessage(ctx, m);
+  const windowMs = publishWindowMs(m);
+  if (windowMs !== undefined) return publishOnce(ctx, p, windowMs);
   const entryId = String(await ctx.driver.call(xaddArgs(p.key, p.fields, p.add)));
   notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
   return { stream: p.stream, id: p.id, entryId };
@@ -119,6 +130,20 @@ export async function publishOne(ctx: PublisherContext, m: OutgoingMessage): Pro
 export async function publishMany(ctx: PublisherContext, messages: readonly OutgoingMessage[]): Promise<PublishResult[]> {
   const prepared = messages.map((m) => prepareMessage(ctx, m));
   if (prepared.length === 0) return [];
+  if (messages.some((m) => m.idempotent)) {
+    // Each idempotent one is its own script call; keep the batch's order by sending one at a time.
+    const windows = messages.map((m) => publishWindowMs(m));
+    const out: PublishResult[] = [];
+    for (const [i, p] of prepared.entries()) {
+      const windowMs = windows[i];
+      if (windowMs !== undefined) out.push(await publishOnce(ctx, p, windowMs));
+      else {
+        out.push({ stream: p.stream, id: p.id, entryId: String(await ctx.driver.call(xaddArgs(p.key, p.fields, p.add))) });
+        notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
+      }
+    }
+    return out;
+  }
   if (prepared.length === 1) {
     const p = prepared[0]!;
     const entryId = String(await ctx.driver.call(xaddArgs(p.key, p.fields, p.add)));
