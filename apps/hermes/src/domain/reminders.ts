@@ -30,6 +30,10 @@ export function describeWhen(at: Date, now: Date, timeZone: string): string {
   const today = wallClock(now, timeZone);
   const time = clockTime(w.hour, w.minute);
   const ms = at.getTime() - now.getTime();
+  if (ms >= 0 && ms < 60_000) {
+    const seconds = Math.max(1, Math.round(ms / 1000));
+    return `in ${seconds} second${seconds === 1 ? '' : 's'} (${time})`;
+  }
   if (ms >= 0 && ms < 60 * 60_000) {
     const minutes = Math.max(1, Math.round(ms / 60_000));
     return `in ${minutes} minute${minutes === 1 ? '' : 's'} (${time})`;

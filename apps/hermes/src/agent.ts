@@ -1,0 +1,96 @@
+/**
+ * hermes, the scheduler: reminders in natural language ("tomorrow at 9 call mom", "every Monday
+ * 8am weigh in") as BullMQ delayed jobs and job schedulers on the bus's Redis. When one fires, it
+ * publishes schedule.due (herald's briefing listens there) and tells the chat on wa.outbound.
+ */
+import { createHash } from 'node:crypto';
+import { defineAgent } from '@hive/agent';
+import { hermesConfig, type HermesConfig } from './config.js';
+import { nextOccurrence, repeatRule, type Recurrence } from './domain/recurrence.js';
+import { fire } from './firing.js';
+import { LLM_EXTRACTION, onIntentClassified, type HermesServices } from './handlers/intent-classified.js';
+import { createReminderStore } from './reminder-store.js';
+import { startTimers } from './timers.js';
+
+export interface HermesOptions {
+  /** The clock handlers read "now" from. @defaultValue () => new Date() */
+  readonly now?: () => Date;
+  /** How long a message waits for the timers to be connected before it is retried. @defaultValue 15000 */
+  readonly servicesTimeoutMs?: number;
+}
+
+/** A hermes definition with its own timers; `hermes` below is the one the process runs. */
+export function createHermes(options: HermesOptions = {}) {
+  const now = options.now ?? (() => new Date());
+  const timeoutMs = options.servicesTimeoutMs ?? 15_000;
+  let resolveServices: (s: HermesServices) => void = () => undefined;
+  let ready = new Promise<HermesServices>((r) => (resolveServices = r));
+  // Consumer groups start before `start` has connected BullMQ; an early message waits, then retries.
+  const services = () =>
+    Promise.race([
+      ready,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('hermes timers are not ready yet')), timeoutMs).unref()),
+    ]);
+
+  return defineAgent({
+    name: 'hermes',
+    version: '0.1.0',
+    description: 'Reminders and recurring events in plain words; tells you when they are due.',
+    skills: [
+      {
+        name: 'remind',
+        description: 'Sets a reminder from plain words, one-off or recurring, in your time zone',
+        examples: ['tomorrow at 9 call mom', 'remind me in 2 minutes to stretch', 'remind me at 18:30 to take the pills', 'every Monday 8am weigh in', 'every day at 7 drink water'],
+      },
+      { name: 'list reminders', description: 'Lists your reminders, soonest first, numbered', examples: ['list my reminders'] },
+      { name: 'cancel', description: 'Cancels a reminder by its number or its words', examples: ['cancel reminder 2', 'cancel the reminder to call mom'] },
+      { name: 'snooze', description: 'Reminds you again of the last reminder', examples: ['snooze 10 minutes', 'snooze for an hour'] },
+    ],
+    config: hermesConfig,
+    reads: {
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { services, now }) },
+    },
+    writes: ['schedule.due', 'wa.outbound'],
+    // Offline the rules already had their say; the port still needs an extractor to exist.
+    offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ when: '', what: '' }) } },
+    async start(ctx) {
+      const hivePrefix = ctx.bus.keys.prefix;
+      let store: ReturnType<typeof createReminderStore> | undefined;
+      const timers = await startTimers({
+        url: ctx.bus.driver.options.url,
+        hivePrefix,
+        concurrency: ctx.config.HERMES_CONCURRENCY,
+        connectionName: `hive:hermes-bullmq@${ctx.instance}`,
+        onError: (err) => ctx.log.warn({ err: err.message }, 'BullMQ connection error'),
+        onDue: async (firing) => {
+          await fire(firing, { publish: ctx.publish, store: store!, now });
+          ctx.log.info({ reminderId: firing.data.reminderId, kind: firing.data.kind, dueAt: firing.dueAt.toISOString() }, 'reminder fired');
+        },
+      });
+      store = createReminderStore(timers.redis, hivePrefix);
+      await scheduleBriefings(ctx.config, { timers, store }, now());
+      resolveServices({ timers, store });
+      return async () => {
+        ready = Promise.reject(new Error('hermes is stopping'));
+        ready.catch(() => undefined);
+        await timers.close();
+      };
+    },
+  });
+}
+
+/** Keep one daily briefing.due per configured chat at HERMES_BRIEFING_AT (upserted on every start). */
+async function scheduleBriefings(config: HermesConfig, { timers, store }: HermesServices, now: Date): Promise<void> {
+  const at = config.HERMES_BRIEFING_AT;
+  if (!at) return;
+  const recurrence: Recurrence = { kind: 'weekly', weekdays: [0, 1, 2, 3, 4, 5, 6], hour: at.hour, minute: at.minute };
+  for (const chatId of config.HERMES_BRIEFING_CHATS) {
+    const id = `brief_${createHash('sha256').update(chatId).digest('base64url').slice(0, 20)}`;
+    const first = nextOccurrence(recurrence, now, config.HIVE_TZ);
+    await store.save({ id, chatId, text: 'daily briefing', dueAt: first.toISOString(), recurrence, createdAt: now.toISOString() });
+    await timers.scheduleRecurring({ chatId, reminderId: id, text: 'daily briefing', kind: 'briefing', timeZone: config.HIVE_TZ, recurrence }, repeatRule(recurrence, config.HIVE_TZ), first);
+  }
+}
+
+/** The hermes the process runs. */
+export const hermes = createHermes();
