@@ -1,0 +1,104 @@
+/**
+ * kami, the WhatsApp gateway: what people write on WhatsApp becomes wa.inbound; what the agents
+ * put on wa.outbound, and sentinel's ops.alert, goes back out. With WHATSAPP_ENABLED=1 it drives a
+ * real account through whatsapp-web.js; otherwise it runs the local simulator that `hive say` talks to.
+ */
+import { existsSync } from 'node:fs';
+import { defineAgent, type StartContext } from '@hive/agent';
+import { ConfigError, type Logger } from '@hive/bus';
+import { catalogue } from '@hive/contracts';
+import { kamiConfigSchema, resolveConfig, type KamiConfig, type KamiEnv } from './config.js';
+import { describeAllowList } from './domain/allow-list.js';
+import { handleOpsAlert } from './handlers/ops-alert.js';
+import { handleWaSend } from './handlers/wa-send.js';
+import { createIngress } from './ingress.js';
+import { Outbox } from './outbox.js';
+import { createSimulatorPort } from './whatsapp/simulator.js';
+import type { WhatsAppPort } from './whatsapp/port.js';
+
+/** Deliveries of an outbound message before it is dead-lettered: about two minutes of backoff. */
+export const SEND_MAX_DELIVERIES = 8;
+
+export interface KamiDeps {
+  /** Build the WhatsApp port; tests inject a whatsapp-web.js port over a fake Client. @defaultValue from the config's mode */
+  readonly createPort?: (config: KamiConfig, log: Logger) => WhatsAppPort | Promise<WhatsAppPort>;
+  /** Clock for the rate limiter. @defaultValue Date.now */
+  readonly now?: () => number;
+}
+
+/** The port the configuration asks for: the simulator, or whatsapp-web.js (loaded only then: it pulls in puppeteer). */
+export async function defaultPort(config: KamiConfig, log: Logger): Promise<WhatsAppPort> {
+  if (config.mode === 'simulator') {
+    return createSimulatorPort({ host: config.simulator.host, port: config.simulator.port, defaultFrom: config.ownerChatId!, log });
+  }
+  if (!existsSync(config.chromiumPath)) {
+    throw new ConfigError(`kami: no browser at CHROMIUM_PATH=${config.chromiumPath}; install Chromium (apt-get install chromium) or point CHROMIUM_PATH at one`);
+  }
+  const [{ createWwebjsPort }, { terminalAndPngQr }] = await Promise.all([import('./whatsapp/wwebjs.js'), import('./whatsapp/qr.js')]);
+  return createWwebjsPort({ dataDir: config.dataDir, chromiumPath: config.chromiumPath, log, qr: terminalAndPngQr(config.dataDir), sendTimeoutMs: config.sendTimeoutMs });
+}
+
+/** A kami definition; `deps` replace its edges for tests. */
+export function createKami(deps: KamiDeps = {}) {
+  // Handlers can run before `start` (the bus reads as soon as the groups exist), so both take the
+  // configuration from the same parsed environment the runtime hands to each of them.
+  let resolved: { env: KamiEnv; config: KamiConfig; outbox: Outbox } | undefined;
+  const setup = (env: KamiEnv) => {
+    if (resolved?.env !== env) {
+      const config = resolveConfig(env);
+      resolved = { env, config, outbox: new Outbox({ rateLimit: config.rateLimit, readyTimeoutMs: config.sendTimeoutMs, ...(deps.now ? { now: deps.now } : {}) }) };
+    }
+    return resolved;
+  };
+
+  return defineAgent({
+    name: 'kami',
+    version: '0.1.0',
+    description: 'WhatsApp gateway: receives your messages (WhatsApp or the local simulator) and sends the agents\' replies and ops alerts.',
+    skills: [],
+    config: kamiConfigSchema,
+    reads: {
+      'wa.outbound': { 'wa.send': handleWaSend(setup) },
+      'ops.alert': { 'ops.alert': handleOpsAlert(setup) },
+    },
+    writes: ['wa.inbound'],
+    // Several chats at once; within one chat, in order (the runtime orders by chatId).
+    concurrency: 4,
+    streamOptions: {
+      'wa.outbound': { maxDeliveries: SEND_MAX_DELIVERIES },
+      'ops.alert': { maxDeliveries: SEND_MAX_DELIVERIES },
+    },
+    async start(ctx: StartContext<KamiEnv, 'wa.inbound'>) {
+      const s = setup(ctx.config);
+      const { config } = s;
+      ctx.log.info({ mode: config.mode, allowed: describeAllowList(config.allowList), owner: config.ownerChatId ?? null, dataDir: config.dataDir }, 'kami starting');
+      const port = await (deps.createPort ?? defaultPort)(config, ctx.log);
+      port.onMessage(
+        createIngress({
+          bus: ctx.bus,
+          contracts: catalogue,
+          allowList: config.allowList,
+          dataDir: config.dataDir,
+          mediaInlineBytes: config.mediaInlineBytes,
+          log: ctx.log,
+          notify: async (chatId, text, replyTo) => void (await port.send({ chatId, text, replyTo })),
+        }),
+      );
+      // Attached first: sends wait for the port to be ready, which a QR scan may delay a while.
+      s.outbox.attach(port);
+      try {
+        await port.start();
+      } catch (err) {
+        s.outbox.detach();
+        throw err;
+      }
+      return async () => {
+        s.outbox.detach();
+        await port.stop();
+      };
+    },
+  });
+}
+
+/** kami as `npm start` runs it. */
+export const kami = createKami();
