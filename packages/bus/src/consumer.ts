@@ -439,7 +439,16 @@ class SubscriptionImpl implements Subscription {
       return;
     }
 
-    const orderKey = this.opts.orderingKey?.(message);
+    let orderKey: string | undefined;
+    try {
+      orderKey = this.opts.orderingKey?.(message);
+    } catch (err) {
+      // Thrown here it would leave the slot taken and the entry stuck in flight; it says the same
+      // thing on every delivery, so the message is dead-lettered like any other it cannot take.
+      const error = new HiveError('UNRECOVERABLE', `orderingKey threw: ${errorMessage(err)}`, { cause: err });
+      void this.deadLetter(d, error, message.type).finally(finish);
+      return;
+    }
     if (orderKey === undefined) {
       void this.handle(d, message, slot).finally(finish);
       return;
