@@ -10,6 +10,7 @@ import {
   type AgentSkill,
   type Bus,
   type HandlerContext,
+  type IdempotencyOptions,
   type Logger,
   type Message,
   type PublishOptions,
@@ -77,6 +78,8 @@ export interface StreamOptions {
   retry?: Partial<RetryPolicy>;
   blockMs?: number;
   shutdownTimeoutMs?: number;
+  /** Handle a message id once per group, even when delivered twice. @defaultValue the agent's `idempotent` */
+  idempotent?: boolean | IdempotencyOptions;
 }
 
 /** What `start` gets: the agent's scope, the bus, and a signal aborted when the agent stops. */
@@ -112,6 +115,12 @@ export interface AgentDefinition<C extends z.ZodType = z.ZodType, W extends Stre
   /** Per-key ordering at concurrency > 1; `false` for none. @defaultValue byChatId */
   readonly orderingKey?: ((message: Message) => string | undefined) | false;
   readonly streamOptions?: { readonly [S in StreamName]?: StreamOptions };
+  /**
+   * Skip a message id this agent already handled (bus handled-marks, 24 h). With follow-up ids
+   * derived from input ids, a redelivery anywhere upstream is not handled twice downstream.
+   * @defaultValue true
+   */
+  readonly idempotent?: boolean | IdempotencyOptions;
   /** The deterministic rules the LLM port uses offline and as fallback. */
   readonly offlineLlm?: OfflineRules;
   /**

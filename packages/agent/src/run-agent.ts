@@ -191,6 +191,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
         handler,
         types: Object.keys(handlers),
         concurrency: own.concurrency ?? def.concurrency,
+        idempotent: own.idempotent ?? def.idempotent ?? true,
         startAt: own.startAt ?? contracts.stream(stream)?.startAt ?? 'new',
         ...(orderingKey ? { orderingKey } : {}),
       }),

@@ -112,6 +112,19 @@ describe('agent runtime, through the test harness', () => {
     }
   });
 
+  it('handles a message id once, even when it is published twice', async () => {
+    const t = await createTestAgent(echo, { redis });
+    try {
+      await t.publish('intent.classified', 'intent.classified', classified('once'), { id: 'dup-1' });
+      await t.publish('intent.classified', 'intent.classified', classified('once'), { id: 'dup-1' });
+      await t.publish('intent.classified', 'intent.classified', classified('then this'));
+      await t.expectMessage('wa.outbound', (m) => m.data.text.includes('then this'));
+      expect((await t.messages('wa.outbound')).map((m) => m.data.text)).toEqual(['you said: once [unknown]', 'you said: then this [unknown]']);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('dead-letters at once a handler that publishes outside its declared writes', async () => {
     const t = await createTestAgent(echo, { redis });
     try {
