@@ -61,9 +61,15 @@ function parseEntries(r: Reply | undefined): StreamEntry[] {
   for (const e of asArray(r)) {
     if (!Array.isArray(e)) continue;
     const fields = e[1];
-    out.push({ id: str(e[0]), fields: Array.isArray(fields) ? (fields as string[]).map(String) : null });
+    out.push({ id: str(e[0]), fields: Array.isArray(fields) ? asStrings(fields) : null });
   }
   return out;
+}
+
+/** The field list as strings; the drivers' replies already are, so the list is copied only when one is not. */
+function asStrings(fields: Reply[]): string[] {
+  for (const f of fields) if (typeof f !== 'string') return fields.map(String);
+  return fields as string[];
 }
 
 /** Parse XREAD/XREADGROUP replies: RESP3 map flattened `[stream, entries, ...]` or RESP2 `[[stream, entries], ...]`. */
