@@ -1,0 +1,64 @@
+/**
+ * ledger, expenses and budgets: "spent 12.50 on lunch" becomes an expense in the chat's ledger in
+ * Redis (and an expense.recorded for whoever listens); "how much did I spend this week" and
+ * "budget food 300" are answered from it, with a warning when a budget passes 80% and 100%.
+ */
+import { defineAgent } from '@hive/agent';
+import { ledgerConfig } from './config.js';
+import { createExpenseStore, type ExpenseStore } from './expense-store.js';
+import { LLM_EXTRACTION, onIntentClassified } from './handlers/intent-classified.js';
+
+export interface LedgerOptions {
+  /** The clock handlers read "now" from (which day "today" is). @defaultValue () => new Date() */
+  readonly now?: () => Date;
+  /** How long a message waits for the store to be connected before it is retried. @defaultValue 15000 */
+  readonly storeTimeoutMs?: number;
+}
+
+/** A ledger definition with its own store; `ledger` below is the one the process runs. */
+export function createLedger(options: LedgerOptions = {}) {
+  const now = options.now ?? (() => new Date());
+  const timeoutMs = options.storeTimeoutMs ?? 15_000;
+  let resolveStore: (s: ExpenseStore) => void = () => undefined;
+  const ready = new Promise<ExpenseStore>((r) => (resolveStore = r));
+  // Consumer groups start before `start` runs; an early message waits for the store, then retries.
+  const store = () =>
+    Promise.race([ready, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('ledger store is not ready yet')), timeoutMs).unref())]);
+
+  return defineAgent({
+    name: 'ledger',
+    version: '0.1.0',
+    description: 'Expenses and monthly budgets: records what you spend, sums it up, warns before a budget runs out.',
+    skills: [
+      {
+        name: 'record expense',
+        description: 'Records an expense with its amount, currency and category (decimals either way: 12.50 or 12,50)',
+        examples: ['spent 12.50 on lunch', '€30 groceries', 'coffee 3.20', 'paid 45 USD for the taxi', '1.234,56 EUR rent'],
+      },
+      {
+        name: 'spending',
+        description: 'Totals for today, this week or this month, overall, per category or itemized',
+        examples: ['how much did I spend this week', 'spending by category this month', 'how much did I spend on food this month', 'list my expenses today'],
+      },
+      {
+        name: 'budgets',
+        description: 'A monthly budget per category, with a warning at 80% and at 100%',
+        examples: ['budget food 300', 'budgets', 'remove budget food'],
+      },
+      { name: 'undo', description: 'Takes back the last expense', examples: ['undo'] },
+    ],
+    config: ledgerConfig,
+    reads: {
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store, now }) },
+    },
+    writes: ['expense.recorded', 'wa.outbound'],
+    // Offline the rules (and iris's entities) already had their say; the port still needs an extractor.
+    offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ amount: 0, currency: '', description: '', category: 'other' }) } },
+    start(ctx) {
+      resolveStore(createExpenseStore(ctx.bus.driver, ctx.bus.keys.prefix));
+    },
+  });
+}
+
+/** The ledger the process runs. */
+export const ledger = createLedger();

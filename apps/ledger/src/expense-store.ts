@@ -1,0 +1,130 @@
+/**
+ * Ledger's Redis storage, per chat, inside the Hive prefix:
+ *
+ *   <prefix>ledger:<chat>:expenses   hash   expense id → expense JSON
+ *   <prefix>ledger:<chat>:by-day     zset   expense id, scored by the day it was spent (days since 1970)
+ *   <prefix>ledger:<chat>:recent     list   expense ids, newest first (what "undo" takes back)
+ *   <prefix>ledger:<chat>:budgets    hash   category → budget JSON
+ *   <prefix>ledger:<chat>:undo:<msg> string what one "undo" message removed (a day), so a redelivery undoes nothing more
+ *
+ * Writes that touch several keys are one Lua script each, so a crash never leaves an expense in the
+ * hash but missing from the totals. Records are keyed by an id derived from the message, and the
+ * script adds only what is new: a redelivered message records nothing twice.
+ */
+import type { RedisDriver, Reply } from '@hive/bus';
+import type { Budget } from './domain/budgets.js';
+import type { Category } from './domain/categories.js';
+import { dayNumber } from './domain/periods.js';
+import type { Expense } from './domain/reports.js';
+
+/** Key names for one chat's ledger. */
+export function ledgerKeys(hivePrefix: string, chatId: string) {
+  const base = `${hivePrefix}ledger:${chatId}`;
+  return {
+    expenses: `${base}:expenses`,
+    byDay: `${base}:by-day`,
+    recent: `${base}:recent`,
+    budgets: `${base}:budgets`,
+    undo: (messageId: string) => `${base}:undo:${messageId}`,
+  };
+}
+
+/** How many expenses "undo" can walk back. */
+const RECENT_KEPT = 200;
+const UNDO_MARK_S = 24 * 3600;
+
+// KEYS: expenses, by-day, recent. ARGV: id, json, day score, recent kept. Returns 1 if added, 0 if it was there.
+const RECORD = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('LPUSH', KEYS[3], ARGV[1])
+redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[4]) - 1)
+return 1`;
+
+// KEYS: expenses, by-day, recent, undo mark. ARGV: mark ttl s. Returns the removed expense JSON, '' if none.
+const UNDO = `
+local done = redis.call('GET', KEYS[4])
+if done then return done end
+local removed = ''
+while true do
+  local id = redis.call('LPOP', KEYS[3])
+  if not id then break end
+  local json = redis.call('HGET', KEYS[1], id)
+  if json then
+    redis.call('HDEL', KEYS[1], id)
+    redis.call('ZREM', KEYS[2], id)
+    removed = json
+    break
+  end
+end
+redis.call('SET', KEYS[4], removed, 'EX', tonumber(ARGV[1]))
+return removed`;
+
+export interface ExpenseStore {
+  /** Store an expense; false when this id was already stored (a redelivery). */
+  record(chatId: string, expense: Expense): Promise<boolean>;
+  /** Expenses spent from `from` to `to` (YYYY-MM-DD, inclusive). */
+  between(chatId: string, from: string, to: string): Promise<Expense[]>;
+  /** Take back the newest expense; the same `messageId` always gets the same answer. */
+  undoLast(chatId: string, messageId: string): Promise<Expense | undefined>;
+  budgets(chatId: string): Promise<Budget[]>;
+  setBudget(chatId: string, budget: Budget): Promise<void>;
+  removeBudget(chatId: string, category: Category): Promise<boolean>;
+}
+
+function parse<T>(json: Reply | undefined): T | undefined {
+  if (typeof json !== 'string' || json === '') return undefined;
+  try {
+    return JSON.parse(json) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+const strings = (r: Reply): string[] => (Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : []);
+
+/** The store on the bus's Redis driver (ioredis or node-redis). */
+export function createExpenseStore(driver: RedisDriver, hivePrefix: string): ExpenseStore {
+  const keys = (chatId: string) => ledgerKeys(hivePrefix, chatId);
+  return {
+    async record(chatId, e) {
+      const k = keys(chatId);
+      const added = await driver.call(['EVAL', RECORD, 3, k.expenses, k.byDay, k.recent, e.id, JSON.stringify(e), dayNumber(e.spentOn), RECENT_KEPT]);
+      return added === 1;
+    },
+    async between(chatId, from, to) {
+      const k = keys(chatId);
+      const ids = strings(await driver.call(['ZRANGEBYSCORE', k.byDay, dayNumber(from), dayNumber(to)]));
+      const out: Expense[] = [];
+      // HMGET in slices keeps each reply small for a long month.
+      for (let i = 0; i < ids.length; i += 500) {
+        const slice = ids.slice(i, i + 500);
+        const values = await driver.call(['HMGET', k.expenses, ...slice]);
+        for (const v of Array.isArray(values) ? values : []) {
+          const e = parse<Expense>(v);
+          if (e) out.push(e);
+        }
+      }
+      return out;
+    },
+    async undoLast(chatId, messageId) {
+      const k = keys(chatId);
+      return parse<Expense>(await driver.call(['EVAL', UNDO, 4, k.expenses, k.byDay, k.recent, k.undo(messageId), UNDO_MARK_S]));
+    },
+    async budgets(chatId) {
+      const flat = strings(await driver.call(['HGETALL', keys(chatId).budgets]));
+      const out: Budget[] = [];
+      for (let i = 1; i < flat.length; i += 2) {
+        const b = parse<Budget>(flat[i]);
+        if (b) out.push(b);
+      }
+      return out;
+    },
+    async setBudget(chatId, budget) {
+      await driver.call(['HSET', keys(chatId).budgets, budget.category, JSON.stringify(budget)]);
+    },
+    async removeBudget(chatId, category) {
+      return (await driver.call(['HDEL', keys(chatId).budgets, category])) === 1;
+    },
+  };
+}
