@@ -12,6 +12,9 @@ import { assertName, createKeys, DEFAULT_PREFIX, type Keys } from './keys.js';
 import { createLogger, type Logger } from './logger.js';
 import type { BusObserver } from './observer.js';
 import { publishMany, publishOne, type OutgoingMessage, type PublisherContext, type PublishOptions, type PublishResult } from './publisher.js';
+import { detectCapabilities } from './capabilities.js';
+import type { Message } from './envelope.js';
+import { Requester, type RequestOptions } from './request-reply.js';
 
 export interface BusOptions {
   /** Redis URL (redis:// or rediss://). @defaultValue env REDIS_URL or redis://127.0.0.1:6379 */
@@ -45,6 +48,11 @@ export interface Bus {
   publishBatch(messages: readonly OutgoingMessage[]): Promise<PublishResult[]>;
   /** Consume a stream as a consumer group; see consumer.ts for the guarantees. */
   subscribe<T = unknown>(options: SubscribeOptions<T>): Subscription;
+  /**
+   * Publish a request and resolve with the reply (a handler's `reply(message, type, data)`), or
+   * reject with a TimeoutError after `timeoutMs` (default 10 s); see request-reply.ts.
+   */
+  request<T = unknown>(stream: string, type: string, data: unknown, options?: RequestOptions): Promise<Message<T>>;
   /** Add an observer (metrics) after creation. */
   observe(observer: BusObserver): void;
   /** Stop every subscription gracefully, then close the connections. */
@@ -67,6 +75,8 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
   const observers: BusObserver[] = [...(options.observers ?? [])];
   try {
     await driver.connect();
+    // Once, at connect, cached per driver; never fails (an ACL user without INFO gets the baseline).
+    await detectCapabilities(driver);
   } catch (err) {
     driver.disconnect();
     throw new ConfigError(`cannot connect to Redis at ${redactUrl(url)}: ${(err as Error).message}`, { url: redactUrl(url) });
@@ -74,6 +84,7 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
 
   const publisher: PublisherContext = { driver, keys, contracts: options.contracts, source, maxMessageBytes, observers };
   const subscriptions = new Set<Subscription>();
+  let requester: Requester | undefined;
   let closed = false;
   const open = () => {
     if (closed) throw new ClosedError('bus');
@@ -101,6 +112,11 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
       subscriptions.add(sub);
       return sub;
     },
+    request<T>(stream: string, type: string, data: unknown, opts?: RequestOptions) {
+      open();
+      requester ??= new Requester({ publisher, log, maxMessageBytes });
+      return requester.request(stream, type, data, opts) as Promise<Message<T>>;
+    },
     observe(observer) {
       observers.push(observer);
     },
@@ -108,6 +124,7 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((s) => s.stop()));
+      await requester?.close();
       if (!options.redis) await driver.close();
     },
   };

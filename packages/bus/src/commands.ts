@@ -95,11 +95,14 @@ export interface AddOptions {
   maxLen?: number;
   /** Drop entries older than this entry id (MINID ~). */
   minId?: string;
+  /** Append only to an existing stream (NOMKSTREAM): XADD then replies null instead of creating it. */
+  noMkStream?: boolean;
 }
 
 /** XADD arguments for one entry. */
 export function xaddArgs(key: string, fields: readonly string[], opts: AddOptions = {}): RedisArg[] {
   const args: RedisArg[] = ['XADD', key];
+  if (opts.noMkStream) args.push('NOMKSTREAM');
   if (opts.maxLen !== undefined) args.push('MAXLEN', '~', opts.maxLen);
   else if (opts.minId !== undefined) args.push('MINID', '~', opts.minId);
   args.push(opts.id ?? '*', ...fields);

@@ -11,6 +11,8 @@
  *   cause  id of the message this one answers ("" for a root message)
  *   data   JSON payload
  *   traceparent  optional W3C trace context, last so that the common field set stays the same
+ *   replyTo  optional: the requester instance whose reply stream wants the answer (request/reply);
+ *            after `data` too, and ignored by the decoder when it is not a plain name
  *
  * The fields are always written in this order: Redis stores the field names of a stream's first
  * entry once and only flags later entries with the same names, so a stable order keeps entries small.
@@ -29,11 +31,14 @@ export interface Message<T = unknown> {
   readonly corr: string;
   readonly cause: string;
   readonly traceparent?: string | undefined;
+  /** Set on a request (`bus.request`): the requester instance to answer, with `reply()`. */
+  readonly replyTo?: string | undefined;
   readonly data: T;
 }
 
 const TYPE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const TOKEN = /^[^\s]{1,256}$/;
+const REPLY_TO = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** Serialize `data` as JSON that never contains a raw U+FFFD, so the decoder can treat one as corruption. */
@@ -47,6 +52,7 @@ export function encodeData(data: unknown): string {
 export function encodeFields(m: Omit<Message<unknown>, 'data'> & { data: string }): string[] {
   const fields = ['type', m.type, 'v', String(m.v), 'id', m.id, 'src', m.src, 'ts', String(m.ts), 'corr', m.corr, 'cause', m.cause, 'data', m.data];
   if (m.traceparent) fields.push('traceparent', m.traceparent);
+  if (m.replyTo) fields.push('replyTo', m.replyTo);
   return fields;
 }
 
@@ -88,6 +94,7 @@ export function decodeEntry(fields: readonly string[] | null, maxBytes: number =
   let type: string | undefined, v: string | undefined, id: string | undefined, src: string | undefined;
   let ts: string | undefined, corr: string | undefined, cause: string | undefined, data: string | undefined;
   let traceparent: string | undefined;
+  let replyTo: string | undefined;
   for (let i = 0; i < fields.length; i += 2) {
     const value = fields[i + 1]!;
     switch (fields[i]) {
@@ -100,6 +107,7 @@ export function decodeEntry(fields: readonly string[] | null, maxBytes: number =
       case 'cause': cause = value; break;
       case 'data': data = value; break;
       case 'traceparent': traceparent = value; break;
+      case 'replyTo': replyTo = value; break;
       default: break; // unknown fields are allowed and ignored (forward compatibility)
     }
     if (value.includes('\uFFFD')) {
@@ -144,6 +152,8 @@ export function decodeEntry(fields: readonly string[] | null, maxBytes: number =
   const message: Message<unknown> = traceparent
     ? { type, v: version, id, src, ts: time, corr: corr || id, cause: cause ?? '', traceparent, data: payload }
     : { type, v: version, id, src, ts: time, corr: corr || id, cause: cause ?? '', data: payload };
+  // Tolerant: a replyTo that is not a plain name cannot be answered, but the message is still good.
+  if (replyTo !== undefined && REPLY_TO.test(replyTo)) (message as { replyTo?: string }).replyTo = replyTo;
   return { ok: true, message };
 }
 

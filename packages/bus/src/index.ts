@@ -97,3 +97,14 @@ export {
   type IdempotencyOptions,
   type IdempotentPublishOptions,
 } from './idempotency.js';
+export {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  REPLY_READ_BLOCK_MS,
+  REPLY_STREAM_MAX_LEN,
+  REPLY_STREAM_NAME,
+  REPLY_STREAM_TTL_MS,
+  reply,
+  Requester,
+  type RequesterOptions,
+  type RequestOptions,
+} from './request-reply.js';

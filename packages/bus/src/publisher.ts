@@ -35,6 +35,8 @@ export interface PublishOptions {
    * @defaultValue false
    */
   idempotent?: boolean | IdempotentPublishOptions;
+  /** The requester instance that wants the answer (`bus.request` sets it; a handler answers with `reply()`). */
+  replyTo?: string;
 }
 
 /** A message to publish: what `publish` takes, as one object (also what handlers return). */
@@ -42,6 +44,12 @@ export interface OutgoingMessage extends PublishOptions {
   stream: string;
   type: string;
   data: unknown;
+  /**
+   * A reply: deliver it to this requester instance's reply stream (`keys.replies(instance)`) instead
+   * of `stream`, and only while that stream exists (NOMKSTREAM). Set by `reply()`; `stream` then only
+   * names the contract to check, and a type without one there is sent unchecked.
+   */
+  toReplyStream?: string;
 }
 
 export interface PublishResult {
@@ -77,17 +85,17 @@ export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepa
   assertName('stream', m.stream);
   let data = m.data;
   let v = 1;
-  if (ctx.contracts) {
-    const contract = ctx.contracts.find(m.stream, m.type);
-    if (!contract) {
-      throw new HiveError('UNKNOWN_TYPE', `type "${m.type}" is not in the contract of stream "${m.stream}"`, {
-        details: { stream: m.stream, type: m.type },
-      });
-    }
+  const contract = ctx.contracts?.find(m.stream, m.type);
+  if (contract) {
     const parsed = contract.decode(data, contract.version);
     if (!parsed.ok) throw new ValidationError(m.stream, m.type, parsed.issues);
     data = parsed.data;
     v = contract.version;
+  } else if (ctx.contracts && m.toReplyStream === undefined) {
+    // (A reply of a type no contract names is sent as it is: the requester reads it as it wants.)
+    throw new HiveError('UNKNOWN_TYPE', `type "${m.type}" is not in the contract of stream "${m.stream}"`, {
+      details: { stream: m.stream, type: m.type },
+    });
   }
   const id = m.id ?? newMessageId();
   const fields = encodeFields({
@@ -99,6 +107,7 @@ export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepa
     corr: m.corr ?? id,
     cause: m.cause ?? '',
     traceparent: m.traceparent,
+    replyTo: m.replyTo,
     data: encodeData(data),
   });
   if (overSize(fields, ctx.maxMessageBytes)) {
@@ -110,7 +119,11 @@ export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepa
   const add: AddOptions = {};
   if (m.maxLen !== undefined) add.maxLen = m.maxLen;
   else if (m.maxAgeMs !== undefined) add.minId = String(Math.max(0, Date.now() - m.maxAgeMs));
-  return { stream: m.stream, type: m.type, id, key: ctx.keys.stream(m.stream), fields, add };
+  if (m.toReplyStream === undefined) return { stream: m.stream, type: m.type, id, key: ctx.keys.stream(m.stream), fields, add };
+  assertName('reply-to instance', m.toReplyStream);
+  // A requester that is gone has no reply stream: the reply is dropped rather than left in a new key forever.
+  add.noMkStream = true;
+  return { stream: m.stream, type: m.type, id, key: ctx.keys.replies(m.toReplyStream), fields, add };
 }
 
 /** Publish one message. */

@@ -1,0 +1,133 @@
+/**
+ * Request/reply over streams: round trip, timeout, a late reply discarded without a leak, and the
+ * reply stream cleaned up.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ClosedError,
+  ConfigError,
+  decodeEntry,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DRIVER_KINDS,
+  encodeFields,
+  reply,
+  Requester,
+  TimeoutError,
+  type Bus,
+  type Message,
+} from '../src/index.js';
+import { makeBus, memoryLogger, randomPrefix, useRedis, waitUntil, type LogLine } from './helpers.js';
+
+const redis = useRedis();
+
+describe('replyTo in the envelope', () => {
+  const base = { type: 't', v: 1, id: 'm1', src: 's', ts: 1, corr: 'm1', cause: '', data: '{}' };
+  it('is written after data and read back; a value that is not a plain name is ignored, not fatal', () => {
+    const fields = encodeFields({ ...base, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', replyTo: 'herald-1a2b' });
+    expect(fields.slice(-4)).toEqual(['traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', 'replyTo', 'herald-1a2b']);
+    expect(decodeEntry(fields)).toMatchObject({ ok: true, message: { replyTo: 'herald-1a2b' } });
+    const odd = decodeEntry([...encodeFields(base), 'replyTo', '../../etc']);
+    expect(odd.ok && odd.message.replyTo).toBe(undefined);
+    expect(decodeEntry(encodeFields(base))).toEqual({ ok: true, message: { ...base, data: {} } });
+  });
+});
+
+describe.each(DRIVER_KINDS)('request/reply on %s', (kind) => {
+  const open: Bus[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((b) => b.close()));
+  });
+  const bus = async (prefix: string, logger = memoryLogger()) => {
+    const b = await makeBus(kind, redis(), prefix, { logger });
+    open.push(b);
+    return b;
+  };
+  /** box answers "nutrition.summary.request" after `delayMs`. */
+  const responder = async (b: Bus, delayMs = 0) => {
+    const sub = b.subscribe<{ day: string }>({
+      stream: 'box.requests',
+      group: 'box',
+      handler: async (m) => {
+        await new Promise((r) => setTimeout(r, delayMs));
+        return reply(m, 'nutrition.summary', { day: m.data.day, kcal: m.data.day.length * 100 });
+      },
+    });
+    await sub.ready;
+    return sub;
+  };
+
+  it('round trip: each request resolves with its own reply; the reply stream is empty and deleted on close', async () => {
+    const prefix = randomPrefix();
+    const box = await bus(prefix);
+    await responder(box);
+    const herald = await bus(prefix);
+    const days = ['mon', 'tuesday', 'wed', 'thursday', 'fri'];
+    const replies = await Promise.all(
+      days.map((day) => herald.request<{ day: string; kcal: number }>('box.requests', 'nutrition.summary.request', { day }, { timeoutMs: 5_000, corr: `brief-${day}` })),
+    );
+    expect(replies.map((r) => r.data)).toEqual(days.map((day) => ({ day, kcal: day.length * 100 })));
+    for (const [i, r] of replies.entries()) {
+      expect(r.type).toBe('nutrition.summary');
+      expect(r.corr).toBe(`brief-${days[i]}`);
+      expect(r.src).toBe('test');
+    }
+    // The requests carried replyTo; the replies answer them (cause) and were deleted once read.
+    const [req] = (await box.driver.call(['XRANGE', box.keys.stream('box.requests'), '-', '+', 'COUNT', 1])) as [string, string[]][];
+    const replyTo = req![1][req![1].indexOf('replyTo') + 1]!;
+    expect(replyTo).toMatch(/^test-[0-9a-f]{12}$/);
+    const replyKey = herald.keys.replies(replyTo);
+    expect(Number(await herald.driver.call(['XLEN', replyKey]))).toBe(0);
+    expect(Number(await herald.driver.call(['PTTL', replyKey]))).toBeGreaterThan(0);
+    await herald.close();
+    expect(Number(await box.driver.call(['EXISTS', replyKey]))).toBe(0);
+  });
+
+  it('times out with a TimeoutError when nobody answers', async () => {
+    const b = await bus(randomPrefix());
+    const err = await b.request('nobody.home', 'ping', {}, { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err).toMatchObject({ code: 'REQUEST_TIMEOUT', details: { stream: 'nobody.home', type: 'ping', timeoutMs: 100 } });
+  });
+
+  it('a late reply after the timeout is discarded and logged, and leaves nothing behind', async () => {
+    const prefix = randomPrefix();
+    const box = await bus(prefix);
+    await responder(box, 400);
+    const lines: LogLine[] = [];
+    const herald = await bus(prefix);
+    const requester = new Requester({
+      publisher: { driver: herald.driver, keys: herald.keys, contracts: undefined, source: 'herald', maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, observers: [] },
+      log: memoryLogger(lines),
+    });
+    try {
+      const late = requester.request('box.requests', 'nutrition.summary.request', { day: 'mon' }, { timeoutMs: 100 });
+      await expect(late).rejects.toBeInstanceOf(TimeoutError);
+      expect(requester.pending).toBe(0);
+      await waitUntil(() => lines.some((l) => l.msg?.startsWith('reply to no waiting request')), 5_000, 'the late reply to be logged');
+      const logged = lines.find((l) => l.msg?.startsWith('reply to no waiting request'))!;
+      expect(logged).toMatchObject({ level: 'warn', obj: { type: 'nutrition.summary', src: 'test' } });
+      expect(requester.pending).toBe(0);
+      await waitUntil(async () => Number(await herald.driver.call(['XLEN', requester.replyKey])) === 0, 2_000, 'the late reply to be deleted');
+      // And the requester still works.
+      const ok = await requester.request('box.requests', 'nutrition.summary.request', { day: 'tue' }, { timeoutMs: 5_000 });
+      expect(ok.data).toEqual({ day: 'tue', kcal: 300 });
+      expect(requester.pending).toBe(0);
+    } finally {
+      await requester.close();
+    }
+    // A reply to a requester that is gone is dropped, not written to a new key.
+    expect(Number(await herald.driver.call(['EXISTS', requester.replyKey]))).toBe(0);
+    await box.publishBatch([reply({ replyTo: requester.instance, id: 'x', corr: 'x' } as Message, 'late', {})]);
+    expect(Number(await herald.driver.call(['EXISTS', requester.replyKey]))).toBe(0);
+  });
+
+  it('close rejects waiting requests; reply() refuses a message that is not a request', async () => {
+    const b = await bus(randomPrefix());
+    const waiting = b.request('nobody.home', 'ping', {}, { timeoutMs: 10_000 }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    await b.close();
+    expect(await waiting).toBeInstanceOf(ClosedError);
+    expect(() => b.request('nobody.home', 'ping', {})).toThrow(ClosedError);
+    expect(() => reply({ id: 'm1', type: 't' } as Message, 'answer', {})).toThrow(ConfigError);
+  });
+});
