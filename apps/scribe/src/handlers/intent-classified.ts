@@ -1,0 +1,89 @@
+/**
+ * intent.classified with intent "note": save, search, list, show or delete notes, and answer the
+ * chat. A note's identity is its source WhatsApp message, so a redelivered message saves nothing
+ * twice and republishes the same note.saved and the same reply.
+ */
+import { createHash } from 'node:crypto';
+import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import type { ScribeConfig } from '../config.js';
+import { dayIn, periodRange } from '../domain/calendar.js';
+import { tagsOf, tidy, titleOf } from '../domain/note-text.js';
+import { parseNoteCommand } from '../domain/parse-command.js';
+import { deletedReply, listReply, noSuchNoteReply, savedReply, searchReply, showReply, UNCLEAR_REPLY } from '../domain/replies.js';
+import type { NoteStore } from '../note-store.js';
+
+export type ScribeWrites = 'note.saved' | 'wa.outbound';
+export type ScribeContext = AgentContext<ScribeConfig, ScribeWrites>;
+
+export interface HandlerDeps {
+  /** The open notes database (opened on first use). */
+  readonly store: () => NoteStore;
+  readonly now: () => Date;
+}
+
+/** The contract's noteId for the note a message saved: stable across redeliveries, unique across chats. */
+export function noteIdFor(chatId: string, sourceMessageId: string): string {
+  return `note_${createHash('sha256').update(`${chatId}\u0000${sourceMessageId}`).digest('base64url').slice(0, 24)}`;
+}
+
+/** Handle one classified message; only intent "note" is scribe's. */
+export function onIntentClassified(message: AgentMessage<'intent.classified', 'intent.classified'>, ctx: ScribeContext, deps: HandlerDeps): Outgoing<ScribeWrites>[] | undefined {
+  const d = message.data;
+  if (d.intent !== 'note') return undefined;
+  const tz = ctx.config.HIVE_TZ;
+  const today = dayIn(deps.now(), tz);
+  const reply = (text: string): Outgoing<ScribeWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const cmd = parseNoteCommand(d.text, d.entities);
+
+  switch (cmd.action) {
+    case 'save': {
+      const text = tidy(cmd.text);
+      if (text === '') return [reply(UNCLEAR_REPLY)];
+      // The moment the owner wrote it, not when scribe got to it: the same on every redelivery.
+      const savedAt = new Date(d.sentAt);
+      const title = titleOf(text);
+      const { note, created } = deps.store().save({
+        chatId: d.chatId,
+        sourceMessageId: d.sourceMessageId,
+        noteId: noteIdFor(d.chatId, d.sourceMessageId),
+        kind: cmd.kind,
+        ...(title ? { title } : {}),
+        text,
+        tags: tagsOf(text),
+        savedAt: savedAt.toISOString(),
+        day: dayIn(savedAt, tz),
+      });
+      ctx.log.info({ noteId: note.noteId, number: note.number, kind: note.kind, created }, created ? 'note saved' : 'note already saved (redelivery)');
+      return [
+        {
+          stream: 'note.saved',
+          type: 'note.saved',
+          data: { chatId: d.chatId, noteId: note.noteId, kind: note.kind, ...(note.title ? { title: note.title } : {}), text: note.text, tags: [...note.tags], savedAt: note.savedAt },
+        },
+        reply(savedReply(note)),
+      ];
+    }
+    case 'search': {
+      const { hits, loose } = deps.store().search(d.chatId, cmd.query, ctx.config.SCRIBE_SEARCH_LIMIT);
+      return [reply(searchReply(cmd.query, hits, today, loose))];
+    }
+    case 'list': {
+      const kind = cmd.kind ? { kind: cmd.kind } : {};
+      const { notes, total } = deps.store().list(d.chatId, { ...kind, limit: cmd.limit, ...periodRange(cmd.period, today) });
+      // "Nothing from today" and "nothing at all" deserve different answers.
+      const hasAny = total > 0 || (cmd.period !== undefined && deps.store().list(d.chatId, { ...kind, limit: 1 }).total > 0);
+      return [reply(listReply(notes, today, { ...kind, ...(cmd.period ? { period: cmd.period } : {}), total, hasAny }))];
+    }
+    case 'show': {
+      const note = deps.store().get(d.chatId, cmd.number);
+      return [reply(note ? showReply(note, today) : noSuchNoteReply(cmd.number))];
+    }
+    case 'delete': {
+      const note = deps.store().delete(d.chatId, cmd.number);
+      if (note) ctx.log.info({ noteId: note.noteId, number: note.number }, 'note deleted');
+      return [reply(note ? deletedReply(note) : noSuchNoteReply(cmd.number))];
+    }
+    case 'unclear':
+      return [reply(UNCLEAR_REPLY)];
+  }
+}

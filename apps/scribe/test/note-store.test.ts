@@ -1,0 +1,139 @@
+/** The notes database on real SQLite files: idempotent saves, stable numbers, FTS5 search ranked by bm25. */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openNoteStore, type NewNote, type NoteStore } from '../src/note-store.js';
+
+const A = '491701234567@c.us';
+const B = '491709999999@c.us';
+let dir: string;
+let store: NoteStore;
+let n = 0;
+
+function note(text: string, extra: Partial<NewNote> = {}): NewNote {
+  n += 1;
+  return { chatId: A, sourceMessageId: `wamid-${n}`, noteId: `note_${n}`, kind: 'note', text, tags: [], savedAt: '2025-03-14T10:00:00.000Z', day: '2025-03-14', ...extra };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'scribe-store-'));
+  store = openNoteStore(join(dir, 'scribe', 'notes.db'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('saving', () => {
+  it('creates the directory and a WAL database', () => {
+    store.save(note('hello'));
+    expect(existsSync(join(dir, 'scribe', 'notes.db'))).toBe(true);
+    expect(existsSync(join(dir, 'scribe', 'notes.db-wal'))).toBe(true);
+  });
+
+  it('saves a source message once: the second save returns the first note', () => {
+    const first = note('call the landlord');
+    const a = store.save(first);
+    const b = store.save({ ...first, text: 'something else', noteId: 'note_other' });
+    expect(a.created).toBe(true);
+    expect(b.created).toBe(false);
+    expect(b.note).toEqual(a.note);
+    expect(store.list(A, { limit: 10 }).total).toBe(1);
+  });
+
+  it('numbers each chat from 1 and never reuses a deleted number', () => {
+    expect(store.save(note('one')).note.number).toBe(1);
+    expect(store.save(note('two')).note.number).toBe(2);
+    expect(store.save(note('other chat', { chatId: B })).note.number).toBe(1);
+    expect(store.delete(A, 2)?.text).toBe('two');
+    expect(store.save(note('three')).note.number).toBe(3);
+  });
+
+  it('keeps what it stored across a reopen', () => {
+    store.save(note('renew passport', { tags: ['admin'], title: 'todo' }));
+    store.close();
+    store = openNoteStore(join(dir, 'scribe', 'notes.db'));
+    expect(store.get(A, 1)).toMatchObject({ text: 'renew passport', tags: ['admin'], title: 'todo', number: 1, kind: 'note' });
+    expect(store.search(A, 'passport', 5).hits).toHaveLength(1);
+  });
+});
+
+describe('searching', () => {
+  beforeEach(() => {
+    store.save(note('call the landlord about the heater'));
+    store.save(note('the heater makes a noise again, landlord says next week', { day: '2025-03-15' }));
+    store.save(note('buy a new kettle'));
+    store.save(note('landlord phone number is in the lease', { title: 'landlord' }));
+    store.save(note('the landlord of the other chat', { chatId: B }));
+  });
+
+  it('ranks by bm25 and quotes the match in bold', () => {
+    const { hits, loose } = store.search(A, 'heater landlord', 5);
+    expect(loose).toBe(false);
+    expect(hits.map((h) => h.note.number).sort()).toEqual([1, 2]);
+    // The shorter note with both words is the better match.
+    expect(hits[0]!.note.number).toBe(1);
+    expect(hits[0]!.snippet).toBe('call the *landlord* about the *heater*');
+  });
+
+  it('weighs a title above the body', () => {
+    const { hits } = store.search(A, 'landlord', 5);
+    expect(hits[0]!.note.number).toBe(4);
+    expect(hits.map((h) => h.note.number)).toHaveLength(3);
+  });
+
+  it('finds word forms and prefixes', () => {
+    expect(store.search(A, 'heaters', 5).hits.map((h) => h.note.number).sort()).toEqual([1, 2]);
+    expect(store.search(A, 'kett', 5).hits.map((h) => h.note.number)).toEqual([3]);
+    expect(store.search(A, 'calling', 5).hits.map((h) => h.note.number)).toEqual([1]);
+  });
+
+  it('falls back to any word when no note has them all', () => {
+    const { hits, loose } = store.search(A, 'kettle heater', 5);
+    expect(loose).toBe(true);
+    expect(hits.map((h) => h.note.number).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('never shows another chat\'s notes', () => {
+    expect(store.search(B, 'landlord', 5).hits.map((h) => h.note.text)).toEqual(['the landlord of the other chat']);
+    expect(store.search(B, 'heater', 5).hits).toEqual([]);
+  });
+
+  it('treats FTS5 syntax in the query as words', () => {
+    expect(() => store.search(A, 'heater" OR NEAR(landlord', 5)).not.toThrow();
+    expect(store.search(A, '"*^-:()', 5).hits).toEqual([]);
+  });
+
+  it('forgets a deleted note', () => {
+    store.delete(A, 1);
+    expect(store.search(A, 'heater', 5).hits.map((h) => h.note.number)).toEqual([2]);
+    expect(store.delete(A, 1)).toBeUndefined();
+  });
+
+  it('limits the results', () => {
+    expect(store.search(A, 'landlord', 2).hits).toHaveLength(2);
+  });
+});
+
+describe('listing', () => {
+  beforeEach(() => {
+    store.save(note('mon', { day: '2025-03-10' }));
+    store.save(note('tue journal', { day: '2025-03-11', kind: 'journal' }));
+    store.save(note('fri', { day: '2025-03-14' }));
+    store.save(note('fri journal', { day: '2025-03-14', kind: 'journal' }));
+  });
+
+  it('lists newest first with the total', () => {
+    const { notes, total } = store.list(A, { limit: 2 });
+    expect(notes.map((x) => x.text)).toEqual(['fri journal', 'fri']);
+    expect(total).toBe(4);
+  });
+
+  it('filters by kind and by days', () => {
+    expect(store.list(A, { kind: 'journal', limit: 10 }).notes.map((x) => x.text)).toEqual(['fri journal', 'tue journal']);
+    expect(store.list(A, { limit: 10, from: '2025-03-11', to: '2025-03-13' }).notes.map((x) => x.text)).toEqual(['tue journal']);
+    expect(store.list(A, { kind: 'note', limit: 10, from: '2025-03-14', to: '2025-03-14' })).toEqual({ notes: [expect.objectContaining({ text: 'fri' })], total: 1 });
+    expect(store.list(B, { limit: 10 })).toEqual({ notes: [], total: 0 });
+  });
+});
