@@ -142,6 +142,58 @@ interface Delivery {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
 
+/** What every handler of one subscription shares. */
+interface ContextBase {
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+}
+
+/**
+ * A handler's context. A class rather than an object literal with closures, because one is made
+ * per message; its logger is made on first use (a child logger costs more than the dispatch).
+ */
+class MessageContext implements HandlerContext {
+  private childLog: Logger | undefined;
+  constructor(
+    private readonly base: ContextBase,
+    private readonly message: Message,
+    readonly entryId: string,
+    readonly deliveryCount: number | undefined,
+    private readonly slot: InFlight,
+    private readonly reclaimer: Reclaimer,
+  ) {}
+  get stream(): string {
+    return this.base.stream;
+  }
+  get group(): string {
+    return this.base.group;
+  }
+  get consumer(): string {
+    return this.base.consumer;
+  }
+  get signal(): AbortSignal {
+    return this.base.signal;
+  }
+  get log(): Logger {
+    const m = this.message;
+    return (this.childLog ??= this.base.log.child({ corr: m.corr, msgId: m.id, type: m.type, entryId: this.entryId }));
+  }
+  /** A getter so that `const { extendLease } = ctx` still works. */
+  get extendLease(): () => Promise<void> {
+    return async () => {
+      this.slot.leaseAt = Date.now();
+      await this.reclaimer.renewLeases([this.entryId]);
+    };
+  }
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) throw new ConfigError(`${name} must be a positive integer, got ${v}`, { option: name, value: v });
   return v;
@@ -188,6 +240,7 @@ class SubscriptionImpl implements Subscription {
    * the same effect as one controller per message, without allocating one per message.
    */
   private readonly shutdownController = new AbortController();
+  private contextBase: ContextBase | undefined;
   private ackQueue = new Map<string, string[]>();
   private ackFlush: Promise<void> | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
@@ -412,30 +465,24 @@ class SubscriptionImpl implements Subscription {
     const slot: InFlight = { entryId: d.entry.id, key: d.key, leaseAt: Date.now() };
     this.inFlightMap.set(d.entry.id, slot);
 
-    const finish = () => {
-      this.inFlightMap.delete(d.entry.id);
-      if (this.inFlightMap.size === 0) this.idleWaiter?.();
-      this.releaseSlot();
-    };
-
     if (d.entry.fields === null) {
       // Deleted while pending (history read on Redis < 7): nothing to handle.
       this.queueAck(d.key, d.entry.id);
       notify(this.ctx.observers, 'trimmedWhilePending', { stream: this.stream, group: this.group, count: 1 });
-      finish();
+      this.finish(d.entry.id);
       return;
     }
 
     const decoded = this.decode(d.entry.fields);
     if (!decoded.ok) {
-      void this.deadLetter(d, decoded.error, 'unknown').finally(finish);
+      void this.deadLetter(d, decoded.error, 'unknown').finally(() => this.finish(d.entry.id));
       return;
     }
     const message = decoded.message;
     if (this.types && !this.types.has(message.type)) {
       this.queueAck(d.key, d.entry.id);
       this.observe(message.type, 'skipped', 0);
-      finish();
+      this.finish(d.entry.id);
       return;
     }
 
@@ -446,15 +493,15 @@ class SubscriptionImpl implements Subscription {
       // Thrown here it would leave the slot taken and the entry stuck in flight; it says the same
       // thing on every delivery, so the message is dead-lettered like any other it cannot take.
       const error = new HiveError('UNRECOVERABLE', `orderingKey threw: ${errorMessage(err)}`, { cause: err });
-      void this.deadLetter(d, error, message.type).finally(finish);
+      void this.deadLetter(d, error, message.type).finally(() => this.finish(d.entry.id));
       return;
     }
     if (orderKey === undefined) {
-      void this.handle(d, message, slot).finally(finish);
+      void this.handleThenFinish(d, message, slot);
       return;
     }
     const prev = this.keyChains.get(orderKey) ?? Promise.resolve();
-    const next = prev.then(() => this.handle(d, message, slot)).finally(finish);
+    const next = prev.then(() => this.handleThenFinish(d, message, slot));
     this.keyChains.set(orderKey, next);
     void next.then(() => {
       if (this.keyChains.get(orderKey) === next) this.keyChains.delete(orderKey);
@@ -476,26 +523,26 @@ class SubscriptionImpl implements Subscription {
     return { ok: true, message: { ...m, v: contract.version, data: parsed.data } };
   }
 
+  /** The entry is done with (handled, dead-lettered, skipped or given up): free its slot. */
+  private finish(entryId: string): void {
+    this.inFlightMap.delete(entryId);
+    if (this.inFlightMap.size === 0) this.idleWaiter?.();
+    this.releaseSlot();
+  }
+
+  /** handle(), then free the slot whatever happened (cheaper than `.finally()` once per message). */
+  private async handleThenFinish(d: Delivery, message: Message, slot: InFlight): Promise<void> {
+    try {
+      await this.handle(d, message, slot);
+    } finally {
+      this.finish(d.entry.id);
+    }
+  }
+
   private async handle(d: Delivery, message: Message, slot: InFlight): Promise<void> {
     const started = performance.now();
-    const parentLog = this.log;
-    let log: Logger | undefined;
-    const hctx: HandlerContext = {
-      stream: this.stream,
-      group: this.group,
-      consumer: this.consumer,
-      entryId: d.entry.id,
-      deliveryCount: d.deliveryCount,
-      signal: this.shutdownController.signal,
-      // Made on first use: a child logger per message costs more than the rest of the dispatch.
-      get log() {
-        return (log ??= parentLog.child({ corr: message.corr, msgId: message.id, type: message.type, entryId: d.entry.id }));
-      },
-      extendLease: async () => {
-        slot.leaseAt = Date.now();
-        await this.reclaimerFor(d.key).renewLeases([d.entry.id]);
-      },
-    };
+    this.contextBase ??= { stream: this.stream, group: this.group, consumer: this.consumer, signal: this.shutdownController.signal, log: this.log };
+    const hctx = new MessageContext(this.contextBase, message, d.entry.id, d.deliveryCount, slot, this.reclaimerFor(d.key));
     let result: HandlerResult;
     try {
       if (this.handledMarks && (await this.handledMarks.has(message.id))) {
@@ -504,7 +551,9 @@ class SubscriptionImpl implements Subscription {
         this.observe(message.type, 'duplicate', performance.now() - started);
         return;
       }
-      result = await this.opts.handler(message, hctx);
+      const returned = this.opts.handler(message, hctx);
+      // A synchronous handler's result is taken as is: no extra microtask per message.
+      result = isPromiseLike(returned) ? await returned : returned;
     } catch (err) {
       await this.onFailure(d, message, err, hctx.log, started);
       return;
