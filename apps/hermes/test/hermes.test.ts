@@ -32,7 +32,7 @@ const CHAT = '491701234567@c.us';
 let seq = 0;
 
 /** Say something to hermes as iris would pass it on. */
-async function say(t: TestAgent, text: string, intent: 'schedule' | 'expense' = 'schedule', chatId = CHAT) {
+async function say(t: TestAgent, text: string, intent: 'schedule' | 'expense' = 'schedule', chatId = CHAT, entities: Record<string, string> = {}) {
   const sourceMessageId = `wa_${++seq}_${Date.now()}`;
   await t.publish('intent.classified', 'intent.classified', {
     chatId,
@@ -41,7 +41,7 @@ async function say(t: TestAgent, text: string, intent: 'schedule' | 'expense' = 
     via: 'text',
     text,
     intent,
-    entities: {},
+    entities,
     confidence: 0.95,
     classifier: 'rules',
     sentAt: new Date().toISOString(),
@@ -185,6 +185,31 @@ describe('hermes', () => {
     const due = await t.expectMessage('schedule.due', (m) => m.type === 'briefing.due', 5_000);
     expect(due.data).toMatchObject({ chatId: CHAT, timezone: 'Europe/Berlin' });
     expect(due.type === 'briefing.due' && due.data.dueAt).toMatch(/T07:00:00\.000\+0[12]:00$/);
+  });
+
+  it('turns "every day at 7 briefing" into a daily briefing.due', async () => {
+    const t = await startHermes();
+    expect(await replyTo(t, await say(t, 'every day at 7 briefing'))).toMatch(/^🔁 OK, every day at 07:00: briefing\./);
+    const { Queue } = await import('bullmq');
+    const { Redis } = await import('ioredis');
+    const conn = new Redis(t.redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue('reminders', { connection: conn, prefix: `${t.prefix}bull` });
+    try {
+      const [next] = await queue.getDelayed();
+      expect(next!.data).toMatchObject({ kind: 'briefing', chatId: CHAT });
+      await next!.promote();
+    } finally {
+      await queue.close();
+      await conn.quit();
+    }
+    await t.expectMessage('schedule.due', (m) => m.type === 'briefing.due', 5_000);
+    expect((await t.messages('wa.outbound')).filter((m) => m.data.text.startsWith('⏰ Reminder'))).toEqual([]);
+  });
+
+  it("uses iris's time phrase and task when its own rules cannot read the message", async () => {
+    const t = await startHermes();
+    const asked = await say(t, 'recuérdame llamar a mamá mañana a las 9', 'schedule', CHAT, { action: 'create', when: 'tomorrow at 9', what: 'llamar a mamá' });
+    expect(await replyTo(t, asked)).toBe("⏰ OK, I'll remind you tomorrow at 09:00: llamar a mamá");
   });
 
   it('asks the LLM to rephrase what the rules cannot read', async () => {

@@ -76,7 +76,7 @@ describe('ledger', () => {
 
   it('warns once at 80% and once at 100% of a monthly budget', async () => {
     const t = await startLedger();
-    expect(await ask(t, 'budget food 100')).toBe("📊 Budget set: food 100.00 EUR a month. So far this month: food: 0.00 / 100.00 EUR (0%).\nI'll warn you at 80% and at 100%.");
+    expect(await ask(t, 'budget food 100')).toBe("📊 Budget set: food 100.00 EUR a month.\nSo far this month: 0.00 EUR (0%).\nI'll warn you at 80% and at 100%.");
     expect(await ask(t, 'spent 70 on dinner')).toBe('✅ 70.00 EUR — dinner (food).\nThis month food: 70.00 / 100.00 EUR (70%)');
     expect(await ask(t, 'coffee 12')).toBe(
       "✅ 12.00 EUR — coffee (food).\nThis month food: 82.00 / 100.00 EUR (82%) ⚠️\n⚠️ You've used 82% of your food budget this month; 18.00 EUR left.",

@@ -66,7 +66,7 @@ describe('budgets and undo', () => {
   });
 
   it('confirms a budget and an undo', () => {
-    expect(confirmBudget(food, 12000)).toBe("📊 Budget set: food 300.00 EUR a month. So far this month: food: 120.00 / 300.00 EUR (40%).\nI'll warn you at 80% and at 100%.");
+    expect(confirmBudget(food, 12000)).toBe("📊 Budget set: food 300.00 EUR a month.\nSo far this month: 120.00 EUR (40%).\nI'll warn you at 80% and at 100%.");
     expect(confirmUndo(exp(1250, 'food', 'lunch'))).toBe('↩️ Removed 12.50 EUR — lunch (food) on 14 Mar.');
     expect(confirmUndo(undefined)).toContain('Nothing to undo');
   });

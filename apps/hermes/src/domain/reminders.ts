@@ -70,7 +70,7 @@ export function formatList(reminders: readonly Reminder[], now: Date, timeZone: 
     return `${i + 1}. ${r.text} — ${when}`;
   });
   const n = reminders.length;
-  return [`Your ${n === 1 ? 'reminder' : `${n} reminders`}:`, ...lines, 'Cancel one with "cancel reminder 2".'].join('\n');
+  return [`Your ${n === 1 ? 'reminder' : `${n} reminders`}:`, ...lines, `Cancel one with "cancel reminder ${Math.min(n, 2)}".`].join('\n');
 }
 
 function words(s: string): string[] {

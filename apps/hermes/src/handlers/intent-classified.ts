@@ -44,11 +44,18 @@ export const LLM_EXTRACTION = 'reminder';
 const LLM_INSTRUCTIONS =
   'The user wants a reminder. Find when (rewrite any language or vague phrasing as plain English that a date parser understands) and what to be reminded of.';
 
-async function understand(text: string, ctx: HermesContext, now: Date): Promise<ReminderCommand> {
+async function understand(text: string, entities: Readonly<Record<string, unknown>>, ctx: HermesContext, now: Date): Promise<ReminderCommand> {
   const parseCtx = { now, timeZone: ctx.config.HIVE_TZ };
   const cmd = parseReminderCommand(text, parseCtx);
+  if (cmd.kind !== 'rejected' || (cmd.reason !== 'no-time' && cmd.reason !== 'no-text')) return cmd;
+  // iris may have split the message into a time phrase and a task (its model reads more languages).
+  const { when, what } = entities;
+  if (typeof when === 'string' && typeof what === 'string' && when.trim() !== '' && what.trim() !== '') {
+    const fromIris = parseReminderCommand(`${when} ${what}`, parseCtx);
+    if (fromIris.kind === 'create' || fromIris.kind === 'create-recurring') return fromIris;
+  }
   // The rules own the clock arithmetic; the model only rephrases what they could not read.
-  if (cmd.kind !== 'rejected' || (cmd.reason !== 'no-time' && cmd.reason !== 'no-text') || ctx.llm.kind === 'offline') return cmd;
+  if (ctx.llm.kind === 'offline') return cmd;
   try {
     const { data } = await ctx.llm.extract(text, llmReminderSchema, { name: LLM_EXTRACTION, instructions: LLM_INSTRUCTIONS });
     if (data.when.trim() === '' || data.what.trim() === '') return cmd;
@@ -71,7 +78,7 @@ export async function onIntentClassified(
   const now = deps.now();
   const tz = ctx.config.HIVE_TZ;
   const reply = (text: string): Outgoing<HermesWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
-  const cmd = await understand(d.text, ctx, now);
+  const cmd = await understand(d.text, d.entities, ctx, now);
   if (cmd.kind === 'rejected') return reply(cmd.reply);
 
   const { timers, store } = await deps.services();

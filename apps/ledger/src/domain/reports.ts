@@ -1,5 +1,5 @@
 /** What ledger says: confirmations, totals, breakdowns, budget overviews. Pure functions of the data. */
-import { alertText, budgetLine, type Budget, type BudgetAlert } from './budgets.js';
+import { alertText, budgetLine, percentUsed, type Budget, type BudgetAlert } from './budgets.js';
 import { CATEGORIES, type Category } from './categories.js';
 import { formatMoney } from './money.js';
 import type { ExpenseDraft } from './parse-command.js';
@@ -94,7 +94,12 @@ export function formatBudgets(budgets: readonly Budget[], spentByCategory: Reado
 
 /** The reply to setting a budget. */
 export function confirmBudget(budget: Budget, spentMinor: number): string {
-  return `📊 Budget set: ${budget.category} ${formatMoney(budget.limitMinor, budget.currency)} a month. So far this month: ${budgetLine(budget, spentMinor)}.\nI'll warn you at 80% and at 100%.`;
+  const pct = percentUsed(budget.limitMinor, spentMinor);
+  return [
+    `📊 Budget set: ${budget.category} ${formatMoney(budget.limitMinor, budget.currency)} a month.`,
+    `So far this month: ${formatMoney(spentMinor, budget.currency)} (${pct}%).`,
+    "I'll warn you at 80% and at 100%.",
+  ].join('\n');
 }
 
 /** The reply to undo. */
