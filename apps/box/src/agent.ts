@@ -1,0 +1,47 @@
+/**
+ * box, the nutrition agent: meals into calories and macros from a bundled food table (a model
+ * estimates what the table lacks, when one is configured), daily totals per chat in the owner's
+ * time zone, and a daily kcal goal. Reads intent.classified (intent "nutrition").
+ */
+import { defineAgent } from '@hive/agent';
+import { boxConfig } from './config.js';
+import { MODEL_ESTIMATE } from './domain/model-estimate.js';
+import { onIntentClassified } from './handlers/intent-classified.js';
+import { createNutritionStore, type NutritionStore } from './store.js';
+
+export interface BoxOptions {
+  /** The clock `loggedAt` is read from ("today" comes from each message's sentAt). @defaultValue () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** A box definition with its own store; `box` below is the one the process runs. */
+export function createBox(options: BoxOptions = {}) {
+  const now = options.now ?? (() => new Date());
+  let resolveStore: (s: NutritionStore) => void = () => undefined;
+  // Consumer groups start before `start` runs; a message arriving first waits for the store.
+  const ready = new Promise<NutritionStore>((r) => (resolveStore = r));
+
+  return defineAgent({
+    name: 'box',
+    version: '0.1.0',
+    description: 'Logs what you eat as calories and macros, keeps daily totals, and tracks a daily kcal goal.',
+    skills: [
+      { name: 'log a meal', description: 'Logs food in plain words, with quantities, from a table of 200+ foods', examples: ['I had 2 eggs and toast for breakfast', '150 g chicken breast and a bowl of rice', 'half an avocado'] },
+      { name: 'daily totals', description: "Tells you today's calories, protein, carbs and fat, or lists what you ate", examples: ['how much protein today', 'what did I eat today', 'calories left'] },
+      { name: 'calorie goal', description: 'Sets your daily kcal goal and shows progress in every reply', examples: ['set my goal to 2200 kcal', "what's my goal"] },
+      { name: 'food facts', description: 'Calories and macros of a food without logging it', examples: ['how many calories in a banana'] },
+    ],
+    config: boxConfig,
+    reads: {
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store: () => ready, now }) },
+    },
+    writes: ['nutrition.logged', 'wa.outbound'],
+    // Offline the table is all there is: the model's extractor finds nothing.
+    offlineLlm: { extract: { [MODEL_ESTIMATE]: () => ({ items: [] }) } },
+    start(ctx) {
+      resolveStore(createNutritionStore(ctx.bus.driver, ctx.bus.keys.prefix, ctx.config.BOX_RETENTION_DAYS));
+    },
+  });
+}
+
+export const box = createBox();

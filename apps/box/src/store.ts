@@ -1,0 +1,84 @@
+/**
+ * box's state in the bus's Redis: one hash of meals per chat per day, and each chat's goal.
+ *
+ *   <prefix>box:meals:<chatId>:<YYYY-MM-DD>   HASH  entryId → meal JSON (expires after the retention)
+ *   <prefix>box:goal:<chatId>                 STRING kcal
+ *
+ * A meal is stored under an id derived from the WhatsApp message it came from, so a redelivered
+ * message overwrites itself instead of counting twice; day totals are the sum of the hash.
+ */
+import type { RedisDriver } from '@hive/bus';
+import type { Macros } from './domain/food-table.js';
+import type { LoggedItem } from './domain/macros.js';
+import type { Meal } from './domain/request.js';
+
+/** A meal as stored. */
+export interface StoredMeal {
+  readonly entryId: string;
+  readonly sourceMessageId: string;
+  readonly description: string;
+  readonly meal: Meal | undefined;
+  readonly items: readonly LoggedItem[];
+  readonly totals: Macros;
+  readonly estimatedBy: 'llm' | 'rules';
+  /** When the owner sent it: the order of the day, stable when a redelivery is logged again. */
+  readonly sentAt: string;
+  readonly loggedAt: string;
+}
+
+export interface NutritionStore {
+  /** Store (or overwrite, by entryId) a meal on a day. */
+  saveMeal(chatId: string, day: string, meal: StoredMeal): Promise<void>;
+  /** The day's meals, in the order they were sent. */
+  meals(chatId: string, day: string): Promise<StoredMeal[]>;
+  /** The chat's own goal, if it set one. */
+  goal(chatId: string): Promise<number | undefined>;
+  setGoal(chatId: string, kcal: number): Promise<void>;
+}
+
+/** The one place box builds its key names, under the bus's prefix (so ACLs can grant `<prefix>box:*`). */
+export function boxKeys(prefix: string) {
+  return {
+    meals: (chatId: string, day: string) => `${prefix}box:meals:${chatId}:${day}`,
+    goal: (chatId: string) => `${prefix}box:goal:${chatId}`,
+    /** Pattern for everything box stores. */
+    all: () => `${prefix}box:*`,
+  };
+}
+
+/** A store over the bus's (non-blocking) driver. */
+export function createNutritionStore(driver: RedisDriver, prefix: string, retentionDays: number): NutritionStore {
+  const keys = boxKeys(prefix);
+  const ttlSeconds = Math.max(1, Math.round(retentionDays * 86_400));
+  return {
+    async saveMeal(chatId, day, meal) {
+      const key = keys.meals(chatId, day);
+      const results = await driver.pipeline([
+        ['HSET', key, meal.entryId, JSON.stringify(meal)],
+        ['EXPIRE', key, ttlSeconds],
+      ]);
+      for (const r of results) if (!r.ok) throw r.error;
+    },
+    async meals(chatId, day) {
+      const reply = await driver.call(['HVALS', keys.meals(chatId, day)]);
+      const out: StoredMeal[] = [];
+      for (const v of Array.isArray(reply) ? reply : []) {
+        try {
+          out.push(JSON.parse(String(v)) as StoredMeal);
+        } catch {
+          // A hand-edited or foreign value: skip it rather than fail every summary of the day.
+        }
+      }
+      const time = (iso: string | undefined) => (iso === undefined ? 0 : Date.parse(iso) || 0);
+      return out.sort((a, b) => time(a.sentAt) - time(b.sentAt) || time(a.loggedAt) - time(b.loggedAt) || a.entryId.localeCompare(b.entryId));
+    },
+    async goal(chatId) {
+      const v = await driver.call(['GET', keys.goal(chatId)]);
+      const n = v === null || v === undefined ? NaN : Number(v);
+      return Number.isFinite(n) && n > 0 ? n : undefined;
+    },
+    async setGoal(chatId, kcal) {
+      await driver.call(['SET', keys.goal(chatId), String(kcal)]);
+    },
+  };
+}
