@@ -222,7 +222,7 @@ describe('outbound', () => {
     expect(kami.client().sent).toHaveLength(0);
     kami.client().emit('authenticated');
     kami.client().emit('ready');
-    await waitFor(() => kami!.client().sent.length === 1, 'the send after ready');
+    await waitFor(() => kami!.client().sent.length === 1, 'the send after ready').catch((e) => { console.log('DEBUG', kami!.client().sent.length, kami!.port().state, JSON.stringify(kami!.t.logs.map((l) => [l.level, l.msg, l.obj.err ?? l.obj.to ?? '']))); throw e; });
     expect(kami.client().sent[0]!.content).toBe('queued while logging in');
   });
 });

@@ -202,6 +202,26 @@ export const VERBS: readonly VerbSpec[] = [
     examples: ['hive agents', 'hive agents --json | jq \'.[] | select(.status != "running")\''],
     load: () => import('./commands/agents.js').then((m) => m.command),
   },
+  {
+    name: 'say',
+    summary: 'talk to the network as a WhatsApp user (through kami\'s simulator) and print the replies',
+    usage: ['say <text> [--from NUMBER] [--timeout DURATION] [--quiet DURATION] [--follow] [--kami URL]'],
+    description: [
+      'Posts the text to kami\'s local WhatsApp simulator (env KAMI_URL, default http://127.0.0.1:7777) as a message from',
+      '--from (default: the owner), then prints kami\'s replies to that chat as they arrive: until --quiet passes without',
+      'another reply, or --timeout passes without any (exit 1). --follow keeps printing (reminders, alerts) until Ctrl-C.',
+      'Exit 3 when kami\'s simulator cannot be reached (not running, or WHATSAPP_ENABLED=1). Needs no Redis.',
+    ],
+    options: {
+      from: { type: 'string', value: 'NUMBER', description: 'the sender: a phone number with country code or a chat id (default: the owner)' },
+      timeout: { type: 'string', value: 'DURATION', description: 'how long to wait for a first reply (default 10s)' },
+      quiet: { type: 'string', value: 'DURATION', description: 'after a reply, stop once none came for this long (default 2s)' },
+      follow: { type: 'boolean', short: 'f', description: 'keep printing replies to the chat until Ctrl-C' },
+      kami: { type: 'string', value: 'URL', description: 'kami\'s simulator; overrides env KAMI_URL (default http://127.0.0.1:7777)' },
+    },
+    examples: ['hive say "I had 2 eggs and toast"', 'hive say help', 'hive say "remind me in 2 minutes to stretch" --follow', 'hive say "spent 12 on lunch" --from +447700900123 --json'],
+    load: () => import('./commands/say.js').then((m) => m.command),
+  },
 ];
 
 /** The spec of a verb by name. */
