@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateMeal } from '../src/domain/macros.js';
 import { parseMeal } from '../src/domain/quantities.js';
-import { goalReply, grams, loggedReply, progress, summaryReply } from '../src/domain/replies.js';
+import { briefingLine, goalReply, grams, loggedReply, progress, summaryReply } from '../src/domain/replies.js';
 
 describe('replies', () => {
   it('formats numbers the way people read them', () => {
@@ -31,5 +31,10 @@ describe('replies', () => {
     const e = estimateMeal(parseMeal('a large pizza slice'));
     const text = summaryReply([{ meal: 'dinner', items: e.items, totals: { ...e.totals, kcal: 2500 } }], { ...e.totals, kcal: 2500 }, 2200, 'kcal', 'today');
     expect(text).toMatch(/^Today: 2,500 \/ 2,200 kcal — 300 over; protein/);
+  });
+
+  it('sums the day up in one line for a briefing', () => {
+    expect(briefingLine(0, { kcal: 0, proteinG: 0, carbsG: 0, fatG: 0 }, 2000)).toBe('Nutrition: nothing logged yet today.');
+    expect(briefingLine(2, { kcal: 678, proteinG: 65.5, carbsG: 58.6, fatG: 17.5 }, 2200)).toBe('Nutrition: 678 / 2,200 kcal from 2 meals · protein 65.5 g.');
   });
 });

@@ -102,3 +102,9 @@ export function lookupReply(estimate: MealEstimate): string {
   if (estimate.unknown.length > 0) lines.push(unknownText(estimate.unknown));
   return `${lines.join('\n')}\n(Not logged — say "I had …" to log it.)`;
 }
+
+/** One line for a briefing (herald): the day's kcal against the goal and the protein so far. */
+export function briefingLine(meals: number, totals: Macros, goal: number): string {
+  if (meals === 0) return 'Nutrition: nothing logged yet today.';
+  return `Nutrition: ${kcal(totals.kcal)} / ${kcal(goal)} kcal from ${meals} ${meals === 1 ? 'meal' : 'meals'} · protein ${grams(totals.proteinG)} g.`;
+}
