@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { defineAgent, type StartContext } from '@hive/agent';
 import { ConfigError, type Logger } from '@hive/bus';
-import { catalogue } from '@hive/contracts';
 import { kamiConfigSchema, resolveConfig, type KamiConfig, type KamiEnv } from './config.js';
 import { describeAllowList } from './domain/allow-list.js';
 import { handleOpsAlert } from './handlers/ops-alert.js';
@@ -75,8 +74,7 @@ export function createKami(deps: KamiDeps = {}) {
       const port = await (deps.createPort ?? defaultPort)(config, ctx.log);
       port.onMessage(
         createIngress({
-          bus: ctx.bus,
-          contracts: catalogue,
+          publish: (data, options) => ctx.publish('wa.inbound', 'wa.message', data, options),
           allowList: config.allowList,
           dataDir: config.dataDir,
           mediaInlineBytes: config.mediaInlineBytes,

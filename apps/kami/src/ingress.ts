@@ -2,22 +2,25 @@
  * Ingress: a message a port received becomes one wa.inbound entry, or nothing. Strangers are
  * logged (ids only, never text) and get no reply; media is fetched only for accepted messages,
  * inline when small, else written under kami's data dir; the publish is idempotent on the
- * WhatsApp message id and retried while Redis is briefly away, since WhatsApp will not resend.
+ * WhatsApp message id (the bus's `idempotent` publish: check, append and mark in one Lua script)
+ * and retried while Redis is briefly away, since WhatsApp will not resend.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Bus, ContractRegistry, Logger } from '@hive/bus';
+import type { Logger, PublishOptions, PublishResult } from '@hive/bus';
 import type { AllowList } from './domain/allow-list.js';
-import { envelopeIdFor, mediaFileName, mediaPlacement, toInboundPayload, triage, type DownloadedMedia, type PlacedMedia } from './domain/inbound.js';
-import { publishOnce, DEFAULT_DEDUP_WINDOW_MS } from './publish-once.js';
+import { envelopeIdFor, mediaFileName, mediaPlacement, toInboundPayload, triage, type DownloadedMedia, type InboundPayload, type PlacedMedia } from './domain/inbound.js';
 import type { IncomingMessage, IngressOutcome, MessageListener } from './whatsapp/port.js';
+
+/** How long a WhatsApp message id is remembered: long past any redelivery after a reconnect. */
+export const DEFAULT_DEDUP_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Waits between publish attempts while Redis is unreachable (then the message is reported lost). */
 export const PUBLISH_RETRY_DELAYS_MS = [250, 1_000, 2_000, 4_000, 8_000] as const;
 
 export interface IngressOptions {
-  readonly bus: Pick<Bus, 'driver' | 'keys' | 'source'>;
-  readonly contracts: ContractRegistry | undefined;
+  /** Publish to wa.inbound as kami (the runtime's publish: validated against the contract). */
+  readonly publish: (data: InboundPayload, options: PublishOptions) => Promise<PublishResult>;
   readonly allowList: AllowList;
   /** kami's data dir; large media goes to `<dataDir>/media`. */
   readonly dataDir: string;
@@ -69,7 +72,7 @@ export function createIngress(options: IngressOptions): MessageListener {
     const id = envelopeIdFor(msg.messageId);
     for (let attempt = 0; ; attempt++) {
       try {
-        const r = await publishOnce(options.bus, options.contracts, { stream: 'wa.inbound', type: 'wa.message', data: payload, id, corr: id }, options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS);
+        const r = await options.publish(payload, { id, corr: id, idempotent: { windowMs: options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS } });
         if (r.duplicate) {
           log.info({ ...ids, entryId: r.entryId }, 'duplicate WhatsApp message: already published');
           return { status: 'duplicate', ...ids, entryId: r.entryId };
