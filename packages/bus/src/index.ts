@@ -7,6 +7,7 @@ export {
   DEFAULT_DEAD_CONSUMER_MS,
   DEFAULT_MAX_DELIVERIES,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  REDRIVE_POLL_MS,
   type Handler,
   type HandlerContext,
   type HandlerResult,
