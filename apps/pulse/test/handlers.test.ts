@@ -1,0 +1,142 @@
+/** pulse's handler through the runtime's harness on a real Redis, with an injected clock. */
+import { createTestAgent, type TestAgent } from '@hive/agent/testing';
+import { startRedis, type RedisServer } from '@hive/test-redis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPulse } from '../src/agent.js';
+
+const CHAT = '491701234567@c.us';
+// 19:00 in Berlin on Friday, March 14.
+const NOW = new Date('2025-03-14T18:00:00Z');
+let redis: RedisServer;
+let t: TestAgent | undefined;
+let n = 0;
+
+type Entities = Record<string, string | number | boolean>;
+
+function classified(text: string, entities: Entities, extra: { intent?: 'habit' | 'note'; sourceMessageId?: string; sentAt?: string } = {}) {
+  return {
+    chatId: CHAT,
+    from: CHAT,
+    sourceMessageId: extra.sourceMessageId ?? `wamid-${++n}`,
+    via: 'text' as const,
+    text,
+    intent: extra.intent ?? ('habit' as const),
+    entities,
+    confidence: 0.9,
+    classifier: 'rules' as const,
+    sentAt: extra.sentAt ?? '2025-03-14T17:30:00.000Z',
+  };
+}
+
+async function start(env: Record<string, string> = {}) {
+  t = await createTestAgent(createPulse({ now: () => NOW }), { redis, env: { HIVE_TZ: 'Europe/Berlin', ...env } });
+  return t;
+}
+
+async function say(agent: TestAgent, text: string, entities: Entities, extra: Parameters<typeof classified>[2] = {}) {
+  const input = classified(text, entities, extra);
+  await agent.publish('intent.classified', 'intent.classified', input);
+  return (await agent.expectMessage('wa.outbound', (m) => m.data.replyTo === input.sourceMessageId)).data.text;
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+afterEach(async () => {
+  await t?.stop();
+  t = undefined;
+});
+
+describe('pulse', () => {
+  it('logs a run, publishes habit.logged and answers', async () => {
+    const a = await start();
+    const input = classified('ran 5k', { action: 'log', kind: 'workout', activity: 'run', distanceKm: 5 });
+    await a.publish('intent.classified', 'intent.classified', input);
+    const logged = await a.expectMessage('habit.logged');
+    expect(logged.src).toBe('pulse');
+    expect(logged.data).toEqual({
+      chatId: CHAT,
+      logId: expect.stringMatching(/^habit_/),
+      habit: 'workout',
+      name: 'run',
+      quantity: 5,
+      unit: 'km',
+      day: '2025-03-14',
+      streakDays: 1,
+      loggedAt: '2025-03-14T17:30:00.000Z',
+    });
+    const reply = await a.expectMessage('wa.outbound');
+    expect(reply.data).toEqual({ chatId: CHAT, replyTo: input.sourceMessageId, text: '💪 Logged run: 5 km. Workouts in the last 7 days: 1.' });
+  });
+
+  it('adds water up to the daily goal and counts the streak in the owner\'s zone', async () => {
+    const a = await start();
+    // 23:30 UTC on the 12th is already the 13th in Berlin.
+    await say(a, '500 ml water', { action: 'log', kind: 'water', ml: 500 }, { sentAt: '2025-03-12T10:00:00.000Z' });
+    await say(a, '500 ml water', { action: 'log', kind: 'water', ml: 500 }, { sentAt: '2025-03-12T23:30:00.000Z' });
+    expect(await say(a, 'drank 2 glasses of water', { action: 'log', kind: 'water', quantity: 2, unit: 'glass', ml: 500 })).toBe(
+      '💧 +500 ml water. Today: 500 / 2,000 ml (25%), 1.5 L to go. 🔥 3-day water streak.',
+    );
+    expect(await say(a, '1.5 l water', { action: 'log', kind: 'water', quantity: 1.5, unit: 'l' })).toBe('💧 +1.5 L water. Today: 2 L — daily goal of 2 L reached 🎉 🔥 3-day water streak.');
+    const streaks = (await a.messages('habit.logged')).map((m) => [m.data.day, m.data.streakDays, m.data.quantity]);
+    expect(streaks).toEqual([
+      ['2025-03-12', 1, 500],
+      ['2025-03-13', 2, 500],
+      ['2025-03-14', 3, 500],
+      ['2025-03-14', 3, 1500],
+    ]);
+  });
+
+  it('logs a message once, even when iris classifies it twice', async () => {
+    const a = await start();
+    const once = { sourceMessageId: 'wamid-water-once' };
+    const first = await say(a, 'drank 2 glasses of water', { action: 'log', kind: 'water', ml: 500 }, once);
+    const again = await (async () => {
+      const input = classified('drank 2 glasses of water', { action: 'log', kind: 'water', ml: 500 }, once);
+      await a.publish('intent.classified', 'intent.classified', input);
+      await expect.poll(async () => (await a.messages('wa.outbound')).length).toBe(2);
+      return (await a.messages('wa.outbound'))[1]!.data.text;
+    })();
+    expect(first).toBe('💧 +500 ml water. Today: 500 / 2,000 ml (25%), 1.5 L to go.');
+    expect(again).toBe(first);
+    expect(await say(a, 'how much water today', { action: 'summary', kind: 'water', period: 'today' })).toBe('💧 Water: 500 / 2,000 ml (25%) today, 1.5 L to go.');
+  });
+
+  it('sets goals that replies then use, over the configured defaults', async () => {
+    const a = await start({ PULSE_SLEEP_GOAL_H: '7' });
+    expect(await say(a, 'slept 6.5 hours', { action: 'log', kind: 'sleep', hours: 6.5 }, { sentAt: '2025-03-14T06:00:00.000Z' })).toBe('😴 Logged 6 h 30 min of sleep (goal 7 h: 30 min short).');
+    expect(await say(a, 'water goal 3 l', { action: 'goal', kind: 'water', target: 3, unit: 'l' })).toBe('🎯 💧 Daily water goal: 3 L.');
+    expect(await say(a, '500 ml water', { action: 'log', kind: 'water', ml: 500 })).toBe('💧 +500 ml water. Today: 500 / 3,000 ml (17%), 2.5 L to go.');
+  });
+
+  it('sums up the week and the streaks', async () => {
+    const a = await start();
+    await say(a, 'ran 5k', { action: 'log', kind: 'workout', activity: 'run', distanceKm: 5, durationMin: 30 }, { sentAt: '2025-03-10T07:00:00.000Z' });
+    await say(a, 'gym', { action: 'log', kind: 'workout', activity: 'strength' }, { sentAt: '2025-03-13T17:00:00.000Z' });
+    await say(a, '30 min yoga', { action: 'log', kind: 'workout', activity: 'yoga', durationMin: 30 }, { sentAt: '2025-03-14T07:00:00.000Z' });
+    await say(a, 'slept 7h', { action: 'log', kind: 'sleep', hours: 7 }, { sentAt: '2025-03-13T06:00:00.000Z' });
+    await say(a, 'slept 8h', { action: 'log', kind: 'sleep', hours: 8 }, { sentAt: '2025-03-14T06:00:00.000Z' });
+    await say(a, 'ran 3k', { action: 'log', kind: 'workout', activity: 'run', distanceKm: 3 }, { sentAt: '2025-03-01T07:00:00.000Z' }); // outside the week
+    // iris classifies "how was my week" as a question today; when a model routes it here, the words decide.
+    expect(await say(a, 'how was my week', {})).toBe(
+      [
+        '📊 Your week, Mar 8 – Mar 14:',
+        '💪 Workouts: 3 on 3 days — run, strength training, yoga · 1 h · 5 km',
+        '😴 Sleep: 7 h 30 min a night over 2 nights (goal 8 h); best 8 h (Fri), worst 7 h (Thu)',
+        '🔥 Streaks: workout 2 days, sleep 2 days',
+      ].join('\n'),
+    );
+    expect(await say(a, 'my streaks', { action: 'summary' })).toBe(['🔥 Your streaks:', '💪 workout: 2 days (best 2)', '😴 sleep: 2 days (best 2)'].join('\n'));
+  });
+
+  it('explains itself when it cannot read a habit, and leaves other intents alone', async () => {
+    const a = await start();
+    await a.publish('intent.classified', 'intent.classified', classified('note: buy milk', { action: 'save' }, { intent: 'note' }));
+    expect(await say(a, 'water', { action: 'log', kind: 'water' })).toMatch(/^I could not read how much from that\. Try \*drank 2 glasses of water\*\./);
+    expect(await a.messages('wa.outbound')).toHaveLength(1);
+    expect(await a.messages('habit.logged')).toHaveLength(0);
+  });
+});
