@@ -17,6 +17,7 @@ describe('the Hive catalogue', () => {
         'note.saved',
         'habit.logged',
         'ops.alert',
+        'agent.requests',
       ].sort(),
     );
     expect(Object.keys(hiveStreams).sort()).toEqual(catalogue.streams.map((s) => s.name).sort());

@@ -5,20 +5,22 @@ import { assertTopology, catalogue, checkTopology, createCatalogue, defineMessag
 const h = () => undefined;
 const everyStream = Object.fromEntries(catalogue.streams.map((s) => [s.name, Object.fromEntries(Object.keys(s.messages).map((t) => [t, h]))]));
 const intent = { 'intent.classified': { 'intent.classified': h } };
+/** box, hermes, ledger and pulse also answer herald's summary requests. */
+const intentAndSummaries = { ...intent, 'agent.requests': { 'summary.request': h } };
 
 /** The network of the brief, as agent definitions would declare it. */
 const network: TopologyAgent[] = [
   { name: 'kami', reads: { 'wa.outbound': { 'wa.send': h }, 'ops.alert': { 'ops.alert': h } }, writes: ['wa.inbound'] },
   { name: 'vox', reads: { 'wa.inbound': { 'wa.message': h } }, writes: ['voice.transcribed'] },
   { name: 'iris', reads: { 'wa.inbound': { 'wa.message': h }, 'voice.transcribed': { 'voice.transcribed': h } }, writes: ['intent.classified'] },
-  { name: 'box', reads: intent, writes: ['nutrition.logged', 'wa.outbound'] },
+  { name: 'box', reads: intentAndSummaries, writes: ['nutrition.logged', 'wa.outbound', 'agent.requests'] },
   { name: 'adopter', reads: intent, writes: ['content.drafted', 'wa.outbound'] },
-  { name: 'hermes', reads: intent, writes: ['schedule.due', 'wa.outbound'] },
-  { name: 'ledger', reads: intent, writes: ['expense.recorded', 'wa.outbound'] },
+  { name: 'hermes', reads: intentAndSummaries, writes: ['schedule.due', 'wa.outbound', 'agent.requests'] },
+  { name: 'ledger', reads: intentAndSummaries, writes: ['expense.recorded', 'wa.outbound', 'agent.requests'] },
   { name: 'scribe', reads: intent, writes: ['note.saved', 'wa.outbound'] },
   { name: 'atlas', reads: intent, writes: ['wa.outbound'] },
-  { name: 'pulse', reads: intent, writes: ['habit.logged', 'wa.outbound'] },
-  { name: 'herald', reads: { 'schedule.due': { 'briefing.due': h } }, writes: ['wa.outbound'] },
+  { name: 'pulse', reads: intentAndSummaries, writes: ['habit.logged', 'wa.outbound', 'agent.requests'] },
+  { name: 'herald', reads: { 'schedule.due': { 'briefing.due': h }, ...intent }, writes: ['wa.outbound', 'agent.requests'] },
   { name: 'archivist', reads: everyStream, writes: [] },
   { name: 'sentinel', reads: {}, writes: ['ops.alert'] },
 ];
@@ -32,7 +34,8 @@ describe('derived topology', () => {
     expect(s('wa.inbound').readers).toEqual(['archivist', 'iris', 'vox']);
     expect(s('schedule.due').readerTypes).toEqual({ archivist: ['briefing.due', 'reminder.due'], herald: ['briefing.due'] });
     expect(t.streams.map((x) => x.stream)).toEqual(catalogue.streams.map((x) => x.name));
-    expect(t.agents.find((a) => a.name === 'box')).toEqual({ name: 'box', reads: ['intent.classified'], writes: ['nutrition.logged', 'wa.outbound'] });
+    expect(t.agents.find((a) => a.name === 'box')).toEqual({ name: 'box', reads: ['agent.requests', 'intent.classified'], writes: ['agent.requests', 'nutrition.logged', 'wa.outbound'] });
+    expect(s('agent.requests').readers).toEqual(['archivist', 'box', 'hermes', 'ledger', 'pulse']);
   });
 
   it('the network of the brief passes the check', () => {

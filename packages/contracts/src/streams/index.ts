@@ -1,5 +1,6 @@
 /** Every Hive stream, keyed by name, so that types can be derived per stream and message type. */
 import type { z } from 'zod';
+import { agentRequests } from './agent-requests.js';
 import { contentDrafted } from './content-drafted.js';
 import { expenseRecorded } from './expense-recorded.js';
 import { habitLogged } from './habit-logged.js';
@@ -24,6 +25,7 @@ export const hiveStreams = {
   'note.saved': noteSaved,
   'habit.logged': habitLogged,
   'ops.alert': opsAlert,
+  'agent.requests': agentRequests,
 } as const;
 
 export type HiveStreams = typeof hiveStreams;
@@ -37,6 +39,6 @@ export type Payload<S extends StreamName, T extends MessageType<S>> = z.output<S
 /** The payload a publisher may pass for (S, T): before defaults are applied. */
 export type PayloadInput<S extends StreamName, T extends MessageType<S>> = z.input<SchemaOf<S, T>>;
 
-export { contentDrafted, expenseRecorded, habitLogged, intentClassified, noteSaved, nutritionLogged, opsAlert, scheduleDue, voiceTranscribed, waInbound, waOutbound };
+export { agentRequests, contentDrafted, expenseRecorded, habitLogged, intentClassified, noteSaved, nutritionLogged, opsAlert, scheduleDue, voiceTranscribed, waInbound, waOutbound };
 export { INTENTS, type Intent } from './intent-classified.js';
 export { media } from './wa-inbound.js';
