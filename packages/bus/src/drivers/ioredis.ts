@@ -39,6 +39,14 @@ export function createIoredisDriver(options: DriverOptions): RedisDriver {
     },
     async pipeline(commands) {
       if (commands.length === 0) return [];
+      if (commands.length === 1) {
+        // One command (the consumer's XACK per tick, mostly): a Pipeline object costs more than the command.
+        try {
+          return [{ ok: true, value: await driver.call(commands[0]!) }];
+        } catch (err) {
+          return [{ ok: false, error: err instanceof Error ? err : new Error(String(err)) }];
+        }
+      }
       const p = client.pipeline();
       for (const [cmd, ...rest] of commands) p.call(String(cmd), ...(rest as RedisArg[]));
       const res = (await p.exec()) ?? [];
