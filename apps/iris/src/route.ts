@@ -4,6 +4,8 @@ import type { IrisConfig } from './agent.js';
 import { classify } from './classifier.js';
 import type { Classification } from './domain/classification.js';
 import { unknownReply } from './domain/replies.js';
+import { undoEntities } from './domain/rules/undo.js';
+import { isWrite, type ChatMemory } from './memory.js';
 
 export type IrisContext = AgentContext<IrisConfig, 'intent.classified' | 'wa.outbound'>;
 
@@ -16,9 +18,17 @@ export interface Said {
   readonly sentAt: string;
 }
 
-/** The messages to publish for one utterance: its classification, plus iris's own reply when no agent serves it. */
-export async function route(said: Said, ctx: IrisContext, preset?: Classification): Promise<Outgoing<'intent.classified' | 'wa.outbound'>[]> {
-  const verdict = preset ? { ...preset, classifier: 'rules' as const } : await classify(said.text, ctx.llm, ctx.config.IRIS_TRUST_RULES_ABOVE);
+/**
+ * The messages to publish for one utterance: its classification, plus iris's own reply when no agent
+ * serves it. A bare "undo" goes to the agent this chat last wrote to.
+ */
+export async function route(said: Said, ctx: IrisContext, memory: ChatMemory, preset?: Classification): Promise<Outgoing<'intent.classified' | 'wa.outbound'>[]> {
+  let verdict = preset ? { ...preset, classifier: 'rules' as const } : await classify(said.text, ctx.llm, ctx.config.IRIS_TRUST_RULES_ABOVE);
+  if (verdict.intent === 'unknown' && verdict.entities.action === 'undo') {
+    const last = await memory.lastWrite(said.chatId);
+    if (last) verdict = { ...verdict, intent: last, entities: undoEntities(last), confidence: 0.9 };
+  }
+  if (isWrite(verdict.intent, verdict.entities)) await memory.rememberWrite(said.chatId, verdict.intent);
   ctx.log.info({ intent: verdict.intent, confidence: verdict.confidence, classifier: verdict.classifier, via: said.via }, 'classified');
   const out: Outgoing<'intent.classified' | 'wa.outbound'>[] = [
     {

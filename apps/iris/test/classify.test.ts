@@ -88,6 +88,8 @@ const ROWS: Record<string, Row[]> = {
     ['how much did I spend on food this month?', 'expense', { action: 'summary', period: 'month', category: 'food' }],
     ['expenses this month', 'expense', { action: 'summary', period: 'month' }],
     ['am I over budget', 'expense', { action: 'summary' }],
+    ['remove budget food', 'expense', { action: 'remove-budget', category: 'food' }],
+    ['my budgets', 'expense', { action: 'budgets' }],
   ],
   note: [
     ['note: call the landlord about the heater', 'note', { action: 'save', kind: 'note', text: 'call the landlord about the heater' }],
@@ -105,6 +107,8 @@ const ROWS: Record<string, Row[]> = {
     ['notes about the landlord', 'note', { action: 'search', query: 'landlord' }],
     ['my notes', 'note', { action: 'list', kind: 'note' }],
     ['show my journal', 'note', { action: 'list', kind: 'journal' }],
+    ['delete note 3', 'note', { action: 'delete', number: 3 }],
+    ['show note #2', 'note', { action: 'show', number: 2 }],
   ],
   habit: [
     ['drank 2 glasses of water', 'habit', { action: 'log', kind: 'water', quantity: 2, unit: 'glass', ml: 500 }],
@@ -134,6 +138,8 @@ const ROWS: Record<string, Row[]> = {
     ['how did I sleep this week', 'habit', { action: 'summary', kind: 'sleep', period: 'week' }],
     ['my streaks', 'habit', { action: 'summary' }],
     ['set water goal to 8 glasses', 'habit', { action: 'goal', kind: 'water', target: 8 }],
+    ['weekly summary', 'habit', { action: 'summary', period: 'week' }],
+    ['how was my week', 'habit', { action: 'summary', period: 'week' }],
   ],
   content: [
     ['draft a post about our new product launch', 'content', { action: 'draft', format: 'post', topic: 'our new product launch' }],
@@ -147,6 +153,14 @@ const ROWS: Record<string, Row[]> = {
     ['edit draft 2: make it shorter', 'content', { action: 'edit', draftId: 2, instruction: 'make it shorter' }],
     ['delete draft 3', 'content', { action: 'delete', draftId: 3 }],
     ['publish draft 1', 'content', { action: 'publish', draftId: 1 }],
+  ],
+  undo: [
+    ['delete the last expense', 'expense', { action: 'undo', last: true }],
+    ['undo last meal', 'nutrition', { action: 'undo', last: true }],
+    ['cancel my last reminder', 'schedule', { action: 'cancel', last: true }],
+    ['undo', 'unknown', { action: 'undo' }],
+    ['oops', 'unknown', { action: 'undo' }],
+    ['scratch that', 'unknown', { action: 'undo' }],
   ],
   briefing: [
     ['briefing', 'briefing'],

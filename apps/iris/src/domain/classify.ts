@@ -13,12 +13,14 @@ import { nutritionLogRule, nutritionQueryRule } from './rules/nutrition.js';
 import { questionRule } from './rules/question.js';
 import { scheduleRule } from './rules/schedule.js';
 import { smalltalkRule } from './rules/smalltalk.js';
+import { undoRule } from './rules/undo.js';
 import { restoreCase, tidyText } from './text.js';
 
 /** Rules in the order they are tried; each line says why it sits where it does. */
 export const RULES: ReadonlyArray<readonly [name: string, rule: Rule]> = [
   ['help', helpRule], // "help", "hi": short and exact
   ['briefing', briefingRule], // "briefing": exact
+  ['undo', undoRule], // "undo", "delete the last expense": before cancel/delete rules read "last" as a name
   ['note', noteRule], // "note: …" wins over any keyword inside the note; "what did I note about …" before questions
   ['schedule', scheduleRule], // "remind me to drink water" is a reminder, not a habit
   ['content', contentRule], // "draft a post about my 5k run" is content, not a workout

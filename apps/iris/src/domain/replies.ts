@@ -18,6 +18,7 @@ export function unknownReply(entities: Entities): string {
     case 'bye':
       return 'Bye for now! 👋';
   }
+  if (entities.action === 'undo') return 'I\'m not sure what to undo — say e.g. "delete the last expense" or "undo last meal".';
   if (entities.silence === true) return "I couldn't make out any words in that voice note — could you say it again, or type it?";
   if (typeof entities.media === 'string') {
     return `I can't look at ${mediaNoun(entities.media)} yet — tell me in words (or a voice note) what you'd like, or say *help* to see what I can do.`;

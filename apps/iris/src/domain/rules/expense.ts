@@ -1,5 +1,6 @@
 /**
- * expense: spending and budgets for ledger. Entities: action (record | budget | summary), amount,
+ * expense: spending and budgets for ledger. Entities: action (record | budget | remove-budget |
+ * budgets | summary), amount,
  * currency (ISO 4217, only when said), description, category (budgets and summaries), period
  * (today | yesterday | week | month | year).
  */
@@ -32,8 +33,16 @@ const BUDGET = [
   /^(?:set\s+(?:a\s+|my\s+|the\s+)?)?(?:(?:monthly|weekly)\s+)?budget\s+(?:of\s+|to\s+)?(.+?)\s+(?:for|on)\s+([a-z][a-z &]*)$/,
 ];
 
+const REMOVE_BUDGET = /^(?:remove|delete|clear|drop|cancel|stop)\s+(?:the\s+|my\s+)?(?:budget\s+(?:for\s+)?([a-z][a-z &]*?)|([a-z][a-z &]*?)\s+budget)$/;
+const BUDGETS = /^(?:(?:show|list|see|view)\s+(?:me\s+)?)?(?:all\s+)?(?:my\s+)?budgets\??$/;
+
 /** Budgets, spending summaries, and spending records ("spent 12.50 on lunch", "€30 groceries"). */
-export const expenseRule: Rule = (t) => budget(t) ?? summary(t) ?? record(t);
+export const expenseRule: Rule = (t) => {
+  const remove = REMOVE_BUDGET.exec(t);
+  if (remove) return match('expense.budget.remove', 'expense', 0.95, { action: 'remove-budget', category: (remove[1] ?? remove[2] ?? '').trim() });
+  if (BUDGETS.test(t)) return match('expense.budgets', 'expense', 0.95, { action: 'budgets' });
+  return budget(t) ?? summary(t) ?? record(t);
+};
 
 function budget(t: string) {
   for (const [i, re] of BUDGET.entries()) {

@@ -48,6 +48,7 @@ const NOUN_ONLY = /^(?:(?:morning|evening|quick|long|easy|hard)\s+)?(?:gym|worko
 
 const SUMMARY: ReadonlyArray<[RegExp, string | undefined]> = [
   [/\bstreaks?\b/, undefined],
+  [/^how\s+(?:was|is|has\s+been|did)\s+my\s+week(?:\s+(?:go|been))?\??$|^(?:my\s+)?week\s+in\s+review\??$/, undefined],
   [/^(?:show\s+(?:me\s+)?)?(?:my\s+)?(?:habits?|habit\s+(?:summary|stats|report)|weekly\s+(?:summary|report|stats)|week\s+(?:summary|in\s+review)|stats|progress)(?:\s+(?:this\s+week|today|for\s+the\s+week|so\s+far))?\??$/, undefined],
   [/^how\s+(?:much|many)\s+(?:glasses\s+of\s+)?water\b/, 'water'],
   [/^how\s+(?:much|many\s+hours)\s+(?:did\s+i\s+)?sle(?:ep|pt)\b|^how\s+(?:did|have)\s+i\s+(?:been\s+)?(?:slept|sleep|sleeping)\b|^(?:my\s+)?sleep\s+(?:this\s+week|last\s+night|stats|summary)\??$/, 'sleep'],

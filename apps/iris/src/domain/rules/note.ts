@@ -1,6 +1,6 @@
 /**
- * note: notes and journal entries for scribe. Entities: action (save | search | list), text (to
- * save), kind (note | journal), query (to search).
+ * note: notes and journal entries for scribe. Entities: action (save | search | list | show |
+ * delete), text (to save), kind (note | journal), query (to search), number (show, delete), limit, day.
  */
 import { match, type Rule } from '../classification.js';
 
@@ -19,6 +19,8 @@ const SEARCH = [
   /^(?:do\s+i\s+have\s+(?:a\s+|any\s+)?notes?\s+(?:about|on)|where\s+did\s+i\s+note)\s+(.+?)\??$/,
 ];
 
+const NUMBERED = /^(show|open|read|view|see|get|display|delete|remove|erase|forget|drop|trash|discard)\s+(?:me\s+)?(?:the\s+|my\s+)?(note|entry|journal\s+entry|memo)\s*(?:#|no\.?\s*|number\s*)?(\d+)\??$/;
+
 const LIST = /^(?:(?:list|show|see|view|read|get)\s+(?:me\s+)?)?(?:all\s+)?(?:my\s+)?(?:recent\s+|latest\s+|last\s+)?(?:(\d+)\s+)?(notes|journal(?:\s+entries)?|journal)(?:\s+(?:from\s+)?(today|yesterday|this week))?\??$/;
 
 /**
@@ -26,6 +28,11 @@ const LIST = /^(?:(?:list|show|see|view|read|get)\s+(?:me\s+)?)?(?:all\s+)?(?:my
  * in the note's own text. Search first, or "notes about the landlord" would be saved as a note.
  */
 export const noteRule: Rule = (t) => {
+  const numbered = NUMBERED.exec(t);
+  if (numbered) {
+    const action = /^(?:show|open|read|view|see|get|display)$/.test(numbered[1] ?? '') ? 'show' : 'delete';
+    return match(`note.${action}`, 'note', 0.95, { action, number: Number(numbered[3]), kind: numbered[2]?.startsWith('journal') ? 'journal' : undefined });
+  }
   const query = noteQueryRule(t);
   if (query) return query;
   let m = JOURNAL_PREFIX.exec(t);

@@ -17,6 +17,7 @@ const LIST =
 const CANCEL =
   /^(?:cancel|delete|remove|stop|clear|drop|forget|kill)\s+(?:the\s+|my\s+|that\s+)?(?:(all)\s+(?:(?:of\s+)?my\s+)?)?(?:(?:reminder|alarm)s?\s*(?:#|no\.?\s*|number\s*)?(\d+)?|(.+?)\s+reminder)$/;
 
+const REPORT = /^\s*(?:summary|report|review|recap|stats|statistics|digest|briefing|brief|rundown|overview)\??$/;
 const SNOOZE = /^snooze\b(?:\s+(?:(?:the\s+)?reminder\s*)?#?(\d+)(?![\d.,]*\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\b))?(?:\s+(?:it\s+)?(?:for|by)?\s*(.+))?$/;
 
 /** Reminders: create (by command or when the message starts with a precise time), list, cancel, snooze. */
@@ -56,7 +57,8 @@ export const scheduleRule: Rule = (t) => {
 
   // "tomorrow at 9 call mom", "every monday 8am weigh in": a leading time that can fire, then the task.
   const lead = leadingWhen(t);
-  if (lead !== undefined && isPreciseWhen(lead) && t.length > lead.length + 2) return create('schedule.timed', 0.8, t);
+  // "weekly summary", "daily briefing" name a report, not a task to be reminded of.
+  if (lead !== undefined && isPreciseWhen(lead) && t.length > lead.length + 2 && !REPORT.test(t.slice(lead.length))) return create('schedule.timed', 0.8, t);
   return undefined;
 };
 
