@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confirmCancel, confirmOneOff, confirmRecurring, describeWhen, dueText, formatList, selectReminders, type Reminder } from '../src/domain/reminders.js';
+import { agendaForToday, confirmCancel, confirmOneOff, confirmRecurring, describeWhen, dueText, formatList, selectReminders, type Reminder } from '../src/domain/reminders.js';
 
 const tz = 'Europe/Berlin';
 // Friday 14 March 2025, 11:00 in Berlin.
@@ -79,5 +79,15 @@ describe('selectReminders', () => {
     expect(selectReminders(all, { text: 'dentist' })).toMatchObject({ kind: 'none', reply: expect.stringContaining('no reminder about "dentist"') });
     expect(selectReminders(all, { text: 'call' })).toMatchObject({ kind: 'ambiguous', reply: expect.stringContaining('2. call mom\n4. call dad') });
     expect(selectReminders([], { index: 1 })).toMatchObject({ kind: 'none', reply: 'You have no reminders to cancel.' });
+  });
+});
+
+describe('agendaForToday', () => {
+  it('lists what fires from now to midnight, recurring ones included, soonest first', () => {
+    const daily = reminder('r5', 'drink water', '2025-03-14T06:00:00.000Z', { recurrence: { kind: 'weekly', weekdays: [0, 1, 2, 3, 4, 5, 6], hour: 20, minute: 0 } });
+    const friday = reminder('r6', 'gym', '2025-03-14T06:00:00.000Z', { recurrence: { kind: 'weekly', weekdays: [5], hour: 7, minute: 0 } });
+    // 07:00 has passed (it is 11:00), so Friday's gym is next week: not today.
+    expect(agendaForToday([dad, mom, pills, daily, friday, weigh], now, tz)).toBe('18:30 take the pills\n20:00 drink water (every day at 20:00)');
+    expect(agendaForToday([mom, dad], now, tz)).toBeUndefined();
   });
 });

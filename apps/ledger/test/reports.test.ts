@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { periodRange } from '../src/domain/periods.js';
-import { confirmBudget, confirmExpense, confirmUndo, formatBudgets, formatTotals, type Expense } from '../src/domain/reports.js';
+import { briefingSummary, confirmBudget, confirmExpense, confirmUndo, formatBudgets, formatTotals, type Expense } from '../src/domain/reports.js';
 
 const today = '2025-03-14';
 let n = 0;
@@ -69,5 +69,17 @@ describe('budgets and undo', () => {
     expect(confirmBudget(food, 12000)).toBe("📊 Budget set: food 300.00 EUR a month.\nSo far this month: 120.00 EUR (40%).\nI'll warn you at 80% and at 100%.");
     expect(confirmUndo(exp(1250, 'food', 'lunch'))).toBe('↩️ Removed 12.50 EUR — lunch (food) on 14 Mar.');
     expect(confirmUndo(undefined)).toContain('Nothing to undo');
+  });
+});
+
+describe('briefingSummary', () => {
+  it('says what was spent, the month so far, and the budgets at risk', () => {
+    const yesterday = [exp(4200, 'food', 'dinner', '2025-03-13'), exp(1000, 'transport', 'taxi', '2025-03-13')];
+    const month = [...yesterday, exp(20000, 'food', 'groceries', '2025-03-02'), exp(500, 'travel', 'bus', '2025-03-03')];
+    const travel = { category: 'travel' as const, limitMinor: 50000, currency: 'EUR' };
+    expect(briefingSummary(yesterday, month, [travel, food], 'yesterday')).toBe(
+      ['Spent yesterday: 52.00 EUR (2 expenses).', 'This month so far: 257.00 EUR.', 'Budget food: 242.00 / 300.00 EUR (80%) ⚠️'].join('\n'),
+    );
+    expect(briefingSummary([], [], [food], 'yesterday')).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * which one "cancel 2" or "cancel the one about mom" means, and the text that arrives when one fires.
  */
 import { type CancelTarget } from './parse-command.js';
-import { clockTime, describeRecurrence, type Recurrence } from './recurrence.js';
+import { clockTime, describeRecurrence, nextOccurrence, type Recurrence } from './recurrence.js';
 import { addDays, wallClock } from './time-zone.js';
 
 /** What hermes keeps about one reminder (besides the BullMQ job that fires it). */
@@ -124,3 +124,25 @@ export function confirmSnooze(text: string, dueAt: Date, now: Date, timeZone: st
 
 /** The reply to a snooze when nothing has fired yet. */
 export const NOTHING_TO_SNOOZE = 'There is no reminder to snooze yet: snooze works on the last reminder I sent you.';
+
+/**
+ * The day's agenda for a briefing: reminders that fire from `now` to the end of that day in
+ * `timeZone`, soonest first (a recurring one at its next firing); undefined when there are none.
+ */
+export function agendaForToday(reminders: readonly Reminder[], now: Date, timeZone: string): string | undefined {
+  const today = wallClock(now, timeZone);
+  const items: { at: Date; text: string }[] = [];
+  for (const r of reminders) {
+    const at = r.recurrence ? nextOccurrence(r.recurrence, new Date(now.getTime() - 1), timeZone) : new Date(r.dueAt);
+    if (at.getTime() < now.getTime() || !sameDay(wallClock(at, timeZone), today)) continue;
+    items.push({ at, text: r.recurrence ? `${r.text} (${describeRecurrence(r.recurrence)})` : r.text });
+  }
+  if (items.length === 0) return undefined;
+  items.sort((a, b) => a.at.getTime() - b.at.getTime());
+  return items
+    .map((i) => {
+      const w = wallClock(i.at, timeZone);
+      return `${clockTime(w.hour, w.minute)} ${i.text}`;
+    })
+    .join('\n');
+}

@@ -107,3 +107,23 @@ export function confirmUndo(e: Expense | undefined): string {
   if (!e) return 'Nothing to undo: you have no recorded expenses.';
   return `↩️ Removed ${formatMoney(e.amountMinor, e.currency)} — ${e.description}${e.description === e.category ? '' : ` (${e.category})`} on ${shortDay(e.spentOn)}.`;
 }
+
+/**
+ * A few lines for a daily briefing: what was spent on `day` (usually yesterday), the month so far,
+ * and the budgets at 80% or more. Undefined when there is nothing to say.
+ */
+export function briefingSummary(
+  onDay: readonly Expense[],
+  monthSoFar: readonly Expense[],
+  budgets: readonly Budget[],
+  dayLabel: string,
+): string | undefined {
+  const lines: string[] = [];
+  if (onDay.length > 0) lines.push(`Spent ${dayLabel}: ${formatSums(sumByCurrency(onDay))} (${onDay.length === 1 ? '1 expense' : `${onDay.length} expenses`}).`);
+  if (monthSoFar.length > 0) lines.push(`This month so far: ${formatSums(sumByCurrency(monthSoFar))}.`);
+  for (const b of [...budgets].sort((x, y) => CATEGORIES.indexOf(x.category) - CATEGORIES.indexOf(y.category))) {
+    const spent = monthSoFar.filter((e) => e.category === b.category && e.currency === b.currency).reduce((s, e) => s + e.amountMinor, 0);
+    if (spent >= b.limitMinor * 0.8) lines.push(`Budget ${budgetLine(b, spent)}`);
+  }
+  return lines.length > 0 ? lines.join('\n') : undefined;
+}
