@@ -61,7 +61,7 @@ export function createHermes(options: HermesOptions = {}) {
         hivePrefix,
         concurrency: ctx.config.HERMES_CONCURRENCY,
         connectionName: `hive:hermes-bullmq@${ctx.instance}`,
-        onError: (err) => ctx.log.warn({ err: err.message }, 'BullMQ connection error'),
+        onError: (err) => ctx.log.warn({ err: err.message }, 'BullMQ error'),
         onDue: async (firing) => {
           await fire(firing, { publish: ctx.publish, store: store!, now });
           ctx.log.info({ reminderId: firing.data.reminderId, kind: firing.data.kind, dueAt: firing.dueAt.toISOString() }, 'reminder fired');

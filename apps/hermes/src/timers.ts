@@ -97,6 +97,10 @@ export async function startTimers(opts: TimersOptions): Promise<Timers> {
     { connection: redis, prefix, concurrency: opts.concurrency ?? 4 },
   );
   worker.on('error', (err: Error) => opts.onError?.(err));
+  // A failed firing is retried with backoff; say so, with the reminder it was.
+  worker.on('failed', (job: Job<ReminderJobData> | undefined, err: Error) =>
+    opts.onError?.(new Error(`firing ${job?.id ?? '?'} (reminder ${job?.data.reminderId ?? '?'}, attempt ${job?.attemptsMade ?? '?'}) failed: ${err.message}`)),
+  );
   await worker.waitUntilReady();
 
   return {
