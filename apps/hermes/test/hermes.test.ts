@@ -139,7 +139,7 @@ describe('hermes', () => {
     const t = await startHermes();
     // Every 5 minutes is the finest grain a chat may ask for; drive the scheduler's first slot directly.
     const asked = await say(t, 'every 5 minutes look away from the screen');
-    expect(await replyTo(t, asked)).toMatch(/^🔁 OK, every 5 minutes: look away from the screen\. First one in \d+ minutes?/);
+    expect(await replyTo(t, asked)).toMatch(/^🔁 OK, every 5 minutes: look away from the screen\. First one in \d+ (?:minutes?|seconds?) \(\d\d:\d\d\)\.$/);
     const { Queue } = await import('bullmq');
     const { Redis } = await import('ioredis');
     const conn = new Redis(t.redisUrl, { maxRetriesPerRequest: null });
