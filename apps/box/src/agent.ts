@@ -30,6 +30,7 @@ export function createBox(options: BoxOptions = {}) {
       { name: 'daily totals', description: "Tells you today's calories, protein, carbs and fat, or lists what you ate", examples: ['how much protein today', 'what did I eat today', 'calories left'] },
       { name: 'calorie goal', description: 'Sets your daily kcal goal and shows progress in every reply', examples: ['set my goal to 2200 kcal', "what's my goal"] },
       { name: 'food facts', description: 'Calories and macros of a food without logging it', examples: ['how many calories in a banana'] },
+      { name: 'undo', description: 'Removes the last meal you logged', examples: ['undo last meal', 'delete the last meal'] },
     ],
     config: boxConfig,
     reads: {

@@ -3,6 +3,7 @@
  *
  *   <prefix>box:meals:<chatId>:<YYYY-MM-DD>   HASH  entryId → meal JSON (expires after the retention)
  *   <prefix>box:goal:<chatId>                 STRING kcal
+ *   <prefix>box:undo:<sourceMessageId>        STRING the meal an "undo" removed (a day), so a replay removes no second one
  *
  * A meal is stored under an id derived from the WhatsApp message it came from, so a redelivered
  * message overwrites itself instead of counting twice; day totals are the sum of the hash.
@@ -31,6 +32,15 @@ export interface NutritionStore {
   saveMeal(chatId: string, day: string, meal: StoredMeal): Promise<void>;
   /** The day's meals, in the order they were sent. */
   meals(chatId: string, day: string): Promise<StoredMeal[]>;
+  /** Remove a meal from a day (no-op when it is gone). */
+  removeMeal(chatId: string, day: string, entryId: string): Promise<void>;
+  /**
+   * Record that the "undo" message `sourceMessageId` removes `meal` (from `day`); when that undo was
+   * already recorded, return what it removed then instead, so a replayed undo repeats itself.
+   */
+  claimUndo(sourceMessageId: string, day: string, meal: StoredMeal): Promise<{ day: string; meal: StoredMeal }>;
+  /** What the "undo" message `sourceMessageId` removed, if it ran before. */
+  undone(sourceMessageId: string): Promise<{ day: string; meal: StoredMeal } | undefined>;
   /** The chat's own goal, if it set one. */
   goal(chatId: string): Promise<number | undefined>;
   setGoal(chatId: string, kcal: number): Promise<void>;
@@ -41,6 +51,7 @@ export function boxKeys(prefix: string) {
   return {
     meals: (chatId: string, day: string) => `${prefix}box:meals:${chatId}:${day}`,
     goal: (chatId: string) => `${prefix}box:goal:${chatId}`,
+    undo: (sourceMessageId: string) => `${prefix}box:undo:${sourceMessageId}`,
     /** Pattern for everything box stores. */
     all: () => `${prefix}box:*`,
   };
@@ -50,6 +61,15 @@ export function boxKeys(prefix: string) {
 export function createNutritionStore(driver: RedisDriver, prefix: string, retentionDays: number): NutritionStore {
   const keys = boxKeys(prefix);
   const ttlSeconds = Math.max(1, Math.round(retentionDays * 86_400));
+  const undone = async (sourceMessageId: string) => {
+    const v = await driver.call(['GET', keys.undo(sourceMessageId)]);
+    if (typeof v !== 'string') return undefined;
+    try {
+      return JSON.parse(v) as { day: string; meal: StoredMeal };
+    } catch {
+      return undefined;
+    }
+  };
   return {
     async saveMeal(chatId, day, meal) {
       const key = keys.meals(chatId, day);
@@ -72,6 +92,15 @@ export function createNutritionStore(driver: RedisDriver, prefix: string, retent
       const time = (iso: string | undefined) => (iso === undefined ? 0 : Date.parse(iso) || 0);
       return out.sort((a, b) => time(a.sentAt) - time(b.sentAt) || time(a.loggedAt) - time(b.loggedAt) || a.entryId.localeCompare(b.entryId));
     },
+    async removeMeal(chatId, day, entryId) {
+      await driver.call(['HDEL', keys.meals(chatId, day), entryId]);
+    },
+    async claimUndo(sourceMessageId, day, meal) {
+      const set = await driver.call(['SET', keys.undo(sourceMessageId), JSON.stringify({ day, meal }), 'NX', 'EX', 86_400]);
+      if (set !== null) return { day, meal };
+      return (await undone(sourceMessageId)) ?? { day, meal };
+    },
+    undone,
     async goal(chatId) {
       const v = await driver.call(['GET', keys.goal(chatId)]);
       const n = v === null || v === undefined ? NaN : Number(v);

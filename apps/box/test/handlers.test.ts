@@ -142,6 +142,26 @@ describe('box', () => {
     expect(logged.map((m) => m.data.dayTotals.kcal)).toEqual([155, 155]);
   });
 
+  it('undoes the last meal, once, even when the undo is replayed', async () => {
+    const agent = await start();
+    await ask(agent, said('breakfast: 2 eggs and toast', { action: 'log', meal: 'breakfast', foods: '2 eggs and toast' }));
+    await ask(agent, said('lunch: a bowl of rice', { action: 'log', meal: 'lunch', foods: 'a bowl of rice' }, { sentAt: '2025-03-14T11:30:00.000Z' }));
+    const undo = said('undo', { action: 'undo', last: true }, { sentAt: '2025-03-14T11:31:00.000Z' });
+    const reply = await ask(agent, undo);
+    expect(reply.data.text).toBe('Removed lunch: a bowl of rice (195 kcal) — today 235 / 2,000 kcal (1,765 left).');
+    // The same undo again (a replay): it repeats what it did and removes nothing more.
+    await agent.publish('intent.classified', 'intent.classified', undo);
+    await until(async () => (await agent.messages('wa.outbound')).filter((m) => m.data.replyTo === undo.sourceMessageId).length === 2);
+    const replies = (await agent.messages('wa.outbound')).filter((m) => m.data.replyTo === undo.sourceMessageId);
+    expect(replies.map((m) => m.data.text)).toEqual([reply.data.text, reply.data.text]);
+    const eaten = await ask(agent, said('what did I eat today', { action: 'summary' }, { sentAt: '2025-03-14T12:00:00.000Z' }));
+    expect(eaten.data.text).toMatch(/^Today:\n• breakfast: 2 eggs, toast — 235 kcal\nTotal 235 /);
+    const more = await ask(agent, said('delete the last meal', {}, { sentAt: '2025-03-14T12:01:00.000Z' }));
+    expect(more.data.text).toMatch(/^Removed breakfast: 2 eggs, toast \(235 kcal\) — today 0 \/ 2,000 kcal/);
+    const none = await ask(agent, said('undo', { action: 'undo' }, { sentAt: '2025-03-14T12:02:00.000Z' }));
+    expect(none.data.text).toBe('Nothing to undo — no meals logged today or yesterday.');
+  });
+
   it('reports foods it does not know, logging the rest, and logs nothing when it knows none', async () => {
     const agent = await start();
     const some = await ask(agent, said('2 eggs and a zorgburger', { action: 'log', foods: '2 eggs and a zorgburger' }));

@@ -108,3 +108,14 @@ export function briefingLine(meals: number, totals: Macros, goal: number): strin
   if (meals === 0) return 'Nutrition: nothing logged yet today.';
   return `Nutrition: ${kcal(totals.kcal)} / ${kcal(goal)} kcal from ${meals} ${meals === 1 ? 'meal' : 'meals'} · protein ${grams(totals.proteinG)} g.`;
 }
+
+/** After an undo: what was removed and where the day stands now. */
+export function undoneReply(removed: DayMeal, dayTotals: Macros, goal: number, sameDay: boolean): string {
+  const what = `${removed.meal ?? removed.time ?? 'meal'}: ${removed.items.map((i) => i.said).join(', ')} (${kcal(removed.totals.kcal)} kcal)`;
+  return `Removed ${what}${sameDay ? ` — ${progress(dayTotals.kcal, goal)}` : ' from yesterday'}.`;
+}
+
+/** An undo with nothing to take back. */
+export function nothingToUndoReply(): string {
+  return 'Nothing to undo — no meals logged today or yesterday.';
+}

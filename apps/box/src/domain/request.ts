@@ -12,7 +12,8 @@ export type NutritionRequest =
   | { readonly kind: 'log'; readonly foods: string; readonly meal: Meal | undefined }
   | { readonly kind: 'summary'; readonly nutrient: Nutrient | undefined; readonly day: 'today' | 'yesterday' }
   | { readonly kind: 'goal'; readonly kcal: number | undefined }
-  | { readonly kind: 'lookup'; readonly foods: string; readonly nutrient: Nutrient | undefined };
+  | { readonly kind: 'lookup'; readonly foods: string; readonly nutrient: Nutrient | undefined }
+  | { readonly kind: 'undo' };
 
 type Entities = Readonly<Record<string, string | number | boolean>>;
 
@@ -27,6 +28,7 @@ const NUTRIENT_WORDS: Record<string, Nutrient> = {
   fat: 'fat', fats: 'fat', macros: 'macros',
 };
 
+const UNDO = /^(?:undo|oops|scratch\s+that|(?:undo|delete|remove|cancel|scrap|drop)\s+(?:the\s+|my\s+|that\s+)?last\s+(?:meal|food|entry|one|breakfast|lunch|dinner|snack))[.!]?$/i;
 const GOAL = /\b(?:goal|target|limit)\b.*?(\d{3,5})|(\d{3,5})\s*(?:kcal|calories|cals)\b.*\b(?:goal|target|a\s+day|per\s+day|daily)\b/i;
 const GOAL_SHOW = /\b(?:my|the)\s+(?:daily\s+)?(?:calorie\s+|kcal\s+)?(?:goal|target)\b/i;
 const LOOKUP = /^how\s+(?:much|many)\s+(?:grams\s+of\s+)?(\w+)\s+(?:are\s+|is\s+)?(?:there\s+)?in\s+(.+?)\??$/i;
@@ -71,6 +73,8 @@ export function readRequest(text: string, entities: Entities = {}): NutritionReq
   const dayOf = (): 'today' | 'yesterday' => (str('day') === 'yesterday' || /\byesterday\b/i.test(text) ? 'yesterday' : 'today');
 
   switch (str('action')) {
+    case 'undo':
+      return { kind: 'undo' };
     case 'goal':
       return { kind: 'goal', kcal: num('goalKcal') ?? goalIn(text) };
     case 'summary':
@@ -85,6 +89,7 @@ export function readRequest(text: string, entities: Entities = {}): NutritionReq
 
   // No action entity: read the text.
   const t = text.trim();
+  if (UNDO.test(t)) return { kind: 'undo' };
   if (num('goalKcal') !== undefined) return { kind: 'goal', kcal: num('goalKcal') };
   const goal = GOAL.exec(t);
   if (goal) return { kind: 'goal', kcal: Number(goal[1] ?? goal[2]) };

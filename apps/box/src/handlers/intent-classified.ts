@@ -7,7 +7,7 @@ import { dayIn, previousDay, timeIn } from '../domain/day.js';
 import { estimateMeal, sumMacros, type LoggedItem, type MealEstimate } from '../domain/macros.js';
 import { acceptEstimates, MODEL_ESTIMATE, MODEL_INSTRUCTIONS, modelEstimateSchema, modelPrompt } from '../domain/model-estimate.js';
 import { parseMeal } from '../domain/quantities.js';
-import { badGoalReply, goalReply, goalSetReply, loggedReply, lookupReply, nothingKnownReply, summaryReply } from '../domain/replies.js';
+import { badGoalReply, goalReply, goalSetReply, loggedReply, lookupReply, nothingKnownReply, nothingToUndoReply, summaryReply, undoneReply } from '../domain/replies.js';
 import { readRequest } from '../domain/request.js';
 import type { NutritionStore } from '../store.js';
 
@@ -109,6 +109,26 @@ export async function onIntentClassified(message: AgentMessage<'intent.classifie
       const kcal = Math.round(request.kcal);
       await store.setGoal(m.chatId, kcal);
       return reply(goalSetReply(kcal, totals.kcal));
+    }
+    case 'undo': {
+      // The latest meal of today, else of yesterday (an undo just after midnight); a replayed undo repeats, never removes another.
+      let target = await store.undone(m.sourceMessageId);
+      if (!target) {
+        for (const day of [today, previousDay(today)]) {
+          const meals = await store.meals(m.chatId, day);
+          const last = meals.at(-1);
+          if (last) {
+            target = await store.claimUndo(m.sourceMessageId, day, last);
+            break;
+          }
+        }
+      }
+      if (!target) return reply(nothingToUndoReply());
+      await store.removeMeal(m.chatId, target.day, target.meal.entryId);
+      const { totals } = await dayTotals(today);
+      const { goal } = await goalFor();
+      ctx.log.info({ entryId: target.meal.entryId, day: target.day }, 'meal removed');
+      return reply(undoneReply({ ...target.meal, time: timeIn(new Date(target.meal.sentAt), tz) }, totals, goal, target.day === today));
     }
     case 'lookup': {
       const { estimate: e } = await estimate(request.foods, ctx);
