@@ -1,0 +1,51 @@
+/**
+ * intent.classified with intent "help" or "question". Help is read from the registry at the moment
+ * it is asked, so it lists exactly the agents alive then; a question goes to the model when one is
+ * configured. Every other intent belongs to someone else (iris answers "unknown" itself).
+ */
+import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import type { AtlasConfig } from '../config.js';
+import { emptyQuestionAnswer, offlineAnswer, questionOf, systemPrompt, unavailableAnswer } from '../domain/answers.js';
+import { helpMenu, menuAgents, type AgentEntry } from '../domain/menu.js';
+import { topicHelp, topicHint } from '../domain/topics.js';
+
+export type AtlasWrites = 'wa.outbound';
+export type AtlasContext = AgentContext<AtlasConfig, AtlasWrites>;
+
+export interface HandlerDeps {
+  /** The live registry, read afresh on every call. */
+  readonly registry: () => Promise<readonly AgentEntry[]>;
+  readonly now: () => Date;
+}
+
+/** Handle one classified message; only "help" and "question" are atlas's. */
+export async function onIntentClassified(
+  message: AgentMessage<'intent.classified', 'intent.classified'>,
+  ctx: AtlasContext,
+  deps: HandlerDeps,
+): Promise<Outgoing<AtlasWrites> | undefined> {
+  const d = message.data;
+  if (d.intent !== 'help' && d.intent !== 'question') return undefined;
+  const reply = (text: string): Outgoing<AtlasWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const agents = menuAgents(await deps.registry());
+
+  if (d.intent === 'help') {
+    const topic = typeof d.entities.topic === 'string' && d.entities.topic.trim() !== '' ? d.entities.topic.trim() : undefined;
+    ctx.log.info({ topic, agents: agents.map((a) => a.name) }, 'help from the live registry');
+    return reply(topic ? topicHelp(agents, topic) : helpMenu(agents, topicHint(agents)));
+  }
+
+  const question = questionOf(d.text, d.entities);
+  if (question === '') return reply(emptyQuestionAnswer());
+  if (ctx.llm.kind === 'offline') return reply(offlineAnswer());
+  const today = deps.now().toISOString().slice(0, 10);
+  // A failed call comes back from the port's offline fallback with this text and source "rules".
+  const { text, source } = await ctx.llm.complete(question, {
+    system: systemPrompt(agents, today),
+    maxTokens: ctx.config.ATLAS_MAX_TOKENS,
+    fallback: unavailableAnswer(),
+  });
+  ctx.log.info({ source, chars: text.length }, 'question answered');
+  const answer = text.trim();
+  return reply(answer === '' ? unavailableAnswer() : answer.slice(0, 60_000));
+}
