@@ -45,6 +45,8 @@ export interface AgentScope<Config, W extends StreamName> {
   readonly config: Config;
   readonly llm: Llm;
   readonly log: Logger;
+  /** The agent's bus: its driver and key builder reach the agent's own Redis state (`bus.keys.data(...)`). */
+  readonly bus: Bus;
   /** Publish now. In a handler: correlated with the input (corr, cause) and published before its ack. */
   readonly publish: Publish<W>;
 }

@@ -145,6 +145,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     config,
     llm,
     log,
+    bus,
     publish: publishAs((s) => new ConfigError(undeclared(s)), (o) => o) as Publish<W>,
   };
 

@@ -10,6 +10,7 @@
  *   hive:pubid:<stream>:<id>   idempotent-publish marks
  *   hive:reply:<instance>      a requester's reply stream
  *   hive:agent:<name>:<instance>  registry entry (heartbeat)
+ *   hive:data:<agent>:<...>    an agent's own state (meals, expenses, reminders' BullMQ queues)
  */
 import { ConfigError } from './errors.js';
 
@@ -37,6 +38,10 @@ export interface Keys {
   publishMark(stream: string, messageId: string): string;
   replies(instance: string): string;
   agent(name: string, instance: string): string;
+  /** A key of an agent's own state: `data(agent, 'chat', chatId)` → `hive:data:<agent>:chat:<chatId>`. */
+  data(agent: string, ...parts: string[]): string;
+  /** SCAN/ACL pattern matching every key of one agent's own state. */
+  dataPattern(agent: string): string;
   /** SCAN pattern matching every stream key. */
   streamPattern(): string;
   /** SCAN pattern matching every dead-letter stream key. */
@@ -62,6 +67,8 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     publishMark: (s, id) => `${p}pubid:${s}:${id}`,
     replies: (instance) => `${p}reply:${instance}`,
     agent: (name, instance) => `${p}agent:${name}:${instance}`,
+    data: (agent, ...parts) => [`${p}data:${agent}`, ...parts].join(':'),
+    dataPattern: (agent) => `${p}data:${agent}:*`,
     streamPattern: () => `${p}s:*`,
     deadLetterPattern: () => `${p}dlq:*`,
     agentPattern: () => `${p}agent:*`,
