@@ -50,6 +50,8 @@ export function createKami(deps: KamiDeps = {}) {
     return resolved;
   };
 
+  let active: { port: WhatsAppPort; config: KamiConfig } | undefined;
+
   return defineAgent({
     name: 'kami',
     version: '0.1.0',
@@ -66,6 +68,14 @@ export function createKami(deps: KamiDeps = {}) {
     streamOptions: {
       'wa.outbound': { maxDeliveries: SEND_MAX_DELIVERIES },
       'ops.alert': { maxDeliveries: SEND_MAX_DELIVERIES },
+    },
+    routes: {
+      // For operators and sentinel: is WhatsApp connected? (/healthz only says the process is up.)
+      '/whatsapp': (_req, res) => {
+        const body = JSON.stringify(active ? { mode: active.config.mode, state: active.port.state } : { mode: null, state: 'stopped' });
+        res.writeHead(active?.port.state === 'ready' ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(body);
+      },
     },
     async start(ctx: StartContext<KamiEnv, 'wa.inbound'>) {
       const s = setup(ctx.config);
@@ -84,14 +94,17 @@ export function createKami(deps: KamiDeps = {}) {
       );
       // Attached first: sends wait for the port to be ready, which a QR scan may delay a while.
       s.outbox.attach(port);
+      active = { port, config };
       try {
         await port.start();
       } catch (err) {
         s.outbox.detach();
+        active = undefined;
         throw err;
       }
       return async () => {
         s.outbox.detach();
+        active = undefined;
         await port.stop();
       };
     },

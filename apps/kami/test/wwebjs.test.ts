@@ -222,7 +222,11 @@ describe('outbound', () => {
     expect(kami.client().sent).toHaveLength(0);
     kami.client().emit('authenticated');
     kami.client().emit('ready');
-    await waitFor(() => kami!.client().sent.length === 1, 'the send after ready').catch((e) => { console.log('DEBUG', kami!.client().sent.length, kami!.port().state, JSON.stringify(kami!.t.logs.map((l) => [l.level, l.msg, l.obj.err ?? l.obj.to ?? '']))); throw e; });
+    await waitFor(() => kami!.client().sent.length === 1, 'the send after ready').catch((err: Error) => {
+      // Say what happened instead, should this ever time out.
+      const trail = kami!.t.logs.map((l) => `${l.level} ${l.msg ?? ''} ${String(l.obj.err ?? l.obj.to ?? '')}`).join('\n');
+      throw new Error(`${err.message}; sends: ${kami!.client().sent.length}, state: ${kami!.port().state}\n${trail}`);
+    });
     expect(kami.client().sent[0]!.content).toBe('queued while logging in');
   });
 });
@@ -250,9 +254,13 @@ describe('connection', () => {
     await waitFor(() => kami!.terminal.length > 0, 'the terminal QR');
     expect(kami.terminal.join('')).toMatch(/[█▀▄]/);
     expect(JSON.stringify(kami.t.logs)).not.toContain('fakeqr');
+    const waiting = await fetch(`${kami.t.agent.url}/whatsapp`);
+    expect([waiting.status, await waiting.json()]).toEqual([503, { mode: 'whatsapp', state: 'qr' }]);
     kami.client().emit('authenticated');
     kami.client().emit('ready');
     await waitFor(() => !existsSync(png), 'the PNG to be removed');
+    const connected = await fetch(`${kami.t.agent.url}/whatsapp`);
+    expect([connected.status, await connected.json()]).toEqual([200, { mode: 'whatsapp', state: 'ready' }]);
     const states = kami.t.logs.filter((l) => l.obj.port === 'whatsapp-web.js' && typeof l.obj.to === 'string').map((l) => l.obj.to);
     expect(states).toEqual(['starting', 'qr', 'authenticated', 'ready']);
   });
