@@ -11,7 +11,7 @@ import { helpRule } from './rules/help.js';
 import { noteRememberRule, noteRule } from './rules/note.js';
 import { nutritionLogRule, nutritionQueryRule } from './rules/nutrition.js';
 import { questionRule } from './rules/question.js';
-import { scheduleRule } from './rules/schedule.js';
+import { scheduleLooseRule, scheduleRule } from './rules/schedule.js';
 import { smalltalkRule } from './rules/smalltalk.js';
 import { undoRule } from './rules/undo.js';
 import { restoreCase, tidyText } from './text.js';
@@ -30,6 +30,7 @@ export const RULES: ReadonlyArray<readonly [name: string, rule: Rule]> = [
   ['habit.log', habitLogRule], // "drank 2 glasses of water" is a habit, not a meal
   ['nutrition.log', nutritionLogRule], // "I had 2 eggs and toast"
   ['note.remember', noteRememberRule], // untimed "remember to …" (a timed one became a reminder above)
+  ['schedule.loose', scheduleLooseRule], // "gym at 6pm tomorrow": a precise time nobody else claimed
   ['smalltalk', smalltalkRule], // "thanks": unknown, but with a fitting reply
   ['question', questionRule], // last of all: anything asked that no domain claimed
 ];

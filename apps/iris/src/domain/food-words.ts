@@ -21,7 +21,7 @@ export const FOOD_WORDS: ReadonlySet<string> = new Set([
   'zucchini', 'courgette', 'cauliflower', 'cabbage', 'kale', 'asparagus', 'eggplant', 'aubergine', 'veggie', 'vegetable', 'veg', 'sweet',
   // dishes
   'pizza', 'sandwich', 'soup', 'stew', 'curry', 'chili', 'taco', 'burrito', 'quesadilla', 'nacho', 'sushi', 'dumpling', 'noodles', 'stir', 'bowl',
-  'fry', 'poke', 'paella', 'goulash', 'pho', 'bibimbap', 'dal', 'dahl', 'biryani', 'naan', 'samosa', 'gnocchi', 'ravioli', 'tortellini', 'mac',
+  'fry', 'poke', 'carbonara', 'bolognese', 'tikka', 'masala', 'teriyaki', 'pesto', 'korma', 'vindaloo', 'katsu', 'ragu', 'gyoza', 'pad', 'thai', 'paella', 'goulash', 'pho', 'bibimbap', 'dal', 'dahl', 'biryani', 'naan', 'samosa', 'gnocchi', 'ravioli', 'tortellini', 'mac',
   // snacks, sweets
   'chocolate', 'cookie', 'biscuit', 'cake', 'brownie', 'donut', 'doughnut', 'ice', 'candy', 'popcorn', 'pretzel', 'jam', 'honey', 'nutella',
   'sugar', 'peanutbutter', 'dessert', 'pie', 'croissant', 'pastry', 'cinnamon', 'tart', 'pudding', 'snack',

@@ -48,5 +48,17 @@ export function words(text: string): string[] {
 export function restoreCase(phrase: string, lower: string, cased: string): string {
   if (lower.length !== cased.length) return phrase;
   const at = lower.lastIndexOf(phrase);
-  return at < 0 ? phrase : cased.slice(at, at + phrase.length);
+  if (at >= 0) return cased.slice(at, at + phrase.length);
+  // Not one span ("meeting with anna" out of "meeting at 3pm with Anna"): restore word by word, in order.
+  const lowerWords = lower.split(' ');
+  const casedWords = cased.split(' ');
+  let from = 0;
+  const out: string[] = [];
+  for (const w of phrase.split(' ')) {
+    const i = lowerWords.indexOf(w, from);
+    if (i < 0) return phrase;
+    out.push(casedWords[i] ?? w);
+    from = i + 1;
+  }
+  return out.join(' ');
 }

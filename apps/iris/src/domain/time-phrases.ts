@@ -35,6 +35,7 @@ const ALTERNATIVES = [
   // clock
   `(?:at|@|by|around)\\s*${CLOCK}`,
   `(?:at|@)\\s*\\d{1,2}(?:\\s*o'clock)?`,
+  `at\\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\\s+(?:o'clock|thirty|fifteen|forty-five|am|pm))?(?:\\s+(?:in\\s+the\\s+)?${PART})?`,
   CLOCK,
   `(?:in\\s+the\\s+${PART}|at\\s+night)`,
 ];

@@ -34,13 +34,20 @@ const BUDGET = [
 ];
 
 const REMOVE_BUDGET = /^(?:remove|delete|clear|drop|cancel|stop)\s+(?:the\s+|my\s+)?(?:budget\s+(?:for\s+)?([a-z][a-z &]*?)|([a-z][a-z &]*?)\s+budget)$/;
-const BUDGETS = /^(?:(?:show|list|see|view)\s+(?:me\s+)?)?(?:all\s+)?(?:my\s+)?budgets\??$/;
+const BUDGETS = /^(?:(?:show|list|see|view)\s+(?:me\s+)?)?(?:all\s+)?(?:my\s+)?budgets\??$|^what(?:'s|s|\s+is|\s+are)\s+(?:my|the)\s+(?:[a-z]+\s+)?budgets?\??$/;
+// "Netflix 12.99", "3.50 coffee": a price with cents and a word is money even without a currency.
+const PRICED = /^([a-z][a-z' &-]{1,40}?)\s+(\d+[.,]\d{2})$|^(\d+[.,]\d{2})\s+([a-z][a-z' &-]{1,40})$/;
 
 /** Budgets, spending summaries, and spending records ("spent 12.50 on lunch", "€30 groceries"). */
 export const expenseRule: Rule = (t) => {
   const remove = REMOVE_BUDGET.exec(t);
   if (remove) return match('expense.budget.remove', 'expense', 0.95, { action: 'remove-budget', category: (remove[1] ?? remove[2] ?? '').trim() });
   if (BUDGETS.test(t)) return match('expense.budgets', 'expense', 0.95, { action: 'budgets' });
+  const priced = PRICED.exec(t);
+  if (priced) {
+    const amount = Number((priced[2] ?? priced[3] ?? '').replace(',', '.'));
+    return match('expense.priced', 'expense', 0.75, { action: 'record', amount, description: (priced[1] ?? priced[4] ?? '').trim() });
+  }
   return budget(t) ?? summary(t) ?? record(t);
 };
 
@@ -81,7 +88,7 @@ function record(t: string) {
   // A bare number needs a spending verb; an amount with a currency is an expense on its own ("€30 groceries").
   const description = tidyPhrase(
     (t.slice(0, found.index) + ' ' + t.slice(found.index + found.match.length))
-      .replace(/^(?:i\s+)?(?:just\s+)?(?:have\s+|had\s+)?/, '')
+      .replace(/^(?:i\s+)?(?:just\s+)?(?:have\s+|had\s+|got\s+)?/, '')
       .replace(SPEND_VERB, ' ')
       .replace(/\b(?:on|for|at|in)\s*$/, ' ')
       .replace(/^\s*(?:on|for|at)\b/, ' ')

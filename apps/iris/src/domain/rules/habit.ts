@@ -90,7 +90,23 @@ function water(t: string) {
   return match('habit.water', 'habit', 0.9, { action: 'log', kind: 'water', quantity, unit, ml: Math.round(quantity * (ML_PER[unit] ?? 250)) });
 }
 
+const BED_WAKE = /\b(?:went\s+to\s+(?:bed|sleep)|fell\s+asleep|slept|bed)\s+(?:at\s+|around\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b.*?\b(?:woke(?:\s+up)?|got\s+up|up)\s+(?:at\s+|around\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/;
+
+/** Hours between a bedtime and a wake-up time said on a 12- or 24-hour clock. */
+function hoursBetween(bedH: number, bedM: number, bedAmPm: string | undefined, wakeH: number, wakeM: number, wakeAmPm: string | undefined): number {
+  // Without am/pm, a bedtime from 6 to 12 is evening and a wake-up time is morning.
+  const bed = ((bedAmPm === 'am' ? bedH % 12 : bedAmPm === 'pm' ? (bedH % 12) + 12 : bedH >= 6 && bedH <= 12 ? (bedH % 12) + 12 : bedH) * 60 + bedM) % 1440;
+  const wake = ((wakeAmPm === 'pm' ? (wakeH % 12) + 12 : wakeH % 24) * 60 + wakeM) % 1440;
+  const minutes = (wake - bed + 1440) % 1440;
+  return Math.round((minutes / 60) * 100) / 100;
+}
+
 function sleep(t: string) {
+  const bw = BED_WAKE.exec(t);
+  if (bw) {
+    const hours = hoursBetween(Number(bw[1]), Number(bw[2] ?? 0), bw[3], Number(bw[4]), Number(bw[5] ?? 0), bw[6]);
+    if (hours > 0 && hours <= 16) return match('habit.sleep', 'habit', 0.85, { action: 'log', kind: 'sleep', hours });
+  }
   for (const re of SLEEP_HOURS) {
     const m = re.exec(t);
     if (!m) continue;

@@ -1,7 +1,7 @@
 /** help: the menu, greetings, and "help with <topic>". atlas answers it from the live registry. */
 import { match, type Intent, type Rule } from '../classification.js';
 
-const MENU = /^(?:\/?help|\/?start|\/?menu|menu please|commands|options|features|\?+|h[ae]lp me|what can (?:you|i) (?:do|say|ask)(?: here)?|what do you do|what are you|who are you|how does (?:this|it) work|how do i use (?:this|you|it)|show me what you can do|what can you help (?:me )?with|hi|hii+|hello|hey|hey there|hiya|yo|hallo|hola|good (?:morning|afternoon|evening)|sup)\??$/;
+const MENU = /^(?:\/?help|\/?start|\/?menu|menu please|commands|options|features|\?+|h[ae]lp me|what can (?:you|i) (?:do|say|ask)(?: you)?(?: here| for)?|what do you know|what do you do|what are you|who are you|how does (?:this|it) work|how do i use (?:this|you|it)|show me what you can do|what can you help (?:me )?with|hi|hii+|hello|hey|hey there|hiya|yo|hallo|hola|good (?:morning|afternoon|evening)|sup)\??$/;
 
 const TOPICS: ReadonlyArray<[RegExp, Intent]> = [
   [/^(?:reminders?|schedul\w*|alarms?|calendar)$/, 'schedule'],

@@ -7,7 +7,7 @@ import { match, type Rule } from '../classification.js';
 const SAVE_PREFIX =
   /^(?:note\s+to\s+self|note|notes|memo|jot(?:\s+(?:this\s+)?down)?|write\s+(?:this\s+)?down|save\s+(?:a\s+|this\s+)?note|add\s+(?:a\s+)?note|take\s+(?:a\s+)?note|new\s+note|make\s+(?:a\s+)?note(?:\s+of)?)\s*(?::|-|that\b|\s)\s*(\S.*)$/;
 const JOURNAL_PREFIX = /^(?:journal(?:\s+entry)?|diary|dear\s+diary|today'?s\s+journal|log\s+(?:a\s+)?journal(?:\s+entry)?)\s*(?::|-|,|\s)\s*(\S.*)$/;
-const REMEMBER = /^(?:remember\s+that|remember:|don'?t\s+forget\s+that|fyi:?)\s+(.+)$/;
+const REMEMBER = /^(?:remember\s+that|remember:|don'?t\s+forget\s+that|fyi:?|remember)\s+(?!to\b)(.+)$/;
 // Without a time, "remember to buy milk" is a to-do to keep, not a reminder to fire.
 const REMEMBER_TO = /^(?:remember\s+to|don'?t\s+(?:let\s+me\s+)?forget\s+(?:to\s+)?)\s*(.+)$/;
 

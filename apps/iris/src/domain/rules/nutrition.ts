@@ -65,6 +65,8 @@ const MEAL_PREFIX = new RegExp(`^(?:for\\s+)?(?:my\\s+|today'?s\\s+)?(${MEAL})\\
 const MEAL_SUFFIX = new RegExp(`\\s+(?:for|as|at|with)\\s+(?:my\\s+|a\\s+)?(${MEAL})(?:\\s+(?:today|this morning|tonight))?$`);
 const TIME_TAIL = /\s+(?:today|this\s+morning|this\s+afternoon|this\s+evening|tonight|just\s+now|earlier|so\s+far)$/;
 
+const ERRAND = /^(?:buy|get|pick\s+up|order|make|cook|bake|bring|prepare|defrost|call|pay|need|want|try|find)\b/;
+
 // Words that say nothing either way when deciding whether a bare message is a list of foods.
 const NEUTRAL = new Set(
   'a an and with of some the half quarter one two three four five six seven eight nine ten few couple handful slice slices piece pieces cup cups bowl bowls plate plates glass glasses can cans bottle bottles mug mugs spoon spoons tbsp tsp tablespoon tablespoons teaspoon teaspoons g gr gram grams kg ml l oz lb serving servings portion portions small medium large big little extra plus & + breast thigh thighs wing wings fillet fillets brown white whole wholegrain wholemeal greek plain scrambled boiled fried grilled baked roasted raw cooked steamed mashed poached dark green red black skimmed semi skim low full fat fresh frozen homemade leftover my for breakfast lunch dinner snack'.split(' '),
@@ -119,6 +121,7 @@ export const nutritionLogRule: Rule = (t) => {
   const entities = { action: 'log', meal, foods };
   if (food > 0 && (verb || prefix || suffix)) return match(verb ? 'nutrition.log' : 'nutrition.meal', 'nutrition', 0.9, entities);
   if (prefix && counted > 0) return match('nutrition.meal', 'nutrition', 0.8, entities);
-  if (food > 0 && food * 2 >= counted) return match('nutrition.foods', 'nutrition', 0.7, entities);
+  // A bare list of foods: more food words than other words, and not an errand ("buy milk").
+  if (food > 0 && food * 2 > counted && !ERRAND.test(foods)) return match('nutrition.foods', 'nutrition', 0.7, entities);
   return undefined;
 };

@@ -66,3 +66,14 @@ function create(rule: string, confidence: number, body: string) {
   const { when, what, recurring } = splitWhenWhat(body);
   return match(rule, 'schedule', confidence, { action: 'create', when, what, recurring: recurring || undefined });
 }
+
+/**
+ * Late in the order: a message that names a precise time and something else ("gym at 6pm
+ * tomorrow", "meeting at 3pm with Anna") and that no other agent claimed is most likely a reminder.
+ */
+export const scheduleLooseRule: Rule = (t) => {
+  if (t.endsWith('?')) return undefined;
+  const { when, what, recurring } = splitWhenWhat(t);
+  if (when === undefined || !isPreciseWhen(when) || what === '' || what.split(' ').length > 12) return undefined;
+  return match('schedule.loose', 'schedule', 0.6, { action: 'create', when, what, recurring: recurring || undefined });
+};
