@@ -7,19 +7,15 @@ import { defineAgent } from '@hive/agent';
 import { boxConfig } from './config.js';
 import { MODEL_ESTIMATE } from './domain/model-estimate.js';
 import { onIntentClassified } from './handlers/intent-classified.js';
-import { createNutritionStore, type NutritionStore } from './store.js';
 
 export interface BoxOptions {
   /** The clock `loggedAt` is read from ("today" comes from each message's sentAt). @defaultValue () => new Date() */
   readonly now?: () => Date;
 }
 
-/** A box definition with its own store; `box` below is the one the process runs. */
+/** A box definition with its own clock; `box` below is the one the process runs. */
 export function createBox(options: BoxOptions = {}) {
   const now = options.now ?? (() => new Date());
-  let resolveStore: (s: NutritionStore) => void = () => undefined;
-  // Consumer groups start before `start` runs; a message arriving first waits for the store.
-  const ready = new Promise<NutritionStore>((r) => (resolveStore = r));
 
   return defineAgent({
     name: 'box',
@@ -34,14 +30,11 @@ export function createBox(options: BoxOptions = {}) {
     ],
     config: boxConfig,
     reads: {
-      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store: () => ready, now }) },
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },
     },
     writes: ['nutrition.logged', 'wa.outbound'],
     // Offline the table is all there is: the model's extractor finds nothing.
     offlineLlm: { extract: { [MODEL_ESTIMATE]: () => ({ items: [] }) } },
-    start(ctx) {
-      resolveStore(createNutritionStore(ctx.bus.driver, ctx.bus.keys.prefix, ctx.config.BOX_RETENTION_DAYS));
-    },
   });
 }
 

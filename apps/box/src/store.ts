@@ -1,14 +1,14 @@
 /**
- * box's state in the bus's Redis: one hash of meals per chat per day, and each chat's goal.
+ * box's state in the bus's Redis, under the bus's key builder for an agent's own data:
  *
- *   <prefix>box:meals:<chatId>:<YYYY-MM-DD>   HASH  entryId → meal JSON (expires after the retention)
- *   <prefix>box:goal:<chatId>                 STRING kcal
- *   <prefix>box:undo:<sourceMessageId>        STRING the meal an "undo" removed (a day), so a replay removes no second one
+ *   <prefix>data:box:meals:<chatId>:<YYYY-MM-DD>  HASH  entryId → meal JSON (expires after the retention)
+ *   <prefix>data:box:goal:<chatId>                STRING kcal
+ *   <prefix>data:box:undo:<sourceMessageId>       STRING the meal an "undo" removed (a day), so a replay removes no second one
  *
  * A meal is stored under an id derived from the WhatsApp message it came from, so a redelivered
  * message overwrites itself instead of counting twice; day totals are the sum of the hash.
  */
-import type { RedisDriver } from '@hive/bus';
+import type { Keys, RedisDriver } from '@hive/bus';
 import type { Macros } from './domain/food-table.js';
 import type { LoggedItem } from './domain/macros.js';
 import type { Meal } from './domain/request.js';
@@ -46,20 +46,18 @@ export interface NutritionStore {
   setGoal(chatId: string, kcal: number): Promise<void>;
 }
 
-/** The one place box builds its key names, under the bus's prefix (so ACLs can grant `<prefix>box:*`). */
-export function boxKeys(prefix: string) {
+/** box's key names, from the bus's key builder (the ACL pattern is `keys.dataPattern('box')`). */
+export function boxKeys(keys: Keys) {
   return {
-    meals: (chatId: string, day: string) => `${prefix}box:meals:${chatId}:${day}`,
-    goal: (chatId: string) => `${prefix}box:goal:${chatId}`,
-    undo: (sourceMessageId: string) => `${prefix}box:undo:${sourceMessageId}`,
-    /** Pattern for everything box stores. */
-    all: () => `${prefix}box:*`,
+    meals: (chatId: string, day: string) => keys.data('box', 'meals', chatId, day),
+    goal: (chatId: string) => keys.data('box', 'goal', chatId),
+    undo: (sourceMessageId: string) => keys.data('box', 'undo', sourceMessageId),
   };
 }
 
 /** A store over the bus's (non-blocking) driver. */
-export function createNutritionStore(driver: RedisDriver, prefix: string, retentionDays: number): NutritionStore {
-  const keys = boxKeys(prefix);
+export function createNutritionStore(driver: RedisDriver, busKeys: Keys, retentionDays: number): NutritionStore {
+  const keys = boxKeys(busKeys);
   const ttlSeconds = Math.max(1, Math.round(retentionDays * 86_400));
   const undone = async (sourceMessageId: string) => {
     const v = await driver.call(['GET', keys.undo(sourceMessageId)]);

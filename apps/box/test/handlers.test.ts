@@ -87,6 +87,9 @@ describe('box', () => {
       loggedAt: NOW.toISOString(),
     });
     expect(logged.src).toBe('box');
+    // State lives under the bus's key builder for agent data.
+    const stored = await agent.bus.driver.call(['HLEN', agent.bus.keys.data('box', 'meals', CHAT, '2025-03-14')]);
+    expect(Number(stored)).toBe(1);
     // The reply and the fact belong to the conversation that asked.
     expect(reply.corr).toBe(logged.corr);
   });

@@ -9,7 +9,6 @@ import { classifyText } from './domain/classify.js';
 import { LLM_EXTRACTION, toLlmShape } from './domain/llm-schema.js';
 import { onVoiceTranscribed } from './handlers/voice-transcribed.js';
 import { onWaMessage } from './handlers/wa-message.js';
-import { createChatMemory, type ChatMemory } from './memory.js';
 
 /** iris's own variables. */
 export const irisConfig = z.object({
@@ -23,36 +22,24 @@ export const irisConfig = z.object({
 });
 export type IrisConfig = z.output<typeof irisConfig>;
 
-/** An iris definition with its own chat memory; `iris` below is the one the process runs. */
-export function createIris() {
-  let resolveMemory: (m: ChatMemory) => void = () => undefined;
-  // Consumer groups start before `start` runs; a message arriving first waits for the memory.
-  const ready = new Promise<ChatMemory>((r) => (resolveMemory = r));
-
-  return defineAgent({
-    name: 'iris',
-    version: '0.1.0',
-    description: 'Routes every message (typed or spoken) to the agent that serves it, and answers what none can.',
-    skills: [
-      {
-        name: 'understand',
-        description: 'Understands what you mean and hands it to the right agent; anything else gets a pointer to *help*',
-        examples: ['I had 2 eggs and toast', 'remind me in 2 minutes to stretch', 'spent 12.50 on lunch'],
-      },
-      { name: 'undo', description: 'Takes back the last thing you logged, whichever agent it went to', examples: ['undo', 'delete the last expense'] },
-    ],
-    config: irisConfig,
-    reads: {
-      'wa.inbound': { 'wa.message': async (message, ctx) => onWaMessage(message, ctx, await ready) },
-      'voice.transcribed': { 'voice.transcribed': async (message, ctx) => onVoiceTranscribed(message, ctx, await ready) },
+export const iris = defineAgent({
+  name: 'iris',
+  version: '0.1.0',
+  description: 'Routes every message (typed or spoken) to the agent that serves it, and answers what none can.',
+  skills: [
+    {
+      name: 'understand',
+      description: 'Understands what you mean and hands it to the right agent; anything else gets a pointer to *help*',
+      examples: ['I had 2 eggs and toast', 'remind me in 2 minutes to stretch', 'spent 12.50 on lunch'],
     },
-    writes: ['intent.classified', 'wa.outbound'],
-    // The offline extractor is what the LLM port answers with when the model fails.
-    offlineLlm: { extract: { [LLM_EXTRACTION]: (text) => toLlmShape(classifyText(text)) } },
-    start(ctx) {
-      resolveMemory(createChatMemory(ctx.bus.driver, ctx.bus.keys.prefix, ctx.config.IRIS_UNDO_WINDOW_S));
-    },
-  });
-}
-
-export const iris = createIris();
+    { name: 'undo', description: 'Takes back the last thing you logged, whichever agent it went to', examples: ['undo', 'delete the last expense'] },
+  ],
+  config: irisConfig,
+  reads: {
+    'wa.inbound': { 'wa.message': onWaMessage },
+    'voice.transcribed': { 'voice.transcribed': onVoiceTranscribed },
+  },
+  writes: ['intent.classified', 'wa.outbound'],
+  // The offline extractor is what the LLM port answers with when the model fails.
+  offlineLlm: { extract: { [LLM_EXTRACTION]: (text) => toLlmShape(classifyText(text)) } },
+});

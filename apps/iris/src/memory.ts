@@ -3,9 +3,9 @@
  * expense, a note…), so a bare "undo" reaches the agent that can undo it. One key per chat in the
  * bus's Redis, expiring: an "undo" an hour later means nothing.
  *
- *   <prefix>iris:last:<chatId>   STRING intent   (EX ttl)
+ *   <prefix>data:iris:last:<chatId>   STRING intent   (EX ttl; from the bus's keys.data)
  */
-import type { RedisDriver } from '@hive/bus';
+import type { Keys, RedisDriver } from '@hive/bus';
 import type { Entities, Intent } from './domain/classification.js';
 
 /** Actions that write something an "undo" could take back. */
@@ -22,14 +22,14 @@ export interface ChatMemory {
   rememberWrite(chatId: string, intent: Intent): Promise<void>;
 }
 
-/** The one place iris builds its key names, under the bus's prefix (so ACLs can grant `<prefix>iris:*`). */
-export function irisKeys(prefix: string) {
-  return { last: (chatId: string) => `${prefix}iris:last:${chatId}` };
+/** iris's key names, from the bus's key builder (the ACL pattern is `keys.dataPattern('iris')`). */
+export function irisKeys(keys: Keys) {
+  return { last: (chatId: string) => keys.data('iris', 'last', chatId) };
 }
 
 /** A memory over the bus's (non-blocking) driver. */
-export function createChatMemory(driver: RedisDriver, prefix: string, ttlSeconds: number): ChatMemory {
-  const keys = irisKeys(prefix);
+export function createChatMemory(driver: RedisDriver, busKeys: Keys, ttlSeconds: number): ChatMemory {
+  const keys = irisKeys(busKeys);
   return {
     async lastWrite(chatId) {
       const v = await driver.call(['GET', keys.last(chatId)]);

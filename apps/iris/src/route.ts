@@ -5,7 +5,7 @@ import { classify } from './classifier.js';
 import type { Classification } from './domain/classification.js';
 import { unknownReply } from './domain/replies.js';
 import { undoEntities } from './domain/rules/undo.js';
-import { isWrite, type ChatMemory } from './memory.js';
+import { createChatMemory, isWrite } from './memory.js';
 
 export type IrisContext = AgentContext<IrisConfig, 'intent.classified' | 'wa.outbound'>;
 
@@ -22,7 +22,8 @@ export interface Said {
  * The messages to publish for one utterance: its classification, plus iris's own reply when no agent
  * serves it. A bare "undo" goes to the agent this chat last wrote to.
  */
-export async function route(said: Said, ctx: IrisContext, memory: ChatMemory, preset?: Classification): Promise<Outgoing<'intent.classified' | 'wa.outbound'>[]> {
+export async function route(said: Said, ctx: IrisContext, preset?: Classification): Promise<Outgoing<'intent.classified' | 'wa.outbound'>[]> {
+  const memory = createChatMemory(ctx.bus.driver, ctx.bus.keys, ctx.config.IRIS_UNDO_WINDOW_S);
   let verdict = preset ? { ...preset, classifier: 'rules' as const } : await classify(said.text, ctx.llm, ctx.config.IRIS_TRUST_RULES_ABOVE);
   if (verdict.intent === 'unknown' && verdict.entities.action === 'undo') {
     const last = await memory.lastWrite(said.chatId);

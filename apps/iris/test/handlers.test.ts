@@ -2,7 +2,7 @@
 import { createTestAgent, type TestAgent } from '@hive/agent/testing';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createIris } from '../src/agent.js';
+import { iris } from '../src/agent.js';
 import { llmEntitiesSchema } from '../src/domain/llm-schema.js';
 import { startFakeOpenAi, type FakeOpenAi } from './fake-openai.js';
 
@@ -33,7 +33,7 @@ afterEach(async () => {
 
 describe('iris offline', () => {
   it('classifies a typed meal and leaves the reply to box', async () => {
-    t = await createTestAgent(createIris(), { redis });
+    t = await createTestAgent(iris, { redis });
     const input = text('I had 2 eggs and toast for breakfast');
     await t.publish('wa.inbound', 'wa.message', input);
     const out = await t.expectMessage('intent.classified');
@@ -53,7 +53,7 @@ describe('iris offline', () => {
   });
 
   it('classifies a transcribed voice note as "voice"', async () => {
-    t = await createTestAgent(createIris(), { redis });
+    t = await createTestAgent(iris, { redis });
     await t.publish('voice.transcribed', 'voice.transcribed', {
       chatId: CHAT,
       from: CHAT,
@@ -67,7 +67,7 @@ describe('iris offline', () => {
   });
 
   it('leaves voice notes to vox and classifies what follows them', async () => {
-    t = await createTestAgent(createIris(), { redis });
+    t = await createTestAgent(iris, { redis });
     const voice = text('', { media: { kind: 'voice', mime: 'audio/ogg; codecs=opus', base64: 'T2dnUw==', seconds: 2 } });
     const after = text('spent 12.50 on lunch');
     await t.publish('wa.inbound', 'wa.message', voice);
@@ -80,7 +80,7 @@ describe('iris offline', () => {
   });
 
   it('answers what no agent serves, quoting it, and still publishes the classification', async () => {
-    t = await createTestAgent(createIris(), { redis });
+    t = await createTestAgent(iris, { redis });
     const input = text('asdfgh');
     await t.publish('wa.inbound', 'wa.message', input);
     const reply = await t.expectMessage('wa.outbound');
@@ -93,14 +93,14 @@ describe('iris offline', () => {
   });
 
   it('says thanks back to "thanks" rather than "I didn\'t catch that"', async () => {
-    t = await createTestAgent(createIris(), { redis });
+    t = await createTestAgent(iris, { redis });
     await t.publish('wa.inbound', 'wa.message', text('thanks!'));
     const reply = await t.expectMessage('wa.outbound');
     expect(reply.data.text).toBe("You're welcome! 🙂");
   });
 
   it('tells the owner it cannot look at an image without a caption', async () => {
-    t = await createTestAgent(createIris(), { redis });
+    t = await createTestAgent(iris, { redis });
     await t.publish('wa.inbound', 'wa.message', text('', { media: { kind: 'image', mime: 'image/jpeg', path: '/data/media/1.jpg' } }));
     const reply = await t.expectMessage('wa.outbound');
     expect(reply.data.text).toMatch(/can't look at images/);
@@ -108,13 +108,13 @@ describe('iris offline', () => {
   });
 
   it('classifies an image caption like any text', async () => {
-    t = await createTestAgent(createIris(), { redis });
+    t = await createTestAgent(iris, { redis });
     await t.publish('wa.inbound', 'wa.message', text('lunch: chicken salad', { media: { kind: 'image', mime: 'image/jpeg', path: '/data/media/2.jpg' } }));
     expect((await t.expectMessage('intent.classified')).data).toMatchObject({ intent: 'nutrition', entities: { meal: 'lunch', foods: 'chicken salad' } });
   });
 
   it('asks again when a voice note had no words in it', async () => {
-    t = await createTestAgent(createIris(), { redis });
+    t = await createTestAgent(iris, { redis });
     await t.publish('voice.transcribed', 'voice.transcribed', { chatId: CHAT, from: CHAT, messageId: 'wamid-silent', text: '  ', model: 'whisper-1', sentAt: '2025-03-14T07:46:02.000Z' });
     expect((await t.expectMessage('wa.outbound')).data.text).toMatch(/couldn't make out any words/);
   });
@@ -122,7 +122,7 @@ describe('iris offline', () => {
 
 describe('undo', () => {
   it('sends a bare "undo" to the agent the chat last wrote to', async () => {
-    t = await createTestAgent(createIris(), { redis });
+    t = await createTestAgent(iris, { redis });
     await t.publish('wa.inbound', 'wa.message', text('spent 12.50 on lunch'));
     await t.publish('wa.inbound', 'wa.message', text('how much protein today'));
     const undo = text('undo');
@@ -134,7 +134,7 @@ describe('undo', () => {
   });
 
   it('asks what to undo when the chat wrote nothing lately, and keeps chats apart', async () => {
-    t = await createTestAgent(createIris(), { redis });
+    t = await createTestAgent(iris, { redis });
     await t.publish('wa.inbound', 'wa.message', text('2 eggs and toast', { chatId: 'other@c.us', from: 'other@c.us' }));
     const undo = text('oops');
     await t.publish('wa.inbound', 'wa.message', undo);
@@ -152,7 +152,7 @@ describe('iris with a model', () => {
   afterAll(async () => {
     await fake.close();
   });
-  const withModel = () => createTestAgent(createIris(), { redis, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: '2000' } });
+  const withModel = () => createTestAgent(iris, { redis, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: '2000' } });
 
   it('uses the model when the rules are unsure, with structured output', async () => {
     fake.requests.length = 0;
