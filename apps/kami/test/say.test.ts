@@ -32,7 +32,7 @@ afterEach(async () => {
 
 function hive(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HIVE_BIN, ...args], { env: { ...process.env, ...env, HIVE_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HIVE_BIN, ...args], { env: { ...process.env, ...env, HIVE_DEBUG: '', HIVE_CLI_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -43,10 +43,14 @@ function hive(args: string[], env: Record<string, string> = {}): Promise<{ code:
 }
 
 /** `hive <args>` run in this process. */
-async function hiveHere(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function hiveHere(args: string[], env: Record<string, string> = {}, io: { signal?: AbortSignal; onOut?: (s: string) => void } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env });
+  const write = (s: string) => {
+    stdout += s;
+    io.onOut?.(stdout);
+  };
+  const code = await runCli(args, { stdout: { write }, stderr: { write: (s: string) => (stderr += s) }, env, ...(io.signal ? { signal: io.signal } : {}) });
   return { code, stdout, stderr };
 }
 
@@ -91,6 +95,23 @@ describe('hive say', () => {
     expect(lines[1].reply).toMatchObject({ chatId: OWNER, text: 'hi Ana', replyTo: lines[0].sent.messageId });
     expect(lines).toHaveLength(2);
     expect((await kami.t.messages('wa.inbound'))[0]!.data.text).toBe('hello there');
+  });
+
+  it('--follow keeps printing replies, however late, until interrupted (exit 0)', async () => {
+    kami = await startSimKami(redis);
+    answer(kami, () => [
+      { text: 'Reminder set for 09:00', afterMs: 0 },
+      { text: '⏰ call mom', afterMs: 2_500 },
+    ]);
+    const stop = new AbortController();
+    const r = await hiveHere(['say', 'remind me at 9 to call mom', '--follow', '--timeout', '1s', '--quiet', '1s'], { KAMI_URL: kami.sim.url }, {
+      signal: stop.signal,
+      onOut: (out) => {
+        if (out.includes('call mom\n')) stop.abort();
+      },
+    });
+    expect(r.stdout).toBe('Reminder set for 09:00\n⏰ call mom\n');
+    expect(r.code).toBe(0);
   });
 
   it('says so and exits 1 when kami ignores a stranger', async () => {
