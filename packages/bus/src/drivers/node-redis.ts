@@ -28,6 +28,10 @@ function normalize(value: unknown): Reply {
 
 const toArg = (a: unknown) => (Buffer.isBuffer(a) ? a : String(a));
 
+/** A command issued while disconnected waits at most this long to be written, then fails (node-redis's own default). */
+const OFFLINE_COMMAND_TIMEOUT_MS = 5_000;
+const OFFLINE = { timeout: OFFLINE_COMMAND_TIMEOUT_MS } as const;
+
 /** Create an (unconnected) node-redis driver. */
 export function createNodeRedisDriver(options: DriverOptions): RedisDriver {
   const reconnect = options.reconnect ?? true;
@@ -35,6 +39,10 @@ export function createNodeRedisDriver(options: DriverOptions): RedisDriver {
     url: options.url,
     ...(options.connectionName ? { name: options.connectionName } : {}),
     disableOfflineQueue: !reconnect,
+    // node-redis 6 bounds how long a command may wait to be written (5 s) with an AbortSignal.timeout()
+    // per command: 10-15 us of CPU each, more than the rest of a consumed message (see BENCHMARKS.md).
+    // Only a command issued while disconnected can wait, so only such a command gets the bound (OFFLINE).
+    commandOptions: { timeout: 0 },
     socket: {
       connectTimeout: options.connectTimeoutMs ?? 10_000,
       reconnectStrategy: reconnect ? (retries: number) => Math.min(50 * (retries + 1), 2_000) : false,
@@ -63,12 +71,13 @@ export function createNodeRedisDriver(options: DriverOptions): RedisDriver {
       return connecting;
     },
     async call(args) {
-      return normalize(await client.sendCommand(args.map(toArg)));
+      return normalize(await client.sendCommand(args.map(toArg), client.isReady ? undefined : OFFLINE));
     },
     async pipeline(commands) {
       // node-redis writes commands issued in the same tick in one batch: this is its pipeline,
       // and unlike multi().execAsPipeline() it reports each command's error separately.
-      const settled = await Promise.allSettled(commands.map((c) => client.sendCommand(c.map(toArg))));
+      const opts = client.isReady ? undefined : OFFLINE;
+      const settled = await Promise.allSettled(commands.map((c) => client.sendCommand(c.map(toArg), opts)));
       return settled.map((s): PipelineResult =>
         s.status === 'fulfilled'
           ? { ok: true, value: normalize(s.value) }
