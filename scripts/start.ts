@@ -41,8 +41,10 @@ if (agents.length === 0) {
 } else {
   say(`running ${agents.length} agents: ${agents.map((a) => a.name).join(', ')}`);
   say('talk to it from another terminal:');
-  say(`  REDIS_URL=${redis.url} npx hive say "I had 2 eggs and toast"`);
-  say(`  REDIS_URL=${redis.url} npx hive say help`);
+  say('  npx hive say "I had 2 eggs and toast"');
+  say('  npx hive say "remind me in 2 minutes to stretch"');
+  say('  npx hive say help');
+  say(`  REDIS_URL=${redis.url} npx hive streams     # the bus underneath`);
 }
 say('Ctrl-C stops everything.');
 
