@@ -4,6 +4,7 @@
  * configured. Every other intent belongs to someone else (iris answers "unknown" itself).
  */
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import { listAgents } from '@hive/bus';
 import type { AtlasConfig } from '../config.js';
 import { emptyQuestionAnswer, offlineAnswer, questionOf, systemPrompt, unavailableAnswer } from '../domain/answers.js';
 import { helpMenu, menuAgents, type AgentEntry } from '../domain/menu.js';
@@ -13,9 +14,12 @@ export type AtlasWrites = 'wa.outbound';
 export type AtlasContext = AgentContext<AtlasConfig, AtlasWrites>;
 
 export interface HandlerDeps {
-  /** The live registry, read afresh on every call. */
-  readonly registry: () => Promise<readonly AgentEntry[]>;
   readonly now: () => Date;
+}
+
+/** The live registry, read afresh on every call: whoever's heartbeat has expired is not in it. */
+function liveAgents(ctx: AtlasContext): Promise<readonly AgentEntry[]> {
+  return listAgents(ctx.bus.driver, ctx.bus.keys);
 }
 
 /** Handle one classified message; only "help" and "question" are atlas's. */
@@ -27,7 +31,7 @@ export async function onIntentClassified(
   const d = message.data;
   if (d.intent !== 'help' && d.intent !== 'question') return undefined;
   const reply = (text: string): Outgoing<AtlasWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
-  const agents = menuAgents(await deps.registry());
+  const agents = menuAgents(await liveAgents(ctx));
 
   if (d.intent === 'help') {
     const topic = typeof d.entities.topic === 'string' && d.entities.topic.trim() !== '' ? d.entities.topic.trim() : undefined;
