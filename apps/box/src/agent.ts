@@ -1,12 +1,14 @@
 /**
  * box, the nutrition agent: meals into calories and macros from a bundled food table (a model
  * estimates what the table lacks, when one is configured), daily totals per chat in the owner's
- * time zone, and a daily kcal goal. Reads intent.classified (intent "nutrition").
+ * time zone, and a daily kcal goal. Reads intent.classified (intent "nutrition") and answers herald's
+ * summary requests on agent.requests.
  */
 import { defineAgent } from '@hive/agent';
 import { boxConfig } from './config.js';
 import { MODEL_ESTIMATE } from './domain/model-estimate.js';
 import { onIntentClassified } from './handlers/intent-classified.js';
+import { onSummaryRequest } from './handlers/summary-request.js';
 
 export interface BoxOptions {
   /** The clock `loggedAt` is read from ("today" comes from each message's sentAt). @defaultValue () => new Date() */
@@ -31,8 +33,10 @@ export function createBox(options: BoxOptions = {}) {
     config: boxConfig,
     reads: {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },
+      'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { now }) },
     },
-    writes: ['nutrition.logged', 'wa.outbound'],
+    // agent.requests: the summary replies go to the requester's reply stream, checked against that contract.
+    writes: ['nutrition.logged', 'wa.outbound', 'agent.requests'],
     // Offline the table is all there is: the model's extractor finds nothing.
     offlineLlm: { extract: { [MODEL_ESTIMATE]: () => ({ items: [] }) } },
   });

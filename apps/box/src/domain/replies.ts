@@ -105,7 +105,7 @@ export function lookupReply(estimate: MealEstimate): string {
 
 /** One line for a briefing (herald): the day's kcal against the goal and the protein so far. */
 export function briefingLine(meals: number, totals: Macros, goal: number): string {
-  if (meals === 0) return 'Nutrition: nothing logged yet today.';
+  if (meals === 0) return `Nutrition: nothing logged yet · goal ${kcal(goal)} kcal.`;
   return `Nutrition: ${kcal(totals.kcal)} / ${kcal(goal)} kcal from ${meals} ${meals === 1 ? 'meal' : 'meals'} · protein ${grams(totals.proteinG)} g.`;
 }
 
