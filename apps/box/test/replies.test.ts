@@ -34,7 +34,7 @@ describe('replies', () => {
   });
 
   it('sums the day up in one line for a briefing', () => {
-    expect(briefingLine(0, { kcal: 0, proteinG: 0, carbsG: 0, fatG: 0 }, 2000)).toBe('Nutrition: nothing logged yet today.');
+    expect(briefingLine(0, { kcal: 0, proteinG: 0, carbsG: 0, fatG: 0 }, 2000)).toBe('Nutrition: nothing logged yet · goal 2,000 kcal.');
     expect(briefingLine(2, { kcal: 678, proteinG: 65.5, carbsG: 58.6, fatG: 17.5 }, 2200)).toBe('Nutrition: 678 / 2,200 kcal from 2 meals · protein 65.5 g.');
   });
 });
