@@ -1,0 +1,58 @@
+/**
+ * adopter, content: an idea becomes a drafted post for a channel (LinkedIn, X, Instagram, a blog, a
+ * newsletter, …) from templates offline or by the model when one is configured; drafts are kept per
+ * chat in the bus's Redis to list, show, edit and delete.
+ */
+import { defineAgent } from '@hive/agent';
+import { adopterConfig } from './config.js';
+import { createDraftStore, type DraftStore } from './draft-store.js';
+import { onIntentClassified } from './handlers/intent-classified.js';
+
+export interface AdopterOptions {
+  /** The clock "today" is read from (dates in lists). @defaultValue () => new Date() */
+  readonly now?: () => Date;
+  /** How long a message waits for the store to be connected before it is retried. @defaultValue 15000 */
+  readonly storeTimeoutMs?: number;
+}
+
+/** An adopter definition with its own store; `adopter` below is the one the process runs. */
+export function createAdopter(options: AdopterOptions = {}) {
+  const now = options.now ?? (() => new Date());
+  const timeoutMs = options.storeTimeoutMs ?? 15_000;
+  let resolveStore: (s: DraftStore) => void = () => undefined;
+  const ready = new Promise<DraftStore>((r) => (resolveStore = r));
+  // Consumer groups start before `start` runs; an early message waits for the store, then retries.
+  const store = () => Promise.race([ready, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('adopter store is not ready yet')), timeoutMs).unref())]);
+
+  return defineAgent({
+    name: 'adopter',
+    version: '0.1.0',
+    description: 'Turns ideas into drafted posts for LinkedIn, X, Instagram, a blog or a newsletter, and keeps the drafts.',
+    skills: [
+      {
+        name: 'draft a post',
+        description: 'Drafts a post from an idea for a channel (LinkedIn unless you name one), within its length limit, with hashtags',
+        examples: ['draft a linkedin post about why small teams ship faster', 'write a tweet about redis streams', 'idea: remote work made me a better writer', 'draft a newsletter about our launch'],
+      },
+      { name: 'list drafts', description: 'Lists your drafts, newest first', examples: ['list my drafts'] },
+      { name: 'show a draft', description: 'Shows a draft in full, ready to copy', examples: ['show draft 2'] },
+      {
+        name: 'edit a draft',
+        description: 'Revises a draft: shorter, longer, more formal or casual, hashtags, emoji, another channel (anything, with a model)',
+        examples: ['edit draft 2: make it shorter', 'edit draft 2: more formal, add hashtags', 'edit draft 1: for twitter'],
+      },
+      { name: 'delete a draft', description: 'Deletes a draft by its number', examples: ['delete draft 2'] },
+    ],
+    config: adopterConfig,
+    reads: {
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store, now }) },
+    },
+    writes: ['content.drafted', 'wa.outbound'],
+    start(ctx) {
+      resolveStore(createDraftStore(ctx.bus.driver, ctx.bus.keys.prefix));
+    },
+  });
+}
+
+/** The adopter the process runs. */
+export const adopter = createAdopter();

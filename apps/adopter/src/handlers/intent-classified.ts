@@ -1,0 +1,106 @@
+/**
+ * intent.classified with intent "content": draft a post from an idea, list, show, edit or delete
+ * drafts, and answer the chat. Drafts and edits are keyed by their source message, so a redelivered
+ * message creates no second draft, applies no edit twice, and republishes the same content.drafted.
+ */
+import { createHash } from 'node:crypto';
+import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import type { AdopterConfig } from '../config.js';
+import { dayIn } from '../domain/calendar.js';
+import { platformOf } from '../domain/channels.js';
+import { renderPost, type Draft } from '../domain/drafts.js';
+import { parseContentCommand } from '../domain/parse-command.js';
+import { cannotEditReply, deletedReply, draftedReply, editedReply, listReply, noSuchDraftReply, publishReply, showReply, unclearReply } from '../domain/replies.js';
+import type { DraftStore } from '../draft-store.js';
+import { editDraft, writeDraft } from '../writer.js';
+
+export type AdopterWrites = 'content.drafted' | 'wa.outbound';
+export type AdopterContext = AgentContext<AdopterConfig, AdopterWrites>;
+
+export interface HandlerDeps {
+  /** The store, once the agent has connected it. */
+  readonly store: () => Promise<DraftStore>;
+  readonly now: () => Date;
+}
+
+/** Thrown when a draft changed between reading and revising it; the bus retries the message. */
+export class DraftChangedError extends Error {
+  override readonly name = 'DraftChangedError';
+  constructor(readonly number: number) {
+    super(`draft #${number} changed while it was being edited; retrying`);
+  }
+}
+
+/** The contract's draftId for the draft a message created: stable across redeliveries, unique across chats. */
+export function draftIdFor(chatId: string, sourceMessageId: string): string {
+  return `draft_${createHash('sha256').update(`${chatId}\u0000${sourceMessageId}`).digest('base64url').slice(0, 24)}`;
+}
+
+function drafted(chatId: string, d: Draft): Outgoing<AdopterWrites> {
+  return {
+    stream: 'content.drafted',
+    type: 'content.drafted',
+    data: { chatId, draftId: d.draftId, revision: d.revision, idea: d.idea, platform: platformOf(d.channel), title: d.title, body: renderPost(d), tags: [...d.tags], draftedBy: d.draftedBy, draftedAt: d.updatedAt },
+  };
+}
+
+/** Handle one classified message; only intent "content" is adopter's. */
+export async function onIntentClassified(message: AgentMessage<'intent.classified', 'intent.classified'>, ctx: AdopterContext, deps: HandlerDeps): Promise<Outgoing<AdopterWrites>[] | undefined> {
+  const d = message.data;
+  if (d.intent !== 'content') return undefined;
+  const reply = (text: string): Outgoing<AdopterWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const cmd = parseContentCommand(d.text, d.entities);
+  if (cmd.action === 'unclear') return [reply(unclearReply(cmd.missing))];
+
+  const store = await deps.store();
+  const at = new Date(d.sentAt).toISOString();
+  switch (cmd.action) {
+    case 'list':
+      return [reply(listReply(await store.list(d.chatId), dayIn(deps.now(), ctx.config.HIVE_TZ), ctx.config.HIVE_TZ))];
+    case 'show': {
+      const draft = await store.get(d.chatId, cmd.number);
+      return [reply(draft ? showReply(draft) : noSuchDraftReply(cmd.number))];
+    }
+    case 'publish': {
+      const draft = await store.get(d.chatId, cmd.number);
+      return [reply(draft ? publishReply(draft) : noSuchDraftReply(cmd.number))];
+    }
+    case 'delete': {
+      const draft = await store.get(d.chatId, cmd.number);
+      if (!draft) return [reply(noSuchDraftReply(cmd.number))];
+      await store.delete(d.chatId, cmd.number);
+      ctx.log.info({ draftId: draft.draftId, number: draft.number }, 'draft deleted');
+      return [reply(deletedReply(draft))];
+    }
+    case 'draft': {
+      // A redelivery: the draft exists; say the same again rather than ask the model twice.
+      const earlier = await store.sourceOf(d.chatId, d.sourceMessageId);
+      if (earlier !== undefined) {
+        const draft = await store.get(d.chatId, earlier);
+        return draft ? [drafted(d.chatId, draft), reply(draftedReply(draft))] : [reply(noSuchDraftReply(earlier))];
+      }
+      const channel = cmd.channel ?? ctx.config.ADOPTER_DEFAULT_CHANNEL;
+      const { content, by } = await writeDraft(cmd.idea, channel, ctx.llm, ctx.log);
+      const fresh = { draftId: draftIdFor(d.chatId, d.sourceMessageId), revision: 1, idea: cmd.idea, ...content, tags: [...content.tags], draftedBy: by, createdAt: at, updatedAt: at };
+      const { number, created } = await store.create(d.chatId, d.sourceMessageId, fresh);
+      const draft = (created ? { ...fresh, number } : await store.get(d.chatId, number)) ?? { ...fresh, number };
+      ctx.log.info({ draftId: draft.draftId, number, channel, draftedBy: by, created }, 'draft created');
+      return [drafted(d.chatId, draft), reply(draftedReply(draft))];
+    }
+    case 'edit': {
+      const draft = await store.get(d.chatId, cmd.number);
+      if (!draft) return [reply(noSuchDraftReply(cmd.number))];
+      if ((await store.sourceOf(d.chatId, d.sourceMessageId)) === cmd.number) return [drafted(d.chatId, draft), reply(editedReply(draft, [], []))];
+      const edit = await editDraft(draft, cmd.instruction, ctx.llm, ctx.log);
+      if (edit.kind === 'not-understood') return [reply(cannotEditReply(cmd.number, edit.unknown))];
+      if (edit.done.length === 0) return [reply(`Draft #${draft.number} is unchanged: ${edit.notes.join('; ')}.`)];
+      const revised: Draft = { ...draft, ...edit.content, tags: [...edit.content.tags], revision: draft.revision + 1, draftedBy: edit.by, updatedAt: at };
+      const outcome = await store.revise(d.chatId, d.sourceMessageId, revised, draft.revision);
+      if (outcome === 'gone') return [reply(noSuchDraftReply(cmd.number))];
+      if (outcome === 'conflict') throw new DraftChangedError(cmd.number);
+      const current = outcome === 'applied' ? revised : ((await store.get(d.chatId, cmd.number)) ?? revised);
+      ctx.log.info({ draftId: current.draftId, number: current.number, revision: current.revision, draftedBy: current.draftedBy, outcome }, 'draft edited');
+      return [drafted(d.chatId, current), reply(editedReply(current, edit.done, edit.notes))];
+    }
+  }
+}
