@@ -7,6 +7,7 @@ import { defineAgent } from '@hive/agent';
 import { ledgerConfig } from './config.js';
 import { createExpenseStore, type ExpenseStore } from './expense-store.js';
 import { LLM_EXTRACTION, onIntentClassified } from './handlers/intent-classified.js';
+import { onSummaryRequest } from './handlers/summary-request.js';
 
 export interface LedgerOptions {
   /** The clock handlers read "now" from (which day "today" is). @defaultValue () => new Date() */
@@ -50,8 +51,10 @@ export function createLedger(options: LedgerOptions = {}) {
     config: ledgerConfig,
     reads: {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store, now }) },
+      'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { store, now }) },
     },
-    writes: ['expense.recorded', 'wa.outbound'],
+    // agent.requests: the summary replies go to the requester's reply stream, checked against that contract.
+    writes: ['expense.recorded', 'wa.outbound', 'agent.requests'],
     // Offline the rules (and iris's entities) already had their say; the port still needs an extractor.
     offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ amount: 0, currency: '', description: '', category: 'other' }) } },
     start(ctx) {
