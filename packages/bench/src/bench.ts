@@ -13,7 +13,7 @@ import { measureRss, type RssRow } from './rss.js';
 import type { BenchSizes } from './sizes.js';
 import { median, summarize, type LatencySummary } from './stats.js';
 import { bullmqSystem } from './systems/bullmq.js';
-import { within } from './systems/common.js';
+import { measured, within } from './systems/common.js';
 import { hiveSystem } from './systems/hive.js';
 import { natsSystem } from './systems/nats.js';
 import { rabbitmqSystem } from './systems/rabbitmq.js';
@@ -48,6 +48,10 @@ export interface ThroughputResult {
   readonly median: number;
   /** Some run hit its time cap before handling every message (the rate is over what it did handle). */
   readonly capped: boolean;
+  /** CPU time of this (the client) process per message during the measured part, median over runs. */
+  readonly clientCpuUsPerMsg: number;
+  /** redis-server CPU time per message (INFO cpu), median over runs; only for systems on Redis. */
+  readonly redisCpuUsPerMsg?: number;
 }
 
 export interface LatencyResult extends LatencySummary {
@@ -93,6 +97,20 @@ export interface BenchResults {
 const DEFAULT_NATS = process.env.BENCH_NATS_URL ?? '127.0.0.1:4222';
 const DEFAULT_AMQP = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
+/** Systems whose work is done by the bench's redis-server (its CPU per message is reported). */
+const ON_REDIS = new Set<SystemId>(['raw-ioredis', 'raw-ioredis-envelope', 'raw-node-redis', 'hive-ioredis', 'hive-node-redis', 'bullmq']);
+
+/** How each system does request/reply, for the report. */
+const REQUEST_REPLY_HOW: Partial<Record<SystemId, string>> = {
+  'raw-ioredis': 'XADD to a request stream, reply XADDed to the requester\'s stream, read with XREAD BLOCK',
+  'raw-node-redis': 'XADD to a request stream, reply XADDed to the requester\'s stream, read with XREAD BLOCK',
+  'hive-ioredis': 'bus.request + a handler returning reply()',
+  'hive-node-redis': 'bus.request + a handler returning reply()',
+  bullmq: 'queue.add + job.waitUntilFinished (QueueEvents)',
+  nats: 'core NATS nc.request (not JetStream: not persisted)',
+  rabbitmq: 'direct reply-to (amq.rabbitmq.reply-to)',
+};
+
 /** Rotate `list` by `by` places, so that each run starts with a different system. */
 function rotate<T>(list: readonly T[], by: number): T[] {
   if (list.length === 0) return [];
@@ -129,6 +147,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const amqpUrl = opts.amqpUrl === undefined ? DEFAULT_AMQP : opts.amqpUrl;
   const factories: [SystemId, () => Promise<BenchSystem>][] = [
     ['raw-ioredis', () => rawIoredis(url)],
+    ['raw-ioredis-envelope', () => rawIoredis(url, { envelope: true })],
     ['raw-node-redis', () => rawNodeRedis(url)],
     ['hive-ioredis', () => hiveSystem('ioredis', url)],
     ['hive-node-redis', () => hiveSystem('node-redis', url)],
@@ -162,6 +181,23 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     }
   }
 
+  // CPU per message of the measured part only: the systems call measured.start/stop around it.
+  // On a shared, noisy machine it moves much less than msg/s does.
+  const redisCpuSeconds = async () => {
+    const cpuInfo = String(await admin.call('INFO', 'cpu'));
+    return Number(/used_cpu_user:([\d.]+)/.exec(cpuInfo)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(cpuInfo)?.[1] ?? 0);
+  };
+  const last: { cpu: { clientUs: number; redisUs: number } | undefined } = { cpu: undefined };
+  let cpuStart = { client: process.cpuUsage(), redis: 0 };
+  measured.start = async () => {
+    last.cpu = undefined;
+    cpuStart = { redis: await redisCpuSeconds(), client: process.cpuUsage() };
+  };
+  measured.stop = async () => {
+    const c = process.cpuUsage(cpuStart.client);
+    last.cpu = { clientUs: c.user + c.system, redisUs: ((await redisCpuSeconds()) - cpuStart.redis) * 1e6 };
+  };
+
   const throughput: ThroughputResult[] = [];
   const throughputCase = async (
     id: ThroughputResult['case'],
@@ -170,13 +206,20 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     concurrencyOf?: (s: BenchSystem) => number,
   ) => {
     if (!only.has(id)) return;
-    const runs = new Map<SystemId, { rates: number[]; capped: boolean }>(systems.map((s) => [s.id, { rates: [], capped: false }]));
+    const runs = new Map<SystemId, { rates: number[]; client: number[]; redis: number[]; capped: boolean }>(
+      systems.map((s) => [s.id, { rates: [], client: [], redis: [], capped: false }]),
+    );
     for (let r = 0; r < sizes.runs; r++) {
       for (const s of rotate(systems, r)) {
         const t = await attempt(`${id} ${s.id} run ${r + 1}`, () => run(s), sizes.consumeCapMs + 60_000);
         if (!t) continue;
         const entry = runs.get(s.id)!;
         entry.rates.push((t.count / t.ms) * 1000);
+        const cpu = last.cpu;
+        if (cpu) {
+          entry.client.push(cpu.clientUs / t.count);
+          entry.redis.push(cpu.redisUs / t.count);
+        }
         entry.capped ||= t.capped === true;
       }
       log(`${label}: run ${r + 1}/${sizes.runs} done`);
@@ -184,7 +227,16 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     for (const s of systems) {
       const e = runs.get(s.id)!;
       if (e.rates.length === 0) continue;
-      throughput.push({ case: id, system: s.id, ...(concurrencyOf ? { concurrency: concurrencyOf(s) } : {}), runs: e.rates, median: median(e.rates), capped: e.capped });
+      throughput.push({
+        case: id,
+        system: s.id,
+        ...(concurrencyOf ? { concurrency: concurrencyOf(s) } : {}),
+        runs: e.rates,
+        median: median(e.rates),
+        capped: e.capped,
+        clientCpuUsPerMsg: median(e.client),
+        ...(ON_REDIS.has(s.id) ? { redisCpuUsPerMsg: median(e.redis) } : {}),
+      });
     }
   };
 
@@ -217,10 +269,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       const samples = await attempt(`request-reply ${s.id}`, () => s.requestReply!(sizes.requestReply), 120_000);
       if (!samples) continue;
       const total = samples.reduce((a, b) => a + b, 0);
-      requestReply.push({ system: s.id, ...summarize(samples), perSecond: (samples.length / total) * 1000, ...(s.id === 'nats' ? { note: 'core NATS request (not JetStream, not persisted)' } : {}), ...(s.id === 'rabbitmq' ? { note: 'direct reply-to' } : {}), ...(s.id === 'bullmq' ? { note: 'add + waitUntilFinished (QueueEvents)' } : {}) });
-    }
-    if (systems.some((s) => s.id.startsWith('hive')) && !systems.some((s) => s.id.startsWith('hive') && s.requestReply)) {
-      notes.push('request/reply: Hive has no `bus.request` in this checkout yet; the raw ioredis and node-redis figures are the baseline it will be measured against.');
+      const note = REQUEST_REPLY_HOW[s.id];
+      requestReply.push({ system: s.id, ...summarize(samples), perSecond: (samples.length / total) * 1000, ...(note ? { note } : {}) });
     }
     log('request/reply done');
   }

@@ -17,6 +17,7 @@ const CASE_LABEL: Record<ThroughputResult['case'], string> = {
 
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '–');
+const us = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : '');
 
 function find(r: BenchResults, c: ThroughputResult['case'], s: SystemId): number | undefined {
@@ -91,20 +92,29 @@ export function renderMarkdown(r: BenchResults): string {
   for (const s of r.skipped) lines.push(`- **skipped \`${s.id}\`**: ${s.reason}`);
   lines.push('');
 
-  lines.push('### Throughput (msg/s)', '');
-  lines.push(`publish one: ${int(m.sizes.publishOne)} messages, each awaited; batched: ${int(m.sizes.publishBatched)} in batches of ${m.sizes.batchSize}; consume: ${int(m.sizes.consume)} prefilled, timed from consumer start to the last handler call (cap ${m.sizes.consumeCapMs / 1000} s).`, '');
-  lines.push('| case | system | msg/s (median) | runs min–max | × raw ioredis | × BullMQ |', '|---|---|--:|--:|--:|--:|');
-  for (const c of Object.keys(CASE_LABEL) as ThroughputResult['case'][]) {
-    const raw = find(r, c, 'raw-ioredis');
-    const bull = find(r, c, 'bullmq');
-    for (const t of r.throughput.filter((x) => x.case === c)) {
-      const hive = t.system.startsWith('hive');
-      const name = hive ? `**${t.system}**` : t.system;
-      const spread = `${int(Math.min(...t.runs))}–${int(Math.max(...t.runs))}`;
-      lines.push(`| ${CASE_LABEL[c]} | ${name} | ${hive ? `**${int(t.median)}**` : int(t.median)}${t.capped ? ' (capped)' : ''} | ${spread} | ${t.system === 'raw-ioredis' ? '1.00×' : ratio(t.median, raw)} | ${t.system === 'bullmq' ? '1.00×' : ratio(t.median, bull)} |`);
+  if (r.throughput.length > 0) {
+    lines.push('### Throughput (msg/s)', '');
+    lines.push(
+      `publish one: ${int(m.sizes.publishOne)} messages, each awaited; batched: ${int(m.sizes.publishBatched)} in batches of ${m.sizes.batchSize}; consume: ${int(m.sizes.consume)} prefilled, timed from consumer start to the last handler call (cap ${m.sizes.consumeCapMs / 1000} s). CPU columns: µs of CPU per message during the measured part, of this process (client) and of redis-server (median over runs); they move far less than msg/s on a busy machine.`,
+      '',
+    );
+    lines.push('| case | system | msg/s (median) | runs min–max | client CPU µs/msg | Redis CPU µs/msg | × raw ioredis | × raw ioredis, envelope fields | × BullMQ |', '|---|---|--:|--:|--:|--:|--:|--:|--:|');
+    for (const c of Object.keys(CASE_LABEL) as ThroughputResult['case'][]) {
+      const raw = find(r, c, 'raw-ioredis');
+      const rawEnv = find(r, c, 'raw-ioredis-envelope');
+      const bull = find(r, c, 'bullmq');
+      for (const t of r.throughput.filter((x) => x.case === c)) {
+        const hive = t.system.startsWith('hive');
+        const name = hive ? `**${t.system}**` : t.system;
+        const spread = `${int(Math.min(...t.runs))}–${int(Math.max(...t.runs))}`;
+        const self = (s: SystemId, x: number | undefined) => (t.system === s ? '1.00×' : ratio(t.median, x));
+        lines.push(
+          `| ${CASE_LABEL[c]} | ${name} | ${hive ? `**${int(t.median)}**` : int(t.median)}${t.capped ? ' (capped)' : ''} | ${spread} | ${us(t.clientCpuUsPerMsg)} | ${t.redisCpuUsPerMsg === undefined ? '–' : us(t.redisCpuUsPerMsg)} | ${self('raw-ioredis', raw)} | ${self('raw-ioredis-envelope', rawEnv)} | ${self('bullmq', bull)} |`,
+        );
+      }
     }
+    lines.push('');
   }
-  lines.push('');
 
   if (r.latency.length > 0) {
     lines.push('### End-to-end latency, publish → handler (ms)', '');
@@ -122,7 +132,7 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push('### Request/reply round trip (ms)', '');
     lines.push(`${int(m.sizes.requestReply)} sequential round trips.`, '');
     lines.push('| system | p50 | p95 | p99 | max | round trips/s | how |', '|---|--:|--:|--:|--:|--:|---|');
-    for (const q of r.requestReply) lines.push(`| ${q.system} | ${ms(q.p50)} | ${ms(q.p95)} | ${ms(q.p99)} | ${ms(q.max)} | ${int(q.perSecond)} | ${q.note ?? 'request stream + reply stream'} |`);
+    for (const q of r.requestReply) lines.push(`| ${q.system} | ${ms(q.p50)} | ${ms(q.p95)} | ${ms(q.p99)} | ${ms(q.max)} | ${int(q.perSecond)} | ${q.note ?? ''} |`);
     lines.push('');
   }
 

@@ -165,7 +165,7 @@ async function run(): Promise<{ rss: number; heapUsed: number }> {
     }
     case 'rabbitmq': {
       const amqp = await import('amqplib');
-      const conn = await amqp.connect(amqpUrl, { timeout: 1_000 });
+      const conn = await amqp.connect(amqpUrl, { timeout: 1_000, noDelay: true });
       const ch = await conn.createConfirmChannel();
       await ch.assertQueue(name, { durable: true });
       await ch.prefetch(64);

@@ -6,7 +6,7 @@
 import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
 import { makePayload, sentAt } from '../payload.js';
 import { packageVersion } from '../versions.js';
-import { Countdown, LatencyRecorder, paced, timeConsume, uniqueName, within } from './common.js';
+import { Countdown, LatencyRecorder, measured, paced, timeConsume, uniqueName, within } from './common.js';
 import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
 
 export const BULLMQ_PREFIX = 'benchbull';
@@ -43,20 +43,26 @@ export async function bullmqSystem(url: string): Promise<BenchSystem> {
 
     publishOne: (n) =>
       withQueue(async (queue): Promise<Timed> => {
+        await measured.start();
         const t0 = performance.now();
         for (let i = 0; i < n; i++) await queue.add('msg', makePayload(i));
-        return { count: n, ms: performance.now() - t0 };
+        const ms = performance.now() - t0;
+        await measured.stop();
+        return { count: n, ms };
       }),
 
     publishBatched: (n, batch) =>
       withQueue(async (queue): Promise<Timed> => {
+        await measured.start();
         const t0 = performance.now();
         for (let i = 0; i < n; i += batch) {
           const jobs = [];
           for (let j = i; j < Math.min(n, i + batch); j++) jobs.push({ name: 'msg', data: makePayload(j) });
           await queue.addBulk(jobs);
         }
-        return { count: n, ms: performance.now() - t0 };
+        const ms = performance.now() - t0;
+        await measured.stop();
+        return { count: n, ms };
       }),
 
     consume: (n, concurrency, capMs) =>
@@ -66,9 +72,11 @@ export async function bullmqSystem(url: string): Promise<BenchSystem> {
         const worker = new Worker(name, async () => countdown.hit(), { connection, prefix: BULLMQ_PREFIX, concurrency, autorun: false });
         worker.on('error', () => undefined);
         await worker.waitUntilReady();
+        await measured.start();
         const t0 = performance.now();
         void worker.run();
         const r = await timeConsume(countdown, t0, capMs);
+        await measured.stop();
         await worker.close();
         return r;
       }),

@@ -2,6 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import type { LatencyRun, PacedOptions } from './types.js';
 
+/**
+ * The measured part of a throughput case starts and stops here, so that `profile.ts` can record a
+ * CPU profile of exactly that part (without the prefill or set-up). No-ops in a normal run.
+ */
+export const measured: { start: () => Promise<void> | void; stop: () => Promise<void> | void } = {
+  start: () => undefined,
+  stop: () => undefined,
+};
+
 /** A fresh name for one run's stream, queue or subject. */
 export function uniqueName(label: string): string {
   return `bench-${label}-${randomBytes(4).toString('hex')}`;

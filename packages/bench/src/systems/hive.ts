@@ -3,10 +3,10 @@
  * handler, exactly as an agent uses them, with a real (pino) logger at "warn" so that the
  * per-message logger work is counted.
  */
-import { createBus, createLogger, type Bus, type DriverKind, type Subscription } from '@hive/bus';
+import { createBus, createLogger, reply, type Bus, type DriverKind, type Subscription } from '@hive/bus';
 import { makePayload, PAYLOAD_TYPE, sentAt } from '../payload.js';
 import { packageVersion } from '../versions.js';
-import { Countdown, LatencyRecorder, paced, timeConsume, uniqueName } from './common.js';
+import { Countdown, LatencyRecorder, measured, paced, timeConsume, uniqueName } from './common.js';
 import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
 
 export const HIVE_PREFIX = 'bench:';
@@ -31,15 +31,18 @@ export async function hiveSystem(kind: DriverKind, url: string): Promise<BenchSy
 
     async publishOne(n): Promise<Timed> {
       const stream = uniqueName('hive');
+      await measured.start();
       const t0 = performance.now();
       for (let i = 0; i < n; i++) await bus.publish(stream, PAYLOAD_TYPE, makePayload(i));
       const ms = performance.now() - t0;
+      await measured.stop();
       await bus.driver.call(['DEL', key(stream)]);
       return { count: n, ms };
     },
 
     async publishBatched(n, batch): Promise<Timed> {
       const stream = uniqueName('hive');
+      await measured.start();
       const t0 = performance.now();
       for (let i = 0; i < n; i += batch) {
         const msgs = [];
@@ -47,6 +50,7 @@ export async function hiveSystem(kind: DriverKind, url: string): Promise<BenchSy
         await bus.publishBatch(msgs);
       }
       const ms = performance.now() - t0;
+      await measured.stop();
       await bus.driver.call(['DEL', key(stream)]);
       return { count: n, ms };
     },
@@ -55,9 +59,11 @@ export async function hiveSystem(kind: DriverKind, url: string): Promise<BenchSy
       const stream = uniqueName('hive');
       await prefill(stream, n);
       const countdown = new Countdown(n);
+      await measured.start();
       const t0 = performance.now();
       const sub: Subscription = bus.subscribe({ stream, group: GROUP, concurrency, startAt: 'all', handler: () => countdown.hit() });
       const r = await timeConsume(countdown, t0, capMs);
+      await measured.stop();
       await sub.stop();
       await bus.driver.call(['DEL', key(stream)]);
       return r;
@@ -72,6 +78,23 @@ export async function hiveSystem(kind: DriverKind, url: string): Promise<BenchSy
       await sub.stop();
       await bus.driver.call(['DEL', key(stream)]);
       return run;
+    },
+
+    async requestReply(n): Promise<number[]> {
+      // bus.request publishes with replyTo; the responder's handler returns reply(), which the bus
+      // publishes to the requester's reply stream before acking the request.
+      const stream = uniqueName('hivereq');
+      const sub = bus.subscribe({ stream, group: GROUP, concurrency: 16, handler: (m) => reply(m, 'bench.reply', m.data) });
+      await sub.ready;
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        await bus.request(stream, PAYLOAD_TYPE, makePayload(i), { timeoutMs: 5_000 });
+        samples.push(performance.now() - t0);
+      }
+      await sub.stop();
+      await bus.driver.call(['DEL', key(stream)]);
+      return samples;
     },
 
     async close() {

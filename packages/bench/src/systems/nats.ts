@@ -6,7 +6,7 @@
 import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { makePayload, sentAt } from '../payload.js';
-import { Countdown, LatencyRecorder, paced, timeConsume, uniqueName, within } from './common.js';
+import { Countdown, LatencyRecorder, measured, paced, timeConsume, uniqueName, within } from './common.js';
 import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
 
 const enc = new TextEncoder();
@@ -69,25 +69,33 @@ export async function natsSystem(servers: string): Promise<BenchSystem> {
 
     publishOne: (n) =>
       withStream(async (_s, subject): Promise<Timed> => {
+        await measured.start();
         const t0 = performance.now();
         for (let i = 0; i < n; i++) await js.publish(subject, body(i));
-        return { count: n, ms: performance.now() - t0 };
+        const ms = performance.now() - t0;
+        await measured.stop();
+        return { count: n, ms };
       }),
 
     publishBatched: (n, batch) =>
       withStream(async (_s, subject): Promise<Timed> => {
+        await measured.start();
         const t0 = performance.now();
         for (let i = 0; i < n; i += batch) await publishBatch(subject, i, Math.min(n, i + batch));
-        return { count: n, ms: performance.now() - t0 };
+        const ms = performance.now() - t0;
+        await measured.stop();
+        return { count: n, ms };
       }),
 
     consume: (n, concurrency, capMs) =>
       withStream(async (stream, subject): Promise<Timed> => {
         for (let i = 0; i < n; i += 1000) await publishBatch(subject, i, Math.min(n, i + 1000));
         const countdown = new Countdown(n);
+        await measured.start();
         const t0 = performance.now();
         const c = await consumer(stream, concurrency, () => countdown.hit());
         const r = await timeConsume(countdown, t0, capMs);
+        await measured.stop();
         await c.stop();
         return r;
       }),

@@ -7,14 +7,15 @@
 import * as amqp from 'amqplib';
 import { makePayload, sentAt } from '../payload.js';
 import { packageVersion } from '../versions.js';
-import { Countdown, LatencyRecorder, paced, timeConsume, uniqueName, within } from './common.js';
+import { Countdown, LatencyRecorder, measured, paced, timeConsume, uniqueName, within } from './common.js';
 import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
 
 const body = (seq: number, t = 0) => Buffer.from(JSON.stringify(makePayload(seq, t)));
 const PERSISTENT = { persistent: true } as const;
 
 export async function rabbitmqSystem(url: string): Promise<BenchSystem> {
-  const connectOnce = () => amqp.connect(url, { timeout: 1_000 });
+  // TCP_NODELAY as any latency-minded amqplib user sets it (off by default: 40 ms round trips with Nagle).
+  const connectOnce = () => amqp.connect(url, { timeout: 1_000, noDelay: true });
   const pubConn = await connectOnce();
   pubConn.on('error', () => undefined);
   const subConn = await connectOnce();
@@ -66,25 +67,33 @@ export async function rabbitmqSystem(url: string): Promise<BenchSystem> {
 
     publishOne: (n) =>
       withQueue(async (queue): Promise<Timed> => {
+        await measured.start();
         const t0 = performance.now();
         for (let i = 0; i < n; i++) await confirmed(queue, body(i));
-        return { count: n, ms: performance.now() - t0 };
+        const ms = performance.now() - t0;
+        await measured.stop();
+        return { count: n, ms };
       }),
 
     publishBatched: (n, batch) =>
       withQueue(async (queue): Promise<Timed> => {
+        await measured.start();
         const t0 = performance.now();
         for (let i = 0; i < n; i += batch) await publishBatch(queue, i, Math.min(n, i + batch));
-        return { count: n, ms: performance.now() - t0 };
+        const ms = performance.now() - t0;
+        await measured.stop();
+        return { count: n, ms };
       }),
 
     consume: (n, concurrency, capMs) =>
       withQueue(async (queue): Promise<Timed> => {
         for (let i = 0; i < n; i += 1000) await publishBatch(queue, i, Math.min(n, i + 1000));
         const countdown = new Countdown(n);
+        await measured.start();
         const t0 = performance.now();
         const c = await consumer(queue, concurrency, () => countdown.hit());
         const r = await timeConsume(countdown, t0, capMs);
+        await measured.stop();
         await c.stop();
         return r;
       }),

@@ -2,11 +2,17 @@
  * Raw ioredis: what a careful user writes without a library. XADD with a `data` field holding the
  * JSON payload; a pipeline for batches; a consumer loop of XREADGROUP (COUNT = concurrency) then
  * one XACK for what it read; request/reply as two streams.
+ *
+ * With `envelope: true` (system `raw-ioredis-envelope`) the same loops write and read the same flat
+ * fields Hive's envelope has, without validating anything: the difference between it and raw
+ * ioredis is the cost of the envelope on the wire and in Redis; between it and Hive, the cost of
+ * Hive's own code.
  */
 import { Redis } from 'ioredis';
-import { makePayload } from '../payload.js';
+import { newMessageId } from '@hive/bus';
+import { makePayload, PAYLOAD_TYPE } from '../payload.js';
 import { packageVersion } from '../versions.js';
-import { Countdown, LatencyRecorder, paced, timeConsume, uniqueName, within } from './common.js';
+import { Countdown, LatencyRecorder, measured, paced, timeConsume, uniqueName, within } from './common.js';
 import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
 
 type ReadReply = [key: string, entries: [id: string, fields: string[] | null][]][] | null;
@@ -15,10 +21,22 @@ const GROUP = 'bench';
 
 /** The no-op handler every raw loop calls: parse the payload (every system hands its handler parsed data). */
 function handle(fields: string[] | null): unknown {
-  return fields ? JSON.parse(fields[1]!) : undefined;
+  if (!fields) return undefined;
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === 'data') return JSON.parse(fields[i + 1]!);
+  return undefined;
 }
 
-export async function rawIoredis(url: string): Promise<BenchSystem> {
+/** The fields of one entry: the bare payload, or Hive's envelope fields in Hive's order. */
+function entryFields(envelope: boolean, seq: number, t = 0): string[] {
+  const data = JSON.stringify(makePayload(seq, t));
+  if (!envelope) return ['data', data];
+  const id = newMessageId();
+  return ['type', PAYLOAD_TYPE, 'v', '1', 'id', id, 'src', 'bench', 'ts', String(Date.now()), 'corr', id, 'cause', '', 'data', data];
+}
+
+export async function rawIoredis(url: string, opts: { envelope?: boolean } = {}): Promise<BenchSystem> {
+  const envelope = opts.envelope ?? false;
+  const fields = (seq: number, t?: number) => entryFields(envelope, seq, t);
   const main = new Redis(url, { lazyConnect: true });
   await main.connect();
 
@@ -51,34 +69,40 @@ export async function rawIoredis(url: string): Promise<BenchSystem> {
   async function prefill(key: string, n: number): Promise<void> {
     for (let i = 0; i < n; i += 1000) {
       const p = main.pipeline();
-      for (let j = i; j < Math.min(n, i + 1000); j++) p.xadd(key, '*', 'data', JSON.stringify(makePayload(j)));
+      for (let j = i; j < Math.min(n, i + 1000); j++) p.xadd(key, '*', ...fields(j));
       await p.exec();
     }
   }
 
-  return {
-    id: 'raw-ioredis',
-    description: `ioredis ${packageVersion('ioredis')}: XADD / pipelined XADD / XREADGROUP + XACK loop`,
+  const system: BenchSystem = {
+    id: envelope ? 'raw-ioredis-envelope' : 'raw-ioredis',
+    description: envelope
+      ? `the raw ioredis loops writing and reading Hive's envelope fields (no validation): what the envelope itself costs`
+      : `ioredis ${packageVersion('ioredis')}: XADD / pipelined XADD / XREADGROUP + XACK loop`,
     highConcurrency: 64,
 
     async publishOne(n): Promise<Timed> {
       const key = uniqueName('raw');
+      await measured.start();
       const t0 = performance.now();
-      for (let i = 0; i < n; i++) await main.xadd(key, '*', 'data', JSON.stringify(makePayload(i)));
+      for (let i = 0; i < n; i++) await main.xadd(key, '*', ...fields(i));
       const ms = performance.now() - t0;
+      await measured.stop();
       await main.del(key);
       return { count: n, ms };
     },
 
     async publishBatched(n, batch): Promise<Timed> {
       const key = uniqueName('raw');
+      await measured.start();
       const t0 = performance.now();
       for (let i = 0; i < n; i += batch) {
         const p = main.pipeline();
-        for (let j = i; j < Math.min(n, i + batch); j++) p.xadd(key, '*', 'data', JSON.stringify(makePayload(j)));
+        for (let j = i; j < Math.min(n, i + batch); j++) p.xadd(key, '*', ...fields(j));
         await p.exec();
       }
       const ms = performance.now() - t0;
+      await measured.stop();
       await main.del(key);
       return { count: n, ms };
     },
@@ -88,9 +112,11 @@ export async function rawIoredis(url: string): Promise<BenchSystem> {
       await main.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM');
       await prefill(key, n);
       const countdown = new Countdown(n);
+      await measured.start();
       const t0 = performance.now();
       const l = loop(key, concurrency, () => countdown.hit());
       const r = await timeConsume(countdown, t0, capMs);
+      await measured.stop();
       await l.stop();
       await main.del(key);
       return r;
@@ -101,7 +127,7 @@ export async function rawIoredis(url: string): Promise<BenchSystem> {
       await main.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM');
       const recorder = new LatencyRecorder();
       const l = loop(key, 64, (data) => recorder.record((data as { t: number }).t));
-      const run = await paced(opts, recorder, (seq, t) => main.xadd(key, '*', 'data', JSON.stringify(makePayload(seq, t))));
+      const run = await paced(opts, recorder, (seq, t) => main.xadd(key, '*', ...fields(seq, t)));
       await l.stop();
       await main.del(key);
       return run;
@@ -162,4 +188,7 @@ export async function rawIoredis(url: string): Promise<BenchSystem> {
       await main.quit();
     },
   };
+  // Request/reply is the same code either way: measured once, as raw ioredis.
+  if (envelope) delete system.requestReply;
+  return system;
 }

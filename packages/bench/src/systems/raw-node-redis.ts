@@ -5,7 +5,7 @@
 import { createClient } from 'redis';
 import { makePayload } from '../payload.js';
 import { packageVersion } from '../versions.js';
-import { Countdown, LatencyRecorder, paced, timeConsume, uniqueName, within } from './common.js';
+import { Countdown, LatencyRecorder, measured, paced, timeConsume, uniqueName, within } from './common.js';
 import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
 
 const GROUP = 'bench';
@@ -65,15 +65,18 @@ export async function rawNodeRedis(url: string): Promise<BenchSystem> {
 
     async publishOne(n): Promise<Timed> {
       const key = uniqueName('rawnr');
+      await measured.start();
       const t0 = performance.now();
       for (let i = 0; i < n; i++) await main.xAdd(key, '*', { data: JSON.stringify(makePayload(i)) });
       const ms = performance.now() - t0;
+      await measured.stop();
       await main.del(key);
       return { count: n, ms };
     },
 
     async publishBatched(n, batch): Promise<Timed> {
       const key = uniqueName('rawnr');
+      await measured.start();
       const t0 = performance.now();
       for (let i = 0; i < n; i += batch) {
         const ps: Promise<unknown>[] = [];
@@ -81,6 +84,7 @@ export async function rawNodeRedis(url: string): Promise<BenchSystem> {
         await Promise.all(ps);
       }
       const ms = performance.now() - t0;
+      await measured.stop();
       await main.del(key);
       return { count: n, ms };
     },
@@ -90,9 +94,11 @@ export async function rawNodeRedis(url: string): Promise<BenchSystem> {
       await main.xGroupCreate(key, GROUP, '0', { MKSTREAM: true });
       await prefill(key, n);
       const countdown = new Countdown(n);
+      await measured.start();
       const t0 = performance.now();
       const l = await loop(key, concurrency, () => countdown.hit());
       const r = await timeConsume(countdown, t0, capMs);
+      await measured.stop();
       await l.stop();
       await main.del(key);
       return r;

@@ -4,10 +4,10 @@
  * created. A method that is missing means the system has no such feature; the report says so.
  */
 
-export type SystemId = 'raw-ioredis' | 'raw-node-redis' | 'hive-ioredis' | 'hive-node-redis' | 'bullmq' | 'nats' | 'rabbitmq';
+export type SystemId = 'raw-ioredis' | 'raw-ioredis-envelope' | 'raw-node-redis' | 'hive-ioredis' | 'hive-node-redis' | 'bullmq' | 'nats' | 'rabbitmq';
 
 /** Every system, in report order. */
-export const SYSTEM_IDS: readonly SystemId[] = ['raw-ioredis', 'raw-node-redis', 'hive-ioredis', 'hive-node-redis', 'bullmq', 'nats', 'rabbitmq'];
+export const SYSTEM_IDS: readonly SystemId[] = ['raw-ioredis', 'raw-ioredis-envelope', 'raw-node-redis', 'hive-ioredis', 'hive-node-redis', 'bullmq', 'nats', 'rabbitmq'];
 
 /** `count` messages in `ms` milliseconds. */
 export interface Timed {

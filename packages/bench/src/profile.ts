@@ -1,0 +1,131 @@
+/**
+ * Profile one throughput case of one system: the CPU profile covers only the measured part of
+ * each run (not the prefill), so what it shows is what the figure costs.
+ *
+ *   node --conditions=@hive/source --import tsx src/profile.ts consume-c64 hive-ioredis [runs=3] [outDir]
+ *
+ * Prints msg/s per run and the functions and packages with the most self time, summed over the
+ * profiled runs (one unprofiled warm-up run first); writes each run's .cpuprofile to outDir
+ * (default: a temp dir) for Chrome DevTools.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedis } from '@hive/test-redis';
+import { FULL } from './sizes.js';
+import { bullmqSystem } from './systems/bullmq.js';
+import { measured } from './systems/common.js';
+import { hiveSystem } from './systems/hive.js';
+import { rawIoredis } from './systems/raw-ioredis.js';
+import { rawNodeRedis } from './systems/raw-node-redis.js';
+import type { BenchSystem, SystemId, Timed } from './systems/types.js';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface Profile {
+  nodes: { id: number; callFrame: CallFrame }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const CASES: Record<string, (s: BenchSystem) => Promise<Timed>> = {
+  'publish-one': (s) => s.publishOne(FULL.publishOne),
+  'publish-batch': (s) => s.publishBatched(FULL.publishBatched, FULL.batchSize),
+  'consume-c1': (s) => s.consume(FULL.consume, 1, 60_000),
+  'consume-c64': (s) => s.consume(FULL.consume, s.highConcurrency, 60_000),
+};
+
+/** Where a frame comes from: a package name, a workspace file, or a Node internal. */
+function origin(url: string): string {
+  if (!url) return '(native)';
+  const pkg = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+  if (pkg) return pkg[1]!;
+  const ws = /\/(packages\/[^?]+)/.exec(url);
+  return ws ? ws[1]! : url.replace(/^node:/, 'node:');
+}
+
+function addSelfTimes(p: Profile, byFn: Map<string, number>, byOrigin: Map<string, number>): number {
+  const nodes = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
+  let total = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const cf = nodes.get(p.samples[i]!)!;
+    // The inspector's own Profiler.stop call shows up as a native "dispatch" frame: not the case's cost.
+    if (cf.functionName === 'dispatch' && !cf.url) continue;
+    const dt = p.timeDeltas[i] ?? 0;
+    total += dt;
+    const o = origin(cf.url);
+    const fn = `${cf.functionName || '(anonymous)'} ${o}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + dt);
+    byOrigin.set(o, (byOrigin.get(o) ?? 0) + dt);
+  }
+  return total;
+}
+
+async function main(): Promise<void> {
+  const [caseId = 'consume-c64', systemId = 'hive-ioredis', runsArg = '3', outArg] = process.argv.slice(2);
+  const run = CASES[caseId];
+  if (!run) throw new Error(`case must be one of ${Object.keys(CASES).join(', ')}`);
+  const outDir = outArg ?? mkdtempSync(join(tmpdir(), 'hive-profile-'));
+  mkdirSync(outDir, { recursive: true });
+  const server = await startRedis({ aof: true, appendfsync: 'everysec' });
+  const makers: Partial<Record<SystemId, () => Promise<BenchSystem>>> = {
+    'raw-ioredis': () => rawIoredis(server.url),
+    'raw-ioredis-envelope': () => rawIoredis(server.url, { envelope: true }),
+    'raw-node-redis': () => rawNodeRedis(server.url),
+    'hive-ioredis': () => hiveSystem('ioredis', server.url),
+    'hive-node-redis': () => hiveSystem('node-redis', server.url),
+    bullmq: () => bullmqSystem(server.url),
+  };
+  const make = makers[systemId as SystemId];
+  if (!make) throw new Error(`system must be one of ${Object.keys(makers).join(', ')}`);
+  const system = await make();
+
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  const byFn = new Map<string, number>();
+  const byOrigin = new Map<string, number>();
+  let total = 0;
+  const runs = Number(runsArg);
+  for (let i = 0; i <= runs; i++) {
+    const profiled = i > 0;
+    let profile: Profile | undefined;
+    let cpu = process.cpuUsage();
+    measured.start = async () => {
+      if (profiled) await session.post('Profiler.start');
+      cpu = process.cpuUsage();
+    };
+    measured.stop = async () => {
+      cpu = process.cpuUsage(cpu);
+      if (profiled) ({ profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile });
+    };
+    const t = await run(system);
+    const cpuPerMsg = (cpu.user + cpu.system) / t.count;
+    console.log(`${profiled ? `run ${i}` : 'warm-up'}: ${Math.round((t.count / t.ms) * 1000).toLocaleString('en-US')} msg/s, ${cpuPerMsg.toFixed(1)} µs CPU per message in this process`);
+    if (profile) {
+      writeFileSync(join(outDir, `${caseId}-${systemId}-${i}.cpuprofile`), JSON.stringify(profile));
+      total += addSelfTimes(profile, byFn, byOrigin);
+    }
+  }
+  await system.close();
+  await server.stop();
+
+  const show = (m: Map<string, number>, n: number) => {
+    for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+  };
+  console.log(`\nself time over ${runs} profiled runs: ${(total / 1000).toFixed(0)} ms\n\nby package / file:`);
+  show(byOrigin, 15);
+  console.log('\nby function:');
+  show(byFn, 30);
+  console.log(`\nprofiles: ${outDir}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
