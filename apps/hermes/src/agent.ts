@@ -9,6 +9,7 @@ import { hermesConfig, type HermesConfig } from './config.js';
 import { nextOccurrence, repeatRule, type Recurrence } from './domain/recurrence.js';
 import { fire } from './firing.js';
 import { LLM_EXTRACTION, onIntentClassified, type HermesServices } from './handlers/intent-classified.js';
+import { onSummaryRequest } from './handlers/summary-request.js';
 import { createReminderStore } from './reminder-store.js';
 import { startTimers } from './timers.js';
 
@@ -49,8 +50,10 @@ export function createHermes(options: HermesOptions = {}) {
     config: hermesConfig,
     reads: {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { services, now }) },
+      'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { services, now }) },
     },
-    writes: ['schedule.due', 'wa.outbound'],
+    // agent.requests: the summary replies go to the requester's reply stream, checked against that contract.
+    writes: ['schedule.due', 'wa.outbound', 'agent.requests'],
     // Offline the rules already had their say; the port still needs an extractor to exist.
     offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ when: '', what: '' }) } },
     async start(ctx) {
