@@ -1,28 +1,21 @@
 /**
  * pulse, habits: workouts, water, sleep (and steps, meditation) logged from plain words, each day
  * measured against a goal, streaks counted in the owner's time zone, and a weekly summary. Stored
- * per chat in the bus's Redis.
+ * per chat in the bus's Redis. Answers herald's summary requests on agent.requests.
  */
 import { defineAgent } from '@hive/agent';
 import { pulseConfig } from './config.js';
-import { createHabitStore, type HabitStore } from './habit-store.js';
 import { onIntentClassified } from './handlers/intent-classified.js';
+import { onSummaryRequest } from './handlers/summary-request.js';
 
 export interface PulseOptions {
   /** The clock "today" is read from (streaks, summaries). @defaultValue () => new Date() */
   readonly now?: () => Date;
-  /** How long a message waits for the store to be connected before it is retried. @defaultValue 15000 */
-  readonly storeTimeoutMs?: number;
 }
 
-/** A pulse definition with its own store; `pulse` below is the one the process runs. */
+/** A pulse definition with its own clock; `pulse` below is the one the process runs. */
 export function createPulse(options: PulseOptions = {}) {
   const now = options.now ?? (() => new Date());
-  const timeoutMs = options.storeTimeoutMs ?? 15_000;
-  let resolveStore: (s: HabitStore) => void = () => undefined;
-  const ready = new Promise<HabitStore>((r) => (resolveStore = r));
-  // Consumer groups start before `start` runs; an early message waits for the store, then retries.
-  const store = () => Promise.race([ready, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('pulse store is not ready yet')), timeoutMs).unref())]);
 
   return defineAgent({
     name: 'pulse',
@@ -35,15 +28,15 @@ export function createPulse(options: PulseOptions = {}) {
       { name: 'streaks', description: 'Consecutive days per habit, and your best', examples: ['my streaks'] },
       { name: 'summaries', description: 'Today so far, or the last 7 days per habit', examples: ['how was my week', 'weekly summary', 'how much water today'] },
       { name: 'goals', description: 'Sets a daily goal for water, sleep or steps, or workouts per week', examples: ['water goal 2.5 l', 'sleep goal 8 hours', 'steps goal 8000'] },
+      { name: 'undo', description: 'Takes back the last habit you logged', examples: ['undo', 'delete the last workout'] },
     ],
     config: pulseConfig,
     reads: {
-      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store, now }) },
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },
+      'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { now }) },
     },
-    writes: ['habit.logged', 'wa.outbound'],
-    start(ctx) {
-      resolveStore(createHabitStore(ctx.bus.driver, ctx.bus.keys.prefix));
-    },
+    // agent.requests: the summary replies go to the requester's reply stream, checked against that contract.
+    writes: ['habit.logged', 'wa.outbound', 'agent.requests'],
   });
 }
 

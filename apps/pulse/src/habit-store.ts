@@ -1,36 +1,84 @@
 /**
- * pulse's Redis storage, per chat, inside the Hive prefix:
+ * pulse's Redis storage, per chat, under the bus's key builder (`keys.data('pulse', …)`, so the
+ * ACL pattern is `keys.dataPattern('pulse')`); with the default prefix:
  *
- *   <prefix>pulse:<chat>:entries      hash  log id → entry JSON
- *   <prefix>pulse:<chat>:by-day       zset  log id, scored by its day (days since 1970)
- *   <prefix>pulse:<chat>:days:<kind>  zset  the days a habit was logged (member = YYYY-MM-DD), for streaks
- *   <prefix>pulse:<chat>:goals        hash  goal name → number (the chat's own; defaults come from config)
+ *   hive:data:pulse:<chat>:entries      hash  log id → entry JSON
+ *   hive:data:pulse:<chat>:by-day       zset  log id, scored by its day (days since 1970)
+ *   hive:data:pulse:<chat>:recent       list  log ids, newest first (what "undo" takes back)
+ *   hive:data:pulse:<chat>:days:<kind>  zset  the days a habit was logged (member = YYYY-MM-DD), for streaks
+ *   hive:data:pulse:<chat>:goals        hash  goal name → number (the chat's own; defaults come from config)
+ *   hive:data:pulse:<chat>:undo:<msg>   string what one "undo" message removed, so a redelivery removes nothing more
  *
- * Recording touches three keys in one Lua script, so a crash never leaves an entry that counts in
- * the totals but not in the streak. Entries are keyed by an id derived from the message, and the
- * script adds only what is new: a redelivered message logs nothing twice.
+ * Recording and undoing touch several keys in one Lua script each, so a crash never leaves an entry
+ * that counts in the totals but not in the streak. Entries are keyed by an id derived from the
+ * message, and the script adds only what is new: a redelivered message logs nothing twice.
  */
-import type { RedisDriver, Reply } from '@hive/bus';
+import type { Keys, RedisDriver, Reply } from '@hive/bus';
 import { dayNumber } from './domain/calendar.js';
-import type { GoalKey, Goals, HabitEntry, HabitKind } from './domain/habits.js';
+import { HABIT_KINDS, type GoalKey, type Goals, type HabitEntry, type HabitKind } from './domain/habits.js';
 
-/** Key names for one chat's habits. */
-export function pulseKeys(hivePrefix: string, chatId: string) {
-  const base = `${hivePrefix}pulse:${chatId}`;
+/** Key names for one chat's habits, from the bus's key builder. */
+export function pulseKeys(keys: Keys, chatId: string) {
+  const k = (...parts: string[]) => keys.data('pulse', chatId, ...parts);
   return {
-    entries: `${base}:entries`,
-    byDay: `${base}:by-day`,
-    days: (kind: HabitKind) => `${base}:days:${kind}`,
-    goals: `${base}:goals`,
+    entries: k('entries'),
+    byDay: k('by-day'),
+    recent: k('recent'),
+    days: (kind: HabitKind) => k('days', kind),
+    goals: k('goals'),
+    undo: (sourceMessageId: string) => k('undo', sourceMessageId),
   };
 }
 
-// KEYS: entries, by-day, days:<kind>. ARGV: log id, json, day score, day. Returns 1 if added, 0 if it was there.
+/** How many entries "undo" can walk back. */
+const RECENT_KEPT = 200;
+/** How long an undo remembers what it removed (a redelivery comes within minutes). */
+const UNDO_MARK_S = 24 * 3600;
+
+// KEYS: entries, by-day, days:<kind>, recent. ARGV: log id, json, day score, day, recent kept.
+// Returns 1 if added, 0 if it was there.
 const RECORD = `
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+redis.call('LPUSH', KEYS[4], ARGV[1])
+redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[5]) - 1)
 return 1`;
+
+// KEYS: entries, by-day, recent, undo mark, then days:<kind> for each kind. ARGV: mark ttl s, then the kinds in KEYS' order.
+// Removes the newest entry; its day leaves the streak's days only if no other entry of that kind is on it.
+// Returns the removed entry's JSON, '' if there was none; the same answer again for the same mark.
+const UNDO = `
+local done = redis.call('GET', KEYS[4])
+if done then return done end
+local removed = ''
+while true do
+  local id = redis.call('LPOP', KEYS[3])
+  if not id then break end
+  local json = redis.call('HGET', KEYS[1], id)
+  if json then
+    local entry = cjson.decode(json)
+    local score = redis.call('ZSCORE', KEYS[2], id)
+    redis.call('HDEL', KEYS[1], id)
+    redis.call('ZREM', KEYS[2], id)
+    local still = false
+    if score then
+      for _, other in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], score, score)) do
+        local o = redis.call('HGET', KEYS[1], other)
+        if o and cjson.decode(o).kind == entry.kind then still = true break end
+      end
+    end
+    if not still then
+      for i = 2, #ARGV do
+        if ARGV[i] == entry.kind then redis.call('ZREM', KEYS[3 + i], entry.day) end
+      end
+    end
+    removed = json
+    break
+  end
+end
+redis.call('SET', KEYS[4], removed, 'EX', tonumber(ARGV[1]))
+return removed`;
 
 /** How far back a streak is read; a longer one shows as this many days. */
 export const STREAK_LOOKBACK_DAYS = 1000;
@@ -38,6 +86,8 @@ export const STREAK_LOOKBACK_DAYS = 1000;
 export interface HabitStore {
   /** Store an entry; false when its log id was already stored (a redelivery). */
   record(chatId: string, entry: HabitEntry): Promise<boolean>;
+  /** Take back the newest entry; the same `sourceMessageId` always gets the same answer. */
+  undoLast(chatId: string, sourceMessageId: string): Promise<HabitEntry | undefined>;
   /** Entries from `from` to `to` (YYYY-MM-DD, inclusive), oldest day first. */
   between(chatId: string, from: string, to: string): Promise<HabitEntry[]>;
   /** The days `kind` was logged, at most STREAK_LOOKBACK_DAYS, newest first. */
@@ -59,14 +109,19 @@ const strings = (r: Reply): string[] => (Array.isArray(r) ? r.filter((x): x is s
 
 const GOAL_KEYS: readonly GoalKey[] = ['waterMl', 'sleepHours', 'steps', 'meditationMin', 'workoutsPerWeek'];
 
-/** The store on the bus's Redis driver (ioredis or node-redis). */
-export function createHabitStore(driver: RedisDriver, hivePrefix: string): HabitStore {
-  const keys = (chatId: string) => pulseKeys(hivePrefix, chatId);
+/** The store on the bus's Redis driver (ioredis or node-redis) and key builder. */
+export function createHabitStore(driver: RedisDriver, busKeys: Keys): HabitStore {
+  const keys = (chatId: string) => pulseKeys(busKeys, chatId);
   return {
     async record(chatId, e) {
       const k = keys(chatId);
-      const added = await driver.call(['EVAL', RECORD, 3, k.entries, k.byDay, k.days(e.kind), e.logId, JSON.stringify(e), dayNumber(e.day), e.day]);
+      const added = await driver.call(['EVAL', RECORD, 4, k.entries, k.byDay, k.days(e.kind), k.recent, e.logId, JSON.stringify(e), dayNumber(e.day), e.day, RECENT_KEPT]);
       return added === 1;
+    },
+    async undoLast(chatId, sourceMessageId) {
+      const k = keys(chatId);
+      const dayKeys = HABIT_KINDS.map((kind) => k.days(kind));
+      return parse<HabitEntry>(await driver.call(['EVAL', UNDO, 4 + dayKeys.length, k.entries, k.byDay, k.recent, k.undo(sourceMessageId), ...dayKeys, UNDO_MARK_S, ...HABIT_KINDS]));
     },
     async between(chatId, from, to) {
       const k = keys(chatId);

@@ -1,5 +1,5 @@
-/** The store on both bus drivers: idempotent records, day ranges, the days behind a streak, goals. */
-import { createDriver, DRIVER_KINDS, type RedisDriver } from '@hive/bus';
+/** The store on both bus drivers: idempotent records and undos, day ranges, the days behind a streak, goals. */
+import { createDriver, createKeys, DRIVER_KINDS, type RedisDriver } from '@hive/bus';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HabitEntry } from '../src/domain/habits.js';
@@ -24,7 +24,7 @@ describe.each(DRIVER_KINDS)('habit store on %s', (kind) => {
     driver = createDriver(kind, { url: redis.url });
     await driver.connect();
     prefix = randomPrefix('pulse');
-    store = createHabitStore(driver, prefix);
+    store = createHabitStore(driver, createKeys(prefix));
   });
   afterEach(async () => {
     await driver.close();
@@ -34,7 +34,7 @@ describe.each(DRIVER_KINDS)('habit store on %s', (kind) => {
     expect(await store.record(CHAT, water('l1', '2025-03-14'))).toBe(true);
     expect(await store.record(CHAT, water('l1', '2025-03-14', 9999))).toBe(false);
     expect(await store.between(CHAT, '2025-03-14', '2025-03-14')).toEqual([water('l1', '2025-03-14')]);
-    expect(await driver.call(['ZCARD', pulseKeys(prefix, CHAT).byDay])).toBe(1);
+    expect(await driver.call(['ZCARD', pulseKeys(createKeys(prefix), CHAT).byDay])).toBe(1);
   });
 
   it('reads a range of days, inclusive, and only that chat', async () => {
@@ -60,14 +60,36 @@ describe.each(DRIVER_KINDS)('habit store on %s', (kind) => {
     expect(await store.goals(CHAT)).toEqual({});
     await store.setGoal(CHAT, 'waterMl', 2500);
     await store.setGoal(CHAT, 'sleepHours', 7.5);
-    await driver.call(['HSET', pulseKeys(prefix, CHAT).goals, 'nonsense', '3', 'steps', 'many']);
+    await driver.call(['HSET', pulseKeys(createKeys(prefix), CHAT).goals, 'nonsense', '3', 'steps', 'many']);
     expect(await store.goals(CHAT)).toEqual({ waterMl: 2500, sleepHours: 7.5 });
+  });
+
+  it('keeps its keys under the bus\'s data keys for pulse', () => {
+    expect(pulseKeys(createKeys('hive:'), CHAT).entries).toBe('hive:data:pulse:c1@c.us:entries');
+    expect(pulseKeys(createKeys('hive:'), CHAT).days('water')).toBe('hive:data:pulse:c1@c.us:days:water');
+  });
+
+  it('undoes the newest entry once per message, and its day leaves the streak only when no other entry holds it', async () => {
+    await store.record(CHAT, water('a', '2025-03-13'));
+    await store.record(CHAT, water('b', '2025-03-14'));
+    await store.record(CHAT, water('c', '2025-03-14'));
+    await store.record(CHAT, { logId: 'd', kind: 'sleep', hours: 7, day: '2025-03-14', loggedAt: '2025-03-14T07:00:00.000Z' });
+    expect((await store.undoLast(CHAT, 'u1'))?.logId).toBe('d');
+    expect((await store.undoLast(CHAT, 'u1'))?.logId).toBe('d'); // a redelivery removes nothing more
+    expect(await store.days(CHAT, 'sleep')).toEqual([]);
+    expect((await store.undoLast(CHAT, 'u2'))?.logId).toBe('c');
+    expect(await store.days(CHAT, 'water')).toEqual(['2025-03-14', '2025-03-13']); // "b" still holds the 14th
+    expect((await store.undoLast(CHAT, 'u3'))?.logId).toBe('b');
+    expect(await store.days(CHAT, 'water')).toEqual(['2025-03-13']);
+    expect((await store.between(CHAT, '2025-03-01', '2025-03-31')).map((e) => e.logId)).toEqual(['a']);
+    expect((await store.undoLast(CHAT, 'u4'))?.logId).toBe('a');
+    expect(await store.undoLast(CHAT, 'u5')).toBeUndefined();
   });
 
   it('skips an entry whose JSON was damaged by hand', async () => {
     await store.record(CHAT, water('ok', '2025-03-14'));
     await store.record(CHAT, water('bad', '2025-03-14'));
-    await driver.call(['HSET', pulseKeys(prefix, CHAT).entries, 'bad', '{not json']);
+    await driver.call(['HSET', pulseKeys(createKeys(prefix), CHAT).entries, 'bad', '{not json']);
     expect((await store.between(CHAT, '2025-03-14', '2025-03-14')).map((e) => e.logId)).toEqual(['ok']);
   });
 });

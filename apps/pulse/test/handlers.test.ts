@@ -132,6 +132,33 @@ describe('pulse', () => {
     expect(await say(a, 'my streaks', { action: 'summary' })).toBe(['🔥 Your streaks:', '💪 workout: 2 days (best 2)', '😴 sleep: 2 days (best 2)'].join('\n'));
   });
 
+  it('undoes the last entry, and the totals and streak follow', async () => {
+    const a = await start();
+    await say(a, '500 ml water', { action: 'log', kind: 'water', ml: 500 }, { sentAt: '2025-03-13T10:00:00.000Z' });
+    await say(a, '500 ml water', { action: 'log', kind: 'water', ml: 500 });
+    expect(await say(a, 'drank 1 l water', { action: 'log', kind: 'water', ml: 1000 })).toContain('🔥 2-day water streak');
+    expect(await say(a, 'undo', { action: 'undo', last: true })).toBe('↩️ Took back 1 L of water (today).');
+    expect(await say(a, 'delete the last water', { action: 'undo', last: true })).toBe('↩️ Took back 500 ml of water (today).');
+    expect(await say(a, 'my streaks', { action: 'summary' })).toBe(['🔥 Your streaks:', '💧 water: 1 day — log today to keep it (best 1)'].join('\n'));
+  });
+
+  it('answers herald\'s summary request for a day, and only those addressed to pulse', async () => {
+    const a = await start();
+    await say(a, 'ran 5k', { action: 'log', kind: 'workout', activity: 'run', distanceKm: 5 }, { sentAt: '2025-03-13T17:00:00.000Z' });
+    await say(a, 'slept 7h', { action: 'log', kind: 'sleep', hours: 7 }, { sentAt: '2025-03-14T05:30:00.000Z' });
+    await say(a, 'slept 7h', { action: 'log', kind: 'sleep', hours: 7.5 }, { sentAt: '2025-03-13T05:30:00.000Z' });
+    await say(a, '500 ml water', { action: 'log', kind: 'water', ml: 500 });
+    const request = { to: 'pulse', chatId: CHAT, day: '2025-03-14', timezone: 'Europe/Berlin' };
+    const answer = await a.bus.request<{ agent: string; text: string; data: Record<string, number> }>('agent.requests', 'summary.request', request, { timeoutMs: 3000 });
+    expect(answer.data.agent).toBe('pulse');
+    expect(answer.data.text).toBe('Habits: slept 7 h (goal 8 h) · yesterday run: 5 km · water 500 ml / 2 L · 🔥 sleep 2 days');
+    expect(answer.data.data).toEqual({ waterMl: 500, waterGoalMl: 2000, sleepHours: 7, workouts: 0, steps: 0, workoutStreak: 1, waterStreak: 1, sleepStreak: 2 });
+    const quiet = await a.bus.request<{ text: string }>('agent.requests', 'summary.request', { ...request, day: '2025-02-01' }, { timeoutMs: 3000 });
+    expect(quiet.data.text).toBe('');
+    await expect(a.bus.request('agent.requests', 'summary.request', { ...request, to: 'box' }, { timeoutMs: 400 })).rejects.toThrow(/no reply to summary.request/);
+    await expect(a.bus.request('agent.requests', 'summary.request', { ...request, replyBy: '2025-03-14T07:00:00.000Z' }, { timeoutMs: 400 })).rejects.toThrow(/no reply to summary.request/);
+  });
+
   it('explains itself when it cannot read a habit, and leaves other intents alone', async () => {
     const a = await start();
     await a.publish('intent.classified', 'intent.classified', classified('note: buy milk', { action: 'save' }, { intent: 'note' }));

@@ -34,6 +34,9 @@ describe('with the entities iris emits', () => {
     // Entities without the measure: the words fill it in.
     ['drank 2 glasses of water', { action: 'log', kind: 'water' }, { action: 'log', log: { kind: 'water', ml: 500 } }],
     ['slept 7h 30m', { action: 'log', kind: 'sleep' }, { action: 'log', log: { kind: 'sleep', hours: 7.5 } }],
+    // iris's undo: named ("delete the last workout") or a bare "undo" routed to the agent last written to.
+    ['undo', { action: 'undo', last: true }, { action: 'undo' }],
+    ['delete the last workout', { action: 'undo', last: true }, { action: 'undo' }],
     // Nothing to log and no words to read it from.
     ['water', { action: 'log', kind: 'water' }, { action: 'unclear', hint: 'water' }],
     ['goal', { action: 'goal' }, { action: 'unclear' }],
@@ -65,6 +68,8 @@ describe('from the words alone', () => {
     ['30 squats', { action: 'log', log: { kind: 'workout', activity: 'squats', reps: 30 } }],
     ['set my water goal to 3 liters', { action: 'goal', goal: 'waterMl', value: 3000 }],
     ['goal 9000 steps', { action: 'goal', goal: 'steps', value: 9000 }],
+    ['undo last run', { action: 'undo' }],
+    ['oops', { action: 'undo' }],
     ['hello there', { action: 'unclear' }],
   ];
   it.each(cases)('%j', (text, expected) => expect(parsePulseCommand(text)).toEqual(expected));

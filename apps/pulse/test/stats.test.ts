@@ -86,7 +86,7 @@ describe('the weekly summary', () => {
       [
         '📊 Your week, Mar 8 – Mar 14:',
         '💪 Workouts: 3 on 2 days — run ×2, yoga · 2 h · 15 km',
-        '💧 Water: 500 ml a day on average; goal (2 L) met on 1 of 7 days',
+        '💧 Water: 1.8 L a day over 2 days logged; goal (2 L) met on 1 of 7 days',
         '😴 Sleep: 7 h 15 min a night over 2 nights (goal 8 h); best 8 h 30 min (Thu), worst 6 h (Fri)',
         '🔥 Streaks: sleep 2 days',
       ].join('\n'),

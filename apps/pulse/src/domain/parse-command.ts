@@ -12,6 +12,7 @@ export type PulseCommand =
   | { readonly action: 'log'; readonly log: HabitLog }
   | { readonly action: 'summary'; readonly scope: SummaryScope; readonly kind?: HabitKind }
   | { readonly action: 'goal'; readonly goal: GoalKey; readonly value: number }
+  | { readonly action: 'undo' }
   | { readonly action: 'unclear'; readonly hint?: HabitKind };
 
 export type Entities = Readonly<Record<string, string | number | boolean>>;
@@ -61,10 +62,13 @@ const QUALITY: Record<string, 'good' | 'ok' | 'bad'> = { good: 'good', well: 'go
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+const UNDO = /^(?:undo|oops|scratch that|(?:undo|delete|remove|cancel|drop)\s+(?:the\s+|my\s+|that\s+)?last\s+(?:workout|run|walk|water|sleep|habit|exercise|entry|one))$/;
+
 /** Read one command from a classified message; "unclear" when nothing fits (the reply explains). */
 export function parsePulseCommand(text: string, entities: Entities = {}): PulseCommand {
   const t = text.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
   const action = str(entities, 'action');
+  if (action === 'undo' || action === 'delete' || UNDO.test(t)) return { action: 'undo' };
   if (action === 'goal') return goalFromEntities(entities) ?? goalFromWords(t) ?? { action: 'unclear' };
   if (action === 'summary') return summaryFromEntities(entities, t);
   if (action === 'log') return logFromEntities(entities, t) ?? logFromWords(t) ?? { action: 'unclear', ...hintOf(entities) };

@@ -138,9 +138,11 @@ export function weekReply(s: RangeSummary, goals: Goals, streaks: Readonly<Recor
     lines.workout = `💪 Workouts: ${s.workouts.count} on ${s.workouts.activeDays} ${s.workouts.activeDays === 1 ? 'day' : 'days'}${goal} — ${acts.join(', ')}${extra.length > 0 ? ` · ${extra.join(' · ')}` : ''}`;
   }
   if (s.water.daysLogged > 0) {
-    const avg = s.water.totalMl / n;
+    // Averaged over the days logged: a day without an entry is a day not tracked, not a dry day.
+    const days = s.water.daysLogged;
+    const avg = s.water.totalMl / days;
     const met = goals.waterMl !== undefined ? [...s.perDay.values()].filter((d) => d.waterMl >= goals.waterMl!).length : undefined;
-    lines.water = `💧 Water: ${formatWater(avg)} a day on average${met !== undefined ? `; goal (${formatWater(goals.waterMl!)}) met on ${met} of ${n} days` : ''}`;
+    lines.water = `💧 Water: ${formatWater(avg)} a day over ${days} ${days === 1 ? 'day' : 'days'} logged${met !== undefined ? `; goal (${formatWater(goals.waterMl!)}) met on ${met} of ${n} days` : ''}`;
   }
   if (s.sleep.nights > 0) {
     const avg = s.sleep.totalHours / s.sleep.nights;
@@ -176,6 +178,45 @@ export function unclearReply(hint?: HabitKind): string {
   const example: Record<HabitKind, string> = { water: 'drank 2 glasses of water', sleep: 'slept 7h', workout: 'ran 5k', steps: 'walked 8000 steps', meditation: 'meditated 10 min' };
   const first = hint ? `I could not read how much from that. Try *${example[hint]}*.\n` : '';
   return `${first}I track habits. Try: *ran 5k* · *30 min yoga* · *drank 500 ml water* · *slept 7h* · *how was my week* · *my streaks* · *water goal 2.5 l*`;
+}
+
+/** One entry in a few words: "+500 ml water", "run: 5 km", "7 h of sleep". */
+export function describeEntry(e: HabitEntry): string {
+  switch (e.kind) {
+    case 'water':
+      return `${formatWater(e.ml ?? 0)} of water`;
+    case 'sleep':
+      return e.hours !== undefined ? `${formatHours(e.hours)} of sleep` : 'a sleep note';
+    case 'steps':
+      return `${int(e.steps ?? 0)} steps`;
+    case 'meditation':
+      return e.durationMin !== undefined ? `${formatMinutes(e.durationMin)} of meditation` : 'a meditation';
+    case 'workout':
+      return describeWorkout(e);
+  }
+}
+
+/** The answer to "undo": what was taken back, or that there was nothing. */
+export function undoneReply(e: HabitEntry | undefined, today: string): string {
+  if (!e) return 'Nothing to undo: no habit logged yet.';
+  return `↩️ Took back ${describeEntry(e)} (${dayLabel(e.day, today)}).`;
+}
+
+/**
+ * The habits line of herald's briefing for a day: last night's sleep, water so far, the day's
+ * workouts (or yesterday's, early in the day), and the streaks worth naming. "" when there is nothing to tell.
+ */
+export function briefingLine(day: DayTotals, yesterday: DayTotals, goals: Goals, streaks: Readonly<Record<HabitKind, Streak>>): string {
+  const parts: string[] = [];
+  if (day.sleepHours !== undefined) parts.push(`slept ${formatHours(day.sleepHours)}${goals.sleepHours !== undefined && day.sleepHours < goals.sleepHours ? ` (goal ${formatHours(goals.sleepHours)})` : ''}`);
+  if (day.workouts.length > 0) parts.push(day.workouts.map(describeWorkout).join(', '));
+  else if (yesterday.workouts.length > 0) parts.push(`yesterday ${yesterday.workouts.map(describeWorkout).join(', ')}`);
+  if (day.waterMl > 0 || goals.waterMl !== undefined) parts.push(`water ${formatWater(day.waterMl)}${goals.waterMl !== undefined ? ` / ${formatWater(goals.waterMl)}` : ''}`);
+  if (day.steps > 0) parts.push(`${int(day.steps)} steps`);
+  const alive = HABIT_KINDS.filter((k) => streaks[k].days >= 2).map((k) => `${k} ${streaks[k].days} days`);
+  if (alive.length > 0) parts.push(`🔥 ${alive.join(', ')}`);
+  const nothing = day.sleepHours === undefined && day.workouts.length === 0 && yesterday.workouts.length === 0 && day.waterMl === 0 && day.steps === 0 && alive.length === 0;
+  return nothing ? '' : `Habits: ${parts.join(' · ')}`;
 }
 
 /** A day label for a reply: "today", or the date. */

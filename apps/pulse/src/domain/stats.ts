@@ -94,7 +94,8 @@ export interface RangeSummary {
 /** Summarize `entries` over the days from `from` to `to`. */
 export function summarize(entries: readonly HabitEntry[], from: string, to: string): RangeSummary {
   const days = daysBetween(from, to);
-  const grouped = byDay(entries.filter((e) => e.day >= from && e.day <= to));
+  // In the order they were logged, so that lists (activities) read in the order they happened.
+  const grouped = byDay(entries.filter((e) => e.day >= from && e.day <= to).sort((a, b) => a.loggedAt.localeCompare(b.loggedAt)));
   const perDay = new Map(days.map((d) => [d, dayTotals(grouped.get(d) ?? [])]));
   const byActivity = new Map<string, number>();
   let count = 0;

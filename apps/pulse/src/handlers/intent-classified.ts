@@ -10,16 +10,14 @@ import type { PulseConfig } from '../config.js';
 import { addDays, dayIn } from '../domain/calendar.js';
 import { contractHabit, HABIT_KINDS, mainQuantity, type Goals, type HabitEntry, type HabitKind } from '../domain/habits.js';
 import { parsePulseCommand } from '../domain/parse-command.js';
-import { dayLabel, goalReply, loggedReply, streaksReply, todayReply, unclearReply, weekReply } from '../domain/replies.js';
+import { dayLabel, goalReply, loggedReply, streaksReply, todayReply, unclearReply, undoneReply, weekReply } from '../domain/replies.js';
 import { dayTotals, longestStreak, streak, summarize, type Streak } from '../domain/stats.js';
-import type { HabitStore } from '../habit-store.js';
+import { createHabitStore, type HabitStore } from '../habit-store.js';
 
 export type PulseWrites = 'habit.logged' | 'wa.outbound';
 export type PulseContext = AgentContext<PulseConfig, PulseWrites>;
 
 export interface HandlerDeps {
-  /** The store, once the agent has connected it. */
-  readonly store: () => Promise<HabitStore>;
   readonly now: () => Date;
 }
 
@@ -33,7 +31,8 @@ export function effectiveGoals(config: PulseConfig, own: Goals): Goals {
   return { waterMl: config.PULSE_WATER_GOAL_ML, sleepHours: config.PULSE_SLEEP_GOAL_H, steps: config.PULSE_STEPS_GOAL, ...own };
 }
 
-async function allStreaks(store: HabitStore, chatId: string, today: string): Promise<{ current: Record<HabitKind, Streak>; best: Record<HabitKind, number> }> {
+/** Every habit's current streak as of `today`, and its best. */
+export async function allStreaks(store: HabitStore, chatId: string, today: string): Promise<{ current: Record<HabitKind, Streak>; best: Record<HabitKind, number> }> {
   const days = await Promise.all(HABIT_KINDS.map((k) => store.days(chatId, k)));
   const current = {} as Record<HabitKind, Streak>;
   const best = {} as Record<HabitKind, number>;
@@ -54,8 +53,13 @@ export async function onIntentClassified(message: AgentMessage<'intent.classifie
   const cmd = parsePulseCommand(d.text, d.entities);
   if (cmd.action === 'unclear') return [reply(unclearReply(cmd.hint))];
 
-  const store = await deps.store();
+  const store = createHabitStore(ctx.bus.driver, ctx.bus.keys);
   switch (cmd.action) {
+    case 'undo': {
+      const removed = await store.undoLast(d.chatId, d.sourceMessageId);
+      if (removed) ctx.log.info({ logId: removed.logId, kind: removed.kind, day: removed.day }, 'habit entry undone');
+      return [reply(undoneReply(removed, today))];
+    }
     case 'log': {
       // The moment the owner said it decides the day, the same on every redelivery.
       const loggedAt = new Date(d.sentAt);
