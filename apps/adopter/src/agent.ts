@@ -5,24 +5,16 @@
  */
 import { defineAgent } from '@hive/agent';
 import { adopterConfig } from './config.js';
-import { createDraftStore, type DraftStore } from './draft-store.js';
 import { onIntentClassified } from './handlers/intent-classified.js';
 
 export interface AdopterOptions {
   /** The clock "today" is read from (dates in lists). @defaultValue () => new Date() */
   readonly now?: () => Date;
-  /** How long a message waits for the store to be connected before it is retried. @defaultValue 15000 */
-  readonly storeTimeoutMs?: number;
 }
 
-/** An adopter definition with its own store; `adopter` below is the one the process runs. */
+/** An adopter definition with its own clock; `adopter` below is the one the process runs. */
 export function createAdopter(options: AdopterOptions = {}) {
   const now = options.now ?? (() => new Date());
-  const timeoutMs = options.storeTimeoutMs ?? 15_000;
-  let resolveStore: (s: DraftStore) => void = () => undefined;
-  const ready = new Promise<DraftStore>((r) => (resolveStore = r));
-  // Consumer groups start before `start` runs; an early message waits for the store, then retries.
-  const store = () => Promise.race([ready, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('adopter store is not ready yet')), timeoutMs).unref())]);
 
   return defineAgent({
     name: 'adopter',
@@ -41,16 +33,14 @@ export function createAdopter(options: AdopterOptions = {}) {
         description: 'Revises a draft: shorter, longer, more formal or casual, hashtags, emoji, another channel (anything, with a model)',
         examples: ['edit draft 2: make it shorter', 'edit draft 2: more formal, add hashtags', 'edit draft 1: for twitter'],
       },
-      { name: 'delete a draft', description: 'Deletes a draft by its number', examples: ['delete draft 2'] },
+      { name: 'delete a draft', description: 'Deletes a draft by its number, or the newest', examples: ['delete draft 2', 'delete the last draft'] },
+      { name: 'undo', description: 'Takes back the last change: reverts an edit, or deletes a new draft', examples: ['undo'] },
     ],
     config: adopterConfig,
     reads: {
-      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store, now }) },
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },
     },
     writes: ['content.drafted', 'wa.outbound'],
-    start(ctx) {
-      resolveStore(createDraftStore(ctx.bus.driver, ctx.bus.keys.prefix));
-    },
   });
 }
 

@@ -1,20 +1,22 @@
 /**
- * adopter's Redis storage, per chat, inside the Hive prefix:
+ * adopter's Redis storage, per chat, under the bus's key builder (`keys.data('adopter', …)`, so the
+ * ACL pattern is `keys.dataPattern('adopter')`); with the default prefix:
  *
- *   <prefix>adopter:<chat>:drafts     hash    draft number → draft JSON (without its number: the field is)
- *   <prefix>adopter:<chat>:seq        string  the last number given (INCR; numbers are never reused)
- *   <prefix>adopter:<chat>:by-source  hash    WhatsApp message id → the draft number it created or edited
+ *   hive:data:adopter:<chat>:drafts     hash    draft number → draft JSON (without its number: the field is)
+ *   hive:data:adopter:<chat>:seq        string  the last number given (INCR; numbers are never reused)
+ *   hive:data:adopter:<chat>:by-source  hash    WhatsApp message id → the draft number it created, edited or deleted
+ *   hive:data:adopter:<chat>:history    hash    "<number>:<revision>" → that revision's JSON, kept when it is replaced (undo)
  *
- * Creating and editing are one Lua script each, keyed by the source message: a redelivered or
- * re-classified message creates no second draft and applies no edit twice.
+ * Creating, revising and deleting are one Lua script each, keyed by the source message: a
+ * redelivered or re-classified message creates no second draft and applies nothing twice.
  */
-import type { RedisDriver, Reply } from '@hive/bus';
+import type { Keys, RedisDriver, Reply } from '@hive/bus';
 import type { Draft } from './domain/drafts.js';
 
-/** Key names for one chat's drafts. */
-export function adopterKeys(hivePrefix: string, chatId: string) {
-  const base = `${hivePrefix}adopter:${chatId}`;
-  return { drafts: `${base}:drafts`, seq: `${base}:seq`, bySource: `${base}:by-source` };
+/** Key names for one chat's drafts, from the bus's key builder. */
+export function adopterKeys(keys: Keys, chatId: string) {
+  const k = (part: string) => keys.data('adopter', chatId, part);
+  return { drafts: k('drafts'), seq: k('seq'), bySource: k('by-source'), history: k('history') };
 }
 
 // KEYS: drafts, seq, by-source. ARGV: source id, draft JSON. Returns {1, number} when created, {0, number} when the source had made one.
@@ -26,16 +28,26 @@ redis.call('HSET', KEYS[1], n, ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[1], n)
 return {1, tostring(n)}`;
 
-// KEYS: drafts, by-source. ARGV: source id, number, revised JSON, expected revision.
+// KEYS: drafts, by-source, history. ARGV: source id, number, revised JSON, expected revision.
 // Returns 1 when applied, 0 when this source was applied before, -1 when the draft is gone, -2 when it changed meanwhile.
 const REVISE = `
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
 local current = redis.call('HGET', KEYS[1], ARGV[2])
 if not current then return -1 end
 if cjson.decode(current).revision ~= tonumber(ARGV[4]) then return -2 end
+redis.call('HSET', KEYS[3], ARGV[2] .. ':' .. ARGV[4], current)
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1`;
+
+// KEYS: drafts, by-source. ARGV: source id, number. Returns the deleted JSON, '' when there was none or this source deleted before.
+const DELETE = `
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return '' end
+local current = redis.call('HGET', KEYS[1], ARGV[2])
+if not current then return '' end
+redis.call('HDEL', KEYS[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return current`;
 
 export type NewDraft = Omit<Draft, 'number'>;
 
@@ -45,17 +57,20 @@ export interface DraftStore {
   /** Store a new draft for a source message; the same source always gets the same number back. */
   create(chatId: string, sourceMessageId: string, draft: NewDraft): Promise<{ number: number; created: boolean }>;
   get(chatId: string, number: number): Promise<Draft | undefined>;
-  /** Replace draft `revised.number` by its next revision, once per source message, only over `expectedRevision`. */
+  /** Replace draft `revised.number` by its next revision, once per source message, only over `expectedRevision`; the old one is kept. */
   revise(chatId: string, sourceMessageId: string, revised: Draft, expectedRevision: number): Promise<ReviseOutcome>;
+  /** An earlier revision of a draft, as it was before it was replaced. */
+  revision(chatId: string, number: number, revision: number): Promise<Draft | undefined>;
   /** All drafts, newest number first. */
   list(chatId: string): Promise<Draft[]>;
-  delete(chatId: string, number: number): Promise<boolean>;
+  /** Delete once per source message; the deleted draft, or undefined if there was none (or this source already did). */
+  delete(chatId: string, sourceMessageId: string, number: number): Promise<Draft | undefined>;
   /** Whether a source message already created or edited a draft (and which). */
   sourceOf(chatId: string, sourceMessageId: string): Promise<number | undefined>;
 }
 
 function parse(number: number, json: Reply | undefined): Draft | undefined {
-  if (typeof json !== 'string') return undefined;
+  if (typeof json !== 'string' || json === '') return undefined;
   try {
     return { ...(JSON.parse(json) as NewDraft), number };
   } catch {
@@ -68,9 +83,9 @@ const toJson = (d: NewDraft | Draft): string => {
   return JSON.stringify(rest);
 };
 
-/** The store on the bus's Redis driver (ioredis or node-redis). */
-export function createDraftStore(driver: RedisDriver, hivePrefix: string): DraftStore {
-  const keys = (chatId: string) => adopterKeys(hivePrefix, chatId);
+/** The store on the bus's Redis driver (ioredis or node-redis) and key builder. */
+export function createDraftStore(driver: RedisDriver, busKeys: Keys): DraftStore {
+  const keys = (chatId: string) => adopterKeys(busKeys, chatId);
   return {
     async create(chatId, sourceMessageId, draft) {
       const k = keys(chatId);
@@ -83,8 +98,11 @@ export function createDraftStore(driver: RedisDriver, hivePrefix: string): Draft
     },
     async revise(chatId, sourceMessageId, revised, expectedRevision) {
       const k = keys(chatId);
-      const r = await driver.call(['EVAL', REVISE, 2, k.drafts, k.bySource, sourceMessageId, revised.number, toJson(revised), expectedRevision]);
+      const r = await driver.call(['EVAL', REVISE, 3, k.drafts, k.bySource, k.history, sourceMessageId, revised.number, toJson(revised), expectedRevision]);
       return r === 1 ? 'applied' : r === 0 ? 'already-applied' : r === -1 ? 'gone' : 'conflict';
+    },
+    async revision(chatId, number, revision) {
+      return parse(number, await driver.call(['HGET', keys(chatId).history, `${number}:${revision}`]));
     },
     async list(chatId) {
       const flat = await driver.call(['HGETALL', keys(chatId).drafts]);
@@ -97,8 +115,9 @@ export function createDraftStore(driver: RedisDriver, hivePrefix: string): Draft
       }
       return out.sort((a, b) => b.number - a.number);
     },
-    async delete(chatId, number) {
-      return (await driver.call(['HDEL', keys(chatId).drafts, number])) === 1;
+    async delete(chatId, sourceMessageId, number) {
+      const k = keys(chatId);
+      return parse(number, await driver.call(['EVAL', DELETE, 2, k.drafts, k.bySource, sourceMessageId, number]));
     },
     async sourceOf(chatId, sourceMessageId) {
       const n = await driver.call(['HGET', keys(chatId).bySource, sourceMessageId]);

@@ -67,6 +67,11 @@ describe('applyEdits', () => {
     expect(content.body).toBe('We are going to ship these things today.\n\nIt is excellent, cannot wait.');
   });
 
+  it('reads “I’d” as “I had” before a past participle, else as “I would”', () => {
+    const d: DraftContent = { channel: 'linkedin', title: 't', body: "I wish I'd learned it sooner. I'd love to hear yours, and they'd been right.", tags: [] };
+    expect(applyEdits(d, [{ op: 'formal' }], 'x', 's').content.body).toBe('I wish I had learned it sooner. I would love to hear yours, and they had been right.');
+  });
+
   it('makes it casual: contractions and one emoji', () => {
     const { content } = applyEdits({ channel: 'linkedin', title: 't', body: 'I am sure it is not hard.\n\nWe will see.', tags: [] }, [{ op: 'casual' }], 'x', 's');
     expect(content.body).toMatch(/^I'm sure it isn't hard\. \p{Extended_Pictographic}\n\nWe'll see\.$/u);

@@ -144,6 +144,24 @@ describe('adopter offline', () => {
     expect(await say(a, 'publish draft 1', { action: 'publish', draftId: 1 })).toMatch(/^I don't post on your accounts: copy draft #1 from here and post it on LinkedIn\./);
   });
 
+  it('undoes the last change: an edit is reverted, a new draft deleted; "delete the last draft" deletes the newest', async () => {
+    const a = await start();
+    await say(a, 'idea', { action: 'draft', topic: 'small teams ship faster because they talk more' });
+    await say(a, 'idea', { action: 'draft', channel: 'x', topic: 'remote work made me a better writer' }, { sentAt: '2025-03-14T09:13:00.000Z' });
+    const original = (await a.messages('content.drafted'))[0]!.data.body;
+    await say(a, 'edit draft 1: more formal', { action: 'edit', draftId: 1, instruction: 'more formal' }, { sentAt: '2025-03-14T09:14:00.000Z' });
+    // iris sends a bare "undo" to the agent last written to as "delete the last one".
+    const undone = await say(a, 'undo', { action: 'delete', last: true }, { sentAt: '2025-03-14T09:15:00.000Z' });
+    expect(undone.split('\n')[0]).toMatch(/^✍️ Draft #1 for LinkedIn \(rev 3, \d+\/3000 chars\) — back to rev 1:$/);
+    const events = await a.messages('content.drafted');
+    expect(events.at(-1)!.data).toMatchObject({ revision: 3, body: original });
+    expect(await say(a, 'undo', { action: 'delete', last: true }, { sentAt: '2025-03-14T09:16:00.000Z' })).toContain('— back to rev 2:');
+    expect(await say(a, 'delete the last draft', { action: 'delete', last: true })).toBe('🗑️ Deleted draft #2 (X: “Remote Work Made Me a Better Writer”).');
+    const list = await say(a, 'drafts', { action: 'list' });
+    expect(list).toContain('#1 LinkedIn');
+    expect(list).not.toContain('#2');
+  });
+
   it('leaves other intents alone', async () => {
     const a = await start();
     await a.publish('intent.classified', 'intent.classified', classified('note: x', { action: 'save' }, { intent: 'note' }));

@@ -23,6 +23,10 @@ describe('with the entities iris emits', () => {
     // What a model might send: the number as text, or no topic but the words have it.
     ['show draft #4', { action: 'show', draftId: '#4' }, { action: 'show', number: 4 }],
     ['draft a tweet about shipping on Fridays', { action: 'draft' }, { action: 'draft', idea: 'shipping on Fridays', channel: 'x' }],
+    // iris's undo for content: "delete the last draft" by name, or a bare "undo" routed here.
+    ['delete the last draft', { action: 'delete', last: true }, { action: 'delete-last' }],
+    ['undo', { action: 'delete', last: true }, { action: 'undo' }],
+    ['oops', { action: 'delete', last: true }, { action: 'undo' }],
     ['edit draft 2', { action: 'edit', draftId: 2 }, { action: 'unclear', missing: 'instruction' }],
     ['edit it', { action: 'edit', instruction: 'shorter' }, { action: 'unclear', missing: 'number' }],
     ['draft a post', { action: 'draft', format: 'post' }, { action: 'unclear', missing: 'idea' }],

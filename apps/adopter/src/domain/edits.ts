@@ -89,7 +89,8 @@ export interface EditResult {
 const CONTRACTIONS: ReadonlyArray<[RegExp, string]> = [
   [/\bcan['’]t\b/gi, 'cannot'], [/\bwon['’]t\b/gi, 'will not'], [/\bshan['’]t\b/gi, 'shall not'], [/\b(\w+)n['’]t\b/gi, '$1 not'],
   [/\bI['’]m\b/g, 'I am'], [/\b(you|we|they)['’]re\b/gi, '$1 are'], [/\b(it|that|there|here|what|he|she)['’]s\b/gi, '$1 is'],
-  [/\b(I|you|we|they)['’]ve\b/gi, '$1 have'], [/\b(I|you|we|they|he|she|it)['’]ll\b/gi, '$1 will'], [/\b(I|you|we|they|he|she)['’]d\b/gi, '$1 would'],
+  [/\b(I|you|we|they)['’]ve\b/gi, '$1 have'], [/\b(I|you|we|they|he|she|it)['’]ll\b/gi, '$1 will'], [/\b(I|you|we|they|he|she)['’]d\s+(?=\w+ed\b|been\b|done\b|gone\b|known\b|seen\b|had\b|got\b|made\b|taken\b|given\b|written\b|heard\b|found\b|thought\b)/gi, '$1 had '],
+  [/\b(I|you|we|they|he|she)['’]d\b/gi, '$1 would'],
   [/\blet['’]s\b/gi, 'let us'],
 ];
 const CASUAL_WORDS: ReadonlyArray<[RegExp, string]> = [

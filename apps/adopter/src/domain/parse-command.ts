@@ -12,6 +12,10 @@ export type ContentCommand =
   | { readonly action: 'edit'; readonly number: number; readonly instruction: string }
   | { readonly action: 'delete'; readonly number: number }
   | { readonly action: 'publish'; readonly number: number }
+  /** "delete the last draft": the newest draft goes. */
+  | { readonly action: 'delete-last' }
+  /** "undo", "oops": the last change is taken back (an edit reverted, or a new draft deleted). */
+  | { readonly action: 'undo' }
   | { readonly action: 'unclear'; readonly missing: 'idea' | 'number' | 'instruction' | 'everything' };
 
 export type Entities = Readonly<Record<string, string | number | boolean>>;
@@ -31,6 +35,10 @@ const DRAFT = new RegExp(
   'i',
 );
 const IDEA = new RegExp(`^(?:(post|content|blog|tweet|${CHANNEL_RE})\\s+)?(?:idea|draft|post|tweet)\\s*(?:for\\s+(${CHANNEL_RE})\\s*)?[:\\-]\\s*([\\s\\S]+)$`, 'i');
+
+// What iris sends on as a bare undo ("undo", "oops") for the agent last written to, with action "delete".
+const BARE_UNDO = /^(?:undo(?:\s+(?:that|it|the\s+last\s+one|last\s+(?:one|entry|edit|change)))?|oops|whoops|scratch\s+that|that\s+was\s+(?:wrong|a\s+mistake)|my\s+bad|never\s*mind(?:\s+that)?)[.!]?$/i;
+const DELETE_LAST = /^(?:delete|remove|discard|trash|drop|scrap|bin)\s+(?:the\s+|my\s+|that\s+)?(?:last|latest|newest)\s+(?:draft|post)[.!]?$/i;
 
 function str(e: Entities, key: string): string | undefined {
   const v = e[key];
@@ -64,6 +72,8 @@ export function parseContentCommand(text: string, entities: Entities = {}): Cont
   const action = str(entities, 'action')?.toLowerCase();
   const number = num(entities, 'draftId') ?? num(entities, 'number');
   const one = ONE.exec(said);
+  if (BARE_UNDO.test(said) || action === 'undo') return { action: 'undo' };
+  if (DELETE_LAST.test(said) || (action === 'delete' && number === undefined && !one && entities.last === true)) return { action: 'delete-last' };
   switch (action) {
     case 'list':
       return { action: 'list' };

@@ -43,10 +43,18 @@ export function listReply(drafts: readonly Draft[], today: string, timeZone: str
   return ['🗂️ Your drafts:', ...lines, 'Say *show draft N*, *edit draft N: …* or *delete draft N*.'].join('\n');
 }
 
-/** The confirmation for a deleted draft. */
-export function deletedReply(d: Draft): string {
-  return `🗑️ Deleted draft #${d.number} (${profileOf(d.channel).label}: “${d.title || d.idea}”).`;
+/** The confirmation for a deleted draft (a number alone when a redelivery finds it already gone). */
+export function deletedReply(d: Draft | number): string {
+  return typeof d === 'number' ? `🗑️ Deleted draft #${d}.` : `🗑️ Deleted draft #${d.number} (${profileOf(d.channel).label}: “${d.title || d.idea}”).`;
 }
+
+/** The reply to an undo that reverted an edit. */
+export function revertedReply(d: Draft, to: number): string {
+  return editedReply(d, [`back to rev ${to}`], []);
+}
+
+/** Nothing to undo or delete. */
+export const NOTHING_TO_UNDO = 'No drafts yet, so nothing to undo.';
 
 /** No draft has that number in this chat. */
 export function noSuchDraftReply(number: number): string {

@@ -10,16 +10,14 @@ import { dayIn } from '../domain/calendar.js';
 import { platformOf } from '../domain/channels.js';
 import { renderPost, type Draft } from '../domain/drafts.js';
 import { parseContentCommand } from '../domain/parse-command.js';
-import { cannotEditReply, deletedReply, draftedReply, editedReply, listReply, noSuchDraftReply, publishReply, showReply, unclearReply } from '../domain/replies.js';
-import type { DraftStore } from '../draft-store.js';
+import { cannotEditReply, deletedReply, draftedReply, editedReply, listReply, noSuchDraftReply, NOTHING_TO_UNDO, publishReply, revertedReply, showReply, unclearReply } from '../domain/replies.js';
+import { createDraftStore, type DraftStore } from '../draft-store.js';
 import { editDraft, writeDraft } from '../writer.js';
 
 export type AdopterWrites = 'content.drafted' | 'wa.outbound';
 export type AdopterContext = AgentContext<AdopterConfig, AdopterWrites>;
 
 export interface HandlerDeps {
-  /** The store, once the agent has connected it. */
-  readonly store: () => Promise<DraftStore>;
   readonly now: () => Date;
 }
 
@@ -52,7 +50,7 @@ export async function onIntentClassified(message: AgentMessage<'intent.classifie
   const cmd = parseContentCommand(d.text, d.entities);
   if (cmd.action === 'unclear') return [reply(unclearReply(cmd.missing))];
 
-  const store = await deps.store();
+  const store = createDraftStore(ctx.bus.driver, ctx.bus.keys);
   const at = new Date(d.sentAt).toISOString();
   switch (cmd.action) {
     case 'list':
@@ -66,12 +64,15 @@ export async function onIntentClassified(message: AgentMessage<'intent.classifie
       return [reply(draft ? publishReply(draft) : noSuchDraftReply(cmd.number))];
     }
     case 'delete': {
-      const draft = await store.get(d.chatId, cmd.number);
-      if (!draft) return [reply(noSuchDraftReply(cmd.number))];
-      await store.delete(d.chatId, cmd.number);
-      ctx.log.info({ draftId: draft.draftId, number: draft.number }, 'draft deleted');
-      return [reply(deletedReply(draft))];
+      const deleted = await store.delete(d.chatId, d.sourceMessageId, cmd.number);
+      if (deleted) ctx.log.info({ draftId: deleted.draftId, number: deleted.number }, 'draft deleted');
+      // Nothing deleted: no such draft, or this very message deleted it before (a redelivery).
+      if (!deleted) return [reply((await store.sourceOf(d.chatId, d.sourceMessageId)) === cmd.number ? deletedReply(cmd.number) : noSuchDraftReply(cmd.number))];
+      return [reply(deletedReply(deleted))];
     }
+    case 'delete-last':
+    case 'undo':
+      return undo(cmd.action, store, d.chatId, d.sourceMessageId, at, ctx, reply);
     case 'draft': {
       // A redelivery: the draft exists; say the same again rather than ask the model twice.
       const earlier = await store.sourceOf(d.chatId, d.sourceMessageId);
@@ -103,4 +104,40 @@ export async function onIntentClassified(message: AgentMessage<'intent.classifie
       return [drafted(d.chatId, current), reply(editedReply(current, edit.done, edit.notes))];
     }
   }
+}
+
+/**
+ * "delete the last draft" deletes the newest; "undo" takes back the last change: an edit is reverted
+ * (as a new revision with the previous one's content), a new draft is deleted.
+ */
+async function undo(
+  kind: 'delete-last' | 'undo',
+  store: DraftStore,
+  chatId: string,
+  sourceMessageId: string,
+  at: string,
+  ctx: AdopterContext,
+  reply: (text: string) => Outgoing<AdopterWrites>,
+): Promise<Outgoing<AdopterWrites>[]> {
+  const done = await store.sourceOf(chatId, sourceMessageId);
+  if (done !== undefined) {
+    // A redelivery: say again what this message did.
+    const draft = await store.get(chatId, done);
+    return [reply(draft ? revertedReply(draft, draft.revision - 2) : deletedReply(done))];
+  }
+  const drafts = await store.list(chatId);
+  const target = kind === 'delete-last' ? drafts[0] : [...drafts].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.number - a.number)[0];
+  if (!target) return [reply(NOTHING_TO_UNDO)];
+  const previous = kind === 'undo' && target.revision > 1 ? await store.revision(chatId, target.number, target.revision - 1) : undefined;
+  if (!previous) {
+    const deleted = await store.delete(chatId, sourceMessageId, target.number);
+    ctx.log.info({ draftId: target.draftId, number: target.number, kind }, 'draft deleted (undo)');
+    return [reply(deletedReply(deleted ?? target.number))];
+  }
+  const reverted: Draft = { ...previous, number: target.number, revision: target.revision + 1, updatedAt: at };
+  const outcome = await store.revise(chatId, sourceMessageId, reverted, target.revision);
+  if (outcome === 'conflict') throw new DraftChangedError(target.number);
+  if (outcome === 'gone') return [reply(noSuchDraftReply(target.number))];
+  ctx.log.info({ draftId: target.draftId, number: target.number, revision: reverted.revision, to: previous.revision }, 'draft edit undone');
+  return [drafted(chatId, reverted), reply(revertedReply(reverted, previous.revision))];
 }
