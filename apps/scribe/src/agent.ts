@@ -33,7 +33,7 @@ export function createScribe(options: ScribeOptions = {}) {
       { name: 'journal', description: 'Writes a dated journal entry', examples: ['journal: long walk, felt good'] },
       { name: 'search notes', description: 'Finds notes by their words, best match first, quoted', examples: ['what did I note about the landlord', 'find notes about heater'] },
       { name: 'list notes', description: 'Lists your latest notes or journal entries, numbered', examples: ['list notes', 'my journal', 'notes from this week'] },
-      { name: 'show or delete a note', description: 'Shows a note in full, or deletes it, by its number', examples: ['show note 3', 'delete note 3'] },
+      { name: 'show or delete a note', description: 'Shows a note in full, or deletes it, by its number; undo deletes the newest', examples: ['show note 3', 'delete note 3', 'delete my last note', 'undo'] },
     ],
     config: scribeConfig,
     reads: {

@@ -2,7 +2,8 @@
  * scribe's notes in SQLite (better-sqlite3, WAL) with an FTS5 index over text, title and tags.
  * The index is an external-content table kept in step by triggers, so a note is stored once and
  * deleting it removes it from search in the same transaction. Each chat numbers its own notes from
- * 1 and never reuses a number, so "delete note 3" means the same note tomorrow as today.
+ * 1 and never reuses a number, so "delete note 3" means the same note tomorrow as today. A
+ * deletion is recorded against its message, so a redelivered "delete" or "undo" deletes nothing more.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -44,8 +45,13 @@ export interface NoteStore {
   search(chatId: string, query: string, limit: number): SearchResult;
   list(chatId: string, options: ListOptions): { notes: Note[]; total: number };
   get(chatId: string, number: number): Note | undefined;
-  /** Delete by the chat's number; returns the deleted note, or undefined if there was none. */
-  delete(chatId: string, number: number): Note | undefined;
+  /**
+   * Delete by the chat's number, once per source message: the deleted note, or undefined if there
+   * was none. A redelivered message gets the note it deleted the first time, and deletes nothing more.
+   */
+  delete(chatId: string, number: number, sourceMessageId: string): Note | undefined;
+  /** Delete the chat's newest note, once per source message (as `delete`). */
+  deleteLast(chatId: string, sourceMessageId: string): Note | undefined;
   close(): void;
 }
 
@@ -77,6 +83,12 @@ CREATE INDEX IF NOT EXISTS notes_by_chat_day ON notes (chat_id, day);
 CREATE TABLE IF NOT EXISTS chat_counters (
   chat_id TEXT PRIMARY KEY,
   last_number INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deletions (
+  chat_id TEXT NOT NULL,
+  source_message_id TEXT NOT NULL,
+  note TEXT,
+  PRIMARY KEY (chat_id, source_message_id)
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS notes_fts USING fts5(
   text, title, tags,
@@ -153,6 +165,20 @@ export function openNoteStore(path: string): NoteStore {
       ORDER BY ${RANK}, n.id DESC LIMIT ?`,
   );
   const remove = db.prepare<[string, number]>('DELETE FROM notes WHERE chat_id = ? AND number = ?');
+  const newest = db.prepare<[string], Row>('SELECT * FROM notes WHERE chat_id = ? ORDER BY number DESC LIMIT 1');
+  const deletionOf = db.prepare<[string, string], { note: string | null }>('SELECT note FROM deletions WHERE chat_id = ? AND source_message_id = ?');
+  const markDeletion = db.prepare<[string, string, string | null]>('INSERT INTO deletions (chat_id, source_message_id, note) VALUES (?, ?, ?)');
+
+  // One transaction: the note goes, and the message is marked with what it took, or with nothing.
+  const deleteOnce = db.transaction((chatId: string, sourceMessageId: string, pick: () => Row | undefined): Note | undefined => {
+    const done = deletionOf.get(chatId, sourceMessageId);
+    if (done) return done.note ? (JSON.parse(done.note) as Note) : undefined;
+    const row = pick();
+    const note = row ? toNote(row) : undefined;
+    if (row) remove.run(chatId, row.number);
+    markDeletion.run(chatId, sourceMessageId, note ? JSON.stringify(note) : null);
+    return note;
+  });
 
   const saveTx = db.transaction((n: NewNote) => {
     const existing = bySource.get(n.chatId, n.sourceMessageId);
@@ -193,12 +219,8 @@ export function openNoteStore(path: string): NoteStore {
       const row = byNumber.get(chatId, number);
       return row ? toNote(row) : undefined;
     },
-    delete: db.transaction((chatId: string, number: number) => {
-      const row = byNumber.get(chatId, number);
-      if (!row) return undefined;
-      remove.run(chatId, number);
-      return toNote(row);
-    }),
+    delete: (chatId, number, sourceMessageId) => deleteOnce(chatId, sourceMessageId, () => byNumber.get(chatId, number)),
+    deleteLast: (chatId, sourceMessageId) => deleteOnce(chatId, sourceMessageId, () => newest.get(chatId)),
     close: () => db.close(),
   };
 }

@@ -121,6 +121,22 @@ describe('scribe', () => {
     expect(await say(a, 'notes from yesterday', { action: 'list', kind: 'note', day: 'yesterday' })).toBe('No notes from yesterday.');
   });
 
+  it('undoes the newest note, once per message', async () => {
+    const a = await start();
+    await say(a, 'note: one', { action: 'save', text: 'first thing' });
+    await say(a, 'note: two', { action: 'save', text: 'second thing' });
+    const undo = classified('undo', { action: 'undo', last: true }, { sourceMessageId: 'wamid-undo' });
+    await a.publish('intent.classified', 'intent.classified', undo);
+    await a.publish('intent.classified', 'intent.classified', { ...undo });
+    await expect.poll(async () => (await a.messages('wa.outbound')).filter((m) => m.data.replyTo === 'wamid-undo').map((m) => m.data.text)).toEqual([
+      '🗑️ Deleted note #2: “second thing”.',
+      '🗑️ Deleted note #2: “second thing”.',
+    ]);
+    expect(await say(a, 'list notes', { action: 'list' })).toContain('#1 (Mar 14) first thing');
+    expect(await say(a, 'delete my last note', { action: 'undo', last: true })).toBe('🗑️ Deleted note #1: “first thing”.');
+    expect(await say(a, 'undo', { action: 'undo', last: true })).toBe('You have no notes, so there is nothing to undo.');
+  });
+
   it('answers an empty notebook and an unclear request with what it can do', async () => {
     const a = await start();
     expect(await say(a, 'my journal', { action: 'list', kind: 'journal' })).toBe('Your journal is empty. Write in it with *journal: long walk, felt good*.');

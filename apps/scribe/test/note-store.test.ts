@@ -46,7 +46,7 @@ describe('saving', () => {
     expect(store.save(note('one')).note.number).toBe(1);
     expect(store.save(note('two')).note.number).toBe(2);
     expect(store.save(note('other chat', { chatId: B })).note.number).toBe(1);
-    expect(store.delete(A, 2)?.text).toBe('two');
+    expect(store.delete(A, 2, 'del-1')?.text).toBe('two');
     expect(store.save(note('three')).note.number).toBe(3);
   });
 
@@ -106,13 +106,34 @@ describe('searching', () => {
   });
 
   it('forgets a deleted note', () => {
-    store.delete(A, 1);
+    store.delete(A, 1, 'del-1');
     expect(store.search(A, 'heater', 5).hits.map((h) => h.note.number)).toEqual([2]);
-    expect(store.delete(A, 1)).toBeUndefined();
+    expect(store.delete(A, 1, 'del-2')).toBeUndefined();
   });
 
   it('limits the results', () => {
     expect(store.search(A, 'landlord', 2).hits).toHaveLength(2);
+  });
+});
+
+describe('deleting once per message', () => {
+  it('answers a redelivered delete with the note it deleted, and deletes nothing more', () => {
+    store.save(note('one'));
+    store.save(note('two'));
+    expect(store.delete(A, 2, 'del-x')?.text).toBe('two');
+    expect(store.delete(A, 2, 'del-x')?.text).toBe('two');
+    expect(store.deleteLast(A, 'undo-1')?.text).toBe('one');
+    expect(store.deleteLast(A, 'undo-1')?.text).toBe('one');
+    expect(store.deleteLast(A, 'undo-2')).toBeUndefined();
+    expect(store.list(A, { limit: 10 }).total).toBe(0);
+  });
+
+  it('takes the newest note of the chat, whatever its kind', () => {
+    store.save(note('old'));
+    store.save(note('journal', { kind: 'journal' }));
+    store.save(note('other chat', { chatId: B }));
+    expect(store.deleteLast(A, 'u')?.text).toBe('journal');
+    expect(store.list(B, { limit: 10 }).total).toBe(1);
   });
 });
 

@@ -22,6 +22,11 @@ describe('parseNoteCommand with iris entities', () => {
     ['bin the third one', { action: 'delete', number: 3 }, { action: 'delete', number: 3 }],
     ['open that one', { action: 'show', noteNumber: '#4' }, { action: 'show', number: 4 }],
     ['remove it', { action: 'delete' }, { action: 'unclear' }],
+    // iris's undo: named, or a bare "undo" routed to the agent last written to.
+    ['delete my last note', { action: 'undo', last: true }, { action: 'delete-last' }],
+    ['undo', { action: 'undo', last: true }, { action: 'delete-last' }],
+    ['delete note 3', { action: 'delete', number: 3 }, { action: 'delete', number: 3 }],
+    ['show note 2', { action: 'show', number: 2 }, { action: 'show', number: 2 }],
     ['', { action: 'search' }, { action: 'unclear' }],
   ];
   it.each(cases)('%j %j', (text, entities, expected) => {
@@ -46,6 +51,7 @@ describe('parseNoteCommand from the words alone', () => {
     ['recent notes', { action: 'list', limit: 5 }],
     ['show 10 journal entries', { action: 'list', kind: 'journal', limit: 10 }],
     ['notes yesterday', { action: 'list', limit: 5, period: 'yesterday' }],
+    ['delete the last journal entry', { action: 'delete-last' }],
     ['hmm', { action: 'unclear' }],
   ];
   it.each(cases)('%j', (text, expected) => {

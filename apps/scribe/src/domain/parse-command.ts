@@ -13,6 +13,8 @@ export type NoteCommand =
   | { readonly action: 'list'; readonly kind?: NoteKind; readonly limit: number; readonly period?: ListPeriod }
   | { readonly action: 'show'; readonly number: number }
   | { readonly action: 'delete'; readonly number: number }
+  /** "undo", "delete my last note": the newest note goes. */
+  | { readonly action: 'delete-last' }
   | { readonly action: 'unclear' };
 
 export type Entities = Readonly<Record<string, string | number | boolean>>;
@@ -25,6 +27,7 @@ export const MAX_LIST_LIMIT = 20;
 const NOTE_WORD = '(?:note|entry|journal\\s+entry|memo)';
 const DELETE = new RegExp(`^(?:please\\s+)?(?:delete|remove|erase|forget|drop|trash|discard)\\s+(?:the\\s+|my\\s+)?${NOTE_WORD}\\s*(?:#|no\\.?\\s*|number\\s*)?(\\d+)\\s*[.!]?$`, 'i');
 const SHOW = new RegExp(`^(?:please\\s+)?(?:show|open|read|view|see|get|display)\\s+(?:me\\s+)?(?:the\\s+|my\\s+)?${NOTE_WORD}\\s*(?:#|no\\.?\\s*|number\\s*)?(\\d+)\\s*[.?!]?$`, 'i');
+const DELETE_LAST = /^(?:undo|oops|(?:delete|remove|erase|drop|scrap|undo)\s+(?:the\s+|my\s+|that\s+)?last\s+(?:note|journal\s+entry|entry))[.!]?$/i;
 const SAVE_PREFIX = /^(?:note\s+to\s+self|notes?|memo|jot(?:\s+(?:this\s+)?down)?|write\s+(?:this\s+)?down|(?:save|add|take|make|new)\s+(?:a\s+|this\s+)?note(?:\s+of)?)\s*(?::|-|that\b)?\s*(\S[\s\S]*)$/i;
 const JOURNAL_PREFIX = /^(?:journal(?:\s+entry)?|diary|dear\s+diary)\s*(?::|-|,)?\s*(\S[\s\S]*)$/i;
 const SEARCH = /^(?:(?:notes?|journal)\s+(?:about|on|mentioning|regarding)|(?:what|anything)\s+(?:did|have)\s+i\s+(?:note|noted|write|written|wrote|save|saved|jot|jotted)(?:\s+down)?\s+(?:about|on|regarding)|(?:find|search|look\s*up|look\s+for)\s+(?:in\s+)?(?:my\s+)?(?:notes?|journal)?\s*(?:about|on|for|with|mentioning)?)\s*(.+?)\??$/i;
@@ -81,6 +84,7 @@ export function parseNoteCommand(text: string, entities: Entities = {}): NoteCom
 
   const action = str(entities, 'action');
   const number = num(entities, 'number') ?? num(entities, 'noteNumber') ?? num(entities, 'noteId');
+  if (action === 'undo' || DELETE_LAST.test(said) || ((action === 'delete' || action === 'remove') && number === undefined && entities.last === true)) return { action: 'delete-last' };
   switch (action) {
     case 'delete':
     case 'remove':

@@ -67,6 +67,9 @@ export function deletedReply(note: Note): string {
   return `🗑️ Deleted ${LABEL[note.kind]} #${note.number}: “${preview(note.text, 80)}”.`;
 }
 
+/** Nothing to take back. */
+export const NOTHING_TO_DELETE = 'You have no notes, so there is nothing to undo.';
+
 /** No note has that number in this chat. */
 export function noSuchNoteReply(number: number): string {
   return `There is no note #${number}. Say *list notes* to see their numbers.`;
@@ -78,7 +81,7 @@ export const UNCLEAR_REPLY = [
   '• *note: call the landlord about the heater*',
   '• *journal: long walk, felt good*',
   '• *what did I note about the landlord*',
-  '• *list notes* · *show note 3* · *delete note 3*',
+  '• *list notes* · *show note 3* · *delete note 3* · *undo*',
 ].join('\n');
 
 function oneLine(s: string): string {

@@ -9,7 +9,7 @@ import type { ScribeConfig } from '../config.js';
 import { dayIn, periodRange } from '../domain/calendar.js';
 import { tagsOf, tidy, titleOf } from '../domain/note-text.js';
 import { parseNoteCommand } from '../domain/parse-command.js';
-import { deletedReply, listReply, noSuchNoteReply, savedReply, searchReply, showReply, UNCLEAR_REPLY } from '../domain/replies.js';
+import { deletedReply, listReply, noSuchNoteReply, NOTHING_TO_DELETE, savedReply, searchReply, showReply, UNCLEAR_REPLY } from '../domain/replies.js';
 import type { NoteStore } from '../note-store.js';
 
 export type ScribeWrites = 'note.saved' | 'wa.outbound';
@@ -79,9 +79,14 @@ export function onIntentClassified(message: AgentMessage<'intent.classified', 'i
       return [reply(note ? showReply(note, today) : noSuchNoteReply(cmd.number))];
     }
     case 'delete': {
-      const note = deps.store().delete(d.chatId, cmd.number);
+      const note = deps.store().delete(d.chatId, cmd.number, d.sourceMessageId);
       if (note) ctx.log.info({ noteId: note.noteId, number: note.number }, 'note deleted');
       return [reply(note ? deletedReply(note) : noSuchNoteReply(cmd.number))];
+    }
+    case 'delete-last': {
+      const note = deps.store().deleteLast(d.chatId, d.sourceMessageId);
+      if (note) ctx.log.info({ noteId: note.noteId, number: note.number }, 'last note deleted (undo)');
+      return [reply(note ? deletedReply(note) : NOTHING_TO_DELETE)];
     }
     case 'unclear':
       return [reply(UNCLEAR_REPLY)];
