@@ -1,0 +1,17 @@
+/** sentinel's own environment variables, as a zod object keyed by variable name. */
+import { z } from 'zod';
+
+export const sentinelConfig = z.object({
+  /** How often the bus is checked, in ms. @defaultValue 10000 */
+  SENTINEL_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(10_000),
+  /** A consumer group further behind than this many entries alerts. @defaultValue 1000 */
+  SENTINEL_LAG_MAX: z.coerce.number().int().min(0).default(1_000),
+  /** A group with more delivered-but-unacknowledged entries than this alerts. @defaultValue 100 */
+  SENTINEL_PENDING_MAX: z.coerce.number().int().min(0).default(100),
+  /** A stream with more dead letters than this alerts (0: any dead letter). @defaultValue 0 */
+  SENTINEL_DEAD_LETTERS_MAX: z.coerce.number().int().min(0).default(0),
+  /** Redis's used_memory / maxmemory above this alerts, when maxmemory is set. @defaultValue 0.9 */
+  SENTINEL_MEMORY_MAX_RATIO: z.coerce.number().gt(0).max(1).default(0.9),
+});
+
+export type SentinelConfig = z.output<typeof sentinelConfig>;

@@ -1,0 +1,197 @@
+/**
+ * What is wrong with the network right now, from one observation of the bus's metadata: each
+ * problem becomes a condition with a stable alert id, so that the same problem seen on the next
+ * poll is the same alert (deduplicated) and its disappearance is its recovery.
+ */
+
+/** What sentinel reads of a registry record (the bus's `AgentRecord` is one). */
+export interface AgentSeen {
+  readonly name: string;
+  readonly instance: string;
+  readonly lastSeen: number;
+  readonly status?: string;
+}
+
+/** One consumer group on one stream, from XINFO GROUPS. */
+export interface GroupSeen {
+  readonly stream: string;
+  readonly group: string;
+  /** Entries not read yet; null when Redis cannot tell. */
+  readonly lag: number | null;
+  readonly pending: number;
+  readonly consumers: number;
+}
+
+/** What Redis says about itself; a field is undefined when Redis would not tell (CONFIG disabled). */
+export interface RedisFacts {
+  readonly version?: string;
+  readonly maxmemoryPolicy?: string;
+  /** Bytes; 0 = no limit. */
+  readonly maxmemory?: number;
+  readonly usedMemory?: number;
+  readonly aofEnabled?: boolean;
+  /** The `save` config: "" when RDB snapshots are off. */
+  readonly rdbSave?: string;
+}
+
+/** One look at the bus. */
+export interface Observation {
+  readonly at: Date;
+  /** Live registry records. */
+  readonly agents: readonly AgentSeen[];
+  /** Agents seen on earlier polls, by name, with when they were last seen (ms). */
+  readonly known: ReadonlyMap<string, number>;
+  readonly groups: readonly GroupSeen[];
+  readonly deadLetters: readonly { readonly stream: string; readonly count: number }[];
+  readonly redis: RedisFacts;
+}
+
+export interface Thresholds {
+  /** A group further behind than this many entries alerts. */
+  readonly lagMax: number;
+  /** A group with more than this many delivered-but-unacked entries alerts. */
+  readonly pendingMax: number;
+  /** A stream with more dead letters than this alerts. */
+  readonly deadLettersMax: number;
+  /** used_memory / maxmemory above this alerts (only when maxmemory is set). */
+  readonly memoryMaxRatio: number;
+}
+
+export type Check = 'heartbeat' | 'lag' | 'pending' | 'dead_letters' | 'redis_memory' | 'redis_down' | 'other';
+export type Severity = 'info' | 'warning' | 'critical';
+export type Details = Readonly<Record<string, string | number | boolean>>;
+
+/** A problem that holds now. */
+export interface Condition {
+  /** Stable for as long as the problem lasts: the deduplication key. */
+  readonly alertId: string;
+  readonly check: Check;
+  readonly severity: Severity;
+  readonly subject: string;
+  /** One line for the owner when it starts. */
+  readonly summary: string;
+  /** One line for the owner when it clears. */
+  readonly recovery: string;
+  readonly details: Details;
+}
+
+/** Agents seen before that are gone from the registry now (sentinel itself excluded). */
+export function missingAgents(o: Pick<Observation, 'agents' | 'known'>, self: string): { name: string; lastSeen: number }[] {
+  const live = new Set(o.agents.filter((a) => a.status !== 'stopping').map((a) => a.name));
+  return [...o.known]
+    .filter(([name]) => name !== self && !live.has(name))
+    .map(([name, lastSeen]) => ({ name, lastSeen }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The known-agents map after this observation: every live agent at its latest heartbeat. */
+export function updatedKnown(o: Pick<Observation, 'agents' | 'known'>): Map<string, number> {
+  const out = new Map(o.known);
+  for (const a of o.agents) out.set(a.name, Math.max(out.get(a.name) ?? 0, a.lastSeen));
+  return out;
+}
+
+function hms(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+function seconds(ms: number): number {
+  return Math.max(0, Math.round(ms / 1000));
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
+}
+
+/** Every condition that holds in `o`, in a stable order. */
+export function evaluate(o: Observation, t: Thresholds, self: string): Condition[] {
+  const out: Condition[] = [];
+  const now = o.at.getTime();
+
+  for (const m of missingAgents(o, self)) {
+    out.push({
+      alertId: `heartbeat:${m.name}`,
+      check: 'heartbeat',
+      severity: 'critical',
+      subject: m.name,
+      summary: `${m.name} has sent no heartbeat for ${seconds(now - m.lastSeen)} s (last seen ${hms(m.lastSeen)} UTC)`,
+      recovery: `${m.name} is back: heartbeats again`,
+      details: { lastSeen: new Date(m.lastSeen).toISOString() },
+    });
+  }
+
+  for (const g of o.groups) {
+    if (g.lag !== null && g.lag > t.lagMax) {
+      out.push({
+        alertId: `lag:${g.stream}:${g.group}`,
+        check: 'lag',
+        severity: 'warning',
+        subject: `${g.stream}/${g.group}`,
+        summary: `${g.group} is ${g.lag} entries behind on ${g.stream} (threshold ${t.lagMax})`,
+        recovery: `${g.group} has caught up on ${g.stream}`,
+        details: { lag: g.lag, threshold: t.lagMax, consumers: g.consumers },
+      });
+    }
+    if (g.pending > t.pendingMax) {
+      out.push({
+        alertId: `pending:${g.stream}:${g.group}`,
+        check: 'pending',
+        severity: 'warning',
+        subject: `${g.stream}/${g.group}`,
+        summary: `${g.group} has ${g.pending} unacknowledged entries on ${g.stream} (threshold ${t.pendingMax})`,
+        recovery: `${g.group}'s unacknowledged entries on ${g.stream} are back under ${t.pendingMax + 1}`,
+        details: { pending: g.pending, threshold: t.pendingMax, consumers: g.consumers },
+      });
+    }
+  }
+
+  for (const d of o.deadLetters) {
+    if (d.count <= t.deadLettersMax) continue;
+    out.push({
+      alertId: `dead_letters:${d.stream}`,
+      check: 'dead_letters',
+      severity: 'warning',
+      subject: d.stream,
+      summary: `${d.count} dead ${d.count === 1 ? 'letter' : 'letters'} on ${d.stream} (threshold ${t.deadLettersMax}); see hive dlq list ${d.stream}`,
+      recovery: t.deadLettersMax === 0 ? `no dead letters left on ${d.stream}` : `dead letters on ${d.stream} are back to ${t.deadLettersMax} or fewer`,
+      details: { count: d.count, threshold: t.deadLettersMax },
+    });
+  }
+
+  const r = o.redis;
+  if (r.maxmemoryPolicy !== undefined && r.maxmemoryPolicy !== 'noeviction') {
+    out.push({
+      alertId: 'redis:maxmemory-policy',
+      check: 'redis_memory',
+      severity: 'critical',
+      subject: 'redis',
+      summary: `maxmemory-policy is ${r.maxmemoryPolicy}: Redis may evict stream entries, which loses messages; set it to noeviction`,
+      recovery: 'maxmemory-policy is noeviction',
+      details: { maxmemoryPolicy: r.maxmemoryPolicy },
+    });
+  }
+  if (r.aofEnabled === false && r.rdbSave !== undefined && r.rdbSave.trim() === '') {
+    out.push({
+      alertId: 'redis:persistence',
+      check: 'other',
+      severity: 'critical',
+      subject: 'redis',
+      summary: 'Redis persistence is off (no AOF, no RDB snapshots): a restart of Redis loses every message; turn on appendonly',
+      recovery: 'Redis persistence is on',
+      details: { problem: 'persistence', appendonly: false, save: '' },
+    });
+  }
+  if (r.maxmemory !== undefined && r.maxmemory > 0 && r.usedMemory !== undefined && r.usedMemory / r.maxmemory > t.memoryMaxRatio) {
+    const pct = Math.round((r.usedMemory / r.maxmemory) * 100);
+    out.push({
+      alertId: 'redis:memory',
+      check: 'redis_memory',
+      severity: 'warning',
+      subject: 'redis',
+      summary: `Redis uses ${pct}% of its maxmemory (${mb(r.usedMemory)} of ${mb(r.maxmemory)}); at 100% writes fail`,
+      recovery: `Redis memory use is back under ${Math.round(t.memoryMaxRatio * 100)}% of maxmemory`,
+      details: { usedMemory: r.usedMemory, maxmemory: r.maxmemory, ratio: Number((r.usedMemory / r.maxmemory).toFixed(3)) },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+/**
+ * The watchdog loop: every SENTINEL_POLL_MS, observe the bus, evaluate the checks, and send what
+ * changed to ops.alert: a firing notice when a condition appears, a resolved notice when it clears.
+ * Alerts in force live in Redis (alert-state.ts): a restart does not repeat them. Notices carry ids
+ * derived from the alert, published idempotently, so a retry after a failure is not a second alert.
+ */
+import type { Publish } from '@hive/agent';
+import { errorMessage, type Bus, type Logger } from '@hive/bus';
+import { createAlertState } from './alert-state.js';
+import { firingPayload, noticeId, plan, resolvedPayload } from './domain/alerts.js';
+import { evaluate, updatedKnown, type Thresholds } from './domain/checks.js';
+import { networkHealth, unreachableHealth, type NetworkHealth } from './domain/health.js';
+import { observe } from './observe.js';
+
+export interface WatchOptions {
+  readonly bus: Bus;
+  readonly publish: Publish<'ops.alert'>;
+  readonly log: Logger;
+  /** sentinel's own name: never reported missing by itself. */
+  readonly self: string;
+  readonly thresholds: Thresholds;
+  readonly pollMs: number;
+  readonly now: () => Date;
+  readonly signal: AbortSignal;
+}
+
+export interface Watch {
+  /** Poll now (one at a time: a poll asked for while one runs shares it). */
+  poll(): Promise<NetworkHealth>;
+  /** The last poll's health, if any. */
+  readonly health: NetworkHealth | undefined;
+  /** Stop polling; resolves when a poll in progress has finished. */
+  stop(): Promise<void>;
+}
+
+/** Start polling now and every `pollMs` until stopped or the signal aborts. */
+export function startWatch(o: WatchOptions): Watch {
+  const state = createAlertState(o.bus, o.self);
+  let health: NetworkHealth | undefined;
+  let running: Promise<NetworkHealth> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let downSince: Date | undefined;
+
+  const once = async (): Promise<NetworkHealth> => {
+    const now = o.now();
+    try {
+      const [known, stored] = await Promise.all([state.known(), state.alerts()]);
+      const seen = await observe(o.bus, known, now, o.log);
+      const conditions = evaluate(seen, o.thresholds, o.self);
+      await state.saveKnown(updatedKnown(seen));
+      const todo = plan(stored, conditions, now);
+      for (const a of todo.fire) {
+        // Stored before it is sent: a crash in between re-sends under the same id, never a new alert.
+        if (!stored.has(a.alertId)) await state.save(a);
+        await o.publish('ops.alert', 'ops.alert', firingPayload(a, now), { id: noticeId(a, 'firing'), idempotent: true });
+        await state.save({ ...a, notified: true });
+        o.log.warn({ alertId: a.alertId, check: a.check, subject: a.subject }, a.summary);
+      }
+      for (const a of todo.resolve) {
+        if (a.notified) await o.publish('ops.alert', 'ops.alert', resolvedPayload(a, now), { id: noticeId(a, 'resolved'), idempotent: true });
+        await state.forget(a.alertId);
+        o.log.info({ alertId: a.alertId, check: a.check, subject: a.subject }, a.recovery);
+      }
+      if (downSince) {
+        const s = Math.round((now.getTime() - downSince.getTime()) / 1000);
+        const since = downSince.toISOString();
+        // Nobody could be told while Redis was away (the alert would have gone through it): say so now it is back.
+        await o.publish(
+          'ops.alert',
+          'ops.alert',
+          { alertId: 'redis:down', status: 'resolved', severity: 'warning', check: 'redis_down', subject: 'redis', summary: `Redis is reachable again after about ${s} s away`, details: { since, lastedSeconds: s }, at: now.toISOString() },
+          { id: noticeId({ alertId: 'redis:down', since }, 'resolved'), idempotent: true },
+        );
+        downSince = undefined;
+      }
+      health = networkHealth(seen, conditions, o.self);
+    } catch (err) {
+      const reachable = await o.bus.driver.call(['PING']).then(() => true, () => false);
+      if (reachable) {
+        o.log.warn({ err: errorMessage(err) }, 'watchdog poll failed; trying again next poll');
+        health = health ?? unreachableHealth(now, errorMessage(err));
+      } else {
+        if (!downSince) o.log.error({ err: errorMessage(err) }, 'Redis is unreachable');
+        downSince ??= now;
+        health = unreachableHealth(now, errorMessage(err));
+      }
+    }
+    return health;
+  };
+
+  const poll = () => (running ??= once().finally(() => (running = undefined)));
+
+  const loop = () => {
+    if (stopped) return;
+    poll().finally(() => {
+      if (!stopped) timer = setTimeout(loop, o.pollMs);
+    });
+  };
+  const stop = async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running?.catch(() => undefined);
+  };
+  o.signal.addEventListener('abort', () => void stop(), { once: true });
+  loop();
+
+  return {
+    poll,
+    get health() {
+      return health;
+    },
+    stop,
+  };
+}
