@@ -58,7 +58,10 @@ export function startWatch(o: WatchOptions): Watch {
         o.log.warn({ alertId: a.alertId, check: a.check, subject: a.subject }, a.summary);
       }
       for (const a of todo.resolve) {
-        if (a.notified) await o.publish('ops.alert', 'ops.alert', resolvedPayload(a, now), { id: noticeId(a, 'resolved'), idempotent: true });
+        // A heartbeat alert also clears when the agent is forgotten (removed from the known set), not only when it is back.
+        const forgotten = a.check === 'heartbeat' && !seen.agents.some((x) => x.name === a.subject);
+        const summary = forgotten ? `${a.subject} is no longer watched (forgotten while it was gone)` : a.recovery;
+        if (a.notified) await o.publish('ops.alert', 'ops.alert', resolvedPayload(a, now, summary), { id: noticeId(a, 'resolved'), idempotent: true });
         await state.forget(a.alertId);
         o.log.info({ alertId: a.alertId, check: a.check, subject: a.subject }, a.recovery);
       }

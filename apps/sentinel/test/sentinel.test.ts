@@ -110,6 +110,18 @@ describe('heartbeats', () => {
   });
 });
 
+it('an agent retired on purpose: forgetting it resolves its alert as no longer watched', async () => {
+  const prefix = randomPrefix('sentinel');
+  const old = await startAgentNamed('oldie', prefix);
+  const sentinel = await startSentinel(prefix);
+  await sleep(POLL_MS * 3);
+  await old.stop();
+  await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'heartbeat:oldie' && m.data.status === 'firing');
+  await sentinel.bus.driver.call(['HDEL', sentinel.bus.keys.data('sentinel', 'known'), 'oldie']);
+  const resolved = await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'heartbeat:oldie' && m.data.status === 'resolved');
+  expect(resolved.data.summary).toBe('oldie is no longer watched (forgotten while it was gone)');
+});
+
 describe('Redis configuration', () => {
   it('alerts on an evicting maxmemory-policy and on persistence off, and resolves when fixed', async () => {
     const prefix = randomPrefix('sentinel');

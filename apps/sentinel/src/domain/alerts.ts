@@ -62,8 +62,8 @@ export function firingPayload(a: StoredAlert, at: Date) {
   };
 }
 
-/** The ops.alert payload announcing that an alert's cause has cleared. */
-export function resolvedPayload(a: StoredAlert, at: Date) {
+/** The ops.alert payload announcing that an alert's cause has cleared (`summary` overrides the condition's recovery line). */
+export function resolvedPayload(a: StoredAlert, at: Date, summary: string = a.recovery) {
   const lastedS = Math.max(0, Math.round((at.getTime() - Date.parse(a.since)) / 1000));
   return {
     alertId: contractAlertId(a.alertId),
@@ -71,7 +71,7 @@ export function resolvedPayload(a: StoredAlert, at: Date) {
     severity: 'info' as const,
     check: a.check,
     subject: a.subject,
-    summary: a.recovery,
+    summary,
     details: { since: a.since, lastedSeconds: lastedS },
     at: at.toISOString(),
   };
