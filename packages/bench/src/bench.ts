@@ -211,7 +211,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     );
     for (let r = 0; r < sizes.runs; r++) {
       for (const s of rotate(systems, r)) {
+        const began = performance.now();
         const t = await attempt(`${id} ${s.id} run ${r + 1}`, () => run(s), sizes.consumeCapMs + 60_000);
+        if (process.env.BENCH_VERBOSE) log(`  ${s.id}: ${Math.round(performance.now() - began)} ms with set-up`);
         if (!t) continue;
         const entry = runs.get(s.id)!;
         entry.rates.push((t.count / t.ms) * 1000);
@@ -286,10 +288,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const rss: RssRow[] = [];
   if (only.has('rss')) {
     const available = new Set<string>(['baseline', ...systems.map((s) => s.id)]);
-    for (const id of sizes.rss) {
-      if (!available.has(id)) continue;
-      const row = await attempt(`rss ${id}`, () => measureRss(id, { redis: url, nats: natsUrl || '', amqp: amqpUrl || '' }), 40_000);
-      if (row) rss.push(row);
+    const ids = sizes.rss.filter((id) => available.has(id));
+    // A few children at a time: memory does not depend on CPU contention, and each child mostly waits on its loader.
+    for (let i = 0; i < ids.length; i += 4) {
+      const rows = await Promise.all(
+        ids.slice(i, i + 4).map((id) => attempt(`rss ${id}`, () => measureRss(id, { redis: url, nats: natsUrl || '', amqp: amqpUrl || '' }), 40_000)),
+      );
+      for (const row of rows) if (row) rss.push(row);
     }
     log('RSS done');
   }

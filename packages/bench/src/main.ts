@@ -52,12 +52,13 @@ function parse(argv: readonly string[]) {
 
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
+  const t0 = performance.now();
   const results = await runBench({
     sizes: args.quick ? QUICK : FULL,
     mode: args.quick ? 'quick' : 'full',
     ...(args.only ? { only: args.only } : {}),
     ...(args.systems ? { systems: args.systems } : {}),
-    progress: (line) => process.stderr.write(`[bench] ${line}\n`),
+    progress: (line) => process.stderr.write(`[bench] ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${line}\n`),
   });
   if (args.json) process.stdout.write(`${JSON.stringify({ ...results, targets: checkTargets(results), drivers: driverComparison(results) }, null, 2)}\n`);
   else process.stdout.write(renderMarkdown(results));

@@ -16,7 +16,7 @@ export interface BenchSizes {
   readonly latencyWarmupMs: number;
   readonly requestReply: number;
   readonly memoryEntries: number;
-  /** Systems whose subscribing process RSS is measured (a child process each, ~1 s apiece). */
+  /** Systems whose subscribing process RSS is measured (a child process each, run 4 at a time). */
   readonly rss: readonly ('baseline' | SystemId)[];
 }
 
@@ -39,17 +39,17 @@ export const FULL: BenchSizes = {
 
 export const QUICK: BenchSizes = {
   runs: 3,
-  publishOne: 500,
-  publishBatched: 5_000,
+  publishOne: 300,
+  publishBatched: 2_000,
   batchSize: 100,
-  consume: 3_000,
-  consumeCapMs: 1_500,
+  consume: 1_000,
+  consumeCapMs: 1_000,
   rates: [1_000, 5_000],
-  latencyMs: 700,
-  latencyWarmupMs: 200,
+  latencyMs: 300,
+  latencyWarmupMs: 100,
   requestReply: 200,
   memoryEntries: 1_000,
-  rss: ['baseline', 'hive-ioredis', 'hive-node-redis', 'raw-ioredis', 'bullmq'],
+  rss: ['baseline', 'hive-ioredis', 'hive-node-redis'],
 };
 
 /** Tiny counts for the smoke test: every code path, no meaningful figures. */
