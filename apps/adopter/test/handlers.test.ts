@@ -155,11 +155,27 @@ describe('adopter offline', () => {
     expect(undone.split('\n')[0]).toMatch(/^✍️ Draft #1 for LinkedIn \(rev 3, \d+\/3000 chars\) — back to rev 1:$/);
     const events = await a.messages('content.drafted');
     expect(events.at(-1)!.data).toMatchObject({ revision: 3, body: original });
-    expect(await say(a, 'undo', { action: 'delete', last: true }, { sentAt: '2025-03-14T09:16:00.000Z' })).toContain('— back to rev 2:');
     expect(await say(a, 'delete the last draft', { action: 'delete', last: true })).toBe('🗑️ Deleted draft #2 (X: “Remote Work Made Me a Better Writer”).');
     const list = await say(a, 'drafts', { action: 'list' });
     expect(list).toContain('#1 LinkedIn');
     expect(list).not.toContain('#2');
+    // Back past the first revision: the draft itself goes, as its creation is undone.
+    expect(await say(a, 'undo', { action: 'delete', last: true }, { sentAt: '2025-03-14T09:17:00.000Z' })).toBe('🗑️ Deleted draft #1 (LinkedIn: “Small Teams Ship Faster Because They Talk More”).');
+  });
+
+  it('walks back through several edits, one undo at a time', async () => {
+    const a = await start();
+    await say(a, 'idea', { action: 'draft', channel: 'x', topic: 'small teams ship faster because they talk more' });
+    await say(a, 'e1', { action: 'edit', draftId: 1, instruction: 'add emoji' }, { sentAt: '2025-03-14T09:13:00.000Z' });
+    await say(a, 'e2', { action: 'edit', draftId: 1, instruction: 'remove hashtags' }, { sentAt: '2025-03-14T09:14:00.000Z' });
+    const steps: string[] = [];
+    for (const [i, at] of ['09:15', '09:16', '09:17'].entries()) steps.push((await say(a, 'undo', { action: 'delete', last: true }, { sentAt: `2025-03-14T${at}:0${i}.000Z` })).split('\n')[0]!);
+    expect(steps[0]).toMatch(/rev 4, .*— back to rev 2:$/);
+    expect(steps[1]).toMatch(/rev 5, .*— back to rev 1:$/);
+    expect(steps[2]).toMatch(/^🗑️ Deleted draft #1 /);
+    const bodies = (await a.messages('content.drafted')).map((m) => [m.data.revision, m.data.body] as const);
+    expect(bodies[3]![1]).toBe(bodies[1]![1]);
+    expect(bodies[4]![1]).toBe(bodies[0]![1]);
   });
 
   it('leaves other intents alone', async () => {

@@ -15,6 +15,8 @@ export interface Draft {
   /** Hashtags without "#". */
   readonly tags: readonly string[];
   readonly draftedBy: 'llm' | 'rules';
+  /** Set when an undo made this revision: the revision whose content it restored (so the next undo goes further back). */
+  readonly restoredFrom?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -95,7 +95,8 @@ export async function onIntentClassified(message: AgentMessage<'intent.classifie
       const edit = await editDraft(draft, cmd.instruction, ctx.llm, ctx.log);
       if (edit.kind === 'not-understood') return [reply(cannotEditReply(cmd.number, edit.unknown))];
       if (edit.done.length === 0) return [reply(`Draft #${draft.number} is unchanged: ${edit.notes.join('; ')}.`)];
-      const revised: Draft = { ...draft, ...edit.content, tags: [...edit.content.tags], revision: draft.revision + 1, draftedBy: edit.by, updatedAt: at };
+      const { restoredFrom: _undone, ...base } = draft;
+      const revised: Draft = { ...base, ...edit.content, tags: [...edit.content.tags], revision: draft.revision + 1, draftedBy: edit.by, updatedAt: at };
       const outcome = await store.revise(d.chatId, d.sourceMessageId, revised, draft.revision);
       if (outcome === 'gone') return [reply(noSuchDraftReply(cmd.number))];
       if (outcome === 'conflict') throw new DraftChangedError(cmd.number);
@@ -123,18 +124,20 @@ async function undo(
   if (done !== undefined) {
     // A redelivery: say again what this message did.
     const draft = await store.get(chatId, done);
-    return [reply(draft ? revertedReply(draft, draft.revision - 2) : deletedReply(done))];
+    return [reply(draft ? revertedReply(draft, draft.restoredFrom ?? draft.revision - 1) : deletedReply(done))];
   }
   const drafts = await store.list(chatId);
   const target = kind === 'delete-last' ? drafts[0] : [...drafts].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.number - a.number)[0];
   if (!target) return [reply(NOTHING_TO_UNDO)];
-  const previous = kind === 'undo' && target.revision > 1 ? await store.revision(chatId, target.number, target.revision - 1) : undefined;
+  // After an undo, the next one goes further back than the revision it restored; before the first, the draft goes.
+  const back = (target.restoredFrom ?? target.revision) - 1;
+  const previous = kind === 'undo' && back >= 1 ? await store.revision(chatId, target.number, back) : undefined;
   if (!previous) {
     const deleted = await store.delete(chatId, sourceMessageId, target.number);
     ctx.log.info({ draftId: target.draftId, number: target.number, kind }, 'draft deleted (undo)');
     return [reply(deletedReply(deleted ?? target.number))];
   }
-  const reverted: Draft = { ...previous, number: target.number, revision: target.revision + 1, updatedAt: at };
+  const reverted: Draft = { ...previous, number: target.number, revision: target.revision + 1, restoredFrom: previous.revision, updatedAt: at };
   const outcome = await store.revise(chatId, sourceMessageId, reverted, target.revision);
   if (outcome === 'conflict') throw new DraftChangedError(target.number);
   if (outcome === 'gone') return [reply(noSuchDraftReply(target.number))];
