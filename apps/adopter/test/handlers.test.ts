@@ -4,6 +4,7 @@ import { createTestAgent, type TestAgent } from '@hive/agent/testing';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAdopter } from '../src/agent.js';
+import { startFakeOpenAi } from './fake-openai.js';
 
 const CHAT = '491701234567@c.us';
 const NOW = new Date('2025-03-14T18:00:00Z');
@@ -221,5 +222,30 @@ describe('adopter with a model', () => {
     expect((await a.messages('content.drafted')).map((m) => m.data.draftedBy)).toEqual(['rules', 'rules']);
     expect(a.logs.some((l) => l.level === 'warn' && l.msg === 'the model could not write the post; using the templates')).toBe(true);
     expect(a.logs.some((l) => l.level === 'warn' && l.msg === 'the model answered with nothing usable as a post; using the templates')).toBe(true);
+  });
+});
+
+describe('adopter with the runtime\'s OpenAI port', () => {
+  it('drafts through OPENAI_BASE_URL, and falls back to the templates when the API fails', async () => {
+    const fake = await startFakeOpenAi();
+    try {
+      const a = await start({ env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: '2000' } });
+      expect(a.agent.llm.kind).toBe('openai');
+      fake.reply = { text: 'Title: Small teams, big talk\n\nThe fastest teams I know are small and never stop talking.\n\nHow big is yours?\n\n#SmallTeams #startups #shipping #culture' };
+      const byModel = await say(a, 'draft', { action: 'draft', channel: 'linkedin', topic: 'small teams ship faster because they talk more' });
+      expect(byModel).toContain('The fastest teams I know are small and never stop talking.');
+      expect(byModel.split('\n')[0]).toContain('by the model');
+      const sent = fake.requests[0]!;
+      expect(sent.messages?.[0]).toMatchObject({ role: 'system' });
+      expect(sent.messages?.[0]?.content).toMatch(/^You write social media posts/);
+      expect(sent.messages?.at(-1)?.content).toMatch(/^Write a LinkedIn post of 80 to 200 words/);
+
+      fake.reply = { status: 500 };
+      const byRules = await say(a, 'draft', { action: 'draft', channel: 'linkedin', topic: 'remote work made me a better writer' });
+      expect(byRules.split('\n')[0]).not.toContain('by the model');
+      expect((await a.messages('content.drafted')).map((m) => m.data.draftedBy)).toEqual(['llm', 'rules']);
+    } finally {
+      await fake.close();
+    }
   });
 });
