@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Deploy or update Hive on the VPS. Idempotent: run it for the first start and for every update.
+#
+#   sudo /opt/hive/infra/deploy.sh             # git pull --ff-only, then everything below
+#   sudo /opt/hive/infra/deploy.sh --no-pull   # the tree is already there (rsync from a laptop)
+#
+# 1. code: git pull (as the checkout's owner), pnpm install --frozen-lockfile
+# 2. config: /etc/hive/redis/redis.conf from infra/redis/redis.conf; /etc/hive/hive.env and
+#    /etc/hive/backup.env from their examples, only if missing (they are yours to edit)
+# 3. ACL: `hive acl` from the agents' definitions: passwords kept in /etc/hive/secrets.env (new
+#    ones generated), /etc/hive/redis/users.acl, /etc/hive/agents/<user>.env (REDIS_URL per user)
+# 4. systemd: units installed, Debian's own redis-server disabled, hive-redis + one
+#    hive-agent@<name> per agent in apps/ enabled (and instances of removed agents disabled)
+# 5. start: Redis (restarted only when its config changed; ACL LOAD when the users changed), then
+#    every agent restarted onto the new code (SIGTERM: each finishes or hands back its work)
+# 6. verify: `hive acl --check` against the live Redis, and every agent in the registry, running
+set -euo pipefail
+
+HIVE_ROOT=${HIVE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+ETC=${HIVE_ETC:-/etc/hive}
+UNIT_DIR=/etc/systemd/system
+REDIS_HOST=127.0.0.1:6379
+pull=1
+for arg in "$@"; do
+  case $arg in
+    --no-pull) pull=0 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "deploy.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf '\033[1mhive-deploy:\033[0m %s\n' "$*"; }
+die() { printf 'hive-deploy: %s\n' "$*" >&2; exit 1; }
+[[ $EUID -eq 0 ]] || die "run as root: sudo $0 $*"
+id hive >/dev/null 2>&1 || die "no user \"hive\" (cloud-init creates it: useradd --system --home /var/lib/hive --shell /usr/sbin/nologin hive)"
+id redis >/dev/null 2>&1 || die "no user \"redis\": apt-get install redis-server"
+command -v node >/dev/null || die "node is not installed (Node 22: see infra/cloud-init.yaml)"
+
+OWNER=$(stat -c %U "$HIVE_ROOT")
+as_owner() { runuser -u "$OWNER" -- "$@"; }
+cd "$HIVE_ROOT"
+changed() { ! cmp -s "$1" "$2"; }
+
+# ---------------------------------------------------------------- 1. code
+if ((pull)); then
+  log "git pull in $HIVE_ROOT (as $OWNER)"
+  as_owner git -C "$HIVE_ROOT" pull --ff-only
+fi
+PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if command -v pnpm >/dev/null && [[ $(pnpm --version) == "$PNPM_VERSION" ]]; then pnpm=(pnpm); else pnpm=(npx --yes "pnpm@$PNPM_VERSION"); fi
+log "pnpm install --frozen-lockfile"
+as_owner env CI=true PUPPETEER_SKIP_DOWNLOAD=1 "${pnpm[@]}" install --frozen-lockfile
+hive_cli() { HIVE_CLI_FROM_SOURCE=1 "$HIVE_ROOT/node_modules/.bin/hive" "$@"; }
+
+# The agents: what `npm start` runs (apps/* marked "hive": {"agent": true} with a src/index.ts).
+# shellcheck disable=SC2016 # JavaScript, not shell
+mapfile -t AGENTS < <(node -e '
+  const fs = require("fs");
+  for (const name of fs.readdirSync("apps").sort()) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(`apps/${name}/package.json`, "utf8"));
+      if (pkg.hive && pkg.hive.agent && fs.existsSync(`apps/${name}/src/index.ts`)) console.log(name);
+    } catch {}
+  }')
+((${#AGENTS[@]} > 0)) || die "no agents found in $HIVE_ROOT/apps"
+log "agents: ${AGENTS[*]}"
+
+# ---------------------------------------------------------------- 2. config
+install -d -m 0755 "$ETC"
+install -d -m 0750 -o root -g redis "$ETC/redis"
+install -d -m 0700 "$ETC/agents"
+install -d -m 0700 /var/backups/hive
+redis_conf_changed=0
+if [[ ! -f $ETC/redis/redis.conf ]] || changed infra/redis/redis.conf "$ETC/redis/redis.conf"; then
+  install -m 0640 -o root -g redis infra/redis/redis.conf "$ETC/redis/redis.conf"
+  redis_conf_changed=1
+  log "installed $ETC/redis/redis.conf"
+fi
+for f in hive.env backup.env; do
+  if [[ ! -f $ETC/$f ]]; then
+    install -m 0600 "infra/$f.example" "$ETC/$f"
+    log "created $ETC/$f from infra/$f.example: edit it, then run this again"
+  fi
+done
+cat >/etc/sysctl.d/60-hive-redis.conf <<'EOF'
+# Redis forks to rewrite its AOF; without overcommit the fork can fail under memory pressure.
+vm.overcommit_memory = 1
+EOF
+sysctl -q -p /etc/sysctl.d/60-hive-redis.conf || true
+
+# ---------------------------------------------------------------- 3. ACL
+log "hive acl: users from the agents' definitions"
+acl_new=$(mktemp)
+trap 'rm -f "$acl_new"' EXIT
+hive_cli acl --secrets "$ETC/secrets.env" --out "$acl_new" --env-dir "$ETC/agents" --redis-host "$REDIS_HOST"
+chmod 0600 "$ETC/secrets.env"
+acl_changed=0
+if [[ ! -f $ETC/redis/users.acl ]] || changed "$acl_new" "$ETC/redis/users.acl"; then
+  install -m 0640 -o root -g redis "$acl_new" "$ETC/redis/users.acl"
+  acl_changed=1
+  log "installed $ETC/redis/users.acl"
+fi
+# Users of agents that are gone: their env files go too.
+for f in "$ETC"/agents/*.env; do
+  name=$(basename "$f" .env)
+  if ! grep -q "^user $name " "$ETC/redis/users.acl"; then rm -f "$f"; log "removed $f (no such user any more)"; fi
+done
+
+# ---------------------------------------------------------------- 4. systemd
+units_changed=0
+for unit in infra/systemd/*.service infra/systemd/*.timer infra/systemd/*.target; do
+  dest="$UNIT_DIR/$(basename "$unit")"
+  if [[ ! -f $dest ]] || changed "$unit" "$dest"; then
+    install -m 0644 "$unit" "$dest"
+    units_changed=1
+  fi
+done
+if ((units_changed)); then systemctl daemon-reload; log "installed the systemd units"; fi
+# Debian's redis-server would take port 6379 with its own config and no ACL.
+if systemctl is-enabled --quiet redis-server.service 2>/dev/null || systemctl is-active --quiet redis-server.service; then
+  systemctl disable --now redis-server.service
+  log "disabled Debian's redis-server.service (hive-redis.service replaces it)"
+fi
+systemctl enable --quiet hive.target hive-redis.service hive-backup.timer
+for a in "${AGENTS[@]}"; do systemctl enable --quiet "hive-agent@$a.service"; done
+while read -r unit; do
+  name=${unit#hive-agent@}
+  name=${name%.service}
+  if [[ ! " ${AGENTS[*]} " =~ \ $name\  ]]; then
+    systemctl disable --now "$unit"
+    log "disabled $unit: apps/$name is gone"
+  fi
+done < <(systemctl list-unit-files 'hive-agent@*.service' --state=enabled --no-legend | awk '{print $1}' | grep -v '^hive-agent@\.service$' || true)
+
+# ---------------------------------------------------------------- 5. start
+admin_url=$(sed -n 's/^REDIS_URL=//p' "$ETC/agents/admin.env")
+ping_redis() { REDISCLI_AUTH="$(sed -n 's/^HIVE_REDIS_PASSWORD_ADMIN=//p' "$ETC/secrets.env")" redis-cli --no-auth-warning --user admin -h 127.0.0.1 -p 6379 "$@"; }
+if systemctl is-active --quiet hive-redis.service; then
+  if ((redis_conf_changed)); then
+    log "restarting Redis (its config changed)"
+    systemctl restart hive-redis.service
+  elif ((acl_changed)); then
+    log "ACL LOAD (the users changed)"
+    ping_redis ACL LOAD >/dev/null
+  fi
+else
+  log "starting Redis"
+  systemctl start hive-redis.service
+fi
+for _ in $(seq 1 60); do
+  [[ $(ping_redis PING 2>/dev/null) == PONG ]] && break
+  sleep 1
+done
+[[ $(ping_redis PING 2>/dev/null) == PONG ]] || die "Redis does not answer: journalctl -u hive-redis"
+
+systemctl start hive.target
+log "restarting the agents onto this code"
+systemctl restart "${AGENTS[@]/#/hive-agent@}"
+
+# ---------------------------------------------------------------- 6. verify
+log "hive acl --check"
+REDIS_URL=$admin_url hive_cli acl --check --secrets "$ETC/secrets.env"
+log "waiting for every agent to register"
+for _ in $(seq 1 90); do
+  running=$(REDIS_URL=$admin_url hive_cli agents --json | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      console.log([...new Set(JSON.parse(s).filter((a) => a.status === "running").map((a) => a.name))].sort().join(" "));
+    });')
+  missing=()
+  for a in "${AGENTS[@]}"; do [[ " $running " == *" $a "* ]] || missing+=("$a"); done
+  ((${#missing[@]} == 0)) && break
+  sleep 2
+done
+if ((${#missing[@]} > 0)); then
+  die "not running after 3 minutes: ${missing[*]} (journalctl -u hive-agent@${missing[0]} -n 50)"
+fi
+log "deployed $(as_owner git -C "$HIVE_ROOT" rev-parse --short HEAD 2>/dev/null || echo '(no git)'): Redis and ${#AGENTS[@]} agents running"

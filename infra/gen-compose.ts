@@ -1,0 +1,169 @@
+/**
+ * Writes docker-compose.yml from the agents in apps/ (the supervisor's `discoverAgents`, the same
+ * list `npm start` runs), so the services are never listed by hand:
+ *
+ *   node --conditions=@hive/source --import tsx infra/gen-compose.ts          # rewrite it
+ *   node --conditions=@hive/source --import tsx infra/gen-compose.ts --check  # exit 1 if stale
+ *
+ * packages/cli/test/deploy.test.ts fails when the file is stale. Each agent's Redis user and
+ * password variable are the ones `hive acl` generates (passwordVar), so compose, the ACL file and
+ * the secrets file agree by construction.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { discoverAgents } from '@hive/supervisor';
+import { passwordVar } from '../packages/cli/src/commands/acl.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
+
+/** Redis, pinned to a minor with ACL selectors (7.0+); the same major as Debian 12's redis-server. */
+export const REDIS_IMAGE = 'redis:7.4.2-alpine';
+/** Every agent's health server, inside its own container. */
+export const AGENT_HTTP_PORT = 8080;
+
+/** What an agent's service needs beyond the common shape: deployment facts, not topology. */
+interface ServiceExtra {
+  /** Dockerfile target; kami's variable picks the image with Chromium for real WhatsApp. */
+  readonly target?: string;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** host:container, bound to loopback on the host. */
+  readonly ports?: readonly string[];
+}
+
+const EXTRAS: Readonly<Record<string, ServiceExtra>> = {
+  kami: {
+    target: '${KAMI_TARGET:-runtime}',
+    environment: {
+      KAMI_SIM_HOST: '0.0.0.0',
+      WHATSAPP_ENABLED: '${WHATSAPP_ENABLED:-}',
+      WHATSAPP_OWNER: '${WHATSAPP_OWNER:-}',
+      WHATSAPP_ALLOWED: '${WHATSAPP_ALLOWED:-}',
+    },
+    // `hive say` on the host talks to kami's simulator here.
+    ports: ['127.0.0.1:7777:7777'],
+  },
+};
+
+const q = (s: string) => JSON.stringify(s);
+
+/** A service's lines, keys in the order dclint's service-keys-order expects. */
+function agentService(name: string): string[] {
+  const extra = EXTRAS[name] ?? {};
+  const env: Record<string, string> = {
+    // Which app the image runs (infra/docker-entrypoint.sh).
+    AGENT: name,
+    HIVE_DATA_DIR: '/data',
+    HIVE_HTTP_HOST: '0.0.0.0',
+    HIVE_HTTP_PORT: String(AGENT_HTTP_PORT),
+    HIVE_LOG_LEVEL: '${HIVE_LOG_LEVEL:-info}',
+    HIVE_TZ: '${HIVE_TZ:-UTC}',
+    OPENAI_API_KEY: '${OPENAI_API_KEY:-}',
+    OPENAI_BASE_URL: '${OPENAI_BASE_URL:-}',
+    OPENAI_MODEL: '${OPENAI_MODEL:-}',
+    REDIS_URL: `redis://${name}:\${${passwordVar(name)}:?run: npx hive acl --secrets .env --out infra/acl/users.acl}@redis:6379`,
+    ...extra.environment,
+  };
+  return [
+    `  ${name}:`,
+    `    image: ${q(extra.target ? `hive-${name}:local` : 'hive:local')}`,
+    `    build:`,
+    `      context: .`,
+    `      target: ${q(extra.target ?? 'runtime')}`,
+    `    depends_on:`,
+    `      redis:`,
+    `        condition: service_healthy`,
+    `    volumes:`,
+    `      - ${name}-data:/data/${name}`,
+    `    environment:`,
+    ...Object.keys(env).sort().map((k) => `      ${k}: ${q(env[k]!)}`),
+    ...(extra.ports ? [`    ports:`, ...extra.ports.map((p) => `      - '${p}'`)] : []), // dclint wants ports in single quotes
+    `    restart: unless-stopped`,
+    `    healthcheck:`,
+    `      test: ["CMD", "node", "-e", ${q(`fetch('http://127.0.0.1:${AGENT_HTTP_PORT}/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`)}]`,
+    `      interval: 15s`,
+    `      timeout: 5s`,
+    `      start_period: 60s`,
+    `      retries: 3`,
+    // The registry records http://<hostname>:8080, reachable from the other containers.
+    `    hostname: ${name}`,
+    // Always build from this checkout: `up` never runs an image older than the source.
+    `    pull_policy: build`,
+    `    stop_grace_period: 30s`,
+  ];
+}
+
+function redisService(): string[] {
+  return [
+    `  redis:`,
+    `    image: ${REDIS_IMAGE}`,
+    `    volumes:`,
+    `      - redis-data:/data`,
+    `      - ./infra/redis/redis.conf:/usr/local/etc/redis/redis.conf:ro`,
+    `      - ./infra/acl/users.acl:/usr/local/etc/redis/users.acl:ro`,
+    `    command:`,
+    `      - "redis-server"`,
+    `      - "/usr/local/etc/redis/redis.conf"`,
+    `      # Inside the compose network: the VPS file binds loopback; here only the agents' network reaches`,
+    `      # Redis (no port is published), and every client but a PING must log in as its ACL user.`,
+    `      - "--bind"`,
+    `      - "0.0.0.0"`,
+    `      - "--protected-mode"`,
+    `      - "no"`,
+    `      - "--dir"`,
+    `      - "/data"`,
+    `      - "--aclfile"`,
+    `      - "/usr/local/etc/redis/users.acl"`,
+    `    restart: unless-stopped`,
+    `    healthcheck:`,
+    `      # The default user may PING and nothing else.`,
+    `      test: ["CMD", "redis-cli", "ping"]`,
+    `      interval: 5s`,
+    `      timeout: 3s`,
+    `      start_period: 10s`,
+    `      retries: 10`,
+    `    stop_grace_period: 30s`,
+  ];
+}
+
+/** docker-compose.yml for these agents. */
+export function renderCompose(agents: readonly string[]): string {
+  if (agents.includes('redis')) throw new Error('an agent cannot be called "redis": that is the Redis service');
+  const services = new Map<string, string[]>([['redis', redisService()], ...agents.map((n): [string, string[]] => [n, agentService(n)])]);
+  const names = [...services.keys()].sort();
+  return `# Generated by infra/gen-compose.ts from the agents in apps/; do not edit by hand. After adding an agent:
+#   node --conditions=@hive/source --import tsx infra/gen-compose.ts
+# First run (infra/README.md): passwords into .env and the ACL file, then start:
+#   npx hive acl --secrets .env --out infra/acl/users.acl
+#   docker compose up -d
+name: hive
+
+services:
+${names.map((n) => services.get(n)!.join('\n')).join('\n\n')}
+
+volumes:
+${['redis', ...[...agents].sort()].map((n) => `  ${n}-data:`).join('\n')}
+`;
+}
+
+/** The agents `npm start` would run. */
+export function agentNames(root: string = ROOT): string[] {
+  return discoverAgents(root).map((a) => a.name);
+}
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const want = renderCompose(agentNames());
+  if (process.argv.includes('--check')) {
+    const have = readFileSync(COMPOSE_FILE, 'utf8');
+    if (have !== want) {
+      process.stderr.write('docker-compose.yml is stale: run node --conditions=@hive/source --import tsx infra/gen-compose.ts\n');
+      process.exit(1);
+    }
+    process.stdout.write('docker-compose.yml is up to date\n');
+  } else {
+    writeFileSync(COMPOSE_FILE, want);
+    process.stdout.write(`wrote ${COMPOSE_FILE}: redis and ${agentNames().length} agents\n`);
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The deployment files (docker-compose.yml, Dockerfile, infra/) against what they claim:
+ *   - docker-compose.yml is what infra/gen-compose.ts makes from the agents in apps/ (stale = fail);
+ *   - infra/validate.sh (cloud-init schema, systemd-analyze verify, shellcheck, dclint, Dockerfile
+ *     lint) passes, each check run when its tool is installed and reported as skipped otherwise;
+ *   - a real redis-server started with infra/redis/redis.conf has AOF everysec, the RDB preamble,
+ *     noeviction, loopback only, and the generated ACL file;
+ *   - infra/backup.sh backs that Redis's AOF and an agent's SQLite database up (as the backup user),
+ *     rotates, and infra/restore.sh brings both back into empty directories, refusing a damaged backup.
+ * (No Docker engine here: the image is not built, and compose is checked by dclint's schema only.)
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDriver, type RedisDriver } from '@hive/bus';
+import { deriveTopology } from '@hive/contracts';
+import { freePort } from '@hive/test-redis';
+import { agentNames, COMPOSE_FILE, renderCompose, ROOT } from '../../../infra/gen-compose.js';
+import { aclFile, aclUsers, loadDefinitions, newPassword, passwordVar } from '../src/commands/acl.js';
+import { waitUntil } from './helpers.js';
+
+const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+
+describe('docker-compose.yml', () => {
+  it('is generated from the agents in apps/ (run `node --conditions=@hive/source --import tsx infra/gen-compose.ts` when this fails)', () => {
+    expect(readFileSync(COMPOSE_FILE, 'utf8')).toBe(renderCompose(agentNames()));
+  });
+
+  it('runs every agent from the one image, as its own ACL user, after Redis is healthy, with its own data volume', () => {
+    const compose = readFileSync(COMPOSE_FILE, 'utf8');
+    for (const name of agentNames()) {
+      const block = compose.slice(compose.indexOf(`\n  ${name}:\n`), compose.indexOf('\n\n', compose.indexOf(`\n  ${name}:\n`) + 1));
+      expect(block, name).toContain(`AGENT: "${name}"`);
+      expect(block, name).toContain(`REDIS_URL: "redis://${name}:\${${passwordVar(name)}:?`);
+      expect(block, name).toContain('HIVE_HTTP_HOST: "0.0.0.0"');
+      expect(block, name).toContain('condition: service_healthy');
+      expect(block, name).toContain(`- ${name}-data:/data/${name}`);
+      expect(block, name).toContain('restart: unless-stopped');
+    }
+    expect(compose).toContain('./infra/acl/users.acl:/usr/local/etc/redis/users.acl:ro');
+    expect(compose).toMatch(/test: \["CMD", "redis-cli", "ping"\]/);
+  });
+
+  it('an agent named like the Redis service is refused', () => {
+    expect(() => renderCompose(['redis'])).toThrow(/redis/);
+  });
+});
+
+it('infra/validate.sh: every check whose tool is installed passes', () => {
+  const r = spawnSync('bash', [join(ROOT, 'infra', 'validate.sh')], { encoding: 'utf8', timeout: 400_000, env: { ...process.env } });
+  // The lines say which checks ran and which were skipped for a missing tool (CI may lack some).
+  console.log(`infra/validate.sh:\n${r.stdout}${r.stderr}`);
+  expect(r.status, r.stdout + r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/^(ok|skip) {2,}cloud-init schema/m);
+  expect(r.stdout).not.toMatch(/^FAIL/m);
+}, 420_000);
+
+// ---------------------------------------------------------------- Redis with the VPS config
+
+interface ConfRedis {
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** redis-server with infra/redis/redis.conf, only port, dir and ACL file overridden (never 6379). */
+async function startWithConf(dir: string, aclPath: string, admin: string): Promise<ConfRedis> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.env.REDIS_SERVER_BIN ?? 'redis-server',
+    [join(ROOT, 'infra', 'redis', 'redis.conf'), '--port', String(port), '--dir', dir, '--aclfile', aclPath, '--supervised', 'no', '--logfile', join(dir, 'redis.log')],
+    { stdio: 'ignore' },
+  );
+  const probe = createDriver('ioredis', { url: `redis://admin:${admin}@127.0.0.1:${port}`, reconnect: false, connectTimeoutMs: 500 });
+  await waitUntil(async () => probe.connect().then(() => true, () => false), 15_000, `redis-server with redis.conf on ${port}`);
+  await probe.close();
+  return {
+    port,
+    dir,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await done;
+    },
+  };
+}
+
+describe('Redis with infra/redis/redis.conf', () => {
+  const passwords = new Map<string, string>();
+  let work: string;
+  let aclPath: string;
+  let redis: ConfRedis;
+  let admin: RedisDriver;
+  const url = (user: string) => `redis://${user}:${passwords.get(user)}@127.0.0.1:${redis.port}`;
+
+  beforeAll(async () => {
+    const users = aclUsers(deriveTopology(await loadDefinitions()));
+    for (const u of users) if (u.kind !== 'default') passwords.set(u.name, newPassword());
+    work = mkdtempSync(join(tmpdir(), 'hive-deploy-'));
+    aclPath = join(work, 'users.acl');
+    writeFileSync(aclPath, aclFile(users, passwords));
+    mkdirSync(join(work, 'redis'));
+    redis = await startWithConf(join(work, 'redis'), aclPath, passwords.get('admin')!);
+    admin = createDriver('ioredis', { url: url('admin') });
+    await admin.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await admin?.close();
+    await redis?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('persists with AOF everysec and an RDB preamble, never evicts, listens on loopback, loads the ACL file', async () => {
+    const config = async (name: string) => ((await admin.call(['CONFIG', 'GET', name])) as string[])[1];
+    expect(await config('appendonly')).toBe('yes');
+    expect(await config('appendfsync')).toBe('everysec');
+    expect(await config('aof-use-rdb-preamble')).toBe('yes');
+    expect(await config('maxmemory-policy')).toBe('noeviction');
+    expect(Number(await config('maxmemory'))).toBe(512 * 1024 * 1024);
+    expect(await config('protected-mode')).toBe('yes');
+    expect(await config('bind')).toBe('127.0.0.1 -::1');
+    expect(await config('save')).toBe('');
+    expect(await config('aclfile')).toBe(aclPath);
+    expect(existsSync(join(redis.dir, 'appendonlydir'))).toBe(true);
+  });
+
+  const tools = ['bash', 'redis-cli', 'sqlite3', 'tar', 'gzip', 'sha256sum'];
+  const missing = tools.filter((t) => !has(t));
+  if (missing.length > 0) console.log(`skipping the backup/restore test: ${missing.join(', ')} not installed`);
+
+  it.skipIf(missing.length > 0)('infra/backup.sh backs up the AOF and the SQLite databases, rotates; infra/restore.sh brings them back', async () => {
+    // Data in Redis (as admin) and in an agent's SQLite database.
+    await admin.call(['XADD', 'hive:s:wa.inbound', '*', 'type', 'wa.message', 'data', '{"text":"backed up"}']);
+    await admin.call(['HSET', 'hive:ledger:chat1:budgets', 'food', '300']);
+    const data = join(work, 'data');
+    mkdirSync(join(data, 'scribe'), { recursive: true });
+    const db = join(data, 'scribe', 'notes.db');
+    const sql = (file: string, statement: string) => spawnSync('sqlite3', [file, statement], { encoding: 'utf8' });
+    expect(sql(db, "PRAGMA journal_mode=WAL; CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes(text) VALUES ('remember the milk');").status).toBe(0);
+
+    const backups = join(work, 'backups');
+    const env = { ...process.env, REDIS_URL: url('backup'), HIVE_REDIS_DIR: redis.dir, HIVE_DATA_DIR: data, HIVE_BACKUP_DIR: backups, HIVE_BACKUP_KEEP: '1' };
+    const backup = () => spawnSync('bash', [join(ROOT, 'infra', 'backup.sh')], { encoding: 'utf8', env, timeout: 60_000 });
+    const first = backup();
+    expect(first.status, first.stderr).toBe(0);
+    await new Promise((r) => setTimeout(r, 1_100)); // backups are named by the second
+    // Written after the first backup: the second must have it.
+    await admin.call(['SET', 'hive:hermes:last-fired:chat1', 'stretch']);
+    const second = backup();
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/removed old backup/);
+    const kept = readdirSync(backups);
+    expect(kept).toHaveLength(1);
+    const dir = join(backups, kept[0]!);
+    expect(readFileSync(join(dir, 'SHA256SUMS'), 'utf8')).toMatch(/redis-aof\.tar\.gz[\s\S]*sqlite\/scribe\/notes\.db\.gz/);
+
+    // Restore into empty directories, and start a plain redis-server on the restored AOF.
+    const restoredRedis = join(work, 'restored-redis');
+    const restoredData = join(work, 'restored-data');
+    const owner = `${process.getuid!()}:${process.getgid!()}`;
+    const restoreEnv = { ...process.env, HIVE_REDIS_DIR: restoredRedis, HIVE_DATA_DIR: restoredData, HIVE_REDIS_OWNER: owner, HIVE_DATA_OWNER: owner, HIVE_SYSTEMCTL: 'true' };
+    const restored = spawnSync('bash', [join(ROOT, 'infra', 'restore.sh'), dir], { encoding: 'utf8', env: restoreEnv });
+    expect(restored.status, restored.stderr).toBe(0);
+    expect(sql(join(restoredData, 'scribe', 'notes.db'), 'SELECT text FROM notes;').stdout.trim()).toBe('remember the milk');
+    const again = await startWithConf(restoredRedis, aclPath, passwords.get('admin')!);
+    const d = createDriver('ioredis', { url: `redis://admin:${passwords.get('admin')}@127.0.0.1:${again.port}` });
+    try {
+      await d.connect();
+      const entries = (await d.call(['XRANGE', 'hive:s:wa.inbound', '-', '+'])) as [string, string[]][];
+      expect(entries.map(([, f]) => f[3])).toContain('{"text":"backed up"}');
+      expect(await d.call(['HGET', 'hive:ledger:chat1:budgets', 'food'])).toBe('300');
+      expect(await d.call(['GET', 'hive:hermes:last-fired:chat1'])).toBe('stretch');
+    } finally {
+      await d.close();
+      await again.stop();
+    }
+
+    // A damaged backup is refused before anything is touched.
+    const tar = join(dir, 'redis-aof.tar.gz');
+    const bytes = readFileSync(tar);
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
+    writeFileSync(tar, bytes);
+    const refused = spawnSync('bash', [join(ROOT, 'infra', 'restore.sh'), dir], { encoding: 'utf8', env: restoreEnv });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/fails its checksums/);
+  }, 120_000);
+});
