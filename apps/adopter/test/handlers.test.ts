@@ -249,3 +249,14 @@ describe('adopter with the runtime\'s OpenAI port', () => {
     }
   });
 });
+
+describe('adopter with outsized input', () => {
+  it('drafts from a very long idea within the limits, and every reply stays sendable', async () => {
+    const a = await start();
+    const idea = `why ${'we keep rewriting the same service over and over '.repeat(1200)}`.trim();
+    for (const channel of ['x', 'blog', 'linkedin']) await say(a, 'draft', { action: 'draft', channel, topic: idea });
+    for (const n of [1, 2, 3]) expect((await say(a, `show draft ${n}`, { action: 'show', draftId: n })).length).toBeLessThan(25_000);
+    const events = await a.messages('content.drafted');
+    expect(events.map((e) => e.data.platform)).toEqual(['x', 'blog', 'linkedin']);
+  });
+});

@@ -33,7 +33,8 @@ export function editedReply(d: Draft, done: readonly string[], notes: readonly s
 
 /** One draft in full. */
 export function showReply(d: Draft): string {
-  return [header(d, 'Draft'), `Idea: ${d.idea}`, '', renderPost(d), '', footer(d)].join('\n');
+  const idea = d.idea.length > 300 ? `${d.idea.slice(0, 299)}…` : d.idea;
+  return [header(d, 'Draft'), `Idea: ${idea}`, '', renderPost(d), '', footer(d)].join('\n');
 }
 
 /** The chat's drafts, newest first, one line each. */

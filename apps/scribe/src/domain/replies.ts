@@ -56,10 +56,14 @@ export function listReply(notes: readonly Note[], today: string, options: { kind
   return [head, ...lines, 'Say *show note N* to read one in full, *delete note N* to remove it.'].join('\n');
 }
 
-/** One note in full. */
+/** How much of a note one reply shows; WhatsApp messages (and wa.send) have a size limit. */
+export const SHOW_MAX_CHARS = 4000;
+
+/** One note in full (a very long one up to SHOW_MAX_CHARS, saying how much is left). */
 export function showReply(note: Note, today: string): string {
   const tags = note.tags.length > 0 ? `\n${note.tags.map((t) => `#${t}`).join(' ')}` : '';
-  return `${note.kind === 'journal' ? '📓' : '📝'} ${LABEL[note.kind][0]!.toUpperCase()}${LABEL[note.kind].slice(1)} #${note.number} (${shortDate(note.day, today)}):\n${note.text}${tags}`;
+  const text = note.text.length > SHOW_MAX_CHARS ? `${note.text.slice(0, SHOW_MAX_CHARS)}… (${note.text.length - SHOW_MAX_CHARS} more characters)` : note.text;
+  return `${note.kind === 'journal' ? '📓' : '📝'} ${LABEL[note.kind][0]!.toUpperCase()}${LABEL[note.kind].slice(1)} #${note.number} (${shortDate(note.day, today)}):\n${text}${tags}`;
 }
 
 /** The confirmation for a deleted note. */
