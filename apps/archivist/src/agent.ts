@@ -1,0 +1,86 @@
+/**
+ * archivist, the network's durable history: its own consumer group on every stream of the
+ * catalogue, from the start of each stream (so it backfills), every message stored once in SQLite.
+ * Searched and exported with `hive history`. It publishes nothing.
+ */
+import { defineAgent, type Reads, type StreamOptions } from '@hive/agent';
+import { HiveError, type Message } from '@hive/bus';
+import { catalogue as hiveCatalogue, type Catalogue, type StreamName } from '@hive/contracts';
+import { archivistConfig, type ArchivistConfig } from './config.js';
+import { archivedStreams } from './domain/streams.js';
+import { onAnyMessage } from './handlers/any-message.js';
+import { openHistoryStore, type HistoryStore } from './history-store.js';
+
+/**
+ * Deliveries before a message archivist cannot store is dead-lettered. Higher than the bus's
+ * default: what fails here is the disk (full, read-only), which an operator can fix, and with the
+ * bus's backoff (up to 60 s) ten tries span several minutes.
+ */
+export const ARCHIVIST_MAX_DELIVERIES = 10;
+
+export interface ArchivistOptions {
+  /** @defaultValue the Hive catalogue */
+  readonly catalogue?: Pick<Catalogue, 'entries'>;
+  /** @defaultValue Date.now */
+  readonly now?: () => number;
+}
+
+/** An archivist definition with its own database handle; `archivist` below is the one the process runs. */
+export function createArchivist(options: ArchivistOptions = {}) {
+  const now = options.now ?? Date.now;
+  const streams = archivedStreams(options.catalogue ?? hiveCatalogue);
+  let store: HistoryStore | undefined;
+  let stopped = false;
+  // Consumer groups may deliver before `start` runs, so the database opens on first use. After
+  // the stop a late handler fails instead of reopening it: its entry stays pending for next time.
+  const open = (config: ArchivistConfig) => {
+    if (stopped) throw new HiveError('BUS_CLOSED', 'archivist is stopping; the history database is closed');
+    return (store ??= openHistoryStore(config.dbPath));
+  };
+
+  const handlerFor = (stream: string) => async (message: Message, ctx: Parameters<typeof onAnyMessage>[2]) => {
+    await onAnyMessage(stream, message, ctx, { store: () => open(ctx.config), now });
+  };
+  const reads = Object.fromEntries(
+    streams.map(({ stream, types }) => {
+      const handle = handlerFor(stream);
+      return [stream, Object.fromEntries(types.map((type) => [type, handle]))];
+    }),
+  ) as Reads<ArchivistConfig, never>;
+  // History, not triggers: every group starts at the beginning of its stream, whatever the contract says for newcomers.
+  const perStream: StreamOptions = { startAt: 'all', maxDeliveries: ARCHIVIST_MAX_DELIVERIES };
+  const streamOptions = Object.fromEntries(streams.map(({ stream }) => [stream, perStream])) as { [S in StreamName]?: StreamOptions };
+
+  return defineAgent({
+    name: 'archivist',
+    version: '0.1.0',
+    description: 'Keeps the durable history of every message on the bus, searchable by text, chat, type and time.',
+    skills: [
+      {
+        name: 'search history',
+        description: 'Everything said and done, kept for good; searched from a terminal with `hive history`',
+        examples: ['hive history --text dentist', 'hive history --chat +491701234567 --since 2d', 'hive history --type expense.recorded --json', 'hive history --export history.jsonl'],
+      },
+    ],
+    config: archivistConfig,
+    reads,
+    writes: [],
+    streamOptions,
+    // Order does not matter to an archive (rows keep their stream's entry id and time): overlap
+    // the Redis reads. The (stream, id) key, not the bus's 24-hour handled-marks, is the dedup.
+    concurrency: 8,
+    orderingKey: false,
+    idempotent: false,
+    start(ctx) {
+      const db = open(ctx.config);
+      ctx.log.info({ db: db.path, streams: streams.map((s) => s.stream), archived: db.count() }, 'history database open');
+      return () => {
+        stopped = true;
+        db.close();
+      };
+    },
+  });
+}
+
+/** The archivist the process runs. */
+export const archivist = createArchivist();

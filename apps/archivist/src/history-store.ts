@@ -1,0 +1,162 @@
+/**
+ * The history database: SQLite through better-sqlite3 in WAL mode (`hive history` reads while
+ * archivist writes), one row per (stream, message id) so a redelivered message is stored once,
+ * with an FTS5 index over the searchable text kept in step by triggers.
+ *
+ * The schema is an interface: `hive history` (packages/cli/src/commands/history.ts) reads these
+ * tables directly and checks `PRAGMA user_version` first. Change the tables, bump HISTORY_SCHEMA_VERSION.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ArchiveRecord } from './domain/record.js';
+
+/** The layout `hive history` knows; stored as PRAGMA user_version. */
+export const HISTORY_SCHEMA_VERSION = 1;
+
+/**
+ * One row per message. The key is (stream, id), not id alone: the id is the idempotency key of one
+ * stream (the bus deduplicates per stream and group), and nothing stops a producer from using the
+ * same id on two streams (a CLI publish with --id, a follow-up derived from the same input).
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY,
+  stream TEXT NOT NULL,
+  entry_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  v INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  src TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  corr TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  traceparent TEXT,
+  chat_id TEXT,
+  text TEXT,
+  data TEXT NOT NULL,
+  archived_at INTEGER NOT NULL,
+  UNIQUE (stream, id)
+);
+CREATE INDEX IF NOT EXISTS messages_by_ts ON messages (ts);
+CREATE INDEX IF NOT EXISTS messages_by_chat ON messages (chat_id, ts);
+CREATE INDEX IF NOT EXISTS messages_by_type ON messages (type, ts);
+CREATE INDEX IF NOT EXISTS messages_by_stream ON messages (stream, ts);
+CREATE INDEX IF NOT EXISTS messages_by_corr ON messages (corr);
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
+  text, content = 'messages', content_rowid = 'seq', tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages WHEN new.text IS NOT NULL BEGIN
+  INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages WHEN old.text IS NOT NULL BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+END;
+`;
+
+/** The database has a layout this archivist does not know (written by a newer one). */
+export class HistorySchemaError extends Error {
+  override readonly name = 'HistorySchemaError';
+}
+
+export interface HistoryStore {
+  /** Store a message once; false when its (stream, id) was already archived. */
+  insert(record: ArchiveRecord): boolean;
+  /**
+   * The same, committed together with whatever else arrives in the same turn of the event loop
+   * (group commit: one fsync for many messages); resolves once the row is durable.
+   */
+  archive(record: ArchiveRecord): Promise<boolean>;
+  /** How many messages are archived (per stream with `stream`). */
+  count(stream?: string): number;
+  /** Every archived (stream, id), for checks. */
+  ids(): { stream: string; id: string }[];
+  readonly path: string;
+  close(): void;
+}
+
+/** Open (creating if needed) the history database at `path`; throws HistorySchemaError on a newer layout. */
+export function openHistoryStore(path: string): HistoryStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    // A row is acked on the bus right after its commit: the commit must survive a power cut too,
+    // or an acked message could vanish from both the archive and (once trimmed) the stream.
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > HISTORY_SCHEMA_VERSION) {
+      throw new HistorySchemaError(`${path} has history schema v${version}; this archivist knows v${HISTORY_SCHEMA_VERSION} (upgrade it)`);
+    }
+    db.exec('BEGIN');
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${HISTORY_SCHEMA_VERSION}`);
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    db.close();
+    throw err;
+  }
+
+  // ON CONFLICT on the key, not INSERT OR IGNORE: OR IGNORE also skips rows that break NOT NULL,
+  // so a malformed record would be acked and silently never stored.
+  const insert = db.prepare(`
+    INSERT INTO messages (stream, entry_id, type, v, id, src, ts, corr, cause, traceparent, chat_id, text, data, archived_at)
+    VALUES (@stream, @entryId, @type, @v, @id, @src, @ts, @corr, @cause, @traceparent, @chatId, @text, @data, @archivedAt)
+    ON CONFLICT (stream, id) DO NOTHING
+  `);
+  const countAll = db.prepare('SELECT count(*) AS n FROM messages').pluck();
+  const countStream = db.prepare('SELECT count(*) AS n FROM messages WHERE stream = ?').pluck();
+  const ids = db.prepare('SELECT stream, id FROM messages ORDER BY seq');
+
+  const insertOne = (r: ArchiveRecord) => insert.run({ ...r, traceparent: r.traceparent ?? null, chatId: r.chatId ?? null, text: r.text ?? null }).changes === 1;
+  const insertAll = db.transaction((records: readonly ArchiveRecord[]) => records.map(insertOne));
+
+  interface Waiting {
+    readonly record: ArchiveRecord;
+    resolve(created: boolean): void;
+    reject(err: unknown): void;
+  }
+  let queue: Waiting[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    try {
+      insertAll(batch.map((w) => w.record)).forEach((created, i) => batch[i]!.resolve(created));
+    } catch {
+      // One bad row must not fail the messages it happened to share a transaction with: retry each alone.
+      for (const w of batch) {
+        try {
+          w.resolve(insertAll([w.record])[0]!);
+        } catch (err) {
+          w.reject(err);
+        }
+      }
+    }
+  };
+
+  return {
+    path,
+    insert: insertOne,
+    archive: (record) =>
+      new Promise<boolean>((resolve, reject) => {
+        if (!db.open) return reject(new Error(`the history database ${path} is closed`));
+        queue.push({ record, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      }),
+    count: (stream) => (stream === undefined ? (countAll.get() as number) : (countStream.get(stream) as number)),
+    ids: () => ids.all() as { stream: string; id: string }[],
+    close: () => {
+      if (!db.open) return;
+      flush();
+      db.close();
+    },
+  };
+}
