@@ -17,10 +17,11 @@ export interface ScribeOptions {
 export function createScribe(options: ScribeOptions = {}) {
   const now = options.now ?? (() => new Date());
   let store: NoteStore | undefined;
-  let config: ScribeConfig | undefined;
+  let stopping = false;
   // Consumer groups may deliver before `start` runs, so the database opens on first use, whichever comes first.
   const open = (c: ScribeConfig) => {
-    config ??= c;
+    // Between closing the database and the bus, a message is handed back (retried), not written to a reopened file.
+    if (stopping) throw new Error('scribe is stopping; the notes database is closed');
     return (store ??= openNoteStore(c.dbPath));
   };
 
@@ -42,8 +43,9 @@ export function createScribe(options: ScribeOptions = {}) {
     writes: ['note.saved', 'wa.outbound'],
     start(ctx) {
       const db = open(ctx.config);
-      ctx.log.info({ db: config?.dbPath }, 'notes database open');
+      ctx.log.info({ db: ctx.config.dbPath }, 'notes database open');
       return () => {
+        stopping = true;
         store = undefined;
         db.close();
       };
