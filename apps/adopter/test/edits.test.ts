@@ -21,6 +21,8 @@ describe('parseEdit', () => {
     ['make it an instagram post', [{ op: 'channel', channel: 'instagram' }], []],
     ['title: Streams beat HTTP', [{ op: 'title', title: 'Streams beat HTTP' }], []],
     ['replace "queue" with "message bus"', [{ op: 'replace', from: 'queue', to: 'message bus' }], []],
+    ['less emojis and punchier', [{ op: 'remove-emoji' }, { op: 'shorter' }], []],
+    ['rewrite for linkedin', [{ op: 'channel', channel: 'linkedin' }], []],
     ['make it rhyme', [], ['rhyme']],
     ['more formal and mention our CTO', [{ op: 'formal' }], ['mention our CTO']],
   ];

@@ -48,7 +48,7 @@ function partOp(p: string): EditOp | undefined {
   if (/\bhash\s*tags?\b|#[\p{L}\p{N}_]+/u.test(l)) return { op: 'add-hashtags', tags: (p.match(/#[\p{L}\p{N}_]+/gu) ?? []).map((t) => t.slice(1)) };
   if (/\b(?:remove|no|without|drop|fewer|less)\b.*\bemojis?\b/.test(l)) return { op: 'remove-emoji' };
   if (/\bemojis?\b/.test(l)) return { op: 'add-emoji' };
-  if (/\b(?:shorter|shorten|short|concise|trim|tighter|tighten|brief|briefer|condense|cut\s+it\s+down|less\s+wordy)\b/.test(l)) return { op: 'shorter' };
+  if (/\b(?:shorter|shorten|short|concise|trim|tighter|tighten|brief|briefer|condense|cut\s+it\s+down|less\s+wordy|punchier|snappier|crisper)\b/.test(l)) return { op: 'shorter' };
   if (/\b(?:longer|lengthen|expand|elaborate|more\s+detail(?:ed)?|flesh\s+(?:it\s+)?out|extend|more\s+depth)\b/.test(l)) return { op: 'longer' };
   if (/\b(?:formal|professional|serious|polished|businesslike)\b/.test(l)) return { op: 'formal' };
   if (/\b(?:casual|informal|friendl(?:y|ier)|relaxed|conversational|fun|funnier|playful|lighter)\b/.test(l)) return { op: 'casual' };
