@@ -44,9 +44,10 @@ describe('searchableText', () => {
     expect(texts['briefing.due']).toBeUndefined();
   });
 
-  it('keeps a media caption and file name, not the base64', () => {
+  it('keeps a media caption, kind and file name, not the base64', () => {
     const t = searchableText({ text: 'receipt', media: { kind: 'image', mime: 'image/png', base64: 'QUJDRA==', filename: 'rewe.png' } });
-    expect(t).toBe('receipt\nrewe.png');
+    expect(t).toBe('receipt\nimage\nrewe.png');
+    expect(searchableText({ text: '', media: { kind: 'voice', mime: 'audio/ogg', path: '/m/x.ogg' } })).toBe('voice note');
   });
 
   it('drops blanks and repeats; undefined when nothing is left', () => {

@@ -29,8 +29,8 @@ export interface ArchiveRecord {
 const TEXT_FIELDS = new Set(['text', 'caption', 'description', 'idea', 'title', 'body', 'summary', 'subject', 'name', 'category', 'recurrence', 'filename', 'habit', 'meal']);
 /** Fields whose every string value (and string list) counts: entities iris found, tags. */
 const ALL_STRINGS = new Set(['entities', 'tags', 'details']);
-/** Nested objects and lists that carry text fields of their own (meal items, media). */
-const NESTED = new Set(['items', 'media']);
+/** Nested lists that carry text fields of their own (meal items). */
+const NESTED = new Set(['items']);
 
 /** The chat a payload belongs to, when it names one. */
 export function chatIdOf(data: unknown): string | undefined {
@@ -56,7 +56,12 @@ export function searchableText(data: unknown): string | undefined {
     for (const [key, value] of Object.entries(v)) {
       if (TEXT_FIELDS.has(key) && typeof value === 'string') add(value);
       else if (ALL_STRINGS.has(key)) strings(value);
-      else if (NESTED.has(key)) walk(value, depth + 1);
+      else if (key === 'media' && value !== null && typeof value === 'object') {
+        // A voice note or photo has no words of its own: its kind makes it findable ("voice note").
+        const kind = (value as { kind?: unknown }).kind;
+        if (typeof kind === 'string') add(kind === 'voice' ? 'voice note' : kind);
+        walk(value, depth + 1);
+      } else if (NESTED.has(key)) walk(value, depth + 1);
     }
   };
   walk(data, 0);
