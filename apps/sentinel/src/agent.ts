@@ -42,6 +42,7 @@ export function createSentinel(options: SentinelOptions = {}) {
         self: ctx.agent,
         thresholds: { lagMax: c.SENTINEL_LAG_MAX, pendingMax: c.SENTINEL_PENDING_MAX, deadLettersMax: c.SENTINEL_DEAD_LETTERS_MAX, memoryMaxRatio: c.SENTINEL_MEMORY_MAX_RATIO },
         pollMs: c.SENTINEL_POLL_MS,
+        pollTimeoutMs: c.SENTINEL_POLL_TIMEOUT_MS,
         now,
         signal: ctx.signal,
       });

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const sentinelConfig = z.object({
   /** How often the bus is checked, in ms. @defaultValue 10000 */
   SENTINEL_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(10_000),
+  /** A poll Redis has not answered within this many ms counts as Redis being away. @defaultValue 5000 */
+  SENTINEL_POLL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** A consumer group further behind than this many entries alerts. @defaultValue 1000 */
   SENTINEL_LAG_MAX: z.coerce.number().int().min(0).default(1_000),
   /** A group with more delivered-but-unacknowledged entries than this alerts. @defaultValue 100 */

@@ -20,6 +20,8 @@ export interface WatchOptions {
   readonly self: string;
   readonly thresholds: Thresholds;
   readonly pollMs: number;
+  /** A poll Redis has not answered by then counts as Redis being away (commands wait while it reconnects). */
+  readonly pollTimeoutMs: number;
   readonly now: () => Date;
   readonly signal: AbortSignal;
 }
@@ -33,6 +35,18 @@ export interface Watch {
   stop(): Promise<void>;
 }
 
+const TIMED_OUT = Symbol('timed out');
+
+/** `p`, or TIMED_OUT after `ms` (p is left to settle on its own). */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** Start polling now and every `pollMs` until stopped or the signal aborts. */
 export function startWatch(o: WatchOptions): Watch {
   const state = createAlertState(o.bus, o.self);
@@ -42,8 +56,7 @@ export function startWatch(o: WatchOptions): Watch {
   let stopped = false;
   let downSince: Date | undefined;
 
-  const once = async (): Promise<NetworkHealth> => {
-    const now = o.now();
+  const work = async (now: Date): Promise<void> => {
     try {
       const [known, stored] = await Promise.all([state.known(), state.alerts()]);
       const seen = await observe(o.bus, known, now, o.log);
@@ -79,7 +92,7 @@ export function startWatch(o: WatchOptions): Watch {
       }
       health = networkHealth(seen, conditions, o.self);
     } catch (err) {
-      const reachable = await o.bus.driver.call(['PING']).then(() => true, () => false);
+      const reachable = await withTimeout(o.bus.driver.call(['PING']), 1_000).then((r) => r !== TIMED_OUT, () => false);
       if (reachable) {
         o.log.warn({ err: errorMessage(err) }, 'watchdog poll failed; trying again next poll');
         health = health ?? unreachableHealth(now, errorMessage(err));
@@ -89,7 +102,20 @@ export function startWatch(o: WatchOptions): Watch {
         health = unreachableHealth(now, errorMessage(err));
       }
     }
-    return health;
+  };
+
+  // One poll's work at a time, even when an earlier one is stuck on a Redis that went away: two at
+  // once could both see an alert as new and send it twice.
+  let working: Promise<void> | undefined;
+  const once = async (): Promise<NetworkHealth> => {
+    const now = o.now();
+    working ??= work(now).finally(() => (working = undefined));
+    if ((await withTimeout(working, o.pollTimeoutMs)) === TIMED_OUT) {
+      if (!downSince) o.log.error({ timeoutMs: o.pollTimeoutMs }, 'Redis is not answering');
+      downSince ??= now;
+      health = unreachableHealth(now, `Redis did not answer within ${o.pollTimeoutMs} ms`);
+    }
+    return health!;
   };
 
   const poll = () => (running ??= once().finally(() => (running = undefined)));
@@ -104,6 +130,8 @@ export function startWatch(o: WatchOptions): Watch {
     stopped = true;
     if (timer) clearTimeout(timer);
     await running?.catch(() => undefined);
+    // Bounded: a poll stuck on an absent Redis must not hold up the shutdown.
+    if (working) await withTimeout(working.catch(() => undefined), o.pollTimeoutMs);
   };
   o.signal.addEventListener('abort', () => void stop(), { once: true });
   loop();

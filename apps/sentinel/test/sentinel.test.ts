@@ -167,3 +167,27 @@ describe('lag and dead letters', () => {
     await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'dead_letters:note.saved' && m.data.status === 'resolved');
   });
 });
+
+it('Redis away: /network says down (503); back: a notice says how long it was away', async () => {
+  const own = await startRedis({ aof: true, appendfsync: 'everysec' });
+  let sentinel: TestAgent | undefined;
+  try {
+    sentinel = await createTestAgent(createSentinel(), { redis: own, env: { SENTINEL_POLL_MS: String(POLL_MS), SENTINEL_POLL_TIMEOUT_MS: '500' } });
+    await sleep(POLL_MS * 3);
+    expect((await network(sentinel)).body.status).toBe('ok');
+    await own.kill9();
+    let down: { code: number; body: { status: string } } | undefined;
+    for (let i = 0; i < 50 && down?.body.status !== 'down'; i++) {
+      await sleep(POLL_MS);
+      down = await network(sentinel);
+    }
+    expect(down).toMatchObject({ code: 503, body: { status: 'down', redis: { reachable: false } } });
+    await own.restart();
+    const back = await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'redis:down', 15_000);
+    expect(back.data).toMatchObject({ status: 'resolved', check: 'redis_down', subject: 'redis' });
+    expect(back.data.summary).toMatch(/^Redis is reachable again after about \d+ s away$/);
+  } finally {
+    await sentinel?.stop();
+    await own.stop();
+  }
+});
