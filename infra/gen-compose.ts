@@ -115,6 +115,8 @@ function redisService(): string[] {
     `      - "/data"`,
     `      - "--aclfile"`,
     `      - "/usr/local/etc/redis/users.acl"`,
+    `      - "--supervised"`,
+    `      - "no"`,
     `    restart: unless-stopped`,
     `    healthcheck:`,
     `      # The default user may PING and nothing else.`,

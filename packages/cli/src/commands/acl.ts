@@ -14,7 +14,8 @@
  *   root (no keys)    PING, HELLO, CLIENT SETNAME (the clients' handshake), INFO (the bus's version
  *                     detection, ioredis's ready check, BullMQ's version check)
  *   streams it reads  consume as its own group: XREADGROUP, XACK, XCLAIM, XAUTOCLAIM, XPENDING,
- *                     XINFO, XLEN, XGROUP CREATE/DELCONSUMER; the same on its redrive stream
+ *                     XINFO, XLEN, XGROUP CREATE/DELCONSUMER, and XRANGE (read-only: an entry as
+ *                     written, replay to a handler); the same on its redrive stream
  *                     (dead letters retried to it), plus XDEL there; XADD (only) to their
  *                     dead-letter streams and XLEN on them (metrics); its handled marks (ZSCORE,
  *                     ZADD, ZREMRANGEBYSCORE, PEXPIRE)
@@ -24,10 +25,12 @@
  *   registry          its own heartbeat record (SET, DEL)
  *   request/reply     its own reply streams (hive:reply:<agent>-*), and XADD (only) to the reply
  *                     streams of the agents that write the streams it reads: the only requests it can get
- *   its own state     hive:<agent>:* with the data-structure commands (strings, hashes, lists,
- *                     sets, sorted sets, streams, scripts, transactions), nothing dangerous
- * and, for the few agents whose needs the topology cannot express (ROLES below): hermes's BullMQ
- * queue, the registry for atlas, the bus's metadata for sentinel.
+ *   its own state     hive:data:<agent>:* (keys.dataPattern) with the data-structure commands
+ *                     (strings, hashes, lists, sets, sorted sets, streams, scripts, transactions),
+ *                     nothing dangerous
+ * and, for the few agents whose needs the topology cannot express (ROLES below): state kept outside
+ * keys.data (hermes's BullMQ queue, ledger's expenses), the registry for atlas, the bus's metadata
+ * for sentinel.
  * Never: FLUSHALL/FLUSHDB, KEYS, CONFIG SET, DEBUG, SHUTDOWN, ACL, MONITOR, SCRIPT/FUNCTION FLUSH,
  * pub/sub channels, or any key outside the above.
  *
@@ -53,7 +56,7 @@ import { table } from '../format.js';
 
 /** What an agent needs beyond its streams, which its definition cannot say. */
 export interface AgentRole {
-  /** Extra key namespaces inside the prefix, besides its own `<agent>:*` (glob patterns). */
+  /** Extra key namespaces inside the prefix, besides its own `keys.dataPattern(agent)` (glob patterns). */
   readonly storage?: readonly string[];
   /** Reads the agent registry (SCAN + GET/MGET on `<prefix>agent:*`). */
   readonly registry?: boolean;
@@ -66,8 +69,11 @@ export interface AgentRole {
  * kept short: everything else comes from the topology.
  */
 export const ROLES: Readonly<Record<string, AgentRole>> = {
-  // BullMQ's queue lives under "<prefix>bull:" (apps/hermes/src/timers.ts, bullPrefix).
-  hermes: { storage: ['bull:*'] },
+  // Its records under "<prefix>hermes:" and BullMQ's queue under "<prefix>bull:" (apps/hermes/src/timers.ts,
+  // bullPrefix), from before keys.data; both go once hermes keeps them under keys.data('hermes', …).
+  hermes: { storage: ['hermes:*', 'bull:*'] },
+  // Its expenses under "<prefix>ledger:" (apps/ledger/src/expense-store.ts), from before keys.data.
+  ledger: { storage: ['ledger:*'] },
   // The help menu lists what the live agents can do: it reads their registry records.
   atlas: { registry: true },
   // The watchdog: heartbeats, lag, pending, dead letters, Redis memory and persistence settings.
@@ -75,7 +81,7 @@ export const ROLES: Readonly<Record<string, AgentRole>> = {
 };
 
 /** Bus key families (keys.ts) and BullMQ's: an agent named like one would own that whole family. */
-const RESERVED_NAMES = new Set(['s', 'dlq', 'redrive', 'seen', 'pubid', 'reply', 'agent', 'bull', 'admin', 'backup', 'default']);
+const RESERVED_NAMES = new Set(['s', 'dlq', 'redrive', 'seen', 'pubid', 'reply', 'agent', 'data', 'bull', 'admin', 'backup', 'default']);
 
 /** Users that are not agents. */
 export const ADMIN_USER = 'admin';
@@ -166,6 +172,7 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
     const redriveKeys = reads.map((s) => `~${k.redrive(s, n)}`);
     add('consume the streams it reads, and its redrive streams', [...streamKeys, ...redriveKeys], CONSUME_COMMANDS);
     add('delete what it handled from its redrive streams', redriveKeys, ['+xdel']);
+    add('read the streams it consumes by id (replay, the raw entry as written)', reads.map((s) => `%R~${k.stream(s)}`), ['+xrange', '+xrevrange']);
     add('append dead letters of the streams it reads', reads.map((s) => `%W~${k.deadLetters(s)}`), ['+xadd']);
     add('count dead letters of the streams it reads', reads.map((s) => `%R~${k.deadLetters(s)}`), ['+xlen']);
     add('its handled marks (idempotent consumption)', reads.map((s) => `~${k.seen(s, n)}`), ['+zscore', '+zadd', '+zremrangebyscore', '+pexpire']);
@@ -183,7 +190,7 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
     add('its registry record (heartbeat)', [`~${k.agent(n, '*')}`], ['+set', '+del']);
     add('its own reply streams (bus.request)', [`~${k.replies(`${n}-*`)}`], ['+xadd', '+xdel', '+xread', '+pexpire', '+del']);
     add('answer requests: append to the reply streams of the agents whose streams it reads', answers.map((w) => `%W~${k.replies(`${w}-*`)}`), ['+xadd']);
-    add('its own state', [`~${k.prefix}${n}:*`, ...(role.storage ?? []).map((p) => `~${k.prefix}${p}`)], DATA_COMMANDS);
+    add('its own state', [`~${k.dataPattern(n)}`, ...(role.storage ?? []).map((p) => `~${k.prefix}${p}`)], DATA_COMMANDS);
     if (role.registry || role.observer) root.push('+scan');
     if (role.registry) add('read the agent registry', [`%R~${k.agentPattern()}`], ['+get', '+mget']);
     if (role.observer) {
@@ -385,9 +392,9 @@ export function aclProbes(users: readonly AclUserSpec[], prefix: string = DEFAUL
     for (const s of streams) {
       out.push({ user: u.name, command: ['XADD', k.stream(s), '*', 'type', 'probe'], allowed: writes.has(s), what: `append to ${s}` });
       out.push({ user: u.name, command: ['XREADGROUP', 'GROUP', u.name, 'probe', 'COUNT', '1', 'STREAMS', k.stream(s), '>'], allowed: reads.has(s), what: `consume ${s}` });
-      out.push({ user: u.name, command: ['XRANGE', k.stream(s), '-', '+'], allowed: false, what: `read ${s} outside a group` });
+      out.push({ user: u.name, command: ['XRANGE', k.stream(s), '-', '+'], allowed: reads.has(s), what: `read ${s} by id` });
     }
-    out.push({ user: u.name, command: ['SET', `${k.prefix}${u.name}:probe`, '1'], allowed: true, what: 'its own state' });
+    out.push({ user: u.name, command: ['SET', k.data(u.name, 'probe'), '1'], allowed: true, what: 'its own state' });
     out.push({ user: u.name, command: ['SET', k.agent(u.name, 'probe'), '{}'], allowed: true, what: 'its registry record' });
   }
   return out;
