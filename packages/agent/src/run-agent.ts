@@ -168,8 +168,16 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
         id: nextId(),
         ...o,
       });
+      // The bus's context exposes its fields as getters (one object per delivery, no closures), and a
+      // spread copies only own properties: name each field so none is lost.
       const ctx: AgentContext<unknown, StreamName> = {
-        ...hctx,
+        stream: hctx.stream,
+        group: hctx.group,
+        consumer: hctx.consumer,
+        entryId: hctx.entryId,
+        deliveryCount: hctx.deliveryCount,
+        signal: hctx.signal,
+        extendLease: hctx.extendLease,
         ...scope,
         log: hctx.log,
         publish: publishAs((s) => new UnrecoverableError(undeclared(s)), inReplyTo) as Publish<StreamName>,

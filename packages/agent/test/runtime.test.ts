@@ -51,6 +51,42 @@ describe('agent runtime, through the test harness', () => {
     }
   });
 
+  it("gives handlers the bus's delivery context: stream, group, consumer, entry, delivery count, signal, lease, bus", async () => {
+    let seenCtx: Record<string, unknown> | undefined;
+    const probe = defineAgent({
+      name: 'probe',
+      version: '0.0.1',
+      description: 'records its handler context',
+      skills: [],
+      reads: {
+        'intent.classified': {
+          'intent.classified': async (_m, ctx) => {
+            await ctx.extendLease();
+            seenCtx = {
+              stream: ctx.stream,
+              group: ctx.group,
+              consumer: ctx.consumer,
+              entryId: ctx.entryId,
+              deliveryCount: ctx.deliveryCount,
+              aborted: ctx.signal.aborted,
+              hasBus: typeof ctx.bus.publish === 'function',
+            };
+          },
+        },
+      },
+      writes: [],
+    });
+    const t = await createTestAgent(probe, { redis });
+    try {
+      const input = await t.publish('intent.classified', 'intent.classified', classified('ctx'));
+      await expect.poll(() => seenCtx, { timeout: 5_000 }).toBeDefined();
+      expect(seenCtx).toMatchObject({ stream: 'intent.classified', group: 'probe', entryId: input.entryId, deliveryCount: 1, aborted: false, hasBus: true });
+      expect(seenCtx!.consumer).toMatch(/^probe@/);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it("gives handlers the agent's own config from the environment", async () => {
     const t = await createTestAgent(echo, { redis, env: { ECHO_PREFIX: '>> ' } });
     try {
