@@ -17,9 +17,13 @@
 set -euo pipefail
 
 HIVE_ROOT=${HIVE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# The paths below are the VPS's; the variables exist to rehearse a deploy on another machine.
 ETC=${HIVE_ETC:-/etc/hive}
-UNIT_DIR=/etc/systemd/system
-REDIS_HOST=127.0.0.1:6379
+UNIT_DIR=${HIVE_UNIT_DIR:-/etc/systemd/system}
+SYSCTL_DIR=${HIVE_SYSCTL_DIR:-/etc/sysctl.d}
+BACKUP_DIR=${HIVE_BACKUP_DIR:-/var/backups/hive}
+REDIS_PORT=${HIVE_REDIS_PORT:-6379}
+REDIS_HOST=127.0.0.1:$REDIS_PORT
 pull=1
 for arg in "$@"; do
   case $arg in
@@ -37,7 +41,9 @@ id redis >/dev/null 2>&1 || die "no user \"redis\": apt-get install redis-server
 command -v node >/dev/null || die "node is not installed (Node 22: see infra/cloud-init.yaml)"
 
 OWNER=$(stat -c %U "$HIVE_ROOT")
-as_owner() { runuser -u "$OWNER" -- "$@"; }
+OWNER_HOME=$(getent passwd "$OWNER" | cut -d: -f6)
+# As the checkout's owner, with its own HOME (pnpm's store, git's config), not root's.
+as_owner() { runuser -u "$OWNER" -- env HOME="$OWNER_HOME" "$@"; }
 cd "$HIVE_ROOT"
 changed() { ! cmp -s "$1" "$2"; }
 
@@ -48,8 +54,10 @@ if ((pull)); then
 fi
 PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
 if command -v pnpm >/dev/null && [[ $(pnpm --version) == "$PNPM_VERSION" ]]; then pnpm=(pnpm); else pnpm=(npx --yes "pnpm@$PNPM_VERSION"); fi
-log "pnpm install --frozen-lockfile"
-as_owner env CI=true PUPPETEER_SKIP_DOWNLOAD=1 "${pnpm[@]}" install --frozen-lockfile
+if [[ ${HIVE_SKIP_INSTALL:-} != 1 ]]; then
+  log "pnpm install --frozen-lockfile"
+  as_owner env CI=true PUPPETEER_SKIP_DOWNLOAD=1 "${pnpm[@]}" install --frozen-lockfile
+fi
 hive_cli() { HIVE_CLI_FROM_SOURCE=1 "$HIVE_ROOT/node_modules/.bin/hive" "$@"; }
 
 # The agents: what `npm start` runs (apps/* marked "hive": {"agent": true} with a src/index.ts).
@@ -69,7 +77,7 @@ log "agents: ${AGENTS[*]}"
 install -d -m 0755 "$ETC"
 install -d -m 0750 -o root -g redis "$ETC/redis"
 install -d -m 0700 "$ETC/agents"
-install -d -m 0700 /var/backups/hive
+install -d -m 0700 "$BACKUP_DIR"
 redis_conf_changed=0
 if [[ ! -f $ETC/redis/redis.conf ]] || changed infra/redis/redis.conf "$ETC/redis/redis.conf"; then
   install -m 0640 -o root -g redis infra/redis/redis.conf "$ETC/redis/redis.conf"
@@ -82,11 +90,11 @@ for f in hive.env backup.env; do
     log "created $ETC/$f from infra/$f.example: edit it, then run this again"
   fi
 done
-cat >/etc/sysctl.d/60-hive-redis.conf <<'EOF'
+cat >"$SYSCTL_DIR/60-hive-redis.conf" <<'EOF'
 # Redis forks to rewrite its AOF; without overcommit the fork can fail under memory pressure.
 vm.overcommit_memory = 1
 EOF
-sysctl -q -p /etc/sysctl.d/60-hive-redis.conf || true
+sysctl -q -p "$SYSCTL_DIR/60-hive-redis.conf" || true
 
 # ---------------------------------------------------------------- 3. ACL
 log "hive acl: users from the agents' definitions"
@@ -134,7 +142,7 @@ done < <(systemctl list-unit-files 'hive-agent@*.service' --state=enabled --no-l
 
 # ---------------------------------------------------------------- 5. start
 admin_url=$(sed -n 's/^REDIS_URL=//p' "$ETC/agents/admin.env")
-ping_redis() { REDISCLI_AUTH="$(sed -n 's/^HIVE_REDIS_PASSWORD_ADMIN=//p' "$ETC/secrets.env")" redis-cli --no-auth-warning --user admin -h 127.0.0.1 -p 6379 "$@"; }
+ping_redis() { REDISCLI_AUTH="$(sed -n 's/^HIVE_REDIS_PASSWORD_ADMIN=//p' "$ETC/secrets.env")" redis-cli --no-auth-warning --user admin -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 if systemctl is-active --quiet hive-redis.service; then
   if ((redis_conf_changed)); then
     log "restarting Redis (its config changed)"
@@ -154,6 +162,7 @@ done
 [[ $(ping_redis PING 2>/dev/null) == PONG ]] || die "Redis does not answer: journalctl -u hive-redis"
 
 systemctl start hive.target
+restarted_at=$(($(date +%s) * 1000))
 log "restarting the agents onto this code"
 systemctl restart "${AGENTS[@]/#/hive-agent@}"
 
@@ -162,9 +171,11 @@ log "hive acl --check"
 REDIS_URL=$admin_url hive_cli acl --check --secrets "$ETC/secrets.env"
 log "waiting for every agent to register"
 for _ in $(seq 1 90); do
-  running=$(REDIS_URL=$admin_url hive_cli agents --json | node -e '
+  # Running, and started by this deploy (not a record left by the process it replaced).
+  running=$(REDIS_URL=$admin_url hive_cli agents --json | SINCE=$restarted_at node -e '
     let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-      console.log([...new Set(JSON.parse(s).filter((a) => a.status === "running").map((a) => a.name))].sort().join(" "));
+      const since = Number(process.env.SINCE) - 5000;
+      console.log([...new Set(JSON.parse(s).filter((a) => a.status === "running" && a.startedAt >= since).map((a) => a.name))].sort().join(" "));
     });')
   missing=()
   for a in "${AGENTS[@]}"; do [[ " $running " == *" $a "* ]] || missing+=("$a"); done
