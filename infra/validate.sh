@@ -4,12 +4,13 @@
 #
 #   cloud-init schema      infra/cloud-init.yaml          (apt-get install cloud-init)
 #   systemd-analyze verify infra/systemd/*                (apt-get install systemd)
+#   systemd-analyze security --offline (exposure <= 3.0)  (the same)
 #   ShellCheck             infra/*.sh                     (apt-get install shellcheck)
 #   dclint                 docker-compose.yml             (npx --yes dclint@3.1.0; needs the npm registry)
 #   dockerfile-utils lint  Dockerfile                     (npx --yes dockerfile-utils@0.16.3)
 #
 # Exit 1 when a check that ran failed. HIVE_VALIDATE_OFFLINE=1 skips the two npx checks.
-# shellcheck disable=SC2317 # verify() and lint() are called through run()
+# shellcheck disable=SC2317 # verify(), security() and lint() are called through run()
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root" || exit 2
@@ -45,6 +46,9 @@ if have systemd-analyze; then
     [[ -z $out ]] || { printf '%s\n' "$out"; return 1; }
   }
   run "systemd-analyze verify infra/systemd/*" verify
+  # Hardening must not regress: each service's exposure stays at or below 3.0 of 10 ("OK").
+  security() { (cd "$tmp" && systemd-analyze security --offline=true --threshold=30 --no-pager ./hive-redis.service ./hive-agent@box.service ./hive-backup.service >/dev/null); }
+  run "systemd-analyze security: exposure <= 3.0 for every service" security
 else
   skip "systemd-analyze verify: systemd is not installed"
 fi
