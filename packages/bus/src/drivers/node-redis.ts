@@ -2,7 +2,7 @@
  * The node-redis 6 driver. node-redis speaks RESP3 and maps RESP3 maps to objects; we ask for
  * `Map`s (which keep order, even for numeric-looking keys) and flatten them to RESP2 arrays.
  */
-import { createClient, RESP_TYPES } from 'redis';
+import { createRequire } from 'node:module';
 import type { DriverEvent, DriverOptions, PipelineResult, RedisDriver, Reply } from './driver.js';
 
 function normalize(value: unknown): Reply {
@@ -26,6 +26,11 @@ function normalize(value: unknown): Reply {
   return String(value);
 }
 
+// Loaded when the first node-redis driver is made: a bus on ioredis never loads node-redis and its
+// modules (~20 MB RSS, see BENCHMARKS.md).
+const requireLib = createRequire(import.meta.url);
+let lib: typeof import('redis') | undefined;
+
 const toArg = (a: unknown) => (Buffer.isBuffer(a) ? a : String(a));
 
 /** A command issued while disconnected waits at most this long to be written, then fails (node-redis's own default). */
@@ -35,6 +40,7 @@ const OFFLINE = { timeout: OFFLINE_COMMAND_TIMEOUT_MS } as const;
 /** Create an (unconnected) node-redis driver. */
 export function createNodeRedisDriver(options: DriverOptions): RedisDriver {
   const reconnect = options.reconnect ?? true;
+  const { createClient, RESP_TYPES } = (lib ??= requireLib('redis') as typeof import('redis'));
   const client = createClient({
     url: options.url,
     ...(options.connectionName ? { name: options.connectionName } : {}),
