@@ -2,8 +2,8 @@
  * The real network under the generated ACL: every agent in apps/ as its own process (the
  * supervisor, as `npm start` runs them), each with REDIS_URL of its own ACL user, on a redis-server
  * that loaded the file `hive acl` wrote. A short conversation through kami's simulator reaches the
- * agents' own state (stores, BullMQ for hermes, SQLite for scribe), the registry (atlas), request/
- * reply (herald); then Redis's ACL LOG must be empty: no agent was refused anything, at start or
+ * agents' own state (stores, BullMQ for hermes, SQLite for scribe), the registry (atlas, herald),
+ * request/reply (herald's briefing asks four agents); then Redis's ACL LOG must be empty: no agent was refused anything, at start or
  * at work, and `hive acl --check` passes.
  */
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
@@ -115,11 +115,13 @@ it('every agent starts and works as its own ACL user, and Redis refuses none of 
       ['note: the ACL test was here', 1],
       ['drank 2 glasses of water', 1],
       ['idea: a post about Redis ACLs', 1],
+      // herald asks box, ledger, hermes and pulse by request/reply: each answers on herald's reply stream.
+      ['briefing', 1],
     ];
     const unanswered: string[] = [];
     for (const [text, count] of conversation) {
       const replies = await say(text, count, 30_000);
-      if (replies.length < count) unanswered.push(`"${text}" got ${JSON.stringify(replies)}`);
+      if (replies.length < count || replies.some((r) => /didn't answer/.test(r))) unanswered.push(`"${text}" got ${JSON.stringify(replies)}`);
     }
     // What Redis refused says more than a missing reply: check it first.
     await expectNothingRefused();

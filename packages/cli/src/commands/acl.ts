@@ -29,8 +29,8 @@
  *                     (strings, hashes, lists, sets, sorted sets, streams, scripts, transactions),
  *                     nothing dangerous
  * and, for the few agents whose needs the topology cannot express (ROLES below): state kept outside
- * keys.data (hermes's BullMQ queue, ledger's expenses), the registry for atlas, the bus's metadata
- * for sentinel.
+ * keys.data (hermes's BullMQ queue, ledger's expenses), the registry for atlas and herald, the
+ * bus's metadata for sentinel.
  * Never: FLUSHALL/FLUSHDB, KEYS, CONFIG SET, DEBUG, SHUTDOWN, ACL, MONITOR, SCRIPT/FUNCTION FLUSH,
  * pub/sub channels, or any key outside the above.
  *
@@ -76,6 +76,8 @@ export const ROLES: Readonly<Record<string, AgentRole>> = {
   ledger: { storage: ['ledger:*'] },
   // The help menu lists what the live agents can do: it reads their registry records.
   atlas: { registry: true },
+  // The briefing asks only the agents alive in the registry (apps/herald/src/ask-sources.ts).
+  herald: { registry: true },
   // The watchdog: heartbeats, lag, pending, dead letters, Redis memory and persistence settings.
   sentinel: { registry: true, observer: true },
 };
