@@ -55,6 +55,8 @@ beforeAll(async () => {
     OPENAI_API_KEY: '',
     OPENAI_BASE_URL: '',
     HERMES_BRIEFING_AT: '',
+    // sentinel's watchdog reads the bus's metadata every second, so its reads are exercised too.
+    SENTINEL_POLL_MS: '1000',
   };
   // Each agent gets its own user's URL, and no other agent's password.
   supervisor = new Supervisor(
