@@ -118,7 +118,10 @@ export function renderMarkdown(r: BenchResults): string {
 
   if (r.latency.length > 0) {
     lines.push('### End-to-end latency, publish → handler (ms)', '');
-    lines.push(`Paced publisher (a 1 ms timer sends what is due, one publish call per message), consumer at concurrency 64 (BullMQ 50); ${m.sizes.latencyMs / 1000} s measured after ${m.sizes.latencyWarmupMs} ms of warm-up.`, '');
+    lines.push(
+      `Paced publisher (a 1 ms timer sends what is due, one publish call per message), consumer at concurrency 64 (BullMQ 50); ${m.sizes.latencyMs / 1000} s measured per system and rate, as ${m.sizes.latencySlices} slices interleaved with the other systems' (each after a short warm-up).`,
+      '',
+    );
     lines.push('| rate | system | p50 | p95 | p99 | max | handled msg/s | lost | p99 × raw ioredis |', '|--:|---|--:|--:|--:|--:|--:|--:|--:|');
     for (const l of r.latency) {
       const raw = lat(r, l.rate, 'raw-ioredis');

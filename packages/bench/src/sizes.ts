@@ -12,7 +12,11 @@ export interface BenchSizes {
   /** A consume run stops here even if not every message was handled (slow systems at concurrency 1). */
   readonly consumeCapMs: number;
   readonly rates: readonly number[];
+  /** Measured window per system and rate, in total. */
   readonly latencyMs: number;
+  /** The window is run as this many slices, interleaved with the other systems' (see bench.ts). */
+  readonly latencySlices: number;
+  /** Sent before the first slice and not measured (JIT, connections); 100 ms before the others. */
   readonly latencyWarmupMs: number;
   readonly requestReply: number;
   readonly memoryEntries: number;
@@ -24,15 +28,16 @@ const ALL_RSS = ['baseline', 'raw-ioredis', 'raw-node-redis', 'hive-ioredis', 'h
 
 export const FULL: BenchSizes = {
   runs: 5,
-  publishOne: 4_000,
-  publishBatched: 40_000,
+  publishOne: 2_000,
+  publishBatched: 20_000,
   batchSize: 100,
-  consume: 20_000,
-  consumeCapMs: 6_000,
+  consume: 10_000,
+  consumeCapMs: 4_000,
   rates: [1_000, 5_000],
-  latencyMs: 4_000,
+  latencyMs: 3_000,
+  latencySlices: 6,
   latencyWarmupMs: 500,
-  requestReply: 2_000,
+  requestReply: 1_000,
   memoryEntries: 10_000,
   rss: ALL_RSS,
 };
@@ -45,7 +50,8 @@ export const QUICK: BenchSizes = {
   consume: 1_000,
   consumeCapMs: 1_000,
   rates: [1_000, 5_000],
-  latencyMs: 300,
+  latencyMs: 400,
+  latencySlices: 2,
   latencyWarmupMs: 100,
   requestReply: 200,
   memoryEntries: 1_000,
@@ -62,6 +68,7 @@ export const SMOKE: BenchSizes = {
   consumeCapMs: 5_000,
   rates: [1_000],
   latencyMs: 150,
+  latencySlices: 1,
   latencyWarmupMs: 50,
   requestReply: 10,
   memoryEntries: 100,
