@@ -78,6 +78,8 @@ export interface BenchResults {
     readonly node: string;
     readonly redis: string;
     readonly redisConfig: string;
+    /** 1/5/15-minute load averages when the run started and when it ended. */
+    readonly loadavgStart: number[];
     readonly loadavg: number[];
     readonly payloadBytes: number;
     readonly sizes: BenchSizes;
@@ -121,6 +123,7 @@ function rotate<T>(list: readonly T[], by: number): T[] {
 /** Run the bench; never throws for one system's failure (it goes to `errors`). */
 export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const started = performance.now();
+  const loadavgStart = loadavg();
   const log = opts.progress ?? (() => undefined);
   const only = new Set<CaseId>(opts.only ?? CASES);
   const want = new Set<SystemId>(opts.systems ?? SYSTEM_IDS);
@@ -328,6 +331,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       node: process.version,
       redis: redisVersion,
       redisConfig,
+      loadavgStart,
       loadavg: loadavg(),
       payloadBytes: payloadBytes(),
       sizes,

@@ -85,7 +85,8 @@ export function renderMarkdown(r: BenchResults): string {
   const lines: string[] = [];
   const m = r.meta;
   lines.push(`## Hive bench — ${m.mode} mode, ${m.date}`, '');
-  lines.push(`- Machine: ${m.nproc} CPUs (${m.cpu}), Node ${m.node}, load average at the end ${m.loadavg.map((x) => x.toFixed(2)).join(' ')}`);
+  const load = (l: number[] | undefined) => (l ? l.map((x) => x.toFixed(2)).join(' ') : '?');
+  lines.push(`- Machine: ${m.nproc} CPUs (${m.cpu}), Node ${m.node}; load average (1/5/15 min) ${load(m.loadavgStart)} at the start, ${load(m.loadavg)} at the end`);
   lines.push(`- Redis ${m.redis} started by the bench (${m.redisConfig}); payload ${m.payloadBytes} bytes of JSON`);
   lines.push(`- Throughput figures: median of ${m.sizes.runs} run(s), systems interleaved run by run; elapsed ${m.elapsedS.toFixed(0)} s`);
   for (const [id, d] of Object.entries(m.systems)) lines.push(`- \`${id}\`: ${d}`);
