@@ -153,9 +153,15 @@ interface ContextBase {
 
 /**
  * A handler's context. A class rather than an object literal with closures, because one is made
- * per message; its logger is made on first use (a child logger costs more than the dispatch).
+ * per message. The plain fields are own properties, so `{ ...ctx }` keeps them; `log` (made on
+ * first use: a child logger costs more than the dispatch) and `extendLease` are getters, which a
+ * spread does not copy: name them (`{ ...ctx, log: ctx.log, extendLease: ctx.extendLease }`).
  */
 class MessageContext implements HandlerContext {
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string;
+  readonly signal: AbortSignal;
   private childLog: Logger | undefined;
   constructor(
     private readonly base: ContextBase,
@@ -164,18 +170,11 @@ class MessageContext implements HandlerContext {
     readonly deliveryCount: number | undefined,
     private readonly slot: InFlight,
     private readonly reclaimer: Reclaimer,
-  ) {}
-  get stream(): string {
-    return this.base.stream;
-  }
-  get group(): string {
-    return this.base.group;
-  }
-  get consumer(): string {
-    return this.base.consumer;
-  }
-  get signal(): AbortSignal {
-    return this.base.signal;
+  ) {
+    this.stream = base.stream;
+    this.group = base.group;
+    this.consumer = base.consumer;
+    this.signal = base.signal;
   }
   get log(): Logger {
     const m = this.message;
