@@ -1,10 +1,9 @@
 /** adopter's handler through the runtime's harness on a real Redis: offline templates, and a model behind the LLM port. */
 import type { CompleteOptions, Llm } from '@hive/agent';
-import { createTestAgent, type TestAgent } from '@hive/agent/testing';
+import { createTestAgent, startFakeOpenAi, type TestAgent } from '@hive/agent/testing';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAdopter } from '../src/agent.js';
-import { startFakeOpenAi } from './fake-openai.js';
 
 const CHAT = '491701234567@c.us';
 const NOW = new Date('2025-03-14T18:00:00Z');

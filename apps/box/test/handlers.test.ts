@@ -1,10 +1,9 @@
 /** box's handler on a real Redis through the runtime's harness: classified intents in, meals and replies out. */
-import { createTestAgent, type TestAgent } from '@hive/agent/testing';
+import { createTestAgent, startFakeOpenAi, type FakeOpenAi, type TestAgent } from '@hive/agent/testing';
 import type { PayloadInput } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBox } from '../src/agent.js';
-import { startFakeOpenAi, type FakeOpenAi } from './fake-openai.js';
 
 const CHAT = '491701234567@c.us';
 const NOW = new Date('2025-03-14T08:00:00.000Z');

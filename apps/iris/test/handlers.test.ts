@@ -1,10 +1,9 @@
 /** iris's handlers on a real Redis through the runtime's harness: what goes in, what comes out. */
-import { createTestAgent, type TestAgent } from '@hive/agent/testing';
+import { createTestAgent, startFakeOpenAi, type FakeOpenAi, type TestAgent } from '@hive/agent/testing';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { iris } from '../src/agent.js';
 import { llmEntitiesSchema } from '../src/domain/llm-schema.js';
-import { startFakeOpenAi, type FakeOpenAi } from './fake-openai.js';
 
 const CHAT = '491701234567@c.us';
 let redis: RedisServer;

@@ -25,6 +25,8 @@ import type { Env } from './env.js';
 import type { Llm } from './llm/port.js';
 import { startAgent, type AgentHandle } from './run-agent.js';
 
+export { startFakeOpenAi, type FakeOpenAi, type FakeOpenAiOptions, type FakeOpenAiReply, type FakeOpenAiRequest } from './fake-openai.js';
+
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
   msg: string | undefined;

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { createLlm, createLlmMetrics, createOfflineLlm, createOpenAiLlm, LlmError, parseEnv, withOfflineFallback, type Llm } from '../src/index.js';
-import { memoryLogger, type LogLine } from '../src/testing.js';
-import { answer, hang, startFakeOpenAi, status, type FakeOpenAi } from './fixtures/fake-openai.js';
+import { memoryLogger, startFakeOpenAi, type FakeOpenAi, type LogLine } from '../src/testing.js';
 
 const rules = {
   keywords: { nutrition: ['ate', 'eggs', /\bkcal\b/i], expense: ['paid', 'spent', '€'] },
@@ -62,7 +61,7 @@ describe('OpenAI LLM against a local chat-completions server', () => {
   const counter = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.map((v) => ({ ...v.labels, value: v.value }));
 
   it('classifies with a json_schema response format and logs token usage', async () => {
-    fake.reply = answer(JSON.stringify({ label: 'expense', confidence: 0.93 }));
+    fake.reply = { content: { label: 'expense', confidence: 0.93 } };
     expect(await llm.classify('paid 12 for lunch', ['nutrition', 'expense', 'unknown'])).toEqual({ label: 'expense', confidence: 0.93, source: 'llm' });
     const body = fake.requests[0]!;
     expect(body.model).toBe('fake-model');
@@ -76,18 +75,18 @@ describe('OpenAI LLM against a local chat-completions server', () => {
   });
 
   it('extracts structured data through zodResponseFormat', async () => {
-    fake.reply = answer(JSON.stringify({ food: 'pasta', grams: 250 }));
+    fake.reply = { content: { food: 'pasta', grams: 250 } };
     expect(await llm.extract('250 g of pasta', meal, { name: 'meal' })).toEqual({ data: { food: 'pasta', grams: 250 }, source: 'llm' });
     expect((fake.requests[0]!.response_format as { json_schema: { name: string } }).json_schema.name).toBe('meal');
   });
 
   it('completes free text', async () => {
-    fake.reply = answer('Good morning! Here is your day.');
+    fake.reply = { text: 'Good morning! Here is your day.' };
     expect(await llm.complete('briefing')).toEqual({ text: 'Good morning! Here is your day.', source: 'llm' });
   });
 
   it('falls back offline on an HTTP 500, after the configured retry, and logs a warning', async () => {
-    fake.reply = status(500);
+    fake.reply = { status: 500 };
     expect(await llm.classify('I ate eggs', ['nutrition', 'expense', 'unknown'])).toEqual({ label: 'nutrition', confidence: 0.7, source: 'rules' });
     expect(fake.requests).toHaveLength(2);
     expect(warnings()).toEqual([expect.objectContaining({ msg: 'LLM call failed; falling back to the offline rules', obj: expect.objectContaining({ op: 'classify', err: expect.stringMatching(/^HTTP 500/) }) })]);
@@ -95,7 +94,7 @@ describe('OpenAI LLM against a local chat-completions server', () => {
   });
 
   it('falls back offline when the server does not answer in time', async () => {
-    fake.reply = hang;
+    fake.reply = { hang: true };
     expect(await llm.extract('lunch was pasta', meal, { name: 'meal' })).toEqual({ data: { food: 'pasta', grams: null }, source: 'rules' });
     // the first attempt timed out and was retried once (maxRetries: 1) before falling back
     expect(fake.requests).toHaveLength(2);
@@ -103,20 +102,20 @@ describe('OpenAI LLM against a local chat-completions server', () => {
   });
 
   it('falls back offline on malformed JSON content', async () => {
-    fake.reply = answer('{"label": "expense", "confidence": ');
+    fake.reply = { text: '{"label": "expense", "confidence": ' };
     expect(await llm.classify('paid 5€', ['nutrition', 'expense', 'unknown'])).toEqual({ label: 'expense', confidence: 0.6, source: 'rules' });
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]?.obj.err).toMatch(/JSON/);
   });
 
   it('falls back offline when the content fails the schema (a label that was not offered)', async () => {
-    fake.reply = answer(JSON.stringify({ label: 'poetry', confidence: 1 }));
+    fake.reply = { content: { label: 'poetry', confidence: 1 } };
     expect((await llm.classify('paid 5€', ['nutrition', 'expense', 'unknown'])).source).toBe('rules');
     expect(warnings()).toHaveLength(1);
   });
 
   it('fails when the offline path cannot answer either, so the handler retries', async () => {
-    fake.reply = status(500);
+    fake.reply = { status: 500 };
     await expect(llm.complete('write a poem')).rejects.toThrow(/no offline completion/);
     expect(await counter('hive_llm_calls_total')).toEqual([{ op: 'complete', outcome: 'failed', value: 1 }]);
   });
@@ -126,7 +125,7 @@ describe('OpenAI LLM against a local chat-completions server', () => {
     expect(createLlm(parseEnv('a', {}).hive, rules, log).kind).toBe('offline');
     expect(createLlm(parseEnv('a', { OPENAI_API_KEY: 'sk-x' }).hive, rules, log).kind).toBe('openai');
     const local = createLlm(parseEnv('a', { OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'local-model', OPENAI_MAX_RETRIES: '0' }).hive, rules, log);
-    fake.reply = answer(JSON.stringify({ label: 'nutrition', confidence: 0.5 }));
+    fake.reply = { content: { label: 'nutrition', confidence: 0.5 } };
     expect(await local.classify('x', ['nutrition', 'unknown'])).toEqual({ label: 'nutrition', confidence: 0.5, source: 'llm' });
     expect(fake.requests.at(-1)!.model).toBe('local-model');
   });
