@@ -120,6 +120,9 @@ const ROWS: Record<string, Row[]> = {
     ['show my journal', 'note', { action: 'list', kind: 'journal' }],
     ['delete note 3', 'note', { action: 'delete', number: 3 }],
     ['show note #2', 'note', { action: 'show', number: 2 }],
+    // scribe has no edit: the number and the new words go as action "edit" + instruction, never as "text"
+    // (scribe would save that as a new note); scribe answers its menu, which has no edit in it.
+    ['edit note 2: call the plumber instead', 'note', { action: 'edit', number: 2, instruction: 'call the plumber instead' }],
   ],
   habit: [
     ['drank 2 glasses of water', 'habit', { action: 'log', kind: 'water', quantity: 2, unit: 'glass', ml: 500 }],
@@ -147,12 +150,17 @@ const ROWS: Record<string, Row[]> = {
     ['slept badly', 'habit', { kind: 'sleep', quality: 'bad' }],
     ['went to bed at 11 and woke up at 7', 'habit', { kind: 'sleep', hours: 8 }],
     ['fell asleep at 1am, up at 8:30', 'habit', { kind: 'sleep', hours: 7.5 }],
+    ['slept from 23:30 to 6:45', 'habit', { action: 'log', kind: 'sleep', hours: 7.25 }],
+    ['slept 11pm-7am', 'habit', { action: 'log', kind: 'sleep', hours: 8 }],
     ['how much water today', 'habit', { action: 'summary', kind: 'water', period: 'today' }],
     ['how did I sleep this week', 'habit', { action: 'summary', kind: 'sleep', period: 'week' }],
     ['my streaks', 'habit', { action: 'summary' }],
     ['set water goal to 8 glasses', 'habit', { action: 'goal', kind: 'water', target: 8 }],
     ['weekly summary', 'habit', { action: 'summary', period: 'week' }],
     ['how was my week', 'habit', { action: 'summary', period: 'week' }],
+    // pulse reads "how am i doing" as today's habits against their goals (its SUMMARY_TODAY).
+    ['how am I doing', 'habit', { action: 'summary', period: 'today' }],
+    ['how am I doing?', 'habit', { action: 'summary', period: 'today' }],
   ],
   content: [
     ['draft a post about our new product launch', 'content', { action: 'draft', format: 'post', topic: 'our new product launch' }],
@@ -166,6 +174,12 @@ const ROWS: Record<string, Row[]> = {
     ['edit draft 2: make it shorter', 'content', { action: 'edit', draftId: 2, instruction: 'make it shorter' }],
     ['delete draft 3', 'content', { action: 'delete', draftId: 3 }],
     ['publish draft 1', 'content', { action: 'publish', draftId: 1 }],
+    ['make draft 2 longer', 'content', { action: 'edit', draftId: 2, instruction: 'longer' }],
+    ['make draft 2 more formal', 'content', { action: 'edit', draftId: 2, instruction: 'more formal' }],
+    ['shorten draft 1', 'content', { action: 'edit', draftId: 1, instruction: 'shorten' }],
+    ['draft 3 for twitter', 'content', { action: 'edit', draftId: 3, instruction: 'for twitter' }],
+    ['draft 2: add hashtags', 'content', { action: 'edit', draftId: 2, instruction: 'add hashtags' }],
+    ['draft a post for twitter about coffee', 'content', { action: 'draft', channel: 'x', topic: 'coffee' }],
   ],
   undo: [
     ['delete the last expense', 'expense', { action: 'undo', last: true }],
@@ -191,6 +205,11 @@ const ROWS: Record<string, Row[]> = {
     ['menu', 'help'],
     ['help with reminders', 'help', { topic: 'schedule' }],
     ['help me with expenses', 'help', { topic: 'expense' }],
+    ['help reminders', 'help', { topic: 'schedule' }],
+    // atlas shows the live agent of that name (apps/atlas/src/domain/topics.ts agentsForTopic).
+    ['help box', 'help', { topic: 'box' }],
+    ['help herald', 'help', { topic: 'herald' }],
+    ['Help with Scribe', 'help', { topic: 'scribe' }],
     ['what can I ask you', 'help'],
   ],
   question: [
@@ -213,6 +232,7 @@ const ROWS: Record<string, Row[]> = {
     ['ok', 'unknown', { smalltalk: 'ack' }],
     ['good night', 'unknown', { smalltalk: 'bye' }],
     ['👍', 'unknown', { smalltalk: 'emoji' }],
+    ['help asdfgh', 'unknown', {}],
     ['   ', 'unknown', { empty: true }],
   ],
 };

@@ -57,7 +57,8 @@ export function classifyText(text: string): RuleMatch {
     const m = rule(t);
     if (!m) continue;
     const entities = { ...m.entities };
-    for (const [k, v] of Object.entries(entities)) if (FREE_TEXT.has(k) && typeof v === 'string') entities[k] = restoreCase(v, lower, cased);
+    // help's topic is a name (an intent or an agent), not the owner's words: it stays lower case.
+    for (const [k, v] of Object.entries(entities)) if (FREE_TEXT.has(k) && typeof v === 'string' && m.intent !== 'help') entities[k] = restoreCase(v, lower, cased);
     return { ...m, entities };
   }
   return match('none', 'unknown', 0, {});

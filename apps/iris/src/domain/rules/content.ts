@@ -1,7 +1,7 @@
 /**
  * content: post ideas and drafts for adopter. Entities: action (draft | list | show | edit | delete |
  * publish), topic, channel, format (post | tweet | thread | article | newsletter | caption), draftId,
- * instruction (edit).
+ * instruction (edit: "edit draft 2: shorter", "make draft 2 longer", "shorten draft 1", "draft 3 for twitter").
  */
 import { match, type Rule } from '../classification.js';
 
@@ -30,15 +30,16 @@ const DRAFT = new RegExp(
 );
 const PREFIX = new RegExp(`^(?:(?:post|content|blog|tweet|thread|${CHANNEL})\\s+)?(?:idea|draft|post|tweet)\\s*(?:for\\s+(${CHANNEL})\\s*)?[:\\-]\\s*(.+)$`);
 const LIST = /^(?:(?:list|show|see|view|get)\s+(?:me\s+)?)?(?:all\s+)?(?:my\s+)?(?:recent\s+|latest\s+)?(?:drafts|posts|post\s+ideas|ideas)\??$/;
-const ONE =
-  /^(show|open|view|read|see|edit|change|update|rewrite|revise|shorten|improve|delete|remove|discard|trash|drop|publish|approve|post)\s+(?:the\s+|my\s+)?(?:draft|post)\s*(?:#|no\.?\s*|number\s*)?(\d+)(?:\s*[:,\-]?\s*(.+))?$/;
-
+// The verbs adopter reads (apps/adopter/src/domain/parse-command.ts VERBS): "make draft 2 longer" is an edit.
 const ACTIONS: Record<string, string> = {
-  show: 'show', open: 'show', view: 'show', read: 'show', see: 'show',
-  edit: 'edit', change: 'edit', update: 'edit', rewrite: 'edit', revise: 'edit', shorten: 'edit', improve: 'edit',
-  delete: 'delete', remove: 'delete', discard: 'delete', trash: 'delete', drop: 'delete',
+  show: 'show', open: 'show', view: 'show', read: 'show', see: 'show', display: 'show',
+  edit: 'edit', change: 'edit', update: 'edit', rewrite: 'edit', revise: 'edit', shorten: 'edit', lengthen: 'edit', improve: 'edit', tweak: 'edit', make: 'edit',
+  delete: 'delete', remove: 'delete', discard: 'delete', trash: 'delete', drop: 'delete', bin: 'delete',
   publish: 'publish', approve: 'publish', post: 'publish',
 };
+const ONE = new RegExp(`^(${Object.keys(ACTIONS).join('|')})\\s+(?:the\\s+|my\\s+)?(?:draft|post)\\s*(?:#|no\\.?\\s*|number\\s*)?(\\d+)(?:\\s*[:,\\-]?\\s*(.+))?$`);
+// "draft 2: add hashtags", "draft 3 for twitter": a numbered draft and what to do to it (adopter's offline edits).
+const NUMBERED_EDIT = new RegExp(`^draft\\s*(?:#|no\\.?\\s*|number\\s*)?(\\d+)(?:\\s*[:,\\-]\\s*(.+)|\\s+((?:for|as|into)\\s+(?:a\\s+|an\\s+)?(?:${CHANNEL})(?:\\s+(?:post|version|one))?))$`);
 
 /** Drafting a post, and listing, showing, editing or deleting drafts. */
 export const contentRule: Rule = (t) => {
@@ -50,9 +51,12 @@ export const contentRule: Rule = (t) => {
     return match('content.one', 'content', 0.95, {
       action,
       draftId: Number(m[2]),
-      instruction: action === 'edit' ? (verb === 'edit' || verb === 'change' || verb === 'update' ? rest : [verb, rest].filter(Boolean).join(' ')) : undefined,
+      // "shorten draft 1": the verb is the instruction; "make draft 2 longer": only the rest is.
+      instruction: action === 'edit' ? (verb === 'edit' || verb === 'change' || verb === 'update' || verb === 'make' ? rest : [verb, rest].filter(Boolean).join(' ')) : undefined,
     });
   }
+  m = NUMBERED_EDIT.exec(t);
+  if (m) return match('content.edit', 'content', 0.95, { action: 'edit', draftId: Number(m[1]), instruction: (m[2] ?? m[3])?.trim() });
   if (LIST.test(t)) return match('content.list', 'content', 0.9, { action: 'list' });
   m = PREFIX.exec(t);
   if (m) {

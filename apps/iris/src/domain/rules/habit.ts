@@ -46,8 +46,11 @@ const SPORT_NAME = /\bplayed\s+(\w+)/;
 const MEDITATION = /\b(?:meditated|meditation|meditate)\b/;
 const NOUN_ONLY = /^(?:(?:morning|evening|quick|long|easy|hard)\s+)?(?:gym|workout|leg\s+day|push\s+day|pull\s+day|yoga|pilates|hiit|cardio|run|swim|hike|bike\s+ride|walk)(?:\s+(?:session|class))?(?:\s+(?:today|done|this\s+morning|tonight|✓|completed|finished))*$/;
 
+const HOW_AM_I_DOING = /^how\s+am\s+i\s+doing(?:\s+(?:today|so\s+far|this\s+week|with\s+my\s+(?:habits|goals)))?\??$/;
 const SUMMARY: ReadonlyArray<[RegExp, string | undefined]> = [
   [/\bstreaks?\b/, undefined],
+  // pulse reads "how am i doing" as today's habits against their goals (SUMMARY_TODAY in its parser).
+  [HOW_AM_I_DOING, undefined],
   [/^how\s+(?:was|is|has\s+been|did)\s+my\s+week(?:\s+(?:go|been))?\??$|^(?:my\s+)?week\s+in\s+review\??$/, undefined],
   [/^(?:show\s+(?:me\s+)?)?(?:my\s+)?(?:habits?|habit\s+(?:summary|stats|report)|weekly\s+(?:summary|report|stats)|week\s+(?:summary|in\s+review)|stats|progress)(?:\s+(?:this\s+week|today|for\s+the\s+week|so\s+far))?\??$/, undefined],
   [/^how\s+(?:much|many)\s+(?:glasses\s+of\s+)?water\b/, 'water'],
@@ -67,7 +70,10 @@ export const habitQueryRule: Rule = (t) => {
     return match('habit.goal', 'habit', 0.9, { action: 'goal', kind, target: parseNumber(g[2] ?? ''), unit: g[3] });
   }
   for (const [re, kind] of SUMMARY) {
-    if (re.test(t)) return match('habit.summary', 'habit', 0.85, { action: 'summary', kind, period: /\bweek/.test(t) ? 'week' : /\bmonth/.test(t) ? 'month' : /\btoday\b/.test(t) ? 'today' : undefined });
+    if (re.test(t)) {
+      const period = /\bweek/.test(t) ? 'week' : /\bmonth/.test(t) ? 'month' : /\btoday\b/.test(t) || re === HOW_AM_I_DOING ? 'today' : undefined;
+      return match('habit.summary', 'habit', 0.85, { action: 'summary', kind, period });
+    }
   }
   return undefined;
 };
@@ -90,6 +96,8 @@ function water(t: string) {
   return match('habit.water', 'habit', 0.9, { action: 'log', kind: 'water', quantity, unit, ml: Math.round(quantity * (ML_PER[unit] ?? 250)) });
 }
 
+// "slept from 23:30 to 6:45", "slept 11pm-7am": a bedtime and a wake-up time with nothing else.
+const SLEPT_FROM_TO = /^(?:i\s+)?slept\s+(?:from\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:to|till|til|until|-)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/;
 const BED_WAKE = /\b(?:went\s+to\s+(?:bed|sleep)|fell\s+asleep|slept|bed)\s+(?:at\s+|around\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b.*?\b(?:woke(?:\s+up)?|got\s+up|up)\s+(?:at\s+|around\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/;
 
 /** Hours between a bedtime and a wake-up time said on a 12- or 24-hour clock. */
@@ -102,7 +110,7 @@ function hoursBetween(bedH: number, bedM: number, bedAmPm: string | undefined, w
 }
 
 function sleep(t: string) {
-  const bw = BED_WAKE.exec(t);
+  const bw = SLEPT_FROM_TO.exec(t) ?? BED_WAKE.exec(t);
   if (bw) {
     const hours = hoursBetween(Number(bw[1]), Number(bw[2] ?? 0), bw[3], Number(bw[4]), Number(bw[5] ?? 0), bw[6]);
     if (hours > 0 && hours <= 16) return match('habit.sleep', 'habit', 0.85, { action: 'log', kind: 'sleep', hours });

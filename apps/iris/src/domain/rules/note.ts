@@ -1,6 +1,10 @@
 /**
  * note: notes and journal entries for scribe. Entities: action (save | search | list | show |
- * delete), text (to save), kind (note | journal), query (to search), number (show, delete), limit, day.
+ * delete | edit), text (to save), kind (note | journal), query (to search), number (show, delete, edit),
+ * instruction (edit: the new words), limit, day.
+ *
+ * scribe cannot edit a note: "edit note 2: …" still goes to scribe (it answers with what it can do),
+ * with the new words as `instruction`, never as `text`, which scribe would save as a new note.
  */
 import { match, type Rule } from '../classification.js';
 
@@ -21,6 +25,8 @@ const SEARCH = [
 
 const NUMBERED = /^(show|open|read|view|see|get|display|delete|remove|erase|forget|drop|trash|discard)\s+(?:me\s+)?(?:the\s+|my\s+)?(note|entry|journal\s+entry|memo)\s*(?:#|no\.?\s*|number\s*)?(\d+)\??$/;
 
+const EDIT = /^(?:edit|change|update|rewrite|revise|amend|correct|fix)\s+(?:the\s+|my\s+)?(note|entry|journal\s+entry|memo)\s*(?:#|no\.?\s*|number\s*)?(\d+)(?:\s*[:,\-]?\s*(.+))?$/;
+
 const LIST = /^(?:(?:list|show|see|view|read|get)\s+(?:me\s+)?)?(?:all\s+)?(?:my\s+)?(?:recent\s+|latest\s+|last\s+)?(?:(\d+)\s+)?(notes|journal(?:\s+entries)?|journal)(?:\s+(?:from\s+)?(today|yesterday|this week))?\??$/;
 
 /**
@@ -33,6 +39,8 @@ export const noteRule: Rule = (t) => {
     const action = /^(?:show|open|read|view|see|get|display)$/.test(numbered[1] ?? '') ? 'show' : 'delete';
     return match(`note.${action}`, 'note', 0.95, { action, number: Number(numbered[3]), kind: numbered[2]?.startsWith('journal') ? 'journal' : undefined });
   }
+  const edit = EDIT.exec(t);
+  if (edit) return match('note.edit', 'note', 0.95, { action: 'edit', number: Number(edit[2]), kind: edit[1]?.startsWith('journal') ? 'journal' : undefined, instruction: edit[3] });
   const query = noteQueryRule(t);
   if (query) return query;
   let m = JOURNAL_PREFIX.exec(t);
