@@ -9,12 +9,15 @@ export interface RssRow {
   readonly heapUsedMb: number;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
+const self = fileURLToPath(import.meta.url);
+const here = dirname(self);
+// From source (npm run bench) the child is TypeScript run through tsx; from a build, its .js.
+const CHILD = self.endsWith('.ts') ? 'rss-child.ts' : 'rss-child.js';
 const MB = 1024 * 1024;
 
 /** Spawn the child for `system` and read its one JSON line; rejects with its stderr on failure. */
 export function measureRss(system: string, urls: { redis: string; nats: string; amqp: string }, timeoutMs = 30_000): Promise<RssRow> {
-  const args = ['--expose-gc', '--conditions=@hive/source', '--import', 'tsx', join(here, 'rss-child.ts'), system, urls.redis, urls.nats, urls.amqp];
+  const args = ['--expose-gc', '--conditions=@hive/source', '--import', 'tsx', join(here, CHILD), system, urls.redis, urls.nats, urls.amqp];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HIVE_LOG_LEVEL: 'warn' } });
     let out = '';
