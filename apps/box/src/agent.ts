@@ -35,8 +35,7 @@ export function createBox(options: BoxOptions = {}) {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },
       'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { now }) },
     },
-    // agent.requests: the summary replies go to the requester's reply stream, checked against that contract.
-    writes: ['nutrition.logged', 'wa.outbound', 'agent.requests'],
+    writes: ['nutrition.logged', 'wa.outbound'],
     // Offline the table is all there is: the model's extractor finds nothing.
     offlineLlm: { extract: { [MODEL_ESTIMATE]: () => ({ items: [] }) } },
   });

@@ -3,9 +3,8 @@
  * same Redis and prefix (tiny definitions that answer summary requests the way box, ledger, hermes and
  * pulse do), so the requests, the replies, the registry and the timeouts are all the real ones.
  */
-import { defineAgent, type Outgoing } from '@hive/agent';
+import { defineAgent } from '@hive/agent';
 import { createTestAgent, type TestAgent } from '@hive/agent/testing';
-import { reply } from '@hive/bus';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHerald } from '../src/agent.js';
@@ -41,14 +40,14 @@ function source(name: string, mode: 'answer' | 'silent' = 'answer') {
     skills: [],
     reads: {
       'agent.requests': {
-        'summary.request': (m): Outgoing<'agent.requests'> | undefined => {
+        'summary.request': (m, ctx) => {
           if (m.data.to !== name || mode === 'silent') return undefined;
-          const data = { agent: name, chatId: m.data.chatId, day: m.data.day, text: `${LINES[name]} (${m.data.day})`, data: {} };
-          return { ...reply(m, 'summary.reply', data, { stream: 'agent.requests' }), stream: 'agent.requests', type: 'summary.reply', data };
+          return ctx.reply('summary.reply', { agent: name, chatId: m.data.chatId, day: m.data.day, text: `${LINES[name]} (${m.data.day})`, data: {} });
         },
       },
     },
-    writes: ['agent.requests'],
+    // Like the real sources: a reply is not a write.
+    writes: [],
   });
 }
 

@@ -52,8 +52,7 @@ export function createHermes(options: HermesOptions = {}) {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { services, now }) },
       'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { services, now }) },
     },
-    // agent.requests: the summary replies go to the requester's reply stream, checked against that contract.
-    writes: ['schedule.due', 'wa.outbound', 'agent.requests'],
+    writes: ['schedule.due', 'wa.outbound'],
     // Offline the rules already had their say; the port still needs an extractor to exist.
     offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ when: '', what: '' }) } },
     async start(ctx) {

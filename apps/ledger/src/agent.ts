@@ -53,8 +53,7 @@ export function createLedger(options: LedgerOptions = {}) {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store, now }) },
       'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { store, now }) },
     },
-    // agent.requests: the summary replies go to the requester's reply stream, checked against that contract.
-    writes: ['expense.recorded', 'wa.outbound', 'agent.requests'],
+    writes: ['expense.recorded', 'wa.outbound'],
     // Offline the rules (and iris's entities) already had their say; the port still needs an extractor.
     offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ amount: 0, currency: '', description: '', category: 'other' }) } },
     start(ctx) {

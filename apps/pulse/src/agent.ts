@@ -35,8 +35,7 @@ export function createPulse(options: PulseOptions = {}) {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },
       'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { now }) },
     },
-    // agent.requests: the summary replies go to the requester's reply stream, checked against that contract.
-    writes: ['habit.logged', 'wa.outbound', 'agent.requests'],
+    writes: ['habit.logged', 'wa.outbound'],
   });
 }
 

@@ -27,8 +27,22 @@ export type Outgoing<S extends StreamName = StreamName> = {
   [K in S]: { [T in MessageType<K>]: PublishOptions & { stream: K; type: T; data: PayloadInput<K, T> } }[MessageType<K>];
 }[S];
 
-/** What a handler may return: messages published (with corr and cause filled in) before the input is acked. */
-export type HandlerReturn<W extends StreamName> = void | undefined | Outgoing<W> | readonly Outgoing<W>[];
+/**
+ * The answer to a request, made by `ctx.reply`: published to the requester's reply stream (not to
+ * `stream`, which names the contract it is checked against: the request's own stream).
+ */
+export type OutgoingReply<S extends StreamName = StreamName> = Outgoing<S> & { readonly toReplyStream: string };
+
+/**
+ * What a handler may return: messages published (with corr and cause filled in) before the input is
+ * acked; to streams in `writes`, or a reply (`ctx.reply`) to the request on input stream S.
+ */
+export type HandlerReturn<W extends StreamName, S extends StreamName = never> =
+  | void
+  | undefined
+  | Outgoing<W>
+  | OutgoingReply<S>
+  | readonly (Outgoing<W> | OutgoingReply<S>)[];
 
 /** Typed publishing, limited to the streams the agent declares in `writes`. */
 export type Publish<W extends StreamName> = <S extends W, T extends MessageType<S>>(
@@ -54,6 +68,25 @@ export interface AgentScope<Config, W extends StreamName> {
 /** A handler's context: the bus's delivery context (signal, deliveryCount, extendLease, a logger bound to corr) plus the agent's scope. */
 export interface AgentContext<Config, W extends StreamName> extends HandlerContext, AgentScope<Config, W> {
   readonly log: Logger;
+  /** Answer the request being handled; typed by the input stream in AgentHandlerContext. Without that stream named, it takes nothing. */
+  readonly reply: (type: never, data: never, options?: PublishOptions) => unknown;
+}
+
+/** `ctx.reply` of a handler of input stream S. */
+export type Reply<S extends StreamName> = <T extends MessageType<S>>(type: T, data: PayloadInput<S, T>, options?: PublishOptions) => OutgoingReply<S>;
+
+/**
+ * The context a handler of input stream S gets (it passes as an AgentContext): `reply` typed by S.
+ * (A separate type, not a parameter of AgentContext: `reply` makes S invariant, and a handler's
+ * context must pass where helpers take any stream's.)
+ */
+export interface AgentHandlerContext<Config, W extends StreamName, S extends StreamName> extends AgentContext<Config, W> {
+  /**
+   * Answer the request being handled: a reply of a type on the input stream S, its payload typed by
+   * that contract. Return it from the handler; it is published to the requester's reply stream, so
+   * S need not be in `writes`. Throws an UnrecoverableError when the input is not a request (no `replyTo`).
+   */
+  readonly reply: Reply<S>;
 }
 
 /** A received message of type T on stream S, in the current version's shape. */
@@ -61,8 +94,8 @@ export type AgentMessage<S extends StreamName, T extends MessageType<S>> = Messa
 
 export type AgentHandler<S extends StreamName, T extends MessageType<S>, Config, W extends StreamName> = (
   message: AgentMessage<S, T>,
-  ctx: AgentContext<Config, W>,
-) => HandlerReturn<W> | Promise<HandlerReturn<W>>;
+  ctx: AgentHandlerContext<Config, W, S>,
+) => HandlerReturn<W, S> | Promise<HandlerReturn<W, S>>;
 
 /** One handler per message type the agent consumes, per stream. */
 export type Reads<Config, W extends StreamName> = {

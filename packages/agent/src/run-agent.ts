@@ -16,6 +16,7 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   errorMessage,
   HiveError,
+  reply as replyTo,
   startHeartbeat,
   UnrecoverableError,
   xinfoGroups,
@@ -168,6 +169,18 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
         id: nextId(),
         ...o,
       });
+      const notInContract = (type: string) =>
+        `agent "${def.name}" replies "${type}" to a request on "${stream}", whose contract has no such type`;
+      // A reply goes to the requester's reply stream, not to `stream`: `writes` does not apply, the stream's contract does.
+      const reply = (type: string, data: unknown, opts: PublishOptions = {}): OutgoingMessage => {
+        if (!message.replyTo) {
+          throw new UnrecoverableError(
+            `agent "${def.name}" called ctx.reply while handling ${message.type} (${message.id}) on "${stream}", which is not a request: it has no replyTo to answer`,
+          );
+        }
+        if (!contracts.stream(stream)?.messages[type]) throw new UnrecoverableError(notInContract(type));
+        return replyTo(message, type, data, { ...(message.traceparent ? { traceparent: message.traceparent } : {}), ...opts, stream });
+      };
       // The bus's context exposes its fields as getters (one object per delivery, no closures), and a
       // spread copies only own properties: name each field so none is lost.
       const ctx: AgentContext<unknown, StreamName> = {
@@ -181,11 +194,17 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
         ...scope,
         log: hctx.log,
         publish: publishAs((s) => new UnrecoverableError(undeclared(s)), inReplyTo) as Publish<StreamName>,
+        reply: reply as never,
       };
       const result = (await handle(message, ctx as never)) as OutgoingMessage | readonly OutgoingMessage[] | undefined | void;
       if (result === undefined || result === null) return undefined;
       const out = Array.isArray(result) ? (result as readonly OutgoingMessage[]) : [result as OutgoingMessage];
       return out.map((o) => {
+        if (o.toReplyStream !== undefined && o.toReplyStream === message.replyTo && o.stream === stream) {
+          // The answer to this request (ctx.reply): checked against the request stream's contract.
+          if (!contracts.stream(stream)?.messages[o.type]) throw new UnrecoverableError(notInContract(o.type));
+          return { ...o, id: o.id ?? nextId() };
+        }
         // A stream outside `writes` would also be outside the agent's Redis ACL: fail now, not in production.
         if (!writes.has(o.stream)) throw new UnrecoverableError(undeclared(o.stream));
         return { ...o, id: o.id ?? nextId() };

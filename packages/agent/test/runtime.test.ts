@@ -175,6 +175,57 @@ describe('agent runtime, through the test harness', () => {
     }
   });
 
+  // A responder that does not write agent.requests: its reply goes to the requester's reply stream.
+  const responder = defineAgent({
+    name: 'responder',
+    version: '1',
+    description: 'answers summary requests; misuses ctx.reply on a plain message',
+    skills: [],
+    reads: {
+      'agent.requests': {
+        'summary.request': (message, ctx) =>
+          ctx.reply('summary.reply', { agent: ctx.agent, chatId: message.data.chatId, day: message.data.day, text: 'all quiet', data: { n: 1 } }),
+      },
+      'intent.classified': {
+        // Typed by intent.classified's contract, which is all ctx.reply can name here.
+        'intent.classified': (message, ctx) => ctx.reply('intent.classified', message.data),
+      },
+    },
+    writes: [],
+  });
+
+  it('ctx.reply answers a request on the requester\'s reply stream, without the request stream in writes', async () => {
+    const t = await createTestAgent(responder, { redis });
+    try {
+      const request = { to: 'responder', chatId: '4917@c.us', day: '2025-03-14', timezone: 'Europe/Berlin' };
+      const answer = await t.bus.request('agent.requests', 'summary.request', request, { corr: 'brief-1', timeoutMs: 5_000 });
+      expect(answer.type).toBe('summary.reply');
+      expect(answer.data).toEqual({ agent: 'responder', chatId: '4917@c.us', day: '2025-03-14', text: 'all quiet', data: { n: 1 } });
+      expect(answer.src).toBe('responder');
+      expect(answer.corr).toBe('brief-1');
+      // Only the request is on the stream: the reply went to the reply stream.
+      expect((await t.messages('agent.requests')).map((m) => m.type)).toEqual(['summary.request']);
+      expect(await t.deadLetters('agent.requests')).toEqual([]);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('ctx.reply on a message that is not a request dead-letters it at once, saying why', async () => {
+    const t = await createTestAgent(responder, { redis });
+    try {
+      const input = await t.publish('intent.classified', 'intent.classified', classified('no reply to this'));
+      await expect.poll(async () => (await t.deadLetters('intent.classified')).length, { timeout: 5_000 }).toBe(1);
+      const dl = (await t.deadLetters('intent.classified'))[0]!;
+      expect(dl).toMatchObject({ 'dl.reason': 'UNRECOVERABLE', 'dl.deliveries': '1' });
+      expect(dl['dl.error']).toContain(
+        `agent "responder" called ctx.reply while handling intent.classified (${input.id}) on "intent.classified", which is not a request: it has no replyTo to answer`,
+      );
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('a redelivered input republishes its follow-ups under the same ids', async () => {
     let deliveries = 0;
     const flaky = defineAgent({

@@ -43,6 +43,16 @@ describe('defineAgent types', () => {
           // @ts-expect-error -- schedule.due carries no such type
           'briefing.late': () => undefined,
         },
+        'agent.requests': {
+          'summary.request': (m, ctx) => {
+            // @ts-expect-error -- ctx.reply's payload is checked by the request stream's contract ("text" is missing)
+            void ctx.reply('summary.reply', { agent: 'typed', chatId: m.data.chatId, day: m.data.day, data: {} });
+            // @ts-expect-error -- a reply's type must be on the request's stream
+            void ctx.reply('wa.send', { chatId: m.data.chatId, text: 'x' });
+            // agent.requests is not in writes: a reply does not need it
+            return ctx.reply('summary.reply', { agent: 'typed', chatId: m.data.chatId, day: m.data.day, text: '', data: {} });
+          },
+        },
       },
       writes: ['wa.outbound'],
     });

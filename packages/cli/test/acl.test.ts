@@ -76,6 +76,20 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 
 const aclLog = async () => (await admin.call(['ACL', 'LOG'])) as unknown[];
 
+it('lets a responder answer on the reply streams of who requests on a stream it reads, though it does not write that stream', async () => {
+  // herald's briefing: herald requests on agent.requests; box, hermes, ledger and pulse answer (ctx.reply), writing nothing there.
+  const requests = topology.streams.find((s) => s.stream === 'agent.requests')!;
+  expect(requests.writers).toEqual(['herald']);
+  for (const name of ['box', 'hermes', 'ledger', 'pulse']) {
+    const u = agents.find((a) => a.name === name)!;
+    expect(u.reads).toContain('agent.requests');
+    expect(u.writes).not.toContain('agent.requests');
+    expect(u.answers).toContain('herald');
+    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', 'hive:reply:herald-1a2b', 'NOMKSTREAM', '*', 'type', 'summary.reply']))).toBe('OK');
+    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', 'hive:s:agent.requests', '*', 'type', 'summary.request']))).not.toBe('OK');
+  }
+});
+
 it('finds the agents whose definitions exist, and makes one user each', () => {
   expect(agents.length).toBeGreaterThan(0);
   expect(agents.map((a) => a.name)).toEqual(topology.agents.map((a) => a.name));

@@ -11,7 +11,7 @@ import { badGoalReply, goalReply, goalSetReply, loggedReply, lookupReply, nothin
 import { readRequest } from '../domain/request.js';
 import { createNutritionStore } from '../store.js';
 
-type Writes = 'nutrition.logged' | 'wa.outbound' | 'agent.requests';
+type Writes = 'nutrition.logged' | 'wa.outbound';
 export type BoxContext = AgentContext<BoxConfig, Writes>;
 
 export interface BoxServices {

@@ -1,14 +1,17 @@
 /** agent.requests / summary.request: herald asks for the day's nutrition line for a briefing. */
-import type { AgentMessage, Outgoing } from '@hive/agent';
-import { reply } from '@hive/bus';
+import type { AgentHandlerContext, AgentMessage, OutgoingReply } from '@hive/agent';
 import type { PayloadInput } from '@hive/contracts';
+import type { BoxConfig } from '../config.js';
 import { sumMacros } from '../domain/macros.js';
 import { briefingLine } from '../domain/replies.js';
 import { createNutritionStore } from '../store.js';
-import type { BoxContext, BoxServices } from './intent-classified.js';
+import type { BoxServices } from './intent-classified.js';
+
+/** It publishes nothing: it only answers, on the requester's reply stream. */
+type SummaryContext = AgentHandlerContext<BoxConfig, never, 'agent.requests'>;
 
 /** Answer a summary request addressed to box (others are ignored), unless the requester has stopped waiting. */
-export async function onSummaryRequest(message: AgentMessage<'agent.requests', 'summary.request'>, ctx: BoxContext, services: BoxServices) {
+export async function onSummaryRequest(message: AgentMessage<'agent.requests', 'summary.request'>, ctx: SummaryContext, services: BoxServices): Promise<OutgoingReply<'agent.requests'> | undefined> {
   const r = message.data;
   if (r.to !== ctx.agent) return undefined;
   if (r.replyBy !== undefined && Date.parse(r.replyBy) < services.now().getTime()) {
@@ -26,6 +29,5 @@ export async function onSummaryRequest(message: AgentMessage<'agent.requests', '
     text: briefingLine(meals.length, totals, goal),
     data: { meals: meals.length, kcal: totals.kcal, goalKcal: goal, proteinG: totals.proteinG, carbsG: totals.carbsG, fatG: totals.fatG },
   };
-  // The bus's reply() addresses the requester's reply stream; the runtime's Outgoing type has no field for that yet.
-  return reply(message, 'summary.reply', data, { stream: 'agent.requests' }) as unknown as Outgoing<'agent.requests'>;
+  return ctx.reply('summary.reply', data);
 }

@@ -1,9 +1,12 @@
 /** agent.requests / summary.request: herald asks for what is still coming up today, for a briefing. */
-import type { AgentMessage, Outgoing } from '@hive/agent';
-import { reply } from '@hive/bus';
+import type { AgentHandlerContext, AgentMessage, OutgoingReply } from '@hive/agent';
 import type { PayloadInput } from '@hive/contracts';
+import type { HermesConfig } from '../config.js';
 import { agendaForToday } from '../domain/reminders.js';
-import type { HandlerDeps, HermesContext } from './intent-classified.js';
+import type { HandlerDeps } from './intent-classified.js';
+
+/** It publishes nothing: it only answers, on the requester's reply stream. */
+type SummaryContext = AgentHandlerContext<HermesConfig, never, 'agent.requests'>;
 
 /**
  * Answer a summary request addressed to hermes (others are ignored), unless the requester has
@@ -11,9 +14,9 @@ import type { HandlerDeps, HermesContext } from './intent-classified.js';
  */
 export async function onSummaryRequest(
   message: AgentMessage<'agent.requests', 'summary.request'>,
-  ctx: HermesContext,
+  ctx: SummaryContext,
   deps: HandlerDeps,
-): Promise<Outgoing<'agent.requests'> | undefined> {
+): Promise<OutgoingReply<'agent.requests'> | undefined> {
   const r = message.data;
   if (r.to !== ctx.agent) return undefined;
   const now = deps.now();
@@ -31,6 +34,5 @@ export async function onSummaryRequest(
     text: agenda ? `⏰ Coming up today:\n${agenda}` : '⏰ No more reminders today.',
     data: { remindersToday: agenda ? agenda.split('\n').length : 0, reminders: reminders.length },
   };
-  // reply() addresses the requester's reply stream; the spread keeps the runtime's typed Outgoing shape.
-  return { ...reply(message, 'summary.reply', data, { stream: 'agent.requests' }), stream: 'agent.requests', type: 'summary.reply', data };
+  return ctx.reply('summary.reply', data);
 }

@@ -1,10 +1,13 @@
 /** agent.requests / summary.request: herald asks for the day's spending lines for a briefing. */
-import type { AgentMessage, Outgoing } from '@hive/agent';
-import { reply } from '@hive/bus';
+import type { AgentHandlerContext, AgentMessage, OutgoingReply } from '@hive/agent';
 import type { PayloadInput } from '@hive/contracts';
+import type { LedgerConfig } from '../config.js';
 import { periodRange, shiftDay } from '../domain/periods.js';
 import { briefingSummary, sumByCurrency } from '../domain/reports.js';
-import type { HandlerDeps, LedgerContext } from './intent-classified.js';
+import type { HandlerDeps } from './intent-classified.js';
+
+/** It publishes nothing: it only answers, on the requester's reply stream. */
+type SummaryContext = AgentHandlerContext<LedgerConfig, never, 'agent.requests'>;
 
 /**
  * Answer a summary request addressed to ledger (others are ignored), unless the requester has
@@ -13,9 +16,9 @@ import type { HandlerDeps, LedgerContext } from './intent-classified.js';
  */
 export async function onSummaryRequest(
   message: AgentMessage<'agent.requests', 'summary.request'>,
-  ctx: LedgerContext,
+  ctx: SummaryContext,
   deps: HandlerDeps,
-): Promise<Outgoing<'agent.requests'> | undefined> {
+): Promise<OutgoingReply<'agent.requests'> | undefined> {
   const r = message.data;
   if (r.to !== ctx.agent) return undefined;
   if (r.replyBy !== undefined && Date.parse(r.replyBy) < deps.now().getTime()) {
@@ -46,6 +49,5 @@ export async function onSummaryRequest(
       ...(monthTotal ? { monthCurrency: monthTotal[0], monthSpentMinor: monthTotal[1] } : {}),
     },
   };
-  // reply() addresses the requester's reply stream; the spread keeps the runtime's typed Outgoing shape.
-  return { ...reply(message, 'summary.reply', data, { stream: 'agent.requests' }), stream: 'agent.requests', type: 'summary.reply', data };
+  return ctx.reply('summary.reply', data);
 }

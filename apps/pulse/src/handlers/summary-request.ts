@@ -1,18 +1,21 @@
 /** agent.requests / summary.request: herald asks for the habits line of a chat's daily briefing. */
-import type { AgentMessage, Outgoing } from '@hive/agent';
-import { reply } from '@hive/bus';
+import type { AgentHandlerContext, AgentMessage, OutgoingReply } from '@hive/agent';
 import type { PayloadInput } from '@hive/contracts';
+import type { PulseConfig } from '../config.js';
 import { addDays } from '../domain/calendar.js';
 import { briefingLine } from '../domain/replies.js';
 import { dayTotals } from '../domain/stats.js';
 import { createHabitStore } from '../habit-store.js';
-import { allStreaks, effectiveGoals, type HandlerDeps, type PulseContext } from './intent-classified.js';
+import { allStreaks, effectiveGoals, type HandlerDeps } from './intent-classified.js';
+
+/** It publishes nothing: it only answers, on the requester's reply stream. */
+type SummaryContext = AgentHandlerContext<PulseConfig, never, 'agent.requests'>;
 
 /**
  * Answer a summary request addressed to pulse (others are ignored), unless the requester has
  * stopped waiting: the day's sleep, workouts (or yesterday's), water and steps, and live streaks.
  */
-export async function onSummaryRequest(message: AgentMessage<'agent.requests', 'summary.request'>, ctx: PulseContext, deps: HandlerDeps): Promise<Outgoing<'agent.requests'> | undefined> {
+export async function onSummaryRequest(message: AgentMessage<'agent.requests', 'summary.request'>, ctx: SummaryContext, deps: HandlerDeps): Promise<OutgoingReply<'agent.requests'> | undefined> {
   const r = message.data;
   if (r.to !== ctx.agent) return undefined;
   if (r.replyBy !== undefined && Date.parse(r.replyBy) < deps.now().getTime()) {
@@ -41,6 +44,5 @@ export async function onSummaryRequest(message: AgentMessage<'agent.requests', '
       sleepStreak: current.sleep.days,
     },
   };
-  // reply() addresses the requester's reply stream; the spread keeps the runtime's typed Outgoing shape.
-  return { ...reply(message, 'summary.reply', data, { stream: 'agent.requests' }), stream: 'agent.requests', type: 'summary.reply', data };
+  return ctx.reply('summary.reply', data);
 }

@@ -162,6 +162,8 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
     const n = a.name;
     const reads = sorted(a.reads);
     const writes = sorted(a.writes);
+    // Who can request on a stream is who writes it (a request is a publish with replyTo): from what it
+    // reads, never its own writes, since a reply (ctx.reply) is not a write to the request's stream.
     const answers = sorted(reads.flatMap((s) => [...(writersOf.get(s) ?? [])]).filter((w) => w !== n));
     const role = roles[n] ?? {};
     const root = [...HANDSHAKE];
