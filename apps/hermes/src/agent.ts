@@ -56,11 +56,10 @@ export function createHermes(options: HermesOptions = {}) {
     // Offline the rules already had their say; the port still needs an extractor to exist.
     offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ when: '', what: '' }) } },
     async start(ctx) {
-      const hivePrefix = ctx.bus.keys.prefix;
       let store: ReturnType<typeof createReminderStore> | undefined;
       const timers = await startTimers({
         url: ctx.bus.driver.options.url,
-        hivePrefix,
+        keys: ctx.bus.keys,
         concurrency: ctx.config.HERMES_CONCURRENCY,
         connectionName: `hive:hermes-bullmq@${ctx.instance}`,
         onError: (err) => ctx.log.warn({ err: err.message }, 'BullMQ error'),
@@ -69,7 +68,7 @@ export function createHermes(options: HermesOptions = {}) {
           ctx.log.info({ reminderId: firing.data.reminderId, kind: firing.data.kind, dueAt: firing.dueAt.toISOString() }, 'reminder fired');
         },
       });
-      store = createReminderStore(timers.redis, hivePrefix);
+      store = createReminderStore(timers.redis, ctx.bus.keys);
       await scheduleBriefings(ctx.config, { timers, store }, now());
       resolveServices({ timers, store });
       return async () => {

@@ -1,8 +1,9 @@
 /**
  * What hermes remembers besides the BullMQ jobs: each chat's reminders (for "list" and "cancel 2")
  * and the last one that fired (for "snooze"). One hash and one string per chat, under hermes's own
- * keys inside the Hive prefix, so they share Redis's persistence with the jobs that fire them.
+ * state (`keys.data('hermes', …)`), so they share Redis's persistence with the jobs that fire them.
  */
+import type { Keys } from '@hive/bus';
 import type { Redis } from 'ioredis';
 import type { Reminder } from './domain/reminders.js';
 
@@ -13,11 +14,11 @@ export interface FiredReminder {
   readonly firedAt: string;
 }
 
-/** Key names for hermes's records, inside the Hive prefix (e.g. "hive:hermes:reminders:<chat>"). */
-export function reminderKeys(hivePrefix: string) {
+/** Key names for hermes's records, from the bus's key builder (e.g. "hive:data:hermes:reminders:<chat>"). */
+export function reminderKeys(keys: Keys) {
   return {
-    reminders: (chatId: string) => `${hivePrefix}hermes:reminders:${chatId}`,
-    lastFired: (chatId: string) => `${hivePrefix}hermes:last-fired:${chatId}`,
+    reminders: (chatId: string) => keys.data('hermes', 'reminders', chatId),
+    lastFired: (chatId: string) => keys.data('hermes', 'last-fired', chatId),
   };
 }
 
@@ -43,8 +44,8 @@ function parse<T>(json: string | null | undefined): T | undefined {
 }
 
 /** The store on an ioredis connection. */
-export function createReminderStore(redis: Redis, hivePrefix: string): ReminderStore {
-  const keys = reminderKeys(hivePrefix);
+export function createReminderStore(redis: Redis, busKeys: Keys): ReminderStore {
+  const keys = reminderKeys(busKeys);
   return {
     async list(chatId) {
       const all = await redis.hvals(keys.reminders(chatId));

@@ -5,6 +5,7 @@
  * firing that throws is retried by BullMQ, and one whose worker died is picked up again as stalled,
  * so `onDue` must be idempotent (hermes publishes with ids derived from the job id).
  */
+import type { Keys } from '@hive/bus';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Recurrence, RepeatRule } from './domain/recurrence.js';
@@ -36,8 +37,8 @@ export interface Firing {
 export interface TimersOptions {
   /** redis:// URL of the bus's Redis. */
   readonly url: string;
-  /** The Hive key prefix ("hive:"); BullMQ's keys go under "<prefix>bull:". */
-  readonly hivePrefix: string;
+  /** The bus's key builder; BullMQ's keys go under hermes's own state (bullPrefix). */
+  readonly keys: Keys;
   readonly onDue: (firing: Firing) => Promise<void>;
   /** Reminders fired at once. @defaultValue 4 */
   readonly concurrency?: number;
@@ -61,9 +62,12 @@ export interface Timers {
   close(): Promise<void>;
 }
 
-/** BullMQ's prefix for a Hive prefix: "hive:" → "hive:bull" (BullMQ adds the ":"). */
-export function bullPrefix(hivePrefix: string): string {
-  return `${hivePrefix}bull`;
+/**
+ * BullMQ's prefix: "hive:data:hermes:bull", inside hermes's own state, so its ACL's dataPattern covers
+ * the queue. BullMQ appends ":<queue>:<key>", so every key it makes is "hive:data:hermes:bull:reminders:…".
+ */
+export function bullPrefix(keys: Keys): string {
+  return keys.data('hermes', 'bull');
 }
 
 /** How long finished jobs are kept, so a redelivered "create" cannot add a fired reminder again. */
@@ -82,7 +86,7 @@ export async function startTimers(opts: TimersOptions): Promise<Timers> {
   const redis = new Redis(opts.url, { maxRetriesPerRequest: null, connectionName: opts.connectionName ?? 'hermes:bullmq', lazyConnect: true });
   redis.on('error', (err: Error) => opts.onError?.(err));
   await redis.connect();
-  const prefix = bullPrefix(opts.hivePrefix);
+  const prefix = bullPrefix(opts.keys);
   const queue = new Queue<ReminderJobData>(QUEUE_NAME, { connection: redis, prefix });
   queue.on('error', (err: Error) => opts.onError?.(err));
 

@@ -7,6 +7,7 @@ import type { Llm } from '@hive/agent';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHermes } from '../src/agent.js';
+import { bullPrefix } from '../src/timers.js';
 
 let redis: RedisServer;
 const running: TestAgent[] = [];
@@ -107,7 +108,7 @@ describe('hermes', () => {
     const { Queue } = await import('bullmq');
     const { Redis } = await import('ioredis');
     const conn = new Redis(t.redisUrl, { maxRetriesPerRequest: null });
-    const queue = new Queue('reminders', { connection: conn, prefix: `${t.prefix}bull` });
+    const queue = new Queue('reminders', { connection: conn, prefix: bullPrefix(t.bus.keys) });
     try {
       expect(await queue.getJobSchedulersCount()).toBe(0);
       const delayed = await queue.getDelayed();
@@ -143,7 +144,7 @@ describe('hermes', () => {
     const { Queue } = await import('bullmq');
     const { Redis } = await import('ioredis');
     const conn = new Redis(t.redisUrl, { maxRetriesPerRequest: null });
-    const queue = new Queue('reminders', { connection: conn, prefix: `${t.prefix}bull` });
+    const queue = new Queue('reminders', { connection: conn, prefix: bullPrefix(t.bus.keys) });
     try {
       const [scheduler] = await queue.getJobSchedulers();
       expect(scheduler).toMatchObject({ pattern: '*/5 * * * *', tz: 'Europe/Berlin' });
@@ -158,7 +159,7 @@ describe('hermes', () => {
     expect(due.data).toMatchObject({ text: 'look away from the screen', recurrence: 'every 5 minutes' });
     // The next occurrence is already waiting.
     const conn2 = new Redis(t.redisUrl, { maxRetriesPerRequest: null });
-    const queue2 = new Queue('reminders', { connection: conn2, prefix: `${t.prefix}bull` });
+    const queue2 = new Queue('reminders', { connection: conn2, prefix: bullPrefix(t.bus.keys) });
     try {
       await expect.poll(async () => (await queue2.getDelayed()).length, { timeout: 3_000 }).toBe(1);
     } finally {
@@ -174,7 +175,7 @@ describe('hermes', () => {
     const { Queue } = await import('bullmq');
     const { Redis } = await import('ioredis');
     const conn = new Redis(t.redisUrl, { maxRetriesPerRequest: null });
-    const queue = new Queue('reminders', { connection: conn, prefix: `${t.prefix}bull` });
+    const queue = new Queue('reminders', { connection: conn, prefix: bullPrefix(t.bus.keys) });
     try {
       const [next] = await queue.getDelayed();
       await next!.promote();
@@ -193,7 +194,7 @@ describe('hermes', () => {
     const { Queue } = await import('bullmq');
     const { Redis } = await import('ioredis');
     const conn = new Redis(t.redisUrl, { maxRetriesPerRequest: null });
-    const queue = new Queue('reminders', { connection: conn, prefix: `${t.prefix}bull` });
+    const queue = new Queue('reminders', { connection: conn, prefix: bullPrefix(t.bus.keys) });
     try {
       const [next] = await queue.getDelayed();
       expect(next!.data).toMatchObject({ kind: 'briefing', chatId: CHAT });

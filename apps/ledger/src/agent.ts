@@ -57,7 +57,7 @@ export function createLedger(options: LedgerOptions = {}) {
     // Offline the rules (and iris's entities) already had their say; the port still needs an extractor.
     offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ amount: 0, currency: '', description: '', category: 'other' }) } },
     start(ctx) {
-      resolveStore(createExpenseStore(ctx.bus.driver, ctx.bus.keys.prefix));
+      resolveStore(createExpenseStore(ctx.bus.driver, ctx.bus.keys));
     },
   });
 }

@@ -1,31 +1,30 @@
 /**
- * Ledger's Redis storage, per chat, inside the Hive prefix:
+ * Ledger's Redis storage, per chat, under its own state (`keys.data('ledger', …)`, which its ACL covers):
  *
- *   <prefix>ledger:<chat>:expenses   hash   expense id → expense JSON
- *   <prefix>ledger:<chat>:by-day     zset   expense id, scored by the day it was spent (days since 1970)
- *   <prefix>ledger:<chat>:recent     list   expense ids, newest first (what "undo" takes back)
- *   <prefix>ledger:<chat>:budgets    hash   category → budget JSON
- *   <prefix>ledger:<chat>:undo:<msg> string what one "undo" message removed (a day), so a redelivery undoes nothing more
+ *   <prefix>data:ledger:<chat>:expenses   hash   expense id → expense JSON
+ *   <prefix>data:ledger:<chat>:by-day     zset   expense id, scored by the day it was spent (days since 1970)
+ *   <prefix>data:ledger:<chat>:recent     list   expense ids, newest first (what "undo" takes back)
+ *   <prefix>data:ledger:<chat>:budgets    hash   category → budget JSON
+ *   <prefix>data:ledger:<chat>:undo:<msg> string what one "undo" message removed (a day), so a redelivery undoes nothing more
  *
  * Writes that touch several keys are one Lua script each, so a crash never leaves an expense in the
  * hash but missing from the totals. Records are keyed by an id derived from the message, and the
  * script adds only what is new: a redelivered message records nothing twice.
  */
-import type { RedisDriver, Reply } from '@hive/bus';
+import type { Keys, RedisDriver, Reply } from '@hive/bus';
 import type { Budget } from './domain/budgets.js';
 import type { Category } from './domain/categories.js';
 import { dayNumber } from './domain/periods.js';
 import type { Expense } from './domain/reports.js';
 
-/** Key names for one chat's ledger. */
-export function ledgerKeys(hivePrefix: string, chatId: string) {
-  const base = `${hivePrefix}ledger:${chatId}`;
+/** Key names for one chat's ledger, from the bus's key builder. */
+export function ledgerKeys(keys: Keys, chatId: string) {
   return {
-    expenses: `${base}:expenses`,
-    byDay: `${base}:by-day`,
-    recent: `${base}:recent`,
-    budgets: `${base}:budgets`,
-    undo: (messageId: string) => `${base}:undo:${messageId}`,
+    expenses: keys.data('ledger', chatId, 'expenses'),
+    byDay: keys.data('ledger', chatId, 'by-day'),
+    recent: keys.data('ledger', chatId, 'recent'),
+    budgets: keys.data('ledger', chatId, 'budgets'),
+    undo: (messageId: string) => keys.data('ledger', chatId, 'undo', messageId),
   };
 }
 
@@ -84,8 +83,8 @@ function parse<T>(json: Reply | undefined): T | undefined {
 const strings = (r: Reply): string[] => (Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : []);
 
 /** The store on the bus's Redis driver (ioredis or node-redis). */
-export function createExpenseStore(driver: RedisDriver, hivePrefix: string): ExpenseStore {
-  const keys = (chatId: string) => ledgerKeys(hivePrefix, chatId);
+export function createExpenseStore(driver: RedisDriver, busKeys: Keys): ExpenseStore {
+  const keys = (chatId: string) => ledgerKeys(busKeys, chatId);
   return {
     async record(chatId, e) {
       const k = keys(chatId);

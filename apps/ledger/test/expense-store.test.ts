@@ -1,5 +1,5 @@
 /** The store on both bus drivers: idempotent records and undos, day ranges, budgets. */
-import { createDriver, DRIVER_KINDS, type RedisDriver } from '@hive/bus';
+import { createDriver, createKeys, DRIVER_KINDS, type RedisDriver } from '@hive/bus';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Expense } from '../src/domain/reports.js';
@@ -26,7 +26,7 @@ describe.each(DRIVER_KINDS)('expense store on %s', (kind) => {
     driver = createDriver(kind, { url: redis.url });
     await driver.connect();
     prefix = randomPrefix('ledger');
-    store = createExpenseStore(driver, prefix);
+    store = createExpenseStore(driver, createKeys(prefix));
   });
   afterEach(async () => {
     await driver.close();
@@ -36,7 +36,8 @@ describe.each(DRIVER_KINDS)('expense store on %s', (kind) => {
     expect(await store.record(CHAT, exp('e1', 1250, '2025-03-14'))).toBe(true);
     expect(await store.record(CHAT, exp('e1', 1250, '2025-03-14'))).toBe(false);
     expect(await store.between(CHAT, '2025-03-01', '2025-03-31')).toHaveLength(1);
-    const k = ledgerKeys(prefix, CHAT);
+    const k = ledgerKeys(createKeys(prefix), CHAT);
+    expect(k.recent).toBe(`${prefix}data:ledger:${CHAT}:recent`);
     expect(await driver.call(['LLEN', k.recent])).toBe(1);
     expect(await driver.call(['ZCARD', k.byDay])).toBe(1);
   });

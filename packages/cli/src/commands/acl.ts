@@ -28,9 +28,8 @@
  *   its own state     hive:data:<agent>:* (keys.dataPattern) with the data-structure commands
  *                     (strings, hashes, lists, sets, sorted sets, streams, scripts, transactions),
  *                     nothing dangerous
- * and, for the few agents whose needs the topology cannot express (ROLES below): state kept outside
- * keys.data (hermes's BullMQ queue, ledger's expenses), the registry for atlas and herald, the
- * bus's metadata for sentinel.
+ * and, for the few agents whose needs the topology cannot express (ROLES below): the registry for
+ * atlas and herald, the bus's metadata for sentinel.
  * Never: FLUSHALL/FLUSHDB, KEYS, CONFIG SET, DEBUG, SHUTDOWN, ACL, MONITOR, SCRIPT/FUNCTION FLUSH,
  * pub/sub channels, or any key outside the above.
  *
@@ -69,11 +68,6 @@ export interface AgentRole {
  * kept short: everything else comes from the topology.
  */
 export const ROLES: Readonly<Record<string, AgentRole>> = {
-  // Its records under "<prefix>hermes:" and BullMQ's queue under "<prefix>bull:" (apps/hermes/src/timers.ts,
-  // bullPrefix), from before keys.data; both go once hermes keeps them under keys.data('hermes', …).
-  hermes: { storage: ['hermes:*', 'bull:*'] },
-  // Its expenses under "<prefix>ledger:" (apps/ledger/src/expense-store.ts), from before keys.data.
-  ledger: { storage: ['ledger:*'] },
   // The help menu lists what the live agents can do: it reads their registry records.
   atlas: { registry: true },
   // The briefing asks only the agents alive in the registry (apps/herald/src/ask-sources.ts).
