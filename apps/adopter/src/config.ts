@@ -1,6 +1,6 @@
 /** adopter's own environment variables, as a zod object keyed by variable name. */
 import { z } from 'zod';
-import { isTimeZone } from './domain/calendar.js';
+import { isTimeZone } from '@hive/agent';
 import { channelOf, CHANNELS } from './domain/channels.js';
 
 export const adopterConfig = z.object({

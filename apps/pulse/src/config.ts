@@ -1,6 +1,6 @@
 /** pulse's own environment variables, as a zod object keyed by variable name. */
 import { z } from 'zod';
-import { isTimeZone } from './domain/calendar.js';
+import { isTimeZone } from '@hive/agent';
 
 export const pulseConfig = z.object({
   /** The owner's time zone: which day an entry counts for, and so every streak. @defaultValue "UTC" */

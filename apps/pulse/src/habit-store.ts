@@ -14,7 +14,7 @@
  * message, and the script adds only what is new: a redelivered message logs nothing twice.
  */
 import type { Keys, RedisDriver, Reply } from '@hive/bus';
-import { dayNumber } from './domain/calendar.js';
+import { dayNumber } from '@hive/agent';
 import { HABIT_KINDS, type GoalKey, type Goals, type HabitEntry, type HabitKind } from './domain/habits.js';
 
 /** Key names for one chat's habits, from the bus's key builder. */

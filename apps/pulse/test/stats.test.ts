@@ -1,6 +1,6 @@
 /** Streaks, day totals and the weekly summary's arithmetic; the replies built from them. */
 import { describe, expect, it } from 'vitest';
-import { dayIn } from '../src/domain/calendar.js';
+import { dayIn } from '@hive/agent';
 import type { HabitEntry, HabitKind } from '../src/domain/habits.js';
 import { formatHours, formatWater, loggedReply, streaksReply, todayReply, weekReply } from '../src/domain/replies.js';
 import { dayTotals, longestStreak, streak, summarize, type Streak } from '../src/domain/stats.js';

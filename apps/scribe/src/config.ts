@@ -1,7 +1,7 @@
 /** scribe's own environment variables, as a zod object keyed by variable name. */
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { isTimeZone } from './domain/calendar.js';
+import { isTimeZone } from '@hive/agent';
 
 export const scribeConfig = z
   .object({

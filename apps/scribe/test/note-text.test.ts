@@ -1,6 +1,7 @@
 /** Tags, titles and previews derived from a note's words; the FTS5 query built from search words. */
 import { describe, expect, it } from 'vitest';
-import { addDays, dayIn, isTimeZone, mondayOf, periodRange, shortDate } from '../src/domain/calendar.js';
+import { addDays, dayIn, isTimeZone, mondayOf, shortDate } from '@hive/agent';
+import { periodRange } from '../src/domain/calendar.js';
 import { ftsMatch, searchTerms } from '../src/domain/fts-query.js';
 import { preview, tagsOf, tidy, titleOf } from '../src/domain/note-text.js';
 

@@ -18,6 +18,20 @@ export {
   type StartContext,
   type StreamOptions,
 } from './define-agent.js';
+export {
+  addDays,
+  assertTimeZone,
+  dayIn,
+  dayNumber,
+  InvalidTimeZoneError,
+  isTimeZone,
+  mondayOf,
+  offsetMinutes,
+  shortDate,
+  startOfDay,
+  weekdayName,
+  weekdayOf,
+} from './calendar.js';
 export { hiveEnvSchema, LOG_LEVELS, parseEnv, type Env, type HiveEnv } from './env.js';
 export { EnvConfigError, LlmError, type EnvProblem } from './errors.js';
 export { DEFAULT_PROBE_TIMEOUT_MS, type Readiness } from './http-server.js';

@@ -1,5 +1,5 @@
 /** Everything adopter says back, as WhatsApp text. */
-import { dayIn, shortDate } from './calendar.js';
+import { dayIn, shortDate } from '@hive/agent';
 import { profileOf, type Channel } from './channels.js';
 import { renderPost, type Draft } from './drafts.js';
 import { postLength } from './length.js';

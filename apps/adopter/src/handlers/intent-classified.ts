@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
 import type { AdopterConfig } from '../config.js';
-import { dayIn } from '../domain/calendar.js';
+import { dayIn } from '@hive/agent';
 import { platformOf } from '../domain/channels.js';
 import { renderPost, type Draft } from '../domain/drafts.js';
 import { parseContentCommand } from '../domain/parse-command.js';

@@ -1,5 +1,5 @@
 /** Everything pulse says back, as WhatsApp text. */
-import { shortDate, weekdayName } from './calendar.js';
+import { shortDate, weekdayName } from '@hive/agent';
 import { activityLabel, HABIT_KINDS, type GoalKey, type Goals, type HabitEntry, type HabitKind } from './habits.js';
 import type { DayTotals, RangeSummary, Streak } from './stats.js';
 

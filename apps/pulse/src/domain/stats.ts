@@ -1,5 +1,5 @@
 /** Streaks and totals over logged entries: pure arithmetic on days in the owner's zone. */
-import { addDays } from './calendar.js';
+import { addDays } from '@hive/agent';
 import type { HabitEntry, HabitKind } from './habits.js';
 
 export interface Streak {

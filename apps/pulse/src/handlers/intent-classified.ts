@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
 import type { PulseConfig } from '../config.js';
-import { addDays, dayIn } from '../domain/calendar.js';
+import { addDays, dayIn } from '@hive/agent';
 import { contractHabit, HABIT_KINDS, mainQuantity, type Goals, type HabitEntry, type HabitKind } from '../domain/habits.js';
 import { parsePulseCommand } from '../domain/parse-command.js';
 import { dayLabel, goalReply, loggedReply, streaksReply, todayReply, unclearReply, undoneReply, weekReply } from '../domain/replies.js';

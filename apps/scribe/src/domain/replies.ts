@@ -1,5 +1,5 @@
 /** Everything scribe says back, as WhatsApp text (*bold* marks the matched words in a quote). */
-import { shortDate } from './calendar.js';
+import { shortDate } from '@hive/agent';
 import type { ListPeriod, NoteKind } from './parse-command.js';
 import { preview } from './note-text.js';
 

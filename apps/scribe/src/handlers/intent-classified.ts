@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
 import type { ScribeConfig } from '../config.js';
-import { dayIn, periodRange } from '../domain/calendar.js';
+import { dayIn } from '@hive/agent';
+import { periodRange } from '../domain/calendar.js';
 import { tagsOf, tidy, titleOf } from '../domain/note-text.js';
 import { parseNoteCommand } from '../domain/parse-command.js';
 import { deletedReply, listReply, noSuchNoteReply, NOTHING_TO_DELETE, savedReply, searchReply, showReply, UNCLEAR_REPLY } from '../domain/replies.js';
