@@ -3,7 +3,7 @@
 // works on a fresh clone: it finds or fetches pnpm 10, installs the workspace when the lockfile
 // changed, then hands over to turbo or the start script. Plain Node, no dependencies: it runs
 // before anything is installed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,39 @@ function turbo(p, task, extra = [], logs = 'errors-only') {
   return run(p[0], [...p.slice(1), 'exec', 'turbo', 'run', task, `--output-logs=${logs}`, ...extra]);
 }
 
+/**
+ * Run every package's tests through turbo, passing the output through as it comes, and end with one
+ * plain line that adds up vitest's per-package counts: "tests: N passed, N failed[, N skipped]".
+ */
+function testAndCount(p, extra) {
+  return new Promise((resolve) => {
+    const args = [...p.slice(1), 'exec', 'turbo', 'run', 'test', '--output-logs=full', '--concurrency=1', ...extra];
+    const child = spawn(p[0], args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const totals = { passed: 0, failed: 0, skipped: 0 };
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      process.stdout.write(d);
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i).replace(/\x1b\[[0-9;]*m/g, '');
+        buf = buf.slice(i + 1);
+        const m = /\bTests\s+(.*\d+ (?:passed|failed|skipped).*)$/.exec(line);
+        if (!m) continue;
+        for (const kind of Object.keys(totals)) {
+          const n = new RegExp(`(\\d+) ${kind}`).exec(m[1]);
+          if (n) totals[kind] += Number(n[1]);
+        }
+      }
+    });
+    child.on('exit', (code, signal) => {
+      const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
+      process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed${skipped}\n`);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
 const [command = 'test', ...rest] = process.argv.slice(2);
 const p = pnpm();
 installIfNeeded(p);
@@ -62,7 +95,7 @@ switch (command) {
     const code = turbo(p, 'typecheck');
     if (code !== 0) process.exit(code);
     // One package at a time: each starts its own redis-servers and child processes on two cores.
-    process.exit(turbo(p, 'test', ['--concurrency=1', ...rest], 'full'));
+    process.exit(await testAndCount(p, rest));
   }
   case 'build':
   case 'typecheck':
