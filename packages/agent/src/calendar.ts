@@ -30,6 +30,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
         hour: 'numeric',
         minute: 'numeric',
         second: 'numeric',
+        weekday: 'short',
       });
     } catch {
       throw new InvalidTimeZoneError(timeZone);
@@ -39,8 +40,23 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** What a clock in `timeZone` shows at `instant`, as numbers (month 1-12). */
-function wallClock(instant: Date, timeZone: string) {
+/** A calendar date and time of day as a clock on the wall in some zone shows it. */
+export interface WallClock {
+  readonly year: number;
+  /** 1-12 */
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  /** 0 = Sunday ... 6 = Saturday. */
+  readonly weekday: number;
+}
+
+const WEEKDAY_NUMBERS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/** What a clock in `timeZone` shows at `instant`; throws InvalidTimeZoneError. */
+export function wallClock(instant: Date, timeZone: string): WallClock {
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
   return {
@@ -50,6 +66,7 @@ function wallClock(instant: Date, timeZone: string) {
     hour: Number(parts.hour),
     minute: Number(parts.minute),
     second: Number(parts.second),
+    weekday: WEEKDAY_NUMBERS[parts.weekday ?? ''] ?? 0,
   };
 }
 

@@ -29,8 +29,10 @@ export {
   offsetMinutes,
   shortDate,
   startOfDay,
+  wallClock,
   weekdayName,
   weekdayOf,
+  type WallClock,
 } from './calendar.js';
 export { hiveEnvSchema, LOG_LEVELS, parseEnv, type Env, type HiveEnv } from './env.js';
 export { EnvConfigError, LlmError, type EnvProblem } from './errors.js';

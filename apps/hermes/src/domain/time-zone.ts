@@ -4,80 +4,11 @@
  * reads dates as wall-clock parts and turns them into instants here.
  */
 
-/** A calendar date and time of day as a clock on the wall in some zone shows it. */
-export interface WallClock {
-  readonly year: number;
-  readonly month: number; // 1-12
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  /** 0 = Sunday ... 6 = Saturday. */
-  readonly weekday: number;
-}
+import { offsetMinutes, wallClock } from '@hive/agent';
 
-/** Thrown when a configured time zone is not one Intl knows. */
-export class InvalidTimeZoneError extends Error {
-  override readonly name = 'InvalidTimeZoneError';
-  constructor(readonly timeZone: string) {
-    super(`"${timeZone}" is not a known IANA time zone (e.g. "Europe/Berlin", "UTC")`);
-  }
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-        weekday: 'short',
-      });
-    } catch {
-      throw new InvalidTimeZoneError(timeZone);
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** Throws InvalidTimeZoneError unless `timeZone` is a zone Intl can format in. */
-export function assertTimeZone(timeZone: string): void {
-  formatter(timeZone);
-}
-
-const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-
-/** What a clock in `timeZone` shows at `instant`. */
-export function wallClock(instant: Date, timeZone: string): WallClock {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-    weekday: WEEKDAYS[parts.weekday ?? ''] ?? 0,
-  };
-}
-
-/** Minutes east of UTC in `timeZone` at `instant` (Berlin in winter: 60). */
-export function offsetMinutes(instant: Date, timeZone: string): number {
-  const w = wallClock(instant, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  const whole = Math.floor(instant.getTime() / 1000) * 1000;
-  return Math.round((asUtc - whole) / 60_000);
-}
+// The zone primitives (what a clock shows at an instant, a zone's offset, zone validation) are the
+// runtime's shared calendar; hermes adds what only scheduling needs: instants from wall-clock parts.
+export { assertTimeZone, InvalidTimeZoneError, offsetMinutes, wallClock, type WallClock } from '@hive/agent';
 
 /**
  * The instant a clock in `timeZone` shows these parts. A time skipped by a DST jump moves forward

@@ -12,36 +12,10 @@ export interface Period {
   readonly to: string;
 }
 
-/** Thrown when a configured time zone is not one Intl knows. */
-export class InvalidTimeZoneError extends Error {
-  override readonly name = 'InvalidTimeZoneError';
-  constructor(readonly timeZone: string) {
-    super(`"${timeZone}" is not a known IANA time zone (e.g. "Europe/Berlin", "UTC")`);
-  }
-}
+import { addDays, dayNumber } from '@hive/agent';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar day `instant` falls on in `timeZone`, as YYYY-MM-DD. Throws InvalidTimeZoneError. */
-export function dayIn(instant: Date, timeZone: string): string {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      // en-CA formats dates as YYYY-MM-DD.
-      f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    } catch {
-      throw new InvalidTimeZoneError(timeZone);
-    }
-    formatters.set(timeZone, f);
-  }
-  return f.format(instant);
-}
-
-/** Days since 1970-01-01 of a YYYY-MM-DD day: a sortable score. */
-export function dayNumber(day: string): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
-}
+// Days in a zone and day numbers are the runtime's shared calendar; ledger adds its named periods.
+export { dayIn, dayNumber, InvalidTimeZoneError } from '@hive/agent';
 
 /** The YYYY-MM-DD day of a day number. */
 export function dayOf(n: number): string {
@@ -49,9 +23,7 @@ export function dayOf(n: number): string {
 }
 
 /** The day `days` after `day` (negative for before). */
-export function shiftDay(day: string, days: number): string {
-  return dayOf(dayNumber(day) + days);
-}
+export const shiftDay: (day: string, days: number) => string = addDays;
 
 /** The month a day is in, as YYYY-MM (budgets are per month). */
 export function monthOf(day: string): string {
