@@ -1,6 +1,6 @@
 /** adopter's handler through the runtime's harness on a real Redis: offline templates, and a model behind the LLM port. */
 import type { CompleteOptions, Llm } from '@hive/agent';
-import { createTestAgent, startFakeOpenAi, type TestAgent } from '@hive/agent/testing';
+import { classifiedIntent, createTestAgent, replyText, startFakeOpenAi, type TestAgent } from '@hive/agent/testing';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAdopter } from '../src/agent.js';
@@ -9,23 +9,16 @@ const CHAT = '491701234567@c.us';
 const NOW = new Date('2025-03-14T18:00:00Z');
 let redis: RedisServer;
 let t: TestAgent | undefined;
-let n = 0;
 
 type Entities = Record<string, string | number | boolean>;
 
 function classified(text: string, entities: Entities, extra: { intent?: 'content' | 'note'; sourceMessageId?: string; sentAt?: string } = {}) {
-  return {
+  return classifiedIntent(text, entities, {
+    intent: extra.intent ?? 'content',
     chatId: CHAT,
-    from: CHAT,
-    sourceMessageId: extra.sourceMessageId ?? `wamid-${++n}`,
-    via: 'text' as const,
-    text,
-    intent: extra.intent ?? ('content' as const),
-    entities,
-    confidence: 0.9,
-    classifier: 'rules' as const,
     sentAt: extra.sentAt ?? '2025-03-14T09:12:00.000Z',
-  };
+    ...(extra.sourceMessageId ? { sourceMessageId: extra.sourceMessageId } : {}),
+  });
 }
 
 /** A model behind the port: answers from a script and records what it was asked. */
@@ -51,9 +44,7 @@ async function start(options: { env?: Record<string, string>; llm?: Llm } = {}) 
 }
 
 async function say(agent: TestAgent, text: string, entities: Entities, extra: Parameters<typeof classified>[2] = {}) {
-  const input = classified(text, entities, extra);
-  await agent.publish('intent.classified', 'intent.classified', input);
-  return (await agent.expectMessage('wa.outbound', (m) => m.data.replyTo === input.sourceMessageId)).data.text;
+  return replyText(agent, classified(text, entities, extra));
 }
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /** pulse's handler through the runtime's harness on a real Redis, with an injected clock. */
-import { createTestAgent, type TestAgent } from '@hive/agent/testing';
+import { classifiedIntent, createTestAgent, replyText, type TestAgent } from '@hive/agent/testing';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPulse } from '../src/agent.js';
@@ -9,23 +9,16 @@ const CHAT = '491701234567@c.us';
 const NOW = new Date('2025-03-14T18:00:00Z');
 let redis: RedisServer;
 let t: TestAgent | undefined;
-let n = 0;
 
 type Entities = Record<string, string | number | boolean>;
 
 function classified(text: string, entities: Entities, extra: { intent?: 'habit' | 'note'; sourceMessageId?: string; sentAt?: string } = {}) {
-  return {
+  return classifiedIntent(text, entities, {
+    intent: extra.intent ?? 'habit',
     chatId: CHAT,
-    from: CHAT,
-    sourceMessageId: extra.sourceMessageId ?? `wamid-${++n}`,
-    via: 'text' as const,
-    text,
-    intent: extra.intent ?? ('habit' as const),
-    entities,
-    confidence: 0.9,
-    classifier: 'rules' as const,
     sentAt: extra.sentAt ?? '2025-03-14T17:30:00.000Z',
-  };
+    ...(extra.sourceMessageId ? { sourceMessageId: extra.sourceMessageId } : {}),
+  });
 }
 
 async function start(env: Record<string, string> = {}) {
@@ -34,9 +27,7 @@ async function start(env: Record<string, string> = {}) {
 }
 
 async function say(agent: TestAgent, text: string, entities: Entities, extra: Parameters<typeof classified>[2] = {}) {
-  const input = classified(text, entities, extra);
-  await agent.publish('intent.classified', 'intent.classified', input);
-  return (await agent.expectMessage('wa.outbound', (m) => m.data.replyTo === input.sourceMessageId)).data.text;
+  return replyText(agent, classified(text, entities, extra));
 }
 
 beforeAll(async () => {

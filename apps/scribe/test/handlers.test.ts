@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestAgent, type TestAgent } from '@hive/agent/testing';
+import { classifiedIntent, createTestAgent, replyText, type TestAgent } from '@hive/agent/testing';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createScribe } from '../src/agent.js';
@@ -12,23 +12,16 @@ const NOW = new Date('2025-03-14T18:00:00Z');
 let redis: RedisServer;
 let dir: string;
 let t: TestAgent | undefined;
-let n = 0;
 
 type Entities = Record<string, string | number | boolean>;
 
 function classified(text: string, entities: Entities, extra: { intent?: 'note' | 'habit'; sourceMessageId?: string; sentAt?: string; chatId?: string } = {}) {
-  return {
+  return classifiedIntent(text, entities, {
+    intent: extra.intent ?? 'note',
     chatId: extra.chatId ?? CHAT,
-    from: extra.chatId ?? CHAT,
-    sourceMessageId: extra.sourceMessageId ?? `wamid-${++n}`,
-    via: 'text' as const,
-    text,
-    intent: extra.intent ?? ('note' as const),
-    entities,
-    confidence: 0.95,
-    classifier: 'rules' as const,
-    sentAt: extra.sentAt ?? '2025-03-14T09:30:00.000Z',
-  };
+    sentAt: extra.sentAt ?? '2025-03-14T09:30:00.000Z', confidence: 0.95,
+    ...(extra.sourceMessageId ? { sourceMessageId: extra.sourceMessageId } : {}),
+  });
 }
 
 async function start(prefix?: string) {
@@ -38,10 +31,7 @@ async function start(prefix?: string) {
 
 /** Send one message and wait for scribe's reply to it. */
 async function say(agent: TestAgent, text: string, entities: Entities, extra: Parameters<typeof classified>[2] = {}) {
-  const input = classified(text, entities, extra);
-  await agent.publish('intent.classified', 'intent.classified', input);
-  const reply = await agent.expectMessage('wa.outbound', (m) => m.data.replyTo === input.sourceMessageId);
-  return reply.data.text;
+  return replyText(agent, classified(text, entities, extra));
 }
 
 beforeAll(async () => {

@@ -81,6 +81,43 @@ export interface TestAgent<Config = unknown, W extends StreamName = StreamName> 
 /** @defaultValue for expectMessage */
 export const DEFAULT_EXPECT_TIMEOUT_MS = 5_000;
 
+type ClassifiedPayload = PayloadInput<'intent.classified', 'intent.classified'>;
+
+/** What a handler test sets of an intent.classified input besides its text and entities. */
+export interface ClassifiedOptions {
+  intent: ClassifiedPayload['intent'];
+  chatId: string;
+  sentAt: string;
+  /** @defaultValue a new "wamid-<n>" per call */
+  sourceMessageId?: string;
+  /** @defaultValue 0.9 */
+  confidence?: number;
+}
+
+let classifiedSeq = 0;
+
+/** An intent.classified payload as iris publishes it (rules, typed text), for a domain agent's handler tests. */
+export function classifiedIntent(text: string, entities: ClassifiedPayload['entities'], o: ClassifiedOptions): ClassifiedPayload {
+  return {
+    chatId: o.chatId,
+    from: o.chatId,
+    sourceMessageId: o.sourceMessageId ?? `wamid-${++classifiedSeq}`,
+    via: 'text',
+    text,
+    intent: o.intent,
+    entities,
+    confidence: o.confidence ?? 0.9,
+    classifier: 'rules',
+    sentAt: o.sentAt,
+  };
+}
+
+/** Publish an intent.classified input and resolve with the text of the agent's wa.outbound reply quoting it. */
+export async function replyText(agent: TestAgent, input: ClassifiedPayload): Promise<string> {
+  await agent.publish('intent.classified', 'intent.classified', input);
+  return (await agent.expectMessage('wa.outbound', (m) => m.data.replyTo === input.sourceMessageId)).data.text;
+}
+
 /** Start `definition` against a real Redis under a unique prefix; see the file comment. */
 export async function createTestAgent<C extends z.ZodType, W extends StreamName>(
   definition: AgentDefinition<C, W>,
