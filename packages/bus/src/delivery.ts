@@ -28,6 +28,9 @@ export type EntryStep = (d: Delivery) => Promise<Settled>;
 export type MessageStep = (message: Message, d: Delivery) => Promise<Settled>;
 export type Handle = (message: Message, d: Delivery) => Promise<readonly OutgoingMessage[]>;
 
+/** What a delivery needs of the pending list its entry is on (the Reclaimer of its stream key). */
+export type PendingList = Pick<Reclaimer, 'deliveryCount' | 'releaseForRetry' | 'renewLeases'>;
+
 /** What a delivery needs of the subscription that read it. */
 export interface DeliverySource {
   readonly stream: string;
@@ -57,7 +60,7 @@ export class Delivery {
     readonly entry: StreamEntry,
     /** Known on every path but right after a reclaim; `count()` fetches it then. */
     readonly deliveryCount: number | undefined,
-    private readonly reclaimer: Reclaimer,
+    private readonly pending: PendingList,
     readonly source: DeliverySource,
   ) {}
 
@@ -90,19 +93,19 @@ export class Delivery {
 
   /** The delivery count, fetched from the pending list when it is not known. */
   async count(): Promise<number> {
-    return this.deliveryCount ?? (await this.reclaimer.deliveryCount(this.entry.id)) ?? 1;
+    return this.deliveryCount ?? (await this.pending.deliveryCount(this.entry.id)) ?? 1;
   }
 
   /** Leave the entry pending with its idle time reset: it is claimed again after its backoff. */
   release(): Promise<void> {
-    return this.reclaimer.releaseForRetry(this.entry.id);
+    return this.pending.releaseForRetry(this.entry.id);
   }
 
   /** Renew the lease now; nothing once the delivery has settled. */
   async extendLease(): Promise<void> {
     if (this.settled) return;
     this.leaseAt = Date.now();
-    await this.reclaimer.renewLeases([this.entry.id]);
+    await this.pending.renewLeases([this.entry.id]);
   }
 }
 
