@@ -12,4 +12,3 @@ export const irisConfig = z.object({
 });
 
 export type IrisConfig = z.output<typeof irisConfig>;
-
