@@ -36,7 +36,7 @@ export interface PublishOptions {
   maxAgeMs?: number;
   /**
    * Publish this message id to this stream at most once within a window (needs `id`): a repeat
-   * appends nothing and resolves with the first entry's id and `duplicate: true`. See idempotency.ts.
+   * appends nothing and resolves with the first entry's id and `duplicate: true`. See publish-once.ts.
    * @defaultValue false
    */
   idempotent?: boolean | IdempotentPublishOptions;
