@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Handle } from '../../src/delivery.js';
 import { HandlerTimeoutError } from '../../src/errors.js';
 import { handlerTimeout } from '../../src/middleware/timeout.js';
+import { subscriptionSettings } from '../../src/subscribe-options.js';
 import { listDeadLetters } from '../../src/admin.js';
 import { DEFAULT_HANDLER_TIMEOUT_MS, DRIVER_KINDS, type Bus } from '../../src/index.js';
 import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from '../helpers.js';
@@ -62,8 +63,9 @@ describe.each(DRIVER_KINDS)('handler timeout through a subscription on %s', (kin
     return b;
   };
 
-  it('defaults to 5 minutes', () => {
+  it('applies the default of 5 minutes to a subscription that sets none', () => {
     expect(DEFAULT_HANDLER_TIMEOUT_MS).toBe(300_000);
+    expect(subscriptionSettings({ stream: 'jobs', group: 'g', handler: () => undefined }).handlerTimeoutMs).toBe(DEFAULT_HANDLER_TIMEOUT_MS);
   });
 
   it('retries a hung handler like one that threw, then dead-letters it after maxDeliveries with the timeout as its last error', async () => {
