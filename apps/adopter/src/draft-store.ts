@@ -10,7 +10,7 @@
  * Creating, revising and deleting are one Lua script each, keyed by the source message: a
  * redelivered or re-classified message creates no second draft and applies nothing twice.
  */
-import type { Keys, RedisDriver, Reply } from '@hive/bus';
+import { loadScript, runScript, type Keys, type RedisDriver, type Reply } from '@hive/bus';
 import type { Draft } from './domain/drafts.js';
 
 /** Key names for one chat's drafts, from the bus's key builder. */
@@ -19,35 +19,12 @@ export function adopterKeys(keys: Keys, chatId: string) {
   return { drafts: k('drafts'), seq: k('seq'), bySource: k('by-source'), history: k('history') };
 }
 
-// KEYS: drafts, seq, by-source. ARGV: source id, draft JSON. Returns {1, number} when created, {0, number} when the source had made one.
-const CREATE = `
-local existing = redis.call('HGET', KEYS[3], ARGV[1])
-if existing then return {0, existing} end
-local n = redis.call('INCR', KEYS[2])
-redis.call('HSET', KEYS[1], n, ARGV[2])
-redis.call('HSET', KEYS[3], ARGV[1], n)
-return {1, tostring(n)}`;
-
-// KEYS: drafts, by-source, history. ARGV: source id, number, revised JSON, expected revision.
-// Returns 1 when applied, 0 when this source was applied before, -1 when the draft is gone, -2 when it changed meanwhile.
-const REVISE = `
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
-local current = redis.call('HGET', KEYS[1], ARGV[2])
-if not current then return -1 end
-if cjson.decode(current).revision ~= tonumber(ARGV[4]) then return -2 end
-redis.call('HSET', KEYS[3], ARGV[2] .. ':' .. ARGV[4], current)
-redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-return 1`;
-
-// KEYS: drafts, by-source. ARGV: source id, number. Returns the deleted JSON, '' when there was none or this source deleted before.
-const DELETE = `
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return '' end
-local current = redis.call('HGET', KEYS[1], ARGV[2])
-if not current then return '' end
-redis.call('HDEL', KEYS[1], ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-return current`;
+/** Creating, revising and deleting: one script each (src/scripts/*.lua, each with its KEYS/ARGV header). */
+const SCRIPTS = {
+  create: loadScript(new URL('./scripts/create-draft-3.lua', import.meta.url)),
+  revise: loadScript(new URL('./scripts/revise-draft-3.lua', import.meta.url)),
+  delete: loadScript(new URL('./scripts/delete-draft-2.lua', import.meta.url)),
+};
 
 export type NewDraft = Omit<Draft, 'number'>;
 
@@ -89,7 +66,7 @@ export function createDraftStore(driver: RedisDriver, busKeys: Keys): DraftStore
   return {
     async create(chatId, sourceMessageId, draft) {
       const k = keys(chatId);
-      const r = await driver.call(['EVAL', CREATE, 3, k.drafts, k.seq, k.bySource, sourceMessageId, toJson(draft)]);
+      const r = await runScript(driver, SCRIPTS.create, [k.drafts, k.seq, k.bySource], [sourceMessageId, toJson(draft)]);
       const [created, number] = Array.isArray(r) ? r : [];
       return { number: Number(number), created: created === 1 };
     },
@@ -98,7 +75,7 @@ export function createDraftStore(driver: RedisDriver, busKeys: Keys): DraftStore
     },
     async revise(chatId, sourceMessageId, revised, expectedRevision) {
       const k = keys(chatId);
-      const r = await driver.call(['EVAL', REVISE, 3, k.drafts, k.bySource, k.history, sourceMessageId, revised.number, toJson(revised), expectedRevision]);
+      const r = await runScript(driver, SCRIPTS.revise, [k.drafts, k.bySource, k.history], [sourceMessageId, revised.number, toJson(revised), expectedRevision]);
       return r === 1 ? 'applied' : r === 0 ? 'already-applied' : r === -1 ? 'gone' : 'conflict';
     },
     async revision(chatId, number, revision) {
@@ -117,7 +94,7 @@ export function createDraftStore(driver: RedisDriver, busKeys: Keys): DraftStore
     },
     async delete(chatId, sourceMessageId, number) {
       const k = keys(chatId);
-      return parse(number, await driver.call(['EVAL', DELETE, 2, k.drafts, k.bySource, sourceMessageId, number]));
+      return parse(number, await runScript(driver, SCRIPTS.delete, [k.drafts, k.bySource], [sourceMessageId, number]));
     },
     async sourceOf(chatId, sourceMessageId) {
       const n = await driver.call(['HGET', keys(chatId).bySource, sourceMessageId]);

@@ -5,7 +5,7 @@
  */
 import type { Llm } from '@hive/agent';
 import { createTestAgent, type TestAgent } from '@hive/agent/testing';
-import type { AgentRecord } from '@hive/bus';
+import type { AgentRecord } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAtlas } from '../src/agent.js';

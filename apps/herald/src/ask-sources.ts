@@ -4,7 +4,8 @@
  * timeout. Agents absent from the registry are not asked (their heartbeat has expired or they
  * stopped cleanly): the briefing goes out without waiting for them.
  */
-import { errorMessage, listAgents, TimeoutError, type Bus, type Logger } from '@hive/bus';
+import { errorMessage, TimeoutError, type Bus, type Logger } from '@hive/bus';
+import { listAgents } from '@hive/bus/admin';
 import { agentRequests } from '@hive/contracts';
 import type { SourceOutcome } from './domain/briefing.js';
 

@@ -1,6 +1,6 @@
 /** What both handlers do once they have text: classify, publish intent.classified, answer "unknown". */
 import type { AgentContext, Outgoing } from '@hive/agent';
-import type { IrisConfig } from './agent.js';
+import type { IrisConfig } from './config.js';
 import { classify } from './classifier.js';
 import type { Classification } from './domain/classification.js';
 import { unknownReply } from './domain/replies.js';

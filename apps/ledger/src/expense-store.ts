@@ -11,7 +11,7 @@
  * hash but missing from the totals. Records are keyed by an id derived from the message, and the
  * script adds only what is new: a redelivered message records nothing twice.
  */
-import type { Keys, RedisDriver, Reply } from '@hive/bus';
+import { loadScript, runScript, type Keys, type RedisDriver, type Reply } from '@hive/bus';
 import type { Budget } from './domain/budgets.js';
 import type { Category } from './domain/categories.js';
 import { dayNumber } from './domain/periods.js';
@@ -32,32 +32,11 @@ export function ledgerKeys(keys: Keys, chatId: string) {
 const RECENT_KEPT = 200;
 const UNDO_MARK_S = 24 * 3600;
 
-// KEYS: expenses, by-day, recent. ARGV: id, json, day score, recent kept. Returns 1 if added, 0 if it was there.
-const RECORD = `
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-redis.call('LPUSH', KEYS[3], ARGV[1])
-redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[4]) - 1)
-return 1`;
-
-// KEYS: expenses, by-day, recent, undo mark. ARGV: mark ttl s. Returns the removed expense JSON, '' if none.
-const UNDO = `
-local done = redis.call('GET', KEYS[4])
-if done then return done end
-local removed = ''
-while true do
-  local id = redis.call('LPOP', KEYS[3])
-  if not id then break end
-  local json = redis.call('HGET', KEYS[1], id)
-  if json then
-    redis.call('HDEL', KEYS[1], id)
-    redis.call('ZREM', KEYS[2], id)
-    removed = json
-    break
-  end
-end
-redis.call('SET', KEYS[4], removed, 'EX', tonumber(ARGV[1]))
-return removed`;
+/** Writes that touch several keys: one script each (src/scripts/*.lua, each with its KEYS/ARGV header). */
+const SCRIPTS = {
+  record: loadScript(new URL('./scripts/record-expense-3.lua', import.meta.url)),
+  undo: loadScript(new URL('./scripts/undo-expense-4.lua', import.meta.url)),
+};
 
 export interface ExpenseStore {
   /** Store an expense; false when this id was already stored (a redelivery). */
@@ -88,7 +67,7 @@ export function createExpenseStore(driver: RedisDriver, busKeys: Keys): ExpenseS
   return {
     async record(chatId, e) {
       const k = keys(chatId);
-      const added = await driver.call(['EVAL', RECORD, 3, k.expenses, k.byDay, k.recent, e.id, JSON.stringify(e), dayNumber(e.spentOn), RECENT_KEPT]);
+      const added = await runScript(driver, SCRIPTS.record, [k.expenses, k.byDay, k.recent], [e.id, JSON.stringify(e), dayNumber(e.spentOn), RECENT_KEPT]);
       return added === 1;
     },
     async between(chatId, from, to) {
@@ -108,7 +87,7 @@ export function createExpenseStore(driver: RedisDriver, busKeys: Keys): ExpenseS
     },
     async undoLast(chatId, messageId) {
       const k = keys(chatId);
-      return parse<Expense>(await driver.call(['EVAL', UNDO, 4, k.expenses, k.byDay, k.recent, k.undo(messageId), UNDO_MARK_S]));
+      return parse<Expense>(await runScript(driver, SCRIPTS.undo, [k.expenses, k.byDay, k.recent, k.undo(messageId)], [UNDO_MARK_S]));
     },
     async budgets(chatId) {
       const flat = strings(await driver.call(['HGETALL', keys(chatId).budgets]));

@@ -13,7 +13,7 @@
  * that counts in the totals but not in the streak. Entries are keyed by an id derived from the
  * message, and the script adds only what is new: a redelivered message logs nothing twice.
  */
-import type { Keys, RedisDriver, Reply } from '@hive/bus';
+import { loadScript, runScript, type Keys, type RedisDriver, type Reply } from '@hive/bus';
 import { dayNumber } from '@hive/agent';
 import { HABIT_KINDS, type GoalKey, type Goals, type HabitEntry, type HabitKind } from './domain/habits.js';
 
@@ -35,50 +35,12 @@ const RECENT_KEPT = 200;
 /** How long an undo remembers what it removed (a redelivery comes within minutes). */
 const UNDO_MARK_S = 24 * 3600;
 
-// KEYS: entries, by-day, days:<kind>, recent. ARGV: log id, json, day score, day, recent kept.
-// Returns 1 if added, 0 if it was there.
-const RECORD = `
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
-redis.call('LPUSH', KEYS[4], ARGV[1])
-redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[5]) - 1)
-return 1`;
-
-// KEYS: entries, by-day, recent, undo mark, then days:<kind> for each kind. ARGV: mark ttl s, then the kinds in KEYS' order.
-// Removes the newest entry; its day leaves the streak's days only if no other entry of that kind is on it.
-// Returns the removed entry's JSON, '' if there was none; the same answer again for the same mark.
-const UNDO = `
-local done = redis.call('GET', KEYS[4])
-if done then return done end
-local removed = ''
-while true do
-  local id = redis.call('LPOP', KEYS[3])
-  if not id then break end
-  local json = redis.call('HGET', KEYS[1], id)
-  if json then
-    local entry = cjson.decode(json)
-    local score = redis.call('ZSCORE', KEYS[2], id)
-    redis.call('HDEL', KEYS[1], id)
-    redis.call('ZREM', KEYS[2], id)
-    local still = false
-    if score then
-      for _, other in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], score, score)) do
-        local o = redis.call('HGET', KEYS[1], other)
-        if o and cjson.decode(o).kind == entry.kind then still = true break end
-      end
-    end
-    if not still then
-      for i = 2, #ARGV do
-        if ARGV[i] == entry.kind then redis.call('ZREM', KEYS[3 + i], entry.day) end
-      end
-    end
-    removed = json
-    break
-  end
-end
-redis.call('SET', KEYS[4], removed, 'EX', tonumber(ARGV[1]))
-return removed`;
+/** Writes that touch several keys: one script each (src/scripts/*.lua, each with its KEYS/ARGV header). */
+const SCRIPTS = {
+  record: loadScript(new URL('./scripts/record-habit-4.lua', import.meta.url)),
+  // Its keys: entries, by-day, recent, undo mark, then the days of each kind in HABIT_KINDS order.
+  undo: loadScript(new URL('./scripts/undo-habit-9.lua', import.meta.url)),
+};
 
 /** How far back a streak is read; a longer one shows as this many days. */
 export const STREAK_LOOKBACK_DAYS = 1000;
@@ -115,13 +77,13 @@ export function createHabitStore(driver: RedisDriver, busKeys: Keys): HabitStore
   return {
     async record(chatId, e) {
       const k = keys(chatId);
-      const added = await driver.call(['EVAL', RECORD, 4, k.entries, k.byDay, k.days(e.kind), k.recent, e.logId, JSON.stringify(e), dayNumber(e.day), e.day, RECENT_KEPT]);
+      const added = await runScript(driver, SCRIPTS.record, [k.entries, k.byDay, k.days(e.kind), k.recent], [e.logId, JSON.stringify(e), dayNumber(e.day), e.day, RECENT_KEPT]);
       return added === 1;
     },
     async undoLast(chatId, sourceMessageId) {
       const k = keys(chatId);
       const dayKeys = HABIT_KINDS.map((kind) => k.days(kind));
-      return parse<HabitEntry>(await driver.call(['EVAL', UNDO, 4 + dayKeys.length, k.entries, k.byDay, k.recent, k.undo(sourceMessageId), ...dayKeys, UNDO_MARK_S, ...HABIT_KINDS]));
+      return parse<HabitEntry>(await runScript(driver, SCRIPTS.undo, [k.entries, k.byDay, k.recent, k.undo(sourceMessageId), ...dayKeys], [UNDO_MARK_S, ...HABIT_KINDS]));
     },
     async between(chatId, from, to) {
       const k = keys(chatId);

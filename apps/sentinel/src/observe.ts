@@ -2,7 +2,8 @@
  * One look at the bus, read-only: the registry, every stream's consumer groups (XINFO GROUPS), the
  * dead-letter streams, and Redis's INFO and CONFIG. Nothing here writes.
  */
-import { deadLetterStreams, errorMessage, listAgents, scanKeys, xinfoGroups, type Bus, type Logger } from '@hive/bus';
+import { deadLetterStreams, listAgents, scanKeys, xinfoGroups } from '@hive/bus/admin';
+import { errorMessage, type Bus, type Logger } from '@hive/bus';
 import type { GroupSeen, Observation, RedisFacts } from './domain/checks.js';
 import { parseConfigReply, parseInfo, redisFacts } from './domain/redis-info.js';
 

@@ -7,7 +7,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   assertName,
   ConfigError,
-  type AgentSkill,
   type Bus,
   type HandlerContext,
   type IdempotencyOptions,
@@ -21,6 +20,13 @@ import type { MessageType, Payload, PayloadInput, StreamName } from '@hive/contr
 import type { z } from 'zod';
 import type { OfflineRules } from './llm/offline.js';
 import type { Llm } from './llm/port.js';
+
+/** Something an agent can do, advertised in its registry record (atlas's help menu lists them). */
+export interface AgentSkill {
+  name: string;
+  description: string;
+  examples?: string[];
+}
 
 /** A message to publish, typed by its contract: the payload must fit (stream, type). */
 export type Outgoing<S extends StreamName = StreamName> = {
@@ -113,6 +119,8 @@ export interface StreamOptions {
   retry?: Partial<RetryPolicy>;
   blockMs?: number;
   shutdownTimeoutMs?: number;
+  /** Longest one handler call may run before it counts as failed (retried); `false` for no limit. @defaultValue 300000 */
+  handlerTimeoutMs?: number | false;
   /** Handle a message id once per group, even when delivered twice. @defaultValue the agent's `idempotent` */
   idempotent?: boolean | IdempotencyOptions;
 }

@@ -23,8 +23,11 @@ export class EnvConfigError extends ConfigError {
   }
 }
 
+/** The codes of the agent runtime's own errors (beside the bus's, which it raises too). */
+export type AgentErrorCode = 'LLM_FAILED';
+
 /** An LLM call that failed: transport, timeout, refusal, or output that fails the schema. */
-export class LlmError extends HiveError {
+export class LlmError extends HiveError<AgentErrorCode> {
   constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super('LLM_FAILED', message, options);
   }

@@ -19,7 +19,6 @@ import {
   reply as replyTo,
   startHeartbeat,
   UnrecoverableError,
-  xinfoGroups,
   type Bus,
   type Handler,
   type HeartbeatOptions,
@@ -29,6 +28,7 @@ import {
   type PublishOptions,
   type Subscription,
 } from '@hive/bus';
+import { xinfoGroups } from '@hive/bus/admin';
 import { catalogue as hiveCatalogue, type Catalogue, type StreamName } from '@hive/contracts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { z } from 'zod';

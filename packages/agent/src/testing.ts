@@ -11,12 +11,12 @@ import {
   createBus,
   decodeEntry,
   fieldsToObject,
-  xrange,
   type Bus,
   type Logger,
   type PublishOptions,
   type PublishResult,
 } from '@hive/bus';
+import { xrange } from '@hive/bus/admin';
 import { catalogue as hiveCatalogue, type Catalogue, type MessageType, type PayloadInput, type StreamName } from '@hive/contracts';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import type { z } from 'zod';

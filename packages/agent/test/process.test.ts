@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBus, listAgents } from '@hive/bus';
+import { createBus } from '@hive/bus';
+import { listAgents } from '@hive/bus/admin';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDriver, listAgents, newMessageId, type RedisDriver } from '@hive/bus';
+import { createDriver, newMessageId, type RedisDriver } from '@hive/bus';
+import { listAgents } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { defineAgent, followUpId } from '../src/index.js';
 import { createTestAgent } from '../src/testing.js';

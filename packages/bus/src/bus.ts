@@ -4,14 +4,16 @@
  */
 import { hostname } from 'node:os';
 import type { ContractRegistry } from './contracts.js';
-import { subscribe, type SubscribeOptions, type Subscription } from './consumer.js';
+import { subscribe } from './consumer.js';
 import { createDriver, DEFAULT_DRIVER, redactUrl, type DriverKind, type RedisDriver } from './drivers/index.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './envelope.js';
 import { ConfigError, ClosedError } from './errors.js';
 import { assertName, createKeys, DEFAULT_PREFIX, type Keys } from './keys.js';
 import { createLogger, type Logger } from './logger.js';
 import type { BusObserver } from './observer.js';
-import { publishMany, publishOne, type OutgoingMessage, type PublisherContext, type PublishOptions, type PublishResult } from './publisher.js';
+import type { OutgoingMessage, PublisherContext, PublishOptions, PublishResult } from './outgoing.js';
+import { publishMany, publishOne } from './publisher.js';
+import type { SubscribeOptions, Subscription } from './subscribe-options.js';
 import { detectCapabilities } from './capabilities.js';
 import type { Message } from './envelope.js';
 import { Requester, type RequestOptions } from './request-reply.js';

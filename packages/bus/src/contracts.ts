@@ -1,8 +1,12 @@
 /**
  * What the bus needs to know about message types, and nothing more: for a (stream, type), the
  * current version and a way to validate a payload written at any known version and upcast it to
- * the current one. `@hive/contracts` implements this from zod schemas; the bus stays schema-agnostic.
+ * the current one. A registry of schemas (zod, JSON Schema, …) implements it; the bus stays
+ * schema-agnostic. `decodeWithContracts` is how a raw entry becomes a checked message, for the
+ * consumer's decode step and for replay alike.
  */
+import { decodeEntry, DEFAULT_MAX_MESSAGE_BYTES, type Message } from './envelope.js';
+import { DecodeError } from './errors.js';
 
 export type ContractDecodeResult = { ok: true; data: unknown } | { ok: false; issues: string };
 
@@ -18,4 +22,21 @@ export interface MessageContract {
 export interface ContractRegistry {
   /** The contract of `type` on `stream`, or undefined when that type is unknown there. */
   find(stream: string, type: string): MessageContract | undefined;
+}
+
+/** Decode one entry and, with contracts, validate and upcast it (as a subscription would). */
+export function decodeWithContracts(
+  fields: readonly string[] | null,
+  stream: string,
+  contracts: ContractRegistry | undefined,
+  maxBytes: number = DEFAULT_MAX_MESSAGE_BYTES,
+): { ok: true; message: Message } | { ok: false; error: DecodeError } {
+  const r = decodeEntry(fields, maxBytes);
+  if (!r.ok || !contracts) return r;
+  const m = r.message;
+  const contract = contracts.find(stream, m.type);
+  if (!contract) return { ok: false, error: new DecodeError('UNKNOWN_TYPE', `type "${m.type}" is not in the contract of stream "${stream}"`, 'type') };
+  const parsed = contract.decode(m.data, m.v);
+  if (!parsed.ok) return { ok: false, error: new DecodeError('SCHEMA_INVALID', `payload of "${m.type}" v${m.v} fails its schema: ${parsed.issues}`, 'data') };
+  return { ok: true, message: { ...m, v: contract.version, data: parsed.data } };
 }

@@ -4,17 +4,14 @@
  * the original fields as they were, plus `dl.*` fields saying why, where and when; writing it and
  * acking the original happen in one Lua script, so nothing is lost or dead-lettered twice.
  *
- * Operating them: list, show, drop, and retry. A retry sends the entry back to the FAILING GROUP
- * ONLY, through that group's redrive stream (`keys.redrive(stream, group)`), which its subscription
- * also reads; the other groups on the stream never see it again. The redriven entry keeps the
- * original fields (message id, envelope, data) and carries its history along (`dl.entry`,
- * `dl.retries`, `dl.history`), so if it fails again its new dead letter says what happened before.
+ * This file is the writing side: a subscription's dead-letter step writes through a
+ * `DeadLetterWriter`, so where and how a dead letter is stored can change here alone. Listing,
+ * dropping and retrying them is `dead-letter-admin.ts`.
  */
-import { scanKeys, xrange, type StreamEntry } from './commands.js';
+import type { StreamEntry } from './commands.js';
 import type { RedisDriver } from './drivers/driver.js';
-import { decodeEntry, DEFAULT_MAX_MESSAGE_BYTES, type Message } from './envelope.js';
-import type { HiveErrorCode } from './errors.js';
-import { assertName, type Keys } from './keys.js';
+import { DecodeError, type HiveError } from './errors.js';
+import type { Keys } from './keys.js';
 import { SCRIPTS, runScript } from './scripts.js';
 
 /** Default approximate cap on each dead-letter stream's length. */
@@ -56,7 +53,7 @@ export interface DeadLetterAttempt {
 
 export const DEAD_LETTER_PREFIX = 'dl.';
 /** Prefix of an original field whose own name began with `dl.`. */
-const ORIGINAL_PREFIX = 'dl.orig.';
+export const ORIGINAL_PREFIX = 'dl.orig.';
 
 /**
  * Dead-letter fields: `dl.*` first, then the original fields (an original `dl.*` field is kept as
@@ -139,7 +136,8 @@ function splitRedriven(fields: readonly string[]): { original: string[]; entryId
   return { original, entryId, retries, history };
 }
 
-function parseHistory(json: string | undefined): DeadLetterAttempt[] {
+/** The `dl.history` field read back; anything unreadable is no history. */
+export function parseHistory(json: string | undefined): DeadLetterAttempt[] {
   if (!json) return [];
   try {
     const v: unknown = JSON.parse(json);
@@ -149,149 +147,47 @@ function parseHistory(json: string | undefined): DeadLetterAttempt[] {
   }
 }
 
-// ------------------------------------------------------------------ operating dead letters
-
-/** A dead letter as read back: why it failed, its history, the original fields and, if decodable, the message. */
-export interface DeadLetter extends DeadLetterInfo {
-  /** The dead-letter entry id (what show, drop and retry take). */
-  readonly id: string;
-  readonly retries: number;
-  readonly history: readonly DeadLetterAttempt[];
-  /** The original entry's fields, names restored, as a flat [name, value, ...] list. */
-  readonly original: readonly string[];
-  /** The original entry decoded, when it is a valid envelope (contracts are not applied). */
-  readonly message: Message | undefined;
-  /** Why the original entry does not decode, when it does not. */
-  readonly decodeError: { readonly code: HiveErrorCode; readonly message: string; readonly field: string | undefined } | undefined;
+/** Where one subscription's dead letters go. */
+export interface DeadLetterWriter {
+  /**
+   * Dead-letter a delivered entry with the error that sent it there, acking it in the same step;
+   * resolves with the dead-letter id, or null when the group no longer had the entry pending.
+   */
+  write(from: { readonly key: string; readonly entry: StreamEntry }, error: HiveError<string>, deliveryCount: number): Promise<string | null>;
 }
 
-/** Parse one dead-letter stream entry. */
-export function parseDeadLetter(entry: StreamEntry, maxMessageBytes: number = DEFAULT_MAX_MESSAGE_BYTES): DeadLetter {
-  const dl = new Map<string, string>();
-  const original: string[] = [];
-  const fields = entry.fields ?? [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const name = fields[i]!;
-    const value = fields[i + 1]!;
-    if (name.startsWith(ORIGINAL_PREFIX)) original.push(name.slice(ORIGINAL_PREFIX.length), value);
-    else if (name.startsWith(DEAD_LETTER_PREFIX)) dl.set(name, value);
-    else original.push(name, value);
-  }
-  const decoded = decodeEntry(original, maxMessageBytes);
+export interface DeadLetterWriterOptions {
+  readonly driver: RedisDriver;
+  readonly keys: Keys;
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string;
+  /** Approximate cap on the dead-letter stream's length. @defaultValue 100000 */
+  readonly maxLen?: number | undefined;
+}
+
+/** The dead-letter writer of one subscription (stream, group, consumer). */
+export function deadLetterWriter(o: DeadLetterWriterOptions): DeadLetterWriter {
+  const maxLen = o.maxLen ?? DEFAULT_DEAD_LETTER_MAX_LEN;
   return {
-    id: entry.id,
-    stream: dl.get('dl.stream') ?? '',
-    entryId: dl.get('dl.entry') ?? '',
-    group: dl.get('dl.group') ?? '',
-    consumer: dl.get('dl.consumer') ?? '',
-    deliveryCount: Number(dl.get('dl.deliveries') ?? 0),
-    reason: dl.get('dl.reason') ?? '',
-    error: dl.get('dl.error') ?? '',
-    field: dl.get('dl.field'),
-    at: Number(dl.get('dl.at') ?? 0),
-    retries: Number(dl.get('dl.retries') ?? 0),
-    history: parseHistory(dl.get('dl.history')),
-    original,
-    message: decoded.ok ? decoded.message : undefined,
-    decodeError: decoded.ok ? undefined : { code: decoded.error.code, message: decoded.error.message, field: decoded.error.field },
+    write: (from, error, deliveryCount) =>
+      writeDeadLetter(
+        o.driver,
+        o.keys,
+        from.key,
+        {
+          stream: o.stream,
+          entryId: from.entry.id,
+          group: o.group,
+          consumer: o.consumer,
+          deliveryCount,
+          reason: error.code,
+          error: error.message,
+          field: error instanceof DecodeError ? error.field : undefined,
+          at: Date.now(),
+        },
+        from.entry.fields,
+        maxLen,
+      ),
   };
-}
-
-export interface ListDeadLettersOptions {
-  /** At most this many. @defaultValue 100 */
-  count?: number;
-  /** First dead-letter id, inclusive ("(" + id for exclusive, to page on). @defaultValue "-" (the oldest) */
-  start?: string;
-}
-
-/** The dead letters of `stream`, oldest first. */
-export async function listDeadLetters(driver: RedisDriver, keys: Keys, stream: string, opts: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {
-  assertName('stream', stream);
-  const entries = await xrange(driver, keys.deadLetters(stream), opts.start ?? '-', '+', opts.count ?? 100);
-  return entries.map((e) => parseDeadLetter(e));
-}
-
-/** One dead letter of `stream` by its dead-letter id, or undefined when there is none. */
-export async function getDeadLetter(driver: RedisDriver, keys: Keys, stream: string, deadLetterId: string): Promise<DeadLetter | undefined> {
-  assertName('stream', stream);
-  const [entry] = await xrange(driver, keys.deadLetters(stream), deadLetterId, deadLetterId, 1);
-  return entry ? parseDeadLetter(entry) : undefined;
-}
-
-/** What happened to one dead letter asked to be dropped or retried. */
-export interface DeadLetterOutcome {
-  readonly id: string;
-  /** "missing": no such dead letter (never was, or already dropped or retried). */
-  readonly status: 'dropped' | 'retried' | 'missing';
-  /** For a retry, the group it went back to. */
-  readonly group?: string;
-  /** For a retry, the entry id on that group's redrive stream. */
-  readonly redriveEntryId?: string;
-}
-
-/** Delete dead letters for good; each id is dropped at most once. */
-export async function dropDeadLetters(driver: RedisDriver, keys: Keys, stream: string, ids: readonly string[]): Promise<DeadLetterOutcome[]> {
-  assertName('stream', stream);
-  if (ids.length === 0) return [];
-  const key = keys.deadLetters(stream);
-  const results = await driver.pipeline(ids.map((id) => ['XDEL', key, id]));
-  return ids.map((id, i) => {
-    const r = results[i]!;
-    if (!r.ok) throw r.error;
-    return { id, status: Number(r.value) === 1 ? 'dropped' : 'missing' };
-  });
-}
-
-/**
- * Send dead letters back to the group that failed them, and to no other group: each is moved
- * atomically from the dead-letter stream to that group's redrive stream, which its subscription reads.
- */
-export async function retryDeadLetters(driver: RedisDriver, keys: Keys, stream: string, ids: readonly string[]): Promise<DeadLetterOutcome[]> {
-  assertName('stream', stream);
-  const key = keys.deadLetters(stream);
-  const out: DeadLetterOutcome[] = [];
-  for (const id of ids) {
-    const [entry] = await xrange(driver, key, id, id, 1);
-    if (!entry || entry.id !== id) {
-      out.push({ id, status: 'missing' });
-      continue;
-    }
-    const dl = parseDeadLetter(entry);
-    assertName('group', dl.group);
-    const attempt: DeadLetterAttempt = {
-      at: dl.at,
-      group: dl.group,
-      consumer: dl.consumer,
-      deliveryCount: dl.deliveryCount,
-      reason: dl.reason,
-      error: dl.error,
-      ...(dl.field ? { field: dl.field } : {}),
-    };
-    // The original fields as the dead letter holds them (a `dl.*` original stays `dl.orig.*`), then the history.
-    const fields: string[] = [];
-    const raw = entry.fields ?? [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i]!;
-      if (!name.startsWith(DEAD_LETTER_PREFIX) || name.startsWith(ORIGINAL_PREFIX)) fields.push(name, raw[i + 1]!);
-    }
-    fields.push('dl.entry', dl.entryId, 'dl.retries', String(dl.retries + 1), 'dl.history', JSON.stringify([...dl.history, attempt]));
-    const r = await runScript(driver, SCRIPTS.redriveDeadLetter, [key, keys.redrive(stream, dl.group)], [id, ...fields]);
-    out.push(typeof r === 'string' ? { id, status: 'retried', group: dl.group, redriveEntryId: r } : { id, status: 'missing' });
-  }
-  return out;
-}
-
-/** Every stream that has dead letters, with how many, by stream name. */
-export async function deadLetterStreams(driver: RedisDriver, keys: Keys): Promise<{ stream: string; count: number }[]> {
-  const dlqKeys = await scanKeys(driver, keys.deadLetterPattern(), 'stream');
-  if (dlqKeys.length === 0) return [];
-  const prefix = keys.deadLetters('');
-  const lengths = await driver.pipeline(dlqKeys.map((k) => ['XLEN', k]));
-  const out: { stream: string; count: number }[] = [];
-  dlqKeys.forEach((k, i) => {
-    const r = lengths[i]!;
-    const count = r.ok ? Number(r.value) : 0;
-    if (count > 0 && k.startsWith(prefix)) out.push({ stream: k.slice(prefix.length), count });
-  });
-  return out.sort((a, b) => a.stream.localeCompare(b.stream));
 }

@@ -23,18 +23,20 @@ export type HiveErrorCode =
   | 'REDIS_ERROR'
   | 'SCRIPT_ERROR'
   | 'NOT_FOUND'
-  // Raised by @hive/contracts and @hive/agent, which build on the bus's error type.
-  | 'CONTRACT_INVALID'
-  | 'CONTRACT_INCOMPATIBLE'
-  | 'TOPOLOGY_INVALID'
-  | 'LLM_FAILED';
+  // A handler ran past its subscription's handlerTimeoutMs: retried like one that threw.
+  | 'HANDLER_TIMEOUT';
 
-/** Base of all Hive errors: a code, a message that says what and where, optional details and cause. */
-export class HiveError extends Error {
-  readonly code: HiveErrorCode;
+/**
+ * Base of all Hive errors: a code, a message that says what and where, optional details and cause.
+ * The bus raises its own codes (`HiveErrorCode`); a layer above extends it with codes of its own
+ * (`class LlmError extends HiveError<'LLM_FAILED'>`), so the bus never has to know them.
+ */
+export class HiveError<Code extends string = HiveErrorCode> extends Error {
+  readonly code: Code;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: HiveErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  // NoInfer: `new HiveError('TYPO', …)` is checked against the default codes, not inferred as a new one.
+  constructor(code: NoInfer<Code>, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -83,17 +85,18 @@ export class TimeoutError extends HiveError {
   }
 }
 
+/** A handler that ran longer than its subscription's `handlerTimeoutMs`; its signal is aborted with this error. */
+export class HandlerTimeoutError extends HiveError {
+  constructor(timeoutMs: number, details?: Record<string, unknown>) {
+    super('HANDLER_TIMEOUT', `handler did not finish within ${timeoutMs} ms`, { details: { timeoutMs, ...details } });
+  }
+}
+
 /** The bus or subscription was closed while the call was in progress. */
 export class ClosedError extends HiveError {
   constructor(what: string) {
     super('BUS_CLOSED', `${what} is closed`);
   }
-}
-
-/** The code of any error: a HiveError's own, else REDIS_ERROR for server replies, else undefined. */
-export function errorCode(err: unknown): HiveErrorCode | undefined {
-  if (err instanceof HiveError) return err.code;
-  return undefined;
 }
 
 /** A short message for any thrown value, safe to log or store. */

@@ -44,6 +44,11 @@ export class Reclaimer {
 
   constructor(private readonly ctx: ReclaimerContext) {}
 
+  /** What this reclaimer was made with (to make another on a second key). */
+  get options(): ReclaimerContext {
+    return this.ctx;
+  }
+
   /** Reset the idle time of entries still being handled; returns the ids this consumer no longer owns. */
   async renewLeases(ids: readonly string[]): Promise<string[]> {
     if (ids.length === 0) return [];

@@ -1,7 +1,11 @@
 /**
  * The agent registry: each running agent instance keeps a small JSON record in Redis, refreshed by
  * a heartbeat and expiring by TTL when the process dies. The live topology (who reads and writes
- * what), the console's graph, atlas's help menu and sentinel's watchdog all read it from here.
+ * what), dashboards and watchdogs read it from here.
+ *
+ * The bus owns the fields it needs (who, where, which streams, when, in what state); a layer above
+ * adds fields of its own (the agent runtime adds a description and skills) and the record keeps
+ * them as given. Read back, those extra fields are foreign input: typed `unknown` until checked.
  */
 import { hostname } from 'node:os';
 import { scanKeys } from './commands.js';
@@ -14,14 +18,8 @@ export const DEFAULT_HEARTBEAT_MS = 5_000;
 /** A record outlives its last heartbeat by this much; then the agent is gone from the registry. */
 export const DEFAULT_HEARTBEAT_TTL_MS = 15_000;
 
-/** Something an agent can do, as listed by atlas's help. */
-export interface AgentSkill {
-  name: string;
-  description: string;
-  examples?: string[];
-}
-
-export interface AgentRecord {
+/** The fields of a registry record that the bus writes and reads. */
+export interface RegistryFields {
   name: string;
   instance: string;
   version: string;
@@ -31,8 +29,6 @@ export interface AgentRecord {
   reads: string[];
   /** Streams it publishes to. */
   writes: string[];
-  description?: string;
-  skills?: AgentSkill[];
   /** HTTP address of its health/metrics server, if any. */
   httpUrl?: string;
   startedAt: number;
@@ -40,29 +36,37 @@ export interface AgentRecord {
   status: 'starting' | 'running' | 'stopping';
 }
 
+/** A record as read from the registry: the bus's fields, and whatever else its writer added (unchecked). */
+export type AgentRecord = RegistryFields & { readonly [field: string]: unknown };
+
+/** What `startHeartbeat` takes: the bus's fields it cannot fill in itself, plus the writer's own. */
+export type HeartbeatRecord<Extra extends object = object> = Omit<RegistryFields, 'lastSeen' | 'host' | 'pid' | 'startedAt' | 'status'> &
+  Partial<RegistryFields> &
+  Extra;
+
 export interface HeartbeatOptions {
   intervalMs?: number;
   ttlMs?: number;
   log?: Logger;
 }
 
-export interface Heartbeat {
+export interface Heartbeat<Extra extends object = object> {
   /** Update fields of the record (e.g. status) and write it now. */
-  update(patch: Partial<AgentRecord>): Promise<void>;
+  update(patch: Partial<RegistryFields & Extra>): Promise<void>;
   /** Stop beating and delete the record (a clean exit leaves no ghost). */
   stop(): Promise<void>;
 }
 
 /** Write the record now and every `intervalMs`, with a TTL, until stop(). */
-export async function startHeartbeat(
+export async function startHeartbeat<Extra extends object = object>(
   driver: RedisDriver,
   keys: Keys,
-  record: Omit<AgentRecord, 'lastSeen' | 'host' | 'pid' | 'startedAt' | 'status'> & Partial<AgentRecord>,
+  record: HeartbeatRecord<Extra>,
   opts: HeartbeatOptions = {},
-): Promise<Heartbeat> {
+): Promise<Heartbeat<Extra>> {
   const intervalMs = opts.intervalMs ?? DEFAULT_HEARTBEAT_MS;
   const ttlMs = opts.ttlMs ?? Math.max(DEFAULT_HEARTBEAT_TTL_MS, intervalMs * 3);
-  const current: AgentRecord = {
+  const current: RegistryFields & Extra = {
     host: hostname(),
     pid: process.pid,
     startedAt: Date.now(),
@@ -92,7 +96,15 @@ export async function startHeartbeat(
   };
 }
 
-/** Every live agent record, sorted by name and instance. */
+/** Enough of a record to sort, list and draw the topology with; the rest is the reader's to check. */
+function isRecord(v: unknown): v is AgentRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+  return typeof r.name === 'string' && typeof r.instance === 'string' && strings(r.reads) && strings(r.writes);
+}
+
+/** Every live agent record, sorted by name and instance; a foreign or corrupt one is left out. */
 export async function listAgents(driver: RedisDriver, keys: Keys): Promise<AgentRecord[]> {
   const names = await scanKeys(driver, keys.agentPattern());
   if (names.length === 0) return [];
@@ -101,7 +113,8 @@ export async function listAgents(driver: RedisDriver, keys: Keys): Promise<Agent
   for (const v of values) {
     if (typeof v !== 'string') continue;
     try {
-      out.push(JSON.parse(v) as AgentRecord);
+      const r: unknown = JSON.parse(v);
+      if (isRecord(r)) out.push(r);
     } catch {
       // a foreign or corrupt record is not an agent
     }

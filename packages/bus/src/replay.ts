@@ -8,10 +8,10 @@
  * own group (or none) while the real agent's group is left alone.
  */
 import { xgroupCreate, xinfoGroups, xrange } from './commands.js';
-import type { ContractRegistry } from './contracts.js';
+import { decodeWithContracts, type ContractRegistry } from './contracts.js';
 import type { RedisDriver } from './drivers/driver.js';
-import { decodeEntry, DEFAULT_MAX_MESSAGE_BYTES, type Message } from './envelope.js';
-import { ConfigError, DecodeError, HiveError } from './errors.js';
+import type { Message } from './envelope.js';
+import { ConfigError, HiveError, type DecodeError } from './errors.js';
 import { assertName, type Keys } from './keys.js';
 import { countEntries } from './retention.js';
 
@@ -164,23 +164,6 @@ function rangeEnd(to: ReplayPosition): string {
   const id = positionToEntryId(to);
   if (typeof to === 'string') return to;
   return id.slice(0, id.indexOf('-'));
-}
-
-/** Decode one entry and, with contracts, validate and upcast it (as a subscription would). */
-export function decodeWithContracts(
-  fields: readonly string[] | null,
-  stream: string,
-  contracts: ContractRegistry | undefined,
-  maxBytes: number = DEFAULT_MAX_MESSAGE_BYTES,
-): { ok: true; message: Message } | { ok: false; error: DecodeError } {
-  const r = decodeEntry(fields, maxBytes);
-  if (!r.ok || !contracts) return r;
-  const m = r.message;
-  const contract = contracts.find(stream, m.type);
-  if (!contract) return { ok: false, error: new DecodeError('UNKNOWN_TYPE', `type "${m.type}" is not in the contract of stream "${stream}"`, 'type') };
-  const parsed = contract.decode(m.data, m.v);
-  if (!parsed.ok) return { ok: false, error: new DecodeError('SCHEMA_INVALID', `payload of "${m.type}" v${m.v} fails its schema: ${parsed.issues}`, 'data') };
-  return { ok: true, message: { ...m, v: contract.version, data: parsed.data } };
 }
 
 /**

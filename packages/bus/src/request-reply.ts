@@ -21,7 +21,8 @@ import { ClosedError, ConfigError, errorMessage, TimeoutError } from './errors.j
 import { newMessageId } from './ids.js';
 import { assertName } from './keys.js';
 import type { Logger } from './logger.js';
-import { publishOne, type OutgoingMessage, type PublisherContext, type PublishOptions } from './publisher.js';
+import type { OutgoingMessage, PublisherContext, PublishOptions } from './outgoing.js';
+import { publishOne } from './publisher.js';
 
 /** How long `request()` waits for a reply by default. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;

@@ -3,16 +3,8 @@
  * groups on the stream never see the message twice; the history goes along.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  deadLetterStreams,
-  dropDeadLetters,
-  DRIVER_KINDS,
-  getDeadLetter,
-  listDeadLetters,
-  retryDeadLetters,
-  UnrecoverableError,
-  type Bus,
-} from '../src/index.js';
+import { deadLetterStreams, dropDeadLetters, getDeadLetter, listDeadLetters, retryDeadLetters } from '../src/admin.js';
+import { DRIVER_KINDS, UnrecoverableError, type Bus } from '../src/index.js';
 import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();

@@ -4,19 +4,10 @@
  * with named errors.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createBus,
-  createDriver,
-  createKeys,
-  DRIVER_KINDS,
-  SCRIPTS,
-  runScript,
-  xinfoGroups,
-  xinfoStream,
-  xpendingSummary,
-  xreadgroup,
-  type RedisDriver,
-} from '../src/index.js';
+import { createBus, createDriver, createKeys, DRIVER_KINDS, runScript, type RedisDriver } from '../src/index.js';
+import { SCRIPTS } from '../src/scripts.js';
+import { xinfoGroups, xinfoStream, xpendingSummary } from '../src/admin.js';
+import { xreadgroup } from '../src/commands.js';
 import { randomPrefix, rawDriver, useRedis } from './helpers.js';
 
 const redis = useRedis();

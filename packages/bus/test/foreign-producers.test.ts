@@ -3,7 +3,8 @@
  * dead-lettered at once with its own reason; the consumer loop keeps going.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRIVER_KINDS, fieldsToObject, xrange, type Bus, type ContractRegistry, type RedisDriver } from '../src/index.js';
+import { DRIVER_KINDS, fieldsToObject, type Bus, type ContractRegistry, type RedisDriver } from '../src/index.js';
+import { xrange } from '../src/admin.js';
 import { makeBus, randomPrefix, rawDriver, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();

@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, DRIVER_KINDS, encodeFields, HandledMarks, type Bus, type DriverKind, type HandleOutcome } from '../src/index.js';
+import { ConfigError, DRIVER_KINDS, encodeFields, type Bus, type DriverKind, type HandleOutcome } from '../src/index.js';
+import { HandledMarks } from '../src/middleware/idempotency.js';
 import { makeBus, randomPrefix, rawDriver, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();

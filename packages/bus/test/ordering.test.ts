@@ -3,7 +3,8 @@
  * higher concurrency, with other keys running in parallel.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRIVER_KINDS, listDeadLetters, type Bus } from '../src/index.js';
+import { DRIVER_KINDS, type Bus } from '../src/index.js';
+import { listDeadLetters } from '../src/admin.js';
 import { makeBus, randomPrefix, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();

@@ -3,7 +3,8 @@
  * reclaimed forever), and dead consumers with nothing pending are removed from the group.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRIVER_KINDS, xinfoConsumers, type Bus, type BusObserver } from '../src/index.js';
+import { DRIVER_KINDS, type Bus, type BusObserver } from '../src/index.js';
+import { xinfoConsumers } from '../src/admin.js';
 import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();

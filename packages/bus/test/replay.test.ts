@@ -2,18 +2,10 @@
  * Replay: into a new group, by resetting a group, or to a handler without any group.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  DRIVER_KINDS,
-  encodeFields,
-  entryIdBefore,
-  positionToEntryId,
-  replayIntoGroup,
-  replayToHandler,
-  type Bus,
-  type ContractRegistry,
-  type Message,
-  xreadgroup,
-} from '../src/index.js';
+import { DRIVER_KINDS, encodeFields, type Bus, type ContractRegistry, type Message } from '../src/index.js';
+import { entryIdBefore, positionToEntryId } from '../src/replay.js';
+import { replayIntoGroup, replayToHandler } from '../src/admin.js';
+import { xreadgroup } from '../src/commands.js';
 import { makeBus, randomPrefix, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();

@@ -3,19 +3,8 @@
  * reply stream cleaned up.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ClosedError,
-  ConfigError,
-  decodeEntry,
-  DEFAULT_MAX_MESSAGE_BYTES,
-  DRIVER_KINDS,
-  encodeFields,
-  reply,
-  Requester,
-  TimeoutError,
-  type Bus,
-  type Message,
-} from '../src/index.js';
+import { ClosedError, ConfigError, decodeEntry, DEFAULT_MAX_MESSAGE_BYTES, DRIVER_KINDS, encodeFields, reply, TimeoutError, type Bus, type Message } from '../src/index.js';
+import { Requester } from '../src/request-reply.js';
 import { makeBus, memoryLogger, randomPrefix, useRedis, waitUntil, type LogLine } from './helpers.js';
 
 const redis = useRedis();

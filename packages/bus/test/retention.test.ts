@@ -3,17 +3,10 @@
  * and then says what it dropped. Plus capability detection (the XTRIM … ACKED branch).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  capabilitiesFor,
-  createKeys,
-  detectCapabilities,
-  DRIVER_KINDS,
-  parseRedisVersion,
-  trimCommand,
-  trimStream,
-  versionAtLeast,
-  type RedisDriver,
-} from '../src/index.js';
+import { capabilitiesFor, detectCapabilities, parseRedisVersion, versionAtLeast } from '../src/capabilities.js';
+import { createKeys, DRIVER_KINDS, type RedisDriver } from '../src/index.js';
+import { trimCommand } from '../src/retention.js';
+import { trimStream } from '../src/admin.js';
 import { randomPrefix, rawDriver, useRedis } from './helpers.js';
 
 const redis = useRedis();

@@ -2,7 +2,8 @@
  * Conformance: retries with growing backoff, maxDeliveries to the dead letters, UnrecoverableError.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRIVER_KINDS, UnrecoverableError, fieldsToObject, xrange, type Bus } from '../src/index.js';
+import { DRIVER_KINDS, UnrecoverableError, fieldsToObject, type Bus } from '../src/index.js';
+import { xrange } from '../src/admin.js';
 import { makeBus, randomPrefix, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();

@@ -10,7 +10,8 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync, ty
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDriver, createKeys, listAgents, type RedisDriver } from '@hive/bus';
+import { createDriver, createKeys, type RedisDriver } from '@hive/bus';
+import { listAgents } from '@hive/bus/admin';
 import { deriveTopology } from '@hive/contracts';
 import { agentProcess, discoverAgents, Supervisor } from '@hive/supervisor';
 import { freePort, startRedis, type RedisServer } from '@hive/test-redis';

@@ -17,18 +17,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createBus,
   createDriver,
-  listAgents,
   reply,
   silentLogger,
   startHeartbeat,
   UnrecoverableError,
-  xinfoGroups,
   type Bus,
   type DriverKind,
   type Message,
   type RedisDriver,
   type Subscription,
 } from '@hive/bus';
+import { listAgents, xinfoGroups } from '@hive/bus/admin';
 import { deriveTopology, type Topology } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { aclFile, aclUsers, loadDefinitions, newPassword, parseEnvFile, passwordVar, type AclUserSpec } from '../src/commands/acl.js';

@@ -1,6 +1,7 @@
 /** `hive agents`, `hive trace` and `hive trim` against a real Redis. */
 import { describe, expect, it } from 'vitest';
-import { deadLetterFields, startHeartbeat } from '@hive/bus';
+import { deadLetterFields } from '@hive/bus/admin';
+import { startHeartbeat } from '@hive/bus';
 import { hive, makeBus, randomPrefix, rawDriver, useRedis } from './helpers.js';
 
 const redis = useRedis();

@@ -1,6 +1,7 @@
 /** `hive streams`, `hive groups`, `hive pending` against a real Redis, on both drivers. */
 import { describe, expect, it } from 'vitest';
-import { deadLetterFields, DRIVER_KINDS } from '@hive/bus';
+import { deadLetterFields } from '@hive/bus/admin';
+import { DRIVER_KINDS } from '@hive/bus';
 import { hive, makeBus, randomPrefix, rawDriver, useRedis } from './helpers.js';
 
 const redis = useRedis();

@@ -3,15 +3,31 @@
  * `ContractRegistry`. `find(stream, type).decode(data, v)` validates a payload against the schema of
  * the version it was written at, then upcasts it step by step (v1→v2→…) to the current version,
  * validating after each step, so a handler only ever sees the current shape.
+ *
+ * The bus defines the small interface it needs (`ContractRegistry` in @hive/bus); the catalogue
+ * meets it by shape, so neither package imports the other (test/bus-interface.test.ts checks the fit).
  */
-import type { ContractDecodeResult, ContractRegistry, MessageContract } from '@hive/bus';
-import { assertName } from '@hive/bus';
 import type { z } from 'zod';
 import type { MessageDefinition, StreamDefinition } from './define.js';
 import { ContractDefinitionError } from './errors.js';
 
 /** The bus's rule for envelope `type` values; a contract must not declare a type the bus would reject. */
 const TYPE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/** The bus's rule for stream names (its keys are built from them); a contract must not declare one the bus would reject. */
+export const STREAM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** A payload checked against its schema: the data as the schema returns it, or the issues in one line. */
+export type ContractDecodeResult = { ok: true; data: unknown } | { ok: false; issues: string };
+
+/** One message type as the bus sees it: its current version, and a check that upcasts older payloads. */
+export interface MessageContract {
+  readonly stream: string;
+  readonly type: string;
+  /** The version publishers write and handlers receive. */
+  readonly version: number;
+  /** Validate a payload written at version `v` and upcast it to `version`. */
+  decode(data: unknown, v: number): ContractDecodeResult;
+}
 
 export interface CatalogueEntry {
   readonly stream: string;
@@ -19,7 +35,9 @@ export interface CatalogueEntry {
   readonly definition: MessageDefinition;
 }
 
-export interface Catalogue extends ContractRegistry {
+export interface Catalogue {
+  /** The contract of `type` on `stream`, or undefined when that type is unknown there (what the bus asks). */
+  find(stream: string, type: string): MessageContract | undefined;
   readonly streams: readonly StreamDefinition[];
   /** The stream of that name, or undefined. */
   stream(name: string): StreamDefinition | undefined;
@@ -103,7 +121,9 @@ export function createCatalogue(streams: readonly StreamDefinition[]): Catalogue
   const contracts = new Map<string, MessageContract>();
   const entries: CatalogueEntry[] = [];
   for (const s of streams) {
-    assertName('stream', s.name);
+    if (!STREAM_NAME.test(s.name)) {
+      throw new ContractDefinitionError(`stream name "${s.name}" is invalid: use 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+    }
     if (byStream.has(s.name)) throw new ContractDefinitionError(`stream "${s.name}" is declared twice`);
     byStream.set(s.name, s);
     const types = Object.keys(s.messages);

@@ -1,4 +1,13 @@
-export { createCatalogue, formatIssues, invalidExamples, messageContract, type Catalogue, type CatalogueEntry } from './catalogue.js';
+export {
+  createCatalogue,
+  formatIssues,
+  invalidExamples,
+  messageContract,
+  type Catalogue,
+  type CatalogueEntry,
+  type ContractDecodeResult,
+  type MessageContract,
+} from './catalogue.js';
 export { checkCompatibility, compatSnapshot, type CompatSnapshot } from './compat.js';
 export {
   defineMessage,
@@ -9,7 +18,7 @@ export {
   type PreviousVersion,
   type StreamDefinition,
 } from './define.js';
-export { ContractDefinitionError, IncompatibleContractError, TopologyError } from './errors.js';
+export { ContractDefinitionError, ContractError, IncompatibleContractError, TopologyError, type ContractErrorCode } from './errors.js';
 export { contractsMarkdown, generatedFiles, streamSchema } from './generate.js';
 export { catalogue } from './hive.js';
 export { toJsonSchema, type JsonSchema } from './json-schema.js';
@@ -24,4 +33,5 @@ export {
   type StreamTopology,
   type Topology,
   type TopologyAgent,
+  type TopologyEdge,
 } from './topology.js';

@@ -4,7 +4,6 @@
  * generation and the console's graph; `liveTopology` in the bus computes the same shape from the
  * registry of running agents, so the two can be compared.
  */
-import type { TopologyEdge } from '@hive/bus';
 import type { Catalogue } from './catalogue.js';
 import { TopologyError } from './errors.js';
 import { catalogue as hiveCatalogue } from './hive.js';
@@ -16,6 +15,13 @@ export interface TopologyAgent {
   readonly reads: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>;
   /** Streams it publishes to. */
   readonly writes: readonly string[];
+}
+
+/** Who writes and who reads one stream, by agent name (the shape of the bus's `liveTopology` too). */
+export interface TopologyEdge {
+  stream: string;
+  writers: string[];
+  readers: string[];
 }
 
 export interface StreamTopology extends TopologyEdge {

@@ -6,7 +6,8 @@ import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDriver, createKeys, listAgents, type Keys, type RedisDriver } from '@hive/bus';
+import { createDriver, createKeys, type Keys, type RedisDriver } from '@hive/bus';
+import { listAgents } from '@hive/bus/admin';
 import { agentProcess, discoverAgents, Supervisor } from '@hive/supervisor';
 import { freePort, randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listAgents, xrange } from '@hive/bus';
+import { listAgents, xrange } from '@hive/bus/admin';
 import { runCli } from '@hive/cli';
 import { startNetwork, type Network, type SentMessage } from '../src/network.js';
 

@@ -5,7 +5,8 @@
  * makes the second insert a no-op.
  */
 import type { AgentContext } from '@hive/agent';
-import { xrange, type Message } from '@hive/bus';
+import { xrange } from '@hive/bus/admin';
+import { type Message } from '@hive/bus';
 import type { ArchivistConfig } from '../config.js';
 import { rawEnvelope, toRecord } from '../domain/record.js';
 import type { HistoryStore } from '../history-store.js';

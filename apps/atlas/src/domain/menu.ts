@@ -4,13 +4,16 @@
  * Nothing here names an agent, so a new agent shows up the moment it starts.
  */
 
-/** What atlas needs of a registry record (the bus's `AgentRecord` is one). */
+/**
+ * What atlas needs of a registry record (the bus's `AgentRecord` is one). Description and skills are
+ * whatever the agent wrote: foreign input, checked and trimmed by `menuAgents`.
+ */
 export interface AgentEntry {
   readonly name: string;
   readonly instance?: string;
   readonly version?: string;
-  readonly description?: string;
-  readonly skills?: readonly SkillEntry[];
+  readonly description?: unknown;
+  readonly skills?: unknown;
   readonly lastSeen?: number;
   readonly status?: string;
 }

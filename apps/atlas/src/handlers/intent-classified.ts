@@ -4,7 +4,7 @@
  * configured. Every other intent belongs to someone else (iris answers "unknown" itself).
  */
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
-import { listAgents } from '@hive/bus';
+import { listAgents } from '@hive/bus/admin';
 import type { AtlasConfig } from '../config.js';
 import { emptyQuestionAnswer, offlineAnswer, questionOf, systemPrompt, unavailableAnswer } from '../domain/answers.js';
 import { helpMenu, menuAgents, type AgentEntry } from '../domain/menu.js';

@@ -1,5 +1,5 @@
 /** `hive agents`: the live registry of agent instances, from their heartbeats. */
-import { listAgents } from '@hive/bus';
+import { listAgents } from '@hive/bus/admin';
 import type { Command } from '../command.js';
 import { formatAgo, table } from '../format.js';
 import { positionals } from './shared.js';

@@ -6,7 +6,6 @@
 import {
   deadLetterStreams,
   dropDeadLetters,
-  fieldsToObject,
   getDeadLetter,
   listDeadLetters,
   retryDeadLetters,
@@ -14,8 +13,8 @@ import {
   parseDeadLetter,
   type DeadLetter,
   type DeadLetterOutcome,
-  type RedisDriver,
-} from '@hive/bus';
+} from '@hive/bus/admin';
+import { fieldsToObject, type RedisDriver } from '@hive/bus';
 import { boolFlag, positiveInt, stringFlag } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { NotFoundError, OperationError, UsageError } from '../errors.js';

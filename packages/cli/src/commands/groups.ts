@@ -1,5 +1,5 @@
 /** `hive groups <stream>`: the stream's consumer groups and each group's consumers. */
-import { xinfoConsumers, xinfoGroups, type ConsumerInfo, type GroupInfo } from '@hive/bus';
+import { xinfoConsumers, xinfoGroups, type ConsumerInfo, type GroupInfo } from '@hive/bus/admin';
 import type { Command } from '../command.js';
 import { formatCount, formatDuration, table } from '../format.js';
 import { checkName, positionals, requireStream } from './shared.js';

@@ -1,5 +1,6 @@
 /** `hive pending <stream> <group>`: entries delivered to the group and not acked, with their type. */
-import { decodeEntry, xinfoGroups, xpending, xpendingSummary, type PendingQuery } from '@hive/bus';
+import { decodeEntry } from '@hive/bus';
+import { xinfoGroups, xpending, xpendingSummary, type PendingQuery } from '@hive/bus/admin';
 import { durationFlag, positiveInt, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { NotFoundError } from '../errors.js';

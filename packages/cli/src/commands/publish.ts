@@ -1,5 +1,6 @@
 /** `hive publish <stream> <type> <json>`: publish one message, validated against its contract. */
-import { DEFAULT_MAX_MESSAGE_BYTES, prepareMessage, xadd, type ContractRegistry, type OutgoingMessage, type RedisDriver } from '@hive/bus';
+import { DEFAULT_MAX_MESSAGE_BYTES, type ContractRegistry, type OutgoingMessage, type RedisDriver } from '@hive/bus';
+import { prepareMessage, xadd } from '@hive/bus/admin';
 import { boolFlag, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { OperationError, UsageError } from '../errors.js';

@@ -2,7 +2,8 @@
  * `hive replay <stream>`: history again, disturbing no one. Into a group (a new one, or an existing
  * one moved with --reset), or printed with --to-stdout through XRANGE, touching no group at all.
  */
-import { HiveError, nextEntryId, replayIntoGroup, replayToHandler, type ReplayPosition, type ReplayToHandlerOptions, type StreamInfo } from '@hive/bus';
+import { HiveError } from '@hive/bus';
+import { nextEntryId, replayIntoGroup, replayToHandler, type ReplayPosition, type ReplayToHandlerOptions, type StreamInfo } from '@hive/bus/admin';
 import { boolFlag, parsePosition, positiveInt, stringFlag, type StreamPosition } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { OperationError, UsageError } from '../errors.js';

@@ -1,5 +1,6 @@
 /** Pieces several verbs share: positional arguments, stream lookup, entry rendering. */
-import { assertName, decodeEntry, entryIdTime, fieldsToObject, xinfoStream, type Keys, type RedisDriver, type StreamEntry, type StreamInfo } from '@hive/bus';
+import { assertName, decodeEntry, fieldsToObject, type Keys, type RedisDriver } from '@hive/bus';
+import { entryIdTime, xinfoStream, type StreamEntry, type StreamInfo } from '@hive/bus/admin';
 import type { CommandContext } from '../command.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { compactJson, formatTime } from '../format.js';

@@ -1,5 +1,6 @@
 /** `hive streams`: every stream with its length, groups, consumers, pending, lag and dead letters. */
-import { scanKeys, xinfoGroups, xinfoStream, type GroupInfo, type Keys, type RedisDriver } from '@hive/bus';
+import { scanKeys, xinfoGroups, xinfoStream, type GroupInfo } from '@hive/bus/admin';
+import { type Keys, type RedisDriver } from '@hive/bus';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { formatCount, table } from '../format.js';

@@ -1,5 +1,6 @@
 /** `hive tail <stream>`: print entries; with --follow, keep printing new ones (XREAD BLOCK). */
-import { compareEntryIds, parseStreamReads, xinfoStream, xrange, xrevrange, type RedisDriver, type StreamEntry } from '@hive/bus';
+import { compareEntryIds, parseStreamReads, xinfoStream, xrange, xrevrange, type StreamEntry } from '@hive/bus/admin';
+import { type RedisDriver } from '@hive/bus';
 import { boolFlag, parsePosition, positiveInt, startId, stringFlag, type StreamPosition } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { NotFoundError } from '../errors.js';

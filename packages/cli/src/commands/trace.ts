@@ -6,7 +6,8 @@
  * are scanned with XRANGE from a start point; for each hop, each group's state is read from its
  * last-delivered id and its pending list: acked, pending, unread, or dead-lettered.
  */
-import { compareEntryIds, fieldsToObject, scanKeys, xinfoGroups, xrange, type GroupInfo, type Keys, type RedisDriver } from '@hive/bus';
+import { compareEntryIds, scanKeys, xinfoGroups, xrange, type GroupInfo } from '@hive/bus/admin';
+import { fieldsToObject, type Keys, type RedisDriver } from '@hive/bus';
 import { listFlag, parsePosition, startId, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { NotFoundError, UsageError } from '../errors.js';

@@ -3,7 +3,7 @@
  * oldest entry some group has not acked; when it does, this also asks (dry, forced) what a forced
  * trim would drop, so the operator can decide with the numbers in front of them.
  */
-import { trimStream, type TrimOptions, type TrimResult } from '@hive/bus';
+import { trimStream, type TrimOptions, type TrimResult } from '@hive/bus/admin';
 import { boolFlag, durationFlag, nonNegativeInt, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';

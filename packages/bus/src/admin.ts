@@ -1,0 +1,41 @@
+/**
+ * `@hive/bus/admin`, the admin plane (the CLI, the console, watchdogs): dead letters (list, show,
+ * drop, retry), replay, safe trims, the registry of running agents, and the Redis commands that
+ * inspect streams, groups and pending entries. Publishing and consuming are `@hive/bus`.
+ */
+export {
+  deadLetterStreams,
+  dropDeadLetters,
+  getDeadLetter,
+  listDeadLetters,
+  parseDeadLetter,
+  retryDeadLetters,
+  type DeadLetter,
+  type DeadLetterOutcome,
+  type ListDeadLettersOptions,
+} from './dead-letter-admin.js';
+export { deadLetterFields, type DeadLetterAttempt, type DeadLetterInfo } from './dead-letters.js';
+export { replayIntoGroup, replayToHandler, type ReplayIntoGroupOptions, type ReplayIntoGroupResult, type ReplayPosition, type ReplayToHandlerOptions, type ReplayToHandlerResult } from './replay.js';
+export { nextEntryId, trimStream, type DroppedUnacked, type GroupRetention, type TrimOptions, type TrimResult } from './retention.js';
+export { listAgents, liveTopology, type AgentRecord, type TopologyEdge } from './registry.js';
+export {
+  parseStreamReads,
+  scanKeys,
+  xadd,
+  xinfoConsumers,
+  xinfoGroups,
+  xinfoStream,
+  xpending,
+  xpendingSummary,
+  xrange,
+  xrevrange,
+  type ConsumerInfo,
+  type GroupInfo,
+  type PendingEntry,
+  type PendingQuery,
+  type PendingSummary,
+  type StreamEntry,
+  type StreamInfo,
+} from './commands.js';
+export { compareEntryIds, entryIdTime } from './ids.js';
+export { prepareMessage } from './outgoing.js';

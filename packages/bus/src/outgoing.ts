@@ -1,0 +1,134 @@
+/**
+ * A message to publish: its options, and how it is checked against its contract and encoded as an
+ * envelope before anything is sent (`prepareMessage`). Shared by plain and idempotent publishing.
+ */
+import type { AddOptions } from './commands.js';
+import type { ContractRegistry } from './contracts.js';
+import type { RedisDriver } from './drivers/driver.js';
+import { encodeData, encodeFields, entrySize, overSize } from './envelope.js';
+import { HiveError, ValidationError } from './errors.js';
+import { newMessageId } from './ids.js';
+import { assertName, type Keys } from './keys.js';
+import type { BusObserver } from './observer.js';
+
+/** Publish-side idempotency of one message. */
+export interface IdempotentPublishOptions {
+  /** How long the message id is remembered on its stream. @defaultValue 86400000 (24 h) */
+  windowMs?: number;
+}
+
+export interface PublishOptions {
+  /** Message id (the idempotency key); a new ULID by default. */
+  id?: string;
+  /** Correlation id; defaults to the message id (a new conversation). */
+  corr?: string;
+  /** Id of the message this one answers. */
+  cause?: string;
+  /** W3C trace context to carry along. */
+  traceparent?: string;
+  /** Producer name; defaults to the bus's `source`. */
+  src?: string;
+  /** Creation time in ms; defaults to now. */
+  ts?: number;
+  /** Retention: keep the stream near this many entries (XADD MAXLEN ~). */
+  maxLen?: number;
+  /** Retention: drop entries older than this many ms (XADD MINID ~). */
+  maxAgeMs?: number;
+  /**
+   * Publish this message id to this stream at most once within a window (needs `id`): a repeat
+   * appends nothing and resolves with the first entry's id and `duplicate: true`. See publish-once.ts.
+   * @defaultValue false
+   */
+  idempotent?: boolean | IdempotentPublishOptions;
+  /** The requester instance that wants the answer (`bus.request` sets it; a handler answers with `reply()`). */
+  replyTo?: string;
+}
+
+/** A message to publish: what `publish` takes, as one object (also what handlers return). */
+export interface OutgoingMessage extends PublishOptions {
+  stream: string;
+  type: string;
+  data: unknown;
+  /**
+   * A reply: deliver it to this requester instance's reply stream (`keys.replies(instance)`) instead
+   * of `stream`, and only while that stream exists (NOMKSTREAM). Set by `reply()`; `stream` then only
+   * names the contract to check, and a type without one there is sent unchecked.
+   */
+  toReplyStream?: string;
+}
+
+export interface PublishResult {
+  readonly stream: string;
+  /** The message id (envelope `id`). */
+  readonly id: string;
+  /** The Redis stream entry id. */
+  readonly entryId: string;
+  /** An idempotent publish that found its id already published: nothing was appended, `entryId` is the first one's. */
+  readonly duplicate?: boolean;
+}
+
+export interface PublisherContext {
+  readonly driver: RedisDriver;
+  readonly keys: Keys;
+  readonly contracts: ContractRegistry | undefined;
+  readonly source: string;
+  readonly maxMessageBytes: number;
+  readonly observers: readonly BusObserver[];
+}
+
+/** A message validated and encoded, ready for XADD. */
+export interface Prepared {
+  readonly stream: string;
+  readonly type: string;
+  readonly id: string;
+  readonly key: string;
+  readonly fields: string[];
+  readonly add: AddOptions;
+}
+
+/** Validate and encode one message; throws a named error saying what is wrong. */
+export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepared {
+  assertName('stream', m.stream);
+  let data = m.data;
+  let v = 1;
+  const contract = ctx.contracts?.find(m.stream, m.type);
+  if (contract) {
+    const parsed = contract.decode(data, contract.version);
+    if (!parsed.ok) throw new ValidationError(m.stream, m.type, parsed.issues);
+    data = parsed.data;
+    v = contract.version;
+  } else if (ctx.contracts && m.toReplyStream === undefined) {
+    // (A reply of a type no contract names is sent as it is: the requester reads it as it wants.)
+    throw new HiveError('UNKNOWN_TYPE', `type "${m.type}" is not in the contract of stream "${m.stream}"`, {
+      details: { stream: m.stream, type: m.type },
+    });
+  }
+  const id = m.id ?? newMessageId();
+  const fields = encodeFields({
+    type: m.type,
+    v,
+    id,
+    src: m.src ?? ctx.source,
+    ts: m.ts ?? Date.now(),
+    corr: m.corr ?? id,
+    cause: m.cause ?? '',
+    traceparent: m.traceparent,
+    replyTo: m.replyTo,
+    data: encodeData(data),
+  });
+  if (overSize(fields, ctx.maxMessageBytes)) {
+    const size = entrySize(fields);
+    throw new HiveError('MESSAGE_TOO_LARGE', `message "${m.type}" on stream "${m.stream}" is ${size} bytes, over the limit of ${ctx.maxMessageBytes}`, {
+      details: { stream: m.stream, type: m.type, size, limit: ctx.maxMessageBytes },
+    });
+  }
+  const add: AddOptions = {};
+  if (m.maxLen !== undefined) add.maxLen = m.maxLen;
+  else if (m.maxAgeMs !== undefined) add.minId = String(Math.max(0, Date.now() - m.maxAgeMs));
+  if (m.toReplyStream === undefined) return { stream: m.stream, type: m.type, id, key: ctx.keys.stream(m.stream), fields, add };
+  assertName('reply-to instance', m.toReplyStream);
+  // A requester that is gone has no reply stream: the reply is dropped rather than left in a new key forever.
+  add.noMkStream = true;
+  return { stream: m.stream, type: m.type, id, key: ctx.keys.replies(m.toReplyStream), fields, add };
+}
+

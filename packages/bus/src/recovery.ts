@@ -1,0 +1,122 @@
+/**
+ * Besides new entries, a subscription handles those that come back, each pass bounded by the free
+ * handler slots (so backpressure holds for them too). First, once, after it starts:
+ *   - own pending: what this consumer (by its stable name) held when its process last stopped,
+ *     from the stream and then from the group's redrive stream (XREADGROUP from 0).
+ * Then, between reads, each pass when it is due:
+ *   - due retries: this consumer's failed entries whose backoff has passed (from the stream and
+ *     from the group's redrive stream);
+ *   - reclaim: entries idle past `claimIdleMs` on any consumer of the group (a crashed one);
+ *   - redrive: dead letters retried to this group (see dead-letter-admin.ts), polled once a second;
+ *   - cleanup: consumers long dead with nothing pending are removed from the group.
+ */
+import { xreadgroup, type StreamEntry } from './commands.js';
+import type { RedisDriver } from './drivers/driver.js';
+import type { Logger } from './logger.js';
+import type { ClaimedEntry, Reclaimer } from './reclaimer.js';
+import type { RetryPolicy } from './retries.js';
+import { REDRIVE_POLL_MS } from './subscribe-options.js';
+
+export interface RecoveryOptions {
+  readonly driver: RedisDriver;
+  readonly group: string;
+  readonly consumer: string;
+  readonly key: string;
+  readonly redriveKey: string;
+  readonly reclaimer: Reclaimer;
+  readonly redriveReclaimer: Reclaimer;
+  readonly retry: RetryPolicy;
+  readonly claimIdleMs: number;
+  readonly log: Logger;
+  /** Handler slots free right now. */
+  free(): number;
+  /** Hand an entry to the subscription's handling. */
+  dispatch(key: string, entry: StreamEntry, deliveryCount: number | undefined): void;
+}
+
+/** The entries of one subscription that come back, and when each pass is next due. */
+export class Recovery {
+  private nextRetryPass = 0;
+  private nextReclaimPass = 0;
+  private nextRedrivePass = 0;
+  private nextCleanupPass = 0;
+  /** Where draining own pending entries has got to; undefined once done. */
+  private drain: { key: string; cursor: string } | undefined;
+
+  constructor(private readonly o: RecoveryOptions) {
+    this.drain = { key: o.key, cursor: '0' };
+  }
+
+  /**
+   * Hand on the next page of this consumer's own pending entries; false once there are none left
+   * (or after the group was re-created: a new group has nothing pending).
+   */
+  async drainOwnPending(): Promise<boolean> {
+    const o = this.o;
+    const drain = this.drain;
+    if (!drain) return false;
+    const reads = await xreadgroup(o.driver, o.group, o.consumer, [drain.key], [drain.cursor], { count: o.free() });
+    const entries = reads[0]?.entries ?? [];
+    if (entries.length === 0) {
+      // The stream first, then this group's redrive stream.
+      this.drain = drain.key === o.key ? { key: o.redriveKey, cursor: '0' } : undefined;
+      return this.drain !== undefined;
+    }
+    drain.cursor = entries[entries.length - 1]!.id;
+    const reclaimer = drain.key === o.key ? o.reclaimer : o.redriveReclaimer;
+    const counts = await reclaimer.deliveryCounts(entries[0]!.id, drain.cursor, entries.length);
+    o.log.info({ count: entries.length }, 'handling entries left pending by this consumer before it restarted');
+    for (const e of entries) o.dispatch(drain.key, e, counts.get(e.id));
+    return true;
+  }
+
+  /** Milliseconds until a retry, reclaim or redrive pass is due: the longest a read may block. */
+  msUntilDue(now: number = Date.now()): number {
+    return Math.min(this.nextRetryPass, this.nextReclaimPass, this.nextRedrivePass) - now;
+  }
+
+  /** After the group was re-created: nothing of ours is pending any more, and every pass is due now. */
+  groupRecreated(): void {
+    this.drain = undefined;
+    this.nextRetryPass = 0;
+    this.nextReclaimPass = 0;
+  }
+
+  /** Run every pass that is due. */
+  async run(): Promise<void> {
+    const o = this.o;
+    const now = Date.now();
+    const dispatchAll = (key: string, entries: readonly ClaimedEntry[]) => {
+      for (const e of entries) o.dispatch(key, e, e.deliveryCount);
+    };
+    if (now >= this.nextRetryPass) {
+      this.nextRetryPass = now + Math.min(1_000, Math.max(25, Math.floor(o.retry.baseMs / 4)));
+      dispatchAll(o.key, await o.reclaimer.claimDueRetries(o.free()));
+    }
+    if (now >= this.nextReclaimPass) {
+      this.nextReclaimPass = now + Math.max(50, Math.floor(o.claimIdleMs / 2));
+      const claimed = await o.reclaimer.reclaimIdle(o.free());
+      if (claimed.length > 0) {
+        const counts = await o.reclaimer.deliveryCounts(claimed[0]!.id, claimed[claimed.length - 1]!.id, Math.max(claimed.length * 2, 16));
+        for (const e of claimed) o.dispatch(o.key, e, counts.get(e.id));
+      }
+      // Redriven entries left by a crashed consumer; their delivery counts are fetched if they fail.
+      dispatchAll(o.redriveKey, await o.redriveReclaimer.reclaimIdle(o.free()));
+    }
+    if (now >= this.nextRedrivePass) {
+      // Polled, not read with the stream in one XREADGROUP: COUNT applies per stream there, so two
+      // streams could hand over twice the free slots. A retried dead letter waits a second at most.
+      this.nextRedrivePass = now + REDRIVE_POLL_MS;
+      dispatchAll(o.redriveKey, await o.redriveReclaimer.claimDueRetries(o.free()));
+      if (o.free() > 0) {
+        const reads = await xreadgroup(o.driver, o.group, o.consumer, [o.redriveKey], ['>'], { count: o.free() });
+        for (const read of reads) for (const e of read.entries) o.dispatch(o.redriveKey, e, 1);
+      }
+    }
+    if (now >= this.nextCleanupPass) {
+      this.nextCleanupPass = now + Math.max(o.claimIdleMs, 60_000);
+      await o.reclaimer.removeDeadConsumers();
+      await o.redriveReclaimer.removeDeadConsumers();
+    }
+  }
+}
