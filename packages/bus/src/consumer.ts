@@ -124,6 +124,13 @@ export interface Subscription {
   readonly ready: Promise<void>;
   /** Entries being handled right now. */
   readonly inFlight: number;
+  /**
+   * When the read loop last went round (epoch ms). A live loop turns at least every `blockMs` while
+   * a handler slot is free; one that stops turning is stuck (e.g. on a half-open connection).
+   */
+  readonly loopTurnedAt: number;
+  /** False once the read loop has ended: after stop(), or when it died. */
+  readonly reading: boolean;
   /** Stop reading, wait (bounded) for running handlers, flush acks, close the blocking connection. */
   stop(): Promise<void>;
 }
@@ -244,6 +251,8 @@ class SubscriptionImpl implements Subscription {
   private ackFlush: Promise<void> | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private loopDone: Promise<void>;
+  private turnedAt = Date.now();
+  private loopEnded = false;
   private nextRetryPass = 0;
   private nextReclaimPass = 0;
   private nextCleanupPass = 0;
@@ -305,11 +314,19 @@ class SubscriptionImpl implements Subscription {
       failReady = rej;
     });
     this.ready.catch(() => undefined);
-    this.loopDone = this.run(markReady, failReady);
+    this.loopDone = this.run(markReady, failReady).finally(() => (this.loopEnded = true));
   }
 
   get inFlight(): number {
     return this.inFlightMap.size;
+  }
+
+  get loopTurnedAt(): number {
+    return this.turnedAt;
+  }
+
+  get reading(): boolean {
+    return !this.loopEnded;
   }
 
   private get free(): number {
@@ -343,6 +360,7 @@ class SubscriptionImpl implements Subscription {
     failures = 0;
     markReady();
     while (this.running) {
+      this.turnedAt = Date.now();
       try {
         await this.waitForSlot();
         if (!this.running) break;
