@@ -363,6 +363,7 @@ class SubscriptionImpl implements Subscription {
       this.turnedAt = Date.now();
       try {
         await this.waitForSlot();
+        this.turnedAt = Date.now();
         if (!this.running) break;
         if (!drained) {
           // Own pending entries first: what this consumer held when its process last stopped.
