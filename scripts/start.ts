@@ -5,6 +5,7 @@
  *   npm start                          every agent in one process (the host), from source
  *   npm start -- --processes           one process per agent
  *   npm start -- --compiled            from dist/ (after `npm run build`), as production runs
+ *   HIVE_AGENTS=box,iris npm start     only those agents
  *
  * scripts/hive.mjs loads this file into its own process (tsx registered there), so the top of the
  * tree is one process: it gets the terminal's SIGINT, and the children, each in its own process
@@ -66,10 +67,13 @@ export async function start(argv: readonly string[]): Promise<void> {
   }
 
   const env = { REDIS_URL: redis.url, HIVE_DATA_DIR: dataDir, HIVE_LOG_LEVEL: process.env.HIVE_LOG_LEVEL ?? 'info' };
-  const names = agentNames(root);
-  let specs: ProcessSpec[];
+  const only = process.env.HIVE_AGENTS?.split(',').map((s) => s.trim()).filter(Boolean);
+  let names: string[] = [];
+  let specs: ProcessSpec[] = [];
   try {
-    specs = names.length === 0 ? [] : processes ? discoverAgents(root, { from }).map((a) => agentProcess(a, env)) : [hostProcess(env, { root, from })];
+    const apps = agentNames(root).length === 0 ? [] : discoverAgents(root, { from, ...(only?.length ? { only } : {}) });
+    names = apps.map((a) => a.name);
+    if (apps.length > 0) specs = processes ? apps.map((a) => agentProcess(a, env)) : [hostProcess(env, { root, from, agents: names })];
   } catch (err) {
     process.stderr.write(`npm start: ${(err as Error).message}\n`);
     await redis.stop();

@@ -18,7 +18,7 @@ import { createDriver, createKeys, listAgents } from '@hive/bus';
 import { freePort, randomPrefix, startRedis } from '@hive/test-redis';
 import { holdConversation } from './conversation.js';
 import { kamiClient } from './kami-client.js';
-import { memoryOfAll, processTree, type ProcessMemory } from './proc.js';
+import { memoryOfAll, processTree, type ProcessMemory } from '@hive/supervisor';
 import { ROOT } from './network.js';
 
 interface Args {

@@ -16,5 +16,6 @@ export {
   type DiscoverOptions,
 } from './discovery.js';
 export { formatLogLine } from './log-format.js';
+export { allPids, memoryOf, memoryOfAll, processTree, type ProcessMemory } from './proc.js';
 export { ensureRedis, pingRedis, RedisUnavailableError, type EnsureRedisOptions, type RedisHandle } from './redis.js';
 export { Supervisor, type ProcessSpec, type ProcessState, type SupervisorOptions } from './supervisor.js';

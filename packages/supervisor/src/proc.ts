@@ -1,6 +1,6 @@
 /**
- * Processes and their memory, from /proc (Linux): the tree under a PID and each process's resident
- * set. RSS counts the pages a process shares with others (the node binary) once per process, which
+ * Processes and their memory, from /proc (Linux): the tree under a PID (what a network left behind,
+ * for the signal tests; what it holds, for the footprint benchmark) and each process's resident set. RSS counts the pages a process shares with others (the node binary) once per process, which
  * is what `ps` and the issue's targets use; PSS splits shared pages between their users, so the
  * PSS column adds up to what the processes really take together.
  */
