@@ -1,148 +1,179 @@
 /**
- * The network's footprint: how much memory every process it runs holds (summed; redis-server
- * excluded), after the 25-message conversation and a short idle, and how long it took from the
- * start command to 13 agents registered.
+ * The network's footprint: the memory of every process it runs, summed (redis-server excluded),
+ * after the 25-message conversation and a short idle; and, for `npm start`, the time from the
+ * command to 13 agents registered. One scenario after another, each on a test Redis with its own
+ * key prefix, data directory and simulator port:
  *
- *   pnpm --filter @hive/e2e rss -- --mode npm-start            # `npm start` as a user runs it
- *   pnpm --filter @hive/e2e rss -- --mode npm-start --processes  # `npm start -- --processes`
- *   … [--idle 5000] [--json]
+ *   compiled-host        every agent in one process, from dist/ (production: hive-network.service, AGENT=all)
+ *   compiled-processes   one process per agent, from dist/ (production: hive-agent@, one container each)
+ *   npm-start            `npm start` as a user runs it (node scripts/hive.mjs start): the host, from source
+ *   npm-start-processes  `npm start -- --processes`
+ *   source-host, source-processes   the supervisor's processes only, from source
  *
- * Each run uses a test Redis, its own key prefix, data directory and simulator port. The figures
- * go into BENCHMARKS.md.
+ *   pnpm --filter @hive/e2e rss -- [scenario …] [--idle 5000] [--json]
+ *   (default: compiled-host compiled-processes npm-start; the compiled ones need `npm run build`)
+ *
+ * RSS counts pages shared between processes (the node binary) once per process, as `ps` and the
+ * targets do; PSS shares them out, so its sum is what the processes take together.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDriver, createKeys, listAgents } from '@hive/bus';
+import { memoryOfAll, processTree, type ProcessMemory } from '@hive/supervisor';
 import { freePort, randomPrefix, startRedis } from '@hive/test-redis';
 import { holdConversation } from './conversation.js';
 import { kamiClient } from './kami-client.js';
-import { memoryOfAll, processTree, type ProcessMemory } from '@hive/supervisor';
-import { ROOT } from './network.js';
+import { ROOT, startNetwork, type NetworkMode } from './network.js';
 
-interface Args {
-  mode: 'npm-start';
-  processes: boolean;
-  idleMs: number;
-  json: boolean;
+type Scenario = { kind: 'npm-start'; args: string[] } | { kind: 'harness'; mode: NetworkMode; from: 'source' | 'dist' };
+
+const SCENARIOS: Record<string, Scenario> = {
+  'compiled-host': { kind: 'harness', mode: 'host', from: 'dist' },
+  'compiled-processes': { kind: 'harness', mode: 'processes', from: 'dist' },
+  'npm-start': { kind: 'npm-start', args: [] },
+  'npm-start-processes': { kind: 'npm-start', args: ['--processes'] },
+  'source-host': { kind: 'harness', mode: 'host', from: 'source' },
+  'source-processes': { kind: 'harness', mode: 'processes', from: 'source' },
+};
+const DEFAULT = ['compiled-host', 'compiled-processes', 'npm-start'];
+const USER = '+15555550142';
+
+interface Result {
+  scenario: string;
+  /** From the start command (or the supervisor's start) to 13 agents registered and kami's simulator up. */
+  startupMs: number;
+  answered: number;
+  rssMiB: number;
+  pssMiB: number;
+  /** CPU time the processes used from their start to the measurement (start-up, the conversation, the idle), in s. */
+  cpuSeconds: number;
+  /** Of which the conversation and the idle after it, in s. */
+  conversationCpuSeconds: number;
+  /** Node processes (agents, hosts, the supervisor) and others (tsx's esbuild). */
+  processes: { pid: number; name: string; command: string; rssMiB: number; pssMiB: number }[];
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { mode: 'npm-start', processes: false, idleMs: 5_000, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') continue;
-    else if (a === '--json') args.json = true;
-    else if (a === '--processes') args.processes = true;
-    else if (a === '--idle') args.idleMs = Number(argv[++i]);
-    else if (a === '--mode') {
-      const m = argv[++i];
-      if (m !== 'npm-start') throw new Error(`--mode takes npm-start; got "${m}"`);
-      args.mode = m;
-    } else throw new Error(`unknown option "${a}"`);
-  }
-  return args;
-}
-
-const MiB = (kib: number) => kib / 1024;
+const MiB = (kib: number) => Number((kib / 1024).toFixed(1));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const cpuOf = (rows: readonly ProcessMemory[]) => rows.filter((r) => r.name !== 'redis-server').reduce((n, r) => n + r.cpuMs, 0);
+
+function summary(scenario: string, startupMs: number, answered: number, rows: ProcessMemory[], cpuAtStartMs: number): Result {
+  const kept = rows.filter((r) => r.name !== 'redis-server');
+  return {
+    scenario,
+    startupMs: Math.round(startupMs),
+    answered,
+    rssMiB: MiB(kept.reduce((n, r) => n + r.rssKiB, 0)),
+    pssMiB: MiB(kept.reduce((n, r) => n + r.pssKiB, 0)),
+    cpuSeconds: Number((cpuOf(kept) / 1000).toFixed(1)),
+    conversationCpuSeconds: Number(((cpuOf(kept) - cpuAtStartMs) / 1000).toFixed(1)),
+    processes: kept.map((r) => ({ pid: r.pid, name: r.name, command: r.command.replace(ROOT, ''), rssMiB: MiB(r.rssKiB), pssMiB: MiB(r.pssKiB) })),
+  };
+}
+
+/** The supervisor's children as the e2e harness runs them (the harness's own process is the test's, not the network's). */
+async function harness(name: string, mode: NetworkMode, from: 'source' | 'dist', idleMs: number): Promise<Result> {
+  const t0 = performance.now();
+  const net = await startNetwork({ mode, from, env: { SENTINEL_POLL_MS: '1000' } });
+  const startupMs = performance.now() - t0;
+  try {
+    const cpu0 = cpuOf(memoryOfAll(net.pids().flatMap((p) => processTree(p))));
+    const answered = await holdConversation(net, USER);
+    await sleep(idleMs);
+    return summary(name, startupMs, answered, memoryOfAll(net.pids().flatMap((p) => processTree(p))), cpu0);
+  } finally {
+    await net.stop();
+  }
+}
 
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
-const args = parseArgs(process.argv.slice(2));
-const redis = await startRedis();
-const prefix = randomPrefix('rss');
-const dataDir = mkdtempSync(join(tmpdir(), 'hive-rss-'));
-const simPort = await freePort();
-const logFile = join(dataDir, 'network.log');
-const log = createWriteStream(logFile);
-const env = {
-  ...process.env,
-  REDIS_URL: redis.url,
-  HIVE_PREFIX: prefix,
-  HIVE_DATA_DIR: dataDir,
-  HIVE_TZ: 'UTC',
-  KAMI_SIM_PORT: String(simPort),
-  OPENAI_API_KEY: '',
-  OPENAI_BASE_URL: '',
-  SENTINEL_POLL_MS: '1000',
-};
-const driver = createDriver('ioredis', { url: redis.url });
-await driver.connect();
-const keys = createKeys(prefix);
-const kami = kamiClient(`http://127.0.0.1:${simPort}`);
-
-const t0 = performance.now();
-// Its own process group, as a terminal would give it, so that anything left behind can be found and killed.
-const top = spawn(process.execPath, [join(ROOT, 'scripts', 'hive.mjs'), 'start', ...(args.processes ? ['--processes'] : [])], {
-  cwd: ROOT,
-  env,
-  detached: true,
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-top.stdout!.pipe(log);
-top.stderr!.pipe(log);
-
-let startupMs = 0;
-let rows: ProcessMemory[] = [];
-let answered = 0;
-try {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const live = (await listAgents(driver, keys)).filter((a) => a.status === 'running');
-    if (new Set(live.map((a) => a.name)).size >= 13 && (await kami.healthy())) break;
-    if (top.exitCode !== null) throw new Error(`the network exited (code ${top.exitCode}); see ${logFile}`);
-    if (Date.now() > deadline) throw new Error(`13 agents not registered after 180 s (${live.length} are); see ${logFile}`);
-    await sleep(100);
-  }
-  startupMs = performance.now() - t0;
-  answered = await holdConversation(kami, '+15555550142');
-  await sleep(args.idleMs);
-  rows = memoryOfAll(processTree(top.pid!)).filter((p) => p.name !== 'redis-server');
-} finally {
-  const pids = processTree(top.pid!);
-  top.kill('SIGTERM');
-  await Promise.race([exited(top), sleep(30_000)]);
-  await sleep(500);
-  const left = pids.filter((pid) => processTree(pid).length > 0);
-  if (left.length > 0) {
-    process.stderr.write(`left behind after SIGTERM to ${top.pid}: ${left.join(', ')}; killing the group\n`);
-    try {
-      process.kill(-top.pid!, 'SIGKILL');
-    } catch {
-      /* gone */
+/** `node scripts/hive.mjs start …`, the whole tree under it; stopped with SIGTERM to the top afterwards. */
+async function npmStart(name: string, args: string[], idleMs: number): Promise<Result> {
+  const redis = await startRedis();
+  const prefix = randomPrefix('rss');
+  const dataDir = mkdtempSync(join(tmpdir(), 'hive-rss-'));
+  const simPort = await freePort();
+  const logFile = join(dataDir, 'network.log');
+  const log = createWriteStream(logFile);
+  const driver = createDriver('ioredis', { url: redis.url });
+  await driver.connect();
+  const keys = createKeys(prefix);
+  const kami = kamiClient(`http://127.0.0.1:${simPort}`);
+  const env = { ...process.env, REDIS_URL: redis.url, HIVE_PREFIX: prefix, HIVE_DATA_DIR: dataDir, HIVE_TZ: 'UTC', KAMI_SIM_PORT: String(simPort), OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SENTINEL_POLL_MS: '1000' };
+  const t0 = performance.now();
+  // Its own process group, as a terminal gives it: anything left behind can be found and killed.
+  const top = spawn(process.execPath, [join(ROOT, 'scripts', 'hive.mjs'), 'start', ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  top.stdout!.pipe(log);
+  top.stderr!.pipe(log);
+  try {
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const live = new Set((await listAgents(driver, keys)).filter((a) => a.status === 'running').map((a) => a.name));
+      if (live.size >= 13 && (await kami.healthy())) break;
+      if (top.exitCode !== null) throw new Error(`the network exited (code ${top.exitCode}); see ${logFile}`);
+      if (Date.now() > deadline) throw new Error(`13 agents not registered after 180 s (${live.size} are); see ${logFile}`);
+      await sleep(100);
     }
+    const startupMs = performance.now() - t0;
+    const cpu0 = cpuOf(memoryOfAll(processTree(top.pid!)));
+    const answered = await holdConversation(kami, USER);
+    await sleep(idleMs);
+    return summary(name, startupMs, answered, memoryOfAll(processTree(top.pid!)), cpu0);
+  } finally {
+    const pids = processTree(top.pid!);
+    top.kill('SIGTERM');
+    await Promise.race([exited(top), sleep(40_000)]);
+    const left = pids.filter((pid) => processTree(pid).length > 0);
+    if (left.length > 0) {
+      process.stderr.write(`${name}: left behind after SIGTERM to ${top.pid}: ${left.join(', ')}; killing them\n`);
+      for (const pid of left) process.kill(pid, 'SIGKILL');
+    }
+    await driver.close();
+    await redis.stop();
+    log.end();
+    if (!process.env.HIVE_RSS_KEEP) rmSync(dataDir, { recursive: true, force: true });
   }
-  await driver.close();
-  await redis.stop();
-  log.end();
-  if (!process.env.HIVE_RSS_KEEP) rmSync(dataDir, { recursive: true, force: true });
 }
 
-const total = rows.reduce((n, r) => n + r.rssKiB, 0);
-const totalPss = rows.reduce((n, r) => n + r.pssKiB, 0);
-const nodeAgents = rows.filter((r) => r.name !== 'esbuild');
-const result = {
-  mode: args.mode,
-  processes: args.processes,
-  node: process.version,
-  startupMs: Math.round(startupMs),
-  answered,
-  messages: 25,
-  idleMs: args.idleMs,
-  rssMiB: Number(MiB(total).toFixed(1)),
-  pssMiB: Number(MiB(totalPss).toFixed(1)),
-  processCount: rows.length,
-  nodeProcesses: nodeAgents.length,
-  rows: rows.map((r) => ({ pid: r.pid, name: r.name, command: r.command, rssMiB: Number(MiB(r.rssKiB).toFixed(1)), pssMiB: Number(MiB(r.pssKiB).toFixed(1)) })),
-};
-if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-else {
-  console.log(`mode ${args.mode}${args.processes ? ' --processes' : ''}: ${rows.length} processes; ${answered}/25 messages answered; 13 agents registered ${(startupMs / 1000).toFixed(1)} s after the start command`);
-  console.log('| process | command | RSS (MiB) | PSS (MiB) |\n|---|---|---:|---:|');
-  for (const r of result.rows) console.log(`| ${r.name} | \`${r.command.replace(ROOT, '')}\` | ${r.rssMiB.toFixed(1)} | ${r.pssMiB.toFixed(1)} |`);
-  console.log(`| **all ${rows.length}** | | **${result.rssMiB.toFixed(1)}** | **${result.pssMiB.toFixed(1)}** |`);
+function parseArgs(argv: readonly string[]): { scenarios: string[]; idleMs: number; json: boolean } {
+  const out = { scenarios: [] as string[], idleMs: 5_000, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') continue;
+    if (a === '--json') out.json = true;
+    else if (a === '--idle') out.idleMs = Number(argv[++i]);
+    else if (a in SCENARIOS) out.scenarios.push(a);
+    else throw new Error(`unknown scenario or option "${a}"; scenarios: ${Object.keys(SCENARIOS).join(', ')}; options: --idle MS, --json`);
+  }
+  if (out.scenarios.length === 0) out.scenarios = DEFAULT;
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const results: Result[] = [];
+for (const name of args.scenarios) {
+  const s = SCENARIOS[name]!;
+  process.stderr.write(`[rss] ${name} …\n`);
+  results.push(s.kind === 'npm-start' ? await npmStart(name, s.args, args.idleMs) : await harness(name, s.mode, s.from, args.idleMs));
+}
+if (args.json) {
+  process.stdout.write(`${JSON.stringify({ node: process.version, idleMs: args.idleMs, messages: 25, results }, null, 2)}\n`);
+} else {
+  console.log(`Node ${process.version}; after the 25-message conversation and ${args.idleMs / 1000} s idle; redis-server excluded.\n`);
+  console.log('| scenario | processes | RSS (MiB) | per node process | PSS (MiB) | CPU (s): all, conversation | answered | 13 registered after |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const nodes = r.processes.filter((p) => p.name === 'node').length;
+    console.log(`| ${r.scenario} | ${r.processes.length} | **${r.rssMiB.toFixed(1)}** | ${(r.rssMiB / Math.max(1, nodes)).toFixed(1)} | ${r.pssMiB.toFixed(1)} | ${r.cpuSeconds.toFixed(1)}, ${r.conversationCpuSeconds.toFixed(1)} | ${r.answered}/25 | ${(r.startupMs / 1000).toFixed(1)} s |`);
+  }
+  for (const r of results) {
+    console.log(`\n${r.scenario}:\n\n| process | command | RSS (MiB) | PSS (MiB) |\n|---|---|---:|---:|`);
+    for (const p of r.processes) console.log(`| ${p.name} | \`${p.command}\` | ${p.rssMiB.toFixed(1)} | ${p.pssMiB.toFixed(1)} |`);
+  }
 }

@@ -14,8 +14,9 @@ import type { ProcessSpec } from './supervisor.js';
  * (smaller young generation, earlier collections): measured on the 13 agents in one compiled
  * process, 126 → 95 MiB, and 85 → 72 MiB for one agent alone (BENCHMARKS.md, "Footprint"). Not
  * settable through NODE_OPTIONS, hence on the command line (systemd units and the image say it too).
+ * HIVE_NODE_FLAGS replaces them (space-separated; empty for none), to measure others.
  */
-export const NODE_FLAGS: readonly string[] = ['--optimize-for-size'];
+export const NODE_FLAGS: readonly string[] = process.env.HIVE_NODE_FLAGS !== undefined ? process.env.HIVE_NODE_FLAGS.split(/\s+/).filter(Boolean) : ['--optimize-for-size'];
 
 /** Node's arguments before the entry file: the flags, and the TypeScript loader when running from source. */
 export function nodeArgs(from: CodeFrom): string[] {

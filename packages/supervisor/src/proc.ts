@@ -15,6 +15,8 @@ export interface ProcessMemory {
   readonly command: string;
   readonly rssKiB: number;
   readonly pssKiB: number;
+  /** CPU time used since it started (user + system), in ms. */
+  readonly cpuMs: number;
 }
 
 function read(path: string): string | undefined {
@@ -59,6 +61,8 @@ export function memoryOf(pid: number): ProcessMemory | undefined {
   if (!status) return undefined;
   const field = (re: RegExp) => Number(re.exec(status)?.[1] ?? 0);
   const rollup = read(`/proc/${pid}/smaps_rollup`) ?? '';
+  // /proc/<pid>/stat fields 14 and 15 (utime, stime) in clock ticks: 100 a second on Linux.
+  const stat = (read(`/proc/${pid}/stat`) ?? '').split(')').pop()!.trim().split(' ');
   const cmdline = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
   return {
     pid,
@@ -67,6 +71,7 @@ export function memoryOf(pid: number): ProcessMemory | undefined {
     command: cmdline.length > 120 ? `${cmdline.slice(0, 117)}...` : cmdline,
     rssKiB: field(/^VmRSS:\s+(\d+) kB/m),
     pssKiB: Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0),
+    cpuMs: (Number(stat[11] ?? 0) + Number(stat[12] ?? 0)) * 10,
   };
 }
 
