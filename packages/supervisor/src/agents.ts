@@ -11,9 +11,13 @@ import type { ProcessSpec } from './supervisor.js';
 
 /**
  * V8 flags for every process of the network. `--optimize-for-size` makes V8 keep its heap small
- * (smaller young generation, earlier collections): measured on the 13 agents in one compiled
- * process, 126 → 95 MiB, and 85 → 72 MiB for one agent alone (BENCHMARKS.md, "Footprint"). Not
- * settable through NODE_OPTIONS, hence on the command line (systemd units and the image say it too).
+ * (smaller young generation, earlier collections): measured after the 25-message conversation, the
+ * 13 agents in one compiled process take 139 → 113 MiB, one process per agent 81 → 73 MiB each
+ * (BENCHMARKS.md, "Footprint"), for no measurable CPU. Measured and not taken: `--lite-mode` (94 and
+ * 65 MiB) turns WebAssembly off, and Node's fetch (undici's HTTP parser is WebAssembly) then throws,
+ * so the OpenAI path would crash; `--no-opt` (100 and 67 MiB) costs 2-3× the CPU per message under
+ * load (bench: publish 42-71 → 124-133 µs, consume 102-160 → 352-391 µs). Not settable through
+ * NODE_OPTIONS, hence on the command line (systemd units and the image say it too).
  * HIVE_NODE_FLAGS replaces them (space-separated; empty for none), to measure others.
  */
 export const NODE_FLAGS: readonly string[] = process.env.HIVE_NODE_FLAGS !== undefined ? process.env.HIVE_NODE_FLAGS.split(/\s+/).filter(Boolean) : ['--optimize-for-size'];
