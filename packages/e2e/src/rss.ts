@@ -129,6 +129,8 @@ async function npmStart(name: string, args: string[], idleMs: number): Promise<R
     const pids = processTree(top.pid!);
     top.kill('SIGTERM');
     await Promise.race([exited(top), sleep(40_000)]);
+    // A child whose parent has just exited (tsx's esbuild, on its closed stdin) takes a moment to go.
+    for (let i = 0; i < 50 && pids.some((pid) => processTree(pid).length > 0); i++) await sleep(100);
     const left = pids.filter((pid) => processTree(pid).length > 0);
     if (left.length > 0) {
       process.stderr.write(`${name}: left behind after SIGTERM to ${top.pid}: ${left.join(', ')}; killing them\n`);
