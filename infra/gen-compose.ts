@@ -96,7 +96,6 @@ function service(s: ServiceShape): string[] {
     `    build:`,
     `      context: .`,
     `      target: ${q(s.target ?? 'runtime')}`,
-    ...(s.profile ? [`    profiles:`, `      - ${s.profile}`] : []),
     `    depends_on:`,
     `      redis:`,
     `        condition: service_healthy`,
@@ -104,7 +103,9 @@ function service(s: ServiceShape): string[] {
     ...s.volumes.map((v) => `      - ${v}`),
     `    environment:`,
     ...Object.keys(s.environment).sort().map((k) => `      ${k}: ${q(s.environment[k]!)}`),
-    ...(s.ports ? [`    ports:`, ...s.ports.map((p) => `      - '${p}'`)] : []), // dclint wants ports in single quotes
+    // dclint wants ports in single quotes. A per-agent service publishes the host port the one-process
+    // service does (kami's simulator, for `hive say`): only one of them runs (`--scale hive=0`).
+    ...(s.ports ? [`    ports:${s.profile ? ' # dclint disable-line no-duplicate-exported-ports' : ''}`, ...s.ports.map((p) => `      - '${p}'`)] : []),
     `    restart: unless-stopped`,
     `    healthcheck:`,
     `      test: ["CMD", "node", "-e", ${q(`fetch('http://127.0.0.1:${AGENT_HTTP_PORT}/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`)}]`,
@@ -113,6 +114,7 @@ function service(s: ServiceShape): string[] {
     `      start_period: 60s`,
     `      retries: 3`,
     `    hostname: ${s.hostname}`,
+    ...(s.profile ? [`    profiles:`, `      - ${s.profile}`] : []),
     // Always build from this checkout: `up` never runs an image older than the source.
     `    pull_policy: build`,
     `    stop_grace_period: ${s.stopGrace}`,
