@@ -38,6 +38,9 @@ if have systemd-analyze; then
   trap 'rm -rf "$tmp"' EXIT
   for f in infra/systemd/*; do sed "s#/opt/hive#$root#g" "$f" >"$tmp/$(basename "$f")"; done
   cp "$tmp/hive-agent@.service" "$tmp/hive-agent@box.service"
+  # The drop-in deploy.sh writes for the one-process service: one credential per agent.
+  mkdir -p "$tmp/hive-network.service.d"
+  printf '[Service]\nLoadCredential=box.env:/etc/hive/agents/box.env\nLoadCredential=iris.env:/etc/hive/agents/iris.env\n' >"$tmp/hive-network.service.d/credentials.conf"
   verify() {
     local out
     out=$(cd "$tmp" && systemd-analyze verify ./hive-redis.service ./hive-network.service ./hive-agent@box.service ./hive-backup.service ./hive-backup.timer ./hive.target 2>&1)
