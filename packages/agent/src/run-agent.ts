@@ -350,8 +350,18 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
    * heartbeat is withheld (the record deleted now, not left to expire), so sentinel alerts and
    * atlas and herald stop counting on it; it comes back when the agent works again.
    */
+  let checking = false;
   const checkLiveness = async () => {
-    if (stopping) return;
+    // One check at a time: two overlapping ones could both start a heartbeat.
+    if (stopping || checking) return;
+    checking = true;
+    try {
+      await withholdOrResume();
+    } finally {
+      checking = false;
+    }
+  };
+  const withholdOrResume = async () => {
     const now = liveness();
     if (!now.live && heartbeat) {
       // Redis being away is not the agent's fault, and then nobody can see the registry anyway.
