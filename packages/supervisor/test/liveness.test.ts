@@ -141,7 +141,7 @@ describe('an agent that stops inside a live process', () => {
         shared: { http, log },
         agentOptions: {
           heartbeat: { intervalMs: 300, ttlMs: 1_500 },
-          liveness: { stuckHandlerMs: 1_500, stalledLoopMs: 2_000, checkEveryMs: 200 },
+          liveness: { stuckHandlerMs: 1_500, stalledLoopMs: 5_000, checkEveryMs: 200 },
           streamDefaults: { blockMs: 200 },
         },
       },
