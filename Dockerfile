@@ -1,19 +1,20 @@
 # syntax=docker/dockerfile:1.7
-# One image for the whole monorepo; each container runs one agent, chosen by AGENT=<name>:
-#   docker build -t hive:local .                       # agents (no browser)
-#   docker build -t hive-kami:local --target whatsapp . # kami with Chromium, for WHATSAPP_ENABLED=1
-#   docker run --rm -e AGENT=box -e REDIS_URL=redis://box:…@redis:6379 hive:local
-#   docker run --rm -e REDIS_URL=… hive:local npx hive streams   # any command instead of an agent
+# One image for the whole monorepo, compiled JavaScript and production dependencies only:
+#   docker build -t hive:local .                            # the agents (no browser)
+#   docker build -t hive-whatsapp:local --target whatsapp .  # with Chromium, for kami with WHATSAPP_ENABLED=1
+#   docker run --rm -e REDIS_URL=… hive:local                # every agent in one process (AGENT=all)
+#   docker run --rm -e AGENT=box -e REDIS_URL=redis://box:…@redis:6379 hive:local   # one agent alone
+#   docker run --rm -e REDIS_URL=… hive:local hive streams   # the hive CLI instead of an agent
 #
-# Agents run from their TypeScript source through tsx, exactly as `npm start` and the supervisor run
-# them (node --conditions=@hive/source --import tsx apps/<name>/src/index.ts): the image runs the
-# code path the tests run, there is no second build to keep in step, and the apps have no build of
-# their own. tsx transforms each file once at start (esbuild, a second or two per agent) and then
-# runs plain JavaScript.
+# The build stage installs everything and compiles every package and app to dist/ (tsc); then the
+# workspace is installed again with --prod, without the benchmarks and the e2e tests: no tsx,
+# esbuild, vitest or turbo, and no NATS or RabbitMQ client in the image. (The typescript package is
+# there all the same, as an optional peer of cosmiconfig, which whatsapp-web.js's puppeteer uses.)
+# Processes run `node dist/…` (infra/docker-entrypoint.sh).
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 
-# ---------------------------------------------------------------- build: install the workspace
+# ---------------------------------------------------------------- build: install and compile
 FROM ${NODE_IMAGE} AS build
 ENV CI=true \
     PUPPETEER_SKIP_DOWNLOAD=1 \
@@ -28,11 +29,18 @@ WORKDIR /app
 COPY package.json ./
 RUN npm install -g "pnpm@$(node -p "require('./package.json').packageManager.split('@')[1]")"
 # Fetch by the lockfile alone, so this layer is cached until the lockfile changes; the store is a
-# build cache, and the install copies the packages into the image.
+# build cache, and the installs copy the packages into the image.
 COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm fetch --frozen-lockfile --store-dir /pnpm/store
 COPY . .
+# Everything, dev dependencies included (tsc), then dist/ of the apps, the host and the CLI with
+# every workspace package they use (turbo builds dependencies first).
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm install --frozen-lockfile --offline --store-dir /pnpm/store \
+ && pnpm exec turbo run build --filter='./apps/*' --filter=@hive/supervisor --filter=@hive/cli --output-logs=errors-only
+# Production dependencies only, from scratch (an install over the full one would keep what it no
+# longer needs), without the benchmarks' and the e2e tests' (infra/deploy.sh does the same).
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store rm -rf node_modules packages/*/node_modules apps/*/node_modules \
+ && pnpm install --prod --frozen-lockfile --offline --store-dir /pnpm/store --filter '!@hive/bench' --filter '!@hive/e2e' \
  && mkdir -p /data \
  && for app in apps/*/; do mkdir -p "/data/$(basename "$app")"; done
 

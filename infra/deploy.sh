@@ -3,16 +3,22 @@
 #
 #   sudo /opt/hive/infra/deploy.sh             # git pull --ff-only, then everything below
 #   sudo /opt/hive/infra/deploy.sh --no-pull   # the tree is already there (rsync from a laptop)
+#   sudo HIVE_MODE=agents /opt/hive/infra/deploy.sh   # one process per agent instead of one for all
 #
-# 1. code: git pull (as the checkout's owner), pnpm install --frozen-lockfile
+# 1. code: git pull (as the checkout's owner), pnpm install --frozen-lockfile, build (dist/ of every
+#    package and app), then production dependencies only (pnpm install --prod, without the benchmarks
+#    and the e2e tests): the services run compiled JavaScript, with no tsx, esbuild or vitest
 # 2. config: /etc/hive/redis/redis.conf from infra/redis/redis.conf; /etc/hive/hive.env and
 #    /etc/hive/backup.env from their examples, only if missing (they are yours to edit)
 # 3. ACL: `hive acl` from the agents' definitions: passwords kept in /etc/hive/secrets.env (new
 #    ones generated), /etc/hive/redis/users.acl, /etc/hive/agents/<user>.env (REDIS_URL per user)
-# 4. systemd: units installed, Debian's own redis-server disabled, hive-redis + one
-#    hive-agent@<name> per agent in apps/ enabled (and instances of removed agents disabled)
+# 4. systemd: units installed, Debian's own redis-server disabled, hive-redis enabled, and then
+#    HIVE_MODE=network (the default): hive-network.service, every agent in one process, with one
+#    LoadCredential= per agent (its Redis user) in hive-network.service.d/credentials.conf; or
+#    HIVE_MODE=agents: one hive-agent@<name> per agent in apps/ (instances of removed agents
+#    disabled). The other mode's units are disabled and stopped.
 # 5. start: Redis (restarted only when its config changed; ACL LOAD when the users changed), then
-#    every agent restarted onto the new code (SIGTERM: each finishes or hands back its work)
+#    the agents restarted onto the new code (SIGTERM: each finishes or hands back its work)
 # 6. verify: `hive acl --check` against the live Redis, and every agent in the registry, running
 set -euo pipefail
 
@@ -24,11 +30,12 @@ SYSCTL_DIR=${HIVE_SYSCTL_DIR:-/etc/sysctl.d}
 BACKUP_DIR=${HIVE_BACKUP_DIR:-/var/backups/hive}
 REDIS_PORT=${HIVE_REDIS_PORT:-6379}
 REDIS_HOST=127.0.0.1:$REDIS_PORT
+MODE=${HIVE_MODE:-network}
 pull=1
 for arg in "$@"; do
   case $arg in
     --no-pull) pull=0 ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "deploy.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -39,6 +46,7 @@ die() { printf 'hive-deploy: %s\n' "$*" >&2; exit 1; }
 id hive >/dev/null 2>&1 || die "no user \"hive\" (cloud-init creates it: useradd --system --home /var/lib/hive --shell /usr/sbin/nologin hive)"
 id redis >/dev/null 2>&1 || die "no user \"redis\": apt-get install redis-server"
 command -v node >/dev/null || die "node is not installed (Node 22: see infra/cloud-init.yaml)"
+[[ $MODE == network || $MODE == agents ]] || die "HIVE_MODE must be \"network\" (every agent in one process) or \"agents\" (one process each), not \"$MODE\""
 
 OWNER=$(stat -c %U "$HIVE_ROOT")
 OWNER_HOME=$(getent passwd "$OWNER" | cut -d: -f6)
@@ -55,21 +63,21 @@ fi
 PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
 if command -v pnpm >/dev/null && [[ $(pnpm --version) == "$PNPM_VERSION" ]]; then pnpm=(pnpm); else pnpm=(npx --yes "pnpm@$PNPM_VERSION"); fi
 if [[ ${HIVE_SKIP_INSTALL:-} != 1 ]]; then
-  log "pnpm install --frozen-lockfile"
+  log "pnpm install --frozen-lockfile, then the build"
   as_owner env CI=true PUPPETEER_SKIP_DOWNLOAD=1 "${pnpm[@]}" install --frozen-lockfile
+  as_owner env CI=true TURBO_TELEMETRY_DISABLED=1 "${pnpm[@]}" exec turbo run build --filter='./apps/*' --filter=@hive/supervisor --filter=@hive/cli --output-logs=errors-only
+  # From scratch: an install over the full one would keep the dev tools it no longer needs.
+  log "production dependencies only"
+  as_owner rm -rf node_modules packages/*/node_modules apps/*/node_modules
+  as_owner env CI=true PUPPETEER_SKIP_DOWNLOAD=1 "${pnpm[@]}" install --prod --frozen-lockfile --filter '!@hive/bench' --filter '!@hive/e2e'
 fi
-hive_cli() { HIVE_CLI_FROM_SOURCE=1 "$HIVE_ROOT/node_modules/.bin/hive" "$@"; }
+# The compiled CLI (dist/): it reads the agents' compiled definitions, as the services run them.
+hive_cli() { node "$HIVE_ROOT/packages/cli/bin/hive.mjs" "$@"; }
 
-# The agents: what `npm start` runs (apps/* marked "hive": {"agent": true} with a src/index.ts).
-# shellcheck disable=SC2016 # JavaScript, not shell
-mapfile -t AGENTS < <(node -e '
-  const fs = require("fs");
-  for (const name of fs.readdirSync("apps").sort()) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(`apps/${name}/package.json`, "utf8"));
-      if (pkg.hive && pkg.hive.agent && fs.existsSync(`apps/${name}/src/index.ts`)) console.log(name);
-    } catch {}
-  }')
+# The agents: the supervisor's discovery, the list `npm start` and the host run.
+mapfile -t AGENTS < <(node --input-type=module -e "
+  const { agentNames } = await import('$HIVE_ROOT/packages/supervisor/dist/index.js');
+  for (const name of agentNames('$HIVE_ROOT')) console.log(name);")
 ((${#AGENTS[@]} > 0)) || die "no agents found in $HIVE_ROOT/apps"
 log "agents: ${AGENTS[*]}"
 
@@ -130,15 +138,41 @@ if systemctl is-enabled --quiet redis-server.service 2>/dev/null || systemctl is
   log "disabled Debian's redis-server.service (hive-redis.service replaces it)"
 fi
 systemctl enable --quiet hive.target hive-redis.service hive-backup.timer
-for a in "${AGENTS[@]}"; do systemctl enable --quiet "hive-agent@$a.service"; done
-while read -r unit; do
-  name=${unit#hive-agent@}
-  name=${name%.service}
-  if [[ ! " ${AGENTS[*]} " =~ \ $name\  ]]; then
-    systemctl disable --now "$unit"
-    log "disabled $unit: apps/$name is gone"
+# One process for every agent, each with its own Redis user: one credential per agent, by name.
+dropin="$UNIT_DIR/hive-network.service.d"
+install -d -m 0755 "$dropin"
+creds=$(mktemp)
+{
+  echo "# Written by infra/deploy.sh: each agent's REDIS_URL (its own ACL user), as \$CREDENTIALS_DIRECTORY/<agent>.env."
+  echo "[Service]"
+  for a in "${AGENTS[@]}"; do echo "LoadCredential=$a.env:$ETC/agents/$a.env"; done
+} >"$creds"
+if [[ ! -f $dropin/credentials.conf ]] || changed "$creds" "$dropin/credentials.conf"; then
+  install -m 0644 "$creds" "$dropin/credentials.conf"
+  systemctl daemon-reload
+fi
+rm -f "$creds"
+enabled_agents() { systemctl list-unit-files 'hive-agent@*.service' --state=enabled --no-legend | awk '{print $1}' | grep -v '^hive-agent@\.service$' || true; }
+if [[ $MODE == network ]]; then
+  while read -r unit; do
+    [[ -n $unit ]] && systemctl disable --now "$unit" && log "disabled $unit: every agent runs in hive-network.service"
+  done < <(enabled_agents)
+  systemctl enable --quiet hive-network.service
+else
+  if systemctl is-enabled --quiet hive-network.service 2>/dev/null; then
+    systemctl disable --now hive-network.service
+    log "disabled hive-network.service: one process per agent (HIVE_MODE=agents)"
   fi
-done < <(systemctl list-unit-files 'hive-agent@*.service' --state=enabled --no-legend | awk '{print $1}' | grep -v '^hive-agent@\.service$' || true)
+  for a in "${AGENTS[@]}"; do systemctl enable --quiet "hive-agent@$a.service"; done
+  while read -r unit; do
+    name=${unit#hive-agent@}
+    name=${name%.service}
+    if [[ -n $name && ! " ${AGENTS[*]} " =~ \ $name\  ]]; then
+      systemctl disable --now "$unit"
+      log "disabled $unit: apps/$name is gone"
+    fi
+  done < <(enabled_agents)
+fi
 
 # ---------------------------------------------------------------- 5. start
 admin_url=$(sed -n 's/^REDIS_URL=//p' "$ETC/agents/admin.env")
@@ -163,8 +197,12 @@ done
 
 systemctl start hive.target
 restarted_at=$(($(date +%s) * 1000))
-log "restarting the agents onto this code"
-systemctl restart "${AGENTS[@]/#/hive-agent@}"
+log "restarting the agents onto this code ($MODE)"
+if [[ $MODE == network ]]; then
+  systemctl restart hive-network.service
+else
+  systemctl restart "${AGENTS[@]/#/hive-agent@}"
+fi
 
 # ---------------------------------------------------------------- 6. verify
 log "hive acl --check"
@@ -183,6 +221,8 @@ for _ in $(seq 1 90); do
   sleep 2
 done
 if ((${#missing[@]} > 0)); then
-  die "not running after 3 minutes: ${missing[*]} (journalctl -u hive-agent@${missing[0]} -n 50)"
+  unit=hive-agent@${missing[0]}
+  [[ $MODE == network ]] && unit=hive-network
+  die "not running after 3 minutes: ${missing[*]} (journalctl -u $unit -n 50)"
 fi
-log "deployed $(as_owner git -C "$HIVE_ROOT" rev-parse --short HEAD 2>/dev/null || echo '(no git)'): Redis and ${#AGENTS[@]} agents running"
+log "deployed $(as_owner git -C "$HIVE_ROOT" rev-parse --short HEAD 2>/dev/null || echo '(no git)'): Redis and ${#AGENTS[@]} agents running ($MODE)"

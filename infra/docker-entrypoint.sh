@@ -1,19 +1,32 @@
 #!/bin/sh
-# The image's entry point: with AGENT=<name>, run that agent the way the supervisor does (from its
-# app directory, TypeScript through tsx); with arguments, run them instead (npx hive streams, sh).
+# The image's entry point. Compiled JavaScript (dist/), production dependencies only:
+#   AGENT unset or "all"   every agent in one process (the host; HIVE_AGENTS=a,b for some of them)
+#   AGENT=<name>           that agent alone, in a process of its own
+#   hive <verb> …          the hive CLI (hive streams, hive agents, hive acl --check)
+#   any other command      run as given (sh)
+# --optimize-for-size keeps V8's heap small (measured: BENCHMARKS.md, "Footprint"); it is a V8
+# flag NODE_OPTIONS does not take, hence here, as in the systemd units and the supervisor.
+# HIVE_ROOT (default /app) lets the steps be rehearsed outside an image (infra/README.md).
 set -eu
-apps() { for d in /app/apps/*/src/index.ts; do d=${d%/src/index.ts}; printf '%s ' "${d##*/}"; done; }
+root=${HIVE_ROOT:-/app}
+node_flags=--optimize-for-size
+apps() { for d in "$root"/apps/*/dist/index.js; do d=${d%/dist/index.js}; printf '%s ' "${d##*/}"; done; }
 if [ "$#" -gt 0 ]; then
+  if [ "$1" = hive ]; then
+    shift
+    exec node "$root/packages/cli/bin/hive.mjs" "$@"
+  fi
   exec "$@"
 fi
-if [ -z "${AGENT:-}" ]; then
-  echo "hive: set AGENT to one of: $(apps)" >&2
-  exit 2
+agent=${AGENT:-all}
+if [ "$agent" = all ]; then
+  cd "$root"
+  exec node "$node_flags" packages/supervisor/dist/host-main.js
 fi
-app="/app/apps/$AGENT"
-if [ ! -f "$app/src/index.ts" ]; then
-  echo "hive: no agent \"$AGENT\" in this image; agents: $(apps)" >&2
+app="$root/apps/$agent"
+if [ ! -f "$app/dist/index.js" ]; then
+  echo "hive: no agent \"$agent\" in this image; AGENT is one of: all $(apps)" >&2
   exit 2
 fi
 cd "$app"
-exec node --conditions=@hive/source --import tsx src/index.ts
+exec node "$node_flags" dist/index.js

@@ -1,6 +1,13 @@
 /**
- * Writes docker-compose.yml from the agents in apps/ (the supervisor's `discoverAgents`, the same
- * list `npm start` runs), so the services are never listed by hand:
+ * Writes docker-compose.yml from the agents in apps/ (the supervisor's discovery, the same list
+ * `npm start` runs), so the services are never listed by hand. Two ways to run them, as `npm start`:
+ *
+ *   hive                  every agent in one container and one process (the default)
+ *   <agent> × 13          one container per agent, profile "agents":
+ *                         docker compose --profile agents up -d --scale hive=0
+ *
+ * Both share the agents' data volumes (one per agent, mounted at /data/<agent>), the image and the
+ * Redis users, so switching between them keeps every agent's state. Regenerate:
  *
  *   node --conditions=@hive/source --import tsx infra/gen-compose.ts          # rewrite it
  *   node --conditions=@hive/source --import tsx infra/gen-compose.ts --check  # exit 1 if stale
@@ -12,7 +19,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discoverAgents } from '@hive/supervisor';
+import { agentNames as discoveredAgents, redisUrlVar } from '@hive/supervisor';
 import { passwordVar } from '../packages/cli/src/commands/acl.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,8 +27,12 @@ export const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
 
 /** Redis, pinned to a minor with ACL selectors (7.0+); the same major as Debian 12's redis-server. */
 export const REDIS_IMAGE = 'redis:7.4.2-alpine';
-/** Every agent's health server, inside its own container. */
+/** The HTTP server of each container (an agent's, or the host's with every agent under /agents/<name>). */
 export const AGENT_HTTP_PORT = 8080;
+/** The one-process service: every agent in one container. */
+export const HOST_SERVICE = 'hive';
+/** The profile of the one-container-per-agent services. */
+export const AGENTS_PROFILE = 'agents';
 
 /** What an agent's service needs beyond the common shape: deployment facts, not topology. */
 interface ServiceExtra {
@@ -48,12 +59,11 @@ const EXTRAS: Readonly<Record<string, ServiceExtra>> = {
 
 const q = (s: string) => JSON.stringify(s);
 
-/** A service's lines, keys in the order dclint's service-keys-order expects. */
-function agentService(name: string): string[] {
-  const extra = EXTRAS[name] ?? {};
-  const env: Record<string, string> = {
-    // Which app the image runs (infra/docker-entrypoint.sh).
-    AGENT: name,
+const redisUrl = (name: string) => `redis://${name}:\${${passwordVar(name)}:?run: npx hive acl --secrets .env --out infra/acl/users.acl}@redis:6379`;
+
+/** What every agent's process reads, in either kind of service. */
+function commonEnv(): Record<string, string> {
+  return {
     HIVE_DATA_DIR: '/data',
     HIVE_HTTP_HOST: '0.0.0.0',
     HIVE_HTTP_PORT: String(AGENT_HTTP_PORT),
@@ -62,23 +72,40 @@ function agentService(name: string): string[] {
     OPENAI_API_KEY: '${OPENAI_API_KEY:-}',
     OPENAI_BASE_URL: '${OPENAI_BASE_URL:-}',
     OPENAI_MODEL: '${OPENAI_MODEL:-}',
-    REDIS_URL: `redis://${name}:\${${passwordVar(name)}:?run: npx hive acl --secrets .env --out infra/acl/users.acl}@redis:6379`,
-    ...extra.environment,
   };
+}
+
+interface ServiceShape {
+  readonly name: string;
+  readonly target?: string;
+  readonly profile?: string;
+  readonly volumes: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly ports?: readonly string[];
+  /** The registry records http://<hostname>:8080, reachable from the other containers. */
+  readonly hostname: string;
+  readonly stopGrace: string;
+}
+
+/** A service's lines, keys in the order dclint's service-keys-order expects. */
+function service(s: ServiceShape): string[] {
   return [
-    `  ${name}:`,
-    `    image: ${q(extra.target ? `hive-${name}:local` : 'hive:local')}`,
+    `  ${s.name}:`,
+    // The image whose target KAMI_TARGET picks (with Chromium or without), shared by kami and the host.
+    `    image: ${q(s.target ? 'hive-whatsapp:local' : 'hive:local')}`,
     `    build:`,
     `      context: .`,
-    `      target: ${q(extra.target ?? 'runtime')}`,
+    `      target: ${q(s.target ?? 'runtime')}`,
     `    depends_on:`,
     `      redis:`,
     `        condition: service_healthy`,
     `    volumes:`,
-    `      - ${name}-data:/data/${name}`,
+    ...s.volumes.map((v) => `      - ${v}`),
     `    environment:`,
-    ...Object.keys(env).sort().map((k) => `      ${k}: ${q(env[k]!)}`),
-    ...(extra.ports ? [`    ports:`, ...extra.ports.map((p) => `      - '${p}'`)] : []), // dclint wants ports in single quotes
+    ...Object.keys(s.environment).sort().map((k) => `      ${k}: ${q(s.environment[k]!)}`),
+    // dclint wants ports in single quotes. A per-agent service publishes the host port the one-process
+    // service does (kami's simulator, for `hive say`): only one of them runs (`--scale hive=0`).
+    ...(s.ports ? [`    ports:${s.profile ? ' # dclint disable-line no-duplicate-exported-ports' : ''}`, ...s.ports.map((p) => `      - '${p}'`)] : []),
     `    restart: unless-stopped`,
     `    healthcheck:`,
     `      test: ["CMD", "node", "-e", ${q(`fetch('http://127.0.0.1:${AGENT_HTTP_PORT}/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`)}]`,
@@ -86,12 +113,48 @@ function agentService(name: string): string[] {
     `      timeout: 5s`,
     `      start_period: 60s`,
     `      retries: 3`,
-    // The registry records http://<hostname>:8080, reachable from the other containers.
-    `    hostname: ${name}`,
+    `    hostname: ${s.hostname}`,
+    ...(s.profile ? [`    profiles:`, `      - ${s.profile}`] : []),
     // Always build from this checkout: `up` never runs an image older than the source.
     `    pull_policy: build`,
-    `    stop_grace_period: 30s`,
+    `    stop_grace_period: ${s.stopGrace}`,
   ];
+}
+
+/** One agent in a container of its own (profile "agents"). */
+function agentService(name: string): string[] {
+  const extra = EXTRAS[name] ?? {};
+  return service({
+    name,
+    ...(extra.target ? { target: extra.target } : {}),
+    profile: AGENTS_PROFILE,
+    volumes: [`${name}-data:/data/${name}`],
+    // AGENT: which app the image runs (infra/docker-entrypoint.sh).
+    environment: { AGENT: name, ...commonEnv(), REDIS_URL: redisUrl(name), ...extra.environment },
+    ...(extra.ports ? { ports: extra.ports } : {}),
+    hostname: name,
+    stopGrace: '30s',
+  });
+}
+
+/** Every agent in one container and one process, each still logging in to Redis as its own user. */
+function hostService(agents: readonly string[]): string[] {
+  const environment: Record<string, string> = { AGENT: 'all', ...commonEnv() };
+  for (const name of agents) {
+    environment[redisUrlVar(name)] = redisUrl(name);
+    Object.assign(environment, EXTRAS[name]?.environment);
+  }
+  // kami (WhatsApp) runs inside: this container needs Chromium when kami does.
+  const target = agents.map((n) => EXTRAS[n]?.target).find(Boolean);
+  return service({
+    name: HOST_SERVICE,
+    ...(target ? { target } : {}),
+    volumes: agents.map((n) => `${n}-data:/data/${n}`),
+    environment,
+    ports: agents.flatMap((n) => EXTRAS[n]?.ports ?? []),
+    hostname: HOST_SERVICE,
+    stopGrace: '40s',
+  });
 }
 
 function redisService(): string[] {
@@ -131,14 +194,17 @@ function redisService(): string[] {
 
 /** docker-compose.yml for these agents. */
 export function renderCompose(agents: readonly string[]): string {
-  if (agents.includes('redis')) throw new Error('an agent cannot be called "redis": that is the Redis service');
-  const services = new Map<string, string[]>([['redis', redisService()], ...agents.map((n): [string, string[]] => [n, agentService(n)])]);
+  for (const taken of ['redis', HOST_SERVICE]) {
+    if (agents.includes(taken)) throw new Error(`an agent cannot be called "${taken}": that is the name of a service here`);
+  }
+  const services = new Map<string, string[]>([['redis', redisService()], [HOST_SERVICE, hostService(agents)], ...agents.map((n): [string, string[]] => [n, agentService(n)])]);
   const names = [...services.keys()].sort();
   return `# Generated by infra/gen-compose.ts from the agents in apps/; do not edit by hand. After adding an agent:
 #   node --conditions=@hive/source --import tsx infra/gen-compose.ts
 # First run (infra/README.md): passwords into .env and the ACL file, then start:
 #   npx hive acl --secrets .env --out infra/acl/users.acl
-#   docker compose up -d
+#   docker compose up -d                                        # every agent in one process (service "hive")
+#   docker compose --profile agents up -d --scale hive=0        # or one container per agent
 name: hive
 
 services:
@@ -151,7 +217,7 @@ ${['redis', ...[...agents].sort()].map((n) => `  ${n}-data:`).join('\n')}
 
 /** The agents `npm start` would run. */
 export function agentNames(root: string = ROOT): string[] {
-  return discoverAgents(root).map((a) => a.name);
+  return discoveredAgents(root);
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];

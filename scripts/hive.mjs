@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // The root commands (`npm start`, `npm test`, `npm run bench`) go through here so that each of them
 // works on a fresh clone: it finds or fetches pnpm 10, installs the workspace when the lockfile
-// changed, then hands over to turbo or the start script. Plain Node, no dependencies: it runs
-// before anything is installed.
+// changed, then hands over to turbo, the bench or the start script. Plain Node, no dependencies
+// until the install is done. What it prints of its own goes to stderr, and so does the install's
+// output: stdout is the command's (`npm run --silent bench -- --json` is one JSON document).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
@@ -19,6 +20,7 @@ const env = {
   npm_config_update_notifier: 'false',
 };
 
+/** Run a command to completion with this process's stdio (or `opts.stdio`); its exit status. */
 function run(cmd, args, opts = {}) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...opts });
   if (res.error) throw res.error;
@@ -40,7 +42,7 @@ function installIfNeeded(p) {
   }
   console.error(`[hive] installing the workspace with pnpm ${PNPM_VERSION} …`);
   const args = [...p.slice(1), 'install', ...(process.env.CI ? ['--frozen-lockfile'] : [])];
-  const code = run(p[0], args);
+  const code = run(p[0], args, { stdio: ['inherit', 2, 2] });
   if (code !== 0) {
     console.error('[hive] install failed; see the output above');
     process.exit(code);
@@ -101,9 +103,18 @@ switch (command) {
   case 'typecheck':
     process.exit(turbo(p, command, rest));
   case 'bench':
-    process.exit(run(p[0], [...p.slice(1), '--filter', '@hive/bench', 'run', 'bench', ...rest]));
-  case 'start':
-    process.exit(run(process.execPath, ['--conditions=@hive/source', '--import', 'tsx', join(root, 'scripts', 'start.ts'), ...rest]));
+    // --silent: without it pnpm prints its "> @hive/bench bench …" banner on stdout, before the report.
+    process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/bench', 'run', 'bench', ...rest]));
+  case 'start': {
+    // In this process, not a child: the top of the network's tree is then one process, the one a
+    // terminal's Ctrl-C and a `kill <pid>` reach (start.ts stops everything below it, once).
+    // tsx (registered here) loads the supervisor's TypeScript; the agents' processes load their own.
+    const { register } = await import('tsx/esm/api');
+    register();
+    const { start } = await import(pathToFileURL(join(root, 'scripts', 'start.ts')).href);
+    await start(rest);
+    break;
+  }
   default:
     console.error(`[hive] unknown command "${command}": use start, test, bench, build or typecheck`);
     process.exit(2);

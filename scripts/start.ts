@@ -1,62 +1,116 @@
 /**
- * `npm start`: find or start Redis, run every agent as its own process under the supervisor,
- * print how to talk to the network, and on Ctrl-C stop everything (and the Redis we started).
+ * `npm start`: find or start Redis, run the agents under the supervisor, print how to talk to the
+ * network, and stop everything on SIGINT, SIGTERM or SIGHUP: once, gracefully, within a bound.
+ *
+ *   npm start                          every agent in one process (the host), from source
+ *   npm start -- --processes           one process per agent
+ *   npm start -- --compiled            from dist/ (after `npm run build`), as production runs
+ *   HIVE_AGENTS=box,iris npm start     only those agents
+ *
+ * scripts/hive.mjs loads this file into its own process (tsx registered there), so the top of the
+ * tree is one process: it gets the terminal's SIGINT, and the children, each in its own process
+ * group, get one SIGTERM from the supervisor. The imports are relative: that process has no
+ * "@hive/source" condition, and the supervisor's process side needs only node's own modules.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { agentProcess, discoverAgents, ensureRedis, RedisUnavailableError, Supervisor } from '@hive/supervisor';
+import {
+  agentNames,
+  agentProcess,
+  discoverAgents,
+  ensureRedis,
+  hostProcess,
+  RedisUnavailableError,
+  REPO_ROOT,
+  Supervisor,
+  type CodeFrom,
+  type ProcessSpec,
+} from '../packages/supervisor/src/index.js';
 
-const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-const say = (line: string) => process.stdout.write(`hive │ ${line}\n`);
+const USAGE = 'usage: npm start [-- --processes] [--compiled]';
 
-let redis;
-try {
-  redis = await ensureRedis({
-    url: process.env.REDIS_URL,
-    dataDir: join(root, '.data'),
-    port: process.env.HIVE_REDIS_PORT ? Number(process.env.HIVE_REDIS_PORT) : undefined,
-    log: say,
-  });
-} catch (err) {
-  if (err instanceof RedisUnavailableError) {
-    process.stderr.write(`${err.message}\n`);
+/** The supervisor waits this long after SIGTERM: above a host's own shutdown bound (18 s by default). */
+const GRACE_MS = 25_000;
+
+/** Run the network until a signal; resolves never (the process exits when it is stopped). */
+export async function start(argv: readonly string[]): Promise<void> {
+  let processes = false;
+  let from: CodeFrom = 'source';
+  for (const a of argv) {
+    if (a === '--processes') processes = true;
+    else if (a === '--compiled') from = 'dist';
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else if (a !== '--') {
+      process.stderr.write(`npm start: unknown option "${a}"\n${USAGE}\n`);
+      process.exit(2);
+    }
+  }
+  const root = REPO_ROOT;
+  const say = (line: string) => process.stdout.write(`hive │ ${line}\n`);
+  const dataDir = process.env.HIVE_DATA_DIR || join(root, '.data');
+
+  let redis;
+  try {
+    redis = await ensureRedis({
+      url: process.env.REDIS_URL,
+      dataDir,
+      port: process.env.HIVE_REDIS_PORT ? Number(process.env.HIVE_REDIS_PORT) : undefined,
+      log: say,
+    });
+  } catch (err) {
+    if (err instanceof RedisUnavailableError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const env = { REDIS_URL: redis.url, HIVE_DATA_DIR: dataDir, HIVE_LOG_LEVEL: process.env.HIVE_LOG_LEVEL ?? 'info' };
+  const only = process.env.HIVE_AGENTS?.split(',').map((s) => s.trim()).filter(Boolean);
+  let names: string[] = [];
+  let specs: ProcessSpec[] = [];
+  try {
+    const apps = agentNames(root).length === 0 ? [] : discoverAgents(root, { from, ...(only?.length ? { only } : {}) });
+    names = apps.map((a) => a.name);
+    if (apps.length > 0) specs = processes ? apps.map((a) => agentProcess(a, env)) : [hostProcess(env, { root, from, agents: names })];
+  } catch (err) {
+    process.stderr.write(`npm start: ${(err as Error).message}\n`);
+    await redis.stop();
     process.exit(1);
   }
-  throw err;
+  const supervisor = new Supervisor(specs, { labels: names, graceMs: GRACE_MS });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      say(`${signal}: already stopping (at most ${GRACE_MS / 1000} s)`);
+      return;
+    }
+    stopping = true;
+    say(`${signal}: stopping…`);
+    void (async () => {
+      await supervisor.stop();
+      await redis.stop();
+      say('stopped.');
+      process.exit(0);
+    })();
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => shutdown(s));
+
+  supervisor.start();
+  say(`Redis: ${redis.url}${redis.owned ? ` (started by Hive; AOF in ${join(dataDir, 'redis')})` : ''}`);
+  if (names.length === 0) {
+    say('No agents yet: this checkout has the bus only. Try the bus from another terminal:');
+    say(`  REDIS_URL=${redis.url} npx hive streams`);
+  } else {
+    const how = processes ? 'one process per agent' : 'in one process (npm start -- --processes: one process per agent)';
+    say(`running ${names.length} agents ${how}, ${from === 'source' ? 'from source' : 'compiled (dist/)'}: ${names.join(', ')}`);
+    say('talk to it from another terminal:');
+    say('  npx hive say "I had 2 eggs and toast"');
+    say('  npx hive say "remind me in 2 minutes to stretch"');
+    say('  npx hive say help');
+    say(`  REDIS_URL=${redis.url} npx hive streams     # the bus underneath`);
+  }
+  say('Ctrl-C stops everything.');
 }
-
-const agents = discoverAgents(root);
-const env = {
-  REDIS_URL: redis.url,
-  HIVE_DATA_DIR: join(root, '.data'),
-  HIVE_LOG_LEVEL: process.env.HIVE_LOG_LEVEL ?? 'info',
-};
-const supervisor = new Supervisor(agents.map((a) => agentProcess(a, env)));
-supervisor.start();
-
-say(`Redis: ${redis.url}${redis.owned ? ' (started by Hive; AOF in .data/redis)' : ''}`);
-if (agents.length === 0) {
-  say('No agents yet: this checkout has the bus only. Try the bus from another terminal:');
-  say(`  REDIS_URL=${redis.url} npx hive streams`);
-} else {
-  say(`running ${agents.length} agents: ${agents.map((a) => a.name).join(', ')}`);
-  say('talk to it from another terminal:');
-  say('  npx hive say "I had 2 eggs and toast"');
-  say('  npx hive say "remind me in 2 minutes to stretch"');
-  say('  npx hive say help');
-  say(`  REDIS_URL=${redis.url} npx hive streams     # the bus underneath`);
-}
-say('Ctrl-C stops everything.');
-
-let stopping = false;
-const shutdown = async () => {
-  if (stopping) return;
-  stopping = true;
-  say('stopping…');
-  await supervisor.stop();
-  await redis.stop();
-  say('stopped.');
-  process.exit(0);
-};
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());

@@ -37,6 +37,18 @@ export {
 } from './calendar.js';
 export { hiveEnvSchema, LOG_LEVELS, parseEnv, type Env, type HiveEnv } from './env.js';
 export { EnvConfigError, LlmError, type AgentErrorCode, type EnvProblem } from './errors.js';
-export { DEFAULT_PROBE_TIMEOUT_MS, type Readiness } from './http-server.js';
+export {
+  DEFAULT_PROBE_TIMEOUT_MS,
+  startHttpHost,
+  type AgentEndpoints,
+  type AgentHealth,
+  type AgentHttpServer,
+  type HttpHost,
+  type HttpHostOptions,
+  type ProcessStatus,
+  type Readiness,
+} from './http-server.js';
+export { assessLiveness, livenessLimits, type Liveness, type LivenessLimits, type LivenessOptions, type LoopState, type RunningHandler } from './liveness.js';
 export * from './llm/index.js';
-export { followUpId, runAgent, startAgent, type AgentHandle, type StartAgentOptions } from './run-agent.js';
+export { EXIT_UNCAUGHT, runUntilStopped, type RunUntilStoppedOptions } from './process-lifecycle.js';
+export { followUpId, runAgent, startAgent, type AgentHandle, type SharedServices, type StartAgentOptions } from './run-agent.js';

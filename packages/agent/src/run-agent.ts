@@ -1,13 +1,19 @@
 /**
  * The runtime: `startAgent` turns a definition into a running agent (config, logger, LLM, one
  * consumer group per stream read, HTTP health and metrics, heartbeats) and returns a handle;
- * `runAgent` is the process entry point around it (exit codes, SIGTERM/SIGINT).
+ * `runAgent` is the process entry point around it (exit codes, signals: see process-lifecycle.ts).
+ * Several agents may share one process (the supervisor's host): each still has its own bus
+ * connections, groups, config, logger and readiness, and shares only the process's HTTP server,
+ * logger destination and process metrics (`shared`). The agent's code cannot tell the difference.
  *
  * Start order: config → bus → consumer groups ready → HTTP → heartbeat → the agent's `start`.
  * Stop order is the reverse, so that an agent is never advertised as running before it can work,
- * nor after it has stopped working.
+ * nor after it has stopped working. An agent that stops working inside a live process (a read loop
+ * that no longer turns, a handler stuck far past its lease: see liveness.ts) has its heartbeat
+ * withheld until it works again, so the registry, sentinel, atlas and herald see it gone.
  */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ConfigError,
   createBus,
@@ -34,9 +40,23 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { z } from 'zod';
 import { byChatId, type AgentContext, type AgentDefinition, type AnyAgentDefinition, type Publish, type StartContext, type StreamOptions } from './define-agent.js';
 import { parseEnv, type Env, type HiveEnv } from './env.js';
-import { DEFAULT_PROBE_TIMEOUT_MS, startHttpServer, withTimeout, type AgentHttpServer, type Readiness } from './http-server.js';
+import { DEFAULT_PROBE_TIMEOUT_MS, startHttpHost, withTimeout, type AgentHttpServer, type HttpHost, type Readiness } from './http-server.js';
+import { assessLiveness, livenessLimits, type Liveness, type LivenessOptions, type RunningHandler } from './liveness.js';
 import { createLlm, createLlmMetrics } from './llm/index.js';
 import type { Llm } from './llm/port.js';
+import { runUntilStopped } from './process-lifecycle.js';
+
+/**
+ * What the agents of one process share: one HTTP server (each agent under /agents/<name>), one
+ * logger destination (each agent logs through a child bound to its name and instance, at its own
+ * HIVE_LOG_LEVEL). Made by whoever runs several agents in one process; an agent started without it
+ * makes its own server and logger.
+ */
+export interface SharedServices {
+  readonly http: HttpHost;
+  /** The process's logger; `child(bindings, { level })` as pino's. */
+  readonly log: Logger & { child(bindings: Record<string, unknown>, options?: { level?: string }): Logger };
+}
 
 export interface StartAgentOptions {
   /** Where configuration comes from. @defaultValue process.env */
@@ -52,6 +72,10 @@ export interface StartAgentOptions {
   probeTimeoutMs?: number;
   /** Consumer settings applied to every stream before the definition's own (tests use short timings). */
   streamDefaults?: StreamOptions;
+  /** The process's HTTP server and logger, when the agent shares its process with others. */
+  shared?: SharedServices;
+  /** When an agent counts as stopped inside a live process (see liveness.ts). */
+  liveness?: LivenessOptions;
 }
 
 export interface AgentHandle<Config = unknown, W extends StreamName = StreamName> {
@@ -65,11 +89,16 @@ export interface AgentHandle<Config = unknown, W extends StreamName = StreamName
   /** The shared configuration (Redis, HTTP, OpenAI), parsed. */
   readonly env: HiveEnv;
   readonly log: Logger;
+  /** The agent's own metrics (every series labelled agent="<name>"). */
   readonly registry: Registry;
   /** Publish as this agent, outside any handler (a new conversation unless options.corr says otherwise). */
   readonly publish: Publish<W>;
   /** The same check /readyz makes. */
   readiness(): Promise<Readiness>;
+  /** The same check /healthz makes: are its read loops turning and its handlers finishing? */
+  liveness(): Liveness;
+  /** The longest stop() should take (handlers' shutdown timeout plus closing); a process exits after it regardless. */
+  readonly stopTimeoutMs: number;
   /** Graceful stop: the agent's cleanup, heartbeat removed, handlers finished and acked, connections closed. Idempotent. */
   stop(): Promise<void>;
 }
@@ -115,9 +144,12 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
   if (problems.length > 0) throw new ConfigError(`agent "${def.name}" does not match the contracts:\n  ${problems.join('\n  ')}`, { problems });
 
   const instance = hive.HIVE_INSTANCE;
-  const log = options.logger ?? createLogger({ agent: def.name, instance }, hive.HIVE_LOG_LEVEL);
+  const bindings = { agent: def.name, instance };
+  const log = options.logger ?? options.shared?.log.child(bindings, { level: hive.HIVE_LOG_LEVEL }) ?? createLogger(bindings, hive.HIVE_LOG_LEVEL);
+  // The agent's own series, labelled with its name: in a shared process, /metrics serves every
+  // agent's registry side by side, and two agents publishing to one stream must stay two series.
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  registry.setDefaultLabels({ agent: def.name });
   const llm = options.llm ?? createLlm(hive, def.offlineLlm ?? {}, log, createLlmMetrics(registry));
   const reads = def.reads as Record<string, Record<string, Handler<unknown>> | undefined>;
   const streamsRead = Object.keys(reads).filter((s) => reads[s] !== undefined);
@@ -151,6 +183,9 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
   };
 
   const subscriptions: Subscription[] = [];
+  const concurrencyOf: number[] = [];
+  /** Handlers running now, for the liveness check (one entry per delivery; no timer per message). */
+  const running = new Set<RunningHandler>();
   const orderingKey = def.orderingKey === false ? undefined : (def.orderingKey ?? byChatId);
   let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
   for (const stream of streamsRead) {
@@ -160,6 +195,15 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     const handler: Handler = async (message: Message, hctx) => {
       const handle = handlers[message.type];
       if (!handle) return undefined;
+      const run: RunningHandler = { stream, type: message.type, id: message.id, since: Date.now() };
+      running.add(run);
+      try {
+        return await handleOne(handle, message, hctx);
+      } finally {
+        running.delete(run);
+      }
+    };
+    const handleOne = async (handle: Handler<unknown>, message: Message, hctx: Parameters<Handler>[1]) => {
       let n = 0;
       const nextId = () => followUpId(message.id, def.name, n++);
       const inReplyTo = (o: PublishOptions): PublishOptions => ({
@@ -210,6 +254,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
         return { ...o, id: o.id ?? nextId() };
       });
     };
+    concurrencyOf.push(own.concurrency ?? def.concurrency ?? 1);
     subscriptions.push(
       bus.subscribe({
         ...own,
@@ -253,7 +298,19 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
 
   const startedAt = Date.now();
   const abort = new AbortController();
+  const limits = livenessLimits(
+    streamsRead.map((stream) => ({ stream, ...options.streamDefaults, ...(def.streamOptions as Record<string, StreamOptions> | undefined)?.[stream] })),
+    options.liveness,
+  );
+  const liveness = (): Liveness =>
+    assessLiveness({
+      now: Date.now(),
+      subscriptions: subscriptions.map((s, i) => ({ stream: s.stream, reading: s.reading, loopTurnedAt: s.loopTurnedAt, inFlight: s.inFlight, concurrency: concurrencyOf[i]! })),
+      running,
+      limits,
+    });
   let heartbeat: Awaited<ReturnType<typeof startHeartbeat>> | undefined;
+  let livenessTimer: NodeJS.Timeout | undefined;
   let cleanup: void | (() => void | Promise<void>);
   const startCtx: StartContext<unknown, StreamName> = { ...scope, bus, signal: abort.signal } as StartContext<unknown, StreamName>;
 
@@ -262,6 +319,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     (stopped ??= (async () => {
       stopping = true;
       log.info({}, 'stopping');
+      clearInterval(livenessTimer);
       abort.abort(new HiveError('BUS_CLOSED', `agent ${def.name} is stopping`));
       if (cleanup) await Promise.resolve(cleanup()).catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'agent cleanup failed'));
       if (heartbeat) await withTimeout(heartbeat.stop(), HEARTBEAT_STOP_TIMEOUT_MS, 'removing the registry record').catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'could not remove the registry record; it expires by TTL'));
@@ -270,47 +328,94 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
         bus.driver.disconnect();
       });
       await http?.close();
+      // A server made for this agent alone goes with it; a shared one only loses the agent's mount.
+      if (!options.shared) await ownHttp?.close();
       log.info({}, 'stopped');
     })());
 
+  let ownHttp: HttpHost | undefined;
+  let url = '';
+  const record = () => ({
+    name: def.name,
+    instance,
+    version: def.version,
+    reads: streamsRead,
+    writes: [...def.writes],
+    description: def.description,
+    skills: [...def.skills],
+    httpUrl: url,
+  });
+  /**
+   * An agent that stopped working keeps its process but loses its place in the registry: its
+   * heartbeat is withheld (the record deleted now, not left to expire), so sentinel alerts and
+   * atlas and herald stop counting on it; it comes back when the agent works again.
+   */
+  let checking = false;
+  const checkLiveness = async () => {
+    // One check at a time: two overlapping ones could both start a heartbeat.
+    if (stopping || checking) return;
+    checking = true;
+    try {
+      await withholdOrResume();
+    } finally {
+      checking = false;
+    }
+  };
+  const withholdOrResume = async () => {
+    const now = liveness();
+    if (!now.live && heartbeat) {
+      // Redis being away is not the agent's fault, and then nobody can see the registry anyway.
+      const redisAnswers = await withTimeout(bus.driver.call(['PING']), probeTimeoutMs, 'Redis').then(() => true, () => false);
+      if (!redisAnswers || stopping || !heartbeat) return;
+      log.error({ problems: now.problems }, 'agent stopped working inside a live process: withholding its heartbeat');
+      const beat = heartbeat;
+      heartbeat = undefined;
+      await beat.stop();
+    } else if (now.live && !heartbeat) {
+      heartbeat = await startHeartbeat(bus.driver, bus.keys, record(), { log, ...options.heartbeat });
+      if (stopping) await heartbeat.stop();
+      else log.warn({}, 'agent works again: heartbeating');
+    }
+  };
+
   try {
     await Promise.all(subscriptions.map((s) => s.ready));
-    http = await startHttpServer({
-      host: hive.HIVE_HTTP_HOST,
-      port: hive.HIVE_HTTP_PORT,
-      health: () => ({ agent: def.name, instance, version: def.version, uptimeMs: Date.now() - startedAt, stopping }),
+    const endpoints = {
+      health: () => {
+        const l = liveness();
+        return { live: l.live, agent: def.name, instance, version: def.version, uptimeMs: Date.now() - startedAt, stopping, ...(l.live ? {} : { problems: l.problems }) };
+      },
       readiness,
       registry,
-      probeTimeoutMs,
-      routes: Object.fromEntries(Object.entries(def.routes ?? {}).map(([path, route]) => [path, (req, res) => route(req, res, startCtx as never)])),
-      log,
-    });
-    heartbeat = await startHeartbeat(
-      bus.driver,
-      bus.keys,
-      {
-        name: def.name,
-        instance,
-        version: def.version,
-        reads: streamsRead,
-        writes: [...def.writes],
-        description: def.description,
-        skills: [...def.skills],
-        httpUrl: http.url,
-      },
-      { log, ...options.heartbeat },
-    );
+      routes: Object.fromEntries(Object.entries(def.routes ?? {}).map(([path, route]) => [path, (req: IncomingMessage, res: ServerResponse) => route(req, res, startCtx as never)])),
+    };
+    if (options.shared) {
+      http = options.shared.http.mount(def.name, endpoints);
+      url = http.url;
+    } else {
+      // A process of its own: its server's root is the agent's, with the process metrics beside its own.
+      const processRegistry = new Registry();
+      collectDefaultMetrics({ register: processRegistry });
+      ownHttp = await startHttpHost({ host: hive.HIVE_HTTP_HOST, port: hive.HIVE_HTTP_PORT, log, processRegistry, probeTimeoutMs });
+      http = ownHttp.mount(def.name, endpoints);
+      url = ownHttp.url;
+    }
+    heartbeat = await startHeartbeat(bus.driver, bus.keys, record(), { log, ...options.heartbeat });
+    livenessTimer = setInterval(() => {
+      checkLiveness().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'liveness check failed'));
+    }, limits.checkEveryMs);
+    livenessTimer.unref();
     cleanup = await def.start?.(startCtx as never);
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
   }
-  log.info({ reads: streamsRead, writes: [...writes], httpUrl: http.url, llm: llm.kind }, 'agent started');
+  log.info({ reads: streamsRead, writes: [...writes], httpUrl: url, llm: llm.kind }, 'agent started');
 
   return {
     name: def.name,
     instance,
-    url: http.url,
+    url,
     bus,
     llm,
     config: config as z.output<C>,
@@ -319,13 +424,16 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     registry,
     publish: scope.publish,
     readiness,
+    liveness,
+    stopTimeoutMs: shutdownTimeoutMs + CLOSE_SLACK_MS + HEARTBEAT_STOP_TIMEOUT_MS + 1_000,
     stop,
   };
 }
 
 /**
  * The process entry point (an app's `src/index.ts` is one call): start, or print why not and exit 1;
- * on SIGTERM/SIGINT stop gracefully and exit 0 (1 if stopping fails or overruns; a second signal exits at once).
+ * then run until SIGTERM/SIGINT (or the parent supervisor's exit) and stop gracefully, once, within
+ * a bound: exit 0, or 1 if stopping fails or overruns (process-lifecycle.ts).
  */
 export async function runAgent<C extends z.ZodType, W extends StreamName>(
   definition: AgentDefinition<C, W>,
@@ -340,28 +448,6 @@ export async function runAgent<C extends z.ZodType, W extends StreamName>(
     process.stderr.write(`${definition.name}: ${text}\n`);
     process.exit(1);
   }
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      process.stderr.write(`${definition.name}: second ${signal}; exiting without finishing the shutdown\n`);
-      process.exit(1);
-    }
-    signalled = true;
-    handle.log.info({ signal }, 'shutting down');
-    const budget = Math.max(DEFAULT_SHUTDOWN_TIMEOUT_MS, options.streamDefaults?.shutdownTimeoutMs ?? 0) + CLOSE_SLACK_MS + HEARTBEAT_STOP_TIMEOUT_MS + 1_000;
-    setTimeout(() => {
-      process.stderr.write(`${definition.name}: shutdown took longer than ${budget} ms; exiting\n`);
-      process.exit(1);
-    }, budget).unref();
-    handle.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`${definition.name}: shutdown failed: ${errorMessage(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  runUntilStopped({ name: definition.name, log: handle.log, stop: () => handle.stop(), budgetMs: handle.stopTimeoutMs });
   return handle;
 }

@@ -51,9 +51,9 @@ describe('health endpoints while Redis is up, down and back', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('process_cpu_user_seconds_total');
     expect(metrics.text).toContain('nodejs_eventloop_lag_seconds');
-    expect(metrics.text).toMatch(/hive_handled_total\{stream="intent.classified",group="echo",type="intent.classified",outcome="acked"\} 1/);
-    expect(metrics.text).toMatch(/hive_published_total\{stream="wa.outbound",type="wa.send"\} 1/);
-    expect(metrics.text).toMatch(/hive_group_lag\{stream="intent.classified",group="echo"\} 0/);
+    expect(metrics.text).toMatch(/hive_handled_total\{stream="intent.classified",group="echo",type="intent.classified",outcome="acked",agent="echo"\} 1/);
+    expect(metrics.text).toMatch(/hive_published_total\{stream="wa.outbound",type="wa.send",agent="echo"\} 1/);
+    expect(metrics.text).toMatch(/hive_group_lag\{stream="intent.classified",group="echo",agent="echo"\} 0/);
     expect((await get(`${t.agent.url}/nope`)).status).toBe(404);
   });
 

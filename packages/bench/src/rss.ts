@@ -17,7 +17,9 @@ const MB = 1024 * 1024;
 
 /** Spawn the child for `system` and read its one JSON line; rejects with its stderr on failure. */
 export function measureRss(system: string, urls: { redis: string; nats: string; amqp: string }, timeoutMs = 30_000): Promise<RssRow> {
-  const args = ['--expose-gc', '--conditions=@hive/source', '--import', 'tsx', join(here, CHILD), system, urls.redis, urls.nats, urls.amqp];
+  // From source the child needs tsx and the source condition; from a build, plain node on its .js (and the packages' dist).
+  const loader = CHILD.endsWith('.ts') ? ['--conditions=@hive/source', '--import', 'tsx'] : [];
+  const args = ['--expose-gc', ...loader, join(here, CHILD), system, urls.redis, urls.nats, urls.amqp];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HIVE_LOG_LEVEL: 'warn' } });
     let out = '';

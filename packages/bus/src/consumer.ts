@@ -63,6 +63,8 @@ class SubscriptionImpl implements Subscription {
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly loopDone: Promise<void>;
   private readonly recovery: Recovery;
+  private turnedAt = Date.now();
+  private loopEnded = false;
 
   constructor(
     private readonly ctx: SubscriptionContext,
@@ -98,12 +100,15 @@ class SubscriptionImpl implements Subscription {
       failReady = rej;
     });
     this.ready.catch(() => undefined);
-    this.loopDone = this.run(markReady, failReady);
+    this.loopDone = this.run(markReady, failReady).finally(() => (this.loopEnded = true));
   }
 
   get inFlight(): number {
     return this.inFlightMap.size;
   }
+
+  get loopTurnedAt(): number { return this.turnedAt; }
+  get reading(): boolean { return !this.loopEnded; }
 
   private get free(): number {
     return this.settings.concurrency - this.inFlightMap.size;
@@ -128,8 +133,10 @@ class SubscriptionImpl implements Subscription {
     let failures = 0;
     markReady();
     while (this.running) {
+      this.turnedAt = Date.now();
       try {
         await this.waitForSlot();
+        this.turnedAt = Date.now();
         if (!this.running) break;
         // Own pending entries first: what this consumer held when its process last stopped.
         if (await this.recovery.drainOwnPending()) continue;

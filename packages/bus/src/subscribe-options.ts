@@ -118,6 +118,13 @@ export interface Subscription {
   readonly ready: Promise<void>;
   /** Entries being handled right now. */
   readonly inFlight: number;
+  /**
+   * When the read loop last went round (epoch ms). A live loop turns at least every `blockMs` while
+   * a handler slot is free; one that stops turning is stuck (e.g. on a half-open connection).
+   */
+  readonly loopTurnedAt: number;
+  /** False once the read loop has ended: after stop(), or when it died. */
+  readonly reading: boolean;
   /** Stop reading, wait (bounded) for running handlers, flush acks, close the blocking connection. */
   stop(): Promise<void>;
 }

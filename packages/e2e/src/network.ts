@@ -1,6 +1,11 @@
 /**
- * The whole network for end-to-end tests: a test redis-server, every agent in `apps/` as its own
- * process under the supervisor (exactly what `npm start` runs), and a client for kami's simulator.
+ * The whole network for end-to-end tests: a test redis-server, the agents under the supervisor
+ * exactly as `npm start` runs them, and a client for kami's simulator. Two modes, as `npm start`
+ * has: every agent in one process (the host; the default) or one process per agent; and two kinds
+ * of code: from source (through tsx) or compiled (`dist/`, after `npm run build`).
+ *
+ *   HIVE_E2E_MODES=host,processes   which modes the e2e suite runs (default: both)
+ *   HIVE_E2E_FROM=source|dist       which code they run (default: source)
  */
 import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,21 +13,39 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDriver, createKeys, type Keys, type RedisDriver } from '@hive/bus';
 import { listAgents } from '@hive/bus/admin';
-import { agentProcess, discoverAgents, Supervisor } from '@hive/supervisor';
+import { agentProcess, discoverAgents, hostProcess, Supervisor, type CodeFrom } from '@hive/supervisor';
 import { freePort, randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
+import { kamiClient, type KamiClient, type SentMessage } from './kami-client.js';
+
+export type { SentMessage } from './kami-client.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export interface SentMessage {
-  seq: number;
-  messageId: string;
-  chatId: string;
-  text: string;
-  replyTo?: string;
-  at: string;
+/** One process for every agent (`npm start`'s default), or one process per agent (`--processes`). */
+export type NetworkMode = 'host' | 'processes';
+export const NETWORK_MODES: readonly NetworkMode[] = ['host', 'processes'];
+
+/** The modes HIVE_E2E_MODES asks for (both by default). */
+export function modesFromEnv(env: NodeJS.ProcessEnv = process.env): NetworkMode[] {
+  const asked = (env.HIVE_E2E_MODES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = asked.filter((m) => !NETWORK_MODES.includes(m as NetworkMode));
+  if (bad.length > 0) throw new Error(`HIVE_E2E_MODES: unknown mode ${bad.join(', ')} (modes: ${NETWORK_MODES.join(', ')})`);
+  return asked.length > 0 ? (asked as NetworkMode[]) : [...NETWORK_MODES];
 }
 
-export interface Network {
+/** The code HIVE_E2E_FROM asks for (source by default). */
+export function fromEnv(env: NodeJS.ProcessEnv = process.env): CodeFrom {
+  const v = env.HIVE_E2E_FROM ?? 'source';
+  if (v !== 'source' && v !== 'dist') throw new Error(`HIVE_E2E_FROM must be "source" or "dist", got "${v}"`);
+  return v;
+}
+
+/** The supervisor's name for the host process. */
+const HOST = 'agents';
+
+export interface Network extends KamiClient {
+  readonly mode: NetworkMode;
+  readonly from: CodeFrom;
   readonly redis: RedisServer;
   readonly driver: RedisDriver;
   readonly keys: Keys;
@@ -32,12 +55,14 @@ export interface Network {
   readonly logFile: string;
   /** HIVE_DATA_DIR of the agents (kami's media, scribe's and archivist's SQLite files). */
   readonly dataDir: string;
-  /** Send a simulated WhatsApp message; resolves with the chat id and a cursor for its replies. */
-  send(text: string, from?: string): Promise<{ chatId: string; cursor: number; messageId: string; status: string }>;
-  /** Wait for kami to have sent `count` messages to the chat after the cursor (long polls). */
-  replies(chatId: string, after: number, count: number, timeoutMs: number): Promise<SentMessage[]>;
-  /** Everything kami sent to the chat after the cursor, waiting `quietMs` for stragglers. */
-  drain(chatId: string, after: number, quietMs: number): Promise<SentMessage[]>;
+  /** The PID of the process an agent runs in (the host's, in host mode). */
+  pidOf(agent: string): number | undefined;
+  /** Every PID of the network's processes (the supervisor's children). */
+  pids(): number[];
+  /** SIGKILL the process an agent runs in (in host mode: the host, with every agent). */
+  kill(agent: string): void;
+  /** How often the process an agent runs in has been restarted. */
+  restarts(agent: string): number;
   stop(): Promise<void>;
 }
 
@@ -45,15 +70,22 @@ export interface StartNetworkOptions {
   /** Only these agents (default: every agent app). */
   only?: string[];
   env?: Record<string, string>;
+  /** @defaultValue "host" */
+  mode?: NetworkMode;
+  /** @defaultValue fromEnv() */
+  from?: CodeFrom;
 }
 
-/** Start Redis and every agent; resolves once every agent is in the registry. */
+/** Start Redis and the agents; resolves once every agent is in the registry and kami's simulator answers. */
 export async function startNetwork(opts: StartNetworkOptions = {}): Promise<Network> {
+  const mode = opts.mode ?? 'host';
+  const from = opts.from ?? fromEnv();
   const redis = await startRedis({ aof: true, appendfsync: 'always' });
   const prefix = randomPrefix('e2e');
   const dataDir = mkdtempSync(join(tmpdir(), 'hive-e2e-'));
   const simPort = await freePort();
-  const apps = discoverAgents(ROOT).filter((a) => !opts.only || opts.only.includes(a.name));
+  const apps = discoverAgents(ROOT, { from, ...(opts.only ? { only: opts.only } : {}) });
+  const names = apps.map((a) => a.name);
   const env = {
     REDIS_URL: redis.url,
     HIVE_PREFIX: prefix,
@@ -68,21 +100,19 @@ export async function startNetwork(opts: StartNetworkOptions = {}): Promise<Netw
   };
   const logFile = join(dataDir, 'network.log');
   const out: WriteStream = createWriteStream(logFile);
-  const supervisor = new Supervisor(
-    apps.map((a) => agentProcess(a, env)),
-    { out, colour: false, restartBaseMs: 200, restartMaxMs: 2_000, graceMs: 10_000 },
-  );
+  const specs = mode === 'host' ? [hostProcess(env, { root: ROOT, from, agents: names, name: HOST })] : apps.map((a) => agentProcess(a, env));
+  const supervisor = new Supervisor(specs, { out, colour: false, restartBaseMs: 200, restartMaxMs: 2_000, graceMs: 25_000, labels: names });
   supervisor.start();
   const driver = createDriver('ioredis', { url: redis.url });
   await driver.connect();
   const keys = createKeys(prefix);
-  const names = apps.map((a) => a.name);
   const kamiUrl = `http://127.0.0.1:${simPort}`;
+  const kami = kamiClient(kamiUrl);
 
   const deadline = Date.now() + 90_000;
   for (;;) {
     const live = new Set((await listAgents(driver, keys)).filter((a) => a.status === 'running').map((a) => a.name));
-    const kamiUp = !names.includes('kami') || (await fetch(`${kamiUrl}/health`).then((r) => r.ok, () => false));
+    const kamiUp = !names.includes('kami') || (await kami.healthy());
     if (names.every((n) => live.has(n)) && kamiUp) break;
     if (Date.now() > deadline) {
       await supervisor.stop();
@@ -91,18 +121,13 @@ export async function startNetwork(opts: StartNetworkOptions = {}): Promise<Netw
     await new Promise((r) => setTimeout(r, 250));
   }
 
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${kamiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<Record<string, unknown>>;
-  };
-  const fetchSent = async (chatId: string, after: number, waitMs: number) => {
-    const res = await fetch(`${kamiUrl}/chats/${encodeURIComponent(chatId)}/messages?after=${after}&wait=${waitMs}`);
-    if (!res.ok) throw new Error(`GET messages: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as { messages: SentMessage[] }).messages;
-  };
+  const processOf = (agent: string) => (mode === 'host' ? HOST : agent);
+  const state = (agent: string) => supervisor.states().find((s) => s.name === processOf(agent));
 
   return {
+    ...kami,
+    mode,
+    from,
     redis,
     driver,
     keys,
@@ -111,29 +136,10 @@ export async function startNetwork(opts: StartNetworkOptions = {}): Promise<Netw
     agents: names,
     logFile,
     dataDir,
-    async send(text, from) {
-      const r = await post('/messages', from ? { text, from } : { text });
-      const outcome = r.outcome as { status: string; messageId?: string };
-      return { chatId: String(r.chatId), cursor: Number(r.cursor), messageId: String(outcome.messageId ?? ''), status: outcome.status };
-    },
-    async replies(chatId, after, count, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      let got: SentMessage[] = [];
-      while (got.length < count) {
-        const left = deadline - Date.now();
-        if (left <= 0) break;
-        got = await fetchSent(chatId, after, Math.min(left, 5_000));
-      }
-      return got;
-    },
-    async drain(chatId, after, quietMs) {
-      let got = await fetchSent(chatId, after, 0);
-      for (;;) {
-        const more = await fetchSent(chatId, got.at(-1)?.seq ?? after, quietMs);
-        if (more.length === 0) return got;
-        got = [...got, ...more];
-      }
-    },
+    pidOf: (agent) => state(agent)?.pid,
+    pids: () => supervisor.states().flatMap((s) => (s.pid !== undefined && s.running ? [s.pid] : [])),
+    kill: (agent) => supervisor.kill(processOf(agent), 'SIGKILL'),
+    restarts: (agent) => state(agent)?.restarts ?? 0,
     async stop() {
       await supervisor.stop();
       await driver.close();

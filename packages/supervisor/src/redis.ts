@@ -1,7 +1,7 @@
 /**
  * Finding Redis for `npm start`: REDIS_URL when it is set (and reachable), else a redis-server of
  * our own with AOF in ./.data/redis (so reminders and un-acked messages survive a restart), else a
- * plain message saying how to get one. A server we started is stopped when we stop.
+ * plain message saying how to get one. A server we started is stopped when we stop, after the agents.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -85,7 +85,8 @@ export async function ensureRedis(opts: EnsureRedisOptions): Promise<RedisHandle
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction', '--logfile', join(dir, 'redis.log')],
-    { stdio: 'ignore' },
+    // Its own process group: a Ctrl-C must not stop Redis under agents that are still acking their last work.
+    { stdio: 'ignore', detached: true },
   );
   const deadline = Date.now() + 15_000;
   while (!(await pingRedis(url, 300))) {

@@ -1,7 +1,14 @@
 /**
- * A small process supervisor: every agent its own process, logs prefixed and coloured, a crashed
- * process restarted with exponential backoff (reset after it stayed up a while), and a clean
- * shutdown that sends SIGTERM to all and SIGKILLs whatever outlives the grace period.
+ * A small process supervisor: the network's processes (one host with every agent, or one per
+ * agent), logs prefixed with the agent that wrote them and coloured, a crashed process restarted
+ * with exponential backoff (reset after it stayed up a while), and a clean shutdown that sends
+ * SIGTERM to all and SIGKILLs whatever outlives the grace period.
+ *
+ * Each child runs in a process group of its own, so a Ctrl-C in the terminal (SIGINT to the
+ * foreground group) reaches only the top process, which then stops the children once, with
+ * SIGTERM: no child sees two signals. Each child also has an IPC channel to the supervisor; when
+ * that closes because the supervisor died (even by SIGKILL), the child stops itself
+ * (@hive/agent's process-lifecycle.ts) instead of living on orphaned.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -31,6 +38,8 @@ export interface SupervisorOptions {
   graceMs?: number;
   /** Print pino JSON lines as readable text. @defaultValue true */
   pretty?: boolean;
+  /** Names that may appear as a line's `agent` (a host's agents): the prefix column is sized and coloured for them too. */
+  labels?: readonly string[];
 }
 
 export interface ProcessState {
@@ -57,16 +66,19 @@ export class Supervisor extends EventEmitter {
   private readonly procs = new Map<string, Managed>();
   private stopping = false;
   private readonly width: number;
+  private readonly labelColours = new Map<string, number>();
 
   constructor(
     specs: readonly ProcessSpec[],
     private readonly opts: SupervisorOptions = {},
   ) {
     super();
-    this.width = Math.max(4, ...specs.map((s) => s.name.length));
+    const labels = opts.labels ?? [];
+    this.width = Math.max(4, ...specs.map((s) => s.name.length), ...labels.map((l) => l.length));
+    labels.forEach((l, i) => this.labelColours.set(l, COLOURS[i % COLOURS.length]!));
     specs.forEach((spec, i) => {
       if (this.procs.has(spec.name)) throw new Error(`two processes are named "${spec.name}"`);
-      this.procs.set(spec.name, { spec, child: undefined, restarts: 0, crashes: 0, startedAt: 0, timer: undefined, colour: COLOURS[i % COLOURS.length]! });
+      this.procs.set(spec.name, { spec, child: undefined, restarts: 0, crashes: 0, startedAt: 0, timer: undefined, colour: COLOURS[(labels.length + i) % COLOURS.length]! });
     });
   }
 
@@ -90,7 +102,7 @@ export class Supervisor extends EventEmitter {
     this.procs.get(name)?.child?.kill(signal);
   }
 
-  /** SIGTERM all, wait up to graceMs, SIGKILL the rest. */
+  /** SIGTERM all, wait up to graceMs, SIGKILL the rest (with whatever they started). */
   async stop(): Promise<void> {
     this.stopping = true;
     const waits: Promise<void>[] = [];
@@ -102,7 +114,7 @@ export class Supervisor extends EventEmitter {
         new Promise<void>((resolve) => {
           const kill = setTimeout(() => {
             this.print(m, `did not stop within ${this.opts.graceMs ?? 15_000} ms; killing`);
-            c.kill('SIGKILL');
+            killGroup(c);
           }, this.opts.graceMs ?? 15_000);
           c.once('exit', () => {
             clearTimeout(kill);
@@ -120,8 +132,12 @@ export class Supervisor extends EventEmitter {
     const child = spawn(m.spec.command, m.spec.args, {
       cwd: m.spec.cwd,
       env: { ...process.env, ...m.spec.env, FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group (the terminal's Ctrl-C is ours to pass on) and a channel whose end tells it we are gone.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    // Not for messages: only its closing matters (to the child). It must not keep this process alive.
+    child.channel?.unref();
     m.child = child;
     m.startedAt = Date.now();
     this.emit('start', m.spec.name, child.pid);
@@ -135,7 +151,8 @@ export class Supervisor extends EventEmitter {
           buf = buf.slice(i + 1);
           if (line.trim() === '') continue;
           this.emit('line', m.spec.name, line);
-          this.print(m, this.opts.pretty === false ? line : formatLogLine(line));
+          const agent = this.opts.pretty === false ? undefined : lineAgent(line);
+          this.print(m, this.opts.pretty === false ? line : formatLogLine(line), agent);
         }
       });
     };
@@ -155,11 +172,33 @@ export class Supervisor extends EventEmitter {
     });
   }
 
-  private print(m: Managed, text: string): void {
+  /** One line, prefixed with the agent that wrote it (a host's line says which) or else the process's name. */
+  private print(m: Managed, text: string, agent?: string): void {
     const out = this.opts.out ?? process.stdout;
     const colour = this.opts.colour ?? (out as NodeJS.WriteStream).isTTY === true;
-    const name = m.spec.name.padEnd(this.width);
-    const prefix = colour ? `\x1b[${m.colour}m${name}\x1b[0m │` : `${name} │`;
+    const label = agent ?? m.spec.name;
+    const name = label.padEnd(this.width);
+    const prefix = colour ? `\x1b[${this.labelColours.get(label) ?? m.colour}m${name}\x1b[0m │` : `${name} │`;
     out.write(`${prefix} ${text}\n`);
+  }
+}
+
+/** The `agent` field of a pino JSON line, if it has one. */
+function lineAgent(line: string): string | undefined {
+  if (!line.startsWith('{') || !line.includes('"agent":')) return undefined;
+  try {
+    const agent = (JSON.parse(line) as { agent?: unknown }).agent;
+    return typeof agent === 'string' ? agent : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** SIGKILL a child and everything in its process group (it leads one: spawned detached). */
+function killGroup(c: ChildProcess): void {
+  try {
+    if (c.pid !== undefined) process.kill(-c.pid, 'SIGKILL');
+  } catch {
+    c.kill('SIGKILL');
   }
 }

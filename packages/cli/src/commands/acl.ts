@@ -41,11 +41,12 @@
  * infra/backup.sh), and `default`, which may only PING (health checks) and nothing else.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { assertName, createKeys, DEFAULT_PREFIX, type RedisDriver } from '@hive/bus';
 import { deriveTopology, type Topology, type TopologyAgent } from '@hive/contracts';
+import { AgentDiscoveryError, loadDefinitions as loadAgentDefinitions } from '@hive/supervisor';
 import { boolFlag, stringFlag } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { EXIT_FAILED, EXIT_OK, OperationError, UsageError } from '../errors.js';
@@ -234,42 +235,18 @@ export function repoRoot(): string {
   return fileURLToPath(new URL('../../../../', import.meta.url));
 }
 
-function isDefinition(v: unknown): v is TopologyAgent {
-  return typeof v === 'object' && v !== null && typeof (v as TopologyAgent).name === 'string' && Array.isArray((v as TopologyAgent).writes) && typeof (v as TopologyAgent).reads === 'object';
-}
-
 /**
- * The agents' definitions (`apps/<name>/src/agent.ts` of every app marked `"hive": {"agent": true}`
- * that has a `src/index.ts`, as the supervisor finds them). Needs TypeScript loading: the `hive` bin
- * runs from source in a checkout, and tests run under vitest.
+ * The agents' definitions, from the supervisor's discovery (the one list `npm start`, the host and
+ * the topology use): each app's source when hive runs from source, its dist/ when hive runs
+ * compiled (after `npm run build`).
  */
 export async function loadDefinitions(root: string = repoRoot()): Promise<TopologyAgent[]> {
-  const apps = join(root, 'apps');
-  if (!existsSync(apps)) return [];
-  const out: TopologyAgent[] = [];
-  for (const name of readdirSync(apps).sort()) {
-    const dir = join(apps, name);
-    const pkgFile = join(dir, 'package.json');
-    if (!existsSync(pkgFile) || !existsSync(join(dir, 'src', 'index.ts'))) continue;
-    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { hive?: { agent?: boolean } };
-    if (!pkg.hive?.agent) continue;
-    const file = join(dir, 'src', 'agent.ts');
-    if (!existsSync(file)) throw new OperationError(`agent app "${name}" has no src/agent.ts`);
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ERR_UNKNOWN_FILE_EXTENSION') {
-        throw new OperationError(`cannot load ${file} without TypeScript support: run hive from source (HIVE_CLI_FROM_SOURCE=1) or pass --topology topology.json`);
-      }
-      throw err;
-    }
-    const defs = Object.values(mod).filter(isDefinition).filter((d) => d.name === name);
-    if (defs.length !== 1) throw new OperationError(`apps/${name}/src/agent.ts should export exactly one definition named "${name}" (found ${defs.length})`);
-    out.push(defs[0]!);
+  try {
+    return (await loadAgentDefinitions(root)) as TopologyAgent[];
+  } catch (err) {
+    if (err instanceof AgentDiscoveryError) throw new OperationError(`${err.message} (or pass --topology topology.json)`);
+    throw err;
   }
-  return out;
 }
 
 /** A topology file (topology.json, as `topologyJson` writes it): its agents' reads and writes. */

@@ -1,0 +1,71 @@
+/**
+ * A client for kami's WhatsApp simulator (HTTP): send a message as a user, read what kami sent back.
+ * The e2e harness and the footprint benchmark talk to the network only through it, as a user would.
+ */
+export interface SentMessage {
+  seq: number;
+  messageId: string;
+  chatId: string;
+  text: string;
+  replyTo?: string;
+  at: string;
+}
+
+export interface KamiClient {
+  readonly url: string;
+  /** True when the simulator answers its health check. */
+  healthy(): Promise<boolean>;
+  /** Send a simulated WhatsApp message; resolves with the chat id and a cursor for its replies. */
+  send(text: string, from?: string): Promise<{ chatId: string; cursor: number; messageId: string; status: string }>;
+  /** Send a voice note (audio bytes) as `from`. */
+  sendVoice(audio: Buffer, from: string, mime?: string): Promise<{ chatId: string; cursor: number; status: string }>;
+  /** Wait for kami to have sent `count` messages to the chat after the cursor (long polls). */
+  replies(chatId: string, after: number, count: number, timeoutMs: number): Promise<SentMessage[]>;
+  /** Everything kami sent to the chat after the cursor, waiting `quietMs` for stragglers. */
+  drain(chatId: string, after: number, quietMs: number): Promise<SentMessage[]>;
+}
+
+/** A client for the simulator at `url` (e.g. http://127.0.0.1:7777). */
+export function kamiClient(url: string): KamiClient {
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  const fetchSent = async (chatId: string, after: number, waitMs: number) => {
+    const res = await fetch(`${url}/chats/${encodeURIComponent(chatId)}/messages?after=${after}&wait=${waitMs}`);
+    if (!res.ok) throw new Error(`GET messages: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { messages: SentMessage[] }).messages;
+  };
+  return {
+    url,
+    healthy: () => fetch(`${url}/health`).then((r) => r.ok, () => false),
+    async send(text, from) {
+      const r = await post('/messages', from ? { text, from } : { text });
+      const outcome = r.outcome as { status: string; messageId?: string };
+      return { chatId: String(r.chatId), cursor: Number(r.cursor), messageId: String(outcome.messageId ?? ''), status: outcome.status };
+    },
+    async sendVoice(audio, from, mime = 'audio/ogg; codecs=opus') {
+      const r = await post('/messages', { from, text: '', media: { mime, base64: audio.toString('base64'), seconds: 2 } });
+      return { chatId: String(r.chatId), cursor: Number(r.cursor), status: (r.outcome as { status: string }).status };
+    },
+    async replies(chatId, after, count, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      let got: SentMessage[] = [];
+      while (got.length < count) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        got = await fetchSent(chatId, after, Math.min(left, 5_000));
+      }
+      return got;
+    },
+    async drain(chatId, after, quietMs) {
+      let got = await fetchSent(chatId, after, 0);
+      for (;;) {
+        const more = await fetchSent(chatId, got.at(-1)?.seq ?? after, quietMs);
+        if (more.length === 0) return got;
+        got = [...got, ...more];
+      }
+    },
+  };
+}

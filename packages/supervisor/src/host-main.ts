@@ -1,0 +1,84 @@
+/**
+ * The one-process host: every agent app (or those HIVE_AGENTS names, comma-separated) in this
+ * process, each as its own agent (host.ts). Run compiled in production, from source by `npm start`:
+ *
+ *   node --optimize-for-size packages/supervisor/dist/host-main.js
+ *   node --conditions=@hive/source --import tsx packages/supervisor/src/host-main.ts
+ *
+ * Besides what the agents read: HIVE_AGENTS, HIVE_ENV_DIR and HIVE_REDIS_URL_<AGENT> (agent-env.ts),
+ * and HIVE_HTTP_HOST / HIVE_HTTP_PORT for the process's one HTTP server (every agent under
+ * /agents/<name>/, the process's /healthz, /readyz and /metrics at the root).
+ * SIGTERM or SIGINT stops every agent gracefully, once; an uncaught error exits 70 to be restarted.
+ */
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, createLogger, errorMessage } from '@hive/bus';
+import { LOG_LEVELS, runUntilStopped, startHttpHost, type AnyAgentDefinition, type SharedServices } from '@hive/agent';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { agentEnv } from './agent-env.js';
+import { discoverAgents, loadDefinition, REPO_ROOT, RUNNING_FROM } from './discovery.js';
+import { startHost, type HostedAgent } from './host.js';
+
+const env = process.env;
+const level = (LOG_LEVELS as readonly string[]).includes(env.HIVE_LOG_LEVEL ?? '') ? env.HIVE_LOG_LEVEL! : 'info';
+// One pino for the process; each agent logs through a child bound to its name, at its own level.
+const log = createLogger({}, level) as SharedServices['log'];
+
+const only = env.HIVE_AGENTS?.split(',').map((s) => s.trim()).filter(Boolean);
+let apps;
+try {
+  apps = discoverAgents(REPO_ROOT, only && only.length > 0 ? { only } : {});
+} catch (err) {
+  process.stderr.write(`hive host: ${errorMessage(err)}\n`);
+  process.exit(1);
+}
+if (apps.length === 0) {
+  process.stderr.write(`hive host: no agent apps under ${REPO_ROOT}apps\n`);
+  process.exit(1);
+}
+
+// An agent whose module cannot even be imported is one failed agent, not a failed process.
+const agents: HostedAgent[] = [];
+const unloadable: Record<string, string> = {};
+for (const app of apps) {
+  try {
+    agents.push({ definition: (await loadDefinition(app)) as AnyAgentDefinition, env: agentEnv(app.name, env) });
+  } catch (err) {
+    unloadable[app.name] = errorMessage(err);
+    log.error({ agent: app.name, err: unloadable[app.name] }, 'cannot load the agent (the other agents go on)');
+  }
+}
+
+const port = Number(env.HIVE_HTTP_PORT ?? 0);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  process.stderr.write(`hive host: HIVE_HTTP_PORT must be a whole number from 0 to 65535 (got ${JSON.stringify(env.HIVE_HTTP_PORT)})\n`);
+  process.exit(1);
+}
+const processRegistry = new Registry();
+collectDefaultMetrics({ register: processRegistry });
+let host: ReturnType<typeof startHost> | undefined;
+const http = await startHttpHost({
+  host: env.HIVE_HTTP_HOST || '127.0.0.1',
+  port,
+  log,
+  processRegistry,
+  status: () => {
+    const s = host?.status() ?? { ok: false };
+    const failed = Object.keys(unloadable).length > 0;
+    return failed ? { ...s, ok: false, unloadable } : s;
+  },
+});
+host = startHost(agents, { shared: { http, log } });
+const running = host;
+runUntilStopped({
+  name: 'hive host',
+  log,
+  stop: async () => {
+    await running.stop();
+    await http.close();
+  },
+  // The agents stop side by side: the slowest one's bound, and never less than a lone agent's.
+  budgetMs: () => Math.max(DEFAULT_SHUTDOWN_TIMEOUT_MS + 8_000, running.stopTimeoutMs() + 1_000),
+  exitOnUncaught: true,
+});
+await running.settled;
+const up = running.states().filter((s) => s.phase === 'running').map((s) => s.name);
+log.info({ agents: up, from: RUNNING_FROM, pid: process.pid, httpUrl: http.url }, `${up.length} of ${apps.length} agents running in one process`);

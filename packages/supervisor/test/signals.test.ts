@@ -1,0 +1,141 @@
+/**
+ * `npm start` (node scripts/hive.mjs start) stops once, gracefully, and leaves no process behind:
+ *
+ * - Ctrl-C: SIGINT to the whole foreground process group. Only the top process is in it (the
+ *   supervisor's children and the Redis it started each lead a group of their own), so each agent
+ *   gets exactly one signal, the supervisor's SIGTERM, and no "second signal" shortcut is taken.
+ * - SIGTERM to the top PID: the same stop (before, it left the supervisor and every agent running).
+ * - SIGKILL of the top: nobody can stop the children then; each notices its supervisor's channel
+ *   close and stops itself, gracefully, instead of running on orphaned.
+ * Two agents (HIVE_AGENTS) keep the tests short; the mechanism does not depend on how many.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDriver, createKeys, type RedisDriver } from '@hive/bus';
+import { listAgents } from '@hive/bus/admin';
+import { freePort, randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
+import { pingRedis } from '../src/redis.js';
+import { REPO_ROOT } from '../src/discovery.js';
+import { processTree } from '../src/proc.js';
+
+const AGENTS = ['atlas', 'box'];
+
+interface Run {
+  readonly top: ChildProcess;
+  readonly prefix: string;
+  output(): string;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly dataDir: string;
+}
+
+function startHive(args: string[], env: Record<string, string>): Run {
+  const prefix = randomPrefix('sig');
+  const dataDir = mkdtempSync(join(tmpdir(), 'hive-signals-'));
+  // Its own process group, as a shell gives a foreground job: the group's SIGINT is a terminal's Ctrl-C.
+  const top = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'hive.mjs'), 'start', ...args], {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HIVE_PREFIX: prefix, HIVE_DATA_DIR: dataDir, HIVE_AGENTS: AGENTS.join(','), HIVE_LOG_LEVEL: 'info', HIVE_TZ: 'UTC', OPENAI_API_KEY: '', ...env },
+  });
+  let out = '';
+  top.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  top.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => top.once('exit', (code, signal) => resolve({ code, signal })));
+  return { top, prefix, output: () => out, exit, dataDir };
+}
+
+async function until(ok: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+const alive = (pid: number) => processTree(pid).length > 0;
+
+describe('stopping npm start', () => {
+  let redis: RedisServer;
+  let driver: RedisDriver;
+  const runs: Run[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    driver = createDriver('ioredis', { url: redis.url });
+    await driver.connect();
+  });
+  afterAll(async () => {
+    for (const r of runs) {
+      for (const pid of processTree(r.top.pid!)) process.kill(pid, 'SIGKILL');
+      rmSync(r.dataDir, { recursive: true, force: true });
+    }
+    await driver?.close();
+    await redis?.stop();
+  });
+
+  /** Start, wait for both agents in the registry, and return the network's PIDs. */
+  async function running(r: Run, url: string): Promise<number[]> {
+    runs.push(r);
+    // A Redis npm start starts itself answers a moment later.
+    await until(() => pingRedis(url, 300), 30_000, `Redis at ${url}\n${r.output()}`);
+    const d = url === redis.url ? driver : createDriver('ioredis', { url });
+    if (d !== driver) await d.connect();
+    try {
+      await until(async () => {
+        if (r.top.exitCode !== null) throw new Error(`npm start exited:\n${r.output()}`);
+        const live = (await listAgents(d, createKeys(r.prefix)).catch(() => [])).filter((a) => a.status === 'running').map((a) => a.name);
+        return AGENTS.every((a) => live.includes(a));
+      }, 90_000, `both agents registered\n${r.output()}`);
+    } finally {
+      if (d !== driver) await d.close();
+    }
+    return processTree(r.top.pid!);
+  }
+
+  function expectOneGracefulStop(r: Run): void {
+    const out = r.output();
+    expect(out).toMatch(/hive │ SIG(INT|TERM): stopping…/);
+    expect(out).toContain('hive │ stopped.');
+    for (const a of AGENTS) expect(out, a).toMatch(new RegExp(`^${a}\\s+│ info  stopped$`, 'm'));
+    // No agent took a shortcut: none saw a second signal, none overran its budget, none was killed.
+    expect(out).not.toMatch(/second SIG|already stopping|shutdown took longer|did not stop within|killing/);
+  }
+
+  it('Ctrl-C (SIGINT to the process group), every agent in one process, Redis of its own: one graceful stop, nothing left', async () => {
+    const port = await freePort();
+    const r = startHive([], { HIVE_REDIS_PORT: String(port) });
+    const pids = await running(r, `redis://127.0.0.1:${port}`);
+    expect(pids.length).toBeGreaterThanOrEqual(2); // the top and the host (and tsx's esbuild when its cache was cold)
+    process.kill(-r.top.pid!, 'SIGINT');
+    expect(await r.exit).toEqual({ code: 0, signal: null });
+    expectOneGracefulStop(r);
+    await until(() => pids.every((p) => !alive(p)), 5_000, 'every process gone');
+    expect(await pingRedis(`redis://127.0.0.1:${port}`, 300)).toBe(false); // the Redis it started, stopped after the agents
+  }, 150_000);
+
+  it('SIGTERM to the top PID, one process per agent: one graceful stop, nothing left', async () => {
+    const r = startHive(['--processes'], { REDIS_URL: redis.url });
+    const pids = await running(r, redis.url);
+    expect(pids.length).toBeGreaterThanOrEqual(1 + AGENTS.length);
+    r.top.kill('SIGTERM');
+    expect(await r.exit).toEqual({ code: 0, signal: null });
+    expectOneGracefulStop(r);
+    await until(() => pids.every((p) => !alive(p)), 5_000, 'every process gone');
+    expect(await listAgents(driver, createKeys(r.prefix))).toEqual([]);
+  }, 150_000);
+
+  it('SIGKILL of the top: the agents notice their supervisor is gone and stop by themselves', async () => {
+    const r = startHive(['--processes'], { REDIS_URL: redis.url });
+    const pids = await running(r, redis.url);
+    const children = pids.filter((p) => p !== r.top.pid);
+    r.top.kill('SIGKILL');
+    await r.exit;
+    await until(() => children.every((p) => !alive(p)), 30_000, 'the orphans gone');
+    // They stopped gracefully: each removed its registry record on the way out.
+    expect(await listAgents(driver, createKeys(r.prefix))).toEqual([]);
+  }, 150_000);
+});
