@@ -35,7 +35,7 @@ export {
   type WallClock,
 } from './calendar.js';
 export { hiveEnvSchema, LOG_LEVELS, parseEnv, type Env, type HiveEnv } from './env.js';
-export { EnvConfigError, LlmError, type EnvProblem } from './errors.js';
+export { EnvConfigError, LlmError, ModelUnavailableError, type EnvProblem, type ModelUnavailableReason } from './errors.js';
 export { DEFAULT_PROBE_TIMEOUT_MS, type Readiness } from './http-server.js';
 export * from './llm/index.js';
 export { followUpId, runAgent, startAgent, type AgentHandle, type StartAgentOptions } from './run-agent.js';

@@ -35,7 +35,7 @@ import type { z } from 'zod';
 import { byChatId, type AgentContext, type AgentDefinition, type AnyAgentDefinition, type Publish, type StartContext, type StreamOptions } from './define-agent.js';
 import { parseEnv, type Env, type HiveEnv } from './env.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, startHttpServer, withTimeout, type AgentHttpServer, type Readiness } from './http-server.js';
-import { createLlm, createLlmMetrics } from './llm/index.js';
+import { agentModels, createLlm, createLlmMetrics, watchAgentModels } from './llm/index.js';
 import type { Llm } from './llm/port.js';
 
 export interface StartAgentOptions {
@@ -118,7 +118,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
   const log = options.logger ?? createLogger({ agent: def.name, instance }, hive.HIVE_LOG_LEVEL);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const llm = options.llm ?? createLlm(hive, def.offlineLlm ?? {}, log, createLlmMetrics(registry));
+  const llm = options.llm ?? createLlm(hive, def.offlineLlm ?? {}, log, createLlmMetrics(registry, def.name), def.name);
   const reads = def.reads as Record<string, Record<string, Handler<unknown>> | undefined>;
   const streamsRead = Object.keys(reads).filter((s) => reads[s] !== undefined);
   const writes = new Set<string>(def.writes);
@@ -192,6 +192,8 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
         signal: hctx.signal,
         extendLease: hctx.extendLease,
         ...scope,
+        // One deadline for every model call of this delivery (llm/model-llm.ts).
+        llm: scope.llm.forMessage?.(hctx.signal) ?? scope.llm,
         log: hctx.log,
         publish: publishAs((s) => new UnrecoverableError(undeclared(s)), inReplyTo) as Publish<StreamName>,
         reply: reply as never,
@@ -255,6 +257,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
   const abort = new AbortController();
   let heartbeat: Awaited<ReturnType<typeof startHeartbeat>> | undefined;
   let cleanup: void | (() => void | Promise<void>);
+  let unwatchModels: (() => void) | undefined;
   const startCtx: StartContext<unknown, StreamName> = { ...scope, bus, signal: abort.signal } as StartContext<unknown, StreamName>;
 
   let stopped: Promise<void> | undefined;
@@ -262,6 +265,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     (stopped ??= (async () => {
       stopping = true;
       log.info({}, 'stopping');
+      unwatchModels?.();
       abort.abort(new HiveError('BUS_CLOSED', `agent ${def.name} is stopping`));
       if (cleanup) await Promise.resolve(cleanup()).catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'agent cleanup failed'));
       if (heartbeat) await withTimeout(heartbeat.stop(), HEARTBEAT_STOP_TIMEOUT_MS, 'removing the registry record').catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'could not remove the registry record; it expires by TTL'));
@@ -297,9 +301,13 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
         description: def.description,
         skills: [...def.skills],
         httpUrl: http.url,
+        models: agentModels(def.name),
       },
       { log, ...options.heartbeat },
     );
+    // A breaker opening or closing reaches the registry now, not at the next beat.
+    const beat = heartbeat;
+    unwatchModels = watchAgentModels(def.name, (models) => void beat.update({ models }).catch(() => undefined));
     cleanup = await def.start?.(startCtx as never);
   } catch (err) {
     await stop().catch(() => undefined);

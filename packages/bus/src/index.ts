@@ -51,6 +51,7 @@ export {
   listAgents,
   liveTopology,
   startHeartbeat,
+  type AgentModelStatus,
   type AgentRecord,
   type AgentSkill,
   type Heartbeat,

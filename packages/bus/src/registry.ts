@@ -21,6 +21,24 @@ export interface AgentSkill {
   examples?: string[];
 }
 
+/**
+ * One model endpoint an agent calls, as its circuit breaker sees it (written by @hive/agent; the CLI,
+ * sentinel and the console read it). `endpoint` is "<model>@<base URL>", never a key or password.
+ */
+export interface AgentModelStatus {
+  endpoint: string;
+  /** closed: calls go to the model; open: answered from the rules without asking; half-open: one probe call is out. */
+  state: 'closed' | 'open' | 'half-open';
+  /** When the state last changed (ms); absent while it never has. */
+  since?: number;
+  /** When the model stopped answering (ms), kept through probes that fail until it answers again. */
+  unavailableSince?: number;
+  /** Failed calls in a row. */
+  failures: number;
+  /** The last failure, short (e.g. "HTTP 500", "timed out after 5000 ms"). */
+  lastError?: string;
+}
+
 export interface AgentRecord {
   name: string;
   instance: string;
@@ -35,6 +53,8 @@ export interface AgentRecord {
   skills?: AgentSkill[];
   /** HTTP address of its health/metrics server, if any. */
   httpUrl?: string;
+  /** The model endpoints it calls (empty or absent: rules only). */
+  models?: AgentModelStatus[];
   startedAt: number;
   lastSeen: number;
   status: 'starting' | 'running' | 'stopping';
