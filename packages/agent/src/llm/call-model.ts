@@ -104,7 +104,9 @@ export async function callModel<T>(o: ModelCallOptions, attempt: (limits: Attemp
       const retryable = verdict.retry && attempts <= o.maxRetries && !permit.probe && o.breaker.state === 'closed';
       if (!retryable || left - wait < MIN_ATTEMPT_MS) {
         permit.failed(verdict.reason);
-        const reason = retryable ? 'deadline' : 'failed';
+        // Out of time: cut off by the deadline (not by the attempt's own timeout), or no time left for a retry.
+        const cutByDeadline = timer.signal.aborted && timeoutMs < o.attemptTimeoutMs;
+        const reason = cutByDeadline || retryable ? 'deadline' : 'failed';
         throw new ModelUnavailableError(reason, `${endpoint}: ${verdict.reason}${attempts > 1 ? ` (${attempts} attempts)` : ''}`, { cause: err, attempts, endpoint });
       }
       try {
