@@ -40,7 +40,7 @@ export async function observe(bus: Bus, known: ReadonlyMap<string, number>, now:
   const [agents, gs, dead, facts] = await Promise.all([listAgents(bus.driver, bus.keys), groups(bus), deadLetterStreams(bus.driver, bus.keys), redis(bus, log)]);
   return {
     at: now,
-    agents: agents.map((a) => ({ name: a.name, instance: a.instance, lastSeen: a.lastSeen, status: a.status })),
+    agents: agents.map((a) => ({ name: a.name, instance: a.instance, lastSeen: a.lastSeen, status: a.status, ...(a.models ? { models: a.models } : {}) })),
     known,
     groups: gs,
     deadLetters: dead,
