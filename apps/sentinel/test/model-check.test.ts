@@ -4,7 +4,7 @@
  * one alert once it has been away SENTINEL_MODEL_DOWN_MS, one notice when it answers again.
  */
 import { defineAgent } from '@hive/agent';
-import { createTestAgent, startFakeOpenAi, type FakeOpenAi, type TestAgent } from '@hive/agent/testing';
+import { classifiedIntent, createTestAgent, startFakeOpenAi, type FakeOpenAi, type TestAgent } from '@hive/agent/testing';
 import type { AgentModelStatus } from '@hive/bus';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -106,20 +106,7 @@ describe('sentinel watching a model outage', () => {
     writes: [],
     offlineLlm: { extract: { food: (text) => ({ food: text }) } },
   });
-  let n = 0;
-  const ask = (t: TestAgent) =>
-    t.publish('intent.classified', 'intent.classified', {
-      chatId: 'c@c.us',
-      from: 'c@c.us',
-      sourceMessageId: `wa-${++n}`,
-      via: 'text',
-      text: 'rice',
-      intent: 'nutrition',
-      entities: {},
-      confidence: 0.5,
-      classifier: 'rules',
-      sentAt: new Date().toISOString(),
-    });
+  const ask = (t: TestAgent) => t.publish('intent.classified', 'intent.classified', classifiedIntent('rice', {}, { intent: 'nutrition', chatId: 'c@c.us', sentAt: new Date().toISOString() }));
 
   it('one alert when the model has been away SENTINEL_MODEL_DOWN_MS, not repeated; one notice when it answers again', async () => {
     const prefix = randomPrefix('sentinel');

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { listAgents } from '@hive/bus';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { createLlm, createLlmMetrics, defineAgent, parseEnv, type Env, type Llm } from '../src/index.js';
-import { createTestAgent, forgetModelBreakers, memoryLogger, startFakeOpenAi, type FakeOpenAi, type LogLine } from '../src/testing.js';
+import { classifiedIntent, createTestAgent, forgetModelBreakers, memoryLogger, startFakeOpenAi, type FakeOpenAi, type LogLine } from '../src/testing.js';
 
 const rules = { extract: { meal: (text: string) => ({ food: text.split(' ').pop() ?? '', grams: null }) }, complete: () => 'offline text' };
 const meal = z.object({ food: z.string(), grams: z.number().nullable() });
@@ -175,19 +175,7 @@ describe('circuit breaker per endpoint', () => {
 
 describe('through the runtime', () => {
   const chatId = '4917@c.us';
-  let n = 0;
-  const classified = (text: string) => ({
-    chatId,
-    from: chatId,
-    sourceMessageId: `wa-${++n}`,
-    via: 'text' as const,
-    text,
-    intent: 'unknown' as const,
-    entities: {},
-    confidence: 0.5,
-    classifier: 'rules' as const,
-    sentAt: '2025-03-14T07:45:12.000Z',
-  });
+  const classified = (text: string) => classifiedIntent(text, {}, { intent: 'unknown', chatId, sentAt: '2025-03-14T07:45:12.000Z' });
   const twice = defineAgent({
     name: 'twice',
     version: '0.0.1',
