@@ -40,7 +40,7 @@ export function createSentinel(options: SentinelOptions = {}) {
         publish: ctx.publish,
         log: ctx.log,
         self: ctx.agent,
-        thresholds: { lagMax: c.SENTINEL_LAG_MAX, pendingMax: c.SENTINEL_PENDING_MAX, deadLettersMax: c.SENTINEL_DEAD_LETTERS_MAX, memoryMaxRatio: c.SENTINEL_MEMORY_MAX_RATIO },
+        thresholds: { lagMax: c.SENTINEL_LAG_MAX, pendingMax: c.SENTINEL_PENDING_MAX, deadLettersMax: c.SENTINEL_DEAD_LETTERS_MAX, memoryMaxRatio: c.SENTINEL_MEMORY_MAX_RATIO, modelDownMs: c.SENTINEL_MODEL_DOWN_MS },
         pollMs: c.SENTINEL_POLL_MS,
         pollTimeoutMs: c.SENTINEL_POLL_TIMEOUT_MS,
         now,

@@ -14,6 +14,8 @@ export const sentinelConfig = z.object({
   SENTINEL_DEAD_LETTERS_MAX: z.coerce.number().int().min(0).default(0),
   /** Redis's used_memory / maxmemory above this alerts, when maxmemory is set. @defaultValue 0.9 */
   SENTINEL_MEMORY_MAX_RATIO: z.coerce.number().gt(0).max(1).default(0.9),
+  /** A model endpoint the agents report unavailable (circuit open) for this many ms alerts, once; its recovery is told too. @defaultValue 120000 */
+  SENTINEL_MODEL_DOWN_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
 });
 
 export type SentinelConfig = z.output<typeof sentinelConfig>;

@@ -4,6 +4,7 @@
  */
 import { deadLetterStreams, listAgents, scanKeys, xinfoGroups } from '@hive/bus/admin';
 import { errorMessage, type Bus, type Logger } from '@hive/bus';
+import { modelStatuses } from '@hive/agent';
 import type { GroupSeen, Observation, RedisFacts } from './domain/checks.js';
 import { parseConfigReply, parseInfo, redisFacts } from './domain/redis-info.js';
 
@@ -41,7 +42,7 @@ export async function observe(bus: Bus, known: ReadonlyMap<string, number>, now:
   const [agents, gs, dead, facts] = await Promise.all([listAgents(bus.driver, bus.keys), groups(bus), deadLetterStreams(bus.driver, bus.keys), redis(bus, log)]);
   return {
     at: now,
-    agents: agents.map((a) => ({ name: a.name, instance: a.instance, lastSeen: a.lastSeen, status: a.status })),
+    agents: agents.map((a) => ({ name: a.name, instance: a.instance, lastSeen: a.lastSeen, status: a.status, ...(Array.isArray(a.models) ? { models: modelStatuses(a) } : {}) })),
     known,
     groups: gs,
     deadLetters: dead,

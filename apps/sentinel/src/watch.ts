@@ -9,6 +9,7 @@ import { errorMessage, type Bus, type Logger } from '@hive/bus';
 import { createAlertState } from './alert-state.js';
 import { firingPayload, noticeId, plan, resolvedPayload } from './domain/alerts.js';
 import { evaluate, updatedKnown, type Thresholds } from './domain/checks.js';
+import { modelResolvedSummary } from './domain/model-check.js';
 import { networkHealth, unreachableHealth, type NetworkHealth } from './domain/health.js';
 import { observe } from './observe.js';
 
@@ -73,7 +74,7 @@ export function startWatch(o: WatchOptions): Watch {
       for (const a of todo.resolve) {
         // A heartbeat alert also clears when the agent is forgotten (removed from the known set), not only when it is back.
         const forgotten = a.check === 'heartbeat' && !seen.agents.some((x) => x.name === a.subject);
-        const summary = forgotten ? `${a.subject} is no longer watched (forgotten while it was gone)` : a.recovery;
+        const summary = forgotten ? `${a.subject} is no longer watched (forgotten while it was gone)` : (modelResolvedSummary(a, seen.agents) ?? a.recovery);
         if (a.notified) await o.publish('ops.alert', 'ops.alert', resolvedPayload(a, now, summary), { id: noticeId(a, 'resolved'), idempotent: true });
         await state.forget(a.alertId);
         o.log.info({ alertId: a.alertId, check: a.check, subject: a.subject }, a.recovery);

@@ -6,7 +6,7 @@ import { parseConfigReply, parseInfo, redisFacts } from '../src/domain/redis-inf
 import { opsAlert } from '@hive/contracts';
 
 const AT = new Date('2025-03-14T10:00:45.000Z');
-const T: Thresholds = { lagMax: 100, pendingMax: 10, deadLettersMax: 0, memoryMaxRatio: 0.9 };
+const T: Thresholds = { lagMax: 100, pendingMax: 10, deadLettersMax: 0, memoryMaxRatio: 0.9, modelDownMs: 120_000 };
 const healthyRedis = { version: '7.0.15', maxmemoryPolicy: 'noeviction', maxmemory: 0, usedMemory: 1_000_000, aofEnabled: true, rdbSave: '' };
 
 function obs(o: Partial<Observation> = {}): Observation {

@@ -9,7 +9,7 @@ import { voxConfig } from './config.js';
 import { onWaMessage } from './handlers/wa-message.js';
 import { createOpenAiTranscriber, type Transcriber } from './transcriber.js';
 
-/** Deliveries of one voice note before it is dead-lettered (the owner is told on the last). */
+/** Deliveries of one voice note before it is dead-lettered (a crash mid-transcription; transcription failures are final at once). */
 export const VOX_MAX_DELIVERIES = 4;
 
 export interface VoxOptions {
@@ -37,7 +37,7 @@ export function createVox(options: VoxOptions = {}) {
         'wa.message': (message, ctx) => {
           // Built once from the parsed config (the runtime hands config to handlers, not to the definition).
           fromEnv ??= { transcriber: options.transcriber ?? (ctx.config.transcription ? createOpenAiTranscriber(ctx.config.transcription) : undefined) };
-          return onWaMessage(message, ctx, { transcriber: fromEnv.transcriber, maxDeliveries: VOX_MAX_DELIVERIES });
+          return onWaMessage(message, ctx, { transcriber: fromEnv.transcriber });
         },
       },
     },

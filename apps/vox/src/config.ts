@@ -4,6 +4,7 @@
  * too, because transcription is not part of the runtime's LLM port.
  */
 import { resolve } from 'node:path';
+import { hiveEnvSchema } from '@hive/agent';
 import { z } from 'zod';
 import type { Limits } from './domain/voice-note.js';
 
@@ -13,6 +14,11 @@ export const DEFAULT_MAX_BYTES = 25_000_000;
 export const DEFAULT_MAX_SECONDS = 900;
 /** Per attempt; a long recording takes a while to transcribe. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
+/**
+ * How long one voice note may wait for its transcript, retries included; then the owner is told to
+ * type it. Generous, because transcribing minutes of speech takes a while. @defaultValue 60000
+ */
+export const DEFAULT_DEADLINE_MS = 60_000;
 export const DEFAULT_MODEL = 'whisper-1';
 
 function int(min: number, max: number) {
@@ -49,13 +55,27 @@ export const voxConfig = z
     VOX_MAX_BYTES: int(1, 1_000_000_000).default(DEFAULT_MAX_BYTES),
     VOX_MAX_SECONDS: int(1, 86_400).default(DEFAULT_MAX_SECONDS),
     VOX_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULT_TIMEOUT_MS),
+    VOX_DEADLINE_MS: int(100, 3_600_000).default(DEFAULT_DEADLINE_MS),
+    // The runtime's retry and breaker settings, read the same way (the transcriber is vox's own client).
+    OPENAI_MAX_RETRIES: hiveEnvSchema.shape.OPENAI_MAX_RETRIES,
+    OPENAI_BREAKER_FAILURES: hiveEnvSchema.shape.OPENAI_BREAKER_FAILURES,
+    OPENAI_BREAKER_OPEN_MS: hiveEnvSchema.shape.OPENAI_BREAKER_OPEN_MS,
     /** Quote the transcript back to the chat ("I heard: …"). @defaultValue 1 */
     VOX_ECHO: flag.default(true),
   })
   .transform((c) => ({
     transcription:
       c.OPENAI_API_KEY !== undefined || c.OPENAI_BASE_URL !== undefined
-        ? { apiKey: c.OPENAI_API_KEY, baseURL: c.OPENAI_BASE_URL, model: c.VOX_MODEL, language: c.VOX_LANGUAGE, timeoutMs: c.VOX_TIMEOUT_MS }
+        ? {
+            apiKey: c.OPENAI_API_KEY,
+            baseURL: c.OPENAI_BASE_URL,
+            model: c.VOX_MODEL,
+            language: c.VOX_LANGUAGE,
+            timeoutMs: c.VOX_TIMEOUT_MS,
+            deadlineMs: c.VOX_DEADLINE_MS,
+            maxRetries: c.OPENAI_MAX_RETRIES,
+            breaker: { failureThreshold: c.OPENAI_BREAKER_FAILURES, openMs: c.OPENAI_BREAKER_OPEN_MS },
+          }
         : undefined,
     limits: { maxBytes: c.VOX_MAX_BYTES, maxSeconds: c.VOX_MAX_SECONDS } satisfies Limits,
     mediaDir: resolve(c.VOX_MEDIA_DIR ?? c.HIVE_DATA_DIR),

@@ -1,6 +1,6 @@
 /** vox's pure logic: which messages it takes, limits, upload names, paths, failures, replies. */
 import { describe, expect, it } from 'vitest';
-import { failureKind, isLastDelivery } from '../src/domain/failure.js';
+import { failureKind } from '../src/domain/failure.js';
 import { pathWithin } from '../src/domain/media-path.js';
 import { echoReply, ECHO_MAX_CHARS, failureReply, formatBytes, formatSeconds, offlineReply, refusalReply } from '../src/domain/replies.js';
 import { base64Bytes, baseMime, checkDeclared, checkLoaded, declaredBytes, uploadName, voiceMedia, type InboundMessage, type VoiceMedia } from '../src/domain/voice-note.js';
@@ -130,12 +130,6 @@ describe('failureKind', () => {
     [404, 'setup'],
   ] as const)('HTTP %s → %s', (status, kind) => {
     expect(failureKind(status)).toBe(kind);
-  });
-
-  it('the last delivery is the one at the limit; an unknown count is not', () => {
-    expect(isLastDelivery(4, 4)).toBe(true);
-    expect(isLastDelivery(3, 4)).toBe(false);
-    expect(isLastDelivery(undefined, 4)).toBe(false);
   });
 });
 

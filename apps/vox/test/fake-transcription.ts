@@ -5,13 +5,7 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-export interface FormPart {
-  readonly name: string;
-  readonly filename?: string;
-  readonly contentType?: string;
-  readonly data: Buffer;
-}
+import { parseMultipart, type FormPart } from '@hive/agent/testing';
 
 export interface TranscriptionRequest {
   readonly path: string;
@@ -23,7 +17,7 @@ export interface TranscriptionRequest {
   file(): FormPart | undefined;
 }
 
-export type FakeReply = { readonly text: string } | { readonly status: number; readonly message?: string };
+export type FakeReply = { readonly text: string } | { readonly status: number; readonly message?: string } | { readonly hang: true };
 
 export interface FakeTranscription {
   readonly baseURL: string;
@@ -31,33 +25,6 @@ export interface FakeTranscription {
   /** Answers in order; the last one repeats. */
   replies: FakeReply[];
   close(): Promise<void>;
-}
-
-/** Split a multipart/form-data body into its parts (RFC 7578), enough for the SDK's uploads. */
-export function parseMultipart(body: Buffer, contentType: string): FormPart[] {
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
-  if (!boundary) throw new Error(`not multipart/form-data: ${contentType}`);
-  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]!.trim()}`);
-  const parts: FormPart[] = [];
-  let at = body.indexOf(delimiter);
-  while (at !== -1) {
-    const start = at + delimiter.length;
-    if (body.subarray(start, start + 2).toString() === '--') break; // closing delimiter
-    const next = body.indexOf(delimiter, start);
-    if (next === -1) break;
-    // Each part: CRLF, headers, CRLF CRLF, content, CRLF before the next delimiter.
-    const part = body.subarray(start + 2, next - 2);
-    const split = part.indexOf('\r\n\r\n');
-    const headers = part.subarray(0, split).toString('utf8');
-    const data = part.subarray(split + 4);
-    const disposition = /content-disposition:([^\r\n]*)/i.exec(headers)?.[1] ?? '';
-    const name = /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? '';
-    const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
-    const type = /content-type:\s*([^\r\n]*)/i.exec(headers)?.[1]?.trim();
-    parts.push({ name, data: Buffer.from(data), ...(filename !== undefined ? { filename } : {}), ...(type !== undefined ? { contentType: type } : {}) });
-    at = next;
-  }
-  return parts;
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {
@@ -89,6 +56,7 @@ export async function startFakeTranscription(replies: FakeReply[] = [{ text: 'he
         file: () => parts.find((p) => p.name === 'file'),
       });
       const reply = fake.replies[Math.min(requests.length - 1, fake.replies.length - 1)]!;
+      if ('hang' in reply) return; // until the client gives up or the server closes
       if ('status' in reply) return send(res, reply.status, { error: { message: reply.message ?? `scripted ${reply.status}`, type: 'server_error' } });
       if (!parts.some((p) => p.name === 'file' && p.data.length > 0)) return send(res, 400, { error: { message: 'no file', type: 'invalid_request_error' } });
       send(res, 200, { text: reply.text });

@@ -6,10 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestAgent, type TestAgent } from '@hive/agent/testing';
+import { listAgents } from '@hive/bus/admin';
 import type { PayloadInput } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createVox, VOX_MAX_DELIVERIES } from '../src/agent.js';
+import { createVox } from '../src/agent.js';
 import { startFakeTranscription, type FakeTranscription } from './fake-transcription.js';
 
 const CHAT = '491701234567@c.us';
@@ -116,23 +117,52 @@ describe('vox with a transcription model', () => {
     expect(vox.pending).toBe(0);
   });
 
-  it('a 500 is retried by the bus; the owner hears once, on the last try; then it is a dead letter with the reason', async () => {
+  it('a 500 is retried within the deadline; then the owner hears at once, and it is a dead letter with the reason', async () => {
     fake = await startFakeTranscription([{ status: 500, message: 'upstream exploded' }]);
-    t = await start(online());
+    t = await start(online({ OPENAI_MAX_RETRIES: '2', OPENAI_BREAKER_FAILURES: '10' }));
     const input = voiceNote();
     const published = await t.publish('wa.inbound', 'wa.message', input);
 
     const reply = await t.expectMessage('wa.outbound', undefined, 10_000);
-    expect(reply.data.text).toBe(`🎙️ Sorry, I couldn't transcribe your voice note: the transcription service kept failing (HTTP 500) after ${VOX_MAX_DELIVERIES} tries. Could you type it, or send it again in a while?`);
+    expect(reply.data.text).toBe(`🎙️ Sorry, I couldn't transcribe your voice note: the transcription service kept failing (HTTP 500) after 3 tries. Could you type it, or send it again in a while?`);
     expect(reply.data.replyTo).toBe(input.messageId);
     const dead = await waitFor(async () => (await t!.deadLetters('wa.inbound'))[0]);
-    expect(dead).toMatchObject({ 'dl.group': 'vox', 'dl.reason': 'MAX_DELIVERIES', 'dl.deliveries': String(VOX_MAX_DELIVERIES), id: published.id });
+    // one delivery: the retries happened inside it, not through the bus
+    expect(dead).toMatchObject({ 'dl.group': 'vox', 'dl.reason': 'UNRECOVERABLE', 'dl.deliveries': '1', id: published.id });
     expect(dead['dl.error']).toContain('HTTP 500');
     expect(dead['dl.error']).toContain('upstream exploded');
-    expect(fake.requests).toHaveLength(VOX_MAX_DELIVERIES);
+    expect(fake.requests).toHaveLength(3);
     await settle();
     expect(await t.messages('voice.transcribed')).toEqual([]);
     expect(await t.messages('wa.outbound')).toHaveLength(1);
+  });
+
+  it('a service that hangs: the owner hears when VOX_DEADLINE_MS is up, not after the attempt timeout', async () => {
+    fake = await startFakeTranscription([{ hang: true }]);
+    t = await start(online({ VOX_DEADLINE_MS: '500', VOX_TIMEOUT_MS: '600000', OPENAI_BREAKER_FAILURES: '10' }));
+    const t0 = Date.now();
+    await t.publish('wa.inbound', 'wa.message', voiceNote());
+    const reply = await t.expectMessage('wa.outbound', undefined, 20_000);
+    console.log(`hanging transcription, VOX_DEADLINE_MS 500: the owner heard after ${Date.now() - t0} ms`);
+    expect(reply.data.text).toMatch(/the transcription service didn't answer/);
+    const dead = await waitFor(async () => (await t!.deadLetters('wa.inbound'))[0]);
+    expect(dead['dl.error']).toMatch(/timed out after \d+ ms/);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('after OPENAI_BREAKER_FAILURES failed voice notes the service is not asked: the owner hears at once', async () => {
+    fake = await startFakeTranscription([{ status: 503 }]);
+    t = await start(online({ OPENAI_MAX_RETRIES: '0', OPENAI_BREAKER_FAILURES: '2', OPENAI_BREAKER_OPEN_MS: '60000' }));
+    for (let i = 0; i < 3; i++) await t.publish('wa.inbound', 'wa.message', voiceNote());
+    const replies = await waitFor(async () => {
+      const out = await t!.messages('wa.outbound');
+      return out.length >= 3 ? out : undefined;
+    });
+    expect(fake.requests).toHaveLength(2);
+    expect(replies[2]!.data.text).toBe("🎙️ Sorry, the transcription service isn't answering at the moment, so I couldn't transcribe your voice note. Could you type it, or send it again in a while?");
+    expect((await t.deadLetters('wa.inbound')).map((d) => d['dl.reason'])).toEqual(['UNRECOVERABLE', 'UNRECOVERABLE', 'UNRECOVERABLE']);
+    const record = (await listAgents(t.bus.driver, t.bus.keys)).find((a) => a.name === 'vox')!;
+    expect(record.models).toEqual(expect.arrayContaining([expect.objectContaining({ endpoint: `whisper-1@${fake.baseURL}`, state: 'open', failures: 2, lastError: 'HTTP 503' })]));
   });
 
   it('a 500 that clears before the last try: transcribed, and the owner never hears of it', async () => {

@@ -7,6 +7,8 @@
 import { redactUrl } from '@hive/bus';
 import { z } from 'zod';
 import { EnvConfigError, type EnvProblem } from './errors.js';
+import { DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_OPEN_MS } from './llm/breaker.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_GENERATE_DEADLINE_MS } from './llm/call-model.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -45,8 +47,18 @@ export const hiveEnvSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** The longest one attempt may take; a message's deadline cuts it shorter. */
   OPENAI_TIMEOUT_MS: envInt(1, 600_000).default(20_000),
+  /** Retries of a failed attempt, made only while the message's deadline leaves time for them. */
   OPENAI_MAX_RETRIES: envInt(0, 10).default(2),
+  /** Model time one message's classify/extract calls may take together; then the rules answer. */
+  OPENAI_DEADLINE_MS: envInt(100, 600_000).default(DEFAULT_DEADLINE_MS),
+  /** The same for generated text the owner asked for (`complete`: drafts, answers). */
+  OPENAI_GENERATE_DEADLINE_MS: envInt(100, 600_000).default(DEFAULT_GENERATE_DEADLINE_MS),
+  /** Failed calls in a row after which the model is not asked (the circuit opens). */
+  OPENAI_BREAKER_FAILURES: envInt(1, 1_000).default(DEFAULT_BREAKER_FAILURES),
+  /** How long an open circuit answers from the rules before one call probes the model again. */
+  OPENAI_BREAKER_OPEN_MS: envInt(100, 86_400_000).default(DEFAULT_BREAKER_OPEN_MS),
 });
 
 /** The shared configuration, parsed. */

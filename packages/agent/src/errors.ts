@@ -32,3 +32,17 @@ export class LlmError extends HiveError<AgentErrorCode> {
     super('LLM_FAILED', message, options);
   }
 }
+
+/** Why a model call was given up on: refused by the open breaker, out of time, or failed after its retries. */
+export type ModelUnavailableReason = 'breaker_open' | 'deadline' | 'failed';
+
+/** The model did not answer in time or at all; the caller answers from its rules. `attempts` is 0 when none was made. */
+export class ModelUnavailableError extends LlmError {
+  readonly reason: ModelUnavailableReason;
+  readonly attempts: number;
+  constructor(reason: ModelUnavailableReason, message: string, options: { cause?: unknown; attempts?: number; endpoint?: string } = {}) {
+    super(message, { ...(options.cause !== undefined ? { cause: options.cause } : {}), details: { reason, endpoint: options.endpoint, attempts: options.attempts ?? 0 } });
+    this.reason = reason;
+    this.attempts = options.attempts ?? 0;
+  }
+}

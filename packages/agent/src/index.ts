@@ -36,7 +36,7 @@ export {
   type WallClock,
 } from './calendar.js';
 export { hiveEnvSchema, LOG_LEVELS, parseEnv, type Env, type HiveEnv } from './env.js';
-export { EnvConfigError, LlmError, type AgentErrorCode, type EnvProblem } from './errors.js';
+export { EnvConfigError, LlmError, ModelUnavailableError, type AgentErrorCode, type EnvProblem, type ModelUnavailableReason } from './errors.js';
 export {
   DEFAULT_PROBE_TIMEOUT_MS,
   startHttpHost,

@@ -27,6 +27,7 @@ import {
   UnrecoverableError,
   type Bus,
   type Handler,
+  type Heartbeat,
   type HeartbeatOptions,
   type Logger,
   type Message,
@@ -38,11 +39,11 @@ import { xinfoGroups } from '@hive/bus/admin';
 import { catalogue as hiveCatalogue, type Catalogue, type StreamName } from '@hive/contracts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { z } from 'zod';
-import { byChatId, type AgentContext, type AgentDefinition, type AnyAgentDefinition, type Publish, type StartContext, type StreamOptions } from './define-agent.js';
+import { byChatId, type AgentContext, type AgentSkill, type AgentDefinition, type AnyAgentDefinition, type Publish, type StartContext, type StreamOptions } from './define-agent.js';
 import { parseEnv, type Env, type HiveEnv } from './env.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, startHttpHost, withTimeout, type AgentHttpServer, type HttpHost, type Readiness } from './http-server.js';
 import { assessLiveness, livenessLimits, type Liveness, type LivenessOptions, type RunningHandler } from './liveness.js';
-import { createLlm, createLlmMetrics } from './llm/index.js';
+import { agentModels, createLlm, createLlmMetrics, watchAgentModels, type AgentModelStatus } from './llm/index.js';
 import type { Llm } from './llm/port.js';
 import { runUntilStopped } from './process-lifecycle.js';
 
@@ -150,7 +151,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
   // agent's registry side by side, and two agents publishing to one stream must stay two series.
   const registry = new Registry();
   registry.setDefaultLabels({ agent: def.name });
-  const llm = options.llm ?? createLlm(hive, def.offlineLlm ?? {}, log, createLlmMetrics(registry));
+  const llm = options.llm ?? createLlm(hive, def.offlineLlm ?? {}, log, createLlmMetrics(registry, def.name), def.name);
   const reads = def.reads as Record<string, Record<string, Handler<unknown>> | undefined>;
   const streamsRead = Object.keys(reads).filter((s) => reads[s] !== undefined);
   const writes = new Set<string>(def.writes);
@@ -236,6 +237,8 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
         signal: hctx.signal,
         extendLease: hctx.extendLease,
         ...scope,
+        // One deadline for every model call of this delivery (llm/model-llm.ts).
+        llm: scope.llm.forMessage?.(hctx.signal) ?? scope.llm,
         log: hctx.log,
         publish: publishAs((s) => new UnrecoverableError(undeclared(s)), inReplyTo) as Publish<StreamName>,
         reply: reply as never,
@@ -309,9 +312,11 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       running,
       limits,
     });
-  let heartbeat: Awaited<ReturnType<typeof startHeartbeat>> | undefined;
+  /** The runtime's own fields in the record, beside the bus's. */
+  let heartbeat: Heartbeat<{ description: string; skills: AgentSkill[]; models: AgentModelStatus[] }> | undefined;
   let livenessTimer: NodeJS.Timeout | undefined;
   let cleanup: void | (() => void | Promise<void>);
+  let unwatchModels: (() => void) | undefined;
   const startCtx: StartContext<unknown, StreamName> = { ...scope, bus, signal: abort.signal } as StartContext<unknown, StreamName>;
 
   let stopped: Promise<void> | undefined;
@@ -320,6 +325,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       stopping = true;
       log.info({}, 'stopping');
       clearInterval(livenessTimer);
+      unwatchModels?.();
       abort.abort(new HiveError('BUS_CLOSED', `agent ${def.name} is stopping`));
       if (cleanup) await Promise.resolve(cleanup()).catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'agent cleanup failed'));
       if (heartbeat) await withTimeout(heartbeat.stop(), HEARTBEAT_STOP_TIMEOUT_MS, 'removing the registry record').catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'could not remove the registry record; it expires by TTL'));
@@ -344,6 +350,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     description: def.description,
     skills: [...def.skills],
     httpUrl: url,
+    models: agentModels(def.name),
   });
   /**
    * An agent that stopped working keeps its process but loses its place in the registry: its
@@ -405,6 +412,8 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       checkLiveness().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'liveness check failed'));
     }, limits.checkEveryMs);
     livenessTimer.unref();
+    // A breaker opening or closing reaches the registry now, not at the next beat (whichever heartbeat is current).
+    unwatchModels = watchAgentModels(def.name, (models) => void heartbeat?.update({ models }).catch(() => undefined));
     cleanup = await def.start?.(startCtx as never);
   } catch (err) {
     await stop().catch(() => undefined);

@@ -25,7 +25,20 @@ import type { Env } from './env.js';
 import type { Llm } from './llm/port.js';
 import { startAgent, type AgentHandle } from './run-agent.js';
 
-export { startFakeOpenAi, type FakeOpenAi, type FakeOpenAiOptions, type FakeOpenAiReply, type FakeOpenAiRequest } from './fake-openai.js';
+export {
+  parseMultipart,
+  startFakeOpenAi,
+  type FakeOpenAi,
+  type FakeOpenAiCall,
+  type FakeOpenAiFailure,
+  type FakeOpenAiOptions,
+  type FakeOpenAiReply,
+  type FakeOpenAiRequest,
+  type FakeTranscriptionReply,
+  type FakeTranscriptionRequest,
+  type FormPart,
+} from './fake-openai.js';
+export { forgetModelBreakers } from './llm/breakers.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';

@@ -17,7 +17,17 @@ describe('configuration from the environment', () => {
       OPENAI_MODEL: 'gpt-4o-mini',
       OPENAI_TIMEOUT_MS: 20_000,
       OPENAI_MAX_RETRIES: 2,
+      OPENAI_DEADLINE_MS: 5_000,
+      OPENAI_GENERATE_DEADLINE_MS: 30_000,
+      OPENAI_BREAKER_FAILURES: 3,
+      OPENAI_BREAKER_OPEN_MS: 30_000,
     });
+  });
+
+  it('refuses a model deadline below 100 ms or a breaker that opens after 0 failures', () => {
+    expect(() => parseEnv('a', { OPENAI_DEADLINE_MS: '50', OPENAI_BREAKER_FAILURES: '0' })).toThrow(
+      /OPENAI_DEADLINE_MS: must be a whole number from 100 to 600000 \(got "50"\)\n {2}OPENAI_BREAKER_FAILURES: must be a whole number from 1 to 1000/,
+    );
   });
 
   it('parses given values, treating empty ones as unset', () => {

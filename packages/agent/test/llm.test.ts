@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
-import { createLlm, createLlmMetrics, createOfflineLlm, createOpenAiLlm, LlmError, parseEnv, withOfflineFallback, type Llm } from '../src/index.js';
-import { memoryLogger, startFakeOpenAi, type FakeOpenAi, type LogLine } from '../src/testing.js';
+import { createLlm, createLlmMetrics, createOfflineLlm, LlmError, parseEnv, type Env, type Llm } from '../src/index.js';
+import { forgetModelBreakers, memoryLogger, startFakeOpenAi, type FakeOpenAi, type LogLine } from '../src/testing.js';
 
 const rules = {
   keywords: { nutrition: ['ate', 'eggs', /\bkcal\b/i], expense: ['paid', 'spent', '€'] },
@@ -47,14 +47,19 @@ describe('OpenAI LLM against a local chat-completions server', () => {
   afterAll(async () => {
     await fake.close();
   });
-  beforeEach(() => {
-    fake.requests.length = 0;
+  const make = (env: Env = {}) => {
     lines = [];
     registry = new Registry();
     const log = memoryLogger(lines);
-    const metrics = createLlmMetrics(registry);
-    const online = createOpenAiLlm({ baseURL: fake.baseURL, apiKey: 'sk-test', model: 'fake-model', timeoutMs: 300, maxRetries: 1, log, metrics });
-    llm = withOfflineFallback(online, createOfflineLlm(rules), log, metrics);
+    const hive = parseEnv('t', { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'fake-model', OPENAI_TIMEOUT_MS: '300', OPENAI_MAX_RETRIES: '1', ...env }).hive;
+    return createLlm(hive, rules, log, createLlmMetrics(registry, 't'), 't');
+  };
+  beforeEach(() => {
+    forgetModelBreakers();
+    fake.requests.length = 0;
+    fake.calls.length = 0;
+    fake.outage = undefined;
+    llm = make();
   });
 
   const warnings = () => lines.filter((l) => l.level === 'warn');
@@ -89,23 +94,29 @@ describe('OpenAI LLM against a local chat-completions server', () => {
     fake.reply = { status: 500 };
     expect(await llm.classify('I ate eggs', ['nutrition', 'expense', 'unknown'])).toEqual({ label: 'nutrition', confidence: 0.7, source: 'rules' });
     expect(fake.requests).toHaveLength(2);
-    expect(warnings()).toEqual([expect.objectContaining({ msg: 'LLM call failed; falling back to the offline rules', obj: expect.objectContaining({ op: 'classify', err: expect.stringMatching(/^HTTP 500/) }) })]);
+    expect(warnings()).toEqual([expect.objectContaining({ msg: 'model did not answer usably; answering from the rules', obj: expect.objectContaining({ op: 'classify', reason: 'failed', err: expect.stringMatching(/HTTP 500 \(2 attempts\)/) }) })]);
     expect(await counter('hive_llm_calls_total')).toEqual([{ op: 'classify', outcome: 'fallback', value: 1 }]);
+    expect(await counter('hive_llm_failures_total')).toEqual([{ op: 'classify', reason: 'http_5xx', value: 2 }]);
+    expect(await counter('hive_llm_fallbacks_total')).toEqual([{ op: 'classify', reason: 'failed', value: 1 }]);
   });
 
   it('falls back offline when the server does not answer in time', async () => {
     fake.reply = { hang: true };
     expect(await llm.extract('lunch was pasta', meal, { name: 'meal' })).toEqual({ data: { food: 'pasta', grams: null }, source: 'rules' });
-    // the first attempt timed out and was retried once (maxRetries: 1) before falling back
+    // the first attempt timed out (OPENAI_TIMEOUT_MS 300) and was retried once within the deadline before falling back
     expect(fake.requests).toHaveLength(2);
-    expect(warnings()[0]?.obj.err).toMatch(/timed out/i);
+    expect(warnings()[0]?.obj.err).toMatch(/timed out after 300 ms/i);
+    expect(await counter('hive_llm_failures_total')).toEqual([{ op: 'extract', reason: 'timeout', value: 2 }]);
   });
 
-  it('falls back offline on malformed JSON content', async () => {
+  it('falls back offline on malformed JSON content, which does not count against the model', async () => {
     fake.reply = { text: '{"label": "expense", "confidence": ' };
     expect(await llm.classify('paid 5€', ['nutrition', 'expense', 'unknown'])).toEqual({ label: 'expense', confidence: 0.6, source: 'rules' });
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]?.obj.err).toMatch(/JSON/);
+    expect(fake.requests).toHaveLength(1);
+    expect(llm.breaker!.status()).toMatchObject({ state: 'closed', failures: 0 });
+    expect(await counter('hive_llm_fallbacks_total')).toEqual([{ op: 'classify', reason: 'unusable', value: 1 }]);
   });
 
   it('falls back offline when the content fails the schema (a label that was not offered)', async () => {
@@ -128,5 +139,6 @@ describe('OpenAI LLM against a local chat-completions server', () => {
     fake.reply = { content: { label: 'nutrition', confidence: 0.5 } };
     expect(await local.classify('x', ['nutrition', 'unknown'])).toEqual({ label: 'nutrition', confidence: 0.5, source: 'llm' });
     expect(fake.requests.at(-1)!.model).toBe('local-model');
+    expect(local.breaker!.endpoint).toBe(`local-model@${fake.baseURL}`);
   });
 });

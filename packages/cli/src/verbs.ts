@@ -195,9 +195,13 @@ export const VERBS: readonly VerbSpec[] = [
   },
   {
     name: 'agents',
-    summary: 'the live agent registry: name, instance, host, status, last seen, streams',
+    summary: 'the live agent registry: name, instance, host, status, last seen, model state, streams',
     usage: ['agents'],
-    description: ['Agents heartbeat into Redis; a record expires a few seconds after its agent stops beating.'],
+    description: [
+      'Agents heartbeat into Redis; a record expires a few seconds after its agent stops beating.',
+      'MODEL is each model endpoint the agent calls: "ok", "down <for how long> (<last error>)" while its circuit',
+      'breaker is open (the agent answers from its rules), "probing" while one call tests the model again.',
+    ],
     options: {},
     examples: ['hive agents', 'hive agents --json | jq \'.[] | select(.status != "running")\''],
     load: () => import('./commands/agents.js').then((m) => m.command),

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { deadLetterFields } from '@hive/bus/admin';
 import { startHeartbeat } from '@hive/bus';
+import type { AgentModelStatus } from '@hive/agent';
 import { hive, makeBus, randomPrefix, rawDriver, useRedis } from './helpers.js';
 
 const redis = useRedis();
@@ -10,7 +11,7 @@ describe('agents', () => {
   it('lists the registry: --json records with lastSeenAgoMs, and a table', async () => {
     const prefix = randomPrefix();
     const bus = await makeBus(redis(), prefix);
-    const beat = await startHeartbeat(bus.driver, bus.keys, { name: 'box', instance: '0', version: '1.2.3', reads: ['intent.classified'], writes: ['nutrition.logged', 'wa.outbound'] }, { intervalMs: 60_000 });
+    const beat = await startHeartbeat<{ models?: AgentModelStatus[] }>(bus.driver, bus.keys, { name: 'box', instance: '0', version: '1.2.3', reads: ['intent.classified'], writes: ['nutrition.logged', 'wa.outbound'] }, { intervalMs: 60_000 });
     const now = Date.now() + 5_000;
     const r = await hive(['agents', '--json'], { url: redis().url, prefix, now: () => now });
     expect(r.code).toBe(0);
@@ -18,8 +19,18 @@ describe('agents', () => {
     expect(a).toMatchObject({ name: 'box', instance: '0', version: '1.2.3', status: 'running', reads: ['intent.classified'], writes: ['nutrition.logged', 'wa.outbound'], pid: process.pid });
     expect(a.lastSeenAgoMs).toBe(now - a.lastSeen);
     const t = await hive(['agents'], { url: redis().url, prefix, now: () => a.lastSeen + 65_000 });
-    expect(t.stdout).toMatch(/^NAME\s+INSTANCE\s+VERSION\s+HOST\s+PID\s+STATUS\s+LAST SEEN\s+UP SINCE\s+READS\s+WRITES\n/);
-    expect(t.stdout).toMatch(/\nbox\s+0\s+1\.2\.3\s+\S+\s+\d+\s+running\s+1m 5s ago\s+.+ ago\s+intent\.classified\s+nutrition\.logged,wa\.outbound\n$/);
+    expect(t.stdout).toMatch(/^NAME\s+INSTANCE\s+VERSION\s+HOST\s+PID\s+STATUS\s+LAST SEEN\s+UP SINCE\s+MODEL\s+READS\s+WRITES\n/);
+    expect(t.stdout).toMatch(/\nbox\s+0\s+1\.2\.3\s+\S+\s+\d+\s+running\s+1m 5s ago\s+.+ ago\s+-\s+intent\.classified\s+nutrition\.logged,wa\.outbound\n$/);
+
+    // the runtime writes each model endpoint's breaker state into the record
+    const chat = 'gpt-4o-mini@https://api.openai.com/v1';
+    await beat.update({ models: [{ endpoint: chat, state: 'open', failures: 3, since: a.lastSeen - 5_000, unavailableSince: a.lastSeen - 125_000, lastError: 'HTTP 500' }, { endpoint: 'whisper-1@https://api.openai.com/v1', state: 'closed', failures: 0 }] });
+    const m = await hive(['agents'], { url: redis().url, prefix, now: () => a.lastSeen });
+    expect(m.stdout).toContain(' gpt-4o-mini down 2m 5s (HTTP 500); whisper-1 ok ');
+    const j = await hive(['agents', '--json'], { url: redis().url, prefix, now: () => a.lastSeen });
+    expect(j.json()[0].models[0]).toEqual({ endpoint: chat, state: 'open', failures: 3, since: a.lastSeen - 5_000, unavailableSince: a.lastSeen - 125_000, lastError: 'HTTP 500' });
+    await beat.update({ models: [{ endpoint: chat, state: 'half-open', failures: 3, since: a.lastSeen, unavailableSince: a.lastSeen - 125_000 }] });
+    expect((await hive(['agents'], { url: redis().url, prefix, now: () => a.lastSeen })).stdout).toContain(' gpt-4o-mini probing 2m 5s ');
     await beat.stop();
     await bus.close();
     const empty = await hive(['agents'], { url: redis().url, prefix });

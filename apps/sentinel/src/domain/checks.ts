@@ -3,6 +3,8 @@
  * problem becomes a condition with a stable alert id, so that the same problem seen on the next
  * poll is the same alert (deduplicated) and its disappearance is its recovery.
  */
+import type { AgentModelStatus } from '@hive/agent';
+import { modelConditions } from './model-check.js';
 
 /** What sentinel reads of a registry record (the bus's `AgentRecord` is one). */
 export interface AgentSeen {
@@ -10,6 +12,8 @@ export interface AgentSeen {
   readonly instance: string;
   readonly lastSeen: number;
   readonly status?: string;
+  /** The model endpoints it calls, with their circuit breakers' states. */
+  readonly models?: readonly AgentModelStatus[];
 }
 
 /** One consumer group on one stream, from XINFO GROUPS. */
@@ -55,6 +59,8 @@ export interface Thresholds {
   readonly deadLettersMax: number;
   /** used_memory / maxmemory above this alerts (only when maxmemory is set). */
   readonly memoryMaxRatio: number;
+  /** A model endpoint unavailable this long (ms) alerts (model-check.ts). */
+  readonly modelDownMs: number;
 }
 
 export type Check = 'heartbeat' | 'lag' | 'pending' | 'dead_letters' | 'redis_memory' | 'redis_down' | 'other';
@@ -157,6 +163,8 @@ export function evaluate(o: Observation, t: Thresholds, self: string): Condition
       details: { count: d.count, threshold: t.deadLettersMax },
     });
   }
+
+  out.push(...modelConditions(o.agents, now, t.modelDownMs));
 
   const r = o.redis;
   if (r.maxmemoryPolicy !== undefined && r.maxmemoryPolicy !== 'noeviction') {

@@ -49,6 +49,11 @@ export function unreadableReply(): string {
   return "🎙️ Sorry, I couldn't get at the audio of that voice note on my side. Could you send it again, or type it?";
 }
 
+/** The transcription service has failed several times in a row: vox does not ask it for now. */
+export function unavailableReply(): string {
+  return "🎙️ Sorry, the transcription service isn't answering at the moment, so I couldn't transcribe your voice note. Could you type it, or send it again in a while?";
+}
+
 /** Transcription failed for good; `status` is the service's HTTP status, if it answered at all. */
 export function failureReply(kind: FailureKind, status: number | undefined, attempts: number | undefined): string {
   switch (kind) {

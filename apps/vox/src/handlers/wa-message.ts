@@ -6,8 +6,7 @@
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
 import { UnrecoverableError } from '@hive/bus';
 import type { VoxConfig } from '../config.js';
-import { isLastDelivery } from '../domain/failure.js';
-import { echoReply, failureReply, offlineReply, refusalReply, unreadableReply } from '../domain/replies.js';
+import { echoReply, failureReply, offlineReply, refusalReply, unavailableReply, unreadableReply } from '../domain/replies.js';
 import { checkDeclared, checkLoaded, uploadName, voiceMedia } from '../domain/voice-note.js';
 import { MediaUnreadableError, openAudio } from '../media.js';
 import { TranscriptionError, type Transcriber } from '../transcriber.js';
@@ -18,8 +17,6 @@ export type VoxContext = AgentContext<VoxConfig, VoxWrites>;
 export interface VoxDeps {
   /** undefined when no model is configured. */
   readonly transcriber: Transcriber | undefined;
-  /** The bus's delivery limit for wa.inbound: on the last one a failure is told to the owner. */
-  readonly maxDeliveries: number;
 }
 
 /** Transcribe a voice note; skip anything else. */
@@ -65,21 +62,17 @@ export async function onWaMessage(message: AgentMessage<'wa.inbound', 'wa.messag
     language = transcript.language;
   } catch (err) {
     if (!(err instanceof TranscriptionError)) throw err;
-    const log = { status: err.status, kind: err.kind, deliveryCount: ctx.deliveryCount, err: err.message };
-    switch (err.kind) {
-      case 'audio':
-        ctx.log.warn(log, 'the transcription service rejected the audio');
-        return [reply(failureReply('audio', err.status, undefined))];
-      case 'setup':
-        await ctx.publish('wa.outbound', 'wa.send', { chatId: m.chatId, text: failureReply('setup', err.status, undefined), replyTo: m.messageId });
-        throw new UnrecoverableError(err.message, { cause: err });
-      case 'transient':
-        // Earlier deliveries fail quietly and the bus retries; the owner hears once, on the last.
-        if (isLastDelivery(ctx.deliveryCount, deps.maxDeliveries)) {
-          await ctx.publish('wa.outbound', 'wa.send', { chatId: m.chatId, text: failureReply('transient', err.status, ctx.deliveryCount), replyTo: m.messageId });
-        }
-        throw err;
+    const log = { status: err.status, kind: err.kind, attempts: err.attempts, unavailable: err.unavailable, err: err.message };
+    if (err.kind === 'audio') {
+      ctx.log.warn(log, 'the transcription service rejected the audio');
+      return [reply(failureReply('audio', err.status, undefined))];
     }
+    // Retried within VOX_DEADLINE_MS already, or not worth a retry: the owner hears now, and the dead
+    // letter lets an operator retry it once the service (or the key) is fixed.
+    ctx.log.warn(log, 'voice note not transcribed');
+    const text = err.unavailable ? unavailableReply() : failureReply(err.kind, err.status, err.attempts);
+    await ctx.publish('wa.outbound', 'wa.send', { chatId: m.chatId, text, replyTo: m.messageId });
+    throw new UnrecoverableError(err.message, { cause: err });
   }
 
   ctx.log.info({ model: deps.transcriber.model, chars: text.length, bytes: audio.length }, 'voice note transcribed');

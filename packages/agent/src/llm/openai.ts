@@ -1,47 +1,53 @@
 /**
- * The LLM port over the openai SDK: any OpenAI-compatible server (set `baseURL` for a self-hosted
- * model), structured output via `zodResponseFormat`, token usage logged and counted.
+ * The model over the openai SDK: any OpenAI-compatible server (set `baseURL` for a self-hosted
+ * model), structured output via `zodResponseFormat`, token usage logged and counted. One request is
+ * one attempt: the SDK's own retries are off, because call-model.ts retries within the message's
+ * deadline instead.
  *
  * zodResponseFormat works with zod 4.6 in openai 6.30.1 (the SDK converts zod 4 schemas with
  * `z.toJSONSchema` and makes them strict). Strict mode has one consequence for schemas passed to
  * `extract`: every field must be required, so write "may be absent" as `.nullable()`, not
- * `.optional()` — the SDK throws on `.optional()`, and the fallback then answers offline.
+ * `.optional()` — the SDK throws on `.optional()`, and the rules then answer.
  */
 import { errorMessage, type Logger } from '@hive/bus';
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { LlmError } from '../errors.js';
-import { DEFAULT_EXTRACTION_NAME, type Llm } from './port.js';
+import type { AttemptLimits, AttemptVerdict } from './call-model.js';
 import type { LlmMetrics } from './metrics.js';
+import { DEFAULT_EXTRACTION_NAME, type Classification, type ClassifyOptions, type Completion, type CompleteOptions, type Extraction, type ExtractOptions } from './port.js';
 
-export interface OpenAiLlmOptions {
+export interface OpenAiModelOptions {
   /** API key; a placeholder is sent when only `baseURL` is set (local servers ignore it). */
   apiKey?: string;
   /** Base URL of an OpenAI-compatible API, e.g. http://localhost:11434/v1. @defaultValue https://api.openai.com/v1 */
   baseURL?: string;
   model: string;
-  /** Per attempt. */
-  timeoutMs: number;
-  /** Retries on connection errors, 408, 429 and 5xx, with the SDK's backoff. */
-  maxRetries: number;
   log: Logger;
   metrics?: LlmMetrics;
 }
 
+/** The three calls of the LLM port, one attempt each, within `limits`; errors propagate. */
+export interface ModelTransport {
+  classify<const L extends string>(text: string, labels: readonly L[], options: ClassifyOptions, limits: AttemptLimits): Promise<Classification<L>>;
+  extract<S extends z.ZodType>(text: string, schema: S, options: ExtractOptions, limits: AttemptLimits): Promise<Extraction<z.output<S>>>;
+  complete(prompt: string, options: CompleteOptions, limits: AttemptLimits): Promise<Completion>;
+}
+
 type Usage = { prompt_tokens: number; completion_tokens: number; total_tokens: number } | undefined;
 
-/** The openai-SDK implementation of the LLM port; errors propagate (wrap it with `withOfflineFallback`). */
-export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
+/** The openai-SDK transport: one HTTP request per call, cut off by `limits`. */
+export function createOpenAiModel(opts: OpenAiModelOptions): ModelTransport {
   const client = new OpenAI({
     apiKey: opts.apiKey ?? 'not-needed',
     baseURL: opts.baseURL ?? null,
-    timeout: opts.timeoutMs,
-    maxRetries: opts.maxRetries,
+    maxRetries: 0,
     // The SDK's own console logging would bypass our structured logs.
     logLevel: 'off',
   });
   const log = opts.log.child({ llm: 'openai', model: opts.model });
+  const request = (limits: AttemptLimits) => ({ signal: limits.signal, timeout: limits.timeoutMs, maxRetries: 0 });
 
   const usage = (op: string, u: Usage) => {
     if (!u) return;
@@ -49,15 +55,18 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
     opts.metrics?.tokens(u.prompt_tokens, u.completion_tokens);
   };
 
-  async function structured<S extends z.ZodType>(op: string, name: string, system: string, text: string, schema: S): Promise<z.output<S>> {
-    const completion = await client.chat.completions.parse({
-      model: opts.model,
-      messages: [
-        { role: 'system', content: system },
-        { role: 'user', content: text },
-      ],
-      response_format: zodResponseFormat(schema, name),
-    });
+  async function structured<S extends z.ZodType>(op: string, name: string, system: string, text: string, schema: S, limits: AttemptLimits): Promise<z.output<S>> {
+    const completion = await client.chat.completions.parse(
+      {
+        model: opts.model,
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: text },
+        ],
+        response_format: zodResponseFormat(schema, name),
+      },
+      request(limits),
+    );
     usage(op, completion.usage as Usage);
     const message = completion.choices[0]?.message;
     if (message?.refusal) throw new LlmError(`the model refused: ${message.refusal}`);
@@ -66,8 +75,7 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
   }
 
   return {
-    kind: 'openai',
-    async classify(text, labels, options = {}) {
+    async classify(text, labels, options, limits) {
       if (labels.length === 0) throw new LlmError('classify needs at least one label');
       // No minimum/maximum on confidence: strict structured output on some servers rejects those keywords; clamped below.
       const schema = z.object({ label: z.enum(labels as unknown as [string, ...string[]]), confidence: z.number() });
@@ -75,26 +83,57 @@ export function createOpenAiLlm(opts: OpenAiLlmOptions): Llm {
         `Classify the user's message into exactly one of these labels: ${labels.join(', ')}.` +
         (options.instructions ? `\n${options.instructions}` : '') +
         '\nAnswer with the label and your confidence from 0 to 1.';
-      const r = await structured('classify', 'classification', system, text, schema);
+      const r = await structured('classify', 'classification', system, text, schema, limits);
       return { label: r.label as (typeof labels)[number], confidence: Math.max(0, Math.min(1, r.confidence)), source: 'llm' };
     },
-    async extract(text, schema, options = {}) {
+    async extract(text, schema, options, limits) {
       const name = options.name ?? DEFAULT_EXTRACTION_NAME;
       const system = `Extract the requested fields from the user's message. Use null for anything the message does not say.${options.instructions ? `\n${options.instructions}` : ''}`;
-      return { data: await structured('extract', name, system, text, schema), source: 'llm' };
+      return { data: await structured('extract', name, system, text, schema, limits), source: 'llm' };
     },
-    async complete(prompt, options = {}) {
-      const completion = await client.chat.completions.create({
-        model: opts.model,
-        messages: [...(options.system ? [{ role: 'system' as const, content: options.system }] : []), { role: 'user' as const, content: prompt }],
-        ...(options.maxTokens !== undefined ? { max_completion_tokens: options.maxTokens } : {}),
-      });
+    async complete(prompt, options, limits) {
+      const completion = await client.chat.completions.create(
+        {
+          model: opts.model,
+          messages: [...(options.system ? [{ role: 'system' as const, content: options.system }] : []), { role: 'user' as const, content: prompt }],
+          ...(options.maxTokens !== undefined ? { max_completion_tokens: options.maxTokens } : {}),
+        },
+        request(limits),
+      );
       usage('complete', completion.usage as Usage);
       const text = completion.choices[0]?.message?.content;
       if (typeof text !== 'string' || text.length === 0) throw new LlmError('the model returned no content');
       return { text, source: 'llm' };
     },
   };
+}
+
+/** The server's own wait before a retry (`retry-after-ms` or `retry-after` in seconds), if it gave one. */
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const s = Number(headers?.get('retry-after'));
+  return Number.isFinite(s) && s > 0 ? s * 1000 : undefined;
+}
+
+/**
+ * What an SDK error says about the endpoint. No answer, 408, 409, 429 and 5xx are failures worth a
+ * retry; 401, 403 and 404 (key, permission, model name) are failures no retry fixes; any other answer
+ * (400, 422, a refusal, output that fails the schema) means the endpoint is there.
+ */
+export function judgeOpenAiError(err: unknown): AttemptVerdict {
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'failed', reason: 'timed out', category: 'timeout', retry: true };
+  if (err instanceof OpenAI.APIConnectionError) return { kind: 'failed', reason: `connection failed: ${errorMessage(err.cause ?? err)}`, category: 'connection', retry: true };
+  if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
+    const s = err.status;
+    const reason = `HTTP ${s}`;
+    const after = retryAfterMs(err.headers);
+    if (s === 429) return { kind: 'failed', reason, category: 'http_429', retry: true, ...(after !== undefined ? { retryAfterMs: after } : {}) };
+    if (s >= 500 || s === 408 || s === 409) return { kind: 'failed', reason, category: 'http_5xx', retry: true, ...(after !== undefined ? { retryAfterMs: after } : {}) };
+    if (s === 401 || s === 403) return { kind: 'failed', reason, category: 'http_auth', retry: false };
+    if (s === 404) return { kind: 'failed', reason, category: 'http_other', retry: false };
+  }
+  return { kind: 'answered' };
 }
 
 /** A short description of an SDK error for a log line: status and message, never the request. */

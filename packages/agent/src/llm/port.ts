@@ -3,6 +3,7 @@
  * from ("llm" or "rules"), because contracts record it (e.g. `estimatedBy` on nutrition.logged).
  */
 import type { z } from 'zod';
+import type { CircuitBreaker } from './breaker.js';
 
 /** "llm" when a model answered, "rules" when the deterministic offline path did. */
 export type LlmSource = 'llm' | 'rules';
@@ -45,6 +46,13 @@ export interface CompleteOptions {
 export interface Llm {
   /** "openai" (with offline fallback) or "offline". */
   readonly kind: 'openai' | 'offline';
+  /** The circuit breaker of the model endpoint the calls go to; absent without a model. */
+  readonly breaker?: CircuitBreaker;
+  /**
+   * This LLM for one message (the runtime calls it per delivery): its model calls share one
+   * deadline and end when `signal` aborts. Absent without a model (nothing to wait for).
+   */
+  forMessage?(signal?: AbortSignal): Llm;
   /** Pick exactly one of `labels` for `text`. */
   classify<const L extends string>(text: string, labels: readonly L[], options?: ClassifyOptions): Promise<Classification<L>>;
   /** Fill `schema` from `text`; the result always passes the schema. */
