@@ -18,10 +18,10 @@
  * Ingress uses it with the WhatsApp message id, so a gateway that sees a message twice publishes it once.
  */
 import type { RedisDriver } from './drivers/driver.js';
-import { ConfigError, HiveError } from './errors.js';
+import { asOutOfMemory, ConfigError, HiveError } from './errors.js';
 import type { Keys } from './keys.js';
 import { notify } from './observer.js';
-import type { PublisherContext, PublishResult, prepareMessage } from './publisher.js';
+import { describePrepared, type PublisherContext, type PublishResult, type prepareMessage } from './publisher.js';
 import { runScript, SCRIPTS } from './scripts.js';
 
 /** How long a handled mark is kept: duplicates later than this are handled again. 24 hours. */
@@ -107,7 +107,9 @@ export function publishWindowMs(m: { stream: string; type: string; id?: string |
 export async function publishOnce(ctx: PublisherContext, p: Prepared, windowMs: number): Promise<PublishResult> {
   const kind = p.add.maxLen !== undefined ? 'MAXLEN' : p.add.minId !== undefined ? 'MINID' : '';
   const threshold = p.add.maxLen ?? p.add.minId ?? '';
-  const r = await runScript(ctx.driver, SCRIPTS.publishOnce, [ctx.keys.publishMark(p.stream, p.id), p.key], [windowMs, kind, threshold, ...p.fields]);
+  const r = await runScript(ctx.driver, SCRIPTS.publishOnce, [ctx.keys.publishMark(p.stream, p.id), p.key], [windowMs, kind, threshold, ...p.fields]).catch((err: unknown) => {
+    throw asOutOfMemory(err, describePrepared(p), { stream: p.stream, type: p.type, id: p.id });
+  });
   if (!Array.isArray(r) || r.length < 2) throw new HiveError('SCRIPT_ERROR', `publish-once returned ${JSON.stringify(r)}`);
   const added = Number(r[1]) === 1;
   if (added) notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
