@@ -1,9 +1,14 @@
 export { createCatalogue, formatIssues, invalidExamples, messageContract, type Catalogue, type CatalogueEntry } from './catalogue.js';
 export { checkCompatibility, compatSnapshot, type CompatSnapshot } from './compat.js';
 export {
+  DAY_MS,
   defineMessage,
   defineStream,
+  formatRetention,
+  HOUR_MS,
   previousVersion,
+  scaleRetention,
+  type Retention,
   type ExternalParties,
   type MessageDefinition,
   type PreviousVersion,
