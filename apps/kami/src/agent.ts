@@ -12,7 +12,7 @@ import { kamiConfigSchema, resolveConfig, type KamiConfig, type KamiEnv } from '
 import { describeAllowList } from './domain/allow-list.js';
 import { handleOpsAlert } from './handlers/ops-alert.js';
 import { handleWaSend } from './handlers/wa-send.js';
-import { createIngress } from './ingress.js';
+import { createIngress, SPOOL_RETRY_MS } from './ingress.js';
 import { Outbox } from './outbox.js';
 import { Spool } from './spool.js';
 import { createSimulatorPort } from './whatsapp/simulator.js';
@@ -87,7 +87,7 @@ export function createKami(deps: KamiDeps = {}) {
       const { config } = s;
       ctx.log.info({ mode: config.mode, allowed: describeAllowList(config.allowList), owner: config.ownerChatId ?? null, dataDir: config.dataDir, blobDir: config.blobDir }, 'kami starting');
       const port = await (deps.createPort ?? defaultPort)(config, ctx.log);
-      const blobs = await openBlobStore(config.blobDir);
+      const blobs = await openBlobStore(config.blobDir, { refBucketMs: config.media.refBucketMs });
       const spool = await Spool.open(join(config.dataDir, 'spool'), config.spoolMax);
       if (spool.size > 0) ctx.log.warn({ waiting: spool.size }, 'messages from the last run wait in the spool; publishing them first');
       const ingress = createIngress({
@@ -97,6 +97,7 @@ export function createKami(deps: KamiDeps = {}) {
         spool,
         mediaMaxBytes: config.media.maxBytes,
         dedupWindowMs: config.dedupWindowMs,
+        spoolRetryMs: { first: Math.min(SPOOL_RETRY_MS.first, config.spoolRetryMaxMs), max: config.spoolRetryMaxMs },
         log: ctx.log,
         notify: async (chatId, text, replyTo) => void (await port.send({ chatId, text, replyTo })),
       });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AllowListError, parseAllowList, type AllowList } from './domain/allow-list.js';
 import { toChatId, tryChatId } from './domain/chat-id.js';
 import { DEFAULT_MEDIA_MAX_BYTES } from './domain/inbound.js';
-import { DEFAULT_DEDUP_WINDOW_MS } from './ingress.js';
+import { DEFAULT_DEDUP_WINDOW_MS, SPOOL_RETRY_MS } from './ingress.js';
 import { DEFAULT_SPOOL_MAX } from './spool.js';
 import { DEFAULT_RATE_BURST, DEFAULT_RATE_MAX_WAIT_MS, DEFAULT_RATE_PER_MINUTE, type RateLimitOptions } from './domain/rate-limit.js';
 
@@ -79,6 +79,7 @@ export const kamiConfigSchema = z
     KAMI_MEDIA_SWEEP_MS: int(10, 86_400_000).default(DEFAULT_MEDIA_SWEEP_MS),
     KAMI_DEDUP_WINDOW_MS: int(1, 30 * 86_400_000).default(DEFAULT_DEDUP_WINDOW_MS),
     KAMI_SPOOL_MAX: int(1, 10_000_000).default(DEFAULT_SPOOL_MAX),
+    KAMI_SPOOL_RETRY_MAX_MS: int(10, 600_000).default(SPOOL_RETRY_MS.max),
     KAMI_SEND_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULT_SEND_TIMEOUT_MS),
   })
   .superRefine((c, ctx) => {
@@ -110,10 +111,14 @@ export interface KamiConfig {
     readonly retentionMs: number;
     /** A blob no message refers to is deleted only once older than this (min(1 h, a 24th of the retention)). */
     readonly orphanGraceMs: number;
+    /** Span of one reference log of the blob store (min(1 h, a 24th of the retention)): a blob outlives its retention by at most this. */
+    readonly refBucketMs: number;
     readonly sweepMs: number;
   };
   readonly dedupWindowMs: number;
   readonly spoolMax: number;
+  /** Longest wait between attempts to publish the spool while Redis refuses. */
+  readonly spoolRetryMaxMs: number;
   readonly sendTimeoutMs: number;
 }
 
@@ -134,10 +139,12 @@ export function resolveConfig(env: KamiEnv): KamiConfig {
       maxBytes: env.KAMI_MEDIA_MAX_BYTES,
       retentionMs: Math.round(env.KAMI_MEDIA_RETENTION_DAYS * 86_400_000),
       orphanGraceMs: Math.min(3_600_000, Math.round((env.KAMI_MEDIA_RETENTION_DAYS * 86_400_000) / 24)),
+      refBucketMs: Math.max(1, Math.min(3_600_000, Math.round((env.KAMI_MEDIA_RETENTION_DAYS * 86_400_000) / 24))),
       sweepMs: env.KAMI_MEDIA_SWEEP_MS,
     },
     dedupWindowMs: env.KAMI_DEDUP_WINDOW_MS,
     spoolMax: env.KAMI_SPOOL_MAX,
+    spoolRetryMaxMs: env.KAMI_SPOOL_RETRY_MAX_MS,
     sendTimeoutMs: env.KAMI_SEND_TIMEOUT_MS,
   };
 }
