@@ -106,10 +106,7 @@ export async function openBlobStore(root: string, options: BlobStoreOptions = {}
     tail = run.catch(() => undefined);
     return run;
   };
-  const path = (sha256: string) => {
-    assertSha256(sha256);
-    return join(root, 'sha256', sha256.slice(0, 2), sha256);
-  };
+  const path = (sha256: string) => blobPath(root, sha256);
 
   return {
     root,
@@ -146,30 +143,42 @@ export async function openBlobStore(root: string, options: BlobStoreOptions = {}
       const bucket = Math.floor(now() / refBucketMs);
       await appendFile(join(root, 'refs', `${bucket}.log`), sha256s.map((h) => `${h}\n`).join(''));
     },
-    async open(sha256) {
-      const file = path(sha256);
-      let size: number;
+    open: (sha256) => openBlob(root, sha256),
+  };
+}
+
+/** The file of blob `sha256` under `root`; throws a BlobRefError for anything that is not a hash. */
+export function blobPath(root: string, sha256: string): string {
+  assertSha256(sha256);
+  return join(root, 'sha256', sha256.slice(0, 2), sha256);
+}
+
+/**
+ * Open blob `sha256` of the store at `root` for reading, without writing anything there (vox reads
+ * as its own user): its size, and its bytes checked against the hash. Rejects with BlobNotFoundError.
+ */
+export async function openBlob(root: string, sha256: string): Promise<OpenedBlob> {
+  const file = blobPath(root, sha256);
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobNotFoundError(sha256);
+    throw err;
+  }
+  return {
+    size,
+    async read() {
+      let data: Buffer;
       try {
-        size = (await stat(file)).size;
+        data = await readFile(file);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobNotFoundError(sha256);
         throw err;
       }
-      return {
-        size,
-        async read() {
-          let data: Buffer;
-          try {
-            data = await readFile(file);
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobNotFoundError(sha256);
-            throw err;
-          }
-          const actual = sha256Of(data);
-          if (actual !== sha256) throw new BlobCorruptError(sha256, actual);
-          return data;
-        },
-      };
+      const actual = sha256Of(data);
+      if (actual !== sha256) throw new BlobCorruptError(sha256, actual);
+      return data;
     },
   };
 }

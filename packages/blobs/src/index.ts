@@ -3,6 +3,8 @@ export {
   BlobCorruptError,
   BlobNotFoundError,
   BlobRefError,
+  blobPath,
+  openBlob,
   DEFAULT_REF_BUCKET_MS,
   openBlobStore,
   sha256Of,
