@@ -102,9 +102,11 @@ switch (command) {
     process.exit(turbo(p, command, rest));
   case 'bench':
     process.exit(run(p[0], [...p.slice(1), '--filter', '@hive/bench', 'run', 'bench', ...rest]));
+  case 'soak':
+    process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/soak', 'run', 'soak', ...rest]));
   case 'start':
     process.exit(run(process.execPath, ['--conditions=@hive/source', '--import', 'tsx', join(root, 'scripts', 'start.ts'), ...rest]));
   default:
-    console.error(`[hive] unknown command "${command}": use start, test, bench, build or typecheck`);
+    console.error(`[hive] unknown command "${command}": use start, test, bench, soak, build or typecheck`);
     process.exit(2);
 }

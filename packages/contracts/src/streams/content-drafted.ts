@@ -7,7 +7,7 @@ export const contentDrafted = defineStream({
   name: 'content.drafted',
   description: 'Drafted posts from adopter: a new draft from an idea (revision 1), or an edit (revision 2, 3, ...).',
   startAt: 'all',
-  retention: { maxAgeMs: 3 * DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last three days are in Redis, the full history in archivist (`hive history --export`).' },
+  retention: { maxAgeMs: DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last day is in Redis, the full history in archivist (`hive history --export` to replay older facts); Redis is the buffer, not the record.' },
   messages: {
     'content.drafted': defineMessage({
       version: 1,

@@ -9,7 +9,7 @@ export const expenseRecorded = defineStream({
   name: 'expense.recorded',
   description: 'Expenses recorded by ledger, each with the state of its category\'s budget when there is one.',
   startAt: 'all',
-  retention: { maxAgeMs: 3 * DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last three days are in Redis, the full history in archivist (`hive history --export`).' },
+  retention: { maxAgeMs: DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last day is in Redis, the full history in archivist (`hive history --export` to replay older facts); Redis is the buffer, not the record.' },
   messages: {
     'expense.recorded': defineMessage({
       version: 1,

@@ -14,7 +14,7 @@ export const nutritionLogged = defineStream({
   name: 'nutrition.logged',
   description: 'Meals logged by box: items with calories and macros, and the totals of the day so far.',
   startAt: 'all',
-  retention: { maxAgeMs: 3 * DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last three days are in Redis, the full history in archivist (`hive history --export`).' },
+  retention: { maxAgeMs: DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last day is in Redis, the full history in archivist (`hive history --export` to replay older facts); Redis is the buffer, not the record.' },
   messages: {
     'nutrition.logged': defineMessage({
       version: 1,
