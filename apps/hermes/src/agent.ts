@@ -20,6 +20,8 @@ export interface HermesOptions {
   readonly servicesTimeoutMs?: number;
   /** How much of BullMQ's bookkeeping is kept (the soak scales the ages with its days). @defaultValue BULLMQ_BOUNDS */
   readonly bullBounds?: BullMqBounds;
+  /** How long a firing's message ids are remembered (its publish marks' bound; the soak scales it). @defaultValue the bus's, 24 h */
+  readonly publishWindowMs?: number;
 }
 
 /** A hermes definition with its own timers; `hermes` below is the one the process runs. */
@@ -67,7 +69,7 @@ export function createHermes(options: HermesOptions = {}) {
         onError: (err) => ctx.log.warn({ err: err.message }, 'BullMQ error'),
         ...(options.bullBounds ? { bounds: options.bullBounds } : {}),
         onDue: async (firing) => {
-          await fire(firing, { publish: ctx.publish, store: store!, now });
+          await fire(firing, { publish: ctx.publish, store: store!, now, ...(options.publishWindowMs !== undefined ? { publishWindowMs: options.publishWindowMs } : {}) });
           ctx.log.info({ reminderId: firing.data.reminderId, kind: firing.data.kind, dueAt: firing.dueAt.toISOString() }, 'reminder fired');
         },
       });

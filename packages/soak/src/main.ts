@@ -68,10 +68,21 @@ const result = await runSoak({
 });
 
 process.stderr.write(`\nmemory over time (end of each simulated day):\n${table(result.rows)}\n\n`);
-process.stderr.write(`largest key families at the end:\n${result.end.families.slice(0, 12).map((f) => `  ${f.family}: ${mb(f.bytes)} MB in ${f.keys} keys`).join('\n')}\n`);
+process.stderr.write(
+  `key families at the end (bytes per item: stream entries, set or hash members, keys):\n${result.end.families
+    .slice(0, 16)
+    .map((f) => {
+      const items = result.endItems.get(f.family) ?? 0;
+      return `  ${f.family}: ${mb(f.bytes)} MB in ${f.keys} keys, ${items} items, ${items ? Math.round(f.bytes / items) : '-'} B/item`;
+    })
+    .join('\n')}\n`,
+);
 if (result.topWarnings.length > 0) process.stderr.write(`warnings and errors, most frequent:\n${result.topWarnings.map(([m, n]) => `  ${n}× ${m}`).join('\n')}\n`);
 if (values.keep) process.stderr.write(`log and data kept: ${result.logFile}\n`);
-if (values.out) writeFileSync(values.out, `${JSON.stringify({ ...result.json, rows: result.rows, samples: result.samples, endFamilies: result.end.families }, null, 2)}\n`);
+if (values.out) {
+  const endFamilies = result.end.families.map((f) => ({ ...f, items: result.endItems.get(f.family) ?? 0 }));
+  writeFileSync(values.out, `${JSON.stringify({ ...result.json, rows: result.rows, samples: result.samples, endFamilies }, null, 2)}\n`);
+}
 process.stdout.write(`${JSON.stringify(result.json)}\n`);
 const ok = result.json.lost === 0 && result.json.unackedTrimmed === 0;
 process.exit(ok ? 0 : 1);

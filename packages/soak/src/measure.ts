@@ -53,6 +53,27 @@ export async function families(bus: { driver: RedisDriver; keys: Keys }): Promis
   return { families: r.families, byClass, keys: r.keys };
 }
 
+/** Items per family: stream entries, set and hash members, list elements; 1 per string key. */
+export async function familyItems(d: RedisDriver, keys: Keys): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const all = await scanKeys(d, `${keys.prefix}*`);
+  for (let i = 0; i < all.length; i += 500) {
+    const batch = all.slice(i, i + 500);
+    const types = await d.pipeline(batch.map((k) => ['TYPE', k]));
+    const LEN: Record<string, string> = { stream: 'XLEN', zset: 'ZCARD', hash: 'HLEN', set: 'SCARD', list: 'LLEN' };
+    const lens = await d.pipeline(batch.map((k, j) => {
+      const t = types[j]?.ok ? String(types[j]!.value) : 'none';
+      return LEN[t] ? [LEN[t]!, k] : ['EXISTS', k];
+    }));
+    batch.forEach((k, j) => {
+      const f = keys.family(k) ?? k;
+      const n = lens[j]?.ok ? Number(lens[j]!.value) : 0;
+      out.set(f, (out.get(f) ?? 0) + n);
+    });
+  }
+  return out;
+}
+
 /** Entries per stream now (XLEN), and ever added (entries-added). */
 export async function streamCounts(d: RedisDriver, keys: Keys): Promise<{ stream: string; length: number; added: number; groups: { name: string; lag: number | null; pending: number }[] }[]> {
   const out = [];

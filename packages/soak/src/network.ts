@@ -2,9 +2,11 @@
  * The 13 agents for the soak, in this process, with their real definitions and handlers, on one
  * Redis (as `npm start` runs them, minus the process boundaries). What the soak changes, and why:
  *   - every retention window is multiplied by one factor, `scale` (a simulated day is `dayMs` real
- *     ms): the streams' retention (sentinel's janitor), the handled marks' TTL, kami's idempotent
- *     publish window and media retention, BullMQ's finished-job ages, archivist's age limit, and the
- *     janitor's, sweeper's and pruner's periods;
+ *     ms): the streams' retention (sentinel's janitor), the handled marks' TTL, the idempotent publish
+ *     windows of kami and hermes, kami's media retention, BullMQ's finished-job ages, archivist's age
+ *     limit, and the janitor's, sweeper's and pruner's periods. (sentinel's few alert notices keep the
+ *     bus's 24 h publish window, and box keeps meals its 90 real days: user data, as on day 90 of a
+ *     real network.);
  *   - kami's port is the soak's (no HTTP, no browser) and its per-chat send rate is lifted (a
  *     compressed day sends a chat hundreds of replies a minute; the rate limiter would turn that into
  *     retries, which is not what a real day does);
@@ -144,7 +146,10 @@ export async function startSoakNetwork(o: SoakNetworkOptions): Promise<SoakNetwo
     { def: iris },
     { def: createBox() },
     { def: createAdopter() },
-    { def: createHermes({ bullBounds: { completed: { age: dayS, count: 5_000 }, failed: { age: 7 * dayS, count: 1_000 }, eventsMaxLen: 1_000 } }), env: { HERMES_BRIEFING_AT: '' } },
+    {
+      def: createHermes({ bullBounds: { completed: { age: dayS, count: 5_000 }, failed: { age: 7 * dayS, count: 1_000 }, eventsMaxLen: 1_000 }, publishWindowMs: scaled(DAY_MS) }),
+      env: { HERMES_BRIEFING_AT: '' },
+    },
     { def: createLedger() },
     { def: createScribe() },
     { def: createAtlas() },

@@ -18,7 +18,7 @@ import { createBus, type Bus } from '@hive/bus';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import type { IncomingMessage } from '../../../apps/kami/src/whatsapp/port.js';
 import { nextMessage, prng, type Kind } from './load.js';
-import { archiveSize, blobStoreSize, families, pendingReadback, streamCounts, usedMemory, type FamilySnapshot } from './measure.js';
+import { archiveSize, blobStoreSize, families, familyItems, pendingReadback, streamCounts, usedMemory, type FamilySnapshot } from './measure.js';
 import { dataPaths, DAY_MS, startSoakNetwork } from './network.js';
 import { createSoakPort } from './soak-port.js';
 
@@ -63,6 +63,8 @@ export interface SoakResult {
   readonly rows: readonly DayRow[];
   readonly samples: readonly { simDay: number; used: number }[];
   readonly end: FamilySnapshot;
+  /** Items per family at the end of the load (entries, members, keys). */
+  readonly endItems: ReadonlyMap<string, number>;
   readonly logFile: string;
   readonly topWarnings: readonly [string, number][];
 }
@@ -167,6 +169,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const endOfLoad = rows[rows.length - 1]!;
     const day1 = rows.find((x) => x.day === 1)!;
     const endFamilies = await families(bus);
+    const endItems = await familyItems(bus.driver, bus.keys);
 
     // Drain: every group has read and acked everything, the reminders due within the run have fired.
     const drainDeadline = Date.now() + 180_000;
@@ -276,7 +279,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       },
     });
     const topWarnings = [...net.counters.messages].sort((a, b) => b[1] - a[1]).slice(0, 12);
-    return { json, rows, samples, end: endFamilies, logFile, topWarnings };
+    return { json, rows, samples, end: endFamilies, endItems, logFile, topWarnings };
   } finally {
     await net?.stop().catch(() => undefined);
     await bus?.close().catch(() => undefined);
