@@ -72,6 +72,8 @@ export interface SoakResult {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const mb = (b: number) => Math.round((b / (1024 * 1024)) * 100) / 100;
 const BUS_CLASSES = ['streams', 'handled marks', 'publish ids', 'dead letters', 'redrive', 'reply streams', 'hermes (BullMQ)', 'registry', 'other'];
+/** The classes whose memory grows with the number of messages (the rest is per agent or per group: fixed). */
+const PER_MESSAGE_CLASSES = ['streams', 'handled marks', 'publish ids', 'dead letters', 'hermes (BullMQ)'];
 
 /** Run the soak; see the file comment. */
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
@@ -90,6 +92,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     net = await startSoakNetwork({ redisUrl: redis.url, prefix, dataDir, dayMs: o.dayMs, port, logFile });
     await sleep(1_000);
     const start = await usedMemory(bus.driver);
+    const startFamilies = await families(bus);
     o.progress(`soak: 13 agents up; used_memory ${mb(start.used)} MB; ${o.days} days × ${o.userMessagesPerDay} user messages, a day = ${o.dayMs} ms (retention scale ${net.scale.toExponential(3)})`);
 
     // Four samples a simulated day, on a timer of their own.
@@ -188,6 +191,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const counts = await streamCounts(bus.driver, bus.keys);
     let busMessages = 0;
     let handled = 0;
+    let duplicates = 0;
     let deadLettered = 0;
     let lost = 0;
     const perGroupLost: string[] = [];
@@ -197,6 +201,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         const oc = net.counters.outcomes.get(`${c.stream} ${g.name}`) ?? { acked: 0, skipped: 0, duplicate: 0, dead_lettered: 0, retried: 0 };
         const final = oc.acked + oc.skipped + oc.duplicate + oc.dead_lettered;
         handled += oc.acked + oc.skipped + oc.duplicate;
+        duplicates += oc.duplicate;
         deadLettered += oc.dead_lettered;
         if (final < c.added) {
           lost += c.added - final;
@@ -217,8 +222,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const userOf = (row: { byClass: Record<string, number> }) => row.byClass["agents' own state"] ?? 0;
     const busMessagesPerDay = busMessages / (o.days + 1);
     const volumeScale = o.realBusMessagesPerDay / busMessagesPerDay;
-    // Real steady state: the empty network as measured, plus what scales with the volume, scaled.
-    const steadyBus = start.used + busOf(endFamilies) * volumeScale;
+    // Real steady state: the idle network as measured, the fixed classes as they ended, and what grows
+    // with the number of messages (above its idle size) scaled up to the real volume.
+    const steadyByClass: Record<string, number> = {};
+    for (const c of BUS_CLASSES) {
+      const idle = startFamilies.byClass[c] ?? 0;
+      const end = endFamilies.byClass[c] ?? 0;
+      steadyByClass[c] = PER_MESSAGE_CLASSES.includes(c) ? idle + Math.max(0, end - idle) * volumeScale : end;
+    }
+    const idleOther = start.used - busOf(startFamilies) - userOf(startFamilies);
+    const steadyBus = idleOther + Object.values(steadyByClass).reduce((n, x) => n + x, 0);
     const userPerDay = (userOf(endOfLoad) - userOf(day1)) / Math.max(1, o.days - 1);
     const measured = rows.filter((x) => x.day >= 1);
     const json = {
@@ -236,8 +249,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       unanswered,
       busMessages,
       handled,
+      duplicates,
       deadLettered,
       lost,
+      // archivist stores each (stream, id) once and reads every stream from its start: one row per entry ever added.
+      archiveRowsEqualEntriesAdded: archive.rows === busMessages,
       unackedTrimmed,
       pendingReadBack: rows.reduce((n, x) => n + x.pendingChecked, 0) + finalReadback.checked,
       trimmedByJanitor: net.counters.janitorTrimmed,
@@ -260,6 +276,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       daysBehindOver1s: measured.filter((x) => x.behindMs > 1_000).length,
       busReportedTrimmedWhilePending: net.counters.trimmedWhilePending,
       steadyStateMBAt50kPerDay: Math.round(mb(steadyBus) * 10) / 10,
+      steadyStateByClassMB: Object.fromEntries(Object.entries(steadyByClass).filter(([, v]) => v > 0).map(([k, v]) => [k, Math.round(mb(v) * 10) / 10])),
       userDataMBPerDayAt50k: Math.round(mb(userPerDay * volumeScale) * 100) / 100,
       warnings: net.counters.warnings,
       errors: net.counters.errors,
