@@ -33,7 +33,7 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm fetch --frozen-lockfile --store-dir /pnpm/store
 COPY . .
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm install --frozen-lockfile --offline --store-dir /pnpm/store \
- && mkdir -p /data \
+ && mkdir -p /data/blobs \
  && for app in apps/*/; do mkdir -p "/data/$(basename "$app")"; done
 
 # ---------------------------------------------------------------- runtime: agents, non-root

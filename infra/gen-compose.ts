@@ -30,7 +30,12 @@ interface ServiceExtra {
   readonly environment?: Readonly<Record<string, string>>;
   /** host:container, bound to loopback on the host. */
   readonly ports?: readonly string[];
+  /** Volumes besides its own data volume. */
+  readonly volumes?: readonly string[];
 }
+
+/** The blob store (HIVE_DATA_DIR/blobs): media kami writes and vox reads (STORAGE.md). */
+const BLOBS_VOLUME = 'blobs-data';
 
 const EXTRAS: Readonly<Record<string, ServiceExtra>> = {
   kami: {
@@ -43,7 +48,10 @@ const EXTRAS: Readonly<Record<string, ServiceExtra>> = {
     },
     // `hive say` on the host talks to kami's simulator here.
     ports: ['127.0.0.1:7777:7777'],
+    volumes: [`${BLOBS_VOLUME}:/data/blobs`],
   },
+  // vox opens the voice notes kami stored: read-only.
+  vox: { volumes: [`${BLOBS_VOLUME}:/data/blobs:ro`] },
 };
 
 const q = (s: string) => JSON.stringify(s);
@@ -76,6 +84,7 @@ function agentService(name: string): string[] {
     `        condition: service_healthy`,
     `    volumes:`,
     `      - ${name}-data:/data/${name}`,
+    ...(extra.volumes ?? []).map((v) => `      - ${v}`),
     `    environment:`,
     ...Object.keys(env).sort().map((k) => `      ${k}: ${q(env[k]!)}`),
     ...(extra.ports ? [`    ports:`, ...extra.ports.map((p) => `      - '${p}'`)] : []), // dclint wants ports in single quotes
@@ -145,7 +154,7 @@ services:
 ${names.map((n) => services.get(n)!.join('\n')).join('\n\n')}
 
 volumes:
-${['redis', ...[...agents].sort()].map((n) => `  ${n}-data:`).join('\n')}
+${['redis', ...[...agents, ...(agents.includes('kami') ? ['blobs'] : [])].sort()].map((n) => `  ${n}-data:`).join('\n')}
 `;
 }
 
