@@ -70,21 +70,15 @@ export const waInbound = defineStream({
   messages: {
     'wa.message': defineMessage({
       version: 3,
-      description: 'One received WhatsApp message: text, or media (a voice note) with an optional caption. Media is a reference to the blob store, never the bytes.',
+      description:
+        'One received WhatsApp message: text, or media (a voice note) with an optional caption. Media is a reference to the blob store, never the bytes: e.g. "media": {"kind": "voice", "mime": "audio/ogg; codecs=opus", "sha256": "9f2c…", "bytes": 14262, "seconds": 4}.',
       schema: messageV3,
       example: {
-        messageId: 'false_491701234567@c.us_3EB0C767D26A1D5E4C2C',
+        messageId: 'true_491701234567@c.us_3EB0C767D26A1D5E4C2B',
         chatId: '491701234567@c.us',
         from: '491701234567@c.us',
         fromName: 'Ana',
-        text: '',
-        media: {
-          kind: 'voice',
-          mime: 'audio/ogg; codecs=opus',
-          sha256: '9f2c5b1e0d4a7c3b8e6f1a2d5c9b0e7f4a3d6c1b8e5f2a9d0c7b4e1f6a3d8c5b',
-          bytes: 14_262,
-          seconds: 4,
-        },
+        text: 'had 2 eggs and toast for breakfast',
         sentAt: '2025-03-14T07:45:12.000Z',
       },
       previous: [
@@ -105,11 +99,11 @@ export const waInbound = defineStream({
           version: 2,
           schema: messageV2,
           example: {
-            messageId: 'true_491701234567@c.us_3EB0C767D26A1D5E4C2B',
+            messageId: 'false_491701234567@c.us_3EB0C767D26A1D5E4C2C',
             chatId: '491701234567@c.us',
             from: '491701234567@c.us',
-            fromName: 'Ana',
-            text: 'had 2 eggs and toast for breakfast',
+            text: '',
+            media: { kind: 'voice', mime: 'audio/ogg; codecs=opus', base64: 'T2dnUwACAAAAAAAAAAA=', bytes: 14, seconds: 1 },
             sentAt: '2025-03-14T07:45:12.000Z',
           },
           change:
