@@ -13,6 +13,7 @@ import { describeAllowList } from './domain/allow-list.js';
 import { handleOpsAlert } from './handlers/ops-alert.js';
 import { handleWaSend } from './handlers/wa-send.js';
 import { createIngress, SPOOL_RETRY_MS } from './ingress.js';
+import { pruneLegacyMedia } from './legacy-media.js';
 import { Outbox } from './outbox.js';
 import { Spool } from './spool.js';
 import { createSimulatorPort } from './whatsapp/simulator.js';
@@ -106,9 +107,11 @@ export function createKami(deps: KamiDeps = {}) {
       let sweeping: Promise<void> | undefined;
       const sweep = () =>
         (sweeping ??= sweepBlobs(blobs, { retentionMs: config.media.retentionMs, orphanGraceMs: config.media.orphanGraceMs, inUse: ingress.inFlight() })
-          .then((r) => {
+          .then(async (r) => {
             deps.onSweep?.(r);
             if (r.freedBytes > 0) ctx.log.info({ ...r.deleted, freedBytes: r.freedBytes, kept: r.kept, keptBytes: r.keptBytes }, 'blob store swept');
+            const legacy = await pruneLegacyMedia(join(config.dataDir, 'media'), config.media.retentionMs);
+            if (legacy.deleted > 0) ctx.log.info({ ...legacy }, 'old media files (from before the blob store) removed after the media retention');
           })
           .catch((err: unknown) => ctx.log.warn({ err: errorMessage(err) }, 'sweeping the blob store failed; trying again next time'))
           .finally(() => (sweeping = undefined)));
