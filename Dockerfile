@@ -41,7 +41,7 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm install --frozen-lo
 # longer needs), without the benchmarks' and the e2e tests' (infra/deploy.sh does the same).
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store rm -rf node_modules packages/*/node_modules apps/*/node_modules \
  && pnpm install --prod --frozen-lockfile --offline --store-dir /pnpm/store --filter '!@hive/bench' --filter '!@hive/e2e' \
- && mkdir -p /data \
+ && mkdir -p /data/blobs \
  && for app in apps/*/; do mkdir -p "/data/$(basename "$app")"; done
 
 # ---------------------------------------------------------------- runtime: agents, non-root

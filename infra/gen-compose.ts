@@ -41,7 +41,12 @@ interface ServiceExtra {
   readonly environment?: Readonly<Record<string, string>>;
   /** host:container, bound to loopback on the host. */
   readonly ports?: readonly string[];
+  /** Volumes besides its own data volume. */
+  readonly volumes?: readonly string[];
 }
+
+/** The blob store (HIVE_DATA_DIR/blobs): media kami writes and vox reads (STORAGE.md). */
+const BLOBS_VOLUME = 'blobs-data';
 
 const EXTRAS: Readonly<Record<string, ServiceExtra>> = {
   kami: {
@@ -54,7 +59,10 @@ const EXTRAS: Readonly<Record<string, ServiceExtra>> = {
     },
     // `hive say` on the host talks to kami's simulator here.
     ports: ['127.0.0.1:7777:7777'],
+    volumes: [`${BLOBS_VOLUME}:/data/blobs`],
   },
+  // vox opens the voice notes kami stored: read-only.
+  vox: { volumes: [`${BLOBS_VOLUME}:/data/blobs:ro`] },
 };
 
 const q = (s: string) => JSON.stringify(s);
@@ -128,7 +136,7 @@ function agentService(name: string): string[] {
     name,
     ...(extra.target ? { target: extra.target } : {}),
     profile: AGENTS_PROFILE,
-    volumes: [`${name}-data:/data/${name}`],
+    volumes: [`${name}-data:/data/${name}`, ...(extra.volumes ?? [])],
     // AGENT: which app the image runs (infra/docker-entrypoint.sh).
     environment: { AGENT: name, ...commonEnv(), REDIS_URL: redisUrl(name), ...extra.environment },
     ...(extra.ports ? { ports: extra.ports } : {}),
@@ -149,7 +157,8 @@ function hostService(agents: readonly string[]): string[] {
   return service({
     name: HOST_SERVICE,
     ...(target ? { target } : {}),
-    volumes: agents.map((n) => `${n}-data:/data/${n}`),
+    // The blob store once, read-write: kami writes into it in this process.
+    volumes: [...agents.map((n) => `${n}-data:/data/${n}`), ...(agents.includes('kami') ? [`${BLOBS_VOLUME}:/data/blobs`] : [])],
     environment,
     ports: agents.flatMap((n) => EXTRAS[n]?.ports ?? []),
     hostname: HOST_SERVICE,
@@ -211,7 +220,7 @@ services:
 ${names.map((n) => services.get(n)!.join('\n')).join('\n\n')}
 
 volumes:
-${['redis', ...[...agents].sort()].map((n) => `  ${n}-data:`).join('\n')}
+${['redis', ...[...agents, ...(agents.includes('kami') ? ['blobs'] : [])].sort()].map((n) => `  ${n}-data:`).join('\n')}
 `;
 }
 

@@ -105,6 +105,8 @@ switch (command) {
   case 'bench':
     // --silent: without it pnpm prints its "> @hive/bench bench …" banner on stdout, before the report.
     process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/bench', 'run', 'bench', ...rest]));
+  case 'soak':
+    process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/soak', 'run', 'soak', ...rest]));
   case 'start': {
     // In this process, not a child: the top of the network's tree is then one process, the one a
     // terminal's Ctrl-C and a `kill <pid>` reach (start.ts stops everything below it, once).
@@ -116,6 +118,6 @@ switch (command) {
     break;
   }
   default:
-    console.error(`[hive] unknown command "${command}": use start, test, bench, build or typecheck`);
+    console.error(`[hive] unknown command "${command}": use start, test, bench, soak, build or typecheck`);
     process.exit(2);
 }

@@ -9,7 +9,7 @@ import { catalogue as hiveCatalogue, type Catalogue, type StreamName } from '@hi
 import { archivistConfig, type ArchivistConfig } from './config.js';
 import { archivedStreams } from './domain/streams.js';
 import { onAnyMessage } from './handlers/any-message.js';
-import { openHistoryStore, type HistoryStore } from './history-store.js';
+import { openHistoryStore, type HistoryStore, type PruneResult } from './history-store.js';
 
 /**
  * Deliveries before a message archivist cannot store is dead-lettered. Higher than the bus's
@@ -23,6 +23,8 @@ export interface ArchivistOptions {
   readonly catalogue?: Pick<Catalogue, 'entries'>;
   /** @defaultValue Date.now */
   readonly now?: () => number;
+  /** Called after each prune of the archive (the soak records it). */
+  readonly onPrune?: (result: PruneResult) => void;
 }
 
 /** An archivist definition with its own database handle; `archivist` below is the one the process runs. */
@@ -73,8 +75,23 @@ export function createArchivist(options: ArchivistOptions = {}) {
     idempotent: false,
     start(ctx) {
       const db = open(ctx.config);
-      ctx.log.info({ db: db.path, streams: streams.map((s) => s.stream), archived: db.count() }, 'history database open');
-      return () => {
+      ctx.log.info({ db: db.path, streams: streams.map((s) => s.stream), archived: db.count(), retention: ctx.config.retention }, 'history database open');
+      // The archive's own bound: older than the age limit, or over the size limit, goes.
+      let pruning: Promise<void> | undefined;
+      const prune = () =>
+        (pruning ??= db
+          .prune({ ...ctx.config.retention, now: now() })
+          .then((r) => {
+            options.onPrune?.(r);
+            if (r.byAge + r.bySize > 0) ctx.log.info({ ...r }, 'archive pruned to its retention');
+          })
+          .catch((err: unknown) => ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'pruning the archive failed; trying again next time'))
+          .finally(() => (pruning = undefined)));
+      const timer = setInterval(prune, ctx.config.pruneMs);
+      timer.unref();
+      return async () => {
+        clearInterval(timer);
+        await pruning;
         stopped = true;
         db.close();
       };

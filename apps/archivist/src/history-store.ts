@@ -59,6 +59,29 @@ export class HistorySchemaError extends Error {
   override readonly name = 'HistorySchemaError';
 }
 
+/** What one prune removed, and where the database stands after it. */
+export interface PruneResult {
+  /** Rows older than the age limit, removed. */
+  readonly byAge: number;
+  /** The oldest rows removed to bring the database under its size limit. */
+  readonly bySize: number;
+  /** Bytes the database's pages hold after the prune (the file, less its free pages). */
+  readonly usedBytes: number;
+  /** The file's size after the prune (and the incremental vacuum, on databases created with it). */
+  readonly fileBytes: number;
+}
+
+export interface PruneOptions {
+  /** Remove messages sent (`ts`) longer ago than this. */
+  readonly maxAgeMs?: number;
+  /** Above this many bytes in use, remove the oldest messages until 90% of it. */
+  readonly maxBytes?: number;
+  /** @defaultValue Date.now() */
+  readonly now?: number;
+  /** Rows per delete transaction: each is short, so archiving goes on in between. @defaultValue 2000 */
+  readonly batch?: number;
+}
+
 export interface HistoryStore {
   /** Store a message once; false when its (stream, id) was already archived. */
   insert(record: ArchiveRecord): boolean;
@@ -71,6 +94,13 @@ export interface HistoryStore {
   count(stream?: string): number;
   /** Every archived (stream, id), for checks. */
   ids(): { stream: string; id: string }[];
+  /**
+   * The archive's own bound: remove what is older than `maxAgeMs`, then the oldest rows while the
+   * database holds more than `maxBytes`; in batches, yielding between them.
+   */
+  prune(options: PruneOptions): Promise<PruneResult>;
+  /** Bytes in use by the database's pages, and the file's size. */
+  size(): { usedBytes: number; fileBytes: number };
   readonly path: string;
   close(): void;
 }
@@ -80,6 +110,9 @@ export function openHistoryStore(path: string): HistoryStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
+    // Before any table exists (a new file): pages freed by pruning can be handed back to the file
+    // system (PRAGMA incremental_vacuum). An older file keeps its mode: freed pages are reused.
+    db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     // A row is acked on the bus right after its commit: the commit must survive a power cut too,
     // or an acked message could vanish from both the archive and (once trimmed) the stream.
@@ -109,6 +142,17 @@ export function openHistoryStore(path: string): HistoryStore {
   const countAll = db.prepare('SELECT count(*) AS n FROM messages').pluck();
   const countStream = db.prepare('SELECT count(*) AS n FROM messages WHERE stream = ?').pluck();
   const ids = db.prepare('SELECT stream, id FROM messages ORDER BY seq');
+
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const size = () => {
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    const free = db.pragma('freelist_count', { simple: true }) as number;
+    return { usedBytes: (pages - free) * pageSize, fileBytes: pages * pageSize };
+  };
+  const incremental = (db.pragma('auto_vacuum', { simple: true }) as number) === 2;
+  const deleteOlder = db.prepare('DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE ts < ? ORDER BY ts LIMIT ?)');
+  const deleteOldest = db.prepare('DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?)');
+  const yieldToArchiving = () => new Promise<void>((r) => setImmediate(r));
 
   const insertOne = (r: ArchiveRecord) => insert.run({ ...r, traceparent: r.traceparent ?? null, chatId: r.chatId ?? null, text: r.text ?? null }).changes === 1;
   const insertAll = db.transaction((records: readonly ArchiveRecord[]) => records.map(insertOne));
@@ -153,6 +197,43 @@ export function openHistoryStore(path: string): HistoryStore {
       }),
     count: (stream) => (stream === undefined ? (countAll.get() as number) : (countStream.get(stream) as number)),
     ids: () => ids.all() as { stream: string; id: string }[],
+    size,
+    async prune(o) {
+      const batch = o.batch ?? 2_000;
+      let byAge = 0;
+      let bySize = 0;
+      if (o.maxAgeMs !== undefined) {
+        const before = (o.now ?? Date.now()) - o.maxAgeMs;
+        for (;;) {
+          if (!db.open) break;
+          const n = deleteOlder.run(before, batch).changes;
+          byAge += n;
+          if (n < batch) break;
+          await yieldToArchiving();
+        }
+      }
+      const used = db.open ? size().usedBytes : 0;
+      if (o.maxBytes !== undefined && used > o.maxBytes) {
+        // Down to 90%, not just under the line (else every prune after this one trims a sliver), by
+        // the average row: freed space shows only as pages empty out and the FTS index merges, so
+        // measuring after each batch would overshoot.
+        const rows = countAll.get() as number;
+        let todo = Math.min(rows, Math.ceil((used - o.maxBytes * 0.9) / Math.max(1, used / Math.max(1, rows))));
+        while (todo > 0 && db.open) {
+          const n = deleteOldest.run(Math.min(batch, todo)).changes;
+          bySize += n;
+          todo -= n;
+          if (n === 0) break;
+          await yieldToArchiving();
+        }
+      }
+      if (byAge + bySize > 0 && db.open) {
+        // Fold the FTS index's delete markers into its segments, then hand freed pages back.
+        db.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', 500)").run();
+        if (incremental) db.pragma('incremental_vacuum');
+      }
+      return { byAge, bySize, ...(db.open ? size() : { usedBytes: 0, fileBytes: 0 }) };
+    },
     close: () => {
       if (!db.open) return;
       flush();

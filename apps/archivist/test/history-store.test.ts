@@ -119,4 +119,38 @@ describe('openHistoryStore', () => {
     expect(check.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'messages'").pluck().get()).toBe(0);
     check.close();
   });
+
+  it('prunes by age, then by size (the oldest first, down to 90% of the limit), keeping the FTS index in step', async () => {
+    const path = join(dir, 'prune.db');
+    const s = openHistoryStore(path);
+    const day = 86_400_000;
+    const now = 1_700_000_000_000 + 400 * day;
+    // 300 messages a day apart, each with 1 KB of payload.
+    for (let i = 0; i < 300; i++) s.insert(record({ ts: now - (300 - i) * day, text: i === 10 ? 'dentist appointment' : `note ${i}`, data: JSON.stringify({ pad: 'x'.repeat(1_000), i }) }));
+    const search = (q: string) => new Database(path, { readonly: true }).prepare('SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?').pluck().get(q) as number;
+    expect(search('dentist')).toBe(1);
+
+    // By age, 200 days: the 100 oldest go, with their words.
+    const aged = await s.prune({ maxAgeMs: 200 * day, now, batch: 7 });
+    expect(aged).toMatchObject({ byAge: 100, bySize: 0 });
+    expect(s.count()).toBe(200);
+    expect(search('dentist')).toBe(0);
+    expect(Math.min(...(new Database(path, { readonly: true }).prepare('SELECT ts FROM messages').pluck().all() as number[]))).toBe(now - 200 * day);
+
+    // By size: to about 90% of a limit well under what is used, oldest first.
+    const before = s.size();
+    const limit = Math.round(before.usedBytes / 2);
+    const sized = await s.prune({ maxBytes: limit, now });
+    expect(sized.byAge).toBe(0);
+    expect(sized.bySize).toBeGreaterThan(80);
+    expect(sized.bySize).toBeLessThan(200);
+    const left = new Database(path, { readonly: true }).prepare('SELECT ts FROM messages ORDER BY seq').pluck().all() as number[];
+    expect(left[0]).toBe(now - (200 - sized.bySize) * day); // the oldest went, in order
+    expect(sized.usedBytes).toBeLessThanOrEqual(limit);
+    // A new file vacuums incrementally: the file itself shrank.
+    expect(sized.fileBytes).toBeLessThan(before.fileBytes);
+    // Under the limit now: a second prune removes nothing.
+    expect(await s.prune({ maxBytes: limit, maxAgeMs: 200 * day, now })).toMatchObject({ byAge: 0, bySize: 0 });
+    s.close();
+  });
 });

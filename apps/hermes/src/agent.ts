@@ -11,13 +11,17 @@ import { fire } from './firing.js';
 import { LLM_EXTRACTION, onIntentClassified, type HermesServices } from './handlers/intent-classified.js';
 import { onSummaryRequest } from './handlers/summary-request.js';
 import { createReminderStore } from './reminder-store.js';
-import { startTimers } from './timers.js';
+import { startTimers, type BullMqBounds } from './timers.js';
 
 export interface HermesOptions {
   /** The clock handlers read "now" from. @defaultValue () => new Date() */
   readonly now?: () => Date;
   /** How long a message waits for the timers to be connected before it is retried. @defaultValue 15000 */
   readonly servicesTimeoutMs?: number;
+  /** How much of BullMQ's bookkeeping is kept (the soak scales the ages with its days). @defaultValue BULLMQ_BOUNDS */
+  readonly bullBounds?: BullMqBounds;
+  /** How long a firing's message ids are remembered (its publish marks' bound; the soak scales it). @defaultValue the bus's, 24 h */
+  readonly publishWindowMs?: number;
 }
 
 /** A hermes definition with its own timers; `hermes` below is the one the process runs. */
@@ -63,8 +67,9 @@ export function createHermes(options: HermesOptions = {}) {
         concurrency: ctx.config.HERMES_CONCURRENCY,
         connectionName: `hive:hermes-bullmq@${ctx.instance}`,
         onError: (err) => ctx.log.warn({ err: err.message }, 'BullMQ error'),
+        ...(options.bullBounds ? { bounds: options.bullBounds } : {}),
         onDue: async (firing) => {
-          await fire(firing, { publish: ctx.publish, store: store!, now });
+          await fire(firing, { publish: ctx.publish, store: store!, now, ...(options.publishWindowMs !== undefined ? { publishWindowMs: options.publishWindowMs } : {}) });
           ctx.log.info({ reminderId: firing.data.reminderId, kind: firing.data.kind, dueAt: firing.dueAt.toISOString() }, 'reminder fired');
         },
       });

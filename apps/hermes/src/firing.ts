@@ -21,12 +21,15 @@ export interface FiringDeps {
   readonly publish: Publish<'schedule.due' | 'wa.outbound'>;
   readonly store: ReminderStore;
   readonly now: () => Date;
+  /** How long a firing's message ids are remembered by the idempotent publish. @defaultValue the bus's (24 h) */
+  readonly publishWindowMs?: number;
 }
 
 /** Publish one firing and update the records. Throws (so BullMQ retries) when Redis fails. */
 export async function fire(f: Firing, deps: FiringDeps): Promise<void> {
   const { data, dueAt, occurrenceId } = f;
-  const once = (output: string) => ({ id: firingMessageId(occurrenceId, output), idempotent: true, ...(data.corr ? { corr: data.corr } : {}) });
+  const idempotent = deps.publishWindowMs !== undefined ? { windowMs: deps.publishWindowMs } : true;
+  const once = (output: string) => ({ id: firingMessageId(occurrenceId, output), idempotent, ...(data.corr ? { corr: data.corr } : {}) });
   if (data.kind === 'briefing') {
     const w = wallClock(dueAt, data.timeZone);
     const day = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;

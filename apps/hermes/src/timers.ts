@@ -45,6 +45,15 @@ export interface TimersOptions {
   /** Name shown by CLIENT LIST. */
   readonly connectionName?: string;
   readonly onError?: (err: Error) => void;
+  /** @defaultValue BULLMQ_BOUNDS */
+  readonly bounds?: BullMqBounds;
+}
+
+/** How much of BullMQ's bookkeeping is kept (KeepJobs: a job goes when it breaks either limit). */
+export interface BullMqBounds {
+  readonly completed: { readonly age: number; readonly count: number };
+  readonly failed: { readonly age: number; readonly count: number };
+  readonly eventsMaxLen: number;
 }
 
 export interface Timers {
@@ -73,12 +82,17 @@ export function bullPrefix(keys: Keys): string {
 /** How long finished jobs are kept, so a redelivered "create" cannot add a fired reminder again. */
 const KEEP_COMPLETED_S = 24 * 3600;
 
-const JOB_OPTIONS = {
-  attempts: 10,
-  backoff: { type: 'exponential', delay: 1_000 },
-  removeOnComplete: { age: KEEP_COMPLETED_S },
-  removeOnFail: { age: 7 * KEEP_COMPLETED_S },
-} as const;
+/**
+ * BullMQ's keys, bounded (STORAGE.md): a finished job is kept a day, and at most 5,000 of them
+ * (whichever is fewer: at about 1 KB each, 5 MB at most); a failed one a week, at most 1,000; the
+ * queue's events stream about 1,000 entries (BullMQ's default is 10,000, which nothing here reads).
+ * Waiting and delayed jobs and job schedulers are the owner's reminders: data, one per reminder.
+ */
+export const BULLMQ_BOUNDS: BullMqBounds = { completed: { age: KEEP_COMPLETED_S, count: 5_000 }, failed: { age: 7 * KEEP_COMPLETED_S, count: 1_000 }, eventsMaxLen: 1_000 };
+
+function jobOptions(bounds: BullMqBounds) {
+  return { attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: bounds.completed, removeOnFail: bounds.failed } as const;
+}
 
 /** Connect BullMQ to Redis and start the worker. */
 export async function startTimers(opts: TimersOptions): Promise<Timers> {
@@ -87,7 +101,9 @@ export async function startTimers(opts: TimersOptions): Promise<Timers> {
   redis.on('error', (err: Error) => opts.onError?.(err));
   await redis.connect();
   const prefix = bullPrefix(opts.keys);
-  const queue = new Queue<ReminderJobData>(QUEUE_NAME, { connection: redis, prefix });
+  const bounds = opts.bounds ?? BULLMQ_BOUNDS;
+  const JOB_OPTIONS = jobOptions(bounds);
+  const queue = new Queue<ReminderJobData>(QUEUE_NAME, { connection: redis, prefix, streams: { events: { maxLen: bounds.eventsMaxLen } } });
   queue.on('error', (err: Error) => opts.onError?.(err));
 
   const worker = new Worker<ReminderJobData>(

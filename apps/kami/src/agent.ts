@@ -4,14 +4,18 @@
  * real account through whatsapp-web.js; otherwise it runs the local simulator that `hive say` talks to.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineAgent, type StartContext } from '@hive/agent';
-import { ConfigError, type Logger } from '@hive/bus';
+import { openBlobStore, sweepBlobs, type SweepResult } from '@hive/blobs';
+import { ConfigError, errorMessage, type Logger } from '@hive/bus';
 import { kamiConfigSchema, resolveConfig, type KamiConfig, type KamiEnv } from './config.js';
 import { describeAllowList } from './domain/allow-list.js';
 import { handleOpsAlert } from './handlers/ops-alert.js';
 import { handleWaSend } from './handlers/wa-send.js';
-import { createIngress } from './ingress.js';
+import { createIngress, SPOOL_RETRY_MS } from './ingress.js';
+import { pruneLegacyMedia } from './legacy-media.js';
 import { Outbox } from './outbox.js';
+import { Spool } from './spool.js';
 import { createSimulatorPort } from './whatsapp/simulator.js';
 import type { WhatsAppPort } from './whatsapp/port.js';
 
@@ -23,6 +27,8 @@ export interface KamiDeps {
   readonly createPort?: (config: KamiConfig, log: Logger) => WhatsAppPort | Promise<WhatsAppPort>;
   /** Clock for the rate limiter. @defaultValue Date.now */
   readonly now?: () => number;
+  /** Called after each sweep of the blob store (the soak counts what was deleted). */
+  readonly onSweep?: (result: SweepResult) => void;
 }
 
 /** The port the configuration asks for: the simulator, or whatsapp-web.js (loaded only then: it pulls in puppeteer). */
@@ -80,32 +86,56 @@ export function createKami(deps: KamiDeps = {}) {
     async start(ctx: StartContext<KamiEnv, 'wa.inbound'>) {
       const s = setup(ctx.config);
       const { config } = s;
-      ctx.log.info({ mode: config.mode, allowed: describeAllowList(config.allowList), owner: config.ownerChatId ?? null, dataDir: config.dataDir }, 'kami starting');
+      ctx.log.info({ mode: config.mode, allowed: describeAllowList(config.allowList), owner: config.ownerChatId ?? null, dataDir: config.dataDir, blobDir: config.blobDir }, 'kami starting');
       const port = await (deps.createPort ?? defaultPort)(config, ctx.log);
-      port.onMessage(
-        createIngress({
-          publish: (data, options) => ctx.publish('wa.inbound', 'wa.message', data, options),
-          allowList: config.allowList,
-          dataDir: config.dataDir,
-          mediaInlineBytes: config.mediaInlineBytes,
-          log: ctx.log,
-          notify: async (chatId, text, replyTo) => void (await port.send({ chatId, text, replyTo })),
-        }),
-      );
+      const blobs = await openBlobStore(config.blobDir, { refBucketMs: config.media.refBucketMs });
+      const spool = await Spool.open(join(config.dataDir, 'spool'), config.spoolMax);
+      if (spool.size > 0) ctx.log.warn({ waiting: spool.size }, 'messages from the last run wait in the spool; publishing them first');
+      const ingress = createIngress({
+        publish: (data, options) => ctx.publish('wa.inbound', 'wa.message', data, options),
+        allowList: config.allowList,
+        blobs,
+        spool,
+        mediaMaxBytes: config.media.maxBytes,
+        dedupWindowMs: config.dedupWindowMs,
+        spoolRetryMs: { first: Math.min(SPOOL_RETRY_MS.first, config.spoolRetryMaxMs), max: config.spoolRetryMaxMs },
+        log: ctx.log,
+        notify: async (chatId, text, replyTo) => void (await port.send({ chatId, text, replyTo })),
+      });
+      port.onMessage(ingress.listener);
+      // The blob store's bound: what no message refers to any more (and nothing in flight holds) goes.
+      let sweeping: Promise<void> | undefined;
+      const sweep = () =>
+        (sweeping ??= sweepBlobs(blobs, { retentionMs: config.media.retentionMs, orphanGraceMs: config.media.orphanGraceMs, inUse: ingress.inFlight() })
+          .then(async (r) => {
+            deps.onSweep?.(r);
+            if (r.freedBytes > 0) ctx.log.info({ ...r.deleted, freedBytes: r.freedBytes, kept: r.kept, keptBytes: r.keptBytes }, 'blob store swept');
+            const legacy = await pruneLegacyMedia(join(config.dataDir, 'media'), config.media.retentionMs);
+            if (legacy.deleted > 0) ctx.log.info({ ...legacy }, 'old media files (from before the blob store) removed after the media retention');
+          })
+          .catch((err: unknown) => ctx.log.warn({ err: errorMessage(err) }, 'sweeping the blob store failed; trying again next time'))
+          .finally(() => (sweeping = undefined)));
+      const sweeper = setInterval(sweep, config.media.sweepMs);
+      sweeper.unref();
       // Attached first: sends wait for the port to be ready, which a QR scan may delay a while.
       s.outbox.attach(port);
       active = { port, config };
       try {
         await port.start();
       } catch (err) {
+        clearInterval(sweeper);
         s.outbox.detach();
         active = undefined;
+        await ingress.stop();
         throw err;
       }
       return async () => {
+        clearInterval(sweeper);
         s.outbox.detach();
         active = undefined;
         await port.stop();
+        await ingress.stop();
+        await sweeping;
       };
     },
   });

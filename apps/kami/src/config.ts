@@ -7,7 +7,9 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AllowListError, parseAllowList, type AllowList } from './domain/allow-list.js';
 import { toChatId, tryChatId } from './domain/chat-id.js';
-import { DEFAULT_MEDIA_INLINE_BYTES } from './domain/inbound.js';
+import { DEFAULT_MEDIA_MAX_BYTES } from './domain/inbound.js';
+import { DEFAULT_DEDUP_WINDOW_MS, SPOOL_RETRY_MS } from './ingress.js';
+import { DEFAULT_SPOOL_MAX } from './spool.js';
 import { DEFAULT_RATE_BURST, DEFAULT_RATE_MAX_WAIT_MS, DEFAULT_RATE_PER_MINUTE, type RateLimitOptions } from './domain/rate-limit.js';
 
 /** The simulator's owner when WHATSAPP_OWNER is unset: a fictional number (555-01xx is reserved for fiction). */
@@ -16,12 +18,27 @@ export const DEFAULT_SIM_PORT = 7777;
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 /** A send that has not returned by then is treated as failed (and retried by the bus). */
 export const DEFAULT_SEND_TIMEOUT_MS = 30_000;
+/** Attachments are kept this long after the last message referring to them (vox reads them within seconds; a dead letter retried days later still finds them). */
+export const DEFAULT_MEDIA_RETENTION_DAYS = 7;
+/** How often the blob store is swept. */
+export const DEFAULT_MEDIA_SWEEP_MS = 3_600_000;
 
 function int(min: number, max: number) {
   return z.string().transform((s, ctx) => {
     const n = Number(s.trim());
     if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
       ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+function positive(max: number) {
+  return z.string().transform((s, ctx) => {
+    const n = Number(s.trim());
+    if (s.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a number above 0 and at most ${max}` });
       return z.NEVER;
     }
     return n;
@@ -51,12 +68,18 @@ export const kamiConfigSchema = z
     WHATSAPP_ALLOWED: z.string().optional(),
     CHROMIUM_PATH: z.string().min(1).default(DEFAULT_CHROMIUM_PATH),
     HIVE_DATA_DIR: z.string().min(1).default('.data'),
+    HIVE_BLOB_DIR: z.string().min(1).optional(),
     KAMI_SIM_PORT: int(0, 65_535).default(DEFAULT_SIM_PORT),
     KAMI_SIM_HOST: z.string().min(1).default('127.0.0.1'),
     KAMI_RATE_PER_MINUTE: int(1, 10_000).default(DEFAULT_RATE_PER_MINUTE),
     KAMI_RATE_BURST: int(1, 1_000).default(DEFAULT_RATE_BURST),
     KAMI_RATE_MAX_WAIT_MS: int(0, 600_000).default(DEFAULT_RATE_MAX_WAIT_MS),
-    KAMI_MEDIA_INLINE_BYTES: int(0, 700_000).default(DEFAULT_MEDIA_INLINE_BYTES),
+    KAMI_MEDIA_MAX_BYTES: int(1, 2_000_000_000).default(DEFAULT_MEDIA_MAX_BYTES),
+    KAMI_MEDIA_RETENTION_DAYS: positive(36_500).default(DEFAULT_MEDIA_RETENTION_DAYS),
+    KAMI_MEDIA_SWEEP_MS: int(10, 86_400_000).default(DEFAULT_MEDIA_SWEEP_MS),
+    KAMI_DEDUP_WINDOW_MS: int(1, 30 * 86_400_000).default(DEFAULT_DEDUP_WINDOW_MS),
+    KAMI_SPOOL_MAX: int(1, 10_000_000).default(DEFAULT_SPOOL_MAX),
+    KAMI_SPOOL_RETRY_MAX_MS: int(10, 600_000).default(SPOOL_RETRY_MS.max),
     KAMI_SEND_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULT_SEND_TIMEOUT_MS),
   })
   .superRefine((c, ctx) => {
@@ -76,12 +99,26 @@ export interface KamiConfig {
   readonly allowList: AllowList;
   /** Where ops alerts go; in the simulator, also who `hive say` speaks as by default. */
   readonly ownerChatId: string | undefined;
-  /** kami's own directory under HIVE_DATA_DIR: the WhatsApp session, the login QR, stored media. */
+  /** kami's own directory under HIVE_DATA_DIR: the WhatsApp session, the login QR, the spool. */
   readonly dataDir: string;
+  /** The blob store (shared with vox): HIVE_BLOB_DIR, else HIVE_DATA_DIR/blobs. */
+  readonly blobDir: string;
   readonly chromiumPath: string;
   readonly simulator: { readonly host: string; readonly port: number };
   readonly rateLimit: RateLimitOptions;
-  readonly mediaInlineBytes: number;
+  readonly media: {
+    readonly maxBytes: number;
+    readonly retentionMs: number;
+    /** A blob no message refers to is deleted only once older than this (min(1 h, a 24th of the retention)). */
+    readonly orphanGraceMs: number;
+    /** Span of one reference log of the blob store (min(1 h, a 24th of the retention)): a blob outlives its retention by at most this. */
+    readonly refBucketMs: number;
+    readonly sweepMs: number;
+  };
+  readonly dedupWindowMs: number;
+  readonly spoolMax: number;
+  /** Longest wait between attempts to publish the spool while Redis refuses. */
+  readonly spoolRetryMaxMs: number;
   readonly sendTimeoutMs: number;
 }
 
@@ -97,7 +134,17 @@ export function resolveConfig(env: KamiEnv): KamiConfig {
     chromiumPath: env.CHROMIUM_PATH,
     simulator: { host: env.KAMI_SIM_HOST, port: env.KAMI_SIM_PORT },
     rateLimit: { perMinute: env.KAMI_RATE_PER_MINUTE, burst: env.KAMI_RATE_BURST, maxWaitMs: env.KAMI_RATE_MAX_WAIT_MS },
-    mediaInlineBytes: env.KAMI_MEDIA_INLINE_BYTES,
+    blobDir: resolve(env.HIVE_BLOB_DIR ?? join(env.HIVE_DATA_DIR, 'blobs')),
+    media: {
+      maxBytes: env.KAMI_MEDIA_MAX_BYTES,
+      retentionMs: Math.round(env.KAMI_MEDIA_RETENTION_DAYS * 86_400_000),
+      orphanGraceMs: Math.min(3_600_000, Math.round((env.KAMI_MEDIA_RETENTION_DAYS * 86_400_000) / 24)),
+      refBucketMs: Math.max(1, Math.min(3_600_000, Math.round((env.KAMI_MEDIA_RETENTION_DAYS * 86_400_000) / 24))),
+      sweepMs: env.KAMI_MEDIA_SWEEP_MS,
+    },
+    dedupWindowMs: env.KAMI_DEDUP_WINDOW_MS,
+    spoolMax: env.KAMI_SPOOL_MAX,
+    spoolRetryMaxMs: env.KAMI_SPOOL_RETRY_MAX_MS,
     sendTimeoutMs: env.KAMI_SEND_TIMEOUT_MS,
   };
 }

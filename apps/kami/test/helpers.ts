@@ -83,8 +83,11 @@ export interface SimKami {
 }
 
 /** kami with the simulator on a free port. */
-export async function startSimKami(redis: RedisServer, options: { env?: Env; failSendsTo?: (chatId: string) => Error | undefined } = {}): Promise<SimKami> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kami-sim-'));
+export async function startSimKami(
+  redis: RedisServer,
+  options: { env?: Env; failSendsTo?: (chatId: string) => Error | undefined; prefix?: string; dataDir?: string; keepDataDir?: boolean } = {},
+): Promise<SimKami> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kami-sim-'));
   let sim: SimulatorPort | undefined;
   const kami = createKami({
     createPort: (config, log) =>
@@ -96,14 +99,14 @@ export async function startSimKami(redis: RedisServer, options: { env?: Env; fai
         ...(options.failSendsTo ? { failSendsTo: options.failSendsTo } : {}),
       })),
   });
-  const t = await createTestAgent(kami, { redis, env: { HIVE_DATA_DIR: dataDir, ...options.env }, streamDefaults: FAST_STREAMS });
+  const t = await createTestAgent(kami, { redis, env: { HIVE_DATA_DIR: dataDir, ...options.env }, streamDefaults: FAST_STREAMS, ...(options.prefix ? { prefix: options.prefix } : {}) });
   return {
     t,
     sim: sim!,
     dataDir,
     async stop() {
       await t.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllowList } from '../src/domain/allow-list.js';
-import { envelopeIdFor, mediaFileName, mediaKindOf, mediaPlacement, toInboundPayload, triage, type ReceivedMessage } from '../src/domain/inbound.js';
+import { envelopeIdFor, formatBytes, mediaKindOf, toInboundPayload, tooLargeReply, triage, type ReceivedMessage } from '../src/domain/inbound.js';
 
 const OWNER = '491701234567@c.us';
 const only = parseAllowList({ allowed: undefined, owner: OWNER, simulator: false });
@@ -47,19 +47,12 @@ describe('media', () => {
     expect(['ptt', 'audio', 'image', 'video', 'document', 'sticker', 'chat'].map(mediaKindOf)).toEqual(['voice', 'audio', 'image', 'video', 'document', 'sticker', undefined]);
   });
 
-  it('inlines up to the limit, then goes to a file', () => {
-    expect(mediaPlacement(1_000, 1_000)).toBe('inline');
-    expect(mediaPlacement(1_001, 1_000)).toBe('file');
-  });
-
-  it('names files by a hash of the message id with the MIME type\'s extension', () => {
-    const a = mediaFileName('false_491701234567@c.us_3EB0AA', 'audio/ogg; codecs=opus');
-    expect(a).toMatch(/^[0-9a-f]{32}\.ogg$/);
-    expect(mediaFileName('false_491701234567@c.us_3EB0AA', 'audio/ogg')).toBe(a);
-    expect(mediaFileName('other', 'audio/ogg')).not.toBe(a);
-    expect(mediaFileName('x', 'image/jpeg')).toMatch(/\.jpg$/);
-    expect(mediaFileName('x', 'audio/x-weird-format')).toMatch(/\.bin$/);
-    expect(mediaFileName('x', 'video/webm')).toMatch(/\.webm$/);
+  it('tells the sender what was too large, how large, and the limit', () => {
+    expect(tooLargeReply('video', 48_300_000, 16_000_000)).toBe(
+      "📎 That video is 48 MB; I keep attachments up to 16 MB, so I didn't pass it on. Could you send a smaller one, or tell me in words?",
+    );
+    expect(tooLargeReply('voice', 2_000_000, 1_000_000)).toMatch(/^📎 That voice note is 2 MB; I keep attachments up to 1 MB/);
+    expect([999, 12_345, 3_400_000].map(formatBytes)).toEqual(['999 bytes', '12 KB', '3.4 MB']);
   });
 });
 
@@ -69,10 +62,10 @@ describe('toInboundPayload', () => {
     expect(toInboundPayload(msg({ fromName: 'Ana', quotedMessageId: 'q1' }))).toMatchObject({ fromName: 'Ana', quotedMessageId: 'q1' });
   });
 
-  it('describes media with its size, duration and where it is', () => {
-    const data = Buffer.from('voice');
-    const p = toInboundPayload(msg({ type: 'ptt', text: '', hasMedia: true, seconds: 4 }), { kind: 'voice', downloaded: { mime: 'audio/ogg', data }, placed: { path: '/data/kami/media/x.ogg' } });
-    expect(p.media).toEqual({ kind: 'voice', mime: 'audio/ogg', bytes: 5, path: '/data/kami/media/x.ogg', seconds: 4 });
+  it('describes media by its reference to the blob store (hash, size, mime), its duration and file name', () => {
+    const ref = { sha256: 'a'.repeat(64), bytes: 5, mime: 'audio/ogg' };
+    const p = toInboundPayload(msg({ type: 'ptt', text: '', hasMedia: true, seconds: 4 }), { kind: 'voice', ref, filename: 'note.ogg' });
+    expect(p.media).toEqual({ kind: 'voice', mime: 'audio/ogg', sha256: 'a'.repeat(64), bytes: 5, seconds: 4, filename: 'note.ogg' });
   });
 });
 

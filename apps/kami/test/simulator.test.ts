@@ -1,4 +1,7 @@
 /** kami with the local simulator, over HTTP as `hive say` uses it, on a real Redis. */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_DEFAULT_OWNER } from '../src/config.js';
@@ -70,14 +73,27 @@ describe('POST /messages', () => {
     expect(JSON.stringify(kami.t.logs)).not.toContain('let me in');
   });
 
-  it('accepts a voice note as base64 and passes it on inline', async () => {
+  it('accepts a voice note as base64 and passes it on by reference to the blob store', async () => {
     kami = await startSimKami(redis);
-    const audio = Buffer.from('OggS fake voice').toString('base64');
-    const r = await post({ media: { mime: 'audio/ogg; codecs=opus', base64: audio, seconds: 4 } });
+    const audio = Buffer.from('OggS fake voice');
+    const r = await post({ media: { mime: 'audio/ogg; codecs=opus', base64: audio.toString('base64'), seconds: 4 } });
     expect(r.json.outcome.status).toBe('published');
     const m = await kami.t.expectMessage('wa.inbound');
     expect(m.data.text).toBe('');
-    expect(m.data.media).toMatchObject({ kind: 'voice', mime: 'audio/ogg; codecs=opus', base64: audio, seconds: 4 });
+    const sha256 = createHash('sha256').update(audio).digest('hex');
+    expect(m.data.media).toEqual({ kind: 'voice', mime: 'audio/ogg; codecs=opus', sha256, bytes: audio.length, seconds: 4 });
+    expect(readFileSync(join(kami.dataDir, 'blobs', 'sha256', sha256.slice(0, 2), sha256)).equals(audio)).toBe(true);
+  });
+
+  it('refuses an attachment over KAMI_MEDIA_MAX_BYTES and tells the sender why, storing and publishing nothing', async () => {
+    kami = await startSimKami(redis, { env: { KAMI_MEDIA_MAX_BYTES: '1000' } });
+    const r = await post({ media: { kind: 'video', mime: 'video/mp4', base64: Buffer.alloc(2_500, 1).toString('base64') }, text: 'look' });
+    expect(r.json.outcome).toMatchObject({ status: 'ignored', reason: 'media_too_large: 2500 bytes, the cap is 1000' });
+    const said = kami.sim.sent(SIM_DEFAULT_OWNER);
+    expect(said.map((x) => x.text)).toEqual(["📎 That video is 3 KB; I keep attachments up to 1 KB, so I didn't pass it on. Could you send a smaller one, or tell me in words?"]);
+    expect(said[0]!.replyTo).toBe(r.json.outcome.messageId);
+    expect(await kami.t.messages('wa.inbound')).toHaveLength(0);
+    expect(existsSync(join(kami.dataDir, 'blobs', 'sha256')) ? readdirSync(join(kami.dataDir, 'blobs', 'sha256')) : []).toEqual([]);
   });
 
   it.each([

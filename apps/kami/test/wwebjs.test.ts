@@ -2,8 +2,10 @@
  * kami on its real whatsapp-web.js port, over a fake Client that emits the library's own events and
  * hands out real Message objects, against a real Redis through the agent runtime.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { xrange } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import wwebjs from 'whatsapp-web.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -120,32 +122,21 @@ describe('ingress', () => {
 });
 
 describe('voice notes', () => {
-  it('downloads a small voice note and carries it inline as base64', async () => {
+  it('downloads a voice note into the blob store and carries its reference (hash, size, mime), never the bytes', async () => {
     kami = await startWwebjsKami(redis);
     await ready(kami);
-    const audio = Buffer.from('OggS\u0000fake-opus-frames');
+    const audio = Buffer.alloc(5_000, 7);
     const raw = rawVoice(OWNER, 7);
     kami.client().media.set(raw.id._serialized, { data: audio.toString('base64'), mimetype: 'audio/ogg; codecs=opus', filesize: audio.length });
     kami.client().receive(raw);
     const m = await kami.t.expectMessage('wa.inbound');
     expect(m.data.text).toBe('');
-    expect(m.data.media).toEqual({ kind: 'voice', mime: 'audio/ogg; codecs=opus', base64: audio.toString('base64'), bytes: audio.length, seconds: 7 });
-  });
-
-  it('writes a large voice note under the data dir and carries its path', async () => {
-    kami = await startWwebjsKami(redis, { env: { KAMI_MEDIA_INLINE_BYTES: '1000' } });
-    await ready(kami);
-    const audio = Buffer.alloc(5_000, 7);
-    const raw = rawVoice(OWNER, 42);
-    kami.client().media.set(raw.id._serialized, { data: audio.toString('base64'), mimetype: 'audio/ogg; codecs=opus' });
-    kami.client().receive(raw);
-    const m = await kami.t.expectMessage('wa.inbound');
-    const media = m.data.media!;
-    expect(media.base64).toBeUndefined();
-    expect(media.path!.startsWith(join(resolve(kami.dataDir), 'kami', 'media'))).toBe(true);
-    expect(media.path!.endsWith('.ogg')).toBe(true);
-    expect(readFileSync(media.path!).equals(audio)).toBe(true);
-    expect(media.bytes).toBe(5_000);
+    const sha256 = createHash('sha256').update(audio).digest('hex');
+    expect(m.data.media).toEqual({ kind: 'voice', mime: 'audio/ogg; codecs=opus', sha256, bytes: 5_000, seconds: 7 });
+    expect(readFileSync(join(resolve(kami.dataDir), 'blobs', 'sha256', sha256.slice(0, 2), sha256)).equals(audio)).toBe(true);
+    // The entry holds the reference only: far smaller than the audio.
+    const [entry] = await xrange(kami.t.bus.driver, kami.t.bus.keys.stream('wa.inbound'), '-', '+');
+    expect(entry!.fields!.join('').length).toBeLessThan(1_000);
   });
 
   it('tells the sender when a voice note cannot be downloaded, and publishes nothing', async () => {

@@ -6,23 +6,40 @@
  * GET /network on its HTTP server answers the network's overall health.
  */
 import { defineAgent } from '@hive/agent';
+import { catalogue as hiveCatalogue, scaleRetention, type Catalogue } from '@hive/contracts';
 import { sentinelConfig } from './config.js';
+import type { Observation } from './domain/checks.js';
+import { memoryCondition, memoryOverRatio } from './domain/memory.js';
+import { startJanitor, type Janitor, type JanitorPass } from './janitor.js';
+import { familyUsage, type FamilyReport } from './memory-families.js';
 import { startWatch, type Watch } from './watch.js';
 
 export interface SentinelOptions {
   /** The clock alerts are stamped with. @defaultValue () => new Date() */
   readonly now?: () => Date;
+  /** The streams and their retention. @defaultValue the Hive catalogue */
+  readonly catalogue?: Pick<Catalogue, 'streams'>;
+  /** Multiply every retention window by this (the soak compresses days into seconds). @defaultValue 1 */
+  readonly retentionScale?: number;
+  /** Called after each janitor pass. */
+  readonly onJanitorPass?: (pass: JanitorPass) => void;
 }
+
+/** How long a key-family report is reused while memory stays high: scanning every key is not for every poll. */
+const FAMILY_REPORT_TTL_MS = 5 * 60_000;
 
 /** A sentinel definition with its own watch; `sentinel` below is the one the process runs. */
 export function createSentinel(options: SentinelOptions = {}) {
   const now = options.now ?? (() => new Date());
+  const scale = options.retentionScale ?? 1;
+  const streams = (options.catalogue ?? hiveCatalogue).streams.map((s) => ({ name: s.name, retention: scale === 1 ? s.retention : scaleRetention(s.retention, scale) }));
   let watch: Watch | undefined;
+  let janitor: Janitor | undefined;
 
   return defineAgent({
     name: 'sentinel',
     version: '0.1.0',
-    description: 'Watchdog: tells the owner when an agent stops, a queue backs up, messages dead-letter or Redis is set up wrongly, and when it recovers.',
+    description: 'Watchdog: tells the owner when an agent stops, a queue backs up, messages dead-letter or Redis is set up wrongly or fills up, and when it recovers; trims every stream to its retention.',
     skills: [
       {
         name: 'watchdog alerts',
@@ -35,6 +52,26 @@ export function createSentinel(options: SentinelOptions = {}) {
     writes: ['ops.alert'],
     start(ctx) {
       const c = ctx.config;
+      janitor = startJanitor({
+        bus: ctx.bus,
+        log: ctx.log.child({ part: 'janitor' }),
+        streams,
+        intervalMs: c.SENTINEL_JANITOR_MS,
+        grace: c.SENTINEL_RETENTION_GRACE,
+        now,
+        ...(options.onJanitorPass ? { onPass: options.onJanitorPass } : {}),
+      });
+      const j = janitor;
+      let report: { at: number; value: FamilyReport } | undefined;
+      const memory = async (seen: Observation, at: Date) => {
+        if (!memoryOverRatio(seen.redis, c.SENTINEL_MEMORY_MAX_RATIO)) {
+          report = undefined;
+          return [];
+        }
+        if (!report || at.getTime() - report.at > FAMILY_REPORT_TTL_MS) report = { at: at.getTime(), value: await familyUsage(ctx.bus) };
+        const cond = memoryCondition(seen.redis, c.SENTINEL_MEMORY_MAX_RATIO, report.value.families);
+        return cond ? [cond] : [];
+      };
       watch = startWatch({
         bus: ctx.bus,
         publish: ctx.publish,
@@ -45,8 +82,11 @@ export function createSentinel(options: SentinelOptions = {}) {
         pollTimeoutMs: c.SENTINEL_POLL_TIMEOUT_MS,
         now,
         signal: ctx.signal,
+        checks: [() => j.conditions(), memory],
       });
-      return () => watch?.stop();
+      return async () => {
+        await Promise.all([watch?.stop(), janitor?.stop()]);
+      };
     },
     routes: {
       async '/network'(_req, res) {

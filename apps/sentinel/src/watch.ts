@@ -8,7 +8,7 @@ import type { Publish } from '@hive/agent';
 import { errorMessage, type Bus, type Logger } from '@hive/bus';
 import { createAlertState } from './alert-state.js';
 import { firingPayload, noticeId, plan, resolvedPayload } from './domain/alerts.js';
-import { evaluate, updatedKnown, type Thresholds } from './domain/checks.js';
+import { evaluate, updatedKnown, type Condition, type Observation, type Thresholds } from './domain/checks.js';
 import { modelResolvedSummary } from './domain/model-check.js';
 import { networkHealth, unreachableHealth, type NetworkHealth } from './domain/health.js';
 import { observe } from './observe.js';
@@ -25,7 +25,12 @@ export interface WatchOptions {
   readonly pollTimeoutMs: number;
   readonly now: () => Date;
   readonly signal: AbortSignal;
+  /** Checks kept in files of their own (the janitor's retention, memory by key family), run after `evaluate` on each poll. */
+  readonly checks?: readonly ExtraCheck[];
 }
+
+/** A check beyond `evaluate`: the conditions that hold, given this poll's observation. */
+export type ExtraCheck = (seen: Observation, now: Date) => readonly Condition[] | Promise<readonly Condition[]>;
 
 export interface Watch {
   /** Poll now (one at a time: a poll asked for while one runs shares it). */
@@ -61,7 +66,8 @@ export function startWatch(o: WatchOptions): Watch {
     try {
       const [known, stored] = await Promise.all([state.known(), state.alerts()]);
       const seen = await observe(o.bus, known, now, o.log);
-      const conditions = evaluate(seen, o.thresholds, o.self);
+      const conditions = [...evaluate(seen, o.thresholds, o.self)];
+      for (const check of o.checks ?? []) conditions.push(...(await check(seen, now)));
       await state.saveKnown(updatedKnown(seen));
       const todo = plan(stored, conditions, now);
       for (const a of todo.fire) {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { contractAlertId, firingPayload, noticeId, plan, resolvedPayload, type StoredAlert } from '../src/domain/alerts.js';
 import { evaluate, missingAgents, updatedKnown, type Observation, type Thresholds } from '../src/domain/checks.js';
 import { networkHealth, unreachableHealth } from '../src/domain/health.js';
+import { memoryCondition } from '../src/domain/memory.js';
 import { parseConfigReply, parseInfo, redisFacts } from '../src/domain/redis-info.js';
+import { heldBackConditions } from '../src/domain/retention.js';
 import { opsAlert } from '@hive/contracts';
 
 const AT = new Date('2025-03-14T10:00:45.000Z');
@@ -78,13 +80,44 @@ describe('Redis set up for a bus', () => {
     expect(evaluate(obs({ redis: noConfig }), T, 'sentinel')).toEqual([]);
   });
 
-  it('warns near maxmemory, only when one is set', () => {
+  it('warns near maxmemory (above the ratio, only when one is set), naming the largest key families', () => {
     const mb = 1024 * 1024;
-    expect(evaluate(obs({ redis: { ...healthyRedis, maxmemory: 100 * mb, usedMemory: 95 * mb } }), T, 'sentinel')[0]!.summary).toBe(
-      'Redis uses 95% of its maxmemory (95 MB of 100 MB); at 100% writes fail',
+    const families = [
+      { family: 'hive:data:ledger:*', bytes: 20 * mb, keys: 3_000 },
+      { family: 'hive:s:intent.classified', bytes: 40 * mb, keys: 1 },
+      { family: 'hive:seen:intent.classified:*', bytes: 25 * mb, keys: 8 },
+    ];
+    expect(memoryCondition({ ...healthyRedis, maxmemory: 100 * mb, usedMemory: 85 * mb }, 0.8, families)?.summary).toBe(
+      'Redis uses 85% of its maxmemory (85 MB of 100 MB); at 100% every write fails. Largest: hive:s:intent.classified 40 MB (1 key), ' +
+        'hive:seen:intent.classified:* 25 MB (8 keys), hive:data:ledger:* 20 MB (3000 keys). See STORAGE.md for each family\'s bound.',
     );
-    expect(evaluate(obs({ redis: { ...healthyRedis, maxmemory: 100 * mb, usedMemory: 90 * mb } }), T, 'sentinel')).toEqual([]);
-    expect(evaluate(obs({ redis: { ...healthyRedis, maxmemory: 0, usedMemory: 95 * mb } }), T, 'sentinel')).toEqual([]);
+    expect(memoryCondition({ ...healthyRedis, maxmemory: 100 * mb, usedMemory: 85 * mb }, 0.8, [])).toMatchObject({ alertId: 'redis:memory', check: 'redis_memory', details: { ratio: 0.85 } });
+    expect(memoryCondition({ ...healthyRedis, maxmemory: 100 * mb, usedMemory: 80 * mb }, 0.8, families)).toBeUndefined();
+    expect(memoryCondition({ ...healthyRedis, maxmemory: 0, usedMemory: 95 * mb }, 0.8, families)).toBeUndefined();
+    // The plain checks no longer raise it (one alert, from one place).
+    expect(evaluate(obs({ redis: { ...healthyRedis, maxmemory: 100 * mb, usedMemory: 95 * mb } }), T, 'sentinel')).toEqual([]);
+  });
+
+  it('alerts on a group holding a stream back beyond its retention (with grace), saying which group and what to do', () => {
+    const now = Date.parse('2025-03-14T12:00:00Z');
+    const day = 86_400_000;
+    const outcome = (entryAgeMs: number, lengthAfter: number, reason: 'pending' | 'undelivered' = 'undelivered') => ({
+      stream: 'wa.inbound',
+      key: 'hive:s:wa.inbound',
+      retention: { maxAgeMs: day, maxLen: 1_000 },
+      lengthAfter,
+      heldBackBy: { group: 'oldbot', entryId: `${now - entryAgeMs}-0`, reason },
+    });
+    const [c] = heldBackConditions([outcome(3 * day, 900)], now, 0.25);
+    expect(c).toMatchObject({ alertId: 'retention:wa.inbound:oldbot', check: 'other', severity: 'warning', subject: 'wa.inbound/oldbot', details: { problem: 'retention', group: 'oldbot', reason: 'undelivered', ageSeconds: 259_200 } });
+    expect(c!.summary).toMatch(/^oldbot holds wa\.inbound back from trimming: its oldest unacked entry \(\d+-0, 3 days old\) was never read/);
+    expect(c!.summary).toContain('If oldbot was removed from the network, delete its group: redis-cli XGROUP DESTROY hive:s:wa.inbound oldbot.');
+    expect(c!.summary).toContain('hive pending wa.inbound oldbot');
+    // By length: 1300 > 1000 × 1.25.
+    expect(heldBackConditions([outcome(60_000, 1_300, 'pending')], now, 0.25)[0]!.summary).toMatch(/delivered but never acked, so Redis keeps 1300 entries of wa\.inbound \(its retention: 1 day, at most 1,000 entries\)/);
+    // Within the grace (a day and a bit, 1200 entries), or not held back at all: nothing.
+    expect(heldBackConditions([outcome(day + 60_000, 1_200)], now, 0.25)).toEqual([]);
+    expect(heldBackConditions([{ ...outcome(3 * day, 5_000), heldBackBy: null }], now, 0.25)).toEqual([]);
   });
 
   it('reads INFO and CONFIG GET', () => {

@@ -3,7 +3,7 @@
  * every bad one at once). OPENAI_API_KEY and OPENAI_BASE_URL are the shared ones: vox reads them
  * too, because transcription is not part of the runtime's LLM port.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { hiveEnvSchema } from '@hive/agent';
 import { z } from 'zod';
 import type { Limits } from './domain/voice-note.js';
@@ -44,7 +44,9 @@ export const voxConfig = z
   .object({
     /** Where agents keep files. @defaultValue ".data" */
     HIVE_DATA_DIR: z.string().min(1).default('.data'),
-    /** The only directory vox reads voice notes from when they come as a path. @defaultValue HIVE_DATA_DIR */
+    /** The blob store kami writes media to. @defaultValue HIVE_DATA_DIR/blobs */
+    HIVE_BLOB_DIR: z.string().min(1).optional(),
+    /** The only directory vox reads voice notes from when they come as a path (entries written at v2). @defaultValue HIVE_DATA_DIR */
     VOX_MEDIA_DIR: z.string().min(1).optional(),
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
@@ -79,6 +81,7 @@ export const voxConfig = z
         : undefined,
     limits: { maxBytes: c.VOX_MAX_BYTES, maxSeconds: c.VOX_MAX_SECONDS } satisfies Limits,
     mediaDir: resolve(c.VOX_MEDIA_DIR ?? c.HIVE_DATA_DIR),
+    blobDir: resolve(c.HIVE_BLOB_DIR ?? join(c.HIVE_DATA_DIR, 'blobs')),
     echo: c.VOX_ECHO,
   }));
 

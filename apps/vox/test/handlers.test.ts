@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestAgent, type TestAgent } from '@hive/agent/testing';
 import { listAgents } from '@hive/bus/admin';
+import { openBlobStore } from '@hive/blobs';
 import type { PayloadInput } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -32,8 +33,10 @@ const message = (extra: Partial<Inbound> = {}): Inbound => ({
   sentAt: '2025-03-14T07:46:02.000Z',
   ...extra,
 });
+/** The fixture in the blob store, as kami leaves it (wa.message v3 carries the reference). */
+let fixtureSha = '';
 const voiceNote = (extra: Partial<Inbound> = {}) =>
-  message({ media: { kind: 'voice', mime: 'audio/ogg; codecs=opus', base64: FIXTURE.toString('base64'), bytes: FIXTURE.length, seconds: 3.3 }, ...extra });
+  message({ media: { kind: 'voice', mime: 'audio/ogg; codecs=opus', sha256: fixtureSha, bytes: FIXTURE.length, seconds: 3.3 }, ...extra });
 
 const online = (extra: Record<string, string> = {}) => ({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-test', HIVE_DATA_DIR: dataDir, ...extra });
 const start = (env: Record<string, string>) => createTestAgent(createVox(), { redis, env, streamDefaults: { retry: { baseMs: 20, maxMs: 50, jitter: 0 } } });
@@ -42,6 +45,7 @@ const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   redis = await startRedis();
   dataDir = mkdtempSync(join(tmpdir(), 'vox-test-'));
+  fixtureSha = (await (await openBlobStore(join(dataDir, 'blobs'))).put(FIXTURE, 'audio/ogg; codecs=opus')).sha256;
 });
 afterAll(async () => {
   await redis?.stop();
@@ -81,7 +85,31 @@ describe('vox with a transcription model', () => {
     expect(file.data.subarray(0, 4).toString('latin1')).toBe('OggS');
   });
 
-  it('reads a voice note kami stored as a file, with the model and language configured', async () => {
+  it('still transcribes an entry written at v2 before the upgrade (the audio inline in the entry)', async () => {
+    fake = await startFakeTranscription([{ text: SAID }]);
+    t = await start(online());
+    const v2 = { messageId: `true_${CHAT}_OLD1`, chatId: CHAT, from: CHAT, text: '', sentAt: '2025-03-14T07:46:02.000Z', media: { kind: 'voice', mime: 'audio/ogg', base64: FIXTURE.toString('base64'), bytes: FIXTURE.length } };
+    await t.bus.driver.call(['XADD', t.bus.keys.stream('wa.inbound'), '*', 'type', 'wa.message', 'v', '2', 'id', v2.messageId, 'src', 'kami', 'ts', String(Date.now()), 'corr', v2.messageId, 'cause', '', 'data', JSON.stringify(v2)]);
+    const out = await t.expectMessage('voice.transcribed');
+    expect(out.data).toMatchObject({ text: SAID, messageId: v2.messageId });
+    expect(fake.requests[0]!.file()!.data.equals(FIXTURE)).toBe(true);
+  });
+
+  it('tells the owner when the audio is gone from the blob store (swept), and dead-letters the message for an operator', async () => {
+    fake = await startFakeTranscription([{ text: SAID }]);
+    t = await start(online());
+    const input = voiceNote({ media: { kind: 'voice', mime: 'audio/ogg', sha256: 'e'.repeat(64), bytes: 1_000 } });
+    await t.publish('wa.inbound', 'wa.message', input);
+    const sorry = await t.expectMessage('wa.outbound');
+    expect(sorry.data.text).toMatch(/couldn't get at the audio/);
+    await settle();
+    const [dead] = await t.deadLetters('wa.inbound');
+    expect(dead).toMatchObject({ 'dl.reason': 'UNRECOVERABLE', 'dl.group': 'vox' });
+    expect(dead!['dl.error']).toMatch(/is not in the blob store/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('reads a voice note kami stored as a file (a v2 entry), with the model and language configured', async () => {
     fake = await startFakeTranscription([{ text: SAID }]);
     mkdirSync(join(dataDir, 'kami', 'media'), { recursive: true });
     const path = join(dataDir, 'kami', 'media', 'note-1.ogg');

@@ -21,6 +21,7 @@ export { listAgents, liveTopology, type AgentRecord, type TopologyEdge } from '.
 export {
   parseStreamReads,
   scanKeys,
+  xack,
   xadd,
   xinfoConsumers,
   xinfoGroups,
@@ -28,6 +29,7 @@ export {
   xpending,
   xpendingSummary,
   xrange,
+  xreadgroup,
   xrevrange,
   type ConsumerInfo,
   type GroupInfo,

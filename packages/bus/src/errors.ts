@@ -21,6 +21,8 @@ export type HiveErrorCode =
   | 'REQUEST_TIMEOUT'
   | 'BUS_CLOSED'
   | 'REDIS_ERROR'
+  // Redis at maxmemory with noeviction refused a write: nothing was written, retry once memory is freed.
+  | 'REDIS_OOM'
   | 'SCRIPT_ERROR'
   | 'NOT_FOUND'
   // A handler ran past its subscription's handlerTimeoutMs: retried like one that threw.
@@ -97,6 +99,33 @@ export class ClosedError extends HiveError {
   constructor(what: string) {
     super('BUS_CLOSED', `${what} is closed`);
   }
+}
+
+/**
+ * Redis refused a write because it is at `maxmemory` (policy noeviction): nothing was written. Not
+ * the message's fault: it can be published again once memory is freed (the janitor's trims, a
+ * larger maxmemory), so callers keep it (kami spools it to disk) rather than drop it.
+ */
+export class RedisOutOfMemoryError extends HiveError<'REDIS_OOM'> {
+  constructor(what: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(
+      'REDIS_OOM',
+      `Redis is out of memory (used_memory over maxmemory, policy noeviction): ${what} was not written; publish it again once memory is freed (see sentinel's redis_memory alert for the largest key families)`,
+      options,
+    );
+  }
+}
+
+/** True when `err` is Redis's OOM refusal, as a reply, inside a script error, or already wrapped. */
+export function isOutOfMemory(err: unknown): boolean {
+  if (err instanceof HiveError) return err.code === 'REDIS_OOM';
+  return err instanceof Error && /(^|[\s:-])OOM command not allowed/.test(err.message);
+}
+
+/** `err` as a RedisOutOfMemoryError about `what` when it is Redis's OOM refusal; otherwise `err` unchanged. */
+export function asOutOfMemory(err: unknown, what: string, details?: Record<string, unknown>): unknown {
+  if (!isOutOfMemory(err) || err instanceof RedisOutOfMemoryError) return err;
+  return new RedisOutOfMemoryError(what, details ? { cause: err, details } : { cause: err });
 }
 
 /** A short message for any thrown value, safe to log or store. */

@@ -31,6 +31,8 @@ export {
   errorMessage,
   HandlerTimeoutError,
   HiveError,
+  isOutOfMemory,
+  RedisOutOfMemoryError,
   TimeoutError,
   UnrecoverableError,
   ValidationError,

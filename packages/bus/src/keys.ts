@@ -50,6 +50,29 @@ export interface Keys {
   agentPattern(): string;
   /** The stream name of a stream key, or undefined if the key is not one of ours. */
   streamName(key: string): string | undefined;
+  /**
+   * The family of a key, as the SCAN pattern (or, for a stream, the key) covering the whole family:
+   * `hive:s:wa.inbound`, `hive:seen:intent.classified:*`, `hive:data:ledger:*`; undefined outside the
+   * prefix. For memory reports: what an operator can look at with `redis-cli --scan --pattern`.
+   */
+  family(key: string): string | undefined;
+}
+
+/** The family pattern of the part of a key after the prefix (see Keys.family). */
+function familyOf(p: string, rest: string): string {
+  const parts = rest.split(':');
+  const [kind = '', first] = parts;
+  switch (kind) {
+    case 's':
+    case 'dlq':
+      return parts.length === 2 ? `${p}${rest}` : `${p}${kind}:*`;
+    case 'seen':
+    case 'pubid':
+    case 'data':
+      return first !== undefined && parts.length > 2 ? `${p}${kind}:${first}:*` : `${p}${kind}:*`;
+    default:
+      return parts.length > 1 ? `${p}${kind}:*` : `${p}${rest}`;
+  }
 }
 
 /** Build the key layout for one prefix. The prefix must end with ":" or be empty. */
@@ -73,5 +96,6 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     deadLetterPattern: () => `${p}dlq:*`,
     agentPattern: () => `${p}agent:*`,
     streamName: (key) => (key.startsWith(`${p}s:`) ? key.slice(p.length + 2) : undefined),
+    family: (key) => (key.startsWith(p) ? familyOf(p, key.slice(p.length)) : undefined),
   };
 }

@@ -132,3 +132,7 @@ export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepa
   return { stream: m.stream, type: m.type, id, key: ctx.keys.replies(m.toReplyStream), fields, add };
 }
 
+/** What a prepared message is, for an error message. */
+export function describePrepared(p: Pick<Prepared, 'type' | 'stream' | 'id'>): string {
+  return `message "${p.type}" (${p.id}) to stream "${p.stream}"`;
+}

@@ -4,9 +4,9 @@
  * script checks and sets the mark (`keys.publishMark(stream, id)`, SET PX) and appends atomically.
  * Ingress uses it with the WhatsApp message id, so a gateway that sees a message twice publishes it once.
  */
-import { ConfigError, HiveError } from './errors.js';
+import { asOutOfMemory, ConfigError, HiveError } from './errors.js';
 import { notify } from './observer.js';
-import type { IdempotentPublishOptions, Prepared, PublisherContext, PublishResult } from './outgoing.js';
+import { describePrepared, type IdempotentPublishOptions, type Prepared, type PublisherContext, type PublishResult } from './outgoing.js';
 import { runScript, SCRIPTS } from './scripts.js';
 
 /** How long an idempotent publish remembers a message id. 24 hours. */
@@ -39,7 +39,9 @@ export function publishWindowMs(m: { stream: string; type: string; id?: string |
 export async function publishOnce(ctx: PublisherContext, p: Prepared, windowMs: number): Promise<PublishResult> {
   const kind = p.add.maxLen !== undefined ? 'MAXLEN' : p.add.minId !== undefined ? 'MINID' : '';
   const threshold = p.add.maxLen ?? p.add.minId ?? '';
-  const r = await runScript(ctx.driver, SCRIPTS.publishOnce, [ctx.keys.publishMark(p.stream, p.id), p.key], [windowMs, kind, threshold, ...p.fields]);
+  const r = await runScript(ctx.driver, SCRIPTS.publishOnce, [ctx.keys.publishMark(p.stream, p.id), p.key], [windowMs, kind, threshold, ...p.fields]).catch((err: unknown) => {
+    throw asOutOfMemory(err, describePrepared(p), { stream: p.stream, type: p.type, id: p.id });
+  });
   if (!Array.isArray(r) || r.length < 2) throw new HiveError('SCRIPT_ERROR', `publish-once returned ${JSON.stringify(r)}`);
   const added = Number(r[1]) === 1;
   if (added) notify(ctx.observers, 'published', { stream: p.stream, type: p.type });

@@ -3,17 +3,26 @@
  * retention), and return both ids. A batch goes out in one pipelined round trip.
  */
 import { xaddArgs } from './commands.js';
-import { HiveError } from './errors.js';
+import { asOutOfMemory, HiveError, isOutOfMemory, RedisOutOfMemoryError } from './errors.js';
 import { notify } from './observer.js';
-import { prepareMessage, type OutgoingMessage, type PublisherContext, type PublishResult } from './outgoing.js';
+import { describePrepared, prepareMessage, type OutgoingMessage, type Prepared, type PublisherContext, type PublishResult } from './outgoing.js';
 import { publishOnce, publishWindowMs } from './publish-once.js';
+
+/** XADD one prepared message; Redis's OOM refusal becomes a RedisOutOfMemoryError (REDIS_OOM). */
+async function append(ctx: PublisherContext, p: Prepared): Promise<string> {
+  try {
+    return await append(ctx, p);
+  } catch (err) {
+    throw asOutOfMemory(err, describePrepared(p), { stream: p.stream, type: p.type, id: p.id });
+  }
+}
 
 /** Publish one message. */
 export async function publishOne(ctx: PublisherContext, m: OutgoingMessage): Promise<PublishResult> {
   const p = prepareMessage(ctx, m);
   const windowMs = publishWindowMs(m);
   if (windowMs !== undefined) return publishOnce(ctx, p, windowMs);
-  const entryId = String(await ctx.driver.call(xaddArgs(p.key, p.fields, p.add)));
+  const entryId = await append(ctx, p);
   notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
   return { stream: p.stream, id: p.id, entryId };
 }
@@ -33,7 +42,7 @@ export async function publishMany(ctx: PublisherContext, messages: readonly Outg
       const windowMs = windows[i];
       if (windowMs !== undefined) out.push(await publishOnce(ctx, p, windowMs));
       else {
-        out.push({ stream: p.stream, id: p.id, entryId: String(await ctx.driver.call(xaddArgs(p.key, p.fields, p.add))) });
+        out.push({ stream: p.stream, id: p.id, entryId: await append(ctx, p) });
         notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
       }
     }
@@ -41,20 +50,27 @@ export async function publishMany(ctx: PublisherContext, messages: readonly Outg
   }
   if (prepared.length === 1) {
     const p = prepared[0]!;
-    const entryId = String(await ctx.driver.call(xaddArgs(p.key, p.fields, p.add)));
+    const entryId = await append(ctx, p);
     notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
     return [{ stream: p.stream, id: p.id, entryId }];
   }
   const results = await ctx.driver.pipeline(prepared.map((p) => xaddArgs(p.key, p.fields, p.add)));
   const out: PublishResult[] = [];
   const failed: string[] = [];
+  let outOfMemory = 0;
   results.forEach((r, i) => {
     const p = prepared[i]!;
     if (r.ok) {
       out.push({ stream: p.stream, id: p.id, entryId: String(r.value) });
       notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
-    } else failed.push(`#${i} (${p.type} on ${p.stream}): ${r.error.message}`);
+    } else {
+      failed.push(`#${i} (${p.type} on ${p.stream}): ${r.error.message}`);
+      if (isOutOfMemory(r.error)) outOfMemory++;
+    }
   });
+  if (failed.length > 0 && outOfMemory === failed.length) {
+    throw new RedisOutOfMemoryError(`${failed.length} of ${prepared.length} messages`, { details: { published: out } });
+  }
   if (failed.length > 0) {
     throw new HiveError('REDIS_ERROR', `${failed.length} of ${prepared.length} messages were not published: ${failed.join('; ')}`, {
       details: { published: out },

@@ -14,20 +14,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createBus,
-  createDriver,
-  reply,
-  silentLogger,
-  startHeartbeat,
-  UnrecoverableError,
-  type Bus,
-  type DriverKind,
-  type Message,
-  type RedisDriver,
-  type Subscription,
-} from '@hive/bus';
-import { listAgents, xinfoGroups } from '@hive/bus/admin';
+import { createBus, createDriver, reply, silentLogger, startHeartbeat, UnrecoverableError, type Bus, type DriverKind, type Message, type RedisDriver, type Subscription } from '@hive/bus';
+import { listAgents, trimStream, xinfoGroups } from '@hive/bus/admin';
 import { deriveTopology, type Topology } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { aclFile, aclUsers, loadDefinitions, newPassword, parseEnvFile, passwordVar, type AclUserSpec } from '../src/commands/acl.js';
@@ -205,6 +193,36 @@ describe.each(['ioredis', 'node-redis'] as DriverKind[])('each agent as its own 
   }, 120_000);
 });
 
+it('lets the janitor (sentinel) trim every stream to its retention, and measure every key, and nobody else trim', async () => {
+  const janitors = agents.filter((a) => a.role?.janitor);
+  expect(janitors.map((a) => a.name)).toEqual(['sentinel']);
+  await admin.call(['ACL', 'LOG', 'RESET']);
+  const adminBus = await createBus({ url: urlOf('admin'), source: 'acl-test', logger: silentLogger });
+  const sentinel = await createBus({ url: urlOf('sentinel'), source: 'sentinel', logger: silentLogger });
+  try {
+    for (const s of topology.streams.map((x) => x.stream)) {
+      const key = adminBus.keys.stream(s);
+      await admin.call(['DEL', key]); // what the tests above left there
+      await admin.call(['XGROUP', 'CREATE', key, 'acl-janitor', '0', 'MKSTREAM']);
+      for (let i = 0; i < 12; i++) await adminBus.publish(s, 'acl.trim', { i });
+      // The group has read (and acked) 6: a length trim to 2 stops at its first unread entry, counting server-side.
+      const read = (await admin.call(['XREADGROUP', 'GROUP', 'acl-janitor', 'c', 'COUNT', 6, 'STREAMS', key, '>'])) as unknown;
+      expect(read).toBeTruthy();
+      const ids = (await admin.call(['XRANGE', key, '-', '+', 'COUNT', 6])) as [string, unknown][];
+      await admin.call(['XACK', key, 'acl-janitor', ...ids.map((e) => String(e[0]))]);
+      const r = await trimStream(sentinel.driver, sentinel.keys, s, { maxLen: 2, maxAgeMs: 86_400_000 });
+      expect(r, s).toMatchObject({ trimmed: 6, lengthAfter: 6, heldBackBy: { group: 'acl-janitor', reason: 'undelivered' } });
+      expect(Number(await sentinel.driver.call(['MEMORY', 'USAGE', key]))).toBeGreaterThan(0);
+      await admin.call(['DEL', key]);
+    }
+    expect(Number(await sentinel.driver.call(['MEMORY', 'USAGE', adminBus.keys.data('ledger', 'x')]) ?? 0)).toBe(0);
+    expect(await aclLog()).toEqual([]);
+  } finally {
+    await adminBus.close();
+    await sentinel.close();
+  }
+});
+
 describe('refusals (NOPERM)', () => {
   it('an agent cannot append to a stream it does not write, nor read one it does not consume, nor touch others\' keys', async () => {
     const streams = topology.streams.map((s) => s.stream);
@@ -220,8 +238,10 @@ describe('refusals (NOPERM)', () => {
             expect(await refusal(d.call(['XREADGROUP', 'GROUP', a.name, 'c', 'STREAMS', k.stream(s), '>'])), `${a.name} ← ${s}`).toMatch(/NOPERM/);
             expect(await refusal(d.call(['XADD', k.deadLetters(s), '*', 'f', 'v'])), `${a.name} → dead letters of ${s}`).toMatch(/NOPERM/);
           }
-          if (!a.reads?.includes(s)) expect(await refusal(d.call(['XRANGE', k.stream(s), '-', '+'])), `${a.name} XRANGE ${s}`).toMatch(/NOPERM/);
+          if (!a.reads?.includes(s) && !a.role?.janitor) expect(await refusal(d.call(['XRANGE', k.stream(s), '-', '+'])), `${a.name} XRANGE ${s}`).toMatch(/NOPERM/);
           else expect(await refusal(d.call(['XRANGE', k.stream(s), '-', '+', 'COUNT', 1])), `${a.name} XRANGE ${s}`).toBe('allowed');
+          // Only the janitor trims: a writer can append to a stream, never cut it.
+          if (!a.role?.janitor) expect(await refusal(d.call(['XTRIM', k.stream(s), 'MINID', '=', '0-1'])), `${a.name} XTRIM ${s}`).toMatch(/NOPERM/);
         }
         const readable = a.reads?.find((s) => !a.writes?.includes(s));
         const notWritten = streams.find((s) => !a.writes?.includes(s));

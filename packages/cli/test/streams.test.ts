@@ -38,7 +38,7 @@ describe.each(DRIVER_KINDS)('on %s', (driver) => {
       expect(r.code).toBe(0);
       const streams = r.json();
       expect(streams.map((s: { stream: string }) => s.stream)).toEqual(['alerts', 'gone', 'orders']);
-      expect(streams[0]).toMatchObject({ stream: 'alerts', length: 1, groups: [], consumers: 0, pending: 0, lag: 0, deadLetters: 0 });
+      expect(streams[0]).toMatchObject({ stream: 'alerts', length: 1, groups: [], consumers: 0, pending: 0, lag: 0, deadLetters: 0, retention: null });
       expect(streams[1]).toMatchObject({ stream: 'gone', length: 0, firstEntryId: null, groups: [], deadLetters: 1 });
       expect(streams[2]).toMatchObject({
         stream: 'orders',
@@ -62,10 +62,29 @@ describe.each(DRIVER_KINDS)('on %s', (driver) => {
       const r = await run(['streams'], prefix);
       expect(r.code).toBe(0);
       const lines = r.stdout.trimEnd().split('\n');
-      expect(lines[0]).toMatch(/^STREAM\s+LENGTH\s+GROUPS\s+CONSUMERS\s+PENDING\s+LAG\s+DLQ$/);
-      expect(lines[3]).toMatch(/^orders\s+3\s+2\s+1\s+2\s+3\s+1$/);
-      // Aligned: every row is as wide as the header where the last column ends.
-      expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+      expect(lines[0]).toMatch(/^STREAM\s+LENGTH\s+GROUPS\s+CONSUMERS\s+PENDING\s+LAG\s+DLQ\s+RETENTION\s*$/);
+      expect(lines[3]).toMatch(/^orders\s+3\s+2\s+1\s+2\s+3\s+1\s+-\s*$/);
+      // Aligned: the numbers end where their header ends, and the retention starts under its header.
+      const dlqEnd = lines[0]!.indexOf('DLQ') + 3;
+      const retention = lines[0]!.indexOf('RETENTION');
+      for (const l of lines.slice(1)) {
+        expect(l[dlqEnd - 1], l).not.toBe(' ');
+        expect(l.slice(dlqEnd, retention).trim(), l).toBe('');
+        expect(l[retention], l).not.toBe(' ');
+      }
+    });
+
+    it('shows each contract stream\'s retention (what sentinel\'s janitor trims it to)', async () => {
+      const prefix = randomPrefix();
+      const bus = await makeBus(redis(), prefix);
+      await bus.publish('wa.inbound', 'demo.any', { n: 1 });
+      await bus.publish('agent.requests', 'demo.any', { n: 1 });
+      await bus.close();
+      const streams = (await run(['streams', '--json'], prefix)).json();
+      expect(streams.find((s: { stream: string }) => s.stream === 'wa.inbound').retention).toEqual({ maxAgeMs: 86_400_000, maxLen: 50_000 });
+      const text = (await run(['streams'], prefix)).stdout;
+      expect(text).toMatch(/^wa\.inbound\s+1\s+0\s+0\s+0\s+0\s+0\s+1 day, at most 50,000 entries\s*$/m);
+      expect(text).toMatch(/^agent\.requests\s.*\s1 h, at most 10,000 entries\s*$/m);
     });
 
     it('with no streams: empty JSON array, or a note on stderr', async () => {

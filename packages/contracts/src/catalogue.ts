@@ -114,7 +114,17 @@ function checkVersions(stream: string, type: string, def: MessageDefinition): vo
   if (def.version - def.previous.length < 1) throw new ContractDefinitionError(`${where}: previous versions go below v1`);
 }
 
-/** Build a catalogue; throws ContractDefinitionError on duplicate names, bad names or version gaps. */
+function checkRetention(s: StreamDefinition): void {
+  const r = s.retention as StreamDefinition['retention'] | undefined;
+  if (!r || (r.maxAgeMs === undefined && r.maxLen === undefined)) {
+    throw new ContractDefinitionError(`stream "${s.name}" has no retention: give it maxAgeMs and/or maxLen (every stream needs a bound)`);
+  }
+  for (const [k, v] of [['maxAgeMs', r.maxAgeMs], ['maxLen', r.maxLen]] as const) {
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) throw new ContractDefinitionError(`stream "${s.name}": retention.${k} must be a positive integer, got ${v}`);
+  }
+}
+
+/** Build a catalogue; throws ContractDefinitionError on duplicate names, bad names, version gaps or a stream without retention. */
 export function createCatalogue(streams: readonly StreamDefinition[]): Catalogue {
   const byStream = new Map<string, StreamDefinition>();
   const typeOwner = new Map<string, string>();
@@ -126,6 +136,7 @@ export function createCatalogue(streams: readonly StreamDefinition[]): Catalogue
     }
     if (byStream.has(s.name)) throw new ContractDefinitionError(`stream "${s.name}" is declared twice`);
     byStream.set(s.name, s);
+    checkRetention(s);
     const types = Object.keys(s.messages);
     if (types.length === 0) throw new ContractDefinitionError(`stream "${s.name}" declares no message types`);
     for (const type of types) {

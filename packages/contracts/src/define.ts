@@ -32,6 +32,25 @@ export interface ExternalParties {
   readonly readers?: readonly string[];
 }
 
+/**
+ * How long a stream keeps its entries in Redis. Redis is the buffer between agents, not the record
+ * (archivist keeps every message in SQLite), so windows are short. Applied continuously by
+ * sentinel's janitor with the safe trim: an entry goes when it breaks either limit, but never
+ * before every consumer group has acked it.
+ */
+export interface Retention {
+  /** Entries older than this many ms go. */
+  readonly maxAgeMs?: number;
+  /** At most this many of the newest entries stay: a cap against bursts within the window. */
+  readonly maxLen?: number;
+  /** Why this window suits the stream, for the catalogue. */
+  readonly why: string;
+}
+
+/** Common retention windows, in ms. */
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
 export interface StreamDefinition<N extends string = string, M extends Readonly<Record<string, MessageDefinition>> = Readonly<Record<string, MessageDefinition>>> {
   readonly name: N;
   readonly description: string;
@@ -42,6 +61,8 @@ export interface StreamDefinition<N extends string = string, M extends Readonly<
    * last week's WhatsApp messages), "all" for facts a new listener may want to rebuild state from.
    */
   readonly startAt: 'new' | 'all';
+  /** How long entries stay in Redis; required: every stream has a bound. */
+  readonly retention: Retention;
   readonly external?: ExternalParties;
 }
 
@@ -73,7 +94,30 @@ export function defineStream<const N extends string, const M extends Readonly<Re
   description: string;
   messages: M;
   startAt: 'new' | 'all';
+  retention: Retention;
   external?: ExternalParties;
 }): StreamDefinition<N, M> {
-  return def.external ? { ...def, external: def.external } : { name: def.name, description: def.description, messages: def.messages, startAt: def.startAt };
+  const base = { name: def.name, description: def.description, messages: def.messages, startAt: def.startAt, retention: def.retention };
+  return def.external ? { ...base, external: def.external } : base;
+}
+
+/** A retention scaled by `factor` (windows only; lengths stay): the soak compresses days into seconds. */
+export function scaleRetention(r: Retention, factor: number): Retention {
+  return r.maxAgeMs === undefined ? r : { ...r, maxAgeMs: Math.max(1, Math.round(r.maxAgeMs * factor)) };
+}
+
+function duration(ms: number): string {
+  if (ms % DAY_MS === 0) return `${ms / DAY_MS} ${ms === DAY_MS ? 'day' : 'days'}`;
+  if (ms % HOUR_MS === 0) return `${ms / HOUR_MS} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1_000 === 0) return `${ms / 1_000} s`;
+  return `${ms} ms`;
+}
+
+/** "24 h, at most 50,000 entries": a retention in words, for the catalogue and `hive streams`. */
+export function formatRetention(r: Pick<Retention, 'maxAgeMs' | 'maxLen'>): string {
+  const parts: string[] = [];
+  if (r.maxAgeMs !== undefined) parts.push(duration(r.maxAgeMs));
+  if (r.maxLen !== undefined) parts.push(`at most ${r.maxLen.toLocaleString('en-US')} entries`);
+  return parts.join(', ');
 }

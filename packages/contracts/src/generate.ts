@@ -5,7 +5,7 @@
  */
 import type { Catalogue } from './catalogue.js';
 import { compatSnapshot } from './compat.js';
-import type { StreamDefinition } from './define.js';
+import { formatRetention, type StreamDefinition } from './define.js';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
@@ -28,7 +28,13 @@ export function streamSchema(stream: StreamDefinition): JsonSchema {
     $id: `https://hive.local/schemas/${stream.name}.json`,
     title: stream.name,
     description: `${stream.description} The envelope's "data" field holds one of $defs, chosen by its "type" and "v" fields.`,
-    'x-hive': { stream: stream.name, startAt: stream.startAt, external: stream.external ?? {}, messages },
+    'x-hive': {
+      stream: stream.name,
+      startAt: stream.startAt,
+      retention: { ...(stream.retention.maxAgeMs !== undefined ? { maxAgeMs: stream.retention.maxAgeMs } : {}), ...(stream.retention.maxLen !== undefined ? { maxLen: stream.retention.maxLen } : {}) },
+      external: stream.external ?? {},
+      messages,
+    },
     $defs: defs,
   };
 }
@@ -83,16 +89,21 @@ export function contractsMarkdown(catalogue: Catalogue): string {
     '`data` field holds the payload as JSON. Entries written at an older version are upcast to the current',
     'version before a handler sees them. JSON Schema: `schemas/<stream>.json`.',
     '',
-    '| stream | message types | new groups start at | description |',
-    '|---|---|---|---|',
+    'Retention: how long a stream keeps its entries in Redis. sentinel\'s janitor trims each stream to it',
+    'continuously, but never past an entry some consumer group has not acked (a group that holds trimming',
+    'back is an `ops.alert`); archivist keeps every message for good in SQLite. See STORAGE.md at the root.',
+    '',
+    '| stream | message types | new groups start at | retention | description |',
+    '|---|---|---|---|---|',
   ];
   for (const s of catalogue.streams) {
     const types = Object.entries(s.messages).map(([t, d]) => `\`${t}\` v${d.version}`).join(', ');
-    out.push(`| [\`${s.name}\`](#${s.name.replace(/\./g, '')}) | ${types} | ${s.startAt === 'all' ? 'history' : 'new entries'} | ${cell(s.description)} |`);
+    out.push(`| [\`${s.name}\`](#${s.name.replace(/\./g, '')}) | ${types} | ${s.startAt === 'all' ? 'history' : 'new entries'} | ${formatRetention(s.retention)} | ${cell(s.description)} |`);
   }
   for (const s of catalogue.streams) {
     out.push('', `## ${s.name}`, '', s.description, '');
-    out.push(s.startAt === 'all' ? 'A consumer group created later reads the whole history.' : 'A consumer group created later starts with new entries only.');
+    out.push(s.startAt === 'all' ? 'A consumer group created later reads the whole history (what retention keeps).' : 'A consumer group created later starts with new entries only.');
+    out.push(`Retention: ${formatRetention(s.retention)}; ${s.retention.why}`);
     if (s.external?.writers?.length) out.push(`External writers: ${s.external.writers.join(', ')}.`);
     if (s.external?.readers?.length) out.push(`External readers: ${s.external.readers.join(', ')}.`);
     for (const [type, def] of Object.entries(s.messages)) {

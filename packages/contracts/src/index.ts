@@ -10,9 +10,14 @@ export {
 } from './catalogue.js';
 export { checkCompatibility, compatSnapshot, type CompatSnapshot } from './compat.js';
 export {
+  DAY_MS,
   defineMessage,
   defineStream,
+  formatRetention,
+  HOUR_MS,
   previousVersion,
+  scaleRetention,
+  type Retention,
   type ExternalParties,
   type MessageDefinition,
   type PreviousVersion,

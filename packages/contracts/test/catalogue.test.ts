@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { catalogue, ContractDefinitionError, createCatalogue, defineMessage, defineStream, hiveStreams, INTENTS, invalidExamples, previousVersion } from '../src/index.js';
+import { catalogue, ContractDefinitionError, createCatalogue, DAY_MS, defineMessage, defineStream, formatRetention, hiveStreams, HOUR_MS, INTENTS, invalidExamples, previousVersion, scaleRetention } from '../src/index.js';
 
 describe('the Hive catalogue', () => {
   it('has exactly the streams of the brief, under their exact names', () => {
@@ -47,11 +47,45 @@ describe('the Hive catalogue', () => {
     expect(!bad.ok && bad.issues).toMatch(/^text: /);
   });
 
-  it('upcasts a wa.message v1 (whatsapp-web.js shape) to v2', () => {
+  it('upcasts a wa.message v1 (whatsapp-web.js shape) to the current version', () => {
     const c = catalogue.find('wa.inbound', 'wa.message')!;
-    expect(c.version).toBe(2);
+    expect(c.version).toBe(3);
     const r = c.decode({ id: 'w1', from: 'g@g.us', author: 'p@c.us', body: 'hello', timestamp: 1_700_000_000, hasMedia: false }, 1);
     expect(r).toEqual({ ok: true, data: { messageId: 'w1', chatId: 'g@g.us', from: 'p@c.us', text: 'hello', sentAt: '2023-11-14T22:13:20.000Z' } });
+  });
+
+  it('reads a wa.message v2 with inline or path media as v3 (media kept as written), and v3 media only by blob reference', () => {
+    const c = catalogue.find('wa.inbound', 'wa.message')!;
+    const base = { messageId: 'w1', chatId: 'c@c.us', from: 'c@c.us', text: '', sentAt: '2025-03-14T07:45:12.000Z' };
+    const inline = { kind: 'voice', mime: 'audio/ogg', base64: 'T2dnUw==', bytes: 4 };
+    expect(c.decode({ ...base, media: inline }, 2)).toEqual({ ok: true, data: { ...base, media: inline } });
+    const path = { kind: 'voice', mime: 'audio/ogg', path: '/data/kami/media/ab.ogg', bytes: 900_000 };
+    expect(c.decode({ ...base, media: path }, 2)).toEqual({ ok: true, data: { ...base, media: path } });
+    const ref = { kind: 'voice', mime: 'audio/ogg', sha256: 'a'.repeat(64), bytes: 14_262, seconds: 4 };
+    expect(c.decode({ ...base, media: ref }, 3)).toEqual({ ok: true, data: { ...base, media: ref } });
+    // Exactly one of sha256 / base64 / path, and a blob reference says its size.
+    const both = c.decode({ ...base, media: { ...ref, base64: 'T2dnUw==' } }, 3);
+    expect(!both.ok && both.issues).toMatch(/exactly one of "sha256"/);
+    const sizeless = c.decode({ ...base, media: { kind: 'voice', mime: 'audio/ogg', sha256: 'a'.repeat(64) } }, 3);
+    expect(!sizeless.ok && sizeless.issues).toMatch(/media\.bytes: a blob reference needs "bytes"/);
+    const badHash = c.decode({ ...base, media: { ...ref, sha256: 'xyz' } }, 3);
+    expect(!badHash.ok && badHash.issues).toMatch(/media\.sha256: must be a SHA-256/);
+  });
+
+  it('gives every stream a retention, and refuses a stream without one', () => {
+    for (const s of catalogue.streams) {
+      expect(s.retention.maxAgeMs ?? s.retention.maxLen, s.name).toBeGreaterThan(0);
+      expect(s.retention.why.length, s.name).toBeGreaterThan(10);
+    }
+    const m = defineMessage({ version: 1, description: 'd', schema: z.object({}), example: {} });
+    const without = defineStream({ name: 'a', description: 'd', startAt: 'new', retention: { why: 'none' }, messages: { t: m } });
+    expect(() => createCatalogue([without])).toThrow(/stream "a" has no retention/);
+    const negative = defineStream({ name: 'a', description: 'd', startAt: 'new', retention: { maxLen: -1, why: 'bad' }, messages: { t: m } });
+    expect(() => createCatalogue([negative])).toThrow(/retention\.maxLen must be a positive integer/);
+    expect(formatRetention({ maxAgeMs: DAY_MS, maxLen: 50_000 })).toBe('1 day, at most 50,000 entries');
+    expect(formatRetention({ maxAgeMs: 3 * DAY_MS })).toBe('3 days');
+    expect(formatRetention({ maxAgeMs: HOUR_MS, maxLen: 10 })).toBe('1 h, at most 10 entries');
+    expect(scaleRetention({ maxAgeMs: DAY_MS, maxLen: 5, why: 'w' }, 1 / 86_400)).toEqual({ maxAgeMs: 1_000, maxLen: 5, why: 'w' });
   });
 
   it('rejects a v1 payload that fails the v1 schema, naming the version', () => {
@@ -62,7 +96,7 @@ describe('the Hive catalogue', () => {
 
   it('rejects versions it does not know, saying whether they are too new or too old', () => {
     const c = catalogue.find('wa.inbound', 'wa.message')!;
-    const newer = c.decode({}, 3);
+    const newer = c.decode({}, 4);
     expect(!newer.ok && newer.issues).toMatch(/newer than this reader knows/);
     const old = c.decode({}, 0);
     expect(!old.ok && old.issues).toMatch(/no longer readable/);
@@ -74,7 +108,7 @@ describe('the Hive catalogue', () => {
     const s = defineStream({
       name: 'fx',
       description: 'fixture',
-      startAt: 'new',
+      startAt: 'new', retention: { maxLen: 100, why: 'test' },
       messages: {
         'fx.m': defineMessage({
           version: 2,
@@ -93,12 +127,12 @@ describe('the Hive catalogue', () => {
     const m = (version = 1, previous: ReturnType<typeof previousVersion>[] = []) =>
       defineMessage({ version, description: 'd', schema: z.object({}), example: {}, previous });
     const old = (version: number) => previousVersion({ version, schema: z.object({}), example: {}, change: 'c', upcast: (x) => x });
-    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', messages: { t: m() } }), defineStream({ name: 'b', description: 'd', startAt: 'new', messages: { t: m() } })])).toThrow(
+    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', retention: { maxLen: 100, why: 'test' }, messages: { t: m() } }), defineStream({ name: 'b', description: 'd', startAt: 'new', retention: { maxLen: 100, why: 'test' }, messages: { t: m() } })])).toThrow(
       /type "t" is declared on both "a" and "b"/,
     );
-    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', messages: { t: m(3, [old(1)]) } })])).toThrow(ContractDefinitionError);
-    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', messages: { t: m(2, [old(1)]) } })])).not.toThrow();
-    expect(() => createCatalogue([defineStream({ name: 'a b', description: 'd', startAt: 'new', messages: { t: m() } })])).toThrow(/stream name/);
-    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', messages: {} })])).toThrow(/no message types/);
+    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', retention: { maxLen: 100, why: 'test' }, messages: { t: m(3, [old(1)]) } })])).toThrow(ContractDefinitionError);
+    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', retention: { maxLen: 100, why: 'test' }, messages: { t: m(2, [old(1)]) } })])).not.toThrow();
+    expect(() => createCatalogue([defineStream({ name: 'a b', description: 'd', startAt: 'new', retention: { maxLen: 100, why: 'test' }, messages: { t: m() } })])).toThrow(/stream name/);
+    expect(() => createCatalogue([defineStream({ name: 'a', description: 'd', startAt: 'new', retention: { maxLen: 100, why: 'test' }, messages: {} })])).toThrow(/no message types/);
   });
 });

@@ -60,14 +60,14 @@ describe('derived topology', () => {
       defineStream({
         name: 'web.hooks',
         description: 'fixture',
-        startAt: 'new',
+        startAt: 'new', retention: { maxLen: 100, why: 'test' },
         external: { writers: ['stripe webhook'] },
         messages: { 'web.hook': defineMessage({ version: 1, description: 'd', schema: z.object({}), example: {} }) },
       }),
       defineStream({
         name: 'audit',
         description: 'fixture',
-        startAt: 'all',
+        startAt: 'all', retention: { maxLen: 100, why: 'test' },
         external: { readers: ['console'] },
         messages: { 'audit.entry': defineMessage({ version: 1, description: 'd', schema: z.object({}), example: {} }) },
       }),

@@ -1,6 +1,6 @@
 /**
  * From a received WhatsApp message to a wa.inbound payload: which messages kami passes on at all,
- * how media is carried (inline when small, a file path when not), and the ids it uses. The
+ * how media is carried (a reference to the blob store; over the size cap, not at all), and the ids it uses. The
  * adapters (whatsapp-web.js, simulator) describe a message as a ReceivedMessage; this decides.
  */
 import { createHash } from 'node:crypto';
@@ -72,48 +72,36 @@ export function triage(msg: ReceivedMessage, allowList: AllowList): Triage {
   return { accept: true, mediaKind };
 }
 
-/** Default largest attachment carried inline; base64 grows it by a third, under the bus's 1 MiB entry limit. */
-export const DEFAULT_MEDIA_INLINE_BYTES = 512 * 1024;
+/** Default largest attachment kami keeps: WhatsApp voice notes are far smaller; a long video is not for the bus. */
+export const DEFAULT_MEDIA_MAX_BYTES = 16_000_000;
 
-/** Inline (base64 in the entry) or a file under the data dir. */
-export function mediaPlacement(bytes: number, inlineLimit: number): 'inline' | 'file' {
-  return bytes <= inlineLimit ? 'inline' : 'file';
+/** A reference to the blob store, as the payload carries it (hash, size, mime). */
+export interface MediaRef {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly mime: string;
 }
 
-const EXTENSIONS: Readonly<Record<string, string>> = {
-  'audio/ogg': 'ogg',
-  'audio/mpeg': 'mp3',
-  'audio/mp4': 'm4a',
-  'audio/aac': 'aac',
-  'audio/amr': 'amr',
-  'audio/wav': 'wav',
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-  'video/mp4': 'mp4',
-  'video/3gpp': '3gp',
-  'application/pdf': 'pdf',
-};
-
-/**
- * A file name for stored media that is safe on any file system and unique per message: the
- * message id's hash (ids contain "@" and can be long) and an extension from the MIME type.
- */
-export function mediaFileName(messageId: string, mime: string): string {
-  const base = mime.split(';')[0]!.trim().toLowerCase();
-  const ext = EXTENSIONS[base] ?? (/^[a-z]+\/([a-z0-9]{1,8})$/.exec(base)?.[1] ?? 'bin');
-  return `${createHash('sha256').update(messageId).digest('hex').slice(0, 32)}.${ext}`;
+/** "voice note", "image", … for a reply. */
+export function mediaNoun(kind: MediaKind): string {
+  return kind === 'voice' ? 'voice note' : kind === 'audio' ? 'audio file' : kind;
 }
 
-/** Where the media of a message went: inline, or a path the caller wrote it to. */
-export type PlacedMedia = { readonly base64: string } | { readonly path: string };
+/** "820 KB", "3.4 MB" (decimal units, as phones show file sizes). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1_000) return `${bytes} bytes`;
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1_000)} KB`;
+  const mb = bytes / 1_000_000;
+  return `${mb < 10 ? mb.toFixed(1).replace(/\.0$/, '') : Math.round(mb)} MB`;
+}
 
-/** The wa.inbound payload for an accepted message. */
-export function toInboundPayload(
-  msg: ReceivedMessage,
-  media?: { readonly kind: MediaKind; readonly downloaded: DownloadedMedia; readonly placed: PlacedMedia },
-): InboundPayload {
+/** What the sender hears when an attachment is over the cap: what, how big, the limit, what to do. */
+export function tooLargeReply(kind: MediaKind, bytes: number, maxBytes: number): string {
+  return `📎 That ${mediaNoun(kind)} is ${formatBytes(bytes)}; I keep attachments up to ${formatBytes(maxBytes)}, so I didn't pass it on. Could you send a smaller one, or tell me in words?`;
+}
+
+/** The wa.inbound payload for an accepted message; its media by reference to the blob store. */
+export function toInboundPayload(msg: ReceivedMessage, media?: { readonly kind: MediaKind; readonly ref: MediaRef; readonly filename?: string | undefined }): InboundPayload {
   const payload: InboundPayload = {
     messageId: msg.messageId,
     chatId: msg.chatId,
@@ -126,11 +114,11 @@ export function toInboundPayload(
   if (media) {
     payload.media = {
       kind: media.kind,
-      mime: media.downloaded.mime,
-      bytes: media.downloaded.data.length,
-      ...media.placed,
+      mime: media.ref.mime,
+      sha256: media.ref.sha256,
+      bytes: media.ref.bytes,
       ...(msg.seconds !== undefined ? { seconds: msg.seconds } : {}),
-      ...(media.downloaded.filename ? { filename: media.downloaded.filename } : {}),
+      ...(media.filename ? { filename: media.filename } : {}),
     };
   }
   return payload;

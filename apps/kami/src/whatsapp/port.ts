@@ -18,6 +18,8 @@ export type IngressOutcome =
   | { readonly status: 'published'; readonly messageId: string; readonly chatId: string; readonly entryId: string }
   | { readonly status: 'duplicate'; readonly messageId: string; readonly chatId: string; readonly entryId: string }
   | { readonly status: 'ignored'; readonly messageId: string; readonly chatId: string; readonly reason: string }
+  /** Taken, but Redis does not accept writes now (full, or away): kept in kami's spool on disk, published once it does. */
+  | { readonly status: 'queued'; readonly messageId: string; readonly chatId: string; readonly reason: string }
   | { readonly status: 'failed'; readonly messageId: string; readonly chatId: string; readonly reason: string };
 
 export type MessageListener = (message: IncomingMessage) => Promise<IngressOutcome>;

@@ -57,7 +57,7 @@ export interface Thresholds {
   readonly pendingMax: number;
   /** A stream with more dead letters than this alerts. */
   readonly deadLettersMax: number;
-  /** used_memory / maxmemory above this alerts (only when maxmemory is set). */
+  /** used_memory / maxmemory above this alerts (only when maxmemory is set; checked in domain/memory.ts). */
   readonly memoryMaxRatio: number;
   /** A model endpoint unavailable this long (ms) alerts (model-check.ts). */
   readonly modelDownMs: number;
@@ -103,10 +103,6 @@ function hms(ms: number): string {
 
 function seconds(ms: number): number {
   return Math.max(0, Math.round(ms / 1000));
-}
-
-function mb(bytes: number): string {
-  return `${Math.round(bytes / (1024 * 1024))} MB`;
 }
 
 /** Every condition that holds in `o`, in a stable order. */
@@ -189,17 +185,6 @@ export function evaluate(o: Observation, t: Thresholds, self: string): Condition
       details: { problem: 'persistence', appendonly: false, save: '' },
     });
   }
-  if (r.maxmemory !== undefined && r.maxmemory > 0 && r.usedMemory !== undefined && r.usedMemory / r.maxmemory > t.memoryMaxRatio) {
-    const pct = Math.round((r.usedMemory / r.maxmemory) * 100);
-    out.push({
-      alertId: 'redis:memory',
-      check: 'redis_memory',
-      severity: 'warning',
-      subject: 'redis',
-      summary: `Redis uses ${pct}% of its maxmemory (${mb(r.usedMemory)} of ${mb(r.maxmemory)}); at 100% writes fail`,
-      recovery: `Redis memory use is back under ${Math.round(t.memoryMaxRatio * 100)}% of maxmemory`,
-      details: { usedMemory: r.usedMemory, maxmemory: r.maxmemory, ratio: Number((r.usedMemory / r.maxmemory).toFixed(3)) },
-    });
-  }
+  // Memory near maxmemory is domain/memory.ts's check: it names the largest key families, which takes I/O.
   return out;
 }

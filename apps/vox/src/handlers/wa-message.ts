@@ -25,7 +25,7 @@ export async function onWaMessage(message: AgentMessage<'wa.inbound', 'wa.messag
   const media = voiceMedia(m);
   if (!media) return undefined;
   const reply = (text: string): Outgoing<VoxWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: m.chatId, text, replyTo: m.messageId } });
-  const { limits, mediaDir, echo } = ctx.config;
+  const { limits, mediaDir, blobDir, echo } = ctx.config;
 
   if (!deps.transcriber) {
     ctx.log.info({ kind: media.kind }, 'voice note received, but no transcription model is configured');
@@ -39,7 +39,7 @@ export async function onWaMessage(message: AgentMessage<'wa.inbound', 'wa.messag
 
   let audio: Buffer;
   try {
-    const opened = await openAudio(media, mediaDir);
+    const opened = await openAudio(media, { blobDir, mediaDir });
     const tooBig = checkLoaded(opened.size, limits);
     if (tooBig) {
       ctx.log.info({ refusal: tooBig }, 'voice note refused');

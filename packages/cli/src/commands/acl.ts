@@ -29,7 +29,9 @@
  *                     (strings, hashes, lists, sets, sorted sets, streams, scripts, transactions),
  *                     nothing dangerous
  * and, for the few agents whose needs the topology cannot express (ROLES below): the registry for
- * atlas and herald, the bus's metadata for sentinel.
+ * atlas and herald, the bus's metadata and the memory of every key for sentinel, and the janitor's
+ * trims for sentinel alone (XTRIM on every stream, with the XRANGE and counting script the safe trim
+ * plans with): no writer holds XTRIM on anything it writes.
  * Never: FLUSHALL/FLUSHDB, KEYS, CONFIG SET, DEBUG, SHUTDOWN, ACL, MONITOR, SCRIPT/FUNCTION FLUSH,
  * pub/sub channels, or any key outside the above.
  *
@@ -60,8 +62,10 @@ export interface AgentRole {
   readonly storage?: readonly string[];
   /** Reads the agent registry (SCAN + GET/MGET on `<prefix>agent:*`). */
   readonly registry?: boolean;
-  /** Reads the bus's metadata: INFO, CONFIG GET, DBSIZE, SCAN, XINFO/XLEN/XPENDING of every stream and dead-letter stream, dead letters' contents. */
+  /** Reads the bus's metadata: INFO, CONFIG GET, DBSIZE, SCAN, XINFO/XLEN/XPENDING of every stream and dead-letter stream, dead letters' contents, MEMORY USAGE of every key. */
   readonly observer?: boolean;
+  /** Trims every stream to its retention: XTRIM, and XRANGE plus the counting script (EVALSHA) the safe trim plans with. */
+  readonly janitor?: boolean;
 }
 
 /**
@@ -73,8 +77,9 @@ export const ROLES: Readonly<Record<string, AgentRole>> = {
   atlas: { registry: true },
   // The briefing asks only the agents alive in the registry (apps/herald/src/ask-sources.ts).
   herald: { registry: true },
-  // The watchdog: heartbeats, lag, pending, dead letters, Redis memory and persistence settings.
-  sentinel: { registry: true, observer: true },
+  // The watchdog: heartbeats, lag, pending, dead letters, Redis memory and persistence settings;
+  // and the janitor, which trims every stream to its contract's retention.
+  sentinel: { registry: true, observer: true, janitor: true },
 };
 
 /** Bus key families (keys.ts) and BullMQ's: an agent named like one would own that whole family. */
@@ -196,6 +201,12 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
       root.push('+config|get', '+dbsize');
       add('bus metadata of every stream', [`%R~${k.streamPattern()}`, `%R~${k.redrive('*', '*')}`], ['+xinfo|stream', '+xinfo|groups', '+xinfo|consumers', '+xlen', '+xpending', '+type']);
       add('every dead letter', [`%R~${k.deadLetterPattern()}`], ['+xinfo|stream', '+xlen', '+xrange', '+xrevrange', '+type']);
+      add('the memory of every key (the largest key families, when Redis fills up)', [`%R~${k.prefix}*`], ['+memory|usage']);
+    }
+    if (role.janitor) {
+      add('trim every stream to its retention (never past an entry a group has not acked)', [`%W~${k.streamPattern()}`], ['+xtrim']);
+      add('find where each group\'s un-acked entries begin, and count entries to trim', [`%R~${k.streamPattern()}`], ['+xrange', '+xinfo|stream', '+xinfo|groups', '+xpending']);
+      add('the counting script, on the streams', [`~${k.streamPattern()}`], ['+evalsha', '+eval']);
     }
     users.push({ name: n, kind: 'agent', root, selectors, reads, writes, answers, role });
   }
@@ -367,7 +378,8 @@ export function aclProbes(users: readonly AclUserSpec[], prefix: string = DEFAUL
     for (const s of streams) {
       out.push({ user: u.name, command: ['XADD', k.stream(s), '*', 'type', 'probe'], allowed: writes.has(s), what: `append to ${s}` });
       out.push({ user: u.name, command: ['XREADGROUP', 'GROUP', u.name, 'probe', 'COUNT', '1', 'STREAMS', k.stream(s), '>'], allowed: reads.has(s), what: `consume ${s}` });
-      out.push({ user: u.name, command: ['XRANGE', k.stream(s), '-', '+'], allowed: reads.has(s), what: `read ${s} by id` });
+      out.push({ user: u.name, command: ['XRANGE', k.stream(s), '-', '+'], allowed: reads.has(s) || u.role?.janitor === true, what: `read ${s} by id` });
+      out.push({ user: u.name, command: ['XTRIM', k.stream(s), 'MINID', '=', '0-1'], allowed: u.role?.janitor === true, what: `trim ${s}` });
     }
     out.push({ user: u.name, command: ['SET', k.data(u.name, 'probe'), '1'], allowed: true, what: 'its own state' });
     out.push({ user: u.name, command: ['SET', k.agent(u.name, 'probe'), '{}'], allowed: true, what: 'its registry record' });

@@ -1,6 +1,7 @@
-/** `hive streams`: every stream with its length, groups, consumers, pending, lag and dead letters. */
+/** `hive streams`: every stream with its length, groups, consumers, pending, lag, dead letters and retention. */
 import { scanKeys, xinfoGroups, xinfoStream, type GroupInfo } from '@hive/bus/admin';
 import { type Keys, type RedisDriver } from '@hive/bus';
+import { catalogue, formatRetention } from '@hive/contracts';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { formatCount, table } from '../format.js';
@@ -16,6 +17,8 @@ export interface StreamSummary {
   /** The most entries any group has yet to read; null when Redis cannot tell for some group. */
   lag: number | null;
   deadLetters: number;
+  /** What its contract keeps in Redis (sentinel's janitor trims to it); null for a stream no contract names. */
+  retention: { maxAgeMs?: number; maxLen?: number } | null;
 }
 
 export const command: Command = {
@@ -30,9 +33,9 @@ export const command: Command = {
     }
     ctx.print(
       table(
-        ['stream', 'length', 'groups', 'consumers', 'pending', 'lag', 'dlq'],
-        rows.map((s) => [s.stream, s.length, s.groups.length, s.consumers, s.pending, formatCount(s.lag), s.deadLetters]),
-        { align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'] },
+        ['stream', 'length', 'groups', 'consumers', 'pending', 'lag', 'dlq', 'retention'],
+        rows.map((s) => [s.stream, s.length, s.groups.length, s.consumers, s.pending, formatCount(s.lag), s.deadLetters, s.retention ? formatRetention(s.retention) : '-']),
+        { align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] },
       ),
     );
   },
@@ -56,6 +59,7 @@ export async function summarizeStreams(redis: RedisDriver, keys: Keys): Promise<
       redis.call(['XLEN', keys.deadLetters(stream)]),
     ]);
     const lags = groups.map((g) => g.lag);
+    const r = catalogue.stream(stream)?.retention;
     out.push({
       stream,
       length: info?.length ?? 0,
@@ -66,6 +70,7 @@ export async function summarizeStreams(redis: RedisDriver, keys: Keys): Promise<
       pending: groups.reduce((n, g) => n + g.pending, 0),
       lag: lags.includes(null) ? null : Math.max(0, ...(lags as number[])),
       deadLetters: Number(dl),
+      retention: r ? { ...(r.maxAgeMs !== undefined ? { maxAgeMs: r.maxAgeMs } : {}), ...(r.maxLen !== undefined ? { maxLen: r.maxLen } : {}) } : null,
     });
   }
   return out;

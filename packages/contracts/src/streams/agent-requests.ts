@@ -1,7 +1,7 @@
 /** agent.requests: one agent asking another for something by request/reply; herald's briefing asks for summaries here. */
 import { z } from 'zod';
 import { chatId, isoDay, isoTime } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { defineMessage, defineStream, HOUR_MS } from '../define.js';
 
 /** The agent asked or answering, by its registry name (e.g. "box"). */
 const agentName = z.string().min(1).max(64).describe('agent name, e.g. "box"');
@@ -11,6 +11,7 @@ export const agentRequests = defineStream({
   description:
     'Requests from one agent to another, answered on the requester\'s reply stream (bus.request / reply). Every responder reads them all and answers only those addressed to it.',
   startAt: 'new',
+  retention: { maxAgeMs: HOUR_MS, maxLen: 10_000, why: 'requests wait seconds for a reply (replyBy); an hour is ample for a late responder to skip them.' },
   messages: {
     'summary.request': defineMessage({
       version: 1,

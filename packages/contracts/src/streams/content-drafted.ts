@@ -1,12 +1,13 @@
 /** content.drafted: posts adopter has drafted from an idea, and each revision of them. */
 import { z } from 'zod';
 import { chatId, interpreter, isoTime, recordId } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream } from '../define.js';
 
 export const contentDrafted = defineStream({
   name: 'content.drafted',
   description: 'Drafted posts from adopter: a new draft from an idea (revision 1), or an edit (revision 2, 3, ...).',
   startAt: 'all',
+  retention: { maxAgeMs: DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last day is in Redis, the full history in archivist (`hive history --export` to replay older facts); Redis is the buffer, not the record.' },
   messages: {
     'content.drafted': defineMessage({
       version: 1,

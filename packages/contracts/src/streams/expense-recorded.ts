@@ -1,7 +1,7 @@
 /** expense.recorded: expenses ledger has recorded, with where the budget stands. */
 import { z } from 'zod';
 import { chatId, interpreter, isoDay, isoTime, recordId } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream } from '../define.js';
 
 const currency = z.string().regex(/^[A-Z]{3}$/).describe('ISO 4217 code, e.g. "EUR"');
 
@@ -9,6 +9,7 @@ export const expenseRecorded = defineStream({
   name: 'expense.recorded',
   description: 'Expenses recorded by ledger, each with the state of its category\'s budget when there is one.',
   startAt: 'all',
+  retention: { maxAgeMs: DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last day is in Redis, the full history in archivist (`hive history --export` to replay older facts); Redis is the buffer, not the record.' },
   messages: {
     'expense.recorded': defineMessage({
       version: 1,

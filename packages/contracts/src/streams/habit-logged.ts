@@ -1,12 +1,13 @@
 /** habit.logged: workouts, water, sleep and other habits pulse has logged, with the streak. */
 import { z } from 'zod';
 import { chatId, isoDay, isoTime, recordId } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream } from '../define.js';
 
 export const habitLogged = defineStream({
   name: 'habit.logged',
   description: 'Habit entries logged by pulse, each with the habit\'s current streak.',
   startAt: 'all',
+  retention: { maxAgeMs: DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last day is in Redis, the full history in archivist (`hive history --export` to replay older facts); Redis is the buffer, not the record.' },
   messages: {
     'habit.logged': defineMessage({
       version: 1,

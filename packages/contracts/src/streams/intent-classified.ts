@@ -1,7 +1,7 @@
 /** intent.classified: iris's verdict on what each message is for; every domain agent reads it. */
 import { z } from 'zod';
 import { chatId, interpreter, isoTime, waMessageId } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream } from '../define.js';
 
 /** Everything iris can route to; "unknown" when nothing fits. */
 export const INTENTS = ['nutrition', 'content', 'schedule', 'expense', 'note', 'question', 'help', 'habit', 'briefing', 'unknown'] as const;
@@ -11,6 +11,7 @@ export const intentClassified = defineStream({
   name: 'intent.classified',
   description: 'Each message from wa.inbound or voice.transcribed with its intent; the domain agents pick the intents they own.',
   startAt: 'new',
+  retention: { maxAgeMs: DAY_MS, maxLen: 50_000, why: 'a trigger read by nine groups within seconds; the largest stream, so the shortest useful window.' },
   messages: {
     'intent.classified': defineMessage({
       version: 1,

@@ -1,12 +1,13 @@
 /** note.saved: notes and journal entries scribe has stored. */
 import { z } from 'zod';
 import { chatId, isoTime, recordId } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream } from '../define.js';
 
 export const noteSaved = defineStream({
   name: 'note.saved',
   description: 'Notes and journal entries saved by scribe (searchable there).',
   startAt: 'all',
+  retention: { maxAgeMs: DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last day is in Redis, the full history in archivist (`hive history --export` to replay older facts); Redis is the buffer, not the record.' },
   messages: {
     'note.saved': defineMessage({
       version: 1,

@@ -1,7 +1,7 @@
 /** nutrition.logged: meals box has recorded, with their estimate and the day's running totals. */
 import { z } from 'zod';
 import { chatId, interpreter, isoDay, isoTime, recordId } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream } from '../define.js';
 
 const macros = z.object({
   kcal: z.number().nonnegative(),
@@ -14,6 +14,7 @@ export const nutritionLogged = defineStream({
   name: 'nutrition.logged',
   description: 'Meals logged by box: items with calories and macros, and the totals of the day so far.',
   startAt: 'all',
+  retention: { maxAgeMs: DAY_MS, maxLen: 30_000, why: 'facts a new listener may rebuild state from (new groups start at the history): the last day is in Redis, the full history in archivist (`hive history --export` to replay older facts); Redis is the buffer, not the record.' },
   messages: {
     'nutrition.logged': defineMessage({
       version: 1,

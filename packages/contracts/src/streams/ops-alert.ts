@@ -1,12 +1,13 @@
 /** ops.alert: sentinel's alerts about the network itself; kami forwards them to the owner. */
 import { z } from 'zod';
 import { isoTime, recordId } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream } from '../define.js';
 
 export const opsAlert = defineStream({
   name: 'ops.alert',
   description: 'Alerts raised and resolved by sentinel: missing heartbeats, growing lag, dead letters, Redis memory.',
   startAt: 'new',
+  retention: { maxAgeMs: 7 * DAY_MS, maxLen: 1_000, why: 'few entries, and a week of alerts is what an operator looks back on.' },
   messages: {
     'ops.alert': defineMessage({
       version: 1,

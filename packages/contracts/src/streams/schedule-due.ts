@@ -1,12 +1,13 @@
 /** schedule.due: hermes's timers firing: reminders, and the daily briefing herald assembles. */
 import { z } from 'zod';
 import { chatId, isoDay, isoTime, recordId } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream } from '../define.js';
 
 export const scheduleDue = defineStream({
   name: 'schedule.due',
   description: 'Timers that fired in hermes. Hermes itself tells the chat about reminders; herald answers briefing.due.',
   startAt: 'new',
+  retention: { maxAgeMs: DAY_MS, maxLen: 10_000, why: 'a trigger: herald and archivist take it within seconds.' },
   messages: {
     'reminder.due': defineMessage({
       version: 1,

@@ -1,12 +1,13 @@
 /** voice.transcribed: voice notes turned into text by vox. */
 import { z } from 'zod';
 import { chatId, isoTime, waMessageId } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream } from '../define.js';
 
 export const voiceTranscribed = defineStream({
   name: 'voice.transcribed',
   description: 'The text of a voice note received on wa.inbound, transcribed by vox; iris classifies it like a typed message.',
   startAt: 'new',
+  retention: { maxAgeMs: DAY_MS, maxLen: 20_000, why: 'a trigger: iris classifies it within seconds; archivist keeps every transcript.' },
   messages: {
     'voice.transcribed': defineMessage({
       version: 1,

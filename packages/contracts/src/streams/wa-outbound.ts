@@ -1,13 +1,14 @@
 /** wa.outbound: what the agents want said to a chat; kami sends it. */
 import { z } from 'zod';
 import { chatId, waMessageId } from '../common.js';
-import { defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream } from '../define.js';
 import { media } from './wa-inbound.js';
 
 export const waOutbound = defineStream({
   name: 'wa.outbound',
   description: 'Messages for kami to send to a WhatsApp chat: replies, reminders, briefings, alerts.',
   startAt: 'new',
+  retention: { maxAgeMs: DAY_MS, maxLen: 50_000, why: 'a trigger: kami sends within seconds (retries take minutes); archivist keeps every message.' },
   messages: {
     'wa.send': defineMessage({
       version: 1,
