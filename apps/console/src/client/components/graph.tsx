@@ -9,10 +9,12 @@ import { useMemo } from 'preact/hooks';
 import { count, rate } from '../format.js';
 import type { AgentView, Snapshot, StreamView } from '../types.js';
 
-const AGENT = { width: 128, height: 46 };
+const AGENT = { width: 150, height: 46 };
 const STREAM = { width: 150, height: 40 };
 
 interface Layout {
+  minX: number;
+  minY: number;
   width: number;
   height: number;
   nodes: Map<string, { x: number; y: number }>;
@@ -22,7 +24,17 @@ interface Layout {
 const agentId = (name: string) => `a:${name}`;
 const streamId = (name: string) => `s:${name}`;
 
+/** Agents that read every stream there is (archivist): their edges would say nothing and hide the rest. */
+export function readersOfEverything(streams: readonly StreamView[]): Set<string> {
+  const withReaders = streams.filter((s) => s.writers.length > 0);
+  const out = new Set<string>();
+  if (withReaders.length < 3) return out;
+  for (const r of withReaders[0]!.readers) if (withReaders.every((s) => s.readers.includes(r))) out.add(r);
+  return out;
+}
+
 function layout(agents: readonly string[], streams: readonly StreamView[]): Layout {
+  const everywhere = readersOfEverything(streams);
   const g = new dagre.graphlib.Graph({ multigraph: false });
   g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 70, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -31,8 +43,8 @@ function layout(agents: readonly string[], streams: readonly StreamView[]): Layo
     if (s.writers.length === 0 && s.readers.length === 0) continue;
     g.setNode(streamId(s.stream), { ...STREAM });
     for (const w of s.writers) if (agents.includes(w)) g.setEdge(agentId(w), streamId(s.stream), { weight: 2 });
-    // archivist reads every stream: keep it from pulling everything into one column.
-    for (const r of s.readers) if (agents.includes(r)) g.setEdge(streamId(s.stream), agentId(r), { weight: r === 'archivist' ? 0 : 1, minlen: 1 });
+    // A reader of every stream (archivist) would tie every column to one node: it is drawn without edges, labelled instead.
+    for (const r of s.readers) if (agents.includes(r) && !everywhere.has(r)) g.setEdge(streamId(s.stream), agentId(r), { weight: 1 });
   }
   dagre.layout(g);
   const nodes = new Map<string, { x: number; y: number }>();
@@ -50,8 +62,13 @@ function layout(agents: readonly string[], streams: readonly StreamView[]): Layo
       points: (g.edge(e) as { points: { x: number; y: number }[] }).points,
     };
   });
-  const graph = g.graph();
-  return { width: graph.width ?? 800, height: graph.height ?? 400, nodes, edges };
+  // Edges routed around a cycle (wa.outbound back to kami) can leave the graph's box: fit the view to everything drawn.
+  let minX = 0;
+  let minY = 0;
+  let maxX = g.graph().width ?? 800;
+  let maxY = g.graph().height ?? 400;
+  for (const e of edges) for (const p of e.points) [minX, minY, maxX, maxY] = [Math.min(minX, p.x - 10), Math.min(minY, p.y - 10), Math.max(maxX, p.x + 10), Math.max(maxY, p.y + 10)];
+  return { minX, minY, width: maxX - minX, height: maxY - minY, nodes, edges };
 }
 
 function path(points: readonly { x: number; y: number }[]): string {
@@ -67,9 +84,10 @@ export function NetworkGraph({ snapshot }: { snapshot: Snapshot }) {
   const l = useMemo(() => layout(agents, snapshot.streams), [shapeKey]);
   const byAgent = new Map(snapshot.agents.map((a) => [a.name, a]));
   const byStream = new Map(snapshot.streams.map((s) => [s.stream, s]));
+  const everywhere = readersOfEverything(snapshot.streams);
 
   return (
-    <svg class="graph" viewBox={`0 0 ${l.width} ${l.height}`} style={{ maxWidth: `${Math.max(l.width, 600)}px` }} role="img" aria-label="the network: agents and the streams between them">
+    <svg class="graph" viewBox={`${l.minX} ${l.minY} ${l.width} ${l.height}`} style={{ maxWidth: `${Math.max(l.width, 600)}px` }} role="img" aria-label="the network: agents and the streams between them">
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M0,0 L10,5 L0,10 z" class="arrowhead" />
@@ -97,7 +115,7 @@ export function NetworkGraph({ snapshot }: { snapshot: Snapshot }) {
       {[...l.nodes].map(([id, p]) => {
         if (id.startsWith('a:')) {
           const a = byAgent.get(id.slice(2));
-          return a ? <AgentNode key={id} agent={a} x={p.x} y={p.y} /> : null;
+          return a ? <AgentNode key={id} agent={a} x={p.x} y={p.y} readsAll={everywhere.has(a.name)} /> : null;
         }
         const s = byStream.get(id.slice(2));
         return s ? <StreamNode key={id} stream={s} x={p.x} y={p.y} /> : null;
@@ -106,7 +124,7 @@ export function NetworkGraph({ snapshot }: { snapshot: Snapshot }) {
   );
 }
 
-function AgentNode({ agent, x, y }: { agent: AgentView; x: number; y: number }) {
+function AgentNode({ agent, x, y, readsAll }: { agent: AgentView; x: number; y: number; readsAll: boolean }) {
   const up = agent.instances.length;
   return (
     <a href={`#/agents/${encodeURIComponent(agent.name)}`}>
@@ -119,6 +137,7 @@ function AgentNode({ agent, x, y }: { agent: AgentView; x: number; y: number }) 
         </text>
         <text x="12" y="37" class="sub">
           {agent.health === 'down' ? 'down' : `${up} instance${up === 1 ? '' : 's'}${agent.restarts > 0 ? ` · ${agent.restarts}↻` : ''}`}
+          {readsAll ? ' · reads every stream' : ''}
         </text>
       </g>
     </a>
