@@ -177,6 +177,16 @@ describe('the live snapshot', () => {
     }
   });
 
+  it('tells Prometheus where each registered agent serves its metrics (HTTP service discovery)', async () => {
+    const hb = await startHeartbeat(redis().driver, keys, { name: 'pulse', instance: 'pulse-7', version: '2.0.0', reads: [], writes: [], httpUrl: 'http://127.0.0.1:43121' });
+    try {
+      const groups = await get<{ targets: string[]; labels: Record<string, string> }[]>('/api/prometheus/targets');
+      expect(groups).toContainEqual({ targets: ['127.0.0.1:43121'], labels: { agent: 'pulse', agent_instance: 'pulse-7', agent_version: '2.0.0' } });
+    } finally {
+      await hb.stop();
+    }
+  });
+
   it('is pushed over SSE', async () => {
     const ctl = new AbortController();
     const res = await fetch(`${c.url}/api/events`, { signal: ctl.signal });

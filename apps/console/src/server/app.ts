@@ -6,6 +6,7 @@ import type { ClientBundle } from './client-bundle.js';
 import { chatRoutes } from './chat-proxy.js';
 import { RequestError, type RouteContext } from './context.js';
 import { deadLetterRoutes } from './dead-letter-routes.js';
+import { prometheusRoutes } from './prometheus-targets.js';
 import type { FeedEvent, LiveFeed } from './live-feed.js';
 import type { ConsoleEnv, Guard } from './security.js';
 import { streamRoutes } from './stream-routes.js';
@@ -80,5 +81,6 @@ export function createApp(parts: AppParts): Hono<ConsoleEnv> {
   deadLetterRoutes(app, ctx);
   traceRoutes(app, ctx);
   chatRoutes(app, ctx);
+  prometheusRoutes(app, ctx);
   return app;
 }
