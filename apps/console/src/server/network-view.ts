@@ -6,89 +6,17 @@
  */
 import { entryIdTime, listAgents, type AgentRecord, type Keys, type Logger, type RedisDriver } from '@hive/bus';
 import { summarizeStreams } from '@hive/inspect';
-import { RateTracker, type RateSeries } from './rates.js';
+import type { AgentView, Health, InstanceView, Snapshot, StreamView } from '../wire.js';
+import { RateTracker } from './rates.js';
 import type { ExpectedTopology } from './topology.js';
+
+export type { AgentView, GroupView, Health, InstanceView, Snapshot, StreamView } from '../wire.js';
 
 /** An agent instance whose heartbeat is older than this is "late" (heartbeats are every 5 s by default). */
 export const LATE_AFTER_MS = 12_000;
 /** How often each instance's /readyz is asked (its answer is cached in between). */
 export const READINESS_EVERY_MS = 10_000;
 const READINESS_TIMEOUT_MS = 1_500;
-
-export type Health = 'up' | 'degraded' | 'down';
-
-export interface InstanceView {
-  instance: string;
-  version: string;
-  host: string;
-  pid: number;
-  status: AgentRecord['status'];
-  startedAt: number;
-  lastSeen: number;
-  httpUrl: string | null;
-  /** From its /readyz: true, false, or null when not asked yet or it has no HTTP server. */
-  ready: boolean | null;
-  readyDetail: string | null;
-  /**
-   * The model the agent is using (LLM or offline rules), when its registry record says so; the
-   * record's shape for it is still being settled, so it is passed through as the agent wrote it.
-   */
-  model: unknown;
-}
-
-export interface AgentView {
-  name: string;
-  health: Health;
-  /** Why it is not up, in words. */
-  healthReason: string | null;
-  expected: boolean;
-  description: string | null;
-  reads: string[];
-  writes: string[];
-  skills: { name: string; description: string; examples?: string[] }[];
-  instances: InstanceView[];
-  /** Restarts seen since the console started (a new pid or start time for the same instance name). */
-  restarts: number;
-}
-
-export interface GroupView {
-  name: string;
-  consumers: number;
-  pending: number;
-  lag: number | null;
-  lastDeliveredId: string;
-  /** Entries read per second. */
-  readRate: RateSeries;
-}
-
-export interface StreamView {
-  stream: string;
-  description: string | null;
-  length: number;
-  firstEntryId: string | null;
-  lastEntryId: string | null;
-  /** Time of the oldest entry kept (what retention left), ms. */
-  oldestAt: number | null;
-  lastAt: number | null;
-  /** The stream's retention as its contract declares it, once contracts carry one; null until then. */
-  retention: string | null;
-  writers: string[];
-  readers: string[];
-  groups: GroupView[];
-  pending: number;
-  lag: number | null;
-  deadLetters: number;
-  /** Entries written per second. */
-  writeRate: RateSeries;
-}
-
-export interface Snapshot {
-  at: number;
-  prefix: string;
-  agents: AgentView[];
-  streams: StreamView[];
-  totals: { agents: number; up: number; streams: number; pending: number; deadLetters: number };
-}
 
 export interface NetworkViewOptions {
   redis: RedisDriver;

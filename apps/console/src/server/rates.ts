@@ -1,14 +1,11 @@
 /**
  * Write and read rates from successive samples of counters Redis keeps (a stream's entries-added, a
- * group's entries-read), so a rate costs no extra Redis work and survives a console restart after one
- * poll. Each series keeps its last RATE_SAMPLES points for the sparklines.
+ * group's entries-read), so a rate costs no extra Redis work; after a console restart the first rate
+ * comes one poll later. Each series keeps its last RATE_SAMPLES points for the sparklines.
  */
-export interface RateSeries {
-  /** Messages per second over the last interval; null until two samples exist. */
-  rate: number | null;
-  /** Oldest first, one point per poll. */
-  series: number[];
-}
+import type { RateSeries } from '../wire.js';
+
+export type { RateSeries } from '../wire.js';
 
 /** Rolling rates per key (a stream, or stream/group), from monotonically growing counters. */
 export class RateTracker {

@@ -7,6 +7,7 @@
  */
 import { decodeEntry, errorMessage, xrevrange } from '@hive/bus';
 import { normalizeChat, openHistory, searchHistory, traceConversation, ulidTime, type Hop, type HistoryRecord } from '@hive/inspect';
+import type { Found, TraceHop } from '../wire.js';
 import { RequestError, type ConsoleApp, type RouteContext } from './context.js';
 
 /** Without a ULID to go by, Redis is scanned this far back by default. */
@@ -18,18 +19,7 @@ export const SEARCH_RECENT = 2_000;
 const SEARCH_STREAMS = ['wa.inbound', 'wa.outbound'] as const;
 const MAX_RESULTS = 50;
 
-export type TraceHop = Hop & { source: 'redis' | 'archive' };
-
-/** A conversation a search found. */
-export interface Found {
-  corr: string;
-  id: string;
-  ts: number;
-  stream: string;
-  chatId: string | null;
-  text: string | null;
-  source: 'redis' | 'archive';
-}
+export type { Found, TraceHop } from '../wire.js';
 
 const WINDOW = /^(\d+)\s*(m|h|d)$/;
 

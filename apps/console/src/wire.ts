@@ -1,0 +1,115 @@
+/**
+ * What the console's server sends its page, as types with no imports, so the server (Node) and the
+ * page (browser) compile against the same definitions.
+ */
+
+/** A rate and its recent past, from counters Redis keeps. */
+export interface RateSeries {
+  /** Messages per second over the last interval; null until two samples exist. */
+  rate: number | null;
+  /** Oldest first, one point per poll. */
+  series: number[];
+}
+
+export type Health = 'up' | 'degraded' | 'down';
+
+export interface InstanceView {
+  instance: string;
+  version: string;
+  host: string;
+  pid: number;
+  status: 'starting' | 'running' | 'stopping';
+  startedAt: number;
+  lastSeen: number;
+  httpUrl: string | null;
+  /** From its /readyz: true, false, or null when not asked yet or it has no HTTP server. */
+  ready: boolean | null;
+  readyDetail: string | null;
+  /**
+   * The model the agent is using (LLM or offline rules), when its registry record says so; the
+   * record's shape for it is still being settled, so it is passed through as the agent wrote it.
+   */
+  model: unknown;
+}
+
+export interface AgentView {
+  name: string;
+  health: Health;
+  /** Why it is not up, in words. */
+  healthReason: string | null;
+  expected: boolean;
+  description: string | null;
+  reads: string[];
+  writes: string[];
+  skills: { name: string; description: string; examples?: string[] }[];
+  instances: InstanceView[];
+  /** Restarts seen since the console started (a new pid or start time for the same instance name). */
+  restarts: number;
+}
+
+export interface GroupView {
+  name: string;
+  consumers: number;
+  pending: number;
+  lag: number | null;
+  lastDeliveredId: string;
+  /** Entries read per second. */
+  readRate: RateSeries;
+}
+
+export interface StreamView {
+  stream: string;
+  description: string | null;
+  length: number;
+  firstEntryId: string | null;
+  lastEntryId: string | null;
+  /** Time of the oldest entry kept (what retention left), ms. */
+  oldestAt: number | null;
+  lastAt: number | null;
+  /** The stream's retention as its contract declares it, once contracts carry one; null until then. */
+  retention: string | null;
+  writers: string[];
+  readers: string[];
+  groups: GroupView[];
+  pending: number;
+  lag: number | null;
+  deadLetters: number;
+  /** Entries written per second. */
+  writeRate: RateSeries;
+}
+
+export interface Snapshot {
+  at: number;
+  prefix: string;
+  agents: AgentView[];
+  streams: StreamView[];
+  totals: { agents: number; up: number; streams: number; pending: number; deadLetters: number };
+}
+
+/** One hop of a trace: @hive/inspect's Hop (which the page cannot import: it pulls in Node) plus where it came from; mergeHops' return type keeps the two in step. */
+export interface TraceHop {
+  kind: 'message' | 'dead-letter';
+  stream: string;
+  entryId: string;
+  type: string;
+  src: string;
+  id: string;
+  corr: string;
+  cause: string;
+  ts: number;
+  deltaMs: number;
+  sinceCauseMs: number | null;
+  groups: { group: string; state: 'acked' | 'pending' | 'unread' | 'dead-lettered'; consumer?: string; deliveries?: number }[];
+  deadLetter?: { stream: string; group: string; reason: string; error: string; deliveries: number; entryId: string };
+  source: 'redis' | 'archive';
+}
+
+export interface Found {
+  corr: string;
+  id: string;
+  ts: number;
+  stream: string;
+  chatId: string | null;
+  text: string | null;
+  source: 'redis' | 'archive';
+}
