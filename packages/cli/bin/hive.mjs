@@ -18,7 +18,7 @@ const dist = join(root, 'dist', 'main.js');
 function built() {
   if (process.env.HIVE_CLI_FROM_SOURCE || !existsSync(dist)) return false;
   try {
-    return ['@hive/bus', '@hive/contracts', '@hive/supervisor'].every((p) => existsSync(fileURLToPath(import.meta.resolve(p))));
+    return ['@hive/bus', '@hive/contracts', '@hive/supervisor', '@hive/inspect', '@hive/console'].every((p) => existsSync(fileURLToPath(import.meta.resolve(p))));
   } catch {
     return false;
   }

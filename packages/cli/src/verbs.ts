@@ -263,6 +263,24 @@ export const VERBS: readonly VerbSpec[] = [
     load: () => import('./commands/history.js').then((m) => m.command),
   },
   {
+    name: 'console',
+    summary: 'serve the web console: the network graph, streams, agents, dead letters, trace, chat',
+    usage: ['console [--port N] [--host HOST] [--read-only] [--kami URL]'],
+    description: [
+      'Serves the console on http://127.0.0.1:7780 (--port, --host; env HIVE_CONSOLE_PORT, HIVE_CONSOLE_HOST) until Ctrl-C.',
+      'Any bind outside the loopback interface needs a token in env HIVE_CONSOLE_TOKEN (open /?token=… once in the browser).',
+      '--read-only refuses every change (retry, drop, chat). Traces also read archivist\'s history (env ARCHIVIST_DB_PATH or HIVE_DATA_DIR).',
+    ],
+    options: {
+      port: { type: 'string', value: 'N', description: 'port to listen on (default 7780; 0 picks a free one)' },
+      host: { type: 'string', value: 'HOST', description: 'address to listen on (default 127.0.0.1; others need HIVE_CONSOLE_TOKEN)' },
+      'read-only': { type: 'boolean', description: 'show everything, change nothing' },
+      kami: { type: 'string', value: 'URL', description: 'kami\'s simulator for the chat; overrides env KAMI_URL (default http://127.0.0.1:7777)' },
+    },
+    examples: ['hive console', 'hive console --port 8080 --read-only', 'HIVE_CONSOLE_TOKEN=$(openssl rand -hex 24) hive console --host 0.0.0.0'],
+    load: () => import('./commands/console.js').then((m) => m.command),
+  },
+  {
     name: 'acl',
     summary: 'per-agent Redis ACL users from the topology: write users.acl, or --check a live Redis',
     usage: ['acl [--secrets FILE] [--out FILE] [--env-dir DIR] [--redis-host HOST:PORT] [--topology FILE]', 'acl --check [--secrets FILE]'],

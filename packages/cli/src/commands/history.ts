@@ -5,56 +5,22 @@
  * running (WAL lets it read while archivist writes) or not.
  */
 import { once } from 'node:events';
-import { createWriteStream, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { ftsQuery, historyDbPath, historyQuery, HistoryError, normalizeChat, openHistory, toHistoryRecord, type HistoryFilter, type HistoryRecord, type HistoryRow } from '@hive/inspect';
 import { boolFlag, listFlag, parseDuration, positiveInt, stringFlag } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { NotFoundError, OperationError, UsageError } from '../errors.js';
 import { formatTime, plural, table } from '../format.js';
 
-/** The history layout this command reads (archivist's HISTORY_SCHEMA_VERSION). */
-export const HISTORY_SCHEMA_VERSION = 1;
+/** The pieces shared with the console (the query, the record, the database path) are @hive/inspect's. */
+export { ftsQuery, historyDbPath, historyQuery, normalizeChat, HISTORY_SCHEMA_VERSION, type HistoryFilter, type HistoryRecord } from '@hive/inspect';
+
 /** Messages shown without --limit (exports take everything). */
 export const DEFAULT_LIMIT = 50;
 /** Characters of text per row in the table. */
 const TEXT_WIDTH = 80;
-
-/** One archived message as --json, --jsonl and --export print it. */
-export interface HistoryRecord {
-  stream: string;
-  entryId: string;
-  type: string;
-  v: number;
-  id: string;
-  src: string;
-  ts: number;
-  time: string;
-  corr: string;
-  cause: string;
-  traceparent?: string;
-  chatId: string | null;
-  text: string | null;
-  data: unknown;
-}
-
-export interface HistoryFilter {
-  /** Words that must all occur (prefixes match: "dent" finds "dentist"). */
-  text?: string;
-  chatId?: string;
-  types?: readonly string[];
-  streams?: readonly string[];
-  corr?: string;
-  /** Envelope time (ms) bounds, inclusive. */
-  since?: number;
-  until?: number;
-}
-
-/** The database file: --db, else env ARCHIVIST_DB_PATH, else <HIVE_DATA_DIR or .data>/archivist/history.db. */
-export function historyDbPath(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
-  const nonEmpty = (s: string | undefined) => (s === undefined || s === '' ? undefined : s);
-  return resolve(flag ?? nonEmpty(env.ARCHIVIST_DB_PATH) ?? join(nonEmpty(env.HIVE_DATA_DIR) ?? '.data', 'archivist', 'history.db'));
-}
 
 /** --since/--until: a time ago (30m, 2h, 7d), an ISO date or time, or epoch milliseconds. */
 export function parseTimeBound(flag: string, text: string, nowMs: number, verb: string): number {
@@ -69,104 +35,10 @@ export function parseTimeBound(flag: string, text: string, nowMs: number, verb: 
   throw new UsageError(`${flag} "${text}" is not a time ago (30m, 2h, 7d), an ISO date (2025-01-31, 2025-01-31T08:00:00Z) or epoch milliseconds`, verb);
 }
 
-/** A chat as the archive stores it: "+49 170 1234567" → "491701234567@c.us"; an id with "@" as given. */
-export function normalizeChat(text: string): string {
-  const t = text.trim();
-  if (t.includes('@')) return t;
-  const digits = t.replace(/[\s()+.-]/g, '');
-  return /^\d{5,20}$/.test(digits) ? `${digits}@c.us` : t;
-}
-
-/** An FTS5 query where every word must occur, as a prefix; undefined when the text has no words. */
-export function ftsQuery(text: string): string | undefined {
-  const words = text.match(/[\p{L}\p{N}_]+/gu);
-  if (!words) return undefined;
-  // Quoted, so FTS5 operators and column filters in the input are just words.
-  return words.map((w) => `"${w}"*`).join(' ');
-}
-
-/** The SQL and parameters selecting `filter`'s messages: the newest `limit` of them, returned oldest first. */
-export function historyQuery(filter: HistoryFilter, limit: number | undefined): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  let from = 'messages m';
-  let snippet = 'NULL';
-  if (filter.text !== undefined) {
-    const match = ftsQuery(filter.text);
-    if (match === undefined) throw new Error('the text has no words to search for');
-    from = 'messages_fts JOIN messages m ON m.seq = messages_fts.rowid';
-    where.push('messages_fts MATCH ?');
-    params.push(match);
-    snippet = "snippet(messages_fts, 0, '[', ']', '…', 12)";
-  }
-  if (filter.chatId !== undefined) {
-    where.push('m.chat_id = ?');
-    params.push(filter.chatId);
-  }
-  const anyOf = (column: string, values: readonly string[] | undefined) => {
-    if (!values || values.length === 0) return;
-    where.push(`m.${column} IN (${values.map(() => '?').join(', ')})`);
-    params.push(...values);
-  };
-  anyOf('type', filter.types);
-  anyOf('stream', filter.streams);
-  if (filter.corr !== undefined) {
-    where.push('m.corr = ?');
-    params.push(filter.corr);
-  }
-  if (filter.since !== undefined) {
-    where.push('m.ts >= ?');
-    params.push(Math.floor(filter.since));
-  }
-  if (filter.until !== undefined) {
-    where.push('m.ts <= ?');
-    params.push(Math.floor(filter.until));
-  }
-  const select = `SELECT m.*, ${snippet} AS snippet FROM ${from}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
-  if (limit === undefined) return { sql: `${select} ORDER BY m.ts, m.seq`, params };
-  return { sql: `SELECT * FROM (${select} ORDER BY m.ts DESC, m.seq DESC LIMIT ?) ORDER BY ts, seq`, params: [...params, limit] };
-}
-
-interface Row {
-  stream: string;
-  entry_id: string;
-  type: string;
-  v: number;
-  id: string;
-  src: string;
-  ts: number;
-  corr: string;
-  cause: string;
-  traceparent: string | null;
-  chat_id: string | null;
-  text: string | null;
-  data: string;
-  snippet: string | null;
-}
-
-function toRecord(r: Row): HistoryRecord {
-  let data: unknown;
-  try {
-    data = JSON.parse(r.data);
-  } catch {
-    data = r.data;
-  }
-  return {
-    stream: r.stream,
-    entryId: r.entry_id,
-    type: r.type,
-    v: r.v,
-    id: r.id,
-    src: r.src,
-    ts: r.ts,
-    time: formatTime(r.ts),
-    corr: r.corr,
-    cause: r.cause,
-    ...(r.traceparent ? { traceparent: r.traceparent } : {}),
-    chatId: r.chat_id,
-    text: r.text,
-    data,
-  };
+/** A record as --json, --jsonl and --export print it (the snippet belongs to the table only). */
+function toRecord(row: HistoryRow): HistoryRecord {
+  const { snippet: _snippet, ...record } = toHistoryRecord(row);
+  return record;
 }
 
 function oneLine(text: string, width: number): string {
@@ -174,32 +46,15 @@ function oneLine(text: string, width: number): string {
   return t.length > width ? `${t.slice(0, width - 1)}…` : t;
 }
 
-/** Open the history read-only, or say plainly why not. */
-function openHistory(path: string): Database.Database {
-  const missing = () => new NotFoundError(`no history database at ${path}: archivist writes it; run archivist, or point --db or HIVE_DATA_DIR at its data directory`);
-  if (!existsSync(path)) throw missing();
-  let db: Database.Database;
+/** Open the history read-only; a missing file is "not found", anything else a failed operation. */
+function openHistoryDb(path: string): Database.Database {
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    return openHistory(path);
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'SQLITE_CANTOPEN') throw missing();
-    throw new OperationError(`cannot open ${path}: ${(err as Error).message}`);
+    if (!(err instanceof HistoryError)) throw err;
+    if (err.code === 'HISTORY_MISSING') throw new NotFoundError(err.message);
+    throw new OperationError(err.message, err.code === 'HISTORY_UNREADABLE' ? 'FAILED' : err.code);
   }
-  try {
-    db.pragma('busy_timeout = 5000');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'").pluck().get() !== undefined;
-    if (!hasTable || version === 0) throw new OperationError(`${path} is not an archivist history database (no messages table)`, 'NOT_HISTORY');
-    if (version !== HISTORY_SCHEMA_VERSION) {
-      throw new OperationError(`${path} has history schema v${version}; this hive reads v${HISTORY_SCHEMA_VERSION} (upgrade the CLI or archivist)`, 'SCHEMA_MISMATCH');
-    }
-  } catch (err) {
-    db.close();
-    if (err instanceof OperationError) throw err;
-    throw new OperationError(`cannot read ${path}: ${(err as Error).message}`);
-  }
-  return db;
 }
 
 function filterFrom(ctx: CommandContext): HistoryFilter {
@@ -242,13 +97,13 @@ export const command: Command = {
     const limit = limitText !== undefined ? positiveInt('--limit', limitText, ctx.verb) : streaming ? undefined : DEFAULT_LIMIT;
     const path = historyDbPath(stringFlag(v, 'db'), ctx.env);
 
-    const db = openHistory(path);
+    const db = openHistoryDb(path);
     try {
       const { sql, params } = historyQuery(filter, limit);
       const statement = db.prepare(sql);
 
       if (jsonl) {
-        for (const row of statement.iterate(...params) as IterableIterator<Row>) ctx.printJsonLine(toRecord(row));
+        for (const row of statement.iterate(...params) as IterableIterator<HistoryRow>) ctx.printJsonLine(toRecord(row));
         return;
       }
       if (exportTo !== undefined) {
@@ -259,7 +114,7 @@ export const command: Command = {
         });
         failed.catch(() => undefined); // handled by the races below; this only keeps it from counting as unhandled
         let n = 0;
-        for (const row of statement.iterate(...params) as IterableIterator<Row>) {
+        for (const row of statement.iterate(...params) as IterableIterator<HistoryRow>) {
           n++;
           // Respect the file's pace: a large history must not pile up in memory.
           if (!out.write(`${JSON.stringify(toRecord(row))}\n`)) await Promise.race([once(out, 'drain'), failed]);
@@ -271,7 +126,7 @@ export const command: Command = {
         return;
       }
 
-      const rows = statement.all(...params) as Row[];
+      const rows = statement.all(...params) as HistoryRow[];
       if (ctx.json) return void ctx.printJson(rows.map(toRecord));
       if (rows.length === 0) {
         ctx.note(`no messages match in ${path}`);

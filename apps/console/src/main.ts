@@ -1,0 +1,15 @@
+/** The console's own entry (`pnpm --filter @hive/console dev`): settings from the environment, Ctrl-C to stop. */
+import { createConsole } from './console.js';
+import { consoleOptionsFromEnv } from './env.js';
+import { ConsoleError } from './errors.js';
+
+try {
+  const handle = await createConsole(consoleOptionsFromEnv(process.env));
+  process.stdout.write(`Hive console: ${handle.url}${handle.readOnly ? ' (read-only)' : ''}\n`);
+  const stop = () => void handle.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (err) {
+  process.stderr.write(`console: ${err instanceof ConsoleError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,51 @@
+/** What every route module gets: Redis, keys, the log, and the console's settings. */
+import { assertName, type Keys, type Logger, type RedisDriver } from '@hive/bus';
+import type { Hono } from 'hono';
+import type { ConsoleEnv } from './security.js';
+
+export interface RouteContext {
+  readonly redis: RedisDriver;
+  readonly keys: Keys;
+  readonly log: Logger;
+  readonly readOnly: boolean;
+  readonly kamiUrl: string | null;
+  readonly archivistDb: string | null;
+}
+
+export type ConsoleApp = Hono<ConsoleEnv>;
+
+/** A request the console refuses, with the status and message the page shows. */
+export class RequestError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 502 | 503,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A stream or group name as the bus accepts it, else a 400 that says what is wrong. */
+export function checkedName(kind: string, name: string): string {
+  try {
+    assertName(kind, name);
+  } catch (err) {
+    throw new RequestError(400, (err as Error).message);
+  }
+  return name;
+}
+
+const ENTRY_ID = /^\d+-\d+$/;
+
+/** An entry id (1700000000000-0) from a query parameter, else a 400. */
+export function checkedEntryId(what: string, id: string): string {
+  if (!ENTRY_ID.test(id)) throw new RequestError(400, `${what} "${id}" is not an entry id (like 1700000000000-0)`);
+  return id;
+}
+
+/** A page size from a query parameter: 1..max, default `dflt`. */
+export function pageSize(text: string | undefined, dflt: number, max: number): number {
+  if (text === undefined || text === '') return dflt;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new RequestError(400, `count "${text}" is not a positive whole number`);
+  return Math.min(n, max);
+}
