@@ -6,6 +6,7 @@
  *   npm start -- --processes           one process per agent
  *   npm start -- --compiled            from dist/ (after `npm run build`), as production runs
  *   HIVE_AGENTS=box,iris npm start     only those agents
+ *   HIVE_CONSOLE=0 npm start           without the web console (else at http://127.0.0.1:7780, HIVE_CONSOLE_PORT)
  *
  * scripts/hive.mjs loads this file into its own process (tsx registered there), so the top of the
  * tree is one process: it gets the terminal's SIGINT, and the children, each in its own process
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import {
   agentNames,
   agentProcess,
+  consoleProcess,
   discoverAgents,
   ensureRedis,
   hostProcess,
@@ -66,6 +68,8 @@ export async function start(argv: readonly string[]): Promise<void> {
     throw err;
   }
 
+  const withConsole = process.env.HIVE_CONSOLE !== '0';
+  const consoleUrl = `http://${process.env.HIVE_CONSOLE_HOST || '127.0.0.1'}:${process.env.HIVE_CONSOLE_PORT || 7780}`;
   const env = { REDIS_URL: redis.url, HIVE_DATA_DIR: dataDir, HIVE_LOG_LEVEL: process.env.HIVE_LOG_LEVEL ?? 'info' };
   const only = process.env.HIVE_AGENTS?.split(',').map((s) => s.trim()).filter(Boolean);
   let names: string[] = [];
@@ -73,13 +77,18 @@ export async function start(argv: readonly string[]): Promise<void> {
   try {
     const apps = agentNames(root).length === 0 ? [] : discoverAgents(root, { from, ...(only?.length ? { only } : {}) });
     names = apps.map((a) => a.name);
-    if (apps.length > 0) specs = processes ? apps.map((a) => agentProcess(a, env)) : [hostProcess(env, { root, from, agents: names })];
+    // The console: in the host's process (HIVE_CONSOLE=1), or a process of its own beside one per agent.
+    if (apps.length > 0) {
+      specs = processes
+        ? [...apps.map((a) => agentProcess(a, env)), ...(withConsole ? [consoleProcess(env, { root, from })] : [])]
+        : [hostProcess({ ...env, HIVE_CONSOLE: withConsole ? '1' : '0' }, { root, from, agents: names })];
+    }
   } catch (err) {
     process.stderr.write(`npm start: ${(err as Error).message}\n`);
     await redis.stop();
     process.exit(1);
   }
-  const supervisor = new Supervisor(specs, { labels: names, graceMs: GRACE_MS });
+  const supervisor = new Supervisor(specs, { labels: processes && withConsole ? [...names, 'console'] : names, graceMs: GRACE_MS });
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -106,6 +115,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   } else {
     const how = processes ? 'one process per agent' : 'in one process (npm start -- --processes: one process per agent)';
     say(`running ${names.length} agents ${how}, ${from === 'source' ? 'from source' : 'compiled (dist/)'}: ${names.join(', ')}`);
+    if (withConsole) say(`console: ${consoleUrl}   (HIVE_CONSOLE=0 npm start: without it)`);
     say('talk to it from another terminal:');
     say('  npx hive say "I had 2 eggs and toast"');
     say('  npx hive say "remind me in 2 minutes to stretch"');

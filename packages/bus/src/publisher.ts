@@ -11,7 +11,7 @@ import { publishOnce, publishWindowMs } from './publish-once.js';
 /** XADD one prepared message; Redis's OOM refusal becomes a RedisOutOfMemoryError (REDIS_OOM). */
 async function append(ctx: PublisherContext, p: Prepared): Promise<string> {
   try {
-    return await append(ctx, p);
+    return String(await ctx.driver.call(xaddArgs(p.key, p.fields, p.add)));
   } catch (err) {
     throw asOutOfMemory(err, describePrepared(p), { stream: p.stream, type: p.type, id: p.id });
   }

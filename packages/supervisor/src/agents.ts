@@ -57,3 +57,15 @@ export function hostProcess(env: Record<string, string | undefined>, opts: HostP
     env: { ...env, ...(opts.agents ? { HIVE_AGENTS: opts.agents.join(',') } : {}) },
   };
 }
+
+/**
+ * The process spec that runs the web console alone (apps/console's main), for one process per agent;
+ * in one-process mode the host serves it (HIVE_CONSOLE=1, host-main.ts) and no spec is needed.
+ */
+export function consoleProcess(env: Record<string, string | undefined>, opts: { root?: string; from?: CodeFrom } = {}): ProcessSpec {
+  const root = opts.root ?? REPO_ROOT;
+  const from = opts.from ?? RUNNING_FROM;
+  const entry = join(root, 'apps', 'console', from === 'source' ? 'src/main.ts' : 'dist/main.js');
+  if (!existsSync(entry)) throw new AgentDiscoveryError(`${entry} is missing: run \`npm run build\`, or run from source`);
+  return { name: 'console', command: process.execPath, args: [...nodeArgs(from), entry], cwd: root, env };
+}

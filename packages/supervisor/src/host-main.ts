@@ -8,6 +8,9 @@
  * Besides what the agents read: HIVE_AGENTS, HIVE_ENV_DIR and HIVE_REDIS_URL_<AGENT> (agent-env.ts),
  * and HIVE_HTTP_HOST / HIVE_HTTP_PORT for the process's one HTTP server (every agent under
  * /agents/<name>/, the process's /healthz, /readyz and /metrics at the root).
+ * With HIVE_CONSOLE=1 (as `npm start` sets it) the process also serves the web console (apps/console,
+ * settings HIVE_CONSOLE_*; Redis from HIVE_CONSOLE_REDIS_URL, else REDIS_URL): a web server beside the
+ * agents, not an agent, loaded only then. One that cannot start is logged and the agents go on.
  * SIGTERM or SIGINT stops every agent gracefully, once; an uncaught error exits 70 to be restarted.
  */
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, createLogger, errorMessage } from '@hive/bus';
@@ -68,10 +71,12 @@ const http = await startHttpHost({
 });
 host = startHost(agents, { shared: { http, log } });
 const running = host;
+const web = env.HIVE_CONSOLE === '1' ? await startConsole() : undefined;
 runUntilStopped({
   name: 'hive host',
   log,
   stop: async () => {
+    await web?.close();
     await running.stop();
     await http.close();
   },
@@ -82,3 +87,17 @@ runUntilStopped({
 await running.settled;
 const up = running.states().filter((s) => s.phase === 'running').map((s) => s.name);
 log.info({ agents: up, from: RUNNING_FROM, pid: process.pid, httpUrl: http.url }, `${up.length} of ${apps.length} agents running in one process`);
+
+/** The web console in this process; undefined (logged) when it cannot start, e.g. its port is taken. */
+async function startConsole(): Promise<{ url: string; close(): Promise<void> } | undefined> {
+  try {
+    const { consoleOptionsFromEnv, createConsole } = await import('@hive/console');
+    const redisUrl = env.HIVE_CONSOLE_REDIS_URL || env.REDIS_URL;
+    const handle = await createConsole({ ...consoleOptionsFromEnv(env), ...(redisUrl ? { redisUrl } : {}), logger: log.child({ component: 'console' }) });
+    log.info({ url: handle.url, readOnly: handle.readOnly }, `console at ${handle.url}`);
+    return handle;
+  } catch (err) {
+    log.error({ err: errorMessage(err) }, 'the console did not start (the agents go on)');
+    return undefined;
+  }
+}

@@ -30,6 +30,8 @@ export interface ClientBundle {
 export async function buildClient(outdir?: string): Promise<{ js: string; css: string; ms: number }> {
   const started = Date.now();
   const esbuild = await import('esbuild');
+  // esbuild runs as a service process (~25 MiB) until told to stop; the console needs it once. (A
+  // later esbuild call in this process, e.g. tsx's, starts a new one.)
   const result = await esbuild.build({
     absWorkingDir: PACKAGE_DIR,
     entryPoints: { app: join(CLIENT_SOURCE_DIR, 'main.tsx') },
@@ -43,7 +45,7 @@ export async function buildClient(outdir?: string): Promise<{ js: string; css: s
     outdir: outdir ?? join(PACKAGE_DIR, 'dist', 'client'),
     write: outdir !== undefined,
     logLevel: 'silent',
-  });
+  }).finally(() => esbuild.stop());
   if (outdir !== undefined) return { js: readFileSync(join(outdir, 'app.js'), 'utf8'), css: readFileSync(join(outdir, 'app.css'), 'utf8'), ms: Date.now() - started };
   const file = (ext: string) => result.outputFiles?.find((f) => f.path.endsWith(ext))?.text ?? '';
   return { js: file('.js'), css: file('.css'), ms: Date.now() - started };
