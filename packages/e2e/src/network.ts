@@ -77,6 +77,18 @@ export interface StartNetworkOptions {
 }
 
 /** Start Redis and the agents; resolves once every agent is in the registry and kami's simulator answers. */
+/**
+ * A fixed-offset zone where it is now around midday, so that a conversation that takes minutes never
+ * crosses midnight (or a Monday) between logging a meal and asking for the day's briefing: a run that
+ * started at 23:57 UTC once saw "nothing logged yet" for a meal logged three minutes earlier.
+ * Etc/GMT-N is UTC+N (POSIX signs).
+ */
+export function middayZone(now: Date = new Date()): string {
+  const offset = Math.max(-12, Math.min(14, 12 - now.getUTCHours()));
+  if (offset === 0) return 'Etc/GMT';
+  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
 export async function startNetwork(opts: StartNetworkOptions = {}): Promise<Network> {
   const mode = opts.mode ?? 'host';
   const from = opts.from ?? fromEnv();
@@ -90,7 +102,7 @@ export async function startNetwork(opts: StartNetworkOptions = {}): Promise<Netw
     REDIS_URL: redis.url,
     HIVE_PREFIX: prefix,
     HIVE_DATA_DIR: dataDir,
-    HIVE_TZ: 'UTC',
+    HIVE_TZ: middayZone(),
     HIVE_LOG_LEVEL: 'info',
     HIVE_HTTP_PORT: '0',
     KAMI_SIM_PORT: String(simPort),
