@@ -3,7 +3,8 @@
  * newsletter, …) from templates offline or by the model when one is configured; drafts are kept per
  * chat in the bus's Redis to list, show, edit and delete.
  */
-import { defineAgent } from '@hive/agent';
+import { defineAgent, setupValue } from '@hive/agent';
+import { createDraftStore, type DraftStore } from './draft-store.js';
 import { adopterConfig } from './config.js';
 import { onIntentClassified } from './handlers/intent-classified.js';
 
@@ -15,6 +16,7 @@ export interface AdopterOptions {
 /** An adopter definition with its own clock; `adopter` below is the one the process runs. */
 export function createAdopter(options: AdopterOptions = {}) {
   const now = options.now ?? (() => new Date());
+  const store = setupValue<DraftStore>('adopter draft store');
 
   return defineAgent({
     name: 'adopter',
@@ -38,9 +40,12 @@ export function createAdopter(options: AdopterOptions = {}) {
     ],
     config: adopterConfig,
     reads: {
-      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now, store: store.get }) },
     },
     writes: ['content.drafted', 'wa.outbound'],
+    start(ctx) {
+      store.set(createDraftStore(ctx.bus.driver, ctx.bus.keys));
+    },
   });
 }
 

@@ -3,8 +3,8 @@
  * catalogue, from the start of each stream (so it backfills), every message stored once in SQLite.
  * Searched and exported with `hive history`. It publishes nothing.
  */
-import { defineAgent, type Reads, type StreamOptions } from '@hive/agent';
-import { HiveError, type Message } from '@hive/bus';
+import { defineAgent, setupValue, type Reads, type StreamOptions } from '@hive/agent';
+import type { Message } from '@hive/bus';
 import { catalogue as hiveCatalogue, type Catalogue, type StreamName } from '@hive/contracts';
 import { archivistConfig, type ArchivistConfig } from './config.js';
 import { archivedStreams } from './domain/streams.js';
@@ -31,17 +31,10 @@ export interface ArchivistOptions {
 export function createArchivist(options: ArchivistOptions = {}) {
   const now = options.now ?? Date.now;
   const streams = archivedStreams(options.catalogue ?? hiveCatalogue);
-  let store: HistoryStore | undefined;
-  let stopped = false;
-  // Consumer groups may deliver before `start` runs, so the database opens on first use. After
-  // the stop a late handler fails instead of reopening it: its entry stays pending for next time.
-  const open = (config: ArchivistConfig) => {
-    if (stopped) throw new HiveError('BUS_CLOSED', 'archivist is stopping; the history database is closed');
-    return (store ??= openHistoryStore(config.dbPath));
-  };
+  const history = setupValue<HistoryStore>('archivist history database');
 
   const handlerFor = (stream: string) => async (message: Message, ctx: Parameters<typeof onAnyMessage>[2]) => {
-    await onAnyMessage(stream, message, ctx, { store: () => open(ctx.config), now });
+    await onAnyMessage(stream, message, ctx, { store: history.get, now });
   };
   const reads = Object.fromEntries(
     streams.map(({ stream, types }) => {
@@ -74,7 +67,8 @@ export function createArchivist(options: ArchivistOptions = {}) {
     orderingKey: false,
     idempotent: false,
     start(ctx) {
-      const db = open(ctx.config);
+      const db = openHistoryStore(ctx.config.dbPath);
+      history.set(db);
       ctx.log.info({ db: db.path, streams: streams.map((s) => s.stream), archived: db.count(), retention: ctx.config.retention }, 'history database open');
       // The archive's own bound: older than the age limit, or over the size limit, goes.
       let pruning: Promise<void> | undefined;
@@ -92,7 +86,7 @@ export function createArchivist(options: ArchivistOptions = {}) {
       return async () => {
         clearInterval(timer);
         await pruning;
-        stopped = true;
+        history.take();
         db.close();
       };
     },

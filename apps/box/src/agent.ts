@@ -4,7 +4,8 @@
  * time zone, and a daily kcal goal. Reads intent.classified (intent "nutrition") and answers herald's
  * summary requests on agent.requests.
  */
-import { defineAgent } from '@hive/agent';
+import { defineAgent, setupValue } from '@hive/agent';
+import { createNutritionStore, type NutritionStore } from './store.js';
 import { boxConfig } from './config.js';
 import { MODEL_ESTIMATE } from './domain/model-estimate.js';
 import { onIntentClassified } from './handlers/intent-classified.js';
@@ -18,6 +19,7 @@ export interface BoxOptions {
 /** A box definition with its own clock; `box` below is the one the process runs. */
 export function createBox(options: BoxOptions = {}) {
   const now = options.now ?? (() => new Date());
+  const store = setupValue<NutritionStore>('box nutrition store');
 
   return defineAgent({
     name: 'box',
@@ -32,10 +34,13 @@ export function createBox(options: BoxOptions = {}) {
     ],
     config: boxConfig,
     reads: {
-      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },
-      'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { now }) },
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now, store: store.get }) },
+      'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { now, store: store.get }) },
     },
     writes: ['nutrition.logged', 'wa.outbound'],
+    start(ctx) {
+      store.set(createNutritionStore(ctx.bus.driver, ctx.bus.keys, ctx.config.BOX_RETENTION_DAYS));
+    },
     // Offline the table is all there is: the model's extractor finds nothing.
     offlineLlm: { extract: { [MODEL_ESTIMATE]: () => ({ items: [] }) } },
   });

@@ -4,7 +4,7 @@
  * publishes schedule.due (herald's briefing listens there) and tells the chat on wa.outbound.
  */
 import { createHash } from 'node:crypto';
-import { defineAgent } from '@hive/agent';
+import { defineAgent, setupValue } from '@hive/agent';
 import { hermesConfig, type HermesConfig } from './config.js';
 import { nextOccurrence, repeatRule, type Recurrence } from './domain/recurrence.js';
 import { fire } from './firing.js';
@@ -16,8 +16,6 @@ import { startTimers, type BullMqBounds } from './timers.js';
 export interface HermesOptions {
   /** The clock handlers read "now" from. @defaultValue () => new Date() */
   readonly now?: () => Date;
-  /** How long a message waits for the timers to be connected before it is retried. @defaultValue 15000 */
-  readonly servicesTimeoutMs?: number;
   /** How much of BullMQ's bookkeeping is kept (the soak scales the ages with its days). @defaultValue BULLMQ_BOUNDS */
   readonly bullBounds?: BullMqBounds;
   /** How long a firing's message ids are remembered (its publish marks' bound; the soak scales it). @defaultValue the bus's, 24 h */
@@ -27,15 +25,8 @@ export interface HermesOptions {
 /** A hermes definition with its own timers; `hermes` below is the one the process runs. */
 export function createHermes(options: HermesOptions = {}) {
   const now = options.now ?? (() => new Date());
-  const timeoutMs = options.servicesTimeoutMs ?? 15_000;
-  let resolveServices: (s: HermesServices) => void = () => undefined;
-  let ready = new Promise<HermesServices>((r) => (resolveServices = r));
-  // Consumer groups start before `start` has connected BullMQ; an early message waits, then retries.
-  const services = () =>
-    Promise.race([
-      ready,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('hermes timers are not ready yet')), timeoutMs).unref()),
-    ]);
+  const ready = setupValue<HermesServices>('hermes timers');
+  const services = async () => ready.get();
 
   return defineAgent({
     name: 'hermes',
@@ -75,10 +66,9 @@ export function createHermes(options: HermesOptions = {}) {
       });
       store = createReminderStore(timers.redis, ctx.bus.keys);
       await scheduleBriefings(ctx.config, { timers, store }, now());
-      resolveServices({ timers, store });
+      ready.set({ timers, store });
       return async () => {
-        ready = Promise.reject(new Error('hermes is stopping'));
-        ready.catch(() => undefined);
+        ready.take();
         await timers.close();
       };
     },

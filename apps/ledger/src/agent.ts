@@ -3,7 +3,7 @@
  * Redis (and an expense.recorded for whoever listens); "how much did I spend this week" and
  * "budget food 300" are answered from it, with a warning when a budget passes 80% and 100%.
  */
-import { defineAgent } from '@hive/agent';
+import { defineAgent, setupValue } from '@hive/agent';
 import { ledgerConfig } from './config.js';
 import { createExpenseStore, type ExpenseStore } from './expense-store.js';
 import { LLM_EXTRACTION, onIntentClassified } from './handlers/intent-classified.js';
@@ -12,19 +12,13 @@ import { onSummaryRequest } from './handlers/summary-request.js';
 export interface LedgerOptions {
   /** The clock handlers read "now" from (which day "today" is). @defaultValue () => new Date() */
   readonly now?: () => Date;
-  /** How long a message waits for the store to be connected before it is retried. @defaultValue 15000 */
-  readonly storeTimeoutMs?: number;
 }
 
 /** A ledger definition with its own store; `ledger` below is the one the process runs. */
 export function createLedger(options: LedgerOptions = {}) {
   const now = options.now ?? (() => new Date());
-  const timeoutMs = options.storeTimeoutMs ?? 15_000;
-  let resolveStore: (s: ExpenseStore) => void = () => undefined;
-  const ready = new Promise<ExpenseStore>((r) => (resolveStore = r));
-  // Consumer groups start before `start` runs; an early message waits for the store, then retries.
-  const store = () =>
-    Promise.race([ready, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('ledger store is not ready yet')), timeoutMs).unref())]);
+  const expenses = setupValue<ExpenseStore>('ledger expense store');
+  const store = async () => expenses.get();
 
   return defineAgent({
     name: 'ledger',
@@ -57,7 +51,7 @@ export function createLedger(options: LedgerOptions = {}) {
     // Offline the rules (and iris's entities) already had their say; the port still needs an extractor.
     offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ amount: 0, currency: '', description: '', category: 'other' }) } },
     start(ctx) {
-      resolveStore(createExpenseStore(ctx.bus.driver, ctx.bus.keys));
+      expenses.set(createExpenseStore(ctx.bus.driver, ctx.bus.keys));
     },
   });
 }

@@ -3,7 +3,8 @@
  * measured against a goal, streaks counted in the owner's time zone, and a weekly summary. Stored
  * per chat in the bus's Redis. Answers herald's summary requests on agent.requests.
  */
-import { defineAgent } from '@hive/agent';
+import { defineAgent, setupValue } from '@hive/agent';
+import { createHabitStore, type HabitStore } from './habit-store.js';
 import { pulseConfig } from './config.js';
 import { onIntentClassified } from './handlers/intent-classified.js';
 import { onSummaryRequest } from './handlers/summary-request.js';
@@ -16,6 +17,7 @@ export interface PulseOptions {
 /** A pulse definition with its own clock; `pulse` below is the one the process runs. */
 export function createPulse(options: PulseOptions = {}) {
   const now = options.now ?? (() => new Date());
+  const store = setupValue<HabitStore>('pulse habit store');
 
   return defineAgent({
     name: 'pulse',
@@ -32,10 +34,13 @@ export function createPulse(options: PulseOptions = {}) {
     ],
     config: pulseConfig,
     reads: {
-      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },
-      'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { now }) },
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now, store: store.get }) },
+      'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { now, store: store.get }) },
     },
     writes: ['habit.logged', 'wa.outbound'],
+    start(ctx) {
+      store.set(createHabitStore(ctx.bus.driver, ctx.bus.keys));
+    },
   });
 }
 

@@ -3,8 +3,8 @@
  * (SQLite FTS5, ranked by bm25, quoted with the matching words in bold). One database file per
  * deployment, under HIVE_DATA_DIR.
  */
-import { defineAgent } from '@hive/agent';
-import { scribeConfig, type ScribeConfig } from './config.js';
+import { defineAgent, setupValue } from '@hive/agent';
+import { scribeConfig } from './config.js';
 import { onIntentClassified } from './handlers/intent-classified.js';
 import { openNoteStore, type NoteStore } from './note-store.js';
 
@@ -16,14 +16,7 @@ export interface ScribeOptions {
 /** A scribe definition with its own database handle; `scribe` below is the one the process runs. */
 export function createScribe(options: ScribeOptions = {}) {
   const now = options.now ?? (() => new Date());
-  let store: NoteStore | undefined;
-  let stopping = false;
-  // Consumer groups may deliver before `start` runs, so the database opens on first use, whichever comes first.
-  const open = (c: ScribeConfig) => {
-    // Between closing the database and the bus, a message is handed back (retried), not written to a reopened file.
-    if (stopping) throw new Error('scribe is stopping; the notes database is closed');
-    return (store ??= openNoteStore(c.dbPath));
-  };
+  const notes = setupValue<NoteStore>('scribe notes database');
 
   return defineAgent({
     name: 'scribe',
@@ -38,17 +31,13 @@ export function createScribe(options: ScribeOptions = {}) {
     ],
     config: scribeConfig,
     reads: {
-      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store: () => open(ctx.config), now }) },
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store: notes.get, now }) },
     },
     writes: ['note.saved', 'wa.outbound'],
     start(ctx) {
-      const db = open(ctx.config);
+      notes.set(openNoteStore(ctx.config.dbPath));
       ctx.log.info({ db: ctx.config.dbPath }, 'notes database open');
-      return () => {
-        stopping = true;
-        store = undefined;
-        db.close();
-      };
+      return () => notes.take()?.close();
     },
   });
 }

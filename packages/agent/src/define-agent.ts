@@ -167,8 +167,10 @@ export interface AgentDefinition<C extends z.ZodType = z.ZodType, W extends Stre
   /** The deterministic rules the LLM port uses offline and as fallback. */
   readonly offlineLlm?: OfflineRules;
   /**
-   * Runs once the consumer groups are ready: for agents that produce from outside the bus (kami's
-   * WhatsApp client, hermes's timers, sentinel's checks). May return a cleanup run at shutdown.
+   * The agent's setup, run before any subscription reads: open stores and databases, connect
+   * clients, start what produces from outside the bus (kami's WhatsApp client, hermes's timers,
+   * sentinel's checks). May return a cleanup, run at shutdown once every handler has finished.
+   * Hand what it makes to the handlers with `setupValue`.
    */
   readonly start?: (ctx: StartContext<z.output<C>, NoInfer<W>>) => void | (() => void | Promise<void>) | Promise<void | (() => void | Promise<void>)>;
   readonly routes?: Readonly<Record<string, Route<z.output<C>, NoInfer<W>>>>;

@@ -24,7 +24,7 @@ export class EnvConfigError extends ConfigError {
 }
 
 /** The codes of the agent runtime's own errors (beside the bus's, which it raises too). */
-export type AgentErrorCode = 'LLM_FAILED';
+export type AgentErrorCode = 'LLM_FAILED' | 'AGENT_NOT_STARTED';
 
 /** An LLM call that failed: transport, timeout, refusal, or output that fails the schema. */
 export class LlmError extends HiveError<AgentErrorCode> {
@@ -44,5 +44,12 @@ export class ModelUnavailableError extends LlmError {
     super(message, { ...(options.cause !== undefined ? { cause: options.cause } : {}), details: { reason, endpoint: options.endpoint, attempts: options.attempts ?? 0 } });
     this.reason = reason;
     this.attempts = options.attempts ?? 0;
+  }
+}
+
+/** A handler used what the agent's `start` makes before `start` made it or after its cleanup (see setup-value.ts). */
+export class AgentNotStartedError extends HiveError<AgentErrorCode> {
+  constructor(what: string) {
+    super('AGENT_NOT_STARTED', `${what} is not there: used before the agent's start made it, or after its cleanup`, { details: { what } });
   }
 }

@@ -36,7 +36,7 @@ export {
   type WallClock,
 } from './calendar.js';
 export { hiveEnvSchema, LOG_LEVELS, parseEnv, type Env, type HiveEnv } from './env.js';
-export { EnvConfigError, LlmError, ModelUnavailableError, type AgentErrorCode, type EnvProblem, type ModelUnavailableReason } from './errors.js';
+export { AgentNotStartedError, EnvConfigError, LlmError, ModelUnavailableError, type AgentErrorCode, type EnvProblem, type ModelUnavailableReason } from './errors.js';
 export {
   DEFAULT_PROBE_TIMEOUT_MS,
   startHttpHost,
@@ -51,4 +51,6 @@ export {
 export { assessLiveness, livenessLimits, type Liveness, type LivenessLimits, type LivenessOptions, type LoopState, type RunningHandler } from './liveness.js';
 export * from './llm/index.js';
 export { EXIT_UNCAUGHT, runUntilStopped, type RunUntilStoppedOptions } from './process-lifecycle.js';
-export { followUpId, runAgent, startAgent, type AgentHandle, type SharedServices, type StartAgentOptions } from './run-agent.js';
+export { setupValue, type SetupValue } from './setup-value.js';
+export { followUpId } from './agent-handler.js';
+export { runAgent, startAgent, type AgentHandle, type SharedServices, type StartAgentOptions } from './run-agent.js';

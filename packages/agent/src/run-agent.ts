@@ -6,13 +6,15 @@
  * connections, groups, config, logger and readiness, and shares only the process's HTTP server,
  * logger destination and process metrics (`shared`). The agent's code cannot tell the difference.
  *
- * Start order: config → bus → consumer groups ready → HTTP → heartbeat → the agent's `start`.
- * Stop order is the reverse, so that an agent is never advertised as running before it can work,
- * nor after it has stopped working. An agent that stops working inside a live process (a read loop
+ * Start order: config → bus → the agent's `start` (its setup: stores opened, clients connected,
+ * outside producers started) → consumer groups ready and reading → HTTP → heartbeat. Stop order is
+ * the reverse: heartbeat withdrawn, subscriptions drained (handlers finished, acks flushed), the
+ * agent's cleanup, the bus closed. So a handler never runs before `start` made what it uses, nor
+ * after the cleanup closed it (setup-value.ts), and an agent is never advertised as running before
+ * it can work, nor after it has stopped working. An agent that stops working inside a live process (a read loop
  * that no longer turns, a handler stuck far past its lease: see liveness.ts) has its heartbeat
  * withheld until it works again, so the registry, sentinel, atlas and herald see it gone.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ConfigError,
@@ -46,6 +48,7 @@ import { assessLiveness, livenessLimits, type Liveness, type LivenessOptions, ty
 import { agentModels, createLlm, createLlmMetrics, watchAgentModels, type AgentModelStatus } from './llm/index.js';
 import type { Llm } from './llm/port.js';
 import { runUntilStopped } from './process-lifecycle.js';
+import { agentHandler } from './agent-handler.js';
 
 /**
  * What the agents of one process share: one HTTP server (each agent under /agents/<name>), one
@@ -108,14 +111,6 @@ export interface AgentHandle<Config = unknown, W extends StreamName = StreamName
 const HEARTBEAT_STOP_TIMEOUT_MS = 2_000;
 /** Slack on top of the handlers' shutdown timeout before the bus is closed hard. */
 const CLOSE_SLACK_MS = 5_000;
-
-/**
- * A follow-up's message id, derived from the input's id: a redelivered input republishes its
- * follow-ups under the same ids, so idempotent readers see one message, not two.
- */
-export function followUpId(inputId: string, agent: string, index: number): string {
-  return createHash('sha256').update(`${inputId}\u0000${agent}\u0000${index}`).digest('base64url').slice(0, 26);
-}
 
 /** Every stream and type the definition uses that the catalogue lacks, one line each. */
 function unknownContracts(def: AnyAgentDefinition, contracts: Catalogue): string[] {
@@ -189,90 +184,31 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
   const running = new Set<RunningHandler>();
   const orderingKey = def.orderingKey === false ? undefined : (def.orderingKey ?? byChatId);
   let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  for (const stream of streamsRead) {
-    const handlers = reads[stream]!;
-    const own: StreamOptions = { ...options.streamDefaults, ...(def.streamOptions as Record<string, StreamOptions> | undefined)?.[stream] };
-    shutdownTimeoutMs = Math.max(shutdownTimeoutMs, own.shutdownTimeoutMs ?? 0);
-    const handler: Handler = async (message: Message, hctx) => {
-      const handle = handlers[message.type];
-      if (!handle) return undefined;
-      const run: RunningHandler = { stream, type: message.type, id: message.id, since: Date.now() };
-      running.add(run);
-      try {
-        return await handleOne(handle, message, hctx);
-      } finally {
-        running.delete(run);
-      }
-    };
-    const handleOne = async (handle: Handler<unknown>, message: Message, hctx: Parameters<Handler>[1]) => {
-      let n = 0;
-      const nextId = () => followUpId(message.id, def.name, n++);
-      const inReplyTo = (o: PublishOptions): PublishOptions => ({
-        corr: message.corr,
-        cause: message.id,
-        ...(message.traceparent ? { traceparent: message.traceparent } : {}),
-        id: nextId(),
-        ...o,
-      });
-      const notInContract = (type: string) =>
-        `agent "${def.name}" replies "${type}" to a request on "${stream}", whose contract has no such type`;
-      // A reply goes to the requester's reply stream, not to `stream`: `writes` does not apply, the stream's contract does.
-      const reply = (type: string, data: unknown, opts: PublishOptions = {}): OutgoingMessage => {
-        if (!message.replyTo) {
-          throw new UnrecoverableError(
-            `agent "${def.name}" called ctx.reply while handling ${message.type} (${message.id}) on "${stream}", which is not a request: it has no replyTo to answer`,
-          );
-        }
-        if (!contracts.stream(stream)?.messages[type]) throw new UnrecoverableError(notInContract(type));
-        return replyTo(message, type, data, { ...(message.traceparent ? { traceparent: message.traceparent } : {}), ...opts, stream });
-      };
-      // The bus's context exposes its fields as getters (one object per delivery, no closures), and a
-      // spread copies only own properties: name each field so none is lost.
-      const ctx: AgentContext<unknown, StreamName> = {
-        stream: hctx.stream,
-        group: hctx.group,
-        consumer: hctx.consumer,
-        entryId: hctx.entryId,
-        deliveryCount: hctx.deliveryCount,
-        signal: hctx.signal,
-        extendLease: hctx.extendLease,
-        ...scope,
-        // One deadline for every model call of this delivery (llm/model-llm.ts).
-        llm: scope.llm.forMessage?.(hctx.signal) ?? scope.llm,
-        log: hctx.log,
-        publish: publishAs((s) => new UnrecoverableError(undeclared(s)), inReplyTo) as Publish<StreamName>,
-        reply: reply as never,
-      };
-      const result = (await handle(message, ctx as never)) as OutgoingMessage | readonly OutgoingMessage[] | undefined | void;
-      if (result === undefined || result === null) return undefined;
-      const out = Array.isArray(result) ? (result as readonly OutgoingMessage[]) : [result as OutgoingMessage];
-      return out.map((o) => {
-        if (o.toReplyStream !== undefined && o.toReplyStream === message.replyTo && o.stream === stream) {
-          // The answer to this request (ctx.reply): checked against the request stream's contract.
-          if (!contracts.stream(stream)?.messages[o.type]) throw new UnrecoverableError(notInContract(o.type));
-          return { ...o, id: o.id ?? nextId() };
-        }
-        // A stream outside `writes` would also be outside the agent's Redis ACL: fail now, not in production.
-        if (!writes.has(o.stream)) throw new UnrecoverableError(undeclared(o.stream));
-        return { ...o, id: o.id ?? nextId() };
-      });
-    };
-    concurrencyOf.push(own.concurrency ?? def.concurrency ?? 1);
-    subscriptions.push(
-      bus.subscribe({
-        ...own,
-        stream,
-        group: def.name,
-        instance,
-        handler,
-        types: Object.keys(handlers),
-        concurrency: own.concurrency ?? def.concurrency,
-        idempotent: own.idempotent ?? def.idempotent ?? true,
-        startAt: own.startAt ?? contracts.stream(stream)?.startAt ?? 'new',
-        ...(orderingKey ? { orderingKey } : {}),
-      }),
-    );
-  }
+  const streamOptionsOf = (stream: string): StreamOptions => ({ ...options.streamDefaults, ...(def.streamOptions as Record<string, StreamOptions> | undefined)?.[stream] });
+  for (const stream of streamsRead) shutdownTimeoutMs = Math.max(shutdownTimeoutMs, streamOptionsOf(stream).shutdownTimeoutMs ?? 0);
+  /** Called once `start` has run: from here on handlers run. */
+  const subscribe = () => {
+    for (const stream of streamsRead) {
+      const handlers = reads[stream]!;
+      const own = streamOptionsOf(stream);
+      const handler = agentHandler({ def, stream, handlers, scope, contracts, writes, running, publishAs, undeclared });
+      concurrencyOf.push(own.concurrency ?? def.concurrency ?? 1);
+      subscriptions.push(
+        bus.subscribe({
+          ...own,
+          stream,
+          group: def.name,
+          instance,
+          handler,
+          types: Object.keys(handlers),
+          concurrency: own.concurrency ?? def.concurrency,
+          idempotent: own.idempotent ?? def.idempotent ?? true,
+          startAt: own.startAt ?? contracts.stream(stream)?.startAt ?? 'new',
+          ...(orderingKey ? { orderingKey } : {}),
+        }),
+      );
+    }
+  };
 
   let http: AgentHttpServer | undefined;
   let stopping = false;
@@ -302,7 +238,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
   const startedAt = Date.now();
   const abort = new AbortController();
   const limits = livenessLimits(
-    streamsRead.map((stream) => ({ stream, ...options.streamDefaults, ...(def.streamOptions as Record<string, StreamOptions> | undefined)?.[stream] })),
+    streamsRead.map((stream) => ({ stream, ...streamOptionsOf(stream) })),
     options.liveness,
   );
   const liveness = (): Liveness =>
@@ -326,11 +262,15 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       log.info({}, 'stopping');
       clearInterval(livenessTimer);
       unwatchModels?.();
+      if (heartbeat) await withTimeout(heartbeat.stop(), HEARTBEAT_STOP_TIMEOUT_MS, 'removing the registry record').catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'could not remove the registry record; it expires by TTL'));
+      // Handlers finish (or are handed back) before the cleanup closes what they use.
+      await withTimeout(Promise.all(subscriptions.map((s) => s.stop())), shutdownTimeoutMs + CLOSE_SLACK_MS, 'stopping the subscriptions').catch((err: unknown) =>
+        log.warn({ err: errorMessage(err) }, 'subscriptions did not stop in time; cleaning up anyway (unacked entries stay pending for other consumers)'),
+      );
       abort.abort(new HiveError('BUS_CLOSED', `agent ${def.name} is stopping`));
       if (cleanup) await Promise.resolve(cleanup()).catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'agent cleanup failed'));
-      if (heartbeat) await withTimeout(heartbeat.stop(), HEARTBEAT_STOP_TIMEOUT_MS, 'removing the registry record').catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'could not remove the registry record; it expires by TTL'));
-      await withTimeout(bus.close(), shutdownTimeoutMs + CLOSE_SLACK_MS, 'closing the bus').catch((err: unknown) => {
-        log.warn({ err: errorMessage(err) }, 'bus did not close in time; disconnecting (unacked entries stay pending for other consumers)');
+      await withTimeout(bus.close(), CLOSE_SLACK_MS, 'closing the bus').catch((err: unknown) => {
+        log.warn({ err: errorMessage(err) }, 'bus did not close in time; disconnecting');
         bus.driver.disconnect();
       });
       await http?.close();
@@ -386,6 +326,8 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
   };
 
   try {
+    cleanup = await def.start?.(startCtx as never);
+    subscribe();
     await Promise.all(subscriptions.map((s) => s.ready));
     const endpoints = {
       health: () => {
@@ -414,7 +356,6 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     livenessTimer.unref();
     // A breaker opening or closing reaches the registry now, not at the next beat (whichever heartbeat is current).
     unwatchModels = watchAgentModels(def.name, (models) => void heartbeat?.update({ models }).catch(() => undefined));
-    cleanup = await def.start?.(startCtx as never);
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

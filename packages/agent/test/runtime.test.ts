@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDriver, newMessageId, type RedisDriver } from '@hive/bus';
+import { createBus, createDriver, newMessageId, type RedisDriver } from '@hive/bus';
 import { listAgents } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
-import { defineAgent, followUpId } from '../src/index.js';
+import { defineAgent, followUpId, setupValue } from '../src/index.js';
 import { createTestAgent } from '../src/testing.js';
 import { echo, seen } from './fixtures/agents.js';
 
@@ -313,6 +313,57 @@ describe('agent runtime, through the test harness', () => {
       await t.stop();
     }
     expect(events).toEqual(['started:false', 'cleanup:true']);
+  });
+
+  it("runs start before any handler (even for entries already queued) and the cleanup only after running handlers finished", async () => {
+    const prefix = `order-${newMessageId()}:`;
+    const producer = await createBus({ url: redis.url, prefix, source: 'test' });
+    const events: string[] = [];
+    const store = setupValue<string[]>('test store');
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let secondBegan: () => void = () => undefined;
+    const began = new Promise<void>((r) => (secondBegan = r));
+    const slowSetup = defineAgent({
+      name: 'slowsetup',
+      version: '1',
+      description: 'Its setup takes a while; its handler uses what the setup made.',
+      skills: [],
+      reads: {
+        'intent.classified': {
+          'intent.classified': async (message) => {
+            const log = store.get(); // AgentNotStartedError if the order were wrong
+            events.push(`begin ${message.data.text}`);
+            if (message.data.text === 'second') secondBegan();
+            await sleep(300);
+            log.push(message.data.text);
+            events.push(`end ${message.data.text}`);
+          },
+        },
+      },
+      writes: [],
+      streamOptions: { 'intent.classified': { startAt: 'all' } },
+      start: async () => {
+        events.push('setup begins');
+        await sleep(500);
+        store.set([]);
+        events.push('setup done');
+        return () => {
+          events.push(`cleanup (${store.take()?.length} handled)`);
+        };
+      },
+    });
+    try {
+      // Queued before the agent (and its group) exists: read the moment the group is made.
+      await producer.publish('intent.classified', 'intent.classified', classified('first'));
+      const t = await createTestAgent(slowSetup, { redis, prefix });
+      await producer.publish('intent.classified', 'intent.classified', classified('second', '4918@c.us'));
+      await began;
+      await t.stop(); // while "second" is being handled
+      expect(events).toEqual(['setup begins', 'setup done', 'begin first', 'end first', 'begin second', 'end second', 'cleanup (2 handled)']);
+      expect(t.logs.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+    } finally {
+      await producer.close();
+    }
   });
 
   it('refuses to start an agent whose reads or writes are not in the catalogue', async () => {

@@ -11,7 +11,7 @@ import { platformOf } from '../domain/channels.js';
 import { renderPost, type Draft } from '../domain/drafts.js';
 import { parseContentCommand } from '../domain/parse-command.js';
 import { cannotEditReply, deletedReply, draftedReply, editedReply, listReply, noSuchDraftReply, NOTHING_TO_UNDO, publishReply, revertedReply, showReply, unclearReply } from '../domain/replies.js';
-import { createDraftStore, type DraftStore } from '../draft-store.js';
+import type { DraftStore } from '../draft-store.js';
 import { editDraft, writeDraft } from '../writer.js';
 
 export type AdopterWrites = 'content.drafted' | 'wa.outbound';
@@ -19,6 +19,8 @@ export type AdopterContext = AgentContext<AdopterConfig, AdopterWrites>;
 
 export interface HandlerDeps {
   readonly now: () => Date;
+  /** The store the agent's `start` made. */
+  readonly store: () => DraftStore;
 }
 
 /** Thrown when a draft changed between reading and revising it; the bus retries the message. */
@@ -50,7 +52,7 @@ export async function onIntentClassified(message: AgentMessage<'intent.classifie
   const cmd = parseContentCommand(d.text, d.entities);
   if (cmd.action === 'unclear') return [reply(unclearReply(cmd.missing))];
 
-  const store = createDraftStore(ctx.bus.driver, ctx.bus.keys);
+  const store = deps.store();
   const at = new Date(d.sentAt).toISOString();
   switch (cmd.action) {
     case 'list':

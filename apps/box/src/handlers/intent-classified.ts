@@ -9,13 +9,15 @@ import { acceptEstimates, MODEL_ESTIMATE, MODEL_INSTRUCTIONS, modelEstimateSchem
 import { parseMeal } from '../domain/quantities.js';
 import { badGoalReply, goalReply, goalSetReply, loggedReply, lookupReply, nothingKnownReply, nothingToUndoReply, summaryReply, undoneReply } from '../domain/replies.js';
 import { readRequest } from '../domain/request.js';
-import { createNutritionStore } from '../store.js';
+import type { NutritionStore } from '../store.js';
 
 type Writes = 'nutrition.logged' | 'wa.outbound';
 export type BoxContext = AgentContext<BoxConfig, Writes>;
 
 export interface BoxServices {
   readonly now: () => Date;
+  /** The store the agent's `start` made. */
+  readonly store: () => NutritionStore;
 }
 
 /** A meal's id, derived from the WhatsApp message: a redelivery overwrites the same entry. */
@@ -47,7 +49,7 @@ async function estimate(foods: string, ctx: BoxContext): Promise<{ estimate: Mea
 export async function onIntentClassified(message: AgentMessage<'intent.classified', 'intent.classified'>, ctx: BoxContext, services: BoxServices) {
   const m = message.data;
   if (m.intent !== 'nutrition') return undefined;
-  const store = createNutritionStore(ctx.bus.driver, ctx.bus.keys, ctx.config.BOX_RETENTION_DAYS);
+  const store = services.store();
   const tz = ctx.config.HIVE_TZ;
   // The day the owner sent it, in their zone: a message sent at 23:59 and handled at 00:01 is yesterday's.
   const today = dayIn(new Date(m.sentAt), tz);

@@ -4,7 +4,6 @@ import type { PayloadInput } from '@hive/contracts';
 import type { BoxConfig } from '../config.js';
 import { sumMacros } from '../domain/macros.js';
 import { briefingLine } from '../domain/replies.js';
-import { createNutritionStore } from '../store.js';
 import type { BoxServices } from './intent-classified.js';
 
 /** It publishes nothing: it only answers, on the requester's reply stream. */
@@ -18,7 +17,7 @@ export async function onSummaryRequest(message: AgentMessage<'agent.requests', '
     ctx.log.info({ chatId: r.chatId, day: r.day, replyBy: r.replyBy }, 'summary request expired; not answering');
     return undefined;
   }
-  const store = createNutritionStore(ctx.bus.driver, ctx.bus.keys, ctx.config.BOX_RETENTION_DAYS);
+  const store = services.store();
   const meals = await store.meals(r.chatId, r.day);
   const totals = sumMacros(meals.map((m) => m.totals));
   const goal = (await store.goal(r.chatId)) ?? ctx.config.BOX_DAILY_KCAL;

@@ -12,13 +12,15 @@ import { contractHabit, HABIT_KINDS, mainQuantity, type Goals, type HabitEntry, 
 import { parsePulseCommand } from '../domain/parse-command.js';
 import { dayLabel, goalReply, loggedReply, streaksReply, todayReply, unclearReply, undoneReply, weekReply } from '../domain/replies.js';
 import { dayTotals, longestStreak, streak, summarize, type Streak } from '../domain/stats.js';
-import { createHabitStore, type HabitStore } from '../habit-store.js';
+import type { HabitStore } from '../habit-store.js';
 
 export type PulseWrites = 'habit.logged' | 'wa.outbound';
 export type PulseContext = AgentContext<PulseConfig, PulseWrites>;
 
 export interface HandlerDeps {
   readonly now: () => Date;
+  /** The store the agent's `start` made. */
+  readonly store: () => HabitStore;
 }
 
 /** The contract's logId for the entry a message logged: stable across redeliveries, unique across chats. */
@@ -53,7 +55,7 @@ export async function onIntentClassified(message: AgentMessage<'intent.classifie
   const cmd = parsePulseCommand(d.text, d.entities);
   if (cmd.action === 'unclear') return [reply(unclearReply(cmd.hint))];
 
-  const store = createHabitStore(ctx.bus.driver, ctx.bus.keys);
+  const store = deps.store();
   switch (cmd.action) {
     case 'undo': {
       const removed = await store.undoLast(d.chatId, d.sourceMessageId);

@@ -5,7 +5,6 @@ import type { PulseConfig } from '../config.js';
 import { addDays } from '../domain/calendar.js';
 import { briefingLine } from '../domain/replies.js';
 import { dayTotals } from '../domain/stats.js';
-import { createHabitStore } from '../habit-store.js';
 import { allStreaks, effectiveGoals, type HandlerDeps } from './intent-classified.js';
 
 /** It publishes nothing: it only answers, on the requester's reply stream. */
@@ -22,7 +21,7 @@ export async function onSummaryRequest(message: AgentMessage<'agent.requests', '
     ctx.log.info({ chatId: r.chatId, day: r.day, replyBy: r.replyBy }, 'summary request expired; not answering');
     return undefined;
   }
-  const store = createHabitStore(ctx.bus.driver, ctx.bus.keys);
+  const store = deps.store();
   const yesterday = addDays(r.day, -1);
   const [entries, own, { current }] = await Promise.all([store.between(r.chatId, yesterday, r.day), store.goals(r.chatId), allStreaks(store, r.chatId, r.day)]);
   const day = dayTotals(entries.filter((e) => e.day === r.day));

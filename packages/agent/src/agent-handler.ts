@@ -1,0 +1,117 @@
+/**
+ * One stream's handler as the runtime hands it to the bus: picks the definition's handler by type,
+ * counts it as running (for liveness), and gives it the agent's context: publish within `writes`
+ * with follow-up ids derived from the input's, and reply on the requester's reply stream within the
+ * request stream's contract. What a handler returns is checked the same way before it is published.
+ */
+import { createHash } from 'node:crypto';
+import { reply as replyTo, UnrecoverableError, type Bus, type Handler, type Logger, type Message, type OutgoingMessage, type PublishOptions, type PublishResult } from '@hive/bus';
+import type { Catalogue, StreamName } from '@hive/contracts';
+import type { AgentContext, AnyAgentDefinition, Publish } from './define-agent.js';
+import type { Llm } from './llm/port.js';
+import type { RunningHandler } from './liveness.js';
+
+/**
+ * A follow-up's message id, derived from the input's id: a redelivered input republishes its
+ * follow-ups under the same ids, so idempotent readers see one message, not two.
+ */
+export function followUpId(inputId: string, agent: string, index: number): string {
+  return createHash('sha256').update(`${inputId}\u0000${agent}\u0000${index}`).digest('base64url').slice(0, 26);
+}
+
+/** What every handler of the agent shares (the publish is replaced per delivery). */
+export interface AgentScopeValues {
+  readonly agent: string;
+  readonly instance: string;
+  readonly config: unknown;
+  readonly llm: Llm;
+  readonly log: Logger;
+  readonly bus: Bus;
+  readonly publish: Publish<StreamName>;
+}
+
+/** Publish to a declared stream with options defaulted; an undeclared stream is refused with onUndeclared's error. */
+export type PublishAs = (
+  onUndeclared: (stream: string) => Error,
+  defaults: (options: PublishOptions) => PublishOptions,
+) => (stream: string, type: string, data: unknown, opts?: PublishOptions) => Promise<PublishResult>;
+
+export interface AgentHandlerOptions {
+  readonly def: AnyAgentDefinition;
+  readonly stream: string;
+  readonly handlers: Record<string, Handler<unknown>>;
+  readonly scope: AgentScopeValues;
+  readonly contracts: Catalogue;
+  readonly writes: ReadonlySet<string>;
+  readonly running: Set<RunningHandler>;
+  readonly publishAs: PublishAs;
+  readonly undeclared: (stream: string) => string;
+}
+
+export function agentHandler({ def, stream, handlers, scope, contracts, writes, running, publishAs, undeclared }: AgentHandlerOptions): Handler {
+  const handler: Handler = async (message: Message, hctx) => {
+    const handle = handlers[message.type];
+    if (!handle) return undefined;
+    const run: RunningHandler = { stream, type: message.type, id: message.id, since: Date.now() };
+    running.add(run);
+    try {
+      return await handleOne(handle, message, hctx);
+    } finally {
+      running.delete(run);
+    }
+  };
+  const handleOne = async (handle: Handler<unknown>, message: Message, hctx: Parameters<Handler>[1]) => {
+    let n = 0;
+    const nextId = () => followUpId(message.id, def.name, n++);
+    const inReplyTo = (o: PublishOptions): PublishOptions => ({
+      corr: message.corr,
+      cause: message.id,
+      ...(message.traceparent ? { traceparent: message.traceparent } : {}),
+      id: nextId(),
+      ...o,
+    });
+    const notInContract = (type: string) =>
+      `agent "${def.name}" replies "${type}" to a request on "${stream}", whose contract has no such type`;
+    // A reply goes to the requester's reply stream, not to `stream`: `writes` does not apply, the stream's contract does.
+    const reply = (type: string, data: unknown, opts: PublishOptions = {}): OutgoingMessage => {
+      if (!message.replyTo) {
+        throw new UnrecoverableError(
+          `agent "${def.name}" called ctx.reply while handling ${message.type} (${message.id}) on "${stream}", which is not a request: it has no replyTo to answer`,
+        );
+      }
+      if (!contracts.stream(stream)?.messages[type]) throw new UnrecoverableError(notInContract(type));
+      return replyTo(message, type, data, { ...(message.traceparent ? { traceparent: message.traceparent } : {}), ...opts, stream });
+    };
+    // The bus's context exposes its fields as getters (one object per delivery, no closures), and a
+    // spread copies only own properties: name each field so none is lost.
+    const ctx: AgentContext<unknown, StreamName> = {
+      stream: hctx.stream,
+      group: hctx.group,
+      consumer: hctx.consumer,
+      entryId: hctx.entryId,
+      deliveryCount: hctx.deliveryCount,
+      signal: hctx.signal,
+      extendLease: hctx.extendLease,
+      ...scope,
+      // One deadline for every model call of this delivery (llm/model-llm.ts).
+      llm: scope.llm.forMessage?.(hctx.signal) ?? scope.llm,
+      log: hctx.log,
+      publish: publishAs((s) => new UnrecoverableError(undeclared(s)), inReplyTo) as Publish<StreamName>,
+      reply: reply as never,
+    };
+    const result = (await handle(message, ctx as never)) as OutgoingMessage | readonly OutgoingMessage[] | undefined | void;
+    if (result === undefined || result === null) return undefined;
+    const out = Array.isArray(result) ? (result as readonly OutgoingMessage[]) : [result as OutgoingMessage];
+    return out.map((o) => {
+      if (o.toReplyStream !== undefined && o.toReplyStream === message.replyTo && o.stream === stream) {
+        // The answer to this request (ctx.reply): checked against the request stream's contract.
+        if (!contracts.stream(stream)?.messages[o.type]) throw new UnrecoverableError(notInContract(o.type));
+        return { ...o, id: o.id ?? nextId() };
+      }
+      // A stream outside `writes` would also be outside the agent's Redis ACL: fail now, not in production.
+      if (!writes.has(o.stream)) throw new UnrecoverableError(undeclared(o.stream));
+      return { ...o, id: o.id ?? nextId() };
+    });
+  };
+  return handler;
+}
