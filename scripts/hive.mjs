@@ -53,6 +53,12 @@ function turbo(p, task, extra = [], logs = 'errors-only') {
   return run(p[0], [...p.slice(1), 'exec', 'turbo', 'run', task, `--output-logs=${logs}`, ...extra]);
 }
 
+/** No import cycle (scripts/check-imports.mjs), then ESLint over the whole tree (eslint.config.js: typescript-eslint's rules and the layers' import rules). */
+function lint(p) {
+  console.error('[hive] lint: import cycles, then eslint');
+  return run(process.execPath, [join(root, 'scripts', 'check-imports.mjs')]) || run(p[0], [...p.slice(1), 'exec', 'eslint', '--max-warnings=0', '.']);
+}
+
 /**
  * Run every package's tests through turbo, passing the output through as it comes, and end with one
  * plain line that adds up vitest's per-package counts: "tests: N passed, N failed[, N skipped]".
@@ -68,7 +74,8 @@ function testAndCount(p, extra) {
       buf += d.toString();
       let i;
       while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i).replace(/\x1b\[[0-9;]*m/g, '');
+        // eslint-disable-next-line no-control-regex -- ESC starts the colour codes stripped here
+        const line = buf.slice(0, i).replace(/\u001b\[[0-9;]*m/g, '');
         buf = buf.slice(i + 1);
         const m = /\bTests\s+(.*\d+ (?:passed|failed|skipped).*)$/.exec(line);
         if (!m) continue;
@@ -93,20 +100,28 @@ installIfNeeded(p);
 switch (command) {
   case 'install':
     process.exit(0);
+    break;
   case 'test': {
-    const code = turbo(p, 'typecheck');
+    const code = turbo(p, 'typecheck') || lint(p);
     if (code !== 0) process.exit(code);
     // One package at a time: each starts its own redis-servers and child processes on two cores.
     process.exit(await testAndCount(p, rest));
+    break;
   }
+  case 'lint':
+    process.exit(lint(p));
+    break;
   case 'build':
   case 'typecheck':
     process.exit(turbo(p, command, rest));
+    break;
   case 'bench':
     // --silent: without it pnpm prints its "> @hive/bench bench …" banner on stdout, before the report.
     process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/bench', 'run', 'bench', ...rest]));
+    break;
   case 'soak':
     process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/soak', 'run', 'soak', ...rest]));
+    break;
   case 'start': {
     // In this process, not a child: the top of the network's tree is then one process, the one a
     // terminal's Ctrl-C and a `kill <pid>` reach (start.ts stops everything below it, once).
@@ -118,6 +133,6 @@ switch (command) {
     break;
   }
   default:
-    console.error(`[hive] unknown command "${command}": use start, test, bench, soak, build or typecheck`);
+    console.error(`[hive] unknown command "${command}": use start, test, lint, bench, soak, build or typecheck`);
     process.exit(2);
 }

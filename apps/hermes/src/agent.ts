@@ -51,7 +51,6 @@ export function createHermes(options: HermesOptions = {}) {
     // Offline the rules already had their say; the port still needs an extractor to exist.
     offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ when: '', what: '' }) } },
     async start(ctx) {
-      let store: ReturnType<typeof createReminderStore> | undefined;
       const timers = await startTimers({
         url: ctx.bus.driver.options.url,
         keys: ctx.bus.keys,
@@ -60,11 +59,11 @@ export function createHermes(options: HermesOptions = {}) {
         onError: (err) => ctx.log.warn({ err: err.message }, 'BullMQ error'),
         ...(options.bullBounds ? { bounds: options.bullBounds } : {}),
         onDue: async (firing) => {
-          await fire(firing, { publish: ctx.publish, store: store!, now, ...(options.publishWindowMs !== undefined ? { publishWindowMs: options.publishWindowMs } : {}) });
+          await fire(firing, { publish: ctx.publish, store: ready.get().store, now, ...(options.publishWindowMs !== undefined ? { publishWindowMs: options.publishWindowMs } : {}) });
           ctx.log.info({ reminderId: firing.data.reminderId, kind: firing.data.kind, dueAt: firing.dueAt.toISOString() }, 'reminder fired');
         },
       });
-      store = createReminderStore(timers.redis, ctx.bus.keys);
+      const store = createReminderStore(timers.redis, ctx.bus.keys);
       await scheduleBriefings(ctx.config, { timers, store }, now());
       ready.set({ timers, store });
       return async () => {

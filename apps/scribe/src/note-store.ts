@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ftsMatch, searchTerms } from './domain/fts-query.js';
-import type { ListPeriod, NoteKind } from './domain/parse-command.js';
+import type { NoteKind } from './domain/parse-command.js';
 import type { Note, SearchHit } from './domain/replies.js';
 
 /** A note to store; its identity is (chatId, sourceMessageId). */

@@ -181,7 +181,7 @@ export interface AgentDefinition<C extends z.ZodType = z.ZodType, W extends Stre
 export type AnyAgentDefinition = AgentDefinition<any, any>;
 
 /** Declare an agent; checks its names now, so a typo fails at import rather than at start. */
-export function defineAgent<const W extends StreamName = never, C extends z.ZodType = z.ZodObject<{}>>(definition: AgentDefinition<C, W>): AgentDefinition<C, W> {
+export function defineAgent<const W extends StreamName = never, C extends z.ZodType = z.ZodObject<Record<never, z.ZodType>>>(definition: AgentDefinition<C, W>): AgentDefinition<C, W> {
   assertName('agent', definition.name);
   for (const [stream, handlers] of Object.entries(definition.reads)) {
     if (handlers && Object.keys(handlers).length === 0) throw new ConfigError(`agent "${definition.name}" reads stream "${stream}" but handles no message type on it`);

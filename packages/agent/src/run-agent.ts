@@ -24,16 +24,12 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   errorMessage,
   HiveError,
-  reply as replyTo,
   startHeartbeat,
-  UnrecoverableError,
   type Bus,
   type Handler,
   type Heartbeat,
   type HeartbeatOptions,
   type Logger,
-  type Message,
-  type OutgoingMessage,
   type PublishOptions,
   type Subscription,
 } from '@hive/bus';
@@ -41,7 +37,7 @@ import { xinfoGroups } from '@hive/bus/admin';
 import { catalogue as hiveCatalogue, type Catalogue, type StreamName } from '@hive/contracts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { z } from 'zod';
-import { byChatId, type AgentContext, type AgentSkill, type AgentDefinition, type AnyAgentDefinition, type Publish, type StartContext, type StreamOptions } from './define-agent.js';
+import { byChatId, type AgentSkill, type AgentDefinition, type AnyAgentDefinition, type Publish, type StartContext, type StreamOptions } from './define-agent.js';
 import { parseEnv, type Env, type HiveEnv } from './env.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, startHttpHost, withTimeout, type AgentHttpServer, type HttpHost, type Readiness } from './http-server.js';
 import { assessLiveness, livenessLimits, type Liveness, type LivenessOptions, type RunningHandler } from './liveness.js';

@@ -43,6 +43,7 @@ function parse(argv: readonly string[]) {
       case '-h':
         console.log(USAGE);
         process.exit(0);
+        break;
       default:
         throw new Error(`unknown option "${a}"\n${USAGE}`);
     }

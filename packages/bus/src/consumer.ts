@@ -80,8 +80,8 @@ class SubscriptionImpl implements Subscription {
     this.redriveKey = ctx.keys.redrive(opts.stream, opts.group);
     const log = (this.log = ctx.log.child({ stream: this.stream, group: this.group, consumer: this.consumer }));
     this.handling = buildHandling(ctx, opts, s, log);
-    const self = this;
-    this.source = { stream: this.stream, group: this.group, consumer: this.consumer, log, get closed() { return self.closed; } };
+    const isClosed = () => this.closed;
+    this.source = { stream: this.stream, group: this.group, consumer: this.consumer, log, get closed() { return isClosed(); } };
     this.blocking = ctx.driver.duplicate(`hive:${this.group}:read`);
     const { driver, observers } = ctx;
     const { stream, group, consumer, key, redriveKey } = this;

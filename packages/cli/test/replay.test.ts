@@ -88,7 +88,7 @@ describe('replay --to-stdout', () => {
     expect(doc.entries.map((e: { entryId: string; data: { i: number } }) => [e.entryId, e.data.i])).toEqual([2, 3, 4].map((i) => [ids[i], i]));
     const human = await run(['replay', 'events', '--to-stdout', '--count', '2'], prefix);
     expect(human.stdout.trimEnd().split('\n')).toHaveLength(2);
-    expect(human.stdout).toMatch(/^\d+-0  2025-01-31T08:00:00\.000Z  demo\.e  src=t id=e0  \{"i":0\}\n/);
+    expect(human.stdout).toMatch(/^\d+-0 {2}2025-01-31T08:00:00\.000Z {2}demo\.e {2}src=t id=e0 {2}\{"i":0\}\n/);
     expect(human.stderr).toBe('2 entries read; no group was touched\n');
     const groups = (await run(['groups', 'events', '--json'], prefix)).json().groups;
     expect(groups.map((g: { name: string }) => g.name)).toEqual(['live']);

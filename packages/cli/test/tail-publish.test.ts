@@ -108,7 +108,7 @@ describe.each(DRIVER_KINDS)('tail on %s', (driver) => {
     stop.abort();
     const r = await running;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\d+-\d+  \S+  demo\.n  src=test id=[0-9A-Z]{26}  \{"n":1\}\n$/);
+    expect(r.stdout).toMatch(/^\d+-\d+ {2}\S+ {2}demo\.n {2}src=test id=[0-9A-Z]{26} {2}\{"n":1\}\n$/);
     await bus.close();
   });
 });

@@ -15,7 +15,7 @@ import { createDriver, createKeys, type Keys, type RedisDriver } from '@hive/bus
 import { listAgents } from '@hive/bus/admin';
 import { agentProcess, discoverAgents, hostProcess, Supervisor, type CodeFrom } from '@hive/supervisor';
 import { freePort, randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
-import { kamiClient, type KamiClient, type SentMessage } from './kami-client.js';
+import { kamiClient, type KamiClient } from './kami-client.js';
 
 export type { SentMessage } from './kami-client.js';
 

@@ -57,6 +57,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 }
 const processRegistry = new Registry();
 collectDefaultMetrics({ register: processRegistry });
+// Assigned once below, but read by the HTTP host's status callback, which may run before that.
+// eslint-disable-next-line prefer-const
 let host: ReturnType<typeof startHost> | undefined;
 const http = await startHttpHost({
   host: env.HIVE_HTTP_HOST || '127.0.0.1',

@@ -59,11 +59,17 @@ async function startProxy(port: number): Promise<{ url: string; freeze(name: str
     },
     thaw() {
       frozen = undefined;
-      for (const p of pairs) p.client.resume(), p.upstream.resume();
+      for (const p of pairs) {
+        p.client.resume();
+        p.upstream.resume();
+      }
     },
     close: () =>
       new Promise<void>((r) => {
-        for (const p of pairs) p.client.destroy(), p.upstream.destroy();
+        for (const p of pairs) {
+          p.client.destroy();
+          p.upstream.destroy();
+        }
         server.close(() => r());
       }),
   };

@@ -93,6 +93,7 @@ export function splitItems(text: string): { said: string; added: boolean }[] {
       else if (/\son\s|then|also/.test(part)) added = false;
       continue;
     }
+    // eslint-disable-next-line no-control-regex -- NUL brackets the placeholders this function put in
     const said = part.replace(/\u0000(\d+)\u0000/g, (_, n: string) => held[Number(n)] ?? '').replace(/\s+/g, ' ').trim();
     if (said !== '' && !/^(?:and|with|a|an|some|the side|the go|side)$/.test(said)) out.push({ said, added });
   }

@@ -56,7 +56,10 @@ dateParser.parsers.push({
     let month = ref.getMonth() + 1;
     if (day < ref.getDate()) {
       month += 1;
-      if (month === 13) (month = 1), (year += 1);
+      if (month === 13) {
+        month = 1;
+        year += 1;
+      }
     }
     return { day, month, year };
   },

@@ -8,7 +8,7 @@
  * one call in a while never alerts; one that is away for a minute or two does.
  */
 import type { AgentModelStatus } from '@hive/agent';
-import type { AgentSeen, Condition } from './checks.js';
+import type { AgentSeen, Condition } from './observation.js';
 
 /** How the network sees one model endpoint. */
 export interface EndpointState {

@@ -108,7 +108,7 @@ describe.each(DRIVER_KINDS)('handler timeout through a subscription on %s', (kin
       group: 'worker',
       handlerTimeoutMs: 100,
       retry: { baseMs: 50, maxMs: 100, jitter: 0 },
-      handler: async (m) => {
+      handler: async () => {
         calls++;
         // The first delivery ignores its signal and answers after its time; the second is quick.
         if (calls === 1) await sleep(400);

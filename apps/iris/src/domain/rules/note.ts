@@ -25,7 +25,7 @@ const SEARCH = [
 
 const NUMBERED = /^(show|open|read|view|see|get|display|delete|remove|erase|forget|drop|trash|discard)\s+(?:me\s+)?(?:the\s+|my\s+)?(note|entry|journal\s+entry|memo)\s*(?:#|no\.?\s*|number\s*)?(\d+)\??$/;
 
-const EDIT = /^(?:edit|change|update|rewrite|revise|amend|correct|fix)\s+(?:the\s+|my\s+)?(note|entry|journal\s+entry|memo)\s*(?:#|no\.?\s*|number\s*)?(\d+)(?:\s*[:,\-]?\s*(.+))?$/;
+const EDIT = /^(?:edit|change|update|rewrite|revise|amend|correct|fix)\s+(?:the\s+|my\s+)?(note|entry|journal\s+entry|memo)\s*(?:#|no\.?\s*|number\s*)?(\d+)(?:\s*[:,-]?\s*(.+))?$/;
 
 const LIST = /^(?:(?:list|show|see|view|read|get)\s+(?:me\s+)?)?(?:all\s+)?(?:my\s+)?(?:recent\s+|latest\s+|last\s+)?(?:(\d+)\s+)?(notes|journal(?:\s+entries)?|journal)(?:\s+(?:from\s+)?(today|yesterday|this week))?\??$/;
 
