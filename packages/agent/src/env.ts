@@ -77,7 +77,8 @@ function problemsOf(error: z.ZodError, env: Env): EnvProblem[] {
   for (const issue of error.issues) {
     const variable = String(issue.path[0] ?? '(environment)');
     const value = env[variable];
-    const message = value === undefined ? 'is required but not set' : `${issue.message} (got ${shown(variable, value)})`;
+    // A custom check on an unset variable says why it is needed (e.g. KAMI_SIM_TOKEN beyond loopback).
+    const message = value === undefined ? (issue.code === 'custom' ? `is required but not set: ${issue.message}` : 'is required but not set') : `${issue.message} (got ${shown(variable, value)})`;
     if (!out.some((p) => p.variable === variable)) out.push({ variable, message });
   }
   return out;
