@@ -63,7 +63,7 @@ export async function createConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
   const remoteAddress = (c: { env: unknown }) => ((c.env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming?.socket?.remoteAddress ?? '?');
   const guard = createGuard({ token: opts.token, readOnly, remoteAddress });
   const app = createApp({
-    ctx: { redis, keys, log, readOnly, kamiUrl, archivistDb: opts.archivistDb ?? null },
+    ctx: { redis, keys, log, readOnly, kamiUrl, kamiToken: opts.kamiToken ?? null, archivistDb: opts.archivistDb ?? null },
     guard,
     feed,
     bundle,
