@@ -4,7 +4,7 @@
  * is wrong and what was given (secrets never echoed). An empty value counts as unset, because
  * compose files and .env templates write `OPENAI_API_KEY=` for "none".
  */
-import { redactUrl } from '@hive/bus';
+import { sanitizeText } from './redacting-logger.js';
 import { z } from 'zod';
 import { EnvConfigError, type EnvProblem } from './errors.js';
 import { DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_OPEN_MS } from './llm/breaker.js';
@@ -68,7 +68,7 @@ const SECRET = /KEY|SECRET|TOKEN|PASSWORD|PASS$/i;
 
 function shown(variable: string, value: string): string {
   if (SECRET.test(variable)) return '[redacted]';
-  const v = /^rediss?:\/\//.test(value) ? redactUrl(value) : value;
+  const v = sanitizeText(value);
   return JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
 }
 

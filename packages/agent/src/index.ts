@@ -50,5 +50,6 @@ export {
 } from './http-server.js';
 export { assessLiveness, livenessLimits, type Liveness, type LivenessLimits, type LivenessOptions, type LoopState, type RunningHandler } from './liveness.js';
 export * from './llm/index.js';
+export { CENSORED, createRedactingLogger, REDACT_PATHS, redactValue, sanitizeText, sanitizeUrl } from './redacting-logger.js';
 export { EXIT_UNCAUGHT, runUntilStopped, type RunUntilStoppedOptions } from './process-lifecycle.js';
 export { followUpId, runAgent, startAgent, type AgentHandle, type SharedServices, type StartAgentOptions } from './run-agent.js';

@@ -18,7 +18,6 @@ import {
   ConfigError,
   createBus,
   createBusMetrics,
-  createLogger,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   errorMessage,
   HiveError,
@@ -46,6 +45,7 @@ import { assessLiveness, livenessLimits, type Liveness, type LivenessOptions, ty
 import { agentModels, createLlm, createLlmMetrics, watchAgentModels, type AgentModelStatus } from './llm/index.js';
 import type { Llm } from './llm/port.js';
 import { runUntilStopped } from './process-lifecycle.js';
+import { createRedactingLogger } from './redacting-logger.js';
 
 /**
  * What the agents of one process share: one HTTP server (each agent under /agents/<name>), one
@@ -146,7 +146,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
 
   const instance = hive.HIVE_INSTANCE;
   const bindings = { agent: def.name, instance };
-  const log = options.logger ?? options.shared?.log.child(bindings, { level: hive.HIVE_LOG_LEVEL }) ?? createLogger(bindings, hive.HIVE_LOG_LEVEL);
+  const log = options.logger ?? options.shared?.log.child(bindings, { level: hive.HIVE_LOG_LEVEL }) ?? createRedactingLogger(bindings, hive.HIVE_LOG_LEVEL);
   // The agent's own series, labelled with its name: in a shared process, /metrics serves every
   // agent's registry side by side, and two agents publishing to one stream must stay two series.
   const registry = new Registry();
