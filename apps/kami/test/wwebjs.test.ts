@@ -3,7 +3,7 @@
  * hands out real Message objects, against a real Redis through the agent runtime.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { xrange } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
@@ -232,6 +232,8 @@ describe('connection', () => {
     expect((opts.authStrategy as unknown as { dataPath: string }).dataPath).toBe(session);
     // LocalAuth ran for real: its session dir exists and puppeteer was pointed at it.
     expect(existsSync(join(session, 'session'))).toBe(true);
+    // The session is readable by kami's user only.
+    expect(statSync(session).mode & 0o777).toBe(0o700);
     const live = (kami.client() as unknown as { options: typeof opts }).options;
     expect(live.puppeteer).toMatchObject({ executablePath: '/opt/chromium/chrome', headless: true, userDataDir: join(session, 'session') });
     expect(live.puppeteer!.args).toEqual(chromiumArgs(detectSandbox()));

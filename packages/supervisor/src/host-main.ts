@@ -43,7 +43,7 @@ const agents: HostedAgent[] = [];
 const unloadable: Record<string, string> = {};
 for (const app of apps) {
   try {
-    agents.push({ definition: (await loadDefinition(app)) as AnyAgentDefinition, env: agentEnv(app.name, env) });
+    agents.push({ definition: (await loadDefinition(app)) as AnyAgentDefinition, env: agentEnv(app.name, env, { usesModel: app.usesModel }) });
   } catch (err) {
     unloadable[app.name] = errorMessage(err);
     log.error({ agent: app.name, err: unloadable[app.name] }, 'cannot load the agent (the other agents go on)');

@@ -7,7 +7,7 @@
  * else, `LocalAuth`, `Message` and `MessageMedia` included, is the library's real code.
  */
 import type { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
 import type { ClientOptions, Message, MessageSendOptions, MessageContent } from 'whatsapp-web.js';
@@ -95,6 +95,10 @@ class WwebjsPort implements WhatsAppPort {
     if (!this.stopped) return;
     this.stopped = false;
     this.log.info({ chromium: this.options.chromiumPath, session: join(this.options.dataDir, 'wwebjs') }, 'starting WhatsApp Web');
+    // The session is a login: readable by kami's user only, whatever the umask (its agent user's state dir is 0700 too).
+    const session = join(this.options.dataDir, 'wwebjs');
+    await mkdir(session, { recursive: true, mode: 0o700 });
+    await chmod(session, 0o700);
     await mkdir(chromiumEnv(this.options.dataDir).HOME!, { recursive: true, mode: 0o700 });
     if (this.sandbox.sandbox) this.log.info({ why: this.sandbox.why }, 'Chromium runs with its sandbox');
     else this.log.warn({ why: this.sandbox.why }, 'Chromium runs without its sandbox (--no-sandbox)');
