@@ -122,6 +122,9 @@ if [[ ! -f $ETC/model.env ]]; then
   fi
 fi
 chmod 0600 "$ETC/model.env"
+if grep -qE '^OPENAI_(API_KEY|BASE_URL)=.+' "$ETC/hive.env"; then
+  log "WARNING: $ETC/hive.env sets OPENAI_API_KEY or OPENAI_BASE_URL, which every agent reads: move them to $ETC/model.env"
+fi
 # One OS user per agent (hive-agent@.service: User=hive-%i); kami and vox share the blob store.
 getent group hive-blobs >/dev/null || groupadd --system hive-blobs
 for a in "${AGENTS[@]}"; do
