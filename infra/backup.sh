@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # One Hive backup: Redis's AOF (after a BGREWRITEAOF, so it is one compact base file and a short
 # tail) and every SQLite database the agents keep (sqlite3's online .backup, consistent under WAL),
-# with SHA256SUMS, into $HIVE_BACKUP_DIR/<UTC time>/; keeps the newest $HIVE_BACKUP_KEEP; then
-# mirrors the backup directory to a Hetzner Storage Box (or any rsync-over-ssh host) when
-# HIVE_BACKUP_REMOTE is set. Run daily by hive-backup.timer; restore with infra/restore.sh.
+# each encrypted with age to the owner's public key (the private key never is on the server), with
+# SHA256SUMS of the encrypted files, into $HIVE_BACKUP_DIR/<UTC time>/; keeps the newest
+# $HIVE_BACKUP_KEEP; then copies new backups to a Hetzner Storage Box (or any rsync-over-ssh host)
+# when HIVE_BACKUP_REMOTE is set: without --delete and without overwriting, so nothing on this
+# machine can remove or replace what is already off-site (prune there: Storage Box snapshots, or by
+# hand). Run daily by hive-backup.timer (a failure runs hive-alert@: an ops.alert to the owner);
+# restore with infra/restore.sh and the private key.
 #
 #   REDIS_URL                 redis://backup:<password>@127.0.0.1:6379 (the backup ACL user:
 #                             BGREWRITEAOF and INFO only), from /etc/hive/agents/backup.env
@@ -11,6 +15,8 @@
 #   HIVE_DATA_DIR             the agents' data directory         (default /var/lib/hive/data)
 #   HIVE_BACKUP_DIR           where backups go                   (default /var/backups/hive)
 #   HIVE_BACKUP_KEEP          how many to keep                   (default 14)
+#   HIVE_BACKUP_AGE_RECIPIENTS  age public key(s), "age1…", space-separated (required; age-keygen on
+#                             your laptop, keep the private key there: restore.sh needs it)
 #   HIVE_BACKUP_REMOTE        e.g. u123456@u123456.your-storagebox.de:hive (unset: no upload)
 #   HIVE_BACKUP_REMOTE_PORT   ssh port (Storage Boxes: 23)       (default 23)
 #   HIVE_BACKUP_SSH_KEY       private key for the remote         (default /etc/hive/backup_ed25519)
@@ -23,6 +29,7 @@ REDIS_DIR=${HIVE_REDIS_DIR:-/var/lib/hive/redis}
 DATA_DIR=${HIVE_DATA_DIR:-/var/lib/hive/data}
 BACKUP_ROOT=${HIVE_BACKUP_DIR:-/var/backups/hive}
 KEEP=${HIVE_BACKUP_KEEP:-14}
+read -r -a RECIPIENTS <<<"${HIVE_BACKUP_AGE_RECIPIENTS:-}"
 REMOTE=${HIVE_BACKUP_REMOTE:-}
 REMOTE_PORT=${HIVE_BACKUP_REMOTE_PORT:-23}
 SSH_KEY=${HIVE_BACKUP_SSH_KEY:-/etc/hive/backup_ed25519}
@@ -30,6 +37,17 @@ KNOWN_HOSTS=${HIVE_BACKUP_KNOWN_HOSTS:-/etc/hive/backup_known_hosts}
 
 log() { printf 'hive-backup: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
+
+# Encrypted or not at all: a backup leaves the machine, and holds every conversation.
+((${#RECIPIENTS[@]} > 0)) || die "HIVE_BACKUP_AGE_RECIPIENTS is not set (in /etc/hive/backup.env): run age-keygen -o hive-backup.key on your laptop, keep that file there, and set HIVE_BACKUP_AGE_RECIPIENTS to the public key it prints (age1…)"
+command -v age >/dev/null || die "age is not installed (apt-get install age)"
+age_args=()
+for r in "${RECIPIENTS[@]}"; do
+  [[ $r == age1* ]] || die "HIVE_BACKUP_AGE_RECIPIENTS: \"$r\" is not an age public key (age1…)"
+  age_args+=(-r "$r")
+done
+# Encrypt $1 into $1.age and remove the plain file (which never left this 0700 directory).
+seal() { age "${age_args[@]}" -o "$1.age" "$1" && rm -f "$1"; }
 
 # redis://user:password@host:port; the password stays out of the process list (REDISCLI_AUTH).
 [[ $REDIS_URL =~ ^redis://([^:@/]+):([^@/]+)@([^:/]+):([0-9]+)/?$ ]] || die "REDIS_URL must look like redis://backup:<password>@host:port"
@@ -82,7 +100,8 @@ if ! aof_complete; then
 fi
 tar -C "$work" -czf "$work/redis-aof.tar.gz" appendonlydir
 rm -rf "$work/appendonlydir"
-log "redis: AOF of $R_HOST:$R_PORT, $(du -h "$work/redis-aof.tar.gz" | cut -f1) compressed"
+seal "$work/redis-aof.tar.gz"
+log "redis: AOF of $R_HOST:$R_PORT, $(du -h "$work/redis-aof.tar.gz.age" | cut -f1) compressed and encrypted"
 
 # --- SQLite: every *.db under the data directory, by the online backup API.
 dbs=0
@@ -95,10 +114,11 @@ if [[ -d $DATA_DIR ]]; then
     check=$(sqlite3 "$out" 'PRAGMA integrity_check;')
     [[ $check == ok ]] || die "$rel: the backup fails its integrity check: $check"
     gzip -9 "$out"
+    seal "$out.gz"
     dbs=$((dbs + 1))
   done < <(find "$DATA_DIR" -type f -name '*.db' -print0 | sort -z)
 fi
-log "sqlite: $dbs database(s) from $DATA_DIR"
+log "sqlite: $dbs database(s) from $DATA_DIR, encrypted"
 
 (cd "$work" && find . -type f -print0 | sort -z | xargs -0 sha256sum >"$work.sums" && mv "$work.sums" SHA256SUMS)
 mv "$work" "$dest"
@@ -114,11 +134,13 @@ if ((${#all[@]} > KEEP)); then
   done
 fi
 
-# --- Off the machine: mirror the backup directory (the remote keeps what is kept here).
+# --- Off the machine: copy what is new. No --delete and --ignore-existing: this machine can add
+# backups there but never remove or overwrite one, so a bad day here (or an intruder) cannot erase
+# the off-site history. The remote is pruned by its own means (Storage Box snapshots, by hand).
 if [[ -n $REMOTE ]]; then
   [[ -r $SSH_KEY ]] || die "HIVE_BACKUP_REMOTE is set but $SSH_KEY is not readable"
   [[ -r $KNOWN_HOSTS ]] || die "HIVE_BACKUP_REMOTE is set but $KNOWN_HOSTS (its host key: ssh-keyscan -p $REMOTE_PORT <host>) is missing"
-  rsync -a --delete -e "ssh -p $REMOTE_PORT -i $SSH_KEY -o IdentitiesOnly=yes -o UserKnownHostsFile=$KNOWN_HOSTS -o StrictHostKeyChecking=yes" \
+  rsync -a --ignore-existing -e "ssh -p $REMOTE_PORT -i $SSH_KEY -o IdentitiesOnly=yes -o UserKnownHostsFile=$KNOWN_HOSTS -o StrictHostKeyChecking=yes" \
     --exclude '*.partial' "$BACKUP_ROOT/" "$REMOTE/"
-  log "mirrored $BACKUP_ROOT to $REMOTE"
+  log "copied the new backups in $BACKUP_ROOT to $REMOTE (nothing there removed or replaced)"
 fi

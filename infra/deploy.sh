@@ -8,15 +8,19 @@
 # 1. code: git pull (as the checkout's owner), pnpm install --frozen-lockfile, build (dist/ of every
 #    package and app), then production dependencies only (pnpm install --prod, without the benchmarks
 #    and the e2e tests): the services run compiled JavaScript, with no tsx, esbuild or vitest
-# 2. config: /etc/hive/redis/redis.conf from infra/redis/redis.conf; /etc/hive/hive.env and
-#    /etc/hive/backup.env from their examples, only if missing (they are yours to edit)
+# 2. config: /etc/hive/redis/redis.conf from infra/redis/redis.conf; /etc/hive/hive.env,
+#    /etc/hive/model.env and /etc/hive/backup.env from their examples, only if missing (they are
+#    yours to edit; OPENAI_* lines an older hive.env holds are moved to model.env); one OS user per
+#    agent (hive-<name>) and the group hive-blobs (kami and vox)
 # 3. ACL: `hive acl` from the agents' definitions: passwords kept in /etc/hive/secrets.env (new
 #    ones generated), /etc/hive/redis/users.acl, /etc/hive/agents/<user>.env (REDIS_URL per user)
 # 4. systemd: units installed, Debian's own redis-server disabled, hive-redis enabled, and then
 #    HIVE_MODE=network (the default): hive-network.service, every agent in one process, with one
-#    LoadCredential= per agent (its Redis user) in hive-network.service.d/credentials.conf; or
-#    HIVE_MODE=agents: one hive-agent@<name> per agent in apps/ (instances of removed agents
-#    disabled). The other mode's units are disabled and stopped.
+#    LoadCredential= per agent (its Redis user) and model.env in hive-network.service.d/credentials.conf; or
+#    HIVE_MODE=agents: one hive-agent@<name> per agent in apps/, each as its own user with its own
+#    0700 state dir and a drop-in (infra/lib/agent-units.sh: the model's key only for the agents
+#    that use a model, the blob store for kami and vox); instances of removed agents disabled. The
+#    other mode's units are disabled and stopped.
 # 5. start: Redis (restarted only when its config changed; ACL LOAD when the users changed), then
 #    the agents restarted onto the new code (SIGTERM: each finishes or hands back its work)
 # 6. verify: `hive acl --check` against the live Redis, and every agent in the registry, running
@@ -40,6 +44,8 @@ for arg in "$@"; do
   esac
 done
 
+# shellcheck source=lib/agent-units.sh
+source "$HIVE_ROOT/infra/lib/agent-units.sh"
 log() { printf '\033[1mhive-deploy:\033[0m %s\n' "$*"; }
 die() { printf 'hive-deploy: %s\n' "$*" >&2; exit 1; }
 [[ $EUID -eq 0 ]] || die "run as root: sudo $0 $*"
@@ -80,6 +86,12 @@ mapfile -t AGENTS < <(node --input-type=module -e "
   for (const name of agentNames('$HIVE_ROOT')) console.log(name);")
 ((${#AGENTS[@]} > 0)) || die "no agents found in $HIVE_ROOT/apps"
 log "agents: ${AGENTS[*]}"
+# The agents that call a model: each app's package.json declares it ("hive": {"model": true}).
+mapfile -t MODEL_AGENTS < <(node --input-type=module -e "
+  const { modelAgentNames } = await import('$HIVE_ROOT/packages/supervisor/dist/index.js');
+  for (const name of modelAgentNames('$HIVE_ROOT')) console.log(name);")
+log "agents that use a model (the only ones given OPENAI_*): ${MODEL_AGENTS[*]:-none}"
+uses_model() { [[ " ${MODEL_AGENTS[*]} " == *" $1 "* ]]; }
 
 # ---------------------------------------------------------------- 2. config
 install -d -m 0755 "$ETC"
@@ -96,6 +108,30 @@ for f in hive.env backup.env; do
   if [[ ! -f $ETC/$f ]]; then
     install -m 0600 "infra/$f.example" "$ETC/$f"
     log "created $ETC/$f from infra/$f.example: edit it, then run this again"
+  fi
+done
+# The model's settings live apart from hive.env, so that only the agents that use a model read them.
+if [[ ! -f $ETC/model.env ]]; then
+  install -m 0600 infra/model.env.example "$ETC/model.env"
+  if grep -q '^OPENAI_' "$ETC/hive.env"; then
+    grep '^OPENAI_' "$ETC/hive.env" >>"$ETC/model.env"
+    sed -i '/^OPENAI_/d' "$ETC/hive.env"
+    log "moved the OPENAI_* settings from $ETC/hive.env to $ETC/model.env (read only by: ${MODEL_AGENTS[*]:-none})"
+  else
+    log "created $ETC/model.env from infra/model.env.example"
+  fi
+fi
+chmod 0600 "$ETC/model.env"
+if grep -qE '^OPENAI_(API_KEY|BASE_URL)=.+' "$ETC/hive.env"; then
+  log "WARNING: $ETC/hive.env sets OPENAI_API_KEY or OPENAI_BASE_URL, which every agent reads: move them to $ETC/model.env"
+fi
+# One OS user per agent (hive-agent@.service: User=hive-%i); kami and vox share the blob store.
+getent group hive-blobs >/dev/null || groupadd --system hive-blobs
+for a in "${AGENTS[@]}"; do
+  u=$(agent_user "$a")
+  if ! id "$u" >/dev/null 2>&1; then
+    useradd --system --user-group --no-create-home --home-dir "/var/lib/hive/data/$a" --shell /usr/sbin/nologin "$u"
+    log "created the user $u"
   fi
 done
 cat >"$SYSCTL_DIR/60-hive-redis.conf" <<'EOF'
@@ -144,8 +180,10 @@ install -d -m 0755 "$dropin"
 creds=$(mktemp)
 {
   echo "# Written by infra/deploy.sh: each agent's REDIS_URL (its own ACL user), as \$CREDENTIALS_DIRECTORY/<agent>.env."
+  echo "# And the model's settings, which the host gives only to the agents that use a model."
   echo "[Service]"
   for a in "${AGENTS[@]}"; do echo "LoadCredential=$a.env:$ETC/agents/$a.env"; done
+  echo "LoadCredential=model.env:$ETC/model.env"
 } >"$creds"
 if [[ ! -f $dropin/credentials.conf ]] || changed "$creds" "$dropin/credentials.conf"; then
   install -m 0644 "$creds" "$dropin/credentials.conf"
@@ -163,6 +201,29 @@ else
     systemctl disable --now hive-network.service
     log "disabled hive-network.service: one process per agent (HIVE_MODE=agents)"
   fi
+  # Each agent its own user and 0700 state dir (systemd creates and chowns them), so the data dir
+  # itself must be traversable; the blob store belongs to kami, readable by the group hive-blobs.
+  data=/var/lib/hive/data
+  install -d -m 0755 -o root -g root /var/lib/hive "$data"
+  chown root:root "$data"
+  chmod 0755 "$data"
+  install -d -m 2750 -o "$(agent_user kami)" -g hive-blobs "$data/blobs"
+  chown -R "$(agent_user kami):hive-blobs" "$data/blobs"
+  chmod -R g+rX,g-w,o-rwx "$data/blobs"
+  find "$data/blobs" -type d -exec chmod g+s {} +
+  dropins_changed=0
+  for a in "${AGENTS[@]}"; do
+    d="$UNIT_DIR/hive-agent@$a.service.d"
+    install -d -m 0755 "$d"
+    want=$(mktemp)
+    if uses_model "$a"; then agent_dropin "$a" 1 "$ETC" >"$want"; else agent_dropin "$a" 0 "$ETC" >"$want"; fi
+    if [[ ! -f $d/hive.conf ]] || changed "$want" "$d/hive.conf"; then
+      install -m 0644 "$want" "$d/hive.conf"
+      dropins_changed=1
+    fi
+    rm -f "$want"
+  done
+  if ((dropins_changed)); then systemctl daemon-reload; log "installed the agents' drop-ins"; fi
   for a in "${AGENTS[@]}"; do systemctl enable --quiet "hive-agent@$a.service"; done
   while read -r unit; do
     name=${unit#hive-agent@}

@@ -52,7 +52,11 @@ const EXTRAS: Readonly<Record<string, ServiceExtra>> = {
   kami: {
     target: '${KAMI_TARGET:-runtime}',
     environment: {
+      // Inside a container the simulator must listen on its network address (the published port is
+      // bound to the host's loopback), so other containers could reach it: it takes a token, and kami
+      // refuses to start in simulator mode without one. `hive say` on the host sends the same variable.
       KAMI_SIM_HOST: '0.0.0.0',
+      KAMI_SIM_TOKEN: '${KAMI_SIM_TOKEN:-}',
       WHATSAPP_ENABLED: '${WHATSAPP_ENABLED:-}',
       WHATSAPP_OWNER: '${WHATSAPP_OWNER:-}',
       WHATSAPP_ALLOWED: '${WHATSAPP_ALLOWED:-}',
@@ -212,6 +216,7 @@ export function renderCompose(agents: readonly string[]): string {
 #   node --conditions=@hive/source --import tsx infra/gen-compose.ts
 # First run (infra/README.md): passwords into .env and the ACL file, then start:
 #   npx hive acl --secrets .env --out infra/acl/users.acl
+#   echo "KAMI_SIM_TOKEN=$(openssl rand -hex 16)" >> .env          # kami's simulator token (hive say reads it too)
 #   docker compose up -d                                        # every agent in one process (service "hive")
 #   docker compose --profile agents up -d --scale hive=0        # or one container per agent
 name: hive

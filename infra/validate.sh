@@ -38,26 +38,35 @@ if have systemd-analyze; then
   trap 'rm -rf "$tmp"' EXIT
   for f in infra/systemd/*; do sed "s#/opt/hive#$root#g" "$f" >"$tmp/$(basename "$f")"; done
   cp "$tmp/hive-agent@.service" "$tmp/hive-agent@box.service"
+  cp "$tmp/hive-alert@.service" "$tmp/hive-alert@hive-backup.service.service"
+  # Instances with the drop-ins deploy.sh writes (infra/lib/agent-units.sh): a model user, kami, vox.
+  # shellcheck source=lib/agent-units.sh
+  source infra/lib/agent-units.sh
+  for a in iris:1 kami:0 vox:1; do
+    cp "$tmp/hive-agent@.service" "$tmp/hive-agent@${a%:*}.service"
+    mkdir -p "$tmp/hive-agent@${a%:*}.service.d"
+    agent_dropin "${a%:*}" "${a#*:}" /etc/hive >"$tmp/hive-agent@${a%:*}.service.d/hive.conf"
+  done
   # The drop-in deploy.sh writes for the one-process service: one credential per agent.
   mkdir -p "$tmp/hive-network.service.d"
   printf '[Service]\nLoadCredential=box.env:/etc/hive/agents/box.env\nLoadCredential=iris.env:/etc/hive/agents/iris.env\n' >"$tmp/hive-network.service.d/credentials.conf"
   verify() {
     local out
-    out=$(cd "$tmp" && systemd-analyze verify ./hive-redis.service ./hive-network.service ./hive-agent@box.service ./hive-backup.service ./hive-backup.timer ./hive.target 2>&1)
+    out=$(cd "$tmp" && systemd-analyze verify ./hive-redis.service ./hive-network.service ./hive-agent@box.service ./hive-agent@iris.service ./hive-agent@kami.service ./hive-agent@vox.service ./hive-backup.service ./hive-alert@hive-backup.service.service ./hive-backup.timer ./hive.target 2>&1)
     # Outside the VM the users hive and redis may not exist; nothing else may be reported.
     out=$(printf '%s\n' "$out" | grep -v -e "^$" -e "Failed to resolve user" -e "Failed to resolve group" || true)
     [[ -z $out ]] || { printf '%s\n' "$out"; return 1; }
   }
   run "systemd-analyze verify infra/systemd/*" verify
   # Hardening must not regress: each service's exposure stays at or below 3.0 of 10 ("OK").
-  security() { (cd "$tmp" && systemd-analyze security --offline=true --threshold=30 --no-pager ./hive-redis.service ./hive-network.service ./hive-agent@box.service ./hive-backup.service >/dev/null); }
+  security() { (cd "$tmp" && systemd-analyze security --offline=true --threshold=30 --no-pager ./hive-redis.service ./hive-network.service ./hive-agent@box.service ./hive-agent@kami.service ./hive-backup.service ./hive-alert@hive-backup.service.service >/dev/null); }
   run "systemd-analyze security: exposure <= 3.0 for every service" security
 else
   skip "systemd-analyze verify: systemd is not installed"
 fi
 
 if have shellcheck; then
-  run "shellcheck infra/*.sh" shellcheck infra/*.sh
+  run "shellcheck infra/*.sh infra/lib/*.sh" shellcheck -x --source-path=SCRIPTDIR infra/*.sh infra/lib/*.sh
 else
   skip "shellcheck: not installed (apt-get install shellcheck)"
 fi

@@ -6,7 +6,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { createDriver, createKeys, createLogger, DEFAULT_PREFIX, redactUrl, type RedisDriver } from '@hive/bus';
+import { createRedactingLogger } from '@hive/agent';
+import { createDriver, createKeys, DEFAULT_PREFIX, redactUrl, type RedisDriver } from '@hive/bus';
 import { catalogue, formatRetention } from '@hive/contracts';
 import { ConsoleError } from './errors.js';
 import { checkOptions, DEFAULT_CONSOLE_HOST, DEFAULT_CONSOLE_PORT, DEFAULT_IDLE_POLL_MS, DEFAULT_POLL_MS, RATE_SAMPLES, type ConsoleOptions } from './options.js';
@@ -37,7 +38,7 @@ export async function createConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
   const port = opts.port ?? DEFAULT_CONSOLE_PORT;
   const readOnly = opts.readOnly ?? false;
   const kamiUrl = opts.kamiUrl === undefined ? DEFAULT_KAMI_URL : opts.kamiUrl;
-  const log = opts.logger ?? createLogger({ component: 'console' });
+  const log = opts.logger ?? createRedactingLogger({ component: 'console' });
   const keys = createKeys(opts.prefix ?? DEFAULT_PREFIX);
   const topology = readTopology(opts.topologyFile ?? DEFAULT_TOPOLOGY_FILE, log);
   const bundle = await loadClientBundle(log);
@@ -63,7 +64,7 @@ export async function createConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
   const remoteAddress = (c: { env: unknown }) => ((c.env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming?.socket?.remoteAddress ?? '?');
   const guard = createGuard({ token: opts.token, readOnly, remoteAddress });
   const app = createApp({
-    ctx: { redis, keys, log, readOnly, kamiUrl, archivistDb: opts.archivistDb ?? null },
+    ctx: { redis, keys, log, readOnly, kamiUrl, kamiToken: opts.kamiToken ?? null, archivistDb: opts.archivistDb ?? null },
     guard,
     feed,
     bundle,

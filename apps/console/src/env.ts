@@ -36,6 +36,8 @@ export function consoleOptionsFromEnv(env: Readonly<Record<string, string | unde
   if (readOnly) out.readOnly = !['0', 'false', 'no'].includes(readOnly.toLowerCase());
   const simPort = nonEmpty(env.KAMI_SIM_PORT);
   out.kamiUrl = nonEmpty(env.KAMI_URL) ?? (simPort ? `http://127.0.0.1:${simPort}` : undefined) ?? 'http://127.0.0.1:7777';
+  const kamiToken = nonEmpty(env.KAMI_SIM_TOKEN);
+  if (kamiToken) out.kamiToken = kamiToken;
   out.archivistDb = historyDbPath(undefined, env);
   return out;
 }

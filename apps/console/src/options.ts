@@ -38,6 +38,8 @@ export interface ConsoleOptions {
   readOnly?: boolean;
   /** kami's WhatsApp simulator, for the chat page; null turns the chat off. @defaultValue http://127.0.0.1:7777 */
   kamiUrl?: string | null;
+  /** kami's simulator token (KAMI_SIM_TOKEN), sent as a Bearer header when the simulator wants one. */
+  kamiToken?: string;
   /** archivist's SQLite history, for traces older than Redis keeps; absent or missing: Redis only. */
   archivistDb?: string;
   /** topology.json (who writes and reads what); absent or missing: the live registry only. @defaultValue the repository's */

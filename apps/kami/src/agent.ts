@@ -14,6 +14,7 @@ import { handleOpsAlert } from './handlers/ops-alert.js';
 import { handleWaSend } from './handlers/wa-send.js';
 import { createIngress, SPOOL_RETRY_MS } from './ingress.js';
 import { pruneLegacyMedia } from './legacy-media.js';
+import { mediaRootsFor, OutboundGuard } from './outbound-guard.js';
 import { Outbox } from './outbox.js';
 import { Spool } from './spool.js';
 import { createSimulatorPort } from './whatsapp/simulator.js';
@@ -34,7 +35,7 @@ export interface KamiDeps {
 /** The port the configuration asks for: the simulator, or whatsapp-web.js (loaded only then: it pulls in puppeteer). */
 export async function defaultPort(config: KamiConfig, log: Logger): Promise<WhatsAppPort> {
   if (config.mode === 'simulator') {
-    return createSimulatorPort({ host: config.simulator.host, port: config.simulator.port, defaultFrom: config.ownerChatId!, log });
+    return createSimulatorPort({ host: config.simulator.host, port: config.simulator.port, token: config.simulator.token, defaultFrom: config.ownerChatId!, log });
   }
   if (!existsSync(config.chromiumPath)) {
     throw new ConfigError(`kami: no browser at CHROMIUM_PATH=${config.chromiumPath}; install Chromium (apt-get install chromium) or point CHROMIUM_PATH at one`);
@@ -47,11 +48,22 @@ export async function defaultPort(config: KamiConfig, log: Logger): Promise<What
 export function createKami(deps: KamiDeps = {}) {
   // Handlers can run before `start` (the bus reads as soon as the groups exist), so both take the
   // configuration from the same parsed environment the runtime hands to each of them.
-  let resolved: { env: KamiEnv; config: KamiConfig; outbox: Outbox } | undefined;
+  let resolved: { env: KamiEnv; config: KamiConfig; outbox: Outbox; guard: OutboundGuard } | undefined;
   const setup = (env: KamiEnv) => {
     if (resolved?.env !== env) {
       const config = resolveConfig(env);
-      resolved = { env, config, outbox: new Outbox({ rateLimit: config.rateLimit, readyTimeoutMs: config.sendTimeoutMs, ...(deps.now ? { now: deps.now } : {}) }) };
+      resolved = {
+        env,
+        config,
+        outbox: new Outbox({ rateLimit: config.rateLimit, readyTimeoutMs: config.sendTimeoutMs, ...(deps.now ? { now: deps.now } : {}) }),
+        guard: new OutboundGuard({
+          allowList: config.allowList,
+          mediaRoots: mediaRootsFor(config.dataDir, config.blobDir),
+          mediaMaxBytes: config.media.maxBytes,
+          recentChatsFile: join(config.dataDir, 'recent-chats.json'),
+          ...(deps.now ? { now: deps.now } : {}),
+        }),
+      };
     }
     return resolved;
   };
@@ -97,6 +109,9 @@ export function createKami(deps: KamiDeps = {}) {
         blobs,
         spool,
         mediaMaxBytes: config.media.maxBytes,
+        limits: config.inbound,
+        onAccepted: (chatId) => s.guard.sawInbound(chatId, ctx.log),
+        ...(deps.now ? { now: deps.now } : {}),
         dedupWindowMs: config.dedupWindowMs,
         spoolRetryMs: { first: Math.min(SPOOL_RETRY_MS.first, config.spoolRetryMaxMs), max: config.spoolRetryMaxMs },
         log: ctx.log,

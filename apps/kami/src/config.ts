@@ -7,9 +7,10 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AllowListError, parseAllowList, type AllowList } from './domain/allow-list.js';
 import { toChatId, tryChatId } from './domain/chat-id.js';
-import { DEFAULT_MEDIA_MAX_BYTES } from './domain/inbound.js';
+import { DEFAULT_INBOUND_BURST, DEFAULT_INBOUND_MAX_CHARS, DEFAULT_INBOUND_PER_MINUTE, DEFAULT_MEDIA_MAX_BYTES } from './domain/inbound.js';
 import { DEFAULT_DEDUP_WINDOW_MS, SPOOL_RETRY_MS } from './ingress.js';
 import { DEFAULT_SPOOL_MAX } from './spool.js';
+import { isLoopbackHost, SimulatorTokenRequiredError } from './whatsapp/simulator.js';
 import { DEFAULT_RATE_BURST, DEFAULT_RATE_MAX_WAIT_MS, DEFAULT_RATE_PER_MINUTE, type RateLimitOptions } from './domain/rate-limit.js';
 
 /** The simulator's owner when WHATSAPP_OWNER is unset: a fictional number (555-01xx is reserved for fiction). */
@@ -71,6 +72,10 @@ export const kamiConfigSchema = z
     HIVE_BLOB_DIR: z.string().min(1).optional(),
     KAMI_SIM_PORT: int(0, 65_535).default(DEFAULT_SIM_PORT),
     KAMI_SIM_HOST: z.string().min(1).default('127.0.0.1'),
+    KAMI_SIM_TOKEN: z.string().min(16, { message: 'must be at least 16 characters (e.g. openssl rand -hex 16)' }).optional(),
+    KAMI_INBOUND_MAX_CHARS: int(1, 65_536).default(DEFAULT_INBOUND_MAX_CHARS),
+    KAMI_INBOUND_PER_MINUTE: int(1, 100_000).default(DEFAULT_INBOUND_PER_MINUTE),
+    KAMI_INBOUND_BURST: int(1, 100_000).default(DEFAULT_INBOUND_BURST),
     KAMI_RATE_PER_MINUTE: int(1, 10_000).default(DEFAULT_RATE_PER_MINUTE),
     KAMI_RATE_BURST: int(1, 1_000).default(DEFAULT_RATE_BURST),
     KAMI_RATE_MAX_WAIT_MS: int(0, 600_000).default(DEFAULT_RATE_MAX_WAIT_MS),
@@ -83,6 +88,9 @@ export const kamiConfigSchema = z
     KAMI_SEND_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULT_SEND_TIMEOUT_MS),
   })
   .superRefine((c, ctx) => {
+    if (!c.WHATSAPP_ENABLED && c.KAMI_SIM_TOKEN === undefined && !isLoopbackHost(c.KAMI_SIM_HOST)) {
+      ctx.addIssue({ code: 'custom', path: ['KAMI_SIM_TOKEN'], message: new SimulatorTokenRequiredError(c.KAMI_SIM_HOST).message });
+    }
     try {
       parseAllowList({ allowed: c.WHATSAPP_ALLOWED, owner: c.WHATSAPP_OWNER, simulator: !c.WHATSAPP_ENABLED });
     } catch (err) {
@@ -104,7 +112,10 @@ export interface KamiConfig {
   /** The blob store (shared with vox): HIVE_BLOB_DIR, else HIVE_DATA_DIR/blobs. */
   readonly blobDir: string;
   readonly chromiumPath: string;
-  readonly simulator: { readonly host: string; readonly port: number };
+  /** The simulator's address, and the token it requires (when set; it must be when it listens beyond loopback). */
+  readonly simulator: { readonly host: string; readonly port: number; readonly token: string | undefined };
+  /** What one sender may send: longest text, burst, then messages per minute. */
+  readonly inbound: { readonly maxChars: number; readonly perMinute: number; readonly burst: number };
   readonly rateLimit: RateLimitOptions;
   readonly media: {
     readonly maxBytes: number;
@@ -132,7 +143,8 @@ export function resolveConfig(env: KamiEnv): KamiConfig {
     ownerChatId: owner,
     dataDir: join(resolve(env.HIVE_DATA_DIR), 'kami'),
     chromiumPath: env.CHROMIUM_PATH,
-    simulator: { host: env.KAMI_SIM_HOST, port: env.KAMI_SIM_PORT },
+    simulator: { host: env.KAMI_SIM_HOST, port: env.KAMI_SIM_PORT, token: env.KAMI_SIM_TOKEN },
+    inbound: { maxChars: env.KAMI_INBOUND_MAX_CHARS, perMinute: env.KAMI_INBOUND_PER_MINUTE, burst: env.KAMI_INBOUND_BURST },
     rateLimit: { perMinute: env.KAMI_RATE_PER_MINUTE, burst: env.KAMI_RATE_BURST, maxWaitMs: env.KAMI_RATE_MAX_WAIT_MS },
     blobDir: resolve(env.HIVE_BLOB_DIR ?? join(env.HIVE_DATA_DIR, 'blobs')),
     media: {

@@ -13,7 +13,8 @@
 import type { BlobStore } from '@hive/blobs';
 import { errorMessage, type Logger, type PublishOptions, type PublishResult } from '@hive/bus';
 import type { AllowList } from './domain/allow-list.js';
-import { DEFAULT_MEDIA_MAX_BYTES, envelopeIdFor, toInboundPayload, tooLargeReply, triage, type DownloadedMedia, type InboundPayload, type MediaKind, type MediaRef } from './domain/inbound.js';
+import { DEFAULT_INBOUND_BURST, DEFAULT_INBOUND_MAX_CHARS, DEFAULT_INBOUND_PER_MINUTE, DEFAULT_MEDIA_MAX_BYTES, envelopeIdFor, rateLimitedReply, toInboundPayload, tooLargeReply, tooLongReply, triage, type DownloadedMedia, type InboundPayload, type MediaKind, type MediaRef } from './domain/inbound.js';
+import { TokenBuckets } from './domain/rate-limit.js';
 import { SpoolFullError, type Spool, type SpooledMessage } from './spool.js';
 import type { IncomingMessage, IngressOutcome, MessageListener } from './whatsapp/port.js';
 
@@ -38,8 +39,21 @@ export interface IngressOptions {
   readonly dedupWindowMs?: number;
   /** @defaultValue SPOOL_RETRY_MS */
   readonly spoolRetryMs?: { readonly first: number; readonly max: number };
+  /** Per-sender limits on what is passed on: text length and rate. @defaultValue the DEFAULT_INBOUND_* constants */
+  readonly limits?: InboundLimits;
+  /** Called for every message from an allowed sender (kami remembers the chat, so it may answer it). */
+  readonly onAccepted?: (chatId: string) => Promise<void>;
+  /** @defaultValue Date.now */
+  readonly now?: () => number;
   /** Tell the sender something (a voice note we could not fetch or keep). Best effort. */
   readonly notify?: (chatId: string, text: string, replyTo: string) => Promise<void>;
+}
+
+/** What one sender may send: longest text, and a token bucket (burst, then perMinute). */
+export interface InboundLimits {
+  readonly maxChars: number;
+  readonly perMinute: number;
+  readonly burst: number;
 }
 
 export interface Ingress {
@@ -77,6 +91,11 @@ export function createIngress(options: IngressOptions): Ingress {
   let draining: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let backoff = retry.first;
+  const limits = options.limits ?? { maxChars: DEFAULT_INBOUND_MAX_CHARS, perMinute: DEFAULT_INBOUND_PER_MINUTE, burst: DEFAULT_INBOUND_BURST };
+  const now = options.now ?? Date.now;
+  const senders = new TokenBuckets({ perMinute: limits.perMinute, burst: limits.burst, maxWaitMs: 0 });
+  // A limited sender is told once per pause, not once per message (a reply per message would be a flood of its own).
+  const toldUntil = new Map<string, number>();
 
   const hold = (sha: string) => storing.set(sha, (storing.get(sha) ?? 0) + 1);
   const release = (sha: string) => {
@@ -153,6 +172,31 @@ export function createIngress(options: IngressOptions): Ingress {
     return { status: 'queued', ...ids, reason: why };
   };
 
+  const tell = (ids: { messageId: string; chatId: string }, text: string, what: string) =>
+    options.notify?.(ids.chatId, text, ids.messageId).catch((err: unknown) => log.warn({ ...ids, err: errorMessage(err) }, `could not tell the sender about ${what}`));
+
+  /** The sender's limits, checked before any media is downloaded: an outcome when the message is refused. */
+  const overLimits = async (msg: IncomingMessage, ids: { messageId: string; chatId: string }): Promise<IngressOutcome | undefined> => {
+    const chars = [...msg.text].length;
+    if (chars > limits.maxChars) {
+      log.info({ ...ids, from: msg.from, chars, maxChars: limits.maxChars }, 'text over the length limit: refused, the sender is told');
+      await tell(ids, tooLongReply(chars, limits.maxChars), 'the length limit');
+      return { status: 'ignored', ...ids, reason: `text_too_long: ${chars} characters, the limit is ${limits.maxChars} (KAMI_INBOUND_MAX_CHARS)` };
+    }
+    const t = now();
+    const slot = senders.reserve(msg.from, t);
+    senders.prune(t);
+    for (const [sender, until] of toldUntil) if (until <= t) toldUntil.delete(sender);
+    if (slot.ok) return undefined;
+    const told = toldUntil.has(msg.from);
+    log.info({ ...ids, from: msg.from, retryInMs: slot.retryInMs, told: !told }, 'sender over the rate limit: refused');
+    if (!told) {
+      toldUntil.set(msg.from, t + slot.retryInMs);
+      await tell(ids, rateLimitedReply(slot.retryInMs), 'the rate limit');
+    }
+    return { status: 'ignored', ...ids, reason: `rate_limited: more than ${limits.burst} messages at once or ${limits.perMinute} a minute from ${msg.from} (KAMI_INBOUND_BURST, KAMI_INBOUND_PER_MINUTE); next one taken in ${slot.retryInMs} ms` };
+  };
+
   const listener = async (msg: IncomingMessage): Promise<IngressOutcome> => {
     const ids = { messageId: msg.messageId, chatId: msg.chatId };
     const verdict = triage(msg, options.allowList);
@@ -161,6 +205,10 @@ export function createIngress(options: IngressOptions): Ingress {
       else log.debug({ ...ids, type: msg.type, reason: verdict.reason }, 'message ignored');
       return { status: 'ignored', ...ids, reason: verdict.reason };
     }
+
+    await options.onAccepted?.(msg.chatId).catch((err: unknown) => log.warn({ ...ids, err: errorMessage(err) }, 'could not remember the chat'));
+    const refused = await overLimits(msg, ids);
+    if (refused) return refused;
 
     let media: { kind: MediaKind; ref: MediaRef; filename?: string | undefined } | undefined;
     if (verdict.mediaKind !== undefined && msg.hasMedia) {

@@ -3,7 +3,7 @@
  * hands out real Message objects, against a real Redis through the agent runtime.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { xrange } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
@@ -11,7 +11,7 @@ import wwebjs from 'whatsapp-web.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SEND_MAX_DELIVERIES } from '../src/agent.js';
 import { QR_PNG_NAME } from '../src/whatsapp/qr.js';
-import { CHROMIUM_ARGS } from '../src/whatsapp/wwebjs.js';
+import { chromiumArgs, detectSandbox } from '../src/whatsapp/chromium.js';
 import { rawText, rawVoice } from './fake-client.js';
 import { FRIEND, OWNER, STRANGER, startWwebjsKami, waitFor, type WwebjsKami } from './helpers.js';
 
@@ -232,9 +232,16 @@ describe('connection', () => {
     expect((opts.authStrategy as unknown as { dataPath: string }).dataPath).toBe(session);
     // LocalAuth ran for real: its session dir exists and puppeteer was pointed at it.
     expect(existsSync(join(session, 'session'))).toBe(true);
+    // The session is readable by kami's user only.
+    expect(statSync(session).mode & 0o777).toBe(0o700);
     const live = (kami.client() as unknown as { options: typeof opts }).options;
     expect(live.puppeteer).toMatchObject({ executablePath: '/opt/chromium/chrome', headless: true, userDataDir: join(session, 'session') });
-    expect(live.puppeteer!.args).toEqual([...CHROMIUM_ARGS]);
+    expect(live.puppeteer!.args).toEqual(chromiumArgs(detectSandbox()));
+    // Chromium's whole environment is kami's short list: no Redis password, no model key.
+    const env = (live.puppeteer as { env?: Record<string, string> }).env!;
+    expect(Object.keys(env).sort()).toEqual(['HOME', 'LANG', 'PATH', ...(process.env.TZ ? ['TZ'] : [])].sort());
+    expect(env.HOME).toBe(join(resolve(kami.dataDir), 'kami', 'chromium-home'));
+    expect(JSON.stringify(env)).not.toMatch(/redis:|OPENAI|hunter2/);
   });
 
   it('prints the login QR and writes it as a PNG, never logs it, and removes the PNG after login', async () => {

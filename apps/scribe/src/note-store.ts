@@ -52,8 +52,18 @@ export interface NoteStore {
   delete(chatId: string, number: number, sourceMessageId: string): Note | undefined;
   /** Delete the chat's newest note, once per source message (as `delete`). */
   deleteLast(chatId: string, sourceMessageId: string): Note | undefined;
+  /** The connection's journal mode and synchronous level, read back from SQLite. */
+  durability(): Durability;
   close(): void;
 }
+
+/** What a commit survives, as SQLite reports it for a connection. */
+export interface Durability {
+  readonly journalMode: string;
+  readonly synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+}
+
+const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
 
 /** Thrown when the SQLite library was built without FTS5, which search needs. */
 export class Fts5UnavailableError extends Error {
@@ -139,7 +149,9 @@ export function openNoteStore(path: string): NoteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // A note is acked on the bus (and the owner told "Saved note #n") right after its commit: in WAL
+  // mode NORMAL may lose the last commits on a power cut, FULL syncs the WAL on every commit.
+  db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   const options = (db.pragma('compile_options') as { compile_options: string }[]).map((o) => o.compile_options);
   if (!options.includes('ENABLE_FTS5')) {
@@ -221,6 +233,10 @@ export function openNoteStore(path: string): NoteStore {
     },
     delete: (chatId, number, sourceMessageId) => deleteOnce(chatId, sourceMessageId, () => byNumber.get(chatId, number)),
     deleteLast: (chatId, sourceMessageId) => deleteOnce(chatId, sourceMessageId, () => newest.get(chatId)),
+    durability: () => ({
+      journalMode: String(db.pragma('journal_mode', { simple: true })),
+      synchronous: SYNCHRONOUS[Number(db.pragma('synchronous', { simple: true }))] ?? 'OFF',
+    }),
     close: () => db.close(),
   };
 }

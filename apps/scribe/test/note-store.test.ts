@@ -32,6 +32,10 @@ describe('saving', () => {
     expect(existsSync(join(dir, 'scribe', 'notes.db-wal'))).toBe(true);
   });
 
+  it('syncs every commit (synchronous=FULL, read back from SQLite): an acked note survives a power cut', () => {
+    expect(store.durability()).toEqual({ journalMode: 'wal', synchronous: 'FULL' });
+  });
+
   it('saves a source message once: the second save returns the first note', () => {
     const first = note('call the landlord');
     const a = store.save(first);

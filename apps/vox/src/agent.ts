@@ -4,7 +4,7 @@
  * voice.transcribed, where iris classifies it like a typed message. Without a model configured it
  * says so in the chat instead.
  */
-import { defineAgent } from '@hive/agent';
+import { defineAgent, sanitizeUrl } from '@hive/agent';
 import { voxConfig } from './config.js';
 import { onWaMessage } from './handlers/wa-message.js';
 import { createOpenAiTranscriber, type Transcriber } from './transcriber.js';
@@ -47,7 +47,7 @@ export function createVox(options: VoxOptions = {}) {
     streamOptions: { 'wa.inbound': { maxDeliveries: VOX_MAX_DELIVERIES } },
     start(ctx) {
       const t = ctx.config.transcription;
-      if (options.transcriber || t) ctx.log.info({ model: options.transcriber?.model ?? t?.model, baseURL: t?.baseURL ?? 'https://api.openai.com/v1' }, 'transcribing voice notes');
+      if (options.transcriber || t) ctx.log.info({ model: options.transcriber?.model ?? t?.model, baseURL: sanitizeUrl(t?.baseURL ?? 'https://api.openai.com/v1') }, 'transcribing voice notes');
       else ctx.log.warn({}, 'no OPENAI_API_KEY or OPENAI_BASE_URL: voice notes get a reply saying they cannot be transcribed');
     },
   });

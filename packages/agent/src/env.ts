@@ -4,7 +4,7 @@
  * is wrong and what was given (secrets never echoed). An empty value counts as unset, because
  * compose files and .env templates write `OPENAI_API_KEY=` for "none".
  */
-import { redactUrl } from '@hive/bus';
+import { sanitizeText } from './redacting-logger.js';
 import { z } from 'zod';
 import { EnvConfigError, type EnvProblem } from './errors.js';
 import { DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_OPEN_MS } from './llm/breaker.js';
@@ -68,7 +68,7 @@ const SECRET = /KEY|SECRET|TOKEN|PASSWORD|PASS$/i;
 
 function shown(variable: string, value: string): string {
   if (SECRET.test(variable)) return '[redacted]';
-  const v = /^rediss?:\/\//.test(value) ? redactUrl(value) : value;
+  const v = sanitizeText(value);
   return JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
 }
 
@@ -77,7 +77,8 @@ function problemsOf(error: z.ZodError, env: Env): EnvProblem[] {
   for (const issue of error.issues) {
     const variable = String(issue.path[0] ?? '(environment)');
     const value = env[variable];
-    const message = value === undefined ? 'is required but not set' : `${issue.message} (got ${shown(variable, value)})`;
+    // A custom check on an unset variable says why it is needed (e.g. KAMI_SIM_TOKEN beyond loopback).
+    const message = value === undefined ? (issue.code === 'custom' ? `is required but not set: ${issue.message}` : 'is required but not set') : `${issue.message} (got ${shown(variable, value)})`;
     if (!out.some((p) => p.variable === variable)) out.push({ variable, message });
   }
   return out;

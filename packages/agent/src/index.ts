@@ -50,6 +50,7 @@ export {
 } from './http-server.js';
 export { assessLiveness, livenessLimits, type Liveness, type LivenessLimits, type LivenessOptions, type LoopState, type RunningHandler } from './liveness.js';
 export * from './llm/index.js';
+export { CENSORED, createRedactingLogger, REDACT_PATHS, redactValue, sanitizeText, sanitizeUrl } from './redacting-logger.js';
 export { EXIT_UNCAUGHT, runUntilStopped, type RunUntilStoppedOptions } from './process-lifecycle.js';
 export { setupValue, type SetupValue } from './setup-value.js';
 export { followUpId } from './agent-handler.js';

@@ -20,7 +20,6 @@ import {
   ConfigError,
   createBus,
   createBusMetrics,
-  createLogger,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   errorMessage,
   HiveError,
@@ -45,6 +44,7 @@ import { agentModels, createLlm, createLlmMetrics, watchAgentModels, type AgentM
 import type { Llm } from './llm/port.js';
 import { runUntilStopped } from './process-lifecycle.js';
 import { agentHandler } from './agent-handler.js';
+import { createRedactingLogger } from './redacting-logger.js';
 
 /**
  * What the agents of one process share: one HTTP server (each agent under /agents/<name>), one
@@ -137,7 +137,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
 
   const instance = hive.HIVE_INSTANCE;
   const bindings = { agent: def.name, instance };
-  const log = options.logger ?? options.shared?.log.child(bindings, { level: hive.HIVE_LOG_LEVEL }) ?? createLogger(bindings, hive.HIVE_LOG_LEVEL);
+  const log = options.logger ?? options.shared?.log.child(bindings, { level: hive.HIVE_LOG_LEVEL }) ?? createRedactingLogger(bindings, hive.HIVE_LOG_LEVEL);
   // The agent's own series, labelled with its name: in a shared process, /metrics serves every
   // agent's registry side by side, and two agents publishing to one stream must stay two series.
   const registry = new Registry();

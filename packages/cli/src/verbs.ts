@@ -215,6 +215,7 @@ export const VERBS: readonly VerbSpec[] = [
       '--from (default: the owner), then prints kami\'s replies to that chat as they arrive: until --quiet passes without',
       'another reply, or --timeout passes without any (exit 1). --follow keeps printing (reminders, alerts) until Ctrl-C.',
       'Exit 3 when kami\'s simulator cannot be reached (not running, or WHATSAPP_ENABLED=1). Needs no Redis.',
+      'A simulator that listens beyond loopback (a container) wants its token: env KAMI_SIM_TOKEN, sent as a Bearer header.',
     ],
     options: {
       from: { type: 'string', value: 'NUMBER', description: 'the sender: a phone number with country code or a chat id (default: the owner)' },

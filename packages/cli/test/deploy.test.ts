@@ -6,20 +6,33 @@
  *   - a real redis-server started with infra/redis/redis.conf has AOF everysec, the RDB preamble,
  *     noeviction, loopback only, and the generated ACL file;
  *   - infra/backup.sh backs that Redis's AOF and an agent's SQLite database up (as the backup user),
- *     rotates, and infra/restore.sh brings both back into empty directories, refusing a damaged backup.
+ *     encrypted with age (no plain byte of either in the backup), rotates, and infra/restore.sh
+ *     decrypts both back into empty directories with the private key, refusing a wrong key and a
+ *     damaged backup; backup.sh never deletes off-site; infra/alert.sh's ops.alert fits its contract.
  * (No Docker engine here: the image is not built, and compose is checked by dclint's schema only.)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDriver, type RedisDriver } from '@hive/bus';
-import { deriveTopology } from '@hive/contracts';
+import { catalogue as hiveCatalogue, deriveTopology } from '@hive/contracts';
 import { freePort } from '@hive/test-redis';
 import { agentNames, COMPOSE_FILE, renderCompose, ROOT } from '../../../infra/gen-compose.js';
 import { aclFile, aclUsers, loadDefinitions, newPassword, passwordVar } from '../src/commands/acl.js';
 import { waitUntil } from './helpers.js';
+
+/** True when the bytes are gzip that inflates: plain data, not ciphertext. */
+const gunzipOrNothing = (bytes: Buffer): boolean => {
+  try {
+    gunzipSync(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
@@ -128,7 +141,7 @@ describe('Redis with infra/redis/redis.conf', () => {
     expect(existsSync(join(redis.dir, 'appendonlydir'))).toBe(true);
   });
 
-  const tools = ['bash', 'redis-cli', 'sqlite3', 'tar', 'gzip', 'sha256sum'];
+  const tools = ['bash', 'redis-cli', 'sqlite3', 'tar', 'gzip', 'sha256sum', 'age', 'age-keygen'];
   const missing = tools.filter((t) => !has(t));
   if (missing.length > 0) console.log(`skipping the backup/restore test: ${missing.join(', ')} not installed`);
 
@@ -143,8 +156,17 @@ describe('Redis with infra/redis/redis.conf', () => {
     expect(sql(db, "PRAGMA journal_mode=WAL; CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes(text) VALUES ('remember the milk');").status).toBe(0);
 
     const backups = join(work, 'backups');
-    const env = { ...process.env, REDIS_URL: url('backup'), HIVE_REDIS_DIR: redis.dir, HIVE_DATA_DIR: data, HIVE_BACKUP_DIR: backups, HIVE_BACKUP_KEEP: '1' };
-    const backup = () => spawnSync('bash', [join(ROOT, 'infra', 'backup.sh')], { encoding: 'utf8', env, timeout: 60_000 });
+    // The owner's key pair, made on "their laptop": the server only ever gets the public key.
+    const key = join(work, 'hive-backup.key');
+    expect(spawnSync('age-keygen', ['-o', key], { encoding: 'utf8' }).status).toBe(0);
+    const recipient = /public key: (age1\w+)/.exec(readFileSync(key, 'utf8'))![1]!;
+    const env = { ...process.env, REDIS_URL: url('backup'), HIVE_REDIS_DIR: redis.dir, HIVE_DATA_DIR: data, HIVE_BACKUP_DIR: backups, HIVE_BACKUP_KEEP: '1', HIVE_BACKUP_AGE_RECIPIENTS: recipient };
+    const backup = (extra: Record<string, string> = {}) => spawnSync('bash', [join(ROOT, 'infra', 'backup.sh')], { encoding: 'utf8', env: { ...env, ...extra }, timeout: 60_000 });
+    // Without a recipient nothing is written: a backup is encrypted or not made (and the unit alerts).
+    const unencrypted = backup({ HIVE_BACKUP_AGE_RECIPIENTS: '' });
+    expect(unencrypted.status).toBe(1);
+    expect(unencrypted.stderr).toMatch(/HIVE_BACKUP_AGE_RECIPIENTS is not set/);
+    expect(existsSync(backups)).toBe(false);
     const first = backup();
     expect(first.status, first.stderr).toBe(0);
     await new Promise((r) => setTimeout(r, 1_100)); // backups are named by the second
@@ -156,13 +178,28 @@ describe('Redis with infra/redis/redis.conf', () => {
     const kept = readdirSync(backups);
     expect(kept).toHaveLength(1);
     const dir = join(backups, kept[0]!);
-    expect(readFileSync(join(dir, 'SHA256SUMS'), 'utf8')).toMatch(/redis-aof\.tar\.gz[\s\S]*sqlite\/scribe\/notes\.db\.gz/);
+    expect(readFileSync(join(dir, 'SHA256SUMS'), 'utf8')).toMatch(/redis-aof\.tar\.gz\.age[\s\S]*sqlite\/scribe\/notes\.db\.gz\.age/);
+    // Only ciphertext: every file is age's, and neither the note nor the stream entry shows in any byte.
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => !existsSync(join(dir, f)) || !statSync(join(dir, f)).isDirectory());
+    expect(files.sort()).toEqual(['SHA256SUMS', 'redis-aof.tar.gz.age', join('sqlite', 'scribe', 'notes.db.gz.age')]);
+    for (const f of files.filter((f) => f.endsWith('.age'))) {
+      const bytes = readFileSync(join(dir, f));
+      expect(bytes.subarray(0, 21).toString()).toBe('age-encryption.org/v1');
+      expect(gunzipOrNothing(bytes)).toBe(false);
+    }
 
     // Restore into empty directories, and start a plain redis-server on the restored AOF.
     const restoredRedis = join(work, 'restored-redis');
     const restoredData = join(work, 'restored-data');
     const owner = `${process.getuid!()}:${process.getgid!()}`;
-    const restoreEnv = { ...process.env, HIVE_REDIS_DIR: restoredRedis, HIVE_DATA_DIR: restoredData, HIVE_REDIS_OWNER: owner, HIVE_DATA_OWNER: owner, HIVE_SYSTEMCTL: 'true' };
+    const restoreEnv = { ...process.env, HIVE_REDIS_DIR: restoredRedis, HIVE_DATA_DIR: restoredData, HIVE_REDIS_OWNER: owner, HIVE_DATA_OWNER: owner, HIVE_SYSTEMCTL: 'true', HIVE_BACKUP_AGE_IDENTITY: key };
+    // A wrong key is refused before anything is touched.
+    const otherKey = join(work, 'other.key');
+    spawnSync('age-keygen', ['-o', otherKey]);
+    const wrongKey = spawnSync('bash', [join(ROOT, 'infra', 'restore.sh'), dir], { encoding: 'utf8', env: { ...restoreEnv, HIVE_BACKUP_AGE_IDENTITY: otherKey } });
+    expect(wrongKey.status).toBe(1);
+    expect(wrongKey.stderr).toMatch(/cannot decrypt redis-aof\.tar\.gz\.age/);
+    expect(existsSync(restoredRedis)).toBe(false);
     const restored = spawnSync('bash', [join(ROOT, 'infra', 'restore.sh'), dir], { encoding: 'utf8', env: restoreEnv });
     expect(restored.status, restored.stderr).toBe(0);
     expect(sql(join(restoredData, 'scribe', 'notes.db'), 'SELECT text FROM notes;').stdout.trim()).toBe('remember the milk');
@@ -180,7 +217,7 @@ describe('Redis with infra/redis/redis.conf', () => {
     }
 
     // A damaged backup is refused before anything is touched.
-    const tar = join(dir, 'redis-aof.tar.gz');
+    const tar = join(dir, 'redis-aof.tar.gz.age');
     const bytes = readFileSync(tar);
     bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
     writeFileSync(tar, bytes);
@@ -188,4 +225,21 @@ describe('Redis with infra/redis/redis.conf', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/fails its checksums/);
   }, 120_000);
+
+  it('backup.sh copies off-site without --delete and without overwriting', () => {
+    const script = readFileSync(join(ROOT, 'infra', 'backup.sh'), 'utf8');
+    const rsync = script.split('\n').filter((l) => /^\s*rsync\b/.test(l));
+    expect(rsync).toHaveLength(1);
+    expect(rsync[0]).toContain('--ignore-existing');
+    expect(rsync[0]).not.toMatch(/--delete/);
+  });
+
+  it('infra/alert.sh writes an ops.alert its contract accepts, naming the failed unit', () => {
+    const r = spawnSync('bash', [join(ROOT, 'infra', 'alert.sh'), 'hive-backup.service'], { encoding: 'utf8', env: { ...process.env, HIVE_ALERT_DRY_RUN: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    const payload = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(hiveCatalogue.message('ops.alert', 'ops.alert')!.schema.safeParse(payload).success).toBe(true);
+    expect(payload).toMatchObject({ status: 'firing', severity: 'critical', check: 'other', subject: 'hive-backup' });
+    expect(payload.summary).toMatch(/^hive-backup\.service failed on .*: see journalctl -u hive-backup\.service$/);
+  });
 });

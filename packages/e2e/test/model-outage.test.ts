@@ -180,6 +180,9 @@ beforeAll(async () => {
       // kami paces sends per chat (WhatsApp's anti-spam); this test sends ~40 messages to one chat and measures the model's share.
       KAMI_RATE_PER_MINUTE: '10000',
       KAMI_RATE_BURST: '1000',
+      // ...and takes a sender's messages at that pace too (the per-sender inbound limit).
+      KAMI_INBOUND_PER_MINUTE: '100000',
+      KAMI_INBOUND_BURST: '100000',
       SENTINEL_POLL_MS: '500',
       SENTINEL_MODEL_DOWN_MS: String(MODEL_DOWN_MS),
     },

@@ -140,6 +140,9 @@ export async function startSoakNetwork(o: SoakNetworkOptions): Promise<SoakNetwo
         KAMI_MEDIA_SWEEP_MS: String(scaled(HOUR_MS, 50)),
         KAMI_RATE_PER_MINUTE: '10000',
         KAMI_RATE_BURST: '1000',
+        // ...and takes a sender's messages at that pace too (the per-sender inbound limit).
+        KAMI_INBOUND_PER_MINUTE: '100000',
+        KAMI_INBOUND_BURST: '100000',
       },
     },
     { def: createVox({ transcriber: fakeTranscriber }) },

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentDiscoveryError, REPO_ROOT, RUNNING_FROM, type AgentApp, type CodeFrom } from './discovery.js';
+import { modelEnv } from './agent-env.js';
 import type { ProcessSpec } from './supervisor.js';
 
 /**
@@ -29,7 +30,7 @@ export function nodeArgs(from: CodeFrom): string[] {
 
 /** The process spec that runs one agent, from its app directory. */
 export function agentProcess(app: AgentApp, env: Record<string, string | undefined>): ProcessSpec {
-  return { name: app.name, command: process.execPath, args: [...nodeArgs(app.from), app.entry], cwd: app.dir, env };
+  return { name: app.name, command: process.execPath, args: [...nodeArgs(app.from), app.entry], cwd: app.dir, env: modelEnv(env, app.usesModel) };
 }
 
 export interface HostProcessOptions {

@@ -32,6 +32,8 @@ export interface AgentApp {
   readonly entry: string;
   /** The module that exports the definition: `src/agent.ts` or `dist/agent.js`. */
   readonly definition: string;
+  /** It calls a model (package.json `"hive": {"model": true}`): only such agents get OPENAI_API_KEY and OPENAI_BASE_URL. */
+  readonly usesModel: boolean;
 }
 
 /** What an agent definition has that discovery and the topology rely on (the full type is @hive/agent's). */
@@ -57,7 +59,7 @@ export interface DiscoverOptions {
 type ExportTarget = string | { readonly [condition: string]: ExportTarget } | undefined;
 
 interface AppPackage {
-  hive?: { agent?: boolean };
+  hive?: { agent?: boolean; model?: boolean };
   exports?: Record<string, ExportTarget>;
 }
 
@@ -90,6 +92,15 @@ export function agentNames(root: string = REPO_ROOT): string[] {
 }
 
 /**
+ * The agents that call a model (package.json `"hive": {"model": true}`), sorted: the only ones given
+ * the model's key and base URL (`npm start`, the host, the VPS units). A test checks the declaration
+ * against each agent's code (`ctx.llm`, an OpenAI client).
+ */
+export function modelAgentNames(root: string = REPO_ROOT): string[] {
+  return agentNames(root).filter((name) => readPackage(join(root, 'apps', name))?.hive?.model === true);
+}
+
+/**
  * The agent apps under `<root>/apps`, sorted by name, with the files to run or import for `from`.
  * Throws an AgentDiscoveryError when an agent's files are missing (compiled: not built yet).
  */
@@ -103,7 +114,7 @@ export function discoverAgents(root: string = REPO_ROOT, opts: DiscoverOptions =
     if (opts.only && !opts.only.includes(name)) continue;
     const dir = join(root, 'apps', name);
     const pkg = readPackage(dir)!;
-    const app: AgentApp = { name, dir, from, entry: exportFile(dir, pkg, '.', from), definition: exportFile(dir, pkg, './agent', from) };
+    const app: AgentApp = { name, dir, from, entry: exportFile(dir, pkg, '.', from), definition: exportFile(dir, pkg, './agent', from), usesModel: pkg.hive?.model === true };
     for (const file of [app.definition, app.entry]) {
       if (existsSync(file)) continue;
       throw new AgentDiscoveryError(

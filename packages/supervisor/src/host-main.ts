@@ -13,8 +13,8 @@
  * agents, not an agent, loaded only then. One that cannot start is logged and the agents go on.
  * SIGTERM or SIGINT stops every agent gracefully, once; an uncaught error exits 70 to be restarted.
  */
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, createLogger, errorMessage } from '@hive/bus';
-import { LOG_LEVELS, runUntilStopped, startHttpHost, type AnyAgentDefinition, type SharedServices } from '@hive/agent';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, errorMessage } from '@hive/bus';
+import { createRedactingLogger, LOG_LEVELS, runUntilStopped, startHttpHost, type AnyAgentDefinition, type SharedServices } from '@hive/agent';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { agentEnv } from './agent-env.js';
 import { discoverAgents, loadDefinition, REPO_ROOT, RUNNING_FROM } from './discovery.js';
@@ -23,7 +23,7 @@ import { startHost, type HostedAgent } from './host.js';
 const env = process.env;
 const level = (LOG_LEVELS as readonly string[]).includes(env.HIVE_LOG_LEVEL ?? '') ? env.HIVE_LOG_LEVEL! : 'info';
 // One pino for the process; each agent logs through a child bound to its name, at its own level.
-const log = createLogger({}, level) as SharedServices['log'];
+const log = createRedactingLogger({}, level) as SharedServices['log'];
 
 const only = env.HIVE_AGENTS?.split(',').map((s) => s.trim()).filter(Boolean);
 let apps;
@@ -43,7 +43,7 @@ const agents: HostedAgent[] = [];
 const unloadable: Record<string, string> = {};
 for (const app of apps) {
   try {
-    agents.push({ definition: (await loadDefinition(app)) as AnyAgentDefinition, env: agentEnv(app.name, env) });
+    agents.push({ definition: (await loadDefinition(app)) as AnyAgentDefinition, env: agentEnv(app.name, env, { usesModel: app.usesModel }) });
   } catch (err) {
     unloadable[app.name] = errorMessage(err);
     log.error({ agent: app.name, err: unloadable[app.name] }, 'cannot load the agent (the other agents go on)');

@@ -4,7 +4,7 @@
  * error is reported and not retried, and a handler that throws leaves the other agents handling.
  * Each agent is served on the process's one HTTP server under /agents/<name>.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { memoryLogger } from '@hive/agent/testing';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { agentEnv, redisUrlVar } from '../src/agent-env.js';
 import { startHost, type Host } from '../src/host.js';
+import { agentNames, modelAgentNames, REPO_ROOT } from '../src/discovery.js';
 
 const any = (d: unknown) => d as AnyAgentDefinition;
 
@@ -38,13 +39,39 @@ describe('agentEnv', () => {
     try {
       writeFileSync(join(dir, 'box.env'), "# box's Redis user (hive acl); secret.\nREDIS_URL=redis://box:pw@127.0.0.1:6379\nBOX_DAILY_KCAL='1800'\n");
       const base = { REDIS_URL: 'redis://default@x:1', HIVE_ENV_DIR: dir, HIVE_TZ: 'UTC' };
-      expect(agentEnv('box', base)).toMatchObject({ REDIS_URL: 'redis://box:pw@127.0.0.1:6379', BOX_DAILY_KCAL: '1800', HIVE_TZ: 'UTC' });
-      expect(agentEnv('iris', base).REDIS_URL).toBe('redis://default@x:1'); // no iris.env: the process's
+      expect(agentEnv('box', base, { usesModel: true })).toMatchObject({ REDIS_URL: 'redis://box:pw@127.0.0.1:6379', BOX_DAILY_KCAL: '1800', HIVE_TZ: 'UTC' });
+      expect(agentEnv('iris', base, { usesModel: true }).REDIS_URL).toBe('redis://default@x:1'); // no iris.env: the process's
       expect(redisUrlVar('my-agent')).toBe('HIVE_REDIS_URL_MY_AGENT');
-      expect(agentEnv('box', { ...base, HIVE_REDIS_URL_BOX: 'redis://box:other@h:2' }).REDIS_URL).toBe('redis://box:other@h:2');
+      expect(agentEnv('box', { ...base, HIVE_REDIS_URL_BOX: 'redis://box:other@h:2' }, { usesModel: true }).REDIS_URL).toBe('redis://box:other@h:2');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+  it('gives the model\'s key and base URL only to agents that use a model (model.env from HIVE_ENV_DIR for those)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hive-envdir-'));
+    try {
+      writeFileSync(join(dir, 'model.env'), 'OPENAI_API_KEY=sk-from-model-env\nOPENAI_MODEL=gpt-4o-mini\n');
+      const base = { HIVE_ENV_DIR: dir, OPENAI_API_KEY: 'sk-process', OPENAI_BASE_URL: 'https://u:p@llm.example/v1', HIVE_TZ: 'UTC' };
+      const scribe = agentEnv('scribe', base, { usesModel: false });
+      expect(scribe.OPENAI_API_KEY).toBeUndefined();
+      expect(scribe.OPENAI_BASE_URL).toBeUndefined();
+      expect(scribe.HIVE_TZ).toBe('UTC');
+      expect(agentEnv('iris', base, { usesModel: true })).toMatchObject({ OPENAI_API_KEY: 'sk-from-model-env', OPENAI_BASE_URL: 'https://u:p@llm.example/v1', OPENAI_MODEL: 'gpt-4o-mini' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('modelAgentNames', () => {
+  it('is what each agent declares, and each declaration matches its code (ctx.llm, an OpenAI client)', () => {
+    const names = modelAgentNames(REPO_ROOT);
+    const uses = (name: string) => {
+      const files = readdirSync(join(REPO_ROOT, 'apps', name, 'src'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+      return files.some((f) => /\bctx\.llm\b|createOpenAi\w*\(/.test(readFileSync(join(REPO_ROOT, 'apps', name, 'src', f), 'utf8')));
+    };
+    expect(names).toEqual(agentNames(REPO_ROOT).filter(uses));
+    expect(names).toEqual(['adopter', 'atlas', 'box', 'hermes', 'iris', 'ledger', 'vox']);
   });
 });
 
@@ -112,9 +139,9 @@ describe('the host', () => {
     http = await startHttpHost({ host: '127.0.0.1', port: 0, log, status: () => host.status() });
     host = startHost(
       [
-        { definition: any(steady), env: agentEnv('steady', { ...base, [redisUrlVar('steady')]: urlOf('steady') }) },
-        { definition: any(thrower), env: agentEnv('thrower', { ...base, [redisUrlVar('thrower')]: urlOf('thrower') }) },
-        { definition: any(flaky), env: agentEnv('flaky', { ...base, [redisUrlVar('flaky')]: urlOf('flaky') }) },
+        { definition: any(steady), env: agentEnv('steady', { ...base, [redisUrlVar('steady')]: urlOf('steady') }, { usesModel: false }) },
+        { definition: any(thrower), env: agentEnv('thrower', { ...base, [redisUrlVar('thrower')]: urlOf('thrower') }, { usesModel: false }) },
+        { definition: any(flaky), env: agentEnv('flaky', { ...base, [redisUrlVar('flaky')]: urlOf('flaky') }, { usesModel: false }) },
         { definition: any(misconfigured), env: base },
       ],
       { shared: { http, log }, retryBaseMs: 100, agentOptions: { streamDefaults: { blockMs: 100, retry: { baseMs: 50, maxMs: 100 }, maxDeliveries: 2 } } },

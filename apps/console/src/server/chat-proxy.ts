@@ -18,7 +18,8 @@ export function chatRoutes(app: ConsoleApp, ctx: RouteContext): void {
     if (!ctx.kamiUrl) throw new RequestError(503, 'the chat is off: this console was started without kami\'s simulator (kamiUrl)');
     let res: Response;
     try {
-      res = await fetch(new URL(path, ctx.kamiUrl), { ...init, signal: AbortSignal.timeout(CONNECT_MS + waitMs) });
+      const headers = { ...(init.headers as Record<string, string> | undefined), ...(ctx.kamiToken ? { authorization: `Bearer ${ctx.kamiToken}` } : {}) };
+      res = await fetch(new URL(path, ctx.kamiUrl), { ...init, headers, signal: AbortSignal.timeout(CONNECT_MS + waitMs) });
     } catch (err) {
       throw new RequestError(502, `cannot reach kami's WhatsApp simulator at ${ctx.kamiUrl} (${errorMessage(err)}): is the network running, with kami in simulator mode?`);
     }

@@ -9,6 +9,8 @@ export interface RouteContext {
   readonly log: Logger;
   readonly readOnly: boolean;
   readonly kamiUrl: string | null;
+  /** Sent to kami's simulator as a Bearer token when set (KAMI_SIM_TOKEN). */
+  readonly kamiToken: string | null;
   readonly archivistDb: string | null;
 }
 

@@ -100,6 +100,24 @@ export function tooLargeReply(kind: MediaKind, bytes: number, maxBytes: number):
   return `📎 That ${mediaNoun(kind)} is ${formatBytes(bytes)}; I keep attachments up to ${formatBytes(maxBytes)}, so I didn't pass it on. Could you send a smaller one, or tell me in words?`;
 }
 
+/** Default longest text kami passes on (WhatsApp itself allows 65,536 characters; nobody types a request that long). */
+export const DEFAULT_INBOUND_MAX_CHARS = 10_000;
+/** Default messages per minute one sender may send once the burst is used. */
+export const DEFAULT_INBOUND_PER_MINUTE = 30;
+/** Default messages one sender may send back to back. */
+export const DEFAULT_INBOUND_BURST = 20;
+
+/** What the sender hears when a text is over the limit. */
+export function tooLongReply(chars: number, maxChars: number): string {
+  return `✂️ That message is ${chars.toLocaleString('en')} characters; I take up to ${maxChars.toLocaleString('en')}, so I didn't pass it on. Could you split it or shorten it?`;
+}
+
+/** What the sender hears (once per pause) when they write faster than the per-sender limit. */
+export function rateLimitedReply(retryInMs: number): string {
+  const seconds = Math.max(1, Math.ceil(retryInMs / 1_000));
+  return `⏳ You're sending messages faster than I take them, so I didn't pass that one on. Please wait ${seconds} second${seconds === 1 ? '' : 's'} and send it again.`;
+}
+
 /** The wa.inbound payload for an accepted message; its media by reference to the blob store. */
 export function toInboundPayload(msg: ReceivedMessage, media?: { readonly kind: MediaKind; readonly ref: MediaRef; readonly filename?: string | undefined }): InboundPayload {
   const payload: InboundPayload = {

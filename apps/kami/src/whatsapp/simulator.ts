@@ -11,8 +11,12 @@
  *   GET  /chats/:chat/messages?after=N&wait=MS
  *                            → 200 {"chatId", "messages": [{seq, messageId, chatId, text, replyTo?, media?, at}], "cursor"}
  *   GET  /health             → 200 {"mode": "simulator", "state", "owner"}
+ *
+ * With a token (KAMI_SIM_TOKEN; required when it listens beyond loopback, e.g. in a container) every
+ * request must carry it: `Authorization: Bearer <token>`, `X-Kami-Token: <token>` or `?token=<token>`;
+ * without it the answer is 401 and nothing is done.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage as HttpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@hive/bus';
@@ -43,6 +47,8 @@ export interface SimulatorOptions {
   readonly host: string;
   /** 0 for a free port (tests). */
   readonly port: number;
+  /** Required on every request when set; must be set when `host` is not a loopback address. */
+  readonly token?: string | undefined;
   /** Who writes when a POST names no sender. */
   readonly defaultFrom: string;
   readonly log: Logger;
@@ -63,6 +69,39 @@ export interface SimulatorPort extends WhatsAppPort {
 /** Build the simulator port. */
 export function createSimulatorPort(options: SimulatorOptions): SimulatorPort {
   return new Simulator(options);
+}
+
+/** The simulator would listen beyond loopback with no token: anyone on that network could write as anyone. */
+export class SimulatorTokenRequiredError extends Error {
+  override readonly name = 'SimulatorTokenRequiredError';
+  readonly code = 'SIM_TOKEN_REQUIRED';
+  constructor(host: string) {
+    super(
+      `kami's simulator would listen on ${host}, beyond loopback, without a token: set KAMI_SIM_TOKEN (at least 16 characters, e.g. \`openssl rand -hex 16\`; \`hive say\` sends it from the same variable) or KAMI_SIM_HOST=127.0.0.1`,
+    );
+  }
+}
+
+/** True for an address only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+/** The token a request carries: Authorization Bearer, X-Kami-Token, or ?token=. */
+function tokenOf(req: HttpRequest, url: URL): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
+  const header = req.headers['x-kami-token'];
+  if (typeof header === 'string') return header;
+  return url.searchParams.get('token') ?? undefined;
+}
+
+/** Compares digests, so neither the length nor a prefix of the token leaks through timing. */
+function sameToken(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 class HttpError extends Error {
@@ -105,6 +144,7 @@ class Simulator implements SimulatorPort {
 
   async start(): Promise<void> {
     if (this.server) return;
+    if (!this.options.token && !isLoopbackHost(this.options.host)) throw new SimulatorTokenRequiredError(this.options.host);
     this.setState('starting');
     const server = createServer((req, res) => void this.route(req, res));
     server.keepAliveTimeout = 1_000;
@@ -125,7 +165,7 @@ class Simulator implements SimulatorPort {
     const addr = server.address() as AddressInfo;
     this.address = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
     this.setState('ready');
-    this.log.info({ address: this.address }, 'WhatsApp simulator listening: try `npx hive say "hello"`');
+    this.log.info({ address: this.address, token: this.options.token !== undefined }, 'WhatsApp simulator listening: try `npx hive say "hello"`');
   }
 
   whenReady(timeoutMs: number, signal?: AbortSignal): Promise<void> {
@@ -177,6 +217,10 @@ class Simulator implements SimulatorPort {
   private async route(req: HttpRequest, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://simulator');
+      if (this.options.token !== undefined && !sameToken(tokenOf(req, url), this.options.token)) {
+        res.setHeader('www-authenticate', 'Bearer realm="kami simulator"');
+        throw new HttpError(401, 'this simulator needs its token (KAMI_SIM_TOKEN): send "Authorization: Bearer <token>", "X-Kami-Token: <token>" or ?token=<token>');
+      }
       const chat = /^\/chats\/([^/]+)\/messages$/.exec(url.pathname);
       if (url.pathname === '/messages' && req.method === 'POST') return json(res, 200, await this.receive(await readJson(req)));
       if (chat && req.method === 'GET') return json(res, 200, await this.history(decodeURIComponent(chat[1]!), url.searchParams, req));

@@ -7,6 +7,7 @@
  * else, `LocalAuth`, `Message` and `MessageMedia` included, is the library's real code.
  */
 import type { EventEmitter } from 'node:events';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
 import type { ClientOptions, Message, MessageSendOptions, MessageContent } from 'whatsapp-web.js';
@@ -18,8 +19,7 @@ import type { QrSink } from './qr.js';
 
 const { Client, LocalAuth, MessageMedia, Events } = wwebjs;
 
-/** Chromium flags for a headless server: no sandbox (containers, root), no GPU, no background chatter. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] as const;
+import { chromiumArgs, chromiumEnv, detectSandbox, type SandboxVerdict } from './chromium.js';
 
 /** The part of whatsapp-web.js's Client that kami uses. */
 export interface WwebjsClient extends EventEmitter {
@@ -44,13 +44,16 @@ export interface WwebjsPortOptions {
   readonly sendTimeoutMs?: number;
   /** For backoff jitter. @defaultValue Math.random */
   readonly random?: () => number;
+  /** Whether Chromium gets its sandbox. @defaultValue detectSandbox() */
+  readonly sandbox?: SandboxVerdict;
 }
 
-/** The options kami creates each Client with. */
-export function clientOptions(dataDir: string, chromiumPath: string): ClientOptions {
+/** The options kami creates each Client with: its own minimal environment for Chromium, the sandbox where it works. */
+export function clientOptions(dataDir: string, chromiumPath: string, sandbox: SandboxVerdict): ClientOptions {
   return {
     authStrategy: new LocalAuth({ dataPath: join(dataDir, 'wwebjs') }),
-    puppeteer: { headless: true, executablePath: chromiumPath, args: [...CHROMIUM_ARGS] },
+    // `env` is puppeteer's launch option: Chromium's whole environment (it would otherwise inherit kami's).
+    puppeteer: { headless: true, executablePath: chromiumPath, args: chromiumArgs(sandbox), env: chromiumEnv(dataDir) } as ClientOptions['puppeteer'],
   };
 }
 
@@ -71,9 +74,11 @@ class WwebjsPort implements WhatsAppPort {
   private readonly log: Logger;
   private readonly createClient: ClientFactory;
   private readonly sendTimeoutMs: number;
+  private readonly sandbox: SandboxVerdict;
 
   constructor(private readonly options: WwebjsPortOptions) {
     this.log = options.log.child({ port: 'whatsapp-web.js' });
+    this.sandbox = options.sandbox ?? detectSandbox();
     this.createClient = options.createClient ?? ((o) => new Client(o) as unknown as WwebjsClient);
     this.sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
   }
@@ -90,6 +95,13 @@ class WwebjsPort implements WhatsAppPort {
     if (!this.stopped) return;
     this.stopped = false;
     this.log.info({ chromium: this.options.chromiumPath, session: join(this.options.dataDir, 'wwebjs') }, 'starting WhatsApp Web');
+    // The session is a login: readable by kami's user only, whatever the umask (its agent user's state dir is 0700 too).
+    const session = join(this.options.dataDir, 'wwebjs');
+    await mkdir(session, { recursive: true, mode: 0o700 });
+    await chmod(session, 0o700);
+    await mkdir(chromiumEnv(this.options.dataDir).HOME!, { recursive: true, mode: 0o700 });
+    if (this.sandbox.sandbox) this.log.info({ why: this.sandbox.why }, 'Chromium runs with its sandbox');
+    else this.log.warn({ why: this.sandbox.why }, 'Chromium runs without its sandbox (--no-sandbox)');
     await this.connect();
   }
 
@@ -128,7 +140,7 @@ class WwebjsPort implements WhatsAppPort {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = this.createClient(clientOptions(this.options.dataDir, this.options.chromiumPath));
+    const client = this.createClient(clientOptions(this.options.dataDir, this.options.chromiumPath, this.sandbox));
     this.client = client;
     this.wire(client);
     this.setState('starting');
@@ -252,8 +264,8 @@ export async function toIncoming(msg: Message): Promise<IncomingMessage> {
 
 async function toMessageMedia(media: NonNullable<OutgoingText['media']>): Promise<InstanceType<typeof MessageMedia>> {
   if (media.base64 !== undefined) return new MessageMedia(media.mime, media.base64, media.filename ?? null);
-  if (media.path !== undefined) return MessageMedia.fromFilePath(media.path);
-  throw new Error('media has neither base64 nor path');
+  // Paths are read by the outbound guard (confined to kami's media dirs); the port never opens one.
+  throw new Error('media must come as content (base64): kami\'s outbound guard reads paths before the port sees them');
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

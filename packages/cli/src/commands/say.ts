@@ -136,7 +136,10 @@ async function call<T>(ctx: CommandContext, base: string, path: string, init: Re
   const connect = AbortSignal.timeout(CONNECT_TIMEOUT_MS + (path.includes('wait=') ? POLL_MS : 0));
   let res: Response;
   try {
-    res = await fetch(`${base}${path}`, { ...init, signal: AbortSignal.any([ctx.signal, connect]) });
+    // A simulator listening beyond loopback (a container) requires its token; the same variable kami reads.
+    const token = nonEmpty(ctx.env.KAMI_SIM_TOKEN);
+    const headers = { ...(init.headers as Record<string, string> | undefined), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    res = await fetch(`${base}${path}`, { ...init, headers, signal: AbortSignal.any([ctx.signal, connect]) });
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     throw new KamiUnreachableError(
@@ -149,6 +152,7 @@ async function call<T>(ctx: CommandContext, base: string, path: string, init: Re
   if (res.ok && body !== undefined) return body;
   const message = body?.error ?? `HTTP ${res.status}`;
   if (res.status === 400) throw new UsageError(`kami refused the message: ${message}`, ctx.verb);
+  if (res.status === 401) throw new OperationError(`kami's simulator at ${base} wants its token: set KAMI_SIM_TOKEN to the value kami runs with (${message})`, 'UNAUTHORIZED');
   if (res.status === 404 || body === undefined) {
     throw new KamiUnreachableError(`${base} answered, but not as kami's simulator (${message}); check KAMI_URL / --kami`);
   }
