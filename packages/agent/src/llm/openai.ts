@@ -33,6 +33,8 @@ export interface OpenAiModelOptions {
 
 /** The three calls of the LLM port, one attempt each, within `limits`; errors propagate. */
 export interface ModelTransport {
+  /** Resolves once the transport can send (its SDK imported): a message's deadline starts after it. */
+  ready?(): Promise<void>;
   classify<const L extends string>(text: string, labels: readonly L[], options: ClassifyOptions, limits: AttemptLimits): Promise<Classification<L>>;
   extract<S extends z.ZodType>(text: string, schema: S, options: ExtractOptions, limits: AttemptLimits): Promise<Extraction<z.output<S>>>;
   complete(prompt: string, options: CompleteOptions, limits: AttemptLimits): Promise<Completion>;
@@ -85,6 +87,9 @@ export function createOpenAiModel(opts: OpenAiModelOptions): ModelTransport {
   }
 
   return {
+    async ready() {
+      await client;
+    },
     async classify(text, labels, options, limits) {
       if (labels.length === 0) throw new LlmError('classify needs at least one label');
       // No minimum/maximum on confidence: strict structured output on some servers rejects those keywords; clamped below.
