@@ -47,11 +47,13 @@ describe('OpenAI LLM against a local chat-completions server', () => {
   afterAll(async () => {
     await fake.close();
   });
+  // A generous attempt timeout unless a test is about timing out: a fresh client's first request takes a
+  // few hundred ms on a loaded machine.
   const make = (env: Env = {}) => {
     lines = [];
     registry = new Registry();
     const log = memoryLogger(lines);
-    const hive = parseEnv('t', { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'fake-model', OPENAI_TIMEOUT_MS: '300', OPENAI_MAX_RETRIES: '1', ...env }).hive;
+    const hive = parseEnv('t', { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'fake-model', OPENAI_TIMEOUT_MS: '10000', OPENAI_MAX_RETRIES: '1', ...env }).hive;
     return createLlm(hive, rules, log, createLlmMetrics(registry, 't'), 't');
   };
   beforeEach(() => {
@@ -102,6 +104,7 @@ describe('OpenAI LLM against a local chat-completions server', () => {
 
   it('falls back offline when the server does not answer in time', async () => {
     fake.reply = { hang: true };
+    llm = make({ OPENAI_TIMEOUT_MS: '300' });
     expect(await llm.extract('lunch was pasta', meal, { name: 'meal' })).toEqual({ data: { food: 'pasta', grams: null }, source: 'rules' });
     // the first attempt timed out (OPENAI_TIMEOUT_MS 300) and was retried once within the deadline before falling back
     expect(fake.requests).toHaveLength(2);

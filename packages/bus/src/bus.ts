@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { ContractRegistry } from './contracts.js';
 import { subscribe } from './consumer.js';
-import { createDriver, DEFAULT_DRIVER, redactUrl, type DriverKind, type RedisDriver } from './drivers/index.js';
+import { createDriver, redactUrl, type DriverKind, type RedisDriver } from './drivers/index.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './envelope.js';
 import { ConfigError, ClosedError } from './errors.js';
 import { assertName, createKeys, DEFAULT_PREFIX, type Keys } from './keys.js';
@@ -23,7 +23,7 @@ export interface BusOptions {
   url?: string;
   /** Use this driver instead of creating one from `url`. */
   redis?: RedisDriver;
-  /** Which client library to use. @defaultValue env HIVE_DRIVER or "ioredis" */
+  /** Which client library to use. @defaultValue env HIVE_DRIVER, else "ioredis" if installed, else "node-redis" */
   driver?: DriverKind;
   /** Key prefix, ending in ":". @defaultValue env HIVE_PREFIX or "hive:" */
   prefix?: string;
@@ -70,7 +70,8 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
     throw new ConfigError(`maxMessageBytes must be an integer >= 256, got ${maxMessageBytes}`);
   }
   const url = options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const kind = options.driver ?? (process.env.HIVE_DRIVER as DriverKind | undefined) ?? DEFAULT_DRIVER;
+  // Neither named: the installed client library (ioredis first), see createDriver.
+  const kind = options.driver ?? (process.env.HIVE_DRIVER as DriverKind | undefined);
   const driver = options.redis ?? createDriver(kind, { url, connectionName: `hive:${source}@${hostname()}`, reconnect: options.reconnect ?? true });
   const keys = createKeys(options.prefix ?? process.env.HIVE_PREFIX ?? DEFAULT_PREFIX);
   const log = options.logger ?? createLogger({ agent: source });

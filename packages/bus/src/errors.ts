@@ -18,6 +18,8 @@ export type HiveErrorCode =
   | 'MAX_DELIVERIES'
   // Everything else.
   | 'CONFIG_INVALID'
+  // Neither Redis client library (ioredis, redis) is installed, or not the one asked for.
+  | 'DRIVER_MISSING'
   | 'REQUEST_TIMEOUT'
   | 'BUS_CLOSED'
   | 'REDIS_ERROR'
@@ -77,6 +79,16 @@ export class UnrecoverableError extends HiveError {
 export class ConfigError extends HiveError {
   constructor(message: string, details?: Record<string, unknown>) {
     super('CONFIG_INVALID', message, details ? { details } : {});
+  }
+}
+
+/**
+ * The Redis client a driver needs is not installed: `@hive/bus` has ioredis and redis (node-redis) as
+ * optional peer dependencies, and its user installs the one they use. The message names the package.
+ */
+export class DriverMissingError extends HiveError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super('DRIVER_MISSING', message, options);
   }
 }
 

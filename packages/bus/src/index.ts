@@ -21,13 +21,14 @@ export {
   type Subscription,
 } from './subscribe-options.js';
 export type { ContractDecodeResult, ContractRegistry, MessageContract } from './contracts.js';
-export { createDriver, DEFAULT_DRIVER, DRIVER_KINDS, redactUrl } from './drivers/index.js';
+export { CLIENT_PACKAGES, createDriver, DEFAULT_DRIVER, DRIVER_KINDS, installedDriver, redactUrl } from './drivers/index.js';
 export type { DriverKind, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './drivers/index.js';
 export { decodeEntry, encodeData, encodeFields, fieldsToObject, DEFAULT_MAX_MESSAGE_BYTES, type DecodeResult, type Message } from './envelope.js';
 export {
   ClosedError,
   ConfigError,
   DecodeError,
+  DriverMissingError,
   errorMessage,
   HandlerTimeoutError,
   HiveError,

@@ -4,13 +4,26 @@
  * with named errors.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBus, createDriver, createKeys, DRIVER_KINDS, runScript, type RedisDriver } from '../src/index.js';
+import { createBus, createDriver, createKeys, DRIVER_KINDS, installedDriver, runScript, type RedisDriver } from '../src/index.js';
 import { SCRIPTS } from '../src/scripts.js';
 import { xinfoGroups, xinfoStream, xpendingSummary } from '../src/admin.js';
 import { xreadgroup } from '../src/commands.js';
 import { randomPrefix, rawDriver, useRedis } from './helpers.js';
 
 const redis = useRedis();
+
+describe('driver choice', () => {
+  // A missing library (DriverMissingError) is checked where one can be left out: packages/pack-check.
+  it('with none named, the first installed library in DRIVER_KINDS order: ioredis here, where both are', async () => {
+    expect(installedDriver()).toBe('ioredis');
+    const d = createDriver(undefined, { url: redis().url });
+    try {
+      expect(d.kind).toBe('ioredis');
+    } finally {
+      d.disconnect();
+    }
+  });
+});
 
 describe.each(DRIVER_KINDS)('driver %s', (kind) => {
   const open: RedisDriver[] = [];

@@ -44,6 +44,8 @@ export function createModelLlm(o: ModelLlmOptions): Llm {
   const forMessage = (signal?: AbortSignal): Llm => {
     let firstCallAt: number | undefined;
     async function attempt<T>(op: Op, online: (limits: AttemptLimits) => Promise<T>, rules: () => Promise<T>): Promise<T> {
+      // Loading the SDK (once, when the first model is made) is not the model's time to answer.
+      await o.model.ready?.();
       firstCallAt ??= Date.now();
       const deadlineAt = firstCallAt + (op === 'complete' ? generateMs : deadlineMs);
       let reason: FallbackReason;

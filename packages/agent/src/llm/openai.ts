@@ -8,10 +8,13 @@
  * `z.toJSONSchema` and makes them strict). Strict mode has one consequence for schemas passed to
  * `extract`: every field must be required, so write "may be absent" as `.nullable()`, not
  * `.optional()` — the SDK throws on `.optional()`, and the rules then answer.
+ *
+ * openai is an optional peer dependency of `@hive/agent`: it is imported when the first model is
+ * made, so an agent on its offline rules never loads it, and a user without a model need not install it.
  */
-import { errorMessage, type Logger } from '@hive/bus';
-import OpenAI from 'openai';
-import { zodResponseFormat } from 'openai/helpers/zod';
+import { createRequire } from 'node:module';
+import { ConfigError, errorMessage, type Logger } from '@hive/bus';
+import type { OpenAI } from 'openai';
 import { z } from 'zod';
 import { LlmError } from '../errors.js';
 import type { AttemptLimits, AttemptVerdict } from './call-model.js';
@@ -30,6 +33,8 @@ export interface OpenAiModelOptions {
 
 /** The three calls of the LLM port, one attempt each, within `limits`; errors propagate. */
 export interface ModelTransport {
+  /** Resolves once the transport can send (its SDK imported): a message's deadline starts after it. */
+  ready?(): Promise<void>;
   classify<const L extends string>(text: string, labels: readonly L[], options: ClassifyOptions, limits: AttemptLimits): Promise<Classification<L>>;
   extract<S extends z.ZodType>(text: string, schema: S, options: ExtractOptions, limits: AttemptLimits): Promise<Extraction<z.output<S>>>;
   complete(prompt: string, options: CompleteOptions, limits: AttemptLimits): Promise<Completion>;
@@ -39,13 +44,19 @@ type Usage = { prompt_tokens: number; completion_tokens: number; total_tokens: n
 
 /** The openai-SDK transport: one HTTP request per call, cut off by `limits`. */
 export function createOpenAiModel(opts: OpenAiModelOptions): ModelTransport {
-  const client = new OpenAI({
-    apiKey: opts.apiKey ?? 'not-needed',
-    baseURL: opts.baseURL ?? null,
-    maxRetries: 0,
-    // The SDK's own console logging would bypass our structured logs.
-    logLevel: 'off',
-  });
+  assertOpenAiInstalled();
+  const client = loadSdk().then(
+    ({ OpenAI }) =>
+      new OpenAI({
+        apiKey: opts.apiKey ?? 'not-needed',
+        baseURL: opts.baseURL ?? null,
+        maxRetries: 0,
+        // The SDK's own console logging would bypass our structured logs.
+        logLevel: 'off',
+      }),
+  );
+  // Awaited by the first call; a failed import is that call's error, not an unhandled rejection now.
+  client.catch(() => undefined);
   const log = opts.log.child({ llm: 'openai', model: opts.model });
   const request = (limits: AttemptLimits) => ({ signal: limits.signal, timeout: limits.timeoutMs, maxRetries: 0 });
 
@@ -56,7 +67,8 @@ export function createOpenAiModel(opts: OpenAiModelOptions): ModelTransport {
   };
 
   async function structured<S extends z.ZodType>(op: string, name: string, system: string, text: string, schema: S, limits: AttemptLimits): Promise<z.output<S>> {
-    const completion = await client.chat.completions.parse(
+    const { zodResponseFormat } = await loadSdk();
+    const completion = await (await client).chat.completions.parse(
       {
         model: opts.model,
         messages: [
@@ -75,6 +87,9 @@ export function createOpenAiModel(opts: OpenAiModelOptions): ModelTransport {
   }
 
   return {
+    async ready() {
+      await client;
+    },
     async classify(text, labels, options, limits) {
       if (labels.length === 0) throw new LlmError('classify needs at least one label');
       // No minimum/maximum on confidence: strict structured output on some servers rejects those keywords; clamped below.
@@ -92,7 +107,7 @@ export function createOpenAiModel(opts: OpenAiModelOptions): ModelTransport {
       return { data: await structured('extract', name, system, text, schema, limits), source: 'llm' };
     },
     async complete(prompt, options, limits) {
-      const completion = await client.chat.completions.create(
+      const completion = await (await client).chat.completions.create(
         {
           model: opts.model,
           messages: [...(options.system ? [{ role: 'system' as const, content: options.system }] : []), { role: 'user' as const, content: prompt }],
@@ -106,6 +121,32 @@ export function createOpenAiModel(opts: OpenAiModelOptions): ModelTransport {
       return { text, source: 'llm' };
     },
   };
+}
+
+interface OpenAiSdk {
+  readonly OpenAI: typeof OpenAI;
+  readonly zodResponseFormat: typeof import('openai/helpers/zod').zodResponseFormat;
+}
+
+// Set once the SDK is imported: before that, no error can have come from it.
+let sdk: OpenAiSdk | undefined;
+let loading: Promise<OpenAiSdk> | undefined;
+
+function loadSdk(): Promise<OpenAiSdk> {
+  loading ??= Promise.all([import('openai'), import('openai/helpers/zod')]).then(([main, helpers]) => (sdk = { OpenAI: main.OpenAI, zodResponseFormat: helpers.zodResponseFormat }));
+  return loading;
+}
+
+/** A ConfigError naming the package when openai is not installed (checked when a model is made, at the agent's start). */
+function assertOpenAiInstalled(): void {
+  try {
+    createRequire(import.meta.url).resolve('openai');
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new ConfigError('OPENAI_API_KEY or OPENAI_BASE_URL is set but the openai package is not installed: npm install openai (or unset both to use the offline rules)', {
+      package: 'openai',
+    });
+  }
 }
 
 /** The server's own wait before a retry (`retry-after-ms` or `retry-after` in seconds), if it gave one. */
@@ -122,6 +163,8 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
  * (400, 422, a refusal, output that fails the schema) means the endpoint is there.
  */
 export function judgeOpenAiError(err: unknown): AttemptVerdict {
+  if (!sdk) return { kind: 'answered' };
+  const { OpenAI } = sdk;
   if (err instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'failed', reason: 'timed out', category: 'timeout', retry: true };
   if (err instanceof OpenAI.APIConnectionError) return { kind: 'failed', reason: `connection failed: ${errorMessage(err.cause ?? err)}`, category: 'connection', retry: true };
   if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
@@ -138,6 +181,6 @@ export function judgeOpenAiError(err: unknown): AttemptVerdict {
 
 /** A short description of an SDK error for a log line: status and message, never the request. */
 export function describeLlmError(err: unknown): string {
-  if (err instanceof OpenAI.APIError && err.status !== undefined) return `HTTP ${err.status}: ${err.message}`;
+  if (sdk && err instanceof sdk.OpenAI.APIError && err.status !== undefined) return `HTTP ${err.status}: ${err.message}`;
   return errorMessage(err);
 }

@@ -1,10 +1,10 @@
 /** The ioredis 6 driver: RESP3 with ioredis's default "legacy" reply mapping, which already is RESP2-shaped. */
-import { createRequire } from 'node:module';
 import type { RedisOptions } from 'ioredis';
+import { loadClientLibrary } from './client-library.js';
 import type { DriverEvent, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './driver.js';
 
-// Loaded when the first ioredis driver is made: a bus on node-redis never loads ioredis (~20 MB RSS).
-const requireLib = createRequire(import.meta.url);
+// Loaded when the first ioredis driver is made: a bus on node-redis never loads ioredis (~20 MB RSS),
+// and a user of node-redis need not install it (an optional peer dependency).
 let lib: typeof import('ioredis') | undefined;
 
 const EVENTS: Record<DriverEvent, string> = { ready: 'ready', reconnecting: 'reconnecting', error: 'error', end: 'end' };
@@ -21,7 +21,7 @@ export function createIoredisDriver(options: DriverOptions): RedisDriver {
     enableOfflineQueue: reconnect,
     ...(options.connectionName ? { connectionName: options.connectionName } : {}),
   };
-  const { Redis } = (lib ??= requireLib('ioredis') as typeof import('ioredis'));
+  const { Redis } = (lib ??= loadClientLibrary<typeof import('ioredis')>('ioredis'));
   const client = new Redis(options.url, redisOptions);
   // ioredis emits 'error' for every failed reconnect; without a listener Node would crash.
   client.on('error', () => undefined);

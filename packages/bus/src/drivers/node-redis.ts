@@ -2,7 +2,7 @@
  * The node-redis 6 driver. node-redis speaks RESP3 and maps RESP3 maps to objects; we ask for
  * `Map`s (which keep order, even for numeric-looking keys) and flatten them to RESP2 arrays.
  */
-import { createRequire } from 'node:module';
+import { loadClientLibrary } from './client-library.js';
 import type { DriverEvent, DriverOptions, PipelineResult, RedisDriver, Reply } from './driver.js';
 
 function normalize(value: unknown): Reply {
@@ -27,8 +27,7 @@ function normalize(value: unknown): Reply {
 }
 
 // Loaded when the first node-redis driver is made: a bus on ioredis never loads node-redis and its
-// modules (~20 MB RSS, see BENCHMARKS.md).
-const requireLib = createRequire(import.meta.url);
+// modules (~20 MB RSS, see BENCHMARKS.md), and a user of ioredis need not install it (an optional peer).
 let lib: typeof import('redis') | undefined;
 
 const toArg = (a: unknown) => (Buffer.isBuffer(a) ? a : String(a));
@@ -40,7 +39,7 @@ const OFFLINE = { timeout: OFFLINE_COMMAND_TIMEOUT_MS } as const;
 /** Create an (unconnected) node-redis driver. */
 export function createNodeRedisDriver(options: DriverOptions): RedisDriver {
   const reconnect = options.reconnect ?? true;
-  const { createClient, RESP_TYPES } = (lib ??= requireLib('redis') as typeof import('redis'));
+  const { createClient, RESP_TYPES } = (lib ??= loadClientLibrary<typeof import('redis')>('node-redis'));
   const client = createClient({
     url: options.url,
     ...(options.connectionName ? { name: options.connectionName } : {}),
