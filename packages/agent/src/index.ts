@@ -6,6 +6,8 @@ export {
   type AgentHandler,
   type AgentHandlerContext,
   type AgentSkill,
+  type IntentDeclaration,
+  type OfflineIntentRule,
   type AgentMessage,
   type AgentScope,
   type AnyAgentDefinition,
