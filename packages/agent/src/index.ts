@@ -54,3 +54,4 @@ export { assessLiveness, livenessLimits, type Liveness, type LivenessLimits, typ
 export * from './llm/index.js';
 export { EXIT_UNCAUGHT, runUntilStopped, type RunUntilStoppedOptions } from './process-lifecycle.js';
 export { followUpId, runAgent, startAgent, type AgentHandle, type SharedServices, type StartAgentOptions } from './run-agent.js';
+export { devAgent, type DevAgentOptions } from './dev-agent.js';

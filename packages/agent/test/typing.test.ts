@@ -22,7 +22,10 @@ describe('defineAgent types', () => {
             const limit: number = ctx.config.TYPED_LIMIT;
             // @ts-expect-error -- not in the config schema
             void ctx.config.OTHER;
-            const intent: 'nutrition' | 'content' | 'schedule' | 'expense' | 'note' | 'question' | 'help' | 'habit' | 'briefing' | 'unknown' = m.data.intent;
+            // An intent is a name (intent.classified v2): the running agents declare them.
+            const intent: string = m.data.intent;
+            // @ts-expect-error -- a name, not a number
+            const notANumber: number = m.data.intent;
             // @ts-expect-error -- not a field of intent.classified
             void m.data.calories;
             // @ts-expect-error -- "text" is required by wa.send

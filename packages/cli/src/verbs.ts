@@ -318,6 +318,22 @@ export const VERBS: readonly VerbSpec[] = [
     load: () => import('./commands/gen.js').then((m) => m.command),
   },
   {
+    name: 'dev',
+    summary: 'run one agent from source against the running network, reloaded on save, in a consumer group of its own',
+    usage: ['dev <name> [--replay DURATION]'],
+    description: [
+      'Runs apps/<name> from source (node --watch: restarted when a file it imported changes) against the Redis hive finds',
+      '(--redis, REDIS_URL, the running npm start\'s, 6379) as "<name>-dev": its consumer groups are <name>-dev, so it sees every',
+      'message the real agent sees and takes none from it. It publishes nothing: what it would publish is logged. Its files go',
+      'to <data dir>/dev. --replay 1h makes its groups afresh an hour back, so it handles the recent traffic first.',
+    ],
+    options: {
+      replay: { type: 'string', value: 'DURATION', description: 'start from this long ago (its dev groups made afresh), e.g. 1h' },
+    },
+    examples: ['hive dev weather', 'hive dev box --replay 1h'],
+    load: () => import('./commands/dev.js').then((m) => m.command),
+  },
+  {
     name: 'new',
     summary: 'scaffold a new agent in apps/NAME (it starts in a running npm start within seconds)',
     usage: ['new agent NAME [--reads STREAM]... [--writes STREAM]... [--intent NAME --example TEXT... [--offline REGEX]] [--description TEXT] [--yes]'],
