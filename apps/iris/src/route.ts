@@ -27,7 +27,7 @@ export interface Said {
  */
 export async function route(said: Said, ctx: IrisContext, preset?: Classification): Promise<Outgoing<'intent.classified' | 'wa.outbound'>[]> {
   const memory = createChatMemory(ctx.bus.driver, ctx.bus.keys, ctx.config.IRIS_UNDO_WINDOW_S);
-  const declared = preset ? [] : await liveIntentsOf(ctx.bus).get();
+  const declared = preset ? [] : await liveIntentsOf(ctx.bus, ctx.log).get();
   let verdict = preset ? { ...preset, classifier: 'rules' as const } : await classify(said.text, ctx.llm, ctx.config.IRIS_TRUST_RULES_ABOVE, declared);
   if (verdict.intent === 'unknown' && verdict.entities.action === 'undo') {
     const last = await memory.lastWrite(said.chatId);

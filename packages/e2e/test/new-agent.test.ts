@@ -110,7 +110,7 @@ describe('hive new agent, with npm start running', () => {
     expect(JSON.parse(r.stdout).map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['atlas', 'iris', 'kami']));
   }, 300_000);
 
-  it('echo: registered and consuming a hive say message within 30 s, its test passing, git status showing only what it wrote', async () => {
+  it('echo: registered and consuming a hive say message (the time printed), its test passing, git status showing only what it wrote', async () => {
     const t0 = Date.now();
     const created = hiveAsync(['new', 'agent', 'echo', '--reads', 'wa.inbound', '--yes']);
     await until('echo in the registry', 120_000, () => registered('echo'));
