@@ -74,7 +74,7 @@ export async function start(argv: readonly string[]): Promise<void> {
   }
 
   // `hive` (and `hive new agent`, `hive dev`) find this network's Redis here without REDIS_URL.
-  const recorded = recordDevRedis(dataDir, redis.url);
+  const recorded = recordDevRedis(dataDir, redis.url, process.pid, !processes && from === 'source');
 
   const withConsole = process.env.HIVE_CONSOLE !== '0';
   const consoleUrl = `http://${process.env.HIVE_CONSOLE_HOST || '127.0.0.1'}:${process.env.HIVE_CONSOLE_PORT || 7780}`;

@@ -15,6 +15,8 @@ export interface DevRedisRecord {
   /** The `npm start` process. */
   readonly pid: number;
   readonly startedAt: string;
+  /** True when its host starts agent apps that appear under apps/ (one process, from source). */
+  readonly watchesApps?: boolean;
 }
 
 /** The data directory `npm start` uses: HIVE_DATA_DIR, else `<repo>/.data`. */
@@ -23,10 +25,10 @@ export function devDataDir(env: Readonly<Record<string, string | undefined>> = p
 }
 
 /** Record the network's Redis (npm start, once Redis answers). */
-export function recordDevRedis(dataDir: string, url: string, pid: number = process.pid): string {
+export function recordDevRedis(dataDir: string, url: string, pid: number = process.pid, watchesApps = false): string {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, DEV_REDIS_FILE);
-  const record: DevRedisRecord = { url, pid, startedAt: new Date().toISOString() };
+  const record: DevRedisRecord = { url, pid, startedAt: new Date().toISOString(), watchesApps };
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   return file;
 }

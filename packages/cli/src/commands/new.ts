@@ -170,9 +170,11 @@ export const command: Command = {
     const steps = v['no-gen'] === true ? [] : await generate(root, false, ctx.signal);
     const running = readDevRedis(devDataDir(ctx.env, root));
     const next = [
-      running
+      running?.watchesApps
         ? `npm start is running: it starts ${spec.name} within seconds (it watches apps/); npx hive agents shows it`
-        : `npm start                            # the network, ${spec.name} included`,
+        : running
+          ? `restart npm start to run ${spec.name} (only npm start from source in one process picks up new agents)`
+          : `npm start                            # the network, ${spec.name} included`,
       ...(spec.intent ? [`npx hive say ${JSON.stringify(spec.intent.examples[0] ?? spec.intent.name)}   # iris routes "${spec.intent.name}" to ${spec.name}`] : []),
       `npx hive dev ${spec.name}                 # from source in a dev consumer group, reloaded on save`,
       `pnpm --filter ${spec.name} test          # its test on a redis-server of its own`,
