@@ -106,8 +106,8 @@ describe('agent definitions drive the derived topology', () => {
   it('are accepted by deriveTopology as they are', () => {
     const topology = deriveTopology([echo, needsConfig]);
     expect(topology.agents).toEqual([
-      { name: 'echo', reads: ['intent.classified', 'wa.inbound'], writes: ['wa.outbound'] },
-      { name: 'needs-config', reads: [], writes: [] },
+      { name: 'echo', reads: ['intent.classified', 'wa.inbound'], writes: ['wa.outbound'], intents: [] },
+      { name: 'needs-config', reads: [], writes: [], intents: [] },
     ]);
     expect(topology.streams.find((s) => s.stream === 'wa.outbound')).toMatchObject({ writers: ['echo'], readers: [] });
     // two agents are not a network: most streams lack a reader or a writer
