@@ -8,6 +8,9 @@
  *   HIVE_AGENTS=box,iris npm start     only those agents
  *   HIVE_CONSOLE=0 npm start           without the web console (else at http://127.0.0.1:7780, HIVE_CONSOLE_PORT)
  *
+ * It records where its Redis is in <data dir>/redis.json for `hive` (dev-network.ts). From source in
+ * one process, an agent app created while it runs (`hive new agent`) is started at once (watch-apps.ts).
+ *
  * scripts/hive.mjs loads this file into its own process (tsx registered there), so the top of the
  * tree is one process: it gets the terminal's SIGINT, and the children, each in its own process
  * group, get one SIGTERM from the supervisor. The imports are relative: that process has no
@@ -17,6 +20,8 @@ import { join } from 'node:path';
 import {
   agentNames,
   agentProcess,
+  clearDevRedis,
+  recordDevRedis,
   consoleProcess,
   discoverAgents,
   ensureRedis,
@@ -68,6 +73,9 @@ export async function start(argv: readonly string[]): Promise<void> {
     throw err;
   }
 
+  // `hive` (and `hive new agent`, `hive dev`) find this network's Redis here without REDIS_URL.
+  const recorded = recordDevRedis(dataDir, redis.url, process.pid, !processes && from === 'source');
+
   const withConsole = process.env.HIVE_CONSOLE !== '0';
   const consoleUrl = `http://${process.env.HIVE_CONSOLE_HOST || '127.0.0.1'}:${process.env.HIVE_CONSOLE_PORT || 7780}`;
   const env = { REDIS_URL: redis.url, HIVE_DATA_DIR: dataDir, HIVE_LOG_LEVEL: process.env.HIVE_LOG_LEVEL ?? 'info' };
@@ -81,10 +89,11 @@ export async function start(argv: readonly string[]): Promise<void> {
     if (apps.length > 0) {
       specs = processes
         ? [...apps.map((a) => agentProcess(a, env)), ...(withConsole ? [consoleProcess(env, { root, from })] : [])]
-        : [hostProcess({ ...env, HIVE_CONSOLE: withConsole ? '1' : '0' }, { root, from, agents: names })];
+        : [hostProcess({ ...env, HIVE_CONSOLE: withConsole ? '1' : '0', HIVE_WATCH_APPS: from === 'source' ? '1' : '0' }, { root, from, agents: names })];
     }
   } catch (err) {
     process.stderr.write(`npm start: ${(err as Error).message}\n`);
+    clearDevRedis(dataDir);
     await redis.stop();
     process.exit(1);
   }
@@ -100,6 +109,7 @@ export async function start(argv: readonly string[]): Promise<void> {
     say(`${signal}: stopping…`);
     void (async () => {
       await supervisor.stop();
+      clearDevRedis(dataDir);
       await redis.stop();
       say('stopped.');
       process.exit(0);
@@ -108,10 +118,10 @@ export async function start(argv: readonly string[]): Promise<void> {
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => shutdown(s));
 
   supervisor.start();
-  say(`Redis: ${redis.url}${redis.owned ? ` (started by Hive; AOF in ${join(dataDir, 'redis')})` : ''}`);
+  say(`Redis: ${redis.url}${redis.owned ? ` (started by Hive; AOF in ${join(dataDir, 'redis')})` : ''}; npx hive finds it through ${recorded}`);
   if (names.length === 0) {
     say('No agents yet: this checkout has the bus only. Try the bus from another terminal:');
-    say(`  REDIS_URL=${redis.url} npx hive streams`);
+    say('  npx hive streams');
   } else {
     const how = processes ? 'one process per agent' : 'in one process (npm start -- --processes: one process per agent)';
     say(`running ${names.length} agents ${how}, ${from === 'source' ? 'from source' : 'compiled (dist/)'}: ${names.join(', ')}`);
@@ -120,7 +130,8 @@ export async function start(argv: readonly string[]): Promise<void> {
     say('  npx hive say "I had 2 eggs and toast"');
     say('  npx hive say "remind me in 2 minutes to stretch"');
     say('  npx hive say help');
-    say(`  REDIS_URL=${redis.url} npx hive streams     # the bus underneath`);
+    say('  npx hive streams     # the bus underneath');
+    say('  npx hive new agent NAME     # a new agent, running here within seconds');
   }
   say('Ctrl-C stops everything.');
 }

@@ -39,6 +39,10 @@ export function createAdopter(options: AdopterOptions = {}) {
       { name: 'undo', description: 'Takes back the last change: reverts an edit, or deletes a new draft', examples: ['undo'] },
     ],
     config: adopterConfig,
+    // What iris routes here: the registry carries these, so iris and atlas know who serves what.
+    intents: [
+      { name: 'content', description: 'Drafting social posts from ideas, and managing the drafts', examples: ['draft a post about my 5k run', 'list my drafts', 'edit draft 2: shorter'] },
+    ],
     reads: {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now, store: store.get }) },
     },

@@ -10,11 +10,15 @@ import { onIntentClassified } from './handlers/intent-classified.js';
 export interface AtlasOptions {
   /** The clock ("today" for the model). @defaultValue () => new Date() */
   readonly now?: () => Date;
+  /** How long after its start atlas waits before answering for an agent that is not running. @defaultValue FALLBACK_GRACE_MS */
+  readonly fallbackGraceMs?: number;
 }
 
 /** An atlas definition; `atlas` below is the one the process runs. */
 export function createAtlas(options: AtlasOptions = {}) {
   const now = options.now ?? (() => new Date());
+  // When this atlas started reading: the fallback for an unserved intent waits for the registry to fill.
+  let startedAt = Date.now();
   return defineAgent({
     name: 'atlas',
     version: '0.1.0',
@@ -24,10 +28,18 @@ export function createAtlas(options: AtlasOptions = {}) {
       { name: 'questions', description: 'Answers general questions when a language model is configured', examples: ['what is the capital of Australia?', 'how many grams of protein are in an egg?', 'explain compound interest'] },
     ],
     config: atlasConfig,
+    // What iris routes here: the registry carries these, so iris and atlas know who serves what.
+    intents: [
+      { name: 'help', description: 'Greetings, help, what the assistant can do, help on a topic', examples: ['help', 'what can you do', 'help reminders'] },
+      { name: 'question', description: "A general question for an assistant", examples: ["what's the capital of France?", "explain compound interest"] },
+    ],
     reads: {
-      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },
+      'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now, startedAt: () => startedAt, ...(options.fallbackGraceMs !== undefined ? { graceMs: options.fallbackGraceMs } : {}) }) },
     },
     writes: ['wa.outbound'],
+    start: () => {
+      startedAt = Date.now();
+    },
   });
 }
 

@@ -23,8 +23,8 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function startAtlas(llm?: Llm) {
-  const t = await createTestAgent(createAtlas({ now: () => new Date('2025-03-14T10:00:00.000Z') }), { redis, ...(llm ? { llm } : {}) });
+async function startAtlas(llm?: Llm, fallbackGraceMs?: number) {
+  const t = await createTestAgent(createAtlas({ now: () => new Date('2025-03-14T10:00:00.000Z'), ...(fallbackGraceMs !== undefined ? { fallbackGraceMs } : {}) }), { redis, ...(llm ? { llm } : {}) });
   running.push(t);
   return t;
 }
@@ -32,7 +32,7 @@ async function startAtlas(llm?: Llm) {
 const CHAT = '491701234567@c.us';
 let seq = 0;
 
-async function ask(t: TestAgent, text: string, intent: 'help' | 'question' | 'nutrition' | 'unknown', entities: Record<string, string> = {}) {
+async function ask(t: TestAgent, text: string, intent: string, entities: Record<string, string> = {}) {
   const sourceMessageId = `wa_${++seq}_${Date.now()}`;
   await t.publish('intent.classified', 'intent.classified', {
     chatId: CHAT, from: CHAT, sourceMessageId, via: 'text', text, intent, entities, confidence: 0.9, classifier: 'rules', sentAt: '2025-03-14T10:00:00.000Z',
@@ -129,8 +129,9 @@ describe('questions', () => {
   });
 });
 
-it('leaves every other intent alone (iris answers "unknown" itself)', async () => {
+it('leaves every other intent to the running agent declaring it (iris answers "unknown" itself)', async () => {
   const t = await startAtlas();
+  await register(t, { name: 'box', intents: [{ name: 'nutrition', description: 'Meals', examples: [] }] });
   const chat = `wa_other_${Date.now()}`;
   for (const intent of ['nutrition', 'unknown'] as const) {
     await t.publish('intent.classified', 'intent.classified', {
@@ -141,4 +142,30 @@ it('leaves every other intent alone (iris answers "unknown" itself)', async () =
   await ask(t, 'help', 'help');
   const replies = await t.messages('wa.outbound');
   expect(replies).toHaveLength(1);
+});
+
+describe('an intent no running agent serves', () => {
+  it('gets the fallback reply once, naming the intent, instead of waiting for an agent', async () => {
+    const t = await startAtlas(undefined, 0);
+    await register(t, zephyr);
+    const reply = await ask(t, 'weather in Berlin', 'weather');
+    expect(reply).toMatch(/^I can't help with that right now: nothing that handles \*weather\* is running\. Say \*help\*/);
+    expect(reply).toContain('"water the basil"');
+    // handled and acked: one reply, nothing pending for a retry
+    expect(await t.messages('wa.outbound')).toHaveLength(1);
+    const pending = (await t.bus.driver.call(['XPENDING', t.bus.keys.stream('intent.classified'), 'atlas'])) as unknown[];
+    expect(pending[0]).toBe(0);
+  });
+
+  it('waits for the registry to fill in its first seconds, so an agent starting beside it is not answered for', async () => {
+    const t = await startAtlas(undefined, 1_500);
+    const sourceMessageId = `wa_grace_${Date.now()}`;
+    await t.publish('intent.classified', 'intent.classified', {
+      chatId: CHAT, from: CHAT, sourceMessageId, via: 'text', text: 'weather in Oslo', intent: 'weather', entities: {}, confidence: 0.9, classifier: 'rules', sentAt: '2025-03-14T10:00:00.000Z',
+    });
+    await register(t, { name: 'weather', intents: [{ name: 'weather', description: 'Forecasts', examples: [] }] });
+    // help is handled after the weather message (one chat, in order): by then atlas decided
+    await ask(t, 'help', 'help');
+    expect((await t.messages('wa.outbound')).filter((m) => m.data.replyTo === sourceMessageId)).toEqual([]);
+  });
 });

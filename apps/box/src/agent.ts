@@ -33,6 +33,10 @@ export function createBox(options: BoxOptions = {}) {
       { name: 'undo', description: 'Removes the last meal you logged', examples: ['undo last meal', 'delete the last meal'] },
     ],
     config: boxConfig,
+    // What iris routes here: the registry carries these, so iris and atlas know who serves what.
+    intents: [
+      { name: 'nutrition', description: 'Food eaten, calories and macros so far, a calorie goal, calories in a food', examples: ['I had 2 eggs and toast', 'how much protein today', 'set my goal to 2200 kcal'] },
+    ],
     reads: {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now, store: store.get }) },
       'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { now, store: store.get }) },

@@ -32,6 +32,10 @@ export function createHerald(options: HeraldOptions = {}) {
     config: heraldConfig,
     // Each briefing waits on its sources: several chats' briefings may wait at once (one chat's stay in order).
     concurrency: 8,
+    // What iris routes here: the registry carries these, so iris and atlas know who serves what.
+    intents: [
+      { name: 'briefing', description: "The daily briefing, or a summary of the day, on request", examples: ["briefing", "how's my day looking"] },
+    ],
     reads: {
       'schedule.due': { 'briefing.due': (message, ctx) => onBriefingDue(message, ctx, { now }) },
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now }) },

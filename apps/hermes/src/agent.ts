@@ -43,6 +43,10 @@ export function createHermes(options: HermesOptions = {}) {
       { name: 'snooze', description: 'Reminds you again of the last reminder', examples: ['snooze 10 minutes', 'snooze for an hour'] },
     ],
     config: hermesConfig,
+    // What iris routes here: the registry carries these, so iris and atlas know who serves what.
+    intents: [
+      { name: 'schedule', description: 'Reminders and recurring events: create, list, cancel, snooze', examples: ['remind me in 2 minutes to stretch', 'every Monday 8am weigh in', 'list my reminders'] },
+    ],
     reads: {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { services, now }) },
       'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { services, now }) },

@@ -5,6 +5,7 @@ import { classify } from './classifier.js';
 import type { Classification } from './domain/classification.js';
 import { unknownReply } from './domain/replies.js';
 import { undoEntities } from './domain/rules/undo.js';
+import { liveIntentsOf } from './live-intents.js';
 import { createChatMemory, isWrite } from './memory.js';
 
 export type IrisContext = AgentContext<IrisConfig, 'intent.classified' | 'wa.outbound'>;
@@ -20,11 +21,14 @@ export interface Said {
 
 /**
  * The messages to publish for one utterance: its classification, plus iris's own reply when no agent
- * serves it. A bare "undo" goes to the agent this chat last wrote to.
+ * serves it. A bare "undo" goes to the agent this chat last wrote to. The intent is one iris's rules
+ * know or one a running agent declares (the registry, read through liveIntentsOf); an intent whose
+ * agent is not running is answered by atlas's fallback.
  */
 export async function route(said: Said, ctx: IrisContext, preset?: Classification): Promise<Outgoing<'intent.classified' | 'wa.outbound'>[]> {
   const memory = createChatMemory(ctx.bus.driver, ctx.bus.keys, ctx.config.IRIS_UNDO_WINDOW_S);
-  let verdict = preset ? { ...preset, classifier: 'rules' as const } : await classify(said.text, ctx.llm, ctx.config.IRIS_TRUST_RULES_ABOVE);
+  const declared = preset ? [] : await liveIntentsOf(ctx.bus, ctx.log).get();
+  let verdict = preset ? { ...preset, classifier: 'rules' as const } : await classify(said.text, ctx.llm, ctx.config.IRIS_TRUST_RULES_ABOVE, declared);
   if (verdict.intent === 'unknown' && verdict.entities.action === 'undo') {
     const last = await memory.lastWrite(said.chatId);
     if (last) verdict = { ...verdict, intent: last, entities: undoEntities(last), confidence: 0.9 };

@@ -1,5 +1,6 @@
 /** iris's handlers on a real Redis through the runtime's harness: what goes in, what comes out. */
 import { createTestAgent, startFakeOpenAi, type FakeOpenAi, type TestAgent } from '@hive/agent/testing';
+import { startHeartbeat, type Heartbeat } from '@hive/bus';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { iris } from '../src/agent.js';
@@ -119,6 +120,44 @@ describe('iris offline', () => {
   });
 });
 
+/** A running agent, as far as the registry shows: a record declaring a weather intent with an offline rule. */
+function weatherAgent(agent: TestAgent): Promise<Heartbeat> {
+  return startHeartbeat(agent.bus.driver, agent.bus.keys, {
+    name: 'weather',
+    instance: 'weather-1',
+    version: '0.1.0',
+    reads: ['intent.classified'],
+    writes: ['wa.outbound'],
+    intents: [{ name: 'weather', description: 'The weather forecast for a place', examples: ['weather in Berlin'], offline: { pattern: '^(?:the\\s+)?weather(?:\\s+in\\s+(?<place>.+))?$', confidence: 0.9 } }],
+  });
+}
+
+describe('intents the running agents declare', () => {
+  it('routes a new intent by the offline rule of the agent declaring it, with its named groups as entities', async () => {
+    t = await createTestAgent(iris, { redis });
+    const beat = await weatherAgent(t);
+    try {
+      await t.publish('wa.inbound', 'wa.message', text('Weather in Berlin'));
+      const out = await t.expectMessage('intent.classified');
+      expect(out.data).toMatchObject({ intent: 'weather', classifier: 'rules', confidence: 0.9, entities: { place: 'Berlin' } });
+      expect(await t.messages('wa.outbound')).toEqual([]);
+    } finally {
+      await beat.stop();
+    }
+  });
+
+  it('leaves the built-in intents to the built-in rules, and forgets an intent whose agent is gone', async () => {
+    t = await createTestAgent(iris, { redis });
+    await t.publish('wa.inbound', 'wa.message', text('weather in Paris'));
+    // Nobody declares "weather": iris's own rules do not know it, so it is nobody's.
+    expect((await t.expectMessage('intent.classified')).data).toMatchObject({ intent: 'unknown' });
+    const beat = await weatherAgent(t);
+    await beat.stop();
+    await t.publish('wa.inbound', 'wa.message', text('I had 2 eggs and toast'));
+    expect((await t.expectMessage('intent.classified', (m) => m.data.text === 'I had 2 eggs and toast')).data).toMatchObject({ intent: 'nutrition' });
+  });
+});
+
 describe('undo', () => {
   it('sends a bare "undo" to the agent the chat last wrote to', async () => {
     t = await createTestAgent(iris, { redis });
@@ -190,6 +229,22 @@ describe('iris with a model', () => {
     t = await withModel();
     await t.publish('wa.inbound', 'wa.message', text('ran 5k'));
     expect((await t.expectMessage('intent.classified')).data).toMatchObject({ intent: 'habit', classifier: 'rules', entities: { distanceKm: 5 } });
+  });
+
+  it('offers the model the intents of the running agents, and publishes the one it picks', async () => {
+    fake.requests.length = 0;
+    fake.reply = { content: { intent: 'weather', confidence: 0.8, entities: { ...nulls, query: 'rain tomorrow' } } };
+    t = await withModel();
+    const beat = await weatherAgent(t);
+    try {
+      await t.publish('wa.inbound', 'wa.message', text('will I need an umbrella in Lisbon tomorrow'));
+      expect((await t.expectMessage('intent.classified')).data).toMatchObject({ intent: 'weather', classifier: 'llm', entities: { query: 'rain tomorrow' } });
+      const request = JSON.stringify(fake.requests[0]);
+      expect(request).toContain('- weather: The weather forecast for a place');
+      expect(request).toContain('"weather"');
+    } finally {
+      await beat.stop();
+    }
   });
 
   it('answers "unknown" from the model too', async () => {

@@ -1,7 +1,8 @@
 /** The pieces the rules are built from: time phrases, money, text, the model's shape, iris's own replies. */
 import { describe, expect, it } from 'vitest';
 import { classifyText } from '../src/domain/classify.js';
-import { fromLlmShape, INTENT_LABELS, llmIntentSchema, toLlmShape } from '../src/domain/llm-schema.js';
+import { declaredIntents } from '../src/domain/declared.js';
+import { fromLlmShape, INTENT_LABELS, llmInstructionsFor, llmIntentSchema, llmIntentSchemaFor, toLlmShape } from '../src/domain/llm-schema.js';
 import { findBareAmount, findMoney } from '../src/domain/money.js';
 import { parseNumber } from '../src/domain/numbers.js';
 import { unknownReply } from '../src/domain/replies.js';
@@ -109,5 +110,36 @@ describe('unknownReply', () => {
     expect(unknownReply({ media: 'video' })).toMatch(/can't look at videos/);
     expect(unknownReply({ silence: true })).toMatch(/voice note/);
     expect(unknownReply({ empty: true })).toMatch(/empty/);
+  });
+});
+
+describe('declared intents', () => {
+  const records = [
+    { name: 'weather', intents: [{ name: 'weather', description: 'Forecasts', examples: ['weather in Berlin', 42], offline: { pattern: '^weather(?: in (?<place>.+))?$' } }] },
+    { name: 'broken', intents: [{ name: 'Bad Name', description: 'x', examples: [] }, { name: 'tides', description: 'Tides', examples: [], offline: { pattern: '(' } }, 'nonsense'] },
+    { name: 'another', intents: [{ name: 'weather', description: 'Other forecasts', examples: [] }] },
+  ];
+
+  it('reads the declarations of registry records, leaving out what is malformed', () => {
+    const d = declaredIntents(records);
+    expect(d.map((i) => [i.name, i.agents, i.offline?.confidence])).toEqual([
+      ['tides', ['broken'], undefined],
+      ['weather', ['another', 'weather'], undefined],
+    ]);
+  });
+
+  it('routes by a declared offline rule after the built-in domain rules and before questions', () => {
+    const d = declaredIntents([records[0]!]);
+    expect(classifyText('weather in Berlin', d)).toMatchObject({ intent: 'weather', rule: 'declared.weather', confidence: 0.8, entities: { place: 'Berlin' } });
+    expect(classifyText('weather in Berlin')).toMatchObject({ intent: 'unknown' });
+    // a built-in rule still wins what it claims
+    expect(classifyText('I had 2 eggs and toast', d)).toMatchObject({ intent: 'nutrition' });
+  });
+
+  it('offers the model the declared intents with their descriptions', () => {
+    const d = declaredIntents([records[0]!]);
+    expect(llmIntentSchemaFor(d).safeParse({ intent: 'weather', confidence: 1, entities: toLlmShape(classifyText('x')).entities }).success).toBe(true);
+    expect(llmIntentSchemaFor([]).safeParse({ intent: 'weather', confidence: 1, entities: toLlmShape(classifyText('x')).entities }).success).toBe(false);
+    expect(llmInstructionsFor(d)).toMatch(/\n- weather: Forecasts \("weather in Berlin"\)\..*\n- unknown:/);
   });
 });

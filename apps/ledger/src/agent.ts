@@ -43,6 +43,10 @@ export function createLedger(options: LedgerOptions = {}) {
       { name: 'undo', description: 'Takes back the last expense', examples: ['undo'] },
     ],
     config: ledgerConfig,
+    // What iris routes here: the registry carries these, so iris and atlas know who serves what.
+    intents: [
+      { name: 'expense', description: 'Money spent, budgets and spending totals', examples: ['spent 12.50 on lunch', 'budget food 300', 'how much did I spend this week'] },
+    ],
     reads: {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store, now }) },
       'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { store, now }) },

@@ -33,6 +33,10 @@ export function createPulse(options: PulseOptions = {}) {
       { name: 'undo', description: 'Takes back the last habit you logged', examples: ['undo', 'delete the last workout'] },
     ],
     config: pulseConfig,
+    // What iris routes here: the registry carries these, so iris and atlas know who serves what.
+    intents: [
+      { name: 'habit', description: 'Water, sleep, workouts, steps, meditation and streaks', examples: ['drank 2 glasses of water', 'ran 5k', 'my streaks'] },
+    ],
     reads: {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now, store: store.get }) },
       'agent.requests': { 'summary.request': (message, ctx) => onSummaryRequest(message, ctx, { now, store: store.get }) },

@@ -30,6 +30,10 @@ export function createScribe(options: ScribeOptions = {}) {
       { name: 'show or delete a note', description: 'Shows a note in full, or deletes it, by its number; undo deletes the newest', examples: ['show note 3', 'delete note 3', 'delete my last note', 'undo'] },
     ],
     config: scribeConfig,
+    // What iris routes here: the registry carries these, so iris and atlas know who serves what.
+    intents: [
+      { name: 'note', description: 'Saving and searching notes and journal entries', examples: ['note: call the landlord', 'what did I note about the landlord'] },
+    ],
     reads: {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { store: notes.get, now }) },
     },

@@ -16,7 +16,7 @@ import {
   type PublishResult,
   type RetryPolicy,
 } from '@hive/bus';
-import type { MessageType, Payload, PayloadInput, StreamName } from '@hive/contracts';
+import { INTENT_NAME, type MessageType, type Payload, type PayloadInput, type StreamName } from '@hive/contracts';
 import type { z } from 'zod';
 import type { OfflineRules } from './llm/offline.js';
 import type { Llm } from './llm/port.js';
@@ -26,6 +26,36 @@ export interface AgentSkill {
   name: string;
   description: string;
   examples?: string[];
+}
+
+/**
+ * A deterministic rule that recognises an intent offline (no model, or the model failed), as data so
+ * that it travels in the registry record: iris tries the rules of every running agent's intents.
+ */
+export interface OfflineIntentRule {
+  /**
+   * A regular expression (source text, matched case-insensitively against the message in lower
+   * case, courtesy such as "please" stripped). Its named groups become entities:
+   * `"^weather(?: in (?<place>.+))?$"` gives `{ place: "berlin" }`.
+   */
+  readonly pattern: string;
+  /** How sure a match is, 0..1. @defaultValue 0.8 */
+  readonly confidence?: number;
+}
+
+/**
+ * An intent the agent serves: iris routes messages with it to intent.classified, where the agent
+ * picks it up. The name is the contract's intent name; description and examples go into iris's
+ * model prompt and atlas's help.
+ */
+export interface IntentDeclaration {
+  /** Lower case, a letter first (`INTENT_NAME` in @hive/contracts), e.g. "weather". */
+  readonly name: string;
+  readonly description: string;
+  /** Messages that mean it, for the model prompt and help. */
+  readonly examples: readonly string[];
+  /** How iris recognises it without a model; without one, only the model (or iris's built-in rules) routes to it. */
+  readonly offline?: OfflineIntentRule;
 }
 
 /** A message to publish, typed by its contract: the payload must fit (stream, type). */
@@ -148,6 +178,11 @@ export interface AgentDefinition<C extends z.ZodType = z.ZodType, W extends Stre
   readonly description: string;
   /** What it can do for the owner, as atlas lists it. */
   readonly skills: readonly AgentSkill[];
+  /**
+   * The intents it serves on intent.classified, advertised in its registry record: iris routes by
+   * the intents of the agents that are running. @defaultValue none
+   */
+  readonly intents?: readonly IntentDeclaration[];
   // NoInfer: `writes` alone decides W; a handler returning another stream must be an error, not a widening.
   readonly reads: Reads<z.output<C>, NoInfer<W>>;
   readonly writes: readonly W[];
@@ -186,6 +221,8 @@ export function defineAgent<const W extends StreamName = never, C extends z.ZodT
   for (const [stream, handlers] of Object.entries(definition.reads)) {
     if (handlers && Object.keys(handlers).length === 0) throw new ConfigError(`agent "${definition.name}" reads stream "${stream}" but handles no message type on it`);
   }
+  for (const intent of definition.intents ?? []) checkIntent(definition.name, intent);
+  if (new Set((definition.intents ?? []).map((i) => i.name)).size !== (definition.intents ?? []).length) throw new ConfigError(`agent "${definition.name}" declares an intent twice`);
   if (new Set(definition.writes).size !== definition.writes.length) throw new ConfigError(`agent "${definition.name}" lists a stream twice in writes`);
   for (const path of Object.keys(definition.routes ?? {})) {
     if (!path.startsWith('/') || ['/healthz', '/readyz', '/metrics'].includes(path)) {
@@ -193,4 +230,20 @@ export function defineAgent<const W extends StreamName = never, C extends z.ZodT
     }
   }
   return definition;
+}
+
+/** A declared intent must be routable: a valid name, something to show, a rule that compiles. */
+function checkIntent(agent: string, intent: IntentDeclaration): void {
+  const at = `agent "${agent}" intent "${intent.name}"`;
+  if (!INTENT_NAME.test(intent.name) || intent.name === 'unknown') throw new ConfigError(`${at}: an intent name is lower case, starts with a letter, at most 40 characters, and not "unknown"`);
+  if (intent.description.trim() === '') throw new ConfigError(`${at} needs a description`);
+  if (intent.offline) {
+    try {
+      new RegExp(intent.offline.pattern, 'i');
+    } catch (err) {
+      throw new ConfigError(`${at}: offline pattern does not compile: ${(err as Error).message}`);
+    }
+    const c = intent.offline.confidence;
+    if (c !== undefined && !(c >= 0 && c <= 1)) throw new ConfigError(`${at}: offline confidence must be between 0 and 1`);
+  }
 }

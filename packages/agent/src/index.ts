@@ -6,6 +6,8 @@ export {
   type AgentHandler,
   type AgentHandlerContext,
   type AgentSkill,
+  type IntentDeclaration,
+  type OfflineIntentRule,
   type AgentMessage,
   type AgentScope,
   type AnyAgentDefinition,
@@ -55,3 +57,4 @@ export { EXIT_UNCAUGHT, runUntilStopped, type RunUntilStoppedOptions } from './p
 export { setupValue, type SetupValue } from './setup-value.js';
 export { followUpId } from './agent-handler.js';
 export { runAgent, startAgent, type AgentHandle, type SharedServices, type StartAgentOptions } from './run-agent.js';
+export { devAgent, type DevAgentOptions } from './dev-agent.js';

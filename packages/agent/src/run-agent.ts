@@ -36,7 +36,7 @@ import { xinfoGroups } from '@hive/bus/admin';
 import { catalogue as hiveCatalogue, type Catalogue, type StreamName } from '@hive/contracts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { z } from 'zod';
-import { byChatId, type AgentSkill, type AgentDefinition, type AnyAgentDefinition, type Publish, type StartContext, type StreamOptions } from './define-agent.js';
+import { byChatId, type AgentSkill, type AgentDefinition, type IntentDeclaration, type AnyAgentDefinition, type Publish, type StartContext, type StreamOptions } from './define-agent.js';
 import { parseEnv, type Env, type HiveEnv } from './env.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, startHttpHost, withTimeout, type AgentHttpServer, type HttpHost, type Readiness } from './http-server.js';
 import { assessLiveness, livenessLimits, type Liveness, type LivenessOptions, type RunningHandler } from './liveness.js';
@@ -245,7 +245,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       limits,
     });
   /** The runtime's own fields in the record, beside the bus's. */
-  let heartbeat: Heartbeat<{ description: string; skills: AgentSkill[]; models: AgentModelStatus[] }> | undefined;
+  let heartbeat: Heartbeat<{ description: string; skills: AgentSkill[]; intents: IntentDeclaration[]; models: AgentModelStatus[] }> | undefined;
   let livenessTimer: NodeJS.Timeout | undefined;
   let cleanup: void | (() => void | Promise<void>);
   let unwatchModels: (() => void) | undefined;
@@ -285,6 +285,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     writes: [...def.writes],
     description: def.description,
     skills: [...def.skills],
+    intents: [...(def.intents ?? [])],
     httpUrl: url,
     models: agentModels(def.name),
   });

@@ -40,4 +40,6 @@ export interface CommandContext {
 /** A verb's implementation: returns the exit code, or throws a CliError / HiveError that main maps to one. */
 export interface Command {
   run(ctx: CommandContext): Promise<number | void>;
+  /** False for verbs that never connect (generators, scaffolding): no note on which Redis. @defaultValue true */
+  readonly usesRedis?: boolean;
 }

@@ -11,7 +11,8 @@ const EXIT_CODES = [
 ] as const;
 
 const ENVIRONMENT = [
-  ['REDIS_URL', 'Redis URL when --redis is not given'],
+  ['REDIS_URL', 'Redis URL when --redis is not given; without either, the Redis of the npm start network running from this checkout (its record, .data/redis.json), else redis://127.0.0.1:6379, and hive says which on stderr'],
+  ['HIVE_DATA_DIR', 'where npm start keeps its data and its Redis record (default <repo>/.data)'],
   ['HIVE_PREFIX', 'key prefix when --prefix is not given'],
   ['HIVE_DRIVER', 'Redis client when --driver is not given'],
   ['HIVE_DEBUG=1', 'print the stack of an unexpected error'],

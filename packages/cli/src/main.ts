@@ -74,9 +74,12 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     );
 
     // Loading the verb loads the Redis clients: only now, so help and usage errors stay fast.
-    const [command, { openSession }] = await Promise.all([spec.load(), import('./connection.js')]);
+    const [command, { openSession }, { locateRedis }] = await Promise.all([spec.load(), import('./connection.js'), import('./locate-redis.js')]);
+    const where = locateRedis(stringFlag(args.values, 'redis'), env);
+    // Which Redis, when the user did not name one: stderr, so --json's stdout stays one document.
+    if (where.note && command.usesRedis !== false) io.stderr.write(`${where.note}\n`);
     const session = openSession({
-      url: stringFlag(args.values, 'redis') ?? nonEmpty(env.REDIS_URL),
+      url: where.url,
       prefix: stringFlag(args.values, 'prefix') ?? env.HIVE_PREFIX,
       driver: stringFlag(args.values, 'driver') ?? nonEmpty(env.HIVE_DRIVER),
       verb: spec.name,

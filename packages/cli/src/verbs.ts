@@ -21,7 +21,7 @@ export interface VerbSpec {
 
 /** Flags every verb accepts. */
 export const GLOBAL_OPTIONS: OptionSpecs = {
-  redis: { type: 'string', value: 'URL', description: 'Redis URL, redis:// or rediss:// (TLS); overrides env REDIS_URL. Default redis://127.0.0.1:6379' },
+  redis: { type: 'string', value: 'URL', description: 'Redis URL, redis:// or rediss:// (TLS); overrides env REDIS_URL. Default: the npm start network\'s Redis when one runs from this checkout, else redis://127.0.0.1:6379' },
   prefix: { type: 'string', value: 'PREFIX', description: 'key prefix, ending in ":"; default env HIVE_PREFIX, else "hive:"' },
   driver: { type: 'string', value: 'NAME', description: 'Redis client: ioredis | node-redis; default env HIVE_DRIVER, else ioredis' },
   json: { type: 'boolean', description: 'print one JSON document (JSON lines for tail --follow); errors go to stderr as JSON' },
@@ -302,6 +302,64 @@ export const VERBS: readonly VerbSpec[] = [
     },
     examples: ['hive acl --secrets .env --out infra/acl/users.acl', 'hive acl --json | jq \'.users[] | {name, reads, writes}\'', 'hive acl --check --secrets .env --redis redis://admin:$HIVE_REDIS_PASSWORD_ADMIN@127.0.0.1:6379'],
     load: () => import('./commands/acl.js').then((m) => m.command),
+  },
+  {
+    name: 'gen',
+    summary: 'regenerate everything derived: CONTRACTS.md and JSON Schemas, topology.json, docker-compose.yml, the README agent table',
+    usage: ['gen [--check]'],
+    description: [
+      'Runs the repository\'s generators from source: packages/contracts (CONTRACTS.md, schemas/, compat-snapshot.json),',
+      'topology.json from every agent\'s definition, docker-compose.yml (infra/gen-compose.ts) and the agent table in README.md,',
+      'and checks that the ACL users `hive acl` writes at deploy can be derived. --check writes nothing and exits 1 naming what is stale.',
+    ],
+    options: {
+      check: { type: 'boolean', description: 'write nothing; exit 1 when a generated file is stale' },
+    },
+    examples: ['hive gen', 'hive gen --check'],
+    load: () => import('./commands/gen.js').then((m) => m.command),
+  },
+  {
+    name: 'dev',
+    summary: 'run one agent from source against the running network, reloaded on save, in a consumer group of its own',
+    usage: ['dev <name> [--replay DURATION]'],
+    description: [
+      'Runs apps/<name> from source (node --watch: restarted when a file it imported changes) against the Redis hive finds',
+      '(--redis, REDIS_URL, the running npm start\'s, 6379) as "<name>-dev": its consumer groups are <name>-dev, so it sees every',
+      'message the real agent sees and takes none from it. It publishes nothing: what it would publish is logged. Its files go',
+      'to <data dir>/dev. --replay 1h makes its groups afresh an hour back, so it handles the recent traffic first.',
+    ],
+    options: {
+      replay: { type: 'string', value: 'DURATION', description: 'start from this long ago (its dev groups made afresh), e.g. 1h' },
+    },
+    examples: ['hive dev weather', 'hive dev box --replay 1h'],
+    load: () => import('./commands/dev.js').then((m) => m.command),
+  },
+  {
+    name: 'new',
+    summary: 'scaffold a new agent in apps/NAME (it starts in a running npm start within seconds)',
+    usage: ['new agent NAME [--reads STREAM]... [--writes STREAM]... [--intent NAME --example TEXT... [--offline REGEX]] [--description TEXT] [--yes]'],
+    description: [
+      'Writes apps/NAME in the shape of the others (src/agent.ts, index.ts, config.ts, handlers/, domain/, a test against a real',
+      'Redis, README, package.json), links its workspace dependencies, runs `hive gen`, and prints the next step. Asks for what is',
+      'missing when stdin is a terminal; --yes takes the defaults instead (reads intent.classified when it serves an intent, else',
+      'wa.inbound). An agent serving --intent declares it: iris routes it by the agent\'s --offline rule (a regular expression on',
+      'the lower-cased message) or by the model, with no change to iris or the contracts.',
+    ],
+    options: {
+      reads: { type: 'string', multiple: true, value: 'STREAM', description: 'a stream it consumes (every message type on it); repeat for more' },
+      writes: { type: 'string', multiple: true, value: 'STREAM', description: 'a stream it publishes to; repeat for more (default wa.outbound)' },
+      intent: { type: 'string', value: 'NAME', description: 'an intent it serves, e.g. weather (then it reads intent.classified)' },
+      example: { type: 'string', multiple: true, value: 'TEXT', description: 'a message meaning the intent; repeat for more' },
+      offline: { type: 'string', value: 'REGEX', description: 'how iris recognises the intent without a model, e.g. "^weather(?: in (?<place>.+))?$"' },
+      description: { type: 'string', value: 'TEXT', description: 'one sentence: what the agent does' },
+      yes: { type: 'boolean', short: 'y', description: 'ask nothing: defaults for what is not given' },
+      'no-gen': { type: 'boolean', description: 'do not run hive gen afterwards' },
+    },
+    examples: [
+      'hive new agent echo --reads wa.inbound --yes',
+      'hive new agent weather --intent weather --example "weather in Berlin" --offline "^weather(?: in (?<place>.+))?$" --yes',
+    ],
+    load: () => import('./commands/new.js').then((m) => m.command),
   },
 ];
 

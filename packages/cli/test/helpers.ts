@@ -1,4 +1,6 @@
 /** Test helpers: a real redis-server per file, the CLI run in-process under a random prefix. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll } from 'vitest';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
@@ -45,11 +47,15 @@ export interface RunOptions {
   onStdout?: (chunk: string) => void;
 }
 
+/** A data directory holding no dev network record. */
+export const NO_DEV_NETWORK = join(tmpdir(), 'hive-cli-test-no-dev-network');
+
 /** Run `hive <argv>` in-process and collect its output. */
 export async function hive(argv: string[], opts: RunOptions = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const env: Record<string, string | undefined> = { ...opts.env };
+  // No npm start network of this checkout (.data/redis.json) may leak into a test: an empty data dir.
+  const env: Record<string, string | undefined> = { HIVE_DATA_DIR: NO_DEV_NETWORK, ...opts.env };
   if (opts.url !== undefined) env.REDIS_URL = opts.url;
   if (opts.prefix !== undefined) env.HIVE_PREFIX = opts.prefix;
   const code = await runCli(argv, {

@@ -15,6 +15,8 @@ export interface TopologyAgent {
   readonly reads: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>;
   /** Streams it publishes to. */
   readonly writes: readonly string[];
+  /** The intents it serves on intent.classified (an agent definition's `intents`). */
+  readonly intents?: readonly { readonly name: string }[];
 }
 
 /** Who writes and who reads one stream, by agent name (the shape of the bus's `liveTopology` too). */
@@ -37,6 +39,8 @@ export interface AgentTopology {
   readonly name: string;
   readonly reads: string[];
   readonly writes: string[];
+  /** The intents it declares, sorted. */
+  readonly intents: string[];
 }
 
 export interface Topology {
@@ -59,7 +63,7 @@ export function deriveTopology(agents: readonly TopologyAgent[], catalogue: Cata
     const reads = Object.keys(a.reads).filter((s) => a.reads[s] !== undefined);
     for (const s of reads) at(s).readerTypes.set(a.name, Object.keys(a.reads[s]!).sort());
     for (const s of a.writes) at(s).writers.add(a.name);
-    agentRows.push({ name: a.name, reads: [...reads].sort(), writes: [...new Set(a.writes)].sort() });
+    agentRows.push({ name: a.name, reads: [...reads].sort(), writes: [...new Set(a.writes)].sort(), intents: (a.intents ?? []).map((i) => i.name).sort() });
   }
   return {
     streams: [...streams].map(([stream, e]) => {
@@ -81,14 +85,22 @@ export function deriveTopology(agents: readonly TopologyAgent[], catalogue: Cata
 
 /**
  * What is wrong with a topology, one line each (empty when fine): a stream nobody reads or nobody
- * writes (unless declared external), or an agent using a stream or type the catalogue lacks.
+ * writes (unless declared external), an agent using a stream or type the catalogue lacks, or an
+ * intent two agents declare.
  */
 export function checkTopology(topology: Topology, catalogue: Catalogue = hiveCatalogue): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
+  const servedBy = new Map<string, string>();
   for (const a of topology.agents) {
     if (seen.has(a.name)) out.push(`agent "${a.name}" is defined twice`);
     seen.add(a.name);
+    // Two agents serving one intent would both answer every such message.
+    for (const i of a.intents ?? []) {
+      const other = servedBy.get(i);
+      if (other !== undefined && other !== a.name) out.push(`intent "${i}" is declared by both "${other}" and "${a.name}"`);
+      else servedBy.set(i, a.name);
+    }
   }
   for (const s of topology.streams) {
     const def = catalogue.stream(s.stream);

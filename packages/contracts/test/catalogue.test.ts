@@ -38,6 +38,17 @@ describe('the Hive catalogue', () => {
     expect([...INTENTS].sort()).toEqual(['briefing', 'content', 'expense', 'habit', 'help', 'note', 'nutrition', 'question', 'schedule', 'unknown']);
   });
 
+  it('carries an intent as a name since v2, so a new intent needs no new version, and still reads v1', () => {
+    const c = catalogue.find('intent.classified', 'intent.classified')!;
+    expect(c.version).toBe(2);
+    const base = { chatId: 'c@c.us', from: 'c@c.us', sourceMessageId: 'w1', via: 'text', text: 'weather in Berlin', entities: {}, confidence: 0.9, classifier: 'rules', sentAt: '2025-03-14T07:45:12.000Z' };
+    expect(c.decode({ ...base, intent: 'weather' }, 2)).toMatchObject({ ok: true, data: { intent: 'weather' } });
+    expect(c.decode({ ...base, intent: 'Weather Now' }, 2).ok).toBe(false);
+    expect(c.decode({ ...base, intent: 'nutrition' }, 1)).toMatchObject({ ok: true, data: { intent: 'nutrition' } });
+    // v1 was the fixed list
+    expect(c.decode({ ...base, intent: 'weather' }, 1).ok).toBe(false);
+  });
+
   it('decodes a valid current payload and says what is wrong with an invalid one', () => {
     const c = catalogue.find('wa.outbound', 'wa.send')!;
     expect(c.version).toBe(1);

@@ -34,7 +34,7 @@ describe('derived topology', () => {
     expect(s('wa.inbound').readers).toEqual(['archivist', 'iris', 'vox']);
     expect(s('schedule.due').readerTypes).toEqual({ archivist: ['briefing.due', 'reminder.due'], herald: ['briefing.due'] });
     expect(t.streams.map((x) => x.stream)).toEqual(catalogue.streams.map((x) => x.name));
-    expect(t.agents.find((a) => a.name === 'box')).toEqual({ name: 'box', reads: ['agent.requests', 'intent.classified'], writes: ['agent.requests', 'nutrition.logged', 'wa.outbound'] });
+    expect(t.agents.find((a) => a.name === 'box')).toEqual({ name: 'box', reads: ['agent.requests', 'intent.classified'], writes: ['agent.requests', 'nutrition.logged', 'wa.outbound'], intents: [] });
     expect(s('agent.requests').readers).toEqual(['archivist', 'box', 'hermes', 'ledger', 'pulse']);
   });
 
@@ -101,5 +101,20 @@ describe('derived topology', () => {
     const b = topologyJson(deriveTopology([...network].reverse()));
     expect(a).toBe(b);
     expect(JSON.parse(a).streams[0].stream).toBe('wa.inbound');
+  });
+});
+
+describe('declared intents', () => {
+  it('lists each agent\'s intents and refuses an intent two agents declare', () => {
+    const agents = [
+      { name: 'weather', reads: { 'intent.classified': { 'intent.classified': 1 } }, writes: ['wa.outbound'], intents: [{ name: 'weather' }] },
+      { name: 'forecast', reads: { 'intent.classified': { 'intent.classified': 1 } }, writes: ['wa.outbound'], intents: [{ name: 'weather' }, { name: 'tides' }] },
+    ];
+    const t = deriveTopology(agents);
+    expect(t.agents.map((a) => [a.name, a.intents])).toEqual([
+      ['forecast', ['tides', 'weather']],
+      ['weather', ['weather']],
+    ]);
+    expect(checkTopology(t)).toContain('intent "weather" is declared by both "forecast" and "weather"');
   });
 });

@@ -12,13 +12,16 @@
  * settings HIVE_CONSOLE_*; Redis from HIVE_CONSOLE_REDIS_URL, else REDIS_URL): a web server beside the
  * agents, not an agent, loaded only then. One that cannot start is logged and the agents go on.
  * SIGTERM or SIGINT stops every agent gracefully, once; an uncaught error exits 70 to be restarted.
+ * With HIVE_WATCH_APPS=1 (as `npm start` sets it) an agent app that appears under apps/ while it runs
+ * (`hive new agent`) is loaded and started too, without a restart (watch-apps.ts).
  */
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, errorMessage } from '@hive/bus';
 import { createRedactingLogger, LOG_LEVELS, runUntilStopped, startHttpHost, type AnyAgentDefinition, type SharedServices } from '@hive/agent';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { agentEnv } from './agent-env.js';
-import { discoverAgents, loadDefinition, REPO_ROOT, RUNNING_FROM } from './discovery.js';
+import { agentNames, discoverAgents, loadDefinition, REPO_ROOT, RUNNING_FROM } from './discovery.js';
 import { startHost, type HostedAgent } from './host.js';
+import { watchNewApps } from './watch-apps.js';
 
 const env = process.env;
 const level = (LOG_LEVELS as readonly string[]).includes(env.HIVE_LOG_LEVEL ?? '') ? env.HIVE_LOG_LEVEL! : 'info';
@@ -74,10 +77,19 @@ const http = await startHttpHost({
 host = startHost(agents, { shared: { http, log } });
 const running = host;
 const web = env.HIVE_CONSOLE === '1' ? await startConsole() : undefined;
+// Every app present at start is known, HIVE_AGENTS or not: only apps created later are new.
+const unwatch =
+  env.HIVE_WATCH_APPS === '1'
+    ? watchNewApps(REPO_ROOT, new Set(agentNames(REPO_ROOT)), {
+        log,
+        start: async (app) => running.add({ definition: (await loadDefinition(app)) as AnyAgentDefinition, env: agentEnv(app.name, env) }),
+      })
+    : undefined;
 runUntilStopped({
   name: 'hive host',
   log,
   stop: async () => {
+    unwatch?.();
     await web?.close();
     await running.stop();
     await http.close();

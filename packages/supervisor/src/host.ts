@@ -60,6 +60,8 @@ export interface Host {
   readonly settled: Promise<void>;
   /** The longest stop() should take. */
   stopTimeoutMs(): number;
+  /** Start one more agent (a new agent app appeared while running); a name already hosted is an error. */
+  add(agent: HostedAgent): Promise<void>;
   /** Stop every running agent (in parallel) and every pending retry. */
   stop(): Promise<void>;
 }
@@ -82,11 +84,14 @@ export function startHost(agents: readonly HostedAgent[], opts: HostOptions): Ho
   const baseMs = opts.retryBaseMs ?? 1_000;
   const maxMs = opts.retryMaxMs ?? 30_000;
   const slots = new Map<string, Slot>();
-  for (const agent of agents) {
+  const slotFor = (agent: HostedAgent): Slot => {
     const name = agent.definition.name;
     if (slots.has(name)) throw new ConfigError(`two agents named "${name}" in one host`);
-    slots.set(name, { name, agent, phase: 'starting', attempts: 0, error: undefined, retryAt: undefined, timer: undefined, handle: undefined, starting: undefined });
-  }
+    const slot: Slot = { name, agent, phase: 'starting', attempts: 0, error: undefined, retryAt: undefined, timer: undefined, handle: undefined, starting: undefined };
+    slots.set(name, slot);
+    return slot;
+  };
+  for (const agent of agents) slotFor(agent);
   let stopping = false;
 
   const attempt = (slot: Slot): Promise<void> =>
@@ -142,6 +147,10 @@ export function startHost(agents: readonly HostedAgent[], opts: HostOptions): Ho
         ok: notRunning.length === 0,
         ...(notRunning.length > 0 ? { notStarted: Object.fromEntries(notRunning.map((s) => [s.name, { phase: s.phase, attempts: s.attempts, error: s.error }])) } : {}),
       };
+    },
+    async add(agent) {
+      if (stopping) return;
+      await attempt(slotFor(agent));
     },
     stopTimeoutMs: () => Math.max(0, ...[...slots.values()].map((s) => s.handle?.stopTimeoutMs ?? 0)),
     async stop() {

@@ -20,3 +20,4 @@ export { formatLogLine } from './log-format.js';
 export { allPids, memoryOf, memoryOfAll, processTree, type ProcessMemory } from './proc.js';
 export { ensureRedis, pingRedis, RedisUnavailableError, type EnsureRedisOptions, type RedisHandle } from './redis.js';
 export { Supervisor, type ProcessSpec, type ProcessState, type SupervisorOptions } from './supervisor.js';
+export { clearDevRedis, DEV_REDIS_FILE, devDataDir, readDevRedis, recordDevRedis, type DevRedisRecord } from './dev-network.js';

@@ -14,6 +14,8 @@ export interface AgentEntry {
   readonly version?: string;
   readonly description?: unknown;
   readonly skills?: unknown;
+  /** The intents it declares (the runtime writes its definition's `intents`). */
+  readonly intents?: unknown;
   readonly lastSeen?: number;
   readonly status?: string;
 }
@@ -126,4 +128,24 @@ function lowerFirst(s: string): string {
   // Keep acronyms ("WhatsApp", "LLM") as they are; only a plain capitalised word is lowered.
   const first = /^\S+/.exec(s)?.[0] ?? '';
   return /^[A-Z][a-z]*$/.test(first.replace(/[^A-Za-z]+$/, '')) ? s[0]!.toLowerCase() + s.slice(1) : s;
+}
+
+/** The intents the given registry records declare (`intents[].name`, foreign input: strings only). */
+export function servedIntents(records: readonly AgentEntry[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of records) {
+    if (r.status === 'stopping' || !Array.isArray(r.intents)) continue;
+    for (const i of r.intents as unknown[]) {
+      const name = (i as { name?: unknown } | null)?.name;
+      if (typeof name === 'string') out.add(name);
+    }
+  }
+  return out;
+}
+
+/** The fallback for a message whose intent no running agent serves: say so, and what is there instead. */
+export function unservedReply(intent: string, agents: readonly MenuAgent[]): string {
+  const examples = agents.flatMap((a) => a.skills.flatMap((s) => s.examples?.slice(0, 1) ?? [])).slice(0, 3);
+  const offer = examples.length > 0 ? ` For example: ${examples.map(quote).join(', ')}.` : '';
+  return `I can't help with that right now: nothing that handles *${clean(intent)}* is running. Say *help* to see what I can do.${offer}`;
 }

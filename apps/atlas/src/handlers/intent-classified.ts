@@ -1,13 +1,15 @@
 /**
  * intent.classified with intent "help" or "question". Help is read from the registry at the moment
  * it is asked, so it lists exactly the agents alive then; a question goes to the model when one is
- * configured. Every other intent belongs to someone else (iris answers "unknown" itself).
+ * configured. Every other intent belongs to the agent declaring it (iris answers "unknown" itself);
+ * when no running agent declares it (its agent is stopped, or not part of this network), atlas
+ * answers with the fallback, once: the message is handled, not retried until someone turns up.
  */
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
 import { listAgents } from '@hive/bus/admin';
 import type { AtlasConfig } from '../config.js';
 import { emptyQuestionAnswer, offlineAnswer, questionOf, systemPrompt, unavailableAnswer } from '../domain/answers.js';
-import { helpMenu, menuAgents, type AgentEntry } from '../domain/menu.js';
+import { helpMenu, menuAgents, servedIntents, unservedReply, type AgentEntry } from '../domain/menu.js';
 import { topicHelp, topicHint } from '../domain/topics.js';
 
 export type AtlasWrites = 'wa.outbound';
@@ -15,7 +17,18 @@ export type AtlasContext = AgentContext<AtlasConfig, AtlasWrites>;
 
 export interface HandlerDeps {
   readonly now: () => Date;
+  /** When atlas started (ms); before `graceMs` has passed, an unserved intent waits for the registry to fill. */
+  readonly startedAt?: () => number;
+  /** @defaultValue FALLBACK_GRACE_MS */
+  readonly graceMs?: number;
 }
+
+/**
+ * The agents of a network starting together heartbeat within a few seconds of one another: an
+ * intent looks unserved in atlas's first moments only because its agent has not written its record
+ * yet, so atlas waits this long after its own start before it answers for a missing agent.
+ */
+export const FALLBACK_GRACE_MS = 6_000;
 
 /** The live registry, read afresh on every call: whoever's heartbeat has expired is not in it. */
 function liveAgents(ctx: AtlasContext): Promise<readonly AgentEntry[]> {
@@ -29,8 +42,18 @@ export async function onIntentClassified(
   deps: HandlerDeps,
 ): Promise<Outgoing<AtlasWrites> | undefined> {
   const d = message.data;
-  if (d.intent !== 'help' && d.intent !== 'question') return undefined;
   const reply = (text: string): Outgoing<AtlasWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  if (d.intent === 'unknown') return undefined;
+  if (d.intent !== 'help' && d.intent !== 'question') {
+    if (servedIntents(await liveAgents(ctx)).has(d.intent)) return undefined;
+    const waitMs = (deps.graceMs ?? FALLBACK_GRACE_MS) - (Date.now() - (deps.startedAt?.() ?? 0));
+    if (waitMs > 0) {
+      await new Promise((r) => setTimeout(r, waitMs));
+      if (servedIntents(await liveAgents(ctx)).has(d.intent)) return undefined;
+    }
+    ctx.log.info({ intent: d.intent }, 'no running agent serves this intent: the fallback answers');
+    return reply(unservedReply(d.intent, menuAgents(await liveAgents(ctx))));
+  }
   const agents = menuAgents(await liveAgents(ctx));
 
   if (d.intent === 'help') {

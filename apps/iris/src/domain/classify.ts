@@ -1,8 +1,12 @@
 /**
  * The offline classifier: rules tried in a fixed order, first match wins. The order is the design:
  * explicit commands beat keywords, and each domain's queries come before the generic question rule.
+ * The rules the running agents declare for their own intents (declared.ts) are tried after the
+ * built-in domain rules and before small talk and questions: a new agent cannot take a message a
+ * built-in agent claims, and "what's the weather?" reaches the weather agent, not atlas.
  */
 import { match, type Rule, type RuleMatch } from './classification.js';
+import { declaredRule, type DeclaredIntent } from './declared.js';
 import { briefingRule } from './rules/briefing.js';
 import { contentRule } from './rules/content.js';
 import { expenseRule } from './rules/expense.js';
@@ -47,18 +51,28 @@ export function stripCourtesy(text: string): string {
 // Entities that carry the owner's own words; the rules see lower case, these get the original case back.
 const FREE_TEXT = new Set(['text', 'what', 'topic', 'description', 'foods', 'query', 'question', 'instruction']);
 
-/** Classify one message with the rules; never throws, "unknown" when nothing matches. */
-export function classifyText(text: string): RuleMatch {
+/** Where the declared rules go in RULES: before the first of these. */
+const DECLARED_BEFORE = 'smalltalk';
+
+/** RULES with the declared intents' rule in its place. */
+export function rulesWith(declared: readonly DeclaredIntent[]): ReadonlyArray<readonly [name: string, rule: Rule]> {
+  if (!declared.some((d) => d.offline)) return RULES;
+  const at = RULES.findIndex(([name]) => name === DECLARED_BEFORE);
+  return [...RULES.slice(0, at), ['declared', declaredRule(declared)], ...RULES.slice(at)];
+}
+
+/** Classify one message with the rules (and those of `declared` intents); never throws, "unknown" when nothing matches. */
+export function classifyText(text: string, declared: readonly DeclaredIntent[] = []): RuleMatch {
   const cased = tidyText(text);
   const lower = cased.toLowerCase();
   const t = stripCourtesy(lower);
   if (t === '') return text.trim() === '' ? match('empty', 'unknown', 0, { empty: true }) : match('smalltalk.emoji', 'unknown', 0.9, { smalltalk: 'emoji' });
-  for (const [, rule] of RULES) {
+  for (const [, rule] of rulesWith(declared)) {
     const m = rule(t);
     if (!m) continue;
     const entities = { ...m.entities };
     // help's topic is a name (an intent or an agent), not the owner's words: it stays lower case.
-    for (const [k, v] of Object.entries(entities)) if (FREE_TEXT.has(k) && typeof v === 'string' && m.intent !== 'help') entities[k] = restoreCase(v, lower, cased);
+    for (const [k, v] of Object.entries(entities)) if ((FREE_TEXT.has(k) || m.rule.startsWith('declared.')) && typeof v === 'string' && m.intent !== 'help') entities[k] = restoreCase(v, lower, cased);
     return { ...m, entities };
   }
   return match('none', 'unknown', 0, {});

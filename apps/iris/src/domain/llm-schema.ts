@@ -3,12 +3,13 @@
  * Strict structured output needs every field present, so "absent" is null here and dropped before
  * publishing; the entity keys are the same ones the offline rules produce (see README).
  */
-import { intentClassified } from '@hive/contracts';
+import { INTENTS } from '@hive/contracts';
 import { z } from 'zod';
 import type { Classification, Entities, Intent } from './classification.js';
+import type { DeclaredIntent } from './declared.js';
 
-/** The contract's intents, read from its schema so that a new intent reaches the model without a change here. */
-export const INTENT_LABELS = intentClassified.messages['intent.classified'].schema.shape.intent.options as readonly Intent[];
+/** The intents iris's own rules and instructions know; the running agents add theirs (llmIntentSchemaFor). */
+export const INTENT_LABELS: readonly Intent[] = INTENTS;
 
 const STRING_KEYS = [
   'action', 'meal', 'foods', 'nutrient', 'day', 'when', 'what', 'text', 'kind', 'query', 'topic', 'channel', 'format',
@@ -34,6 +35,29 @@ export const llmIntentSchema = z.object({
   entities: llmEntitiesSchema,
 });
 export type LlmIntent = z.output<typeof llmIntentSchema>;
+
+/** The intents the model may choose: the built-in ones and those the running agents declare. */
+export function intentLabels(declared: readonly DeclaredIntent[]): Intent[] {
+  return [...new Set([...INTENT_LABELS, ...declared.map((d) => d.name)])];
+}
+
+/** The model's output schema with the running agents' intents among the choices. */
+export function llmIntentSchemaFor(declared: readonly DeclaredIntent[]) {
+  const labels = intentLabels(declared);
+  if (labels.length === INTENT_LABELS.length) return llmIntentSchema;
+  return llmIntentSchema.extend({ intent: z.enum(labels as [Intent, ...Intent[]]) });
+}
+
+/**
+ * The instructions with a line for each intent a running agent declares beyond the built-in ones
+ * (its description and examples), placed before "unknown" so that the model weighs them first.
+ */
+export function llmInstructionsFor(declared: readonly DeclaredIntent[]): string {
+  const extra = declared.filter((d) => !(INTENT_LABELS as readonly string[]).includes(d.name));
+  if (extra.length === 0) return LLM_INSTRUCTIONS;
+  const lines = extra.map((d) => `- ${d.name}: ${d.description}${d.examples.length > 0 ? ` (${d.examples.map((e) => JSON.stringify(e)).join(', ')})` : ''}. Entities: fill the ones that fit, e.g. query or topic.`);
+  return LLM_INSTRUCTIONS.replace('\n- unknown:', `\n${lines.join('\n')}\n- unknown:`);
+}
 
 /** The extraction name, shared by the online call and the offline extractor. */
 export const LLM_EXTRACTION = 'intent';

@@ -77,6 +77,8 @@ export const ROLES: Readonly<Record<string, AgentRole>> = {
   atlas: { registry: true },
   // The briefing asks only the agents alive in the registry (apps/herald/src/ask-sources.ts).
   herald: { registry: true },
+  // Routing follows the intents the running agents declare in their records (apps/iris/src/live-intents.ts).
+  iris: { registry: true },
   // The watchdog: heartbeats, lag, pending, dead letters, Redis memory and persistence settings;
   // and the janitor, which trims every stream to its contract's retention.
   sentinel: { registry: true, observer: true, janitor: true },

@@ -43,6 +43,7 @@ interface Reply {
 }
 
 export const command: Command = {
+  usesRedis: false,
   async run(ctx) {
     const text = ctx.args.positionals.join(' ').trim();
     if (text === '') throw new UsageError('missing <text>: what to say, e.g. hive say "I had 2 eggs and toast"', ctx.verb);

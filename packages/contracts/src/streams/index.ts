@@ -40,5 +40,5 @@ export type Payload<S extends StreamName, T extends MessageType<S>> = z.output<S
 export type PayloadInput<S extends StreamName, T extends MessageType<S>> = z.input<SchemaOf<S, T>>;
 
 export { agentRequests, contentDrafted, expenseRecorded, habitLogged, intentClassified, noteSaved, nutritionLogged, opsAlert, scheduleDue, voiceTranscribed, waInbound, waOutbound };
-export { INTENTS, type Intent } from './intent-classified.js';
+export { INTENT_NAME, INTENTS, intentName, type BuiltInIntent, type Intent } from './intent-classified.js';
 export { media } from './wa-inbound.js';

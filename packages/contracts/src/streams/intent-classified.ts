@@ -1,11 +1,38 @@
 /** intent.classified: iris's verdict on what each message is for; every domain agent reads it. */
 import { z } from 'zod';
 import { chatId, interpreter, isoTime, waMessageId } from '../common.js';
-import { DAY_MS, defineMessage, defineStream } from '../define.js';
+import { DAY_MS, defineMessage, defineStream, previousVersion } from '../define.js';
 
-/** Everything iris can route to; "unknown" when nothing fits. */
+/**
+ * The intents iris's built-in rules know, and the fixed list v1 carried. Since v2 an intent is a
+ * name: the agents declare the intents they serve (`intents` in their definition), iris routes to
+ * those the live registry lists, so a new intent needs no change here.
+ */
 export const INTENTS = ['nutrition', 'content', 'schedule', 'expense', 'note', 'question', 'help', 'habit', 'briefing', 'unknown'] as const;
-export type Intent = (typeof INTENTS)[number];
+export type BuiltInIntent = (typeof INTENTS)[number];
+/** An intent's name: one of INTENTS, or one a running agent declares. */
+export type Intent = string;
+
+/** What an intent's name looks like: lower case, a letter first, at most 40 characters ("weather", "meal-plan"). */
+export const INTENT_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
+
+/** An intent's name, as the contract checks it. */
+export const intentName = z.string().regex(INTENT_NAME).describe('the intent: "unknown", or the name of an intent a running agent declares (see its definition\'s `intents`)');
+
+const v1Schema = z.object({
+  chatId,
+  from: z.string().min(1),
+  sourceMessageId: waMessageId.describe('the WhatsApp message classified'),
+  via: z.enum(['text', 'voice']).describe('typed, or a transcribed voice note'),
+  text: z.string().describe('the original text'),
+  intent: z.enum(INTENTS),
+  entities: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .describe('what the classifier picked out, e.g. {"amount": 12.5, "when": "tomorrow 9:00"}'),
+  confidence: z.number().min(0).max(1),
+  classifier: interpreter,
+  sentAt: isoTime,
+});
 
 export const intentClassified = defineStream({
   name: 'intent.classified',
@@ -14,22 +41,9 @@ export const intentClassified = defineStream({
   retention: { maxAgeMs: DAY_MS, maxLen: 50_000, why: 'a trigger read by nine groups within seconds; the largest stream, so the shortest useful window.' },
   messages: {
     'intent.classified': defineMessage({
-      version: 1,
+      version: 2,
       description: 'A message classified into one intent, with the entities found in it.',
-      schema: z.object({
-        chatId,
-        from: z.string().min(1),
-        sourceMessageId: waMessageId.describe('the WhatsApp message classified'),
-        via: z.enum(['text', 'voice']).describe('typed, or a transcribed voice note'),
-        text: z.string().describe('the original text'),
-        intent: z.enum(INTENTS),
-        entities: z
-          .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-          .describe('what the classifier picked out, e.g. {"amount": 12.5, "when": "tomorrow 9:00"}'),
-        confidence: z.number().min(0).max(1),
-        classifier: interpreter,
-        sentAt: isoTime,
-      }),
+      schema: v1Schema.extend({ intent: intentName }),
       example: {
         chatId: '491701234567@c.us',
         from: '491701234567@c.us',
@@ -42,6 +56,27 @@ export const intentClassified = defineStream({
         classifier: 'llm',
         sentAt: '2025-03-14T07:45:12.000Z',
       },
+      previous: [
+        previousVersion({
+          version: 1,
+          schema: v1Schema,
+          example: {
+            chatId: '491701234567@c.us',
+            from: '491701234567@c.us',
+            sourceMessageId: 'true_491701234567@c.us_3EB0C767D26A1D5E4C2B',
+            via: 'text',
+            text: 'had 2 eggs and toast for breakfast',
+            intent: 'nutrition',
+            entities: { meal: 'breakfast' },
+            confidence: 0.92,
+            classifier: 'llm',
+            sentAt: '2025-03-14T07:45:12.000Z',
+          },
+          change: 'intent became a name (an intent a running agent declares, or "unknown") instead of a fixed list, so a new agent brings its own intents without a new version',
+          // Every v1 intent is a valid v2 name.
+          upcast: (data) => data,
+        }),
+      ],
     }),
   },
 });
