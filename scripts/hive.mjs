@@ -107,6 +107,8 @@ switch (command) {
     process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/bench', 'run', 'bench', ...rest]));
   case 'soak':
     process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/soak', 'run', 'soak', ...rest]));
+  case 'chaos':
+    process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/chaos', 'run', 'chaos', ...rest]));
   case 'start': {
     // In this process, not a child: the top of the network's tree is then one process, the one a
     // terminal's Ctrl-C and a `kill <pid>` reach (start.ts stops everything below it, once).
@@ -118,6 +120,6 @@ switch (command) {
     break;
   }
   default:
-    console.error(`[hive] unknown command "${command}": use start, test, bench, soak, build or typecheck`);
+    console.error(`[hive] unknown command "${command}": use start, test, bench, soak, chaos, build or typecheck`);
     process.exit(2);
 }
