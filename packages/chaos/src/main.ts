@@ -10,13 +10,8 @@
  */
 import { parseArgs } from 'node:util';
 import { FAULT_CLASSES, FAULT_DESCRIPTIONS, type FaultClass } from './faults.js';
+import { DEFAULTS, SHORT, SHORT_CLASSES } from './defaults.js';
 import { interruptChaos, runChaos, type ClassRow } from './run.js';
-
-/** The default run: every fault class, twice, under 10,000 user messages. */
-export const DEFAULTS = { messages: 10_000, rate: 10, chats: 12, rounds: 2, seed: 1, sqliteFsMiB: 512, drainMs: 600_000 } as const;
-/** The short run (`--short`, and the test in `npm test`): the core faults once, a few hundred messages. */
-export const SHORT = { messages: 240, rate: 2, chats: 6, rounds: 1, drainMs: 240_000 } as const;
-export const SHORT_CLASSES: readonly FaultClass[] = ['sigkill-agent', 'sigkill-agents', 'redis-kill-always', 'client-kill', 'redis-pause'];
 
 const { values } = parseArgs({
   options: {
