@@ -140,6 +140,26 @@ function fillUp(dir: string): { path: string; bytes: number } {
   }
 }
 
+/**
+ * Start redis-server again on its AOF. Loading a long run's AOF on a loaded machine can outlast
+ * test-redis's 15 s wait for PING (Redis answers LOADING meanwhile); then wait for it as a client would.
+ */
+async function restartRedis(net: ChaosNetwork): Promise<void> {
+  try {
+    await net.redis.restart();
+    return;
+  } catch (err) {
+    if (net.redis.pid === undefined) throw err;
+  }
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const pong = await net.driver.call(['PING']).catch(() => undefined);
+    if (pong === 'PONG') return;
+    if (Date.now() > deadline) throw new Error('redis-server did not answer PING within 300 s of its restart');
+    await sleep(500);
+  }
+}
+
 /** Inject one fault; resolves once its condition has ended (not once the network has recovered). */
 export async function inject(net: ChaosNetwork, f: PlannedFault, ctx: { sqliteDir: string; diskFullPossible: boolean }): Promise<FaultRecord> {
   const startedAt = Date.now();
@@ -159,7 +179,7 @@ export async function inject(net: ChaosNetwork, f: PlannedFault, ctx: { sqliteDi
       }
       await net.redis.kill9();
       await sleep(f.holdMs!);
-      await net.redis.restart();
+      await restartRedis(net);
       return done(`redis-server SIGKILLed (${f.cls === 'redis-kill-everysec' ? 'everysec' : 'always'}), down ${f.holdMs} ms, restarted on its AOF`);
     }
     case 'client-kill': {

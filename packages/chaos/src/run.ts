@@ -162,6 +162,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
     // The faults: spread over the load, one at a time, each after the network is whole again.
     const faults: FaultRecord[] = [];
+    const faultErrors: string[] = [];
     const faultRun = (async () => {
       for (let i = 0; i < schedule.length; i++) {
         const at = loadStart + ((i + 1) / (schedule.length + 1)) * loadMs;
@@ -169,11 +170,20 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         if (wait > 0) await sleep(wait);
         const f = schedule[i]!;
         o.progress(`chaos: fault ${i + 1}/${schedule.length}: ${f.cls}${f.agents ? ` (${f.agents.join(', ')})` : ''}`);
-        const rec = await inject(n, f, { sqliteDir, diskFullPossible });
+        const startedAt = Date.now();
+        const rec = await inject(n, f, { sqliteDir, diskFullPossible }).catch((err: Error): FaultRecord => {
+          faultErrors.push(`fault ${i + 1} (${f.cls}) failed: ${err.message}`);
+          return { ...f, startedAt, endedAt: Date.now(), detail: `failed: ${err.message}` };
+        });
         faults.push(rec);
-        await n.waitUntilUp(240_000);
-        rec.upAt = Date.now();
-        o.progress(`chaos:   ${rec.detail}; whole again after ${s1(rec.upAt - rec.startedAt)} s`);
+        try {
+          await n.waitUntilUp(300_000);
+          rec.upAt = Date.now();
+          o.progress(`chaos:   ${rec.detail}; whole again after ${s1(rec.upAt - rec.startedAt)} s`);
+        } catch (err) {
+          faultErrors.push(`after fault ${i + 1} (${f.cls}): ${(err as Error).message}`);
+          o.progress(`chaos:   ${rec.detail}; NOT whole again: ${(err as Error).message}`);
+        }
       }
     })();
     await Promise.all([load, faultRun]);
@@ -293,7 +303,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
     const busReportedTrimmedWhilePending = (log.match(/pending entries were trimmed before they were handled/g) ?? []).length;
 
-    const problems: string[] = [];
+    const problems: string[] = [...faultErrors];
     if (lost.length > 0) problems.push(`${lost.length} messages lost (no answer or no effect) outside AOF everysec: first ${lost.slice(0, 5).map((v) => `#${v.t.m.n} ${v.t.m.kind}${v.t.failed ? ' (not taken)' : ''}`).join(', ')}`);
     if (duplicated.length > 0) problems.push(`${duplicated.length} messages with a doubled answer or effect outside AOF everysec: first ${duplicated.slice(0, 5).map((v) => `#${v.t.m.n} ${v.t.m.kind}`).join(', ')}`);
     if (!ledgerTotalsMatch) problems.push("ledger's totals differ from the sums sent");
