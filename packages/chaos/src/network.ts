@@ -88,6 +88,8 @@ export async function startChaosNetwork(o: ChaosNetworkOptions): Promise<ChaosNe
     HIVE_PREFIX: prefix,
     HIVE_DATA_DIR: o.dataDir,
     HIVE_CONSOLE: '0',
+    // Every agent, whatever the caller's environment says.
+    HIVE_AGENTS: AGENTS.join(','),
     HIVE_LOG_LEVEL: 'warn',
     HIVE_HTTP_PORT: '0',
     // A fixed zone where it is around midday now: a run never crosses midnight between a meal and its check.
