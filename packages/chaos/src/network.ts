@@ -17,7 +17,16 @@ import { startRedis, type RedisServer } from '@hive/test-redis';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHAOS_DIR = fileURLToPath(new URL('../', import.meta.url));
 
-export const AGENTS = ['adopter', 'archivist', 'atlas', 'box', 'herald', 'hermes', 'iris', 'kami', 'ledger', 'pulse', 'scribe', 'sentinel', 'vox'] as const;
+/** The agent apps (apps/<name> whose package.json says `"hive": {"agent": true}`), as the supervisor finds them. */
+export const AGENTS: readonly string[] = readdirSync(join(ROOT, 'apps'))
+  .sort()
+  .filter((name) => {
+    try {
+      return (JSON.parse(readFileSync(join(ROOT, 'apps', name, 'package.json'), 'utf8')) as { hive?: { agent?: boolean } }).hive?.agent === true;
+    } catch {
+      return false;
+    }
+  });
 
 export interface ChaosNetworkOptions {
   readonly dataDir: string;

@@ -20,7 +20,7 @@ import { boxMealSources, deadLetters, groupStates, ledgerAmounts, scribeNotes, t
 import { FAULT_DESCRIPTIONS, faultSchedule, inject, type FaultClass, type FaultRecord } from './faults.js';
 import { sendUntilTaken, watchChats, type Seen } from './kami.js';
 import { chatOf, plan, type PlannedMessage } from './load.js';
-import { startChaosNetwork, type ChaosNetwork } from './network.js';
+import { AGENTS, startChaosNetwork, type ChaosNetwork } from './network.js';
 
 export interface ChaosOptions {
   readonly seed: number;
@@ -130,7 +130,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       if (!o.keep) rmSync(dataDir, { recursive: true, force: true });
     };
     await n.waitUntilUp(240_000);
-    o.progress(`chaos: 13 agents up (processes) in ${s1(Date.now() - started)} s; log ${logFile}`);
+    o.progress(`chaos: ${AGENTS.length} agents up (processes) in ${s1(Date.now() - started)} s; log ${logFile}`);
 
     // The load: each message at its time, sent until kami takes it (resent under its id after a fault).
     const tracked: Tracked[] = messages.map((m) => ({ m }));
