@@ -122,6 +122,9 @@ switch (command) {
   case 'soak':
     process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/soak', 'run', 'soak', ...rest]));
     break;
+  case 'chaos':
+    process.exit(run(p[0], [...p.slice(1), '--silent', '--filter', '@hive/chaos', 'run', 'chaos', ...rest]));
+    break;
   case 'start': {
     // In this process, not a child: the top of the network's tree is then one process, the one a
     // terminal's Ctrl-C and a `kill <pid>` reach (start.ts stops everything below it, once).
@@ -133,6 +136,6 @@ switch (command) {
     break;
   }
   default:
-    console.error(`[hive] unknown command "${command}": use start, test, lint, bench, soak, build or typecheck`);
+    console.error(`[hive] unknown command "${command}": use start, test, lint, bench, soak, chaos, build or typecheck`);
     process.exit(2);
 }

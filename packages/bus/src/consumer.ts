@@ -55,6 +55,12 @@ class SubscriptionImpl implements Subscription {
   private running = true;
   private closed = false;
   private readonly inFlightMap = new Map<string, Delivery>();
+  /**
+   * Entries settled and queued for the batched XACK, until it has been sent: still in the PEL, yet
+   * no longer retries or idle entries. The reclaimer must not take them (it would hand a finished
+   * entry out again, or, when the ack lands between its XPENDING and XCLAIM, think it trimmed).
+   */
+  private readonly acking = new Set<string>();
   private slotWaiter: (() => void) | undefined;
   /** Resolves stop()'s wait once nothing is in flight. */
   private idleWaiter: (() => void) | undefined;
@@ -86,7 +92,7 @@ class SubscriptionImpl implements Subscription {
     const { driver, observers } = ctx;
     const { stream, group, consumer, key, redriveKey } = this;
     const { claimIdleMs, retry, deadConsumerMs } = s;
-    const isInFlight = (id: string) => this.inFlightMap.has(id);
+    const isInFlight = (id: string) => this.inFlightMap.has(id) || this.acking.has(id);
     const reclaimer = (this.reclaimer = new Reclaimer({ driver, key, stream, group, consumer, log, observers, claimIdleMs, retry, deadConsumerMs, isInFlight }));
     const redriveReclaimer = (this.redriveReclaimer = new Reclaimer({ ...reclaimer.options, key: redriveKey }));
     const free = () => this.free;
@@ -192,7 +198,7 @@ class SubscriptionImpl implements Subscription {
   // ---------------------------------------------------------------- one entry
 
   private dispatch(key: string, entry: StreamEntry, deliveryCount: number | undefined): void {
-    if (this.inFlightMap.has(entry.id)) return;
+    if (this.inFlightMap.has(entry.id) || this.acking.has(entry.id)) return;
     if (entry.fields === null) {
       // Deleted while pending (history read on Redis < 7): nothing to handle.
       this.queueAck(key, entry.id);
@@ -232,6 +238,7 @@ class SubscriptionImpl implements Subscription {
     let ids = this.ackQueue.get(key);
     if (!ids) this.ackQueue.set(key, (ids = []));
     ids.push(entryId);
+    this.acking.add(entryId);
     this.ackFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushAcks());
   }
 
@@ -248,6 +255,9 @@ class SubscriptionImpl implements Subscription {
     } catch (err) {
       // Not acked means still pending: redelivered later (at-least-once), never lost.
       this.log.warn({ err: errorMessage(err), count: [...batch.values()].reduce((n, ids) => n + ids.length, 0) }, 'ack failed; entries stay pending');
+    } finally {
+      // Acked, or (the ack failed) pending again like any other entry: the reclaimer's from now on.
+      for (const ids of batch.values()) for (const id of ids) this.acking.delete(id);
     }
   }
 

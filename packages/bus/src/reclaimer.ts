@@ -12,7 +12,7 @@
  *   reclaimed forever.
  * - Dead consumers with nothing pending and idle past a limit are removed from the group.
  */
-import { xack, xautoclaim, xclaim, xinfoConsumers, xpending, type StreamEntry } from './commands.js';
+import { xack, xautoclaim, xclaim, xinfoConsumers, xpending, xrange, type StreamEntry } from './commands.js';
 import type { RedisDriver } from './drivers/driver.js';
 import type { Logger } from './logger.js';
 import { notify, type BusObserver } from './observer.js';
@@ -89,8 +89,9 @@ export class Reclaimer {
     const minIdle = Math.min(...due.map((r) => retryDelayMs(retry, r.deliveryCount, r.id)));
     const claimed = await xclaim(driver, key, group, consumer, minIdle, due.map((r) => r.id));
     const got = new Set(claimed.map((e) => e.id));
-    // XCLAIM drops ids that no longer exist from the PEL (Redis 7) but also skips ones not idle enough;
-    // only the former are "trimmed while pending", so ask which of the missing ones are still pending.
+    // XCLAIM drops ids that no longer exist from the PEL (Redis 7) but also skips ones not idle enough
+    // and ones acked since XPENDING (a batched ack landing in between); only the first are "trimmed
+    // while pending", so ask the stream which of the missing ones are gone from it.
     const missing = due.filter((r) => !got.has(r.id));
     if (missing.length > 0) await this.countTrimmed(missing.map((r) => r.id));
     const counts = new Map(due.map((r) => [r.id, r.deliveryCount + 1]));
@@ -133,14 +134,20 @@ export class Reclaimer {
     return removed;
   }
 
+  /**
+   * Of entries XCLAIM did not return, count those no longer in the stream (trimmed while pending).
+   * Not "no longer pending": an entry acked between XPENDING and XCLAIM is not pending either, and
+   * was handled. The gone ones are acked (Redis 6.2 keeps them in the PEL; 7 has dropped them).
+   */
   private async countTrimmed(ids: readonly string[]): Promise<void> {
     const { driver, key, group } = this.ctx;
-    let trimmed = 0;
+    const gone: string[] = [];
     for (const id of ids) {
-      const still = await xpending(driver, key, group, { start: id, end: id, count: 1 });
-      if (still.length === 0) trimmed++;
+      if ((await xrange(driver, key, id, id)).length === 0) gone.push(id);
     }
+    const trimmed = gone.length;
     if (trimmed > 0) {
+      await xack(driver, key, group, gone);
       notify(this.ctx.observers, 'trimmedWhilePending', { stream: this.ctx.stream, group, count: trimmed });
       this.ctx.log.warn({ stream: this.ctx.stream, group, count: trimmed }, 'pending entries were trimmed before they were handled; dropped');
     }

@@ -1,11 +1,28 @@
 /**
  * The reclaimer's housekeeping: entries trimmed away while pending are acked and counted (never
- * reclaimed forever), and dead consumers with nothing pending are removed from the group.
+ * reclaimed forever), and dead consumers with nothing pending are removed from the group. And its
+ * race with the batched acks (found by the chaos run's suspect list): an entry whose handler has
+ * finished but whose XACK is not yet sent is neither a due retry nor trimmed when the ack lands
+ * between the reclaimer's XPENDING and XCLAIM.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRIVER_KINDS, type Bus, type BusObserver } from '../src/index.js';
+import { createBus, DRIVER_KINDS, type Bus, type BusObserver, type RedisDriver } from '../src/index.js';
 import { xinfoConsumers } from '../src/admin.js';
-import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
+import { Reclaimer } from '../src/reclaimer.js';
+import { retryPolicy } from '../src/retries.js';
+import { makeBus, memoryLogger, randomPrefix, rawDriver, sleep, useRedis, waitUntil } from './helpers.js';
+
+/** The driver, with `before` run ahead of each call or pipeline it matches. */
+function intercepted(d: RedisDriver, before: { call?: (args: readonly unknown[]) => Promise<void>; pipeline?: (cmds: readonly (readonly unknown[])[]) => Promise<void> }): RedisDriver {
+  return new Proxy(d, {
+    get(target, prop) {
+      if (prop === 'call' && before.call) return async (args: readonly unknown[]) => (await before.call!(args), target.call(args as never));
+      if (prop === 'pipeline' && before.pipeline) return async (cmds: readonly (readonly unknown[])[]) => (await before.pipeline!(cmds), target.pipeline(cmds as never));
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
 
 const redis = useRedis();
 
@@ -54,4 +71,67 @@ describe.each(DRIVER_KINDS)('reclaimer on %s', (kind) => {
     // "holder" still has a pending entry, so it stays until that entry is reclaimed or acked.
     expect(names).toEqual(['holder', 'live']);
   });
+
+  it('does not count an entry acked between its XPENDING and its XCLAIM as trimmed', async () => {
+    const d = await rawDriver(kind, redis());
+    const key = `${randomPrefix()}s:race`;
+    await d.call(['XGROUP', 'CREATE', key, 'g', '0', 'MKSTREAM']);
+    const id = String(await d.call(['XADD', key, '*', 'type', 'demo.n']));
+    await d.call(['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', key, '>']);
+    await sleep(150); // idle past the retry delay: XPENDING lists it as due
+    let trimmed = 0;
+    // The consumer's batched XACK lands just before the reclaimer's XCLAIM.
+    const racing = intercepted(d, { call: async (args) => void (args[0] === 'XCLAIM' && (await d.call(['XACK', key, 'g', id]))) });
+    const reclaimer = new Reclaimer({
+      driver: racing,
+      key,
+      stream: 'race',
+      group: 'g',
+      consumer: 'c',
+      claimIdleMs: 60_000,
+      retry: retryPolicy({ baseMs: 50, jitter: 0 }),
+      deadConsumerMs: 60_000,
+      log: memoryLogger(),
+      observers: [{ trimmedWhilePending: (e) => (trimmed += e.count) }],
+      isInFlight: () => false,
+    });
+    expect(await reclaimer.claimDueRetries(10)).toEqual([]);
+    expect(trimmed).toBe(0);
+    // An entry really trimmed away while pending still counts.
+    const gone = String(await d.call(['XADD', key, '*', 'type', 'demo.n']));
+    await d.call(['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', key, '>']);
+    await d.call(['XDEL', key, gone]);
+    await sleep(150);
+    const plain = new Reclaimer({ ...reclaimer.options, driver: d });
+    expect(await plain.claimDueRetries(10)).toEqual([]);
+    expect(trimmed).toBe(1);
+    expect(((await d.call(['XPENDING', key, 'g'])) as unknown[])[0]).toBe(0);
+    await d.close();
+  });
+
+  it('does not hand out again an entry whose handler finished while its batched ack is on the way', async () => {
+    const server = redis();
+    const d = await rawDriver(kind, server);
+    // Acks take their time to reach Redis (a loaded machine, a slow link).
+    const slowAcks = intercepted(d, { pipeline: async (cmds) => void (cmds.some((c) => c[0] === 'XACK') && (await sleep(600))) });
+    let trimmed = 0;
+    const outcomes: string[] = [];
+    const b = await createBus({ redis: slowAcks, prefix: randomPrefix(), source: 'test', logger: memoryLogger(), observers: [{ trimmedWhilePending: (e) => (trimmed += e.count), handled: (e) => void outcomes.push(e.outcome) }] });
+    open.push(b);
+    let calls = 0;
+    // The handler takes longer than the first retry delay: by the time it settles, XPENDING shows it idle enough.
+    const sub = b.subscribe({ stream: 'slow', group: 'g', consumer: 'c', startAt: 'all', retry: { baseMs: 50, jitter: 0 }, handler: async () => void (calls++, await sleep(200)) });
+    await sub.ready;
+    await b.publish('slow', 'demo.n', {});
+    await waitUntil(() => outcomes.length > 0, 10_000, 'handled');
+    await waitUntil(async () => ((await d.call(['XPENDING', b.keys.stream('slow'), 'g'])) as unknown[])[0] === 0, 10_000, 'acked');
+    await sleep(300); // further retry passes: nothing comes back
+    expect(calls).toBe(1);
+    expect(outcomes).toEqual(['acked']);
+    expect(trimmed).toBe(0);
+    await b.close();
+    open.splice(open.indexOf(b), 1);
+    await d.close();
+  });
 });
+

@@ -27,5 +27,5 @@ it('an unknown root command says which exist and exits 2', () => {
   const r = spawnSync(process.execPath, ['scripts/hive.mjs', 'strat'], { cwd: REPO_ROOT, encoding: 'utf8' });
   expect(r.status).toBe(2);
   expect(r.stdout).toBe('');
-  expect(r.stderr).toMatch(/unknown command "strat": use start, test, bench, build or typecheck/);
+  expect(r.stderr).toMatch(/unknown command "strat": use start, test, lint, bench, soak, chaos, build or typecheck/);
 });
