@@ -25,7 +25,7 @@ describe('defineAgent types', () => {
             // An intent is a name (intent.classified v2): the running agents declare them.
             const intent: string = m.data.intent;
             // @ts-expect-error -- a name, not a number
-            const notANumber: number = m.data.intent;
+            const _notANumber: number = m.data.intent;
             // @ts-expect-error -- not a field of intent.classified
             void m.data.calories;
             // @ts-expect-error -- "text" is required by wa.send

@@ -29,7 +29,6 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   /** stdout parsed as one JSON document. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON a command printed
   json<T = any>(): T;
   /** stderr parsed as one JSON document (the --json error shape). */
   errorJson(): { error: { code: string; message: string; exitCode: number } };

@@ -10,7 +10,6 @@ describe('a short soak', () => {
   it('loses nothing, trims nothing un-acked, answers every message, and measures memory, blobs and the archive', async () => {
     const lines: string[] = [];
     const r = await runSoak({ days: 1, userMessagesPerDay: 40, dayMs: 2_000, chats: 5, seed: 5, realBusMessagesPerDay: 50_000, progress: (l) => void lines.push(l) });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the soak's JSON line, read field by field
     const j = r.json as Record<string, any>;
     expect(j.sent).toBe(80);
     expect(j.kamiOutcomes).toEqual({ published: 80 });
