@@ -82,7 +82,7 @@ const unwatch =
   env.HIVE_WATCH_APPS === '1'
     ? watchNewApps(REPO_ROOT, new Set(agentNames(REPO_ROOT)), {
         log,
-        start: async (app) => running.add({ definition: (await loadDefinition(app)) as AnyAgentDefinition, env: agentEnv(app.name, env) }),
+        start: async (app) => running.add({ definition: (await loadDefinition(app)) as AnyAgentDefinition, env: agentEnv(app.name, env, { usesModel: app.usesModel }) }),
       })
     : undefined;
 runUntilStopped({
