@@ -159,8 +159,9 @@ describe('lag and dead letters', () => {
     await d.call(['XREADGROUP', 'GROUP', 'slowpoke', 'c1', 'COUNT', 10, 'STREAMS', stream, '>']);
     await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'lag:note.saved:slowpoke' && m.data.status === 'resolved');
 
-    const dlq = sentinel.bus.keys.deadLetters('note.saved');
+    const dlq = sentinel.bus.keys.deadLetters('note.saved', 'archivist');
     await d.call(['XADD', dlq, '*', 'error', 'boom']);
+    await d.call(['SADD', sentinel.bus.keys.deadLetterGroups('note.saved'), 'archivist']);
     const dead = await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'dead_letters:note.saved' && m.data.status === 'firing');
     expect(dead.data.summary).toMatch(/^1 dead letter on note.saved/);
     await d.call(['DEL', dlq]);

@@ -25,6 +25,8 @@ export type HiveErrorCode =
   | 'REDIS_OOM'
   | 'SCRIPT_ERROR'
   | 'NOT_FOUND'
+  // A dead-letter id found in the dead letters of more than one group: name the group.
+  | 'DEAD_LETTER_AMBIGUOUS'
   // A handler ran past its subscription's handlerTimeoutMs: retried like one that threw.
   | 'HANDLER_TIMEOUT';
 

@@ -4,7 +4,10 @@
  *
  * Layout, with the default prefix `hive:`:
  *   hive:s:<stream>            the stream itself
- *   hive:dlq:<stream>          its dead letters
+ *   hive:dlq:<stream>:<group>  the dead letters of one group (only that group's agent may append)
+ *   hive:dlqg:<stream>         the groups of a stream that have dead letters (an index: no SCAN to find them)
+ *   hive:dlq:<stream>          dead letters of every group, as Hive wrote them before they were kept
+ *                              per group: still listed, retried and dropped, never written
  *   hive:redrive:<stream>:<group>  dead letters sent back to one group only
  *   hive:seen:<stream>:<group> message ids a group has handled (idempotency)
  *   hive:pubid:<stream>:<id>   idempotent-publish marks
@@ -32,7 +35,12 @@ export function assertName(kind: string, name: string): void {
 export interface Keys {
   readonly prefix: string;
   stream(stream: string): string;
-  deadLetters(stream: string): string;
+  /** The dead letters of one group on one stream. */
+  deadLetters(stream: string, group: string): string;
+  /** The set of groups of `stream` that have (or had) dead letters. */
+  deadLetterGroups(stream: string): string;
+  /** The shared dead-letter stream of `stream` written by earlier versions (read, retried, dropped; never written). */
+  sharedDeadLetters(stream: string): string;
   redrive(stream: string, group: string): string;
   seen(stream: string, group: string): string;
   publishMark(stream: string, messageId: string): string;
@@ -64,8 +72,11 @@ function familyOf(p: string, rest: string): string {
   const [kind = '', first] = parts;
   switch (kind) {
     case 's':
-    case 'dlq':
       return parts.length === 2 ? `${p}${rest}` : `${p}${kind}:*`;
+    case 'dlq':
+      // A stream's shared dead letters (earlier versions) by its key; a group's, with the stream's other groups'.
+      if (parts.length === 2) return `${p}${rest}`;
+      return first !== undefined && parts.length > 2 ? `${p}${kind}:${first}:*` : `${p}${kind}:*`;
     case 'seen':
     case 'pubid':
     case 'data':
@@ -84,7 +95,9 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
   return {
     prefix: p,
     stream: (s) => `${p}s:${s}`,
-    deadLetters: (s) => `${p}dlq:${s}`,
+    deadLetters: (s, g) => `${p}dlq:${s}:${g}`,
+    deadLetterGroups: (s) => `${p}dlqg:${s}`,
+    sharedDeadLetters: (s) => `${p}dlq:${s}`,
     redrive: (s, g) => `${p}redrive:${s}:${g}`,
     seen: (s, g) => `${p}seen:${s}:${g}`,
     publishMark: (s, id) => `${p}pubid:${s}:${id}`,

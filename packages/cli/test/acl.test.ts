@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus, createDriver, reply, silentLogger, startHeartbeat, UnrecoverableError, type Bus, type DriverKind, type Message, type RedisDriver, type Subscription } from '@hive/bus';
-import { listAgents, trimStream, xinfoGroups } from '@hive/bus/admin';
+import { listAgents, listDeadLetters, trimStream, xinfoGroups } from '@hive/bus/admin';
 import { deriveTopology, type Topology } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { aclFile, aclUsers, loadDefinitions, newPassword, parseEnvFile, passwordVar, type AclUserSpec } from '../src/commands/acl.js';
@@ -148,7 +148,7 @@ describe.each(['ioredis', 'node-redis'] as DriverKind[])('each agent as its own 
       const adminBus = await createBus({ url: urlOf('admin'), driver, source: 'acl-test', logger: silentLogger });
       try {
         const sent = await Promise.all(edges.map((s) => adminBus.publish(s.stream, 'acl.fail', { fail: true })));
-        const dlqLength = (stream: string) => admin.call(['XLEN', adminBus.keys.deadLetters(stream)]).then(Number);
+        const dlqLength = async (stream: string) => (await listDeadLetters(admin, adminBus.keys, stream)).length;
         await waitUntil(async () => (await Promise.all(edges.map(async (s) => (await dlqLength(s.stream)) >= s.readers.length))).every(Boolean), 10_000, 'every reader to dead-letter');
         for (const s of edges) {
           const retried = await hive(['dlq', 'retry', s.stream, '--all'], { url: urlOf('admin') });
@@ -236,8 +236,13 @@ describe('refusals (NOPERM)', () => {
           if (!a.reads?.includes(s)) {
             expect(await refusal(d.call(['XGROUP', 'CREATE', k.stream(s), a.name, '$', 'MKSTREAM'])), `${a.name} creates a group on ${s}`).toMatch(/NOPERM/);
             expect(await refusal(d.call(['XREADGROUP', 'GROUP', a.name, 'c', 'STREAMS', k.stream(s), '>'])), `${a.name} ← ${s}`).toMatch(/NOPERM/);
-            expect(await refusal(d.call(['XADD', k.deadLetters(s), '*', 'f', 'v'])), `${a.name} → dead letters of ${s}`).toMatch(/NOPERM/);
+            expect(await refusal(d.call(['XADD', k.deadLetters(s, a.name), '*', 'f', 'v'])), `${a.name} → dead letters of ${s}`).toMatch(/NOPERM/);
           }
+          // Its own dead letters only: never another group's, nor the shared ones of earlier versions.
+          for (const other of agents.filter((o) => o.name !== a.name && o.reads?.includes(s))) {
+            expect(await refusal(d.call(['XADD', k.deadLetters(s, other.name), '*', 'f', 'v'])), `${a.name} → ${other.name}'s dead letters of ${s}`).toMatch(/NOPERM/);
+          }
+          expect(await refusal(d.call(['XADD', k.sharedDeadLetters(s), '*', 'f', 'v'])), `${a.name} → shared dead letters of ${s}`).toMatch(/NOPERM/);
           if (!a.reads?.includes(s) && !a.role?.janitor) expect(await refusal(d.call(['XRANGE', k.stream(s), '-', '+'])), `${a.name} XRANGE ${s}`).toMatch(/NOPERM/);
           else expect(await refusal(d.call(['XRANGE', k.stream(s), '-', '+', 'COUNT', 1])), `${a.name} XRANGE ${s}`).toBe('allowed');
           // Only the janitor trims: a writer can append to a stream, never cut it.

@@ -16,9 +16,10 @@
  *   streams it reads  consume as its own group: XREADGROUP, XACK, XCLAIM, XAUTOCLAIM, XPENDING,
  *                     XINFO, XLEN, XGROUP CREATE/DELCONSUMER, and XRANGE (read-only: an entry as
  *                     written, replay to a handler); the same on its redrive stream
- *                     (dead letters retried to it), plus XDEL there; XADD (only) to their
- *                     dead-letter streams and XLEN on them (metrics); its handled marks (ZSCORE,
- *                     ZADD, ZREMRANGEBYSCORE, PEXPIRE)
+ *                     (dead letters retried to it), plus XDEL there; XADD (only) to its OWN
+ *                     group's dead-letter streams (never another group's), SADD to their index of
+ *                     groups, XLEN on every group's (metrics); its handled marks (ZSCORE, ZADD,
+ *                     ZREMRANGEBYSCORE, PEXPIRE)
  *   streams it writes XADD (only); the idempotent-publish marks of those streams (GET, SET)
  *   scripts           EVALSHA/EVAL on exactly the keys above (dead-letter, renew-lease, mark-handled,
  *                     publish-once)
@@ -83,7 +84,7 @@ export const ROLES: Readonly<Record<string, AgentRole>> = {
 };
 
 /** Bus key families (keys.ts) and BullMQ's: an agent named like one would own that whole family. */
-const RESERVED_NAMES = new Set(['s', 'dlq', 'redrive', 'seen', 'pubid', 'reply', 'agent', 'data', 'bull', 'admin', 'backup', 'default']);
+const RESERVED_NAMES = new Set(['s', 'dlq', 'dlqg', 'redrive', 'seen', 'pubid', 'reply', 'agent', 'data', 'bull', 'admin', 'backup', 'default']);
 
 /** Users that are not agents. */
 export const ADMIN_USER = 'admin';
@@ -177,8 +178,13 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
     add('consume the streams it reads, and its redrive streams', [...streamKeys, ...redriveKeys], CONSUME_COMMANDS);
     add('delete what it handled from its redrive streams', redriveKeys, ['+xdel']);
     add('read the streams it consumes by id (replay, the raw entry as written)', reads.map((s) => `%R~${k.stream(s)}`), ['+xrange', '+xrevrange']);
-    add('append dead letters of the streams it reads', reads.map((s) => `%W~${k.deadLetters(s)}`), ['+xadd']);
-    add('count dead letters of the streams it reads', reads.map((s) => `%R~${k.deadLetters(s)}`), ['+xlen']);
+    add('append its own dead letters (its group\'s, never another group\'s)', reads.map((s) => `%W~${k.deadLetters(s, n)}`), ['+xadd']);
+    add('note its group in the index of groups with dead letters', reads.map((s) => `~${k.deadLetterGroups(s)}`), ['+sadd', '+smembers']);
+    add(
+      'count the dead letters of the streams it reads (metrics)',
+      reads.flatMap((s) => [`%R~${k.deadLetters(s, '*')}`, `%R~${k.sharedDeadLetters(s)}`]),
+      ['+xlen'],
+    );
     add('its handled marks (idempotent consumption)', reads.map((s) => `~${k.seen(s, n)}`), ['+zscore', '+zadd', '+zremrangebyscore', '+pexpire']);
     add('append to the streams it writes', writes.map((s) => `%W~${k.stream(s)}`), ['+xadd']);
     add('idempotent-publish marks of the streams it writes', writes.map((s) => `~${k.publishMark(s, '*')}`), ['+get', '+set']);
@@ -186,7 +192,7 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
       "the bus's Lua scripts, on exactly those keys",
       [
         ...streamKeys, ...redriveKeys,
-        ...reads.map((s) => `~${k.deadLetters(s)}`), ...reads.map((s) => `~${k.seen(s, n)}`),
+        ...reads.map((s) => `~${k.deadLetters(s, n)}`), ...reads.map((s) => `~${k.deadLetterGroups(s)}`), ...reads.map((s) => `~${k.seen(s, n)}`),
         ...writes.map((s) => `~${k.stream(s)}`), ...writes.map((s) => `~${k.publishMark(s, '*')}`),
       ],
       ['+evalsha', '+eval'],
@@ -201,6 +207,7 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
       root.push('+config|get', '+dbsize');
       add('bus metadata of every stream', [`%R~${k.streamPattern()}`, `%R~${k.redrive('*', '*')}`], ['+xinfo|stream', '+xinfo|groups', '+xinfo|consumers', '+xlen', '+xpending', '+type']);
       add('every dead letter', [`%R~${k.deadLetterPattern()}`], ['+xinfo|stream', '+xlen', '+xrange', '+xrevrange', '+type']);
+      add('the groups with dead letters of every stream', [`%R~${k.deadLetterGroups('*')}`], ['+smembers']);
       add('the memory of every key (the largest key families, when Redis fills up)', [`%R~${k.prefix}*`], ['+memory|usage']);
     }
     if (role.janitor) {
