@@ -161,7 +161,7 @@ describe('lag and dead letters', () => {
 
     const dlq = sentinel.bus.keys.deadLetters('note.saved', 'archivist');
     await d.call(['XADD', dlq, '*', 'error', 'boom']);
-    await d.call(['SADD', sentinel.bus.keys.deadLetterGroups('note.saved'), 'archivist']);
+    await d.call(['HSET', sentinel.bus.keys.deadLetterGroups('note.saved'), 'archivist', '1-0']);
     const dead = await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'dead_letters:note.saved' && m.data.status === 'firing');
     expect(dead.data.summary).toMatch(/^1 dead letter on note.saved/);
     await d.call(['DEL', dlq]);

@@ -11,9 +11,10 @@
  * and carries its history along (`dl.entry`, `dl.retries`, `dl.history`), so if it fails again its
  * new dead letter says what happened before.
  *
- * Dead-letter ids are stream entry ids, unique within one group's dead letters: two groups may hold
- * the same id. Each call takes an optional group; an id found in two groups without one is a
- * DEAD_LETTER_AMBIGUOUS error, never a guess.
+ * Dead-letter ids are stream entry ids, which the dead-letter script keeps unique across a stream's
+ * groups (dead-letter-3.lua); should two groups still hold one (an index someone tampered with, or
+ * shared dead letters of earlier versions), each call takes an optional group, and an id found in
+ * two groups without one is a DEAD_LETTER_AMBIGUOUS error, never a guess.
  */
 import { scanKeys, xrange, type StreamEntry } from './commands.js';
 import { DEAD_LETTER_PREFIX, ORIGINAL_FIELD, ORIGINAL_PREFIX, parseHistory, parseOriginal, type DeadLetterAttempt, type DeadLetterInfo } from './dead-letters.js';
@@ -81,7 +82,7 @@ export async function deadLetterKeys(driver: RedisDriver, keys: Keys, stream: st
     assertName('group', group);
     return [keys.deadLetters(stream, group), keys.sharedDeadLetters(stream)];
   }
-  const groups = ((await driver.call(['SMEMBERS', keys.deadLetterGroups(stream)])) as string[]).map(String).sort();
+  const groups = ((await driver.call(['HKEYS', keys.deadLetterGroups(stream)])) as string[]).map(String).sort();
   return [...groups.map((g) => keys.deadLetters(stream, g)), keys.sharedDeadLetters(stream)];
 }
 

@@ -5,7 +5,8 @@
  * Layout, with the default prefix `hive:`:
  *   hive:s:<stream>            the stream itself
  *   hive:dlq:<stream>:<group>  the dead letters of one group (only that group's agent may append)
- *   hive:dlqg:<stream>         the groups of a stream that have dead letters (an index: no SCAN to find them)
+ *   hive:dlqg:<stream>         the groups of a stream that have dead letters, each with its newest dead-letter id
+ *                              (an index: no SCAN to find them; dead-letter ids unique across the groups)
  *   hive:dlq:<stream>          dead letters of every group, as Hive wrote them before they were kept
  *                              per group: still listed, retried and dropped, never written
  *   hive:redrive:<stream>:<group>  dead letters sent back to one group only
@@ -37,7 +38,7 @@ export interface Keys {
   stream(stream: string): string;
   /** The dead letters of one group on one stream. */
   deadLetters(stream: string, group: string): string;
-  /** The set of groups of `stream` that have (or had) dead letters. */
+  /** The groups of `stream` that have (or had) dead letters: a hash, group → the id of its newest dead letter. */
   deadLetterGroups(stream: string): string;
   /** The shared dead-letter stream of `stream` written by earlier versions (read, retried, dropped; never written). */
   sharedDeadLetters(stream: string): string;

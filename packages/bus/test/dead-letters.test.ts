@@ -251,7 +251,7 @@ describe.each(DRIVER_KINDS)('dead letters on %s', (kind) => {
     // Two groups' dead letters with the same id, and one in the shared stream, as earlier versions wrote it (originals inline).
     for (const g of ['a', 'b']) {
       await b.driver.call(['XADD', b.keys.deadLetters('mixed', g), '7-0', ...dl(g), 'dl.original', JSON.stringify(fields)]);
-      await b.driver.call(['SADD', b.keys.deadLetterGroups('mixed'), g]);
+      await b.driver.call(['HSET', b.keys.deadLetterGroups('mixed'), g, '7-0']);
     }
     await b.driver.call(['XADD', b.keys.sharedDeadLetters('mixed'), '3-0', ...dl('a'), ...fields]);
 
@@ -274,5 +274,19 @@ describe.each(DRIVER_KINDS)('dead letters on %s', (kind) => {
     await waitUntil(() => got.length === 1, 5_000, 'the retried shared dead letter');
     expect(Number(await b.driver.call(['XLEN', b.keys.sharedDeadLetters('mixed')]))).toBe(0);
     expect((await listDeadLetters(b.driver, b.keys, 'mixed')).map((d) => [d.id, d.group])).toEqual([['7-0', 'a']]);
+  });
+
+  it('an entry every group dead-letters at once gets a distinct dead-letter id in each group', async () => {
+    const b = await bus();
+    const groups = ['a', 'b', 'c', 'd'];
+    const subs = groups.map((group) => b.subscribe({ stream: 'garbage', group, handler: () => undefined }));
+    await Promise.all(subs.map((s) => s.ready));
+    for (let i = 0; i < 5; i++) await b.driver.call(['XADD', b.keys.stream('garbage'), '*', 'hello', `world ${i}`]);
+    await waitUntil(async () => (await listDeadLetters(b.driver, b.keys, 'garbage')).length === 20, 10_000, '20 dead letters');
+    const all = await listDeadLetters(b.driver, b.keys, 'garbage');
+    expect(new Set(all.map((d) => d.id)).size).toBe(20);
+    expect(all.map((d) => d.group).sort()).toEqual(groups.flatMap((g) => Array(5).fill(g)).sort());
+    // Each is found, shown and dropped by its id alone.
+    expect(await dropDeadLetters(b.driver, b.keys, 'garbage', all.map((d) => d.id))).toEqual(all.map((d) => ({ id: d.id, status: 'dropped' })));
   });
 });

@@ -115,8 +115,8 @@ export const VERBS: readonly VerbSpec[] = [
       '"list" without a stream counts the dead letters of every stream; with one, lists them, oldest first.',
       '"retry" redelivers each dead letter to the group that failed it, and only to that group; "drop" deletes it.',
       'Ids are dead-letter entry ids as "list" prints them. retry and drop exit 1 if any id was not there (the others',
-      'are still done, and --json lists each outcome). Each group has its own dead letters, so two groups can hold the',
-      'same id: --group names the one meant (without it, such an id is refused, never guessed).',
+      'are still done, and --json lists each outcome). Each group has its own dead letters; should two groups hold the',
+      'same id, --group names the one meant (without it, such an id is refused, never guessed).',
     ],
     options: {
       count: count('most dead letters to list', '100'),

@@ -153,7 +153,7 @@ describe('dlq', () => {
     const d = await rawDriver(redis());
     for (const g of ['a', 'b']) {
       await d.call(['XADD', k.deadLetters('twin', g), '7-0', 'dl.stream', 'twin', 'dl.group', g, 'dl.reason', 'UNRECOVERABLE', 'dl.error', `in ${g}`, 'dl.original', '["hello","world"]']);
-      await d.call(['SADD', k.deadLetterGroups('twin'), g]);
+      await d.call(['HSET', k.deadLetterGroups('twin'), g, '7-0']);
     }
     await d.close();
     const ambiguous = await hive(['dlq', 'show', 'twin', '7-0'], { url: redis().url, prefix });

@@ -12,12 +12,13 @@
  *
  * What an agent may do, and why:
  *   root (no keys)    PING, HELLO, CLIENT SETNAME (the clients' handshake), INFO (the bus's version
- *                     detection, ioredis's ready check, BullMQ's version check)
+ *                     detection, ioredis's ready check, BullMQ's version check), TIME (the
+ *                     dead-letter script's clock)
  *   streams it reads  consume as its own group: XREADGROUP, XACK, XCLAIM, XAUTOCLAIM, XPENDING,
  *                     XINFO, XLEN, XGROUP CREATE/DELCONSUMER, and XRANGE (read-only: an entry as
  *                     written, replay to a handler); the same on its redrive stream
  *                     (dead letters retried to it), plus XDEL there; XADD (only) to its OWN
- *                     group's dead-letter streams (never another group's), SADD to their index of
+ *                     group's dead-letter streams (never another group's), HSET to their index of
  *                     groups, XLEN on every group's (metrics); its handled marks (ZSCORE, ZADD,
  *                     ZREMRANGEBYSCORE, PEXPIRE)
  *   streams it writes XADD (only); the idempotent-publish marks of those streams (GET, SET)
@@ -112,6 +113,8 @@ export interface AclUserSpec {
 }
 
 const HANDSHAKE = ['+ping', '+hello', '+client|setname', '+info'];
+/** Keyless commands the bus's scripts run: TIME (dead-letter-3.lua takes its ids after the clock). */
+const SCRIPT_KEYLESS = ['+time'];
 
 /** Commands on an agent's own state: the data structures, scripts and transactions; nothing keyless that matters. */
 const DATA_COMMANDS = [
@@ -167,7 +170,7 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
     // reads, never its own writes, since a reply (ctx.reply) is not a write to the request's stream.
     const answers = sorted(reads.flatMap((s) => [...(writersOf.get(s) ?? [])]).filter((w) => w !== n));
     const role = roles[n] ?? {};
-    const root = [...HANDSHAKE];
+    const root = [...HANDSHAKE, ...SCRIPT_KEYLESS];
     const selectors: AclSelector[] = [];
     const add = (why: string, keys: string[], commands: string[]) => {
       if (keys.length > 0) selectors.push({ why, rules: [...keys, ...commands] });
@@ -179,7 +182,7 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
     add('delete what it handled from its redrive streams', redriveKeys, ['+xdel']);
     add('read the streams it consumes by id (replay, the raw entry as written)', reads.map((s) => `%R~${k.stream(s)}`), ['+xrange', '+xrevrange']);
     add('append its own dead letters (its group\'s, never another group\'s)', reads.map((s) => `%W~${k.deadLetters(s, n)}`), ['+xadd']);
-    add('note its group in the index of groups with dead letters', reads.map((s) => `~${k.deadLetterGroups(s)}`), ['+sadd', '+smembers']);
+    add('its group\'s newest dead-letter id in the index of groups with dead letters (unique ids across groups)', reads.map((s) => `~${k.deadLetterGroups(s)}`), ['+hset', '+hvals', '+hkeys']);
     add(
       'count the dead letters of the streams it reads (metrics)',
       reads.flatMap((s) => [`%R~${k.deadLetters(s, '*')}`, `%R~${k.sharedDeadLetters(s)}`]),
@@ -207,7 +210,7 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
       root.push('+config|get', '+dbsize');
       add('bus metadata of every stream', [`%R~${k.streamPattern()}`, `%R~${k.redrive('*', '*')}`], ['+xinfo|stream', '+xinfo|groups', '+xinfo|consumers', '+xlen', '+xpending', '+type']);
       add('every dead letter', [`%R~${k.deadLetterPattern()}`], ['+xinfo|stream', '+xlen', '+xrange', '+xrevrange', '+type']);
-      add('the groups with dead letters of every stream', [`%R~${k.deadLetterGroups('*')}`], ['+smembers']);
+      add('the groups with dead letters of every stream', [`%R~${k.deadLetterGroups('*')}`], ['+hkeys', '+hvals']);
       add('the memory of every key (the largest key families, when Redis fills up)', [`%R~${k.prefix}*`], ['+memory|usage']);
     }
     if (role.janitor) {
