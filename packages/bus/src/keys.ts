@@ -12,7 +12,8 @@
  *   hive:redrive:<stream>:<group>  dead letters sent back to one group only
  *   hive:seen:<stream>:<group> message ids a group has handled (idempotency)
  *   hive:pubid:<stream>:<id>   idempotent-publish marks
- *   hive:reply:<instance>      a requester's reply stream
+ *   hive:reply:<requester>:<responder>:<instance>  the replies of one responder agent to one
+ *                              requester instance (only that responder may append: the ACL)
  *   hive:agent:<name>:<instance>  registry entry (heartbeat)
  *   hive:data:<agent>:<...>    an agent's own state (meals, expenses, reminders' BullMQ queues)
  */
@@ -45,7 +46,8 @@ export interface Keys {
   redrive(stream: string, group: string): string;
   seen(stream: string, group: string): string;
   publishMark(stream: string, messageId: string): string;
-  replies(instance: string): string;
+  /** The reply stream on which `responder` answers the requests of `requester`'s instance `instance`. */
+  replies(requester: string, responder: string, instance: string): string;
   agent(name: string, instance: string): string;
   /** A key of an agent's own state: `data(agent, 'chat', chatId)` → `hive:data:<agent>:chat:<chatId>`. */
   data(agent: string, ...parts: string[]): string;
@@ -102,7 +104,7 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     redrive: (s, g) => `${p}redrive:${s}:${g}`,
     seen: (s, g) => `${p}seen:${s}:${g}`,
     publishMark: (s, id) => `${p}pubid:${s}:${id}`,
-    replies: (instance) => `${p}reply:${instance}`,
+    replies: (requester, responder, instance) => `${p}reply:${requester}:${responder}:${instance}`,
     agent: (name, instance) => `${p}agent:${name}:${instance}`,
     data: (agent, ...parts) => [`${p}data:${agent}`, ...parts].join(':'),
     dataPattern: (agent) => `${p}data:${agent}:*`,

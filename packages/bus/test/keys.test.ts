@@ -12,7 +12,7 @@ describe('keys.family', () => {
     expect(k.family(k.seen('intent.classified', 'box'))).toBe('hive:seen:intent.classified:*');
     expect(k.family(k.publishMark('wa.inbound', 'false_491701234567@c.us_3EB0'))).toBe('hive:pubid:wa.inbound:*');
     expect(k.family(k.redrive('wa.inbound', 'vox'))).toBe('hive:redrive:*');
-    expect(k.family(k.replies('herald-1a2b'))).toBe('hive:reply:*');
+    expect(k.family(k.replies('herald', 'box', 'herald-1a2b'))).toBe('hive:reply:*');
     expect(k.family(k.agent('box', '0'))).toBe('hive:agent:*');
     expect(k.family(k.data('ledger', '491701234567@c.us', 'expenses'))).toBe(k.dataPattern('ledger'));
     expect(k.family(`${k.data('hermes', 'bull')}:reminders:42`)).toBe('hive:data:hermes:*');

@@ -72,7 +72,10 @@ it('lets a responder answer on the reply streams of who requests on a stream it 
     expect(u.reads).toContain('agent.requests');
     expect(u.writes).not.toContain('agent.requests');
     expect(u.answers).toContain('herald');
-    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', 'hive:reply:herald-1a2b', 'NOMKSTREAM', '*', 'type', 'summary.reply']))).toBe('OK');
+    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', `hive:reply:herald:${name}:herald-1a2b`, 'NOMKSTREAM', '*', 'type', 'summary.reply']))).toBe('OK');
+    // Only on its own reply stream to herald: never in another responder's name.
+    const other = ['box', 'hermes', 'ledger', 'pulse'].find((o) => o !== name)!;
+    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', `hive:reply:herald:${other}:herald-1a2b`, 'NOMKSTREAM', '*', 'type', 'summary.reply']))).not.toBe('OK');
     expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', 'hive:s:agent.requests', '*', 'type', 'summary.request']))).not.toBe('OK');
   }
 });
@@ -126,8 +129,10 @@ describe.each(['ioredis', 'node-redis'] as DriverKind[])('each agent as its own 
       await Promise.all(
         edges.flatMap((s) =>
           s.writers.map(async (w) => {
-            const answer = await buses.get(w)!.request(s.stream, 'acl.probe', { from: w }, { timeoutMs: 10_000 });
-            expect(s.readers).toContain(answer.src);
+            // The reader asked answers (on its own reply stream to w); the other readers' replies are dropped by Redis.
+            const asked = s.readers.find((r) => r !== w) ?? s.readers[0]!;
+            const answer = await buses.get(w)!.request(s.stream, 'acl.probe', { from: w }, { from: asked, timeoutMs: 10_000 });
+            expect(answer.src).toBe(asked);
             const id = answer.cause;
             await waitUntil(() => s.readers.every((r) => handled.has(`${r}|${id}`)), 10_000, `every reader of ${s.stream} to handle ${w}'s request`);
           }),
@@ -258,7 +263,10 @@ describe('refusals (NOPERM)', () => {
         for (const other of agents.filter((o) => o.name !== a.name)) {
           expect(await refusal(d.call(['GET', k.data(other.name, 'x')])), `${a.name} reads ${other.name}'s state`).toMatch(/NOPERM/);
           expect(await refusal(d.call(['SET', k.agent(other.name, '0'), '{}'])), `${a.name} forges ${other.name}'s heartbeat`).toMatch(/NOPERM/);
-          expect(await refusal(d.call(['XREAD', 'STREAMS', k.replies(`${other.name}-x`), '0'])), `${a.name} reads ${other.name}'s replies`).toMatch(/NOPERM/);
+          expect(await refusal(d.call(['XREAD', 'STREAMS', k.replies(other.name, a.name, 'x'), '0'])), `${a.name} reads ${other.name}'s replies`).toMatch(/NOPERM/);
+          // Forging a reply: writing on another responder's reply stream to any requester.
+          const third = agents.find((x) => x.name !== a.name && x.name !== other.name)!;
+          expect(await refusal(d.call(['XADD', k.replies(other.name, third.name, 'x'), '*', 'f', 'v'])), `${a.name} answers ${other.name} as ${third.name}`).toMatch(/NOPERM/);
         }
         if (!a.role?.storage?.includes('bull:*')) expect(await refusal(d.call(['HGETALL', 'hive:bull:reminders:1'])), `${a.name} reads BullMQ`).toMatch(/NOPERM/);
         if (!a.role?.registry) expect(await refusal(d.call(['SCAN', '0'])), `${a.name} SCAN`).toMatch(/NOPERM/);

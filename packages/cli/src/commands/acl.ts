@@ -25,8 +25,10 @@
  *   scripts           EVALSHA/EVAL on exactly the keys above (dead-letter, renew-lease, mark-handled,
  *                     publish-once)
  *   registry          its own heartbeat record (SET, DEL)
- *   request/reply     its own reply streams (hive:reply:<agent>-*), and XADD (only) to the reply
- *                     streams of the agents that write the streams it reads: the only requests it can get
+ *   request/reply     its own reply streams (hive:reply:<agent>:*), and XADD (only) to its own reply
+ *                     streams to the agents that write the streams it reads (hive:reply:<writer>:<agent>:*):
+ *                     the only requests it can get. A requester reads only the reply streams of the
+ *                     responders it asked, so no agent can answer in another's name.
  *   its own state     hive:data:<agent>:* (keys.dataPattern) with the data-structure commands
  *                     (strings, hashes, lists, sets, sorted sets, streams, scripts, transactions),
  *                     nothing dangerous
@@ -201,8 +203,12 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
       ['+evalsha', '+eval'],
     );
     add('its registry record (heartbeat)', [`~${k.agent(n, '*')}`], ['+set', '+del']);
-    add('its own reply streams (bus.request)', [`~${k.replies(`${n}-*`)}`], ['+xadd', '+xdel', '+xread', '+pexpire', '+del']);
-    add('answer requests: append to the reply streams of the agents whose streams it reads', answers.map((w) => `%W~${k.replies(`${w}-*`)}`), ['+xadd']);
+    add('its own reply streams (bus.request), one per responder it asks', [`~${k.replies(n, '*', '*')}`], ['+xadd', '+xdel', '+xread', '+pexpire', '+del']);
+    add(
+      'answer requests: append to its OWN reply streams to the agents whose streams it reads (never another responder\'s)',
+      answers.map((w) => `%W~${k.replies(w, n, '*')}`),
+      ['+xadd'],
+    );
     add('its own state', [`~${k.dataPattern(n)}`, ...(role.storage ?? []).map((p) => `~${k.prefix}${p}`)], DATA_COMMANDS);
     if (role.registry || role.observer) root.push('+scan');
     if (role.registry) add('read the agent registry', [`%R~${k.agentPattern()}`], ['+get', '+mget']);
