@@ -211,8 +211,8 @@ describe('box answering herald', () => {
     const empty = await agent.bus.request<{ text: string }>('agent.requests', 'summary.request', { ...request, day: '2025-03-13' }, { from: 'box', timeoutMs: 3000 });
     expect(empty.data.text).toBe('Nutrition: nothing logged yet · goal 2,200 kcal.');
     // Addressed to another agent, or already past its deadline: box stays silent.
-    await expect(agent.bus.request('agent.requests', 'summary.request', { ...request, to: 'ledger' }, { from: 'box', timeoutMs: 400 })).rejects.toThrow(/no reply to summary.request/);
-    await expect(agent.bus.request('agent.requests', 'summary.request', { ...request, replyBy: '2025-03-14T07:00:00.000Z' }, { from: 'box', timeoutMs: 400 })).rejects.toThrow(/no reply to summary.request/);
+    await expect(agent.bus.request('agent.requests', 'summary.request', { ...request, to: 'ledger' }, { from: 'box', timeoutMs: 400 })).rejects.toThrow(/no reply from box to summary.request/);
+    await expect(agent.bus.request('agent.requests', 'summary.request', { ...request, replyBy: '2025-03-14T07:00:00.000Z' }, { from: 'box', timeoutMs: 400 })).rejects.toThrow(/no reply from box to summary.request/);
   });
 });
 

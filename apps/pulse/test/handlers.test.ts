@@ -146,8 +146,8 @@ describe('pulse', () => {
     expect(answer.data.data).toEqual({ waterMl: 500, waterGoalMl: 2000, sleepHours: 7, workouts: 0, steps: 0, workoutStreak: 1, waterStreak: 1, sleepStreak: 2 });
     const quiet = await a.bus.request<{ text: string }>('agent.requests', 'summary.request', { ...request, day: '2025-02-01' }, { from: 'pulse', timeoutMs: 3000 });
     expect(quiet.data.text).toBe('');
-    await expect(a.bus.request('agent.requests', 'summary.request', { ...request, to: 'box' }, { from: 'pulse', timeoutMs: 400 })).rejects.toThrow(/no reply to summary.request/);
-    await expect(a.bus.request('agent.requests', 'summary.request', { ...request, replyBy: '2025-03-14T07:00:00.000Z' }, { from: 'pulse', timeoutMs: 400 })).rejects.toThrow(/no reply to summary.request/);
+    await expect(a.bus.request('agent.requests', 'summary.request', { ...request, to: 'box' }, { from: 'pulse', timeoutMs: 400 })).rejects.toThrow(/no reply from pulse to summary.request/);
+    await expect(a.bus.request('agent.requests', 'summary.request', { ...request, replyBy: '2025-03-14T07:00:00.000Z' }, { from: 'pulse', timeoutMs: 400 })).rejects.toThrow(/no reply from pulse to summary.request/);
   });
 
   it('explains itself when it cannot read a habit, and leaves other intents alone', async () => {
