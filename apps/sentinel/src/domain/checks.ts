@@ -4,6 +4,7 @@
  * poll is the same alert (deduplicated) and its disappearance is its recovery.
  */
 import type { AgentModelStatus } from '@hive/agent';
+import { compareEntryIds } from '@hive/bus/admin';
 import { modelConditions } from './model-check.js';
 
 /** What sentinel reads of a registry record (the bus's `AgentRecord` is one). */
@@ -24,6 +25,37 @@ export interface GroupSeen {
   readonly lag: number | null;
   readonly pending: number;
   readonly consumers: number;
+  /** The last entry delivered to the group. */
+  readonly lastDeliveredId?: string;
+  /** The stream's metadata (XINFO STREAM, without FULL: no entry is read). */
+  readonly streamInfo?: StreamFacts | null;
+}
+
+/** What XINFO STREAM says of a stream, for the deleted-unread check. */
+export interface StreamFacts {
+  readonly length: number;
+  readonly firstEntryId: string | null;
+  readonly lastGeneratedId: string;
+  /** Largest id ever deleted by XDEL (Redis 7+; "0-0" when none; Redis 7.0 does not count trims). */
+  readonly maxDeletedEntryId: string | null;
+}
+
+/**
+ * Whether entries the group had not read yet were deleted (a writer's `XADD … MAXLEN 0`, which no
+ * ACL can refuse, or an XDEL), from metadata alone. Retention never does it: the janitor trims only
+ * entries every group has acked, so never one past any group's last-delivered id. Three signs, each
+ * certain: an XDEL past it (max-deleted-entry-id); the stream empty though entries were added after
+ * it; or, when every entry after it is still there to count (it is before the first entry), fewer of
+ * them than Redis's lag says it has not read.
+ */
+export function unreadDeleted(s: StreamFacts, g: Pick<GroupSeen, 'lastDeliveredId' | 'lag'>): boolean {
+  const last = g.lastDeliveredId;
+  if (!last) return false;
+  if (s.maxDeletedEntryId && s.maxDeletedEntryId !== '0-0' && compareEntryIds(s.maxDeletedEntryId, last) > 0) return true;
+  if (compareEntryIds(s.lastGeneratedId, last) <= 0) return false;
+  if (s.length === 0) return true;
+  const allAfter = s.firstEntryId !== null && compareEntryIds(s.firstEntryId, last) > 0;
+  return allAfter && g.lag !== null && g.lag > s.length;
 }
 
 /** What Redis says about itself; a field is undefined when Redis would not tell (CONFIG disabled). */
@@ -123,6 +155,21 @@ export function evaluate(o: Observation, t: Thresholds, self: string): Condition
   }
 
   for (const g of o.groups) {
+    // Entries the group had not yet read were deleted: a writer trimmed the stream (XADD … MAXLEN 0,
+    // which no ACL can refuse) or deleted them. Retention never does this: the janitor trims only
+    // what every group has acked, which every group has read. Clears once the group reads past them.
+    if (g.streamInfo && unreadDeleted(g.streamInfo, g)) {
+      out.push({
+        alertId: `entries_lost:${g.stream}:${g.group}`,
+        // The ops.alert contract's check names are fixed; the alert id names this one.
+        check: 'other',
+        severity: 'critical',
+        subject: `${g.stream}/${g.group}`,
+        summary: `entries of ${g.stream} that ${g.group} had not read were deleted (it had read up to ${g.lastDeliveredId}; the stream now holds ${g.streamInfo.length}): something trimmed or deleted them`,
+        recovery: `${g.group} reads ${g.stream} past the deleted entries again`,
+        details: { lastDeliveredId: g.lastDeliveredId ?? '', length: g.streamInfo.length, lastGeneratedId: g.streamInfo.lastGeneratedId },
+      });
+    }
     if (g.lag !== null && g.lag > t.lagMax) {
       out.push({
         alertId: `lag:${g.stream}:${g.group}`,
