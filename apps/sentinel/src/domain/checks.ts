@@ -167,7 +167,7 @@ export function evaluate(o: Observation, t: Thresholds, self: string): Condition
         subject: `${g.stream}/${g.group}`,
         summary: `entries of ${g.stream} that ${g.group} had not read were deleted (it had read up to ${g.lastDeliveredId}; the stream now holds ${g.streamInfo.length}): something trimmed or deleted them`,
         recovery: `${g.group} reads ${g.stream} past the deleted entries again`,
-        details: { lastDeliveredId: g.lastDeliveredId ?? '', length: g.streamInfo.length, lastGeneratedId: g.streamInfo.lastGeneratedId },
+        details: { problem: 'entries_lost', lastDeliveredId: g.lastDeliveredId ?? '', length: g.streamInfo.length, lastGeneratedId: g.streamInfo.lastGeneratedId },
       });
     }
     if (g.lag !== null && g.lag > t.lagMax) {
