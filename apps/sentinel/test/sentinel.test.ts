@@ -186,16 +186,17 @@ describe('lag and dead letters', () => {
     for (let i = 0; i < 3; i++) await d.call(['XADD', stream, '*', 'type', 'x', 'data', '{}']);
     await d.call(['XREADGROUP', 'GROUP', 'reader', 'c1', 'COUNT', 10, 'STREAMS', stream, '>']);
     const last = String(await d.call(['XADD', stream, 'MAXLEN', '0', '*', 'type', 'x', 'data', '{}']));
-    const lost = await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'entries_lost:note.saved:laggard' && m.data.status === 'firing');
+    const lost = await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'entries_lost:note.saved:laggard' && m.data.status === 'firing', 20_000);
     expect(lost.data.summary).toBe(`entries of note.saved that laggard had not read were deleted (it had read up to ${read}; the stream now holds 0): something trimmed or deleted them`);
     expect(last).toMatch(/^\d+-\d+$/);
-    const alerted = (await sentinel.messages('ops.alert')).map((m) => m.data.alertId);
     // reader had read all but the last, which MAXLEN 0 deleted unread: it is told too; nothing else about entries lost.
+    await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'entries_lost:note.saved:reader' && m.data.status === 'firing', 20_000);
+    const alerted = (await sentinel.messages('ops.alert')).map((m) => m.data.alertId);
     expect(alerted.filter((a) => a.startsWith('entries_lost:')).sort()).toEqual(['entries_lost:note.saved:laggard', 'entries_lost:note.saved:reader']);
     // Once laggard reads past the deleted entries, the alert clears.
     await d.call(['XADD', stream, '*', 'type', 'x', 'data', '{}']);
     await d.call(['XREADGROUP', 'GROUP', 'laggard', 'c1', 'COUNT', 10, 'STREAMS', stream, '>']);
-    await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'entries_lost:note.saved:laggard' && m.data.status === 'resolved');
+    await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'entries_lost:note.saved:laggard' && m.data.status === 'resolved', 20_000);
   });
 });
 
