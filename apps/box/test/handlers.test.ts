@@ -199,7 +199,7 @@ describe('box answering herald', () => {
     const agent = await start({ BOX_DAILY_KCAL: '2200' });
     await ask(agent, said('2 eggs and toast', { action: 'log', foods: '2 eggs and toast' }));
     const request = { to: 'box', chatId: CHAT, day: '2025-03-14', timezone: 'UTC' };
-    const answer = await agent.bus.request<{ text: string; data: Record<string, number> }>('agent.requests', 'summary.request', request, { timeoutMs: 3000 });
+    const answer = await agent.bus.request<{ text: string; data: Record<string, number> }>('agent.requests', 'summary.request', request, { from: 'box', timeoutMs: 3000 });
     expect(answer.type).toBe('summary.reply');
     expect(answer.data).toEqual({
       agent: 'box',
@@ -208,11 +208,11 @@ describe('box answering herald', () => {
       text: 'Nutrition: 235 / 2,200 kcal from 1 meal · protein 14.9 g.',
       data: { meals: 1, kcal: 235, goalKcal: 2200, proteinG: 14.9, carbsG: 16.3, fatG: 11.6 },
     });
-    const empty = await agent.bus.request<{ text: string }>('agent.requests', 'summary.request', { ...request, day: '2025-03-13' }, { timeoutMs: 3000 });
+    const empty = await agent.bus.request<{ text: string }>('agent.requests', 'summary.request', { ...request, day: '2025-03-13' }, { from: 'box', timeoutMs: 3000 });
     expect(empty.data.text).toBe('Nutrition: nothing logged yet · goal 2,200 kcal.');
     // Addressed to another agent, or already past its deadline: box stays silent.
-    await expect(agent.bus.request('agent.requests', 'summary.request', { ...request, to: 'ledger' }, { timeoutMs: 400 })).rejects.toThrow(/no reply to summary.request/);
-    await expect(agent.bus.request('agent.requests', 'summary.request', { ...request, replyBy: '2025-03-14T07:00:00.000Z' }, { timeoutMs: 400 })).rejects.toThrow(/no reply to summary.request/);
+    await expect(agent.bus.request('agent.requests', 'summary.request', { ...request, to: 'ledger' }, { from: 'box', timeoutMs: 400 })).rejects.toThrow(/no reply from box to summary.request/);
+    await expect(agent.bus.request('agent.requests', 'summary.request', { ...request, replyBy: '2025-03-14T07:00:00.000Z' }, { from: 'box', timeoutMs: 400 })).rejects.toThrow(/no reply from box to summary.request/);
   });
 });
 

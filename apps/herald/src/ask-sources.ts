@@ -45,7 +45,7 @@ async function askOne(bus: Bus, agent: string, subject: BriefingSubject, o: AskO
       'agent.requests',
       'summary.request',
       { to: agent, chatId: subject.chatId, day: subject.day, timezone: subject.timezone, replyBy },
-      { timeoutMs: o.timeoutMs, ...(o.corr ? { corr: o.corr } : {}) },
+      { from: agent, timeoutMs: o.timeoutMs, ...(o.corr ? { corr: o.corr } : {}) },
     );
     const parsed = m.type === 'summary.reply' ? replySchema.safeParse(m.data) : undefined;
     if (!parsed?.success) {

@@ -37,7 +37,7 @@ async function say(t: TestAgent, text: string) {
 }
 
 function ask(t: TestAgent, to: string, opts: { replyBy?: string; timeoutMs?: number } = {}) {
-  return t.bus.request('agent.requests', 'summary.request', { to, chatId: CHAT, day: '2030-06-03', timezone: 'Europe/Berlin', ...(opts.replyBy ? { replyBy: opts.replyBy } : {}) }, { timeoutMs: opts.timeoutMs ?? 5_000 });
+  return t.bus.request('agent.requests', 'summary.request', { to, chatId: CHAT, day: '2030-06-03', timezone: 'Europe/Berlin', ...(opts.replyBy ? { replyBy: opts.replyBy } : {}) }, { from: 'hermes', timeoutMs: opts.timeoutMs ?? 5_000 });
 }
 
 describe('summary requests', () => {

@@ -36,7 +36,7 @@ async function say(t: TestAgent, text: string) {
 }
 
 function ask(t: TestAgent, to: string, day: string, opts: { replyBy?: string; timeoutMs?: number } = {}) {
-  return t.bus.request('agent.requests', 'summary.request', { to, chatId: ANN, day, timezone: 'Europe/Berlin', ...(opts.replyBy ? { replyBy: opts.replyBy } : {}) }, { timeoutMs: opts.timeoutMs ?? 5_000 });
+  return t.bus.request('agent.requests', 'summary.request', { to, chatId: ANN, day, timezone: 'Europe/Berlin', ...(opts.replyBy ? { replyBy: opts.replyBy } : {}) }, { from: 'ledger', timeoutMs: opts.timeoutMs ?? 5_000 });
 }
 
 describe('summary requests', () => {

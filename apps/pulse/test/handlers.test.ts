@@ -140,14 +140,14 @@ describe('pulse', () => {
     await say(a, 'slept 7h', { action: 'log', kind: 'sleep', hours: 7.5 }, { sentAt: '2025-03-13T05:30:00.000Z' });
     await say(a, '500 ml water', { action: 'log', kind: 'water', ml: 500 });
     const request = { to: 'pulse', chatId: CHAT, day: '2025-03-14', timezone: 'Europe/Berlin' };
-    const answer = await a.bus.request<{ agent: string; text: string; data: Record<string, number> }>('agent.requests', 'summary.request', request, { timeoutMs: 3000 });
+    const answer = await a.bus.request<{ agent: string; text: string; data: Record<string, number> }>('agent.requests', 'summary.request', request, { from: 'pulse', timeoutMs: 3000 });
     expect(answer.data.agent).toBe('pulse');
     expect(answer.data.text).toBe('Habits: slept 7 h (goal 8 h) · yesterday run: 5 km · water 500 ml / 2 L · 🔥 sleep 2 days');
     expect(answer.data.data).toEqual({ waterMl: 500, waterGoalMl: 2000, sleepHours: 7, workouts: 0, steps: 0, workoutStreak: 1, waterStreak: 1, sleepStreak: 2 });
-    const quiet = await a.bus.request<{ text: string }>('agent.requests', 'summary.request', { ...request, day: '2025-02-01' }, { timeoutMs: 3000 });
+    const quiet = await a.bus.request<{ text: string }>('agent.requests', 'summary.request', { ...request, day: '2025-02-01' }, { from: 'pulse', timeoutMs: 3000 });
     expect(quiet.data.text).toBe('');
-    await expect(a.bus.request('agent.requests', 'summary.request', { ...request, to: 'box' }, { timeoutMs: 400 })).rejects.toThrow(/no reply to summary.request/);
-    await expect(a.bus.request('agent.requests', 'summary.request', { ...request, replyBy: '2025-03-14T07:00:00.000Z' }, { timeoutMs: 400 })).rejects.toThrow(/no reply to summary.request/);
+    await expect(a.bus.request('agent.requests', 'summary.request', { ...request, to: 'box' }, { from: 'pulse', timeoutMs: 400 })).rejects.toThrow(/no reply from pulse to summary.request/);
+    await expect(a.bus.request('agent.requests', 'summary.request', { ...request, replyBy: '2025-03-14T07:00:00.000Z' }, { from: 'pulse', timeoutMs: 400 })).rejects.toThrow(/no reply from pulse to summary.request/);
   });
 
   it('explains itself when it cannot read a habit, and leaves other intents alone', async () => {

@@ -2,7 +2,7 @@
  * One look at the bus, read-only: the registry, every stream's consumer groups (XINFO GROUPS), the
  * dead-letter streams, and Redis's INFO and CONFIG. Nothing here writes.
  */
-import { deadLetterStreams, listAgents, scanKeys, xinfoGroups } from '@hive/bus/admin';
+import { deadLetterStreams, listAgents, scanKeys, xinfoGroups, xinfoStream } from '@hive/bus/admin';
 import { errorMessage, type Bus, type Logger } from '@hive/bus';
 import { modelStatuses } from '@hive/agent';
 import type { GroupSeen, Observation, RedisFacts } from './domain/checks.js';
@@ -15,7 +15,11 @@ async function groups(bus: Bus): Promise<GroupSeen[]> {
   const out: GroupSeen[] = [];
   for (const key of streamKeys) {
     const stream = key.slice(streamPrefix.length);
-    for (const g of await xinfoGroups(bus.driver, key)) out.push({ stream, group: g.name, lag: g.lag, pending: g.pending, consumers: g.consumers });
+    // XINFO STREAM without FULL: the stream's metadata (max-deleted-entry-id), never its entries.
+    const streamInfo = await xinfoStream(bus.driver, key);
+    for (const g of await xinfoGroups(bus.driver, key)) {
+      out.push({ stream, group: g.name, lag: g.lag, pending: g.pending, consumers: g.consumers, lastDeliveredId: g.lastDeliveredId, streamInfo });
+    }
   }
   return out;
 }

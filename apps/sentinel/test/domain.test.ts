@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contractAlertId, firingPayload, noticeId, plan, resolvedPayload, type StoredAlert } from '../src/domain/alerts.js';
-import { evaluate, missingAgents, updatedKnown, type Observation, type Thresholds } from '../src/domain/checks.js';
+import { evaluate, missingAgents, unreadDeleted, updatedKnown, type Observation, type StreamFacts, type Thresholds } from '../src/domain/checks.js';
 import { networkHealth, unreachableHealth } from '../src/domain/health.js';
 import { memoryCondition } from '../src/domain/memory.js';
 import { parseConfigReply, parseInfo, redisFacts } from '../src/domain/redis-info.js';
@@ -178,5 +178,23 @@ describe('network health', () => {
     expect(h.alerts.map((a) => a.alertId)).toEqual(['heartbeat:pulse']);
     expect(networkHealth(obs({ agents: [agent('box')] }), [], 'sentinel').status).toBe('ok');
     expect(unreachableHealth(AT, 'connect ECONNREFUSED')).toMatchObject({ status: 'down', redis: { reachable: false, error: 'connect ECONNREFUSED' } });
+  });
+});
+
+describe('unreadDeleted: entries a group had not read were deleted, from metadata alone', () => {
+  const s = (o: Partial<StreamFacts>): StreamFacts => ({ length: 0, firstEntryId: null, lastGeneratedId: '10-0', maxDeletedEntryId: '0-0', ...o });
+  it('sees a stream emptied past a group, an XDEL past it, and fewer entries after it than its lag', () => {
+    expect(unreadDeleted(s({}), { lastDeliveredId: '7-0', lag: null })).toBe(true);
+    expect(unreadDeleted(s({ length: 5, firstEntryId: '1-0', maxDeletedEntryId: '8-0' }), { lastDeliveredId: '7-0', lag: 3 })).toBe(true);
+    expect(unreadDeleted(s({ length: 1, firstEntryId: '10-0' }), { lastDeliveredId: '7-0', lag: 3 })).toBe(true);
+  });
+  it('says nothing of retention, which trims only what every group has read, nor of a group that is merely behind', () => {
+    // Everything read and trimmed.
+    expect(unreadDeleted(s({}), { lastDeliveredId: '10-0', lag: 0 })).toBe(false);
+    // Trimmed up to what the group read; the rest is there, as many as its lag.
+    expect(unreadDeleted(s({ length: 3, firstEntryId: '8-0', maxDeletedEntryId: '7-0' }), { lastDeliveredId: '7-0', lag: 3 })).toBe(false);
+    // Behind, nothing deleted; and lag unknown (Redis cannot tell).
+    expect(unreadDeleted(s({ length: 10, firstEntryId: '1-0' }), { lastDeliveredId: '4-0', lag: 6 })).toBe(false);
+    expect(unreadDeleted(s({ length: 2, firstEntryId: '9-0' }), { lastDeliveredId: '4-0', lag: null })).toBe(false);
   });
 });

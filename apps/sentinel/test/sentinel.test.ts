@@ -159,12 +159,44 @@ describe('lag and dead letters', () => {
     await d.call(['XREADGROUP', 'GROUP', 'slowpoke', 'c1', 'COUNT', 10, 'STREAMS', stream, '>']);
     await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'lag:note.saved:slowpoke' && m.data.status === 'resolved');
 
-    const dlq = sentinel.bus.keys.deadLetters('note.saved');
+    const dlq = sentinel.bus.keys.deadLetters('note.saved', 'archivist');
     await d.call(['XADD', dlq, '*', 'error', 'boom']);
+    await d.call(['HSET', sentinel.bus.keys.deadLetterGroups('note.saved'), 'archivist', '1-0']);
     const dead = await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'dead_letters:note.saved' && m.data.status === 'firing');
     expect(dead.data.summary).toMatch(/^1 dead letter on note.saved/);
     await d.call(['DEL', dlq]);
     await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'dead_letters:note.saved' && m.data.status === 'resolved');
+  });
+
+  it('alerts when entries a group has not read are deleted (a writer trimming the stream), not for retention of what every group read', async () => {
+    const prefix = randomPrefix('sentinel');
+    const sentinel = await startSentinel(prefix);
+    const d = sentinel.bus.driver;
+    const stream = sentinel.bus.keys.stream('note.saved');
+    await d.call(['XGROUP', 'CREATE', stream, 'reader', '0', 'MKSTREAM']);
+    await d.call(['XGROUP', 'CREATE', stream, 'laggard', '0']);
+    // Read and acked by every group, then deleted: what retention does. No alert.
+    const read = String(await d.call(['XADD', stream, '*', 'type', 'x', 'data', '{}']));
+    for (const g of ['reader', 'laggard']) {
+      await d.call(['XREADGROUP', 'GROUP', g, 'c1', 'COUNT', 10, 'STREAMS', stream, '>']);
+      await d.call(['XACK', stream, g, read]);
+    }
+    await d.call(['XDEL', stream, read]);
+    // Then three entries laggard never read, and a writer's XADD … MAXLEN 0 (ACLs cannot refuse it).
+    for (let i = 0; i < 3; i++) await d.call(['XADD', stream, '*', 'type', 'x', 'data', '{}']);
+    await d.call(['XREADGROUP', 'GROUP', 'reader', 'c1', 'COUNT', 10, 'STREAMS', stream, '>']);
+    const last = String(await d.call(['XADD', stream, 'MAXLEN', '0', '*', 'type', 'x', 'data', '{}']));
+    const lost = await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'entries_lost:note.saved:laggard' && m.data.status === 'firing', 20_000);
+    expect(lost.data.summary).toBe(`entries of note.saved that laggard had not read were deleted (it had read up to ${read}; the stream now holds 0): something trimmed or deleted them`);
+    expect(last).toMatch(/^\d+-\d+$/);
+    // reader had read all but the last, which MAXLEN 0 deleted unread: it is told too; nothing else about entries lost.
+    await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'entries_lost:note.saved:reader' && m.data.status === 'firing', 20_000);
+    const alerted = (await sentinel.messages('ops.alert')).map((m) => m.data.alertId);
+    expect(alerted.filter((a) => a.startsWith('entries_lost:')).sort()).toEqual(['entries_lost:note.saved:laggard', 'entries_lost:note.saved:reader']);
+    // Once laggard reads past the deleted entries, the alert clears.
+    await d.call(['XADD', stream, '*', 'type', 'x', 'data', '{}']);
+    await d.call(['XREADGROUP', 'GROUP', 'laggard', 'c1', 'COUNT', 10, 'STREAMS', stream, '>']);
+    await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'entries_lost:note.saved:laggard' && m.data.status === 'resolved', 20_000);
   });
 });
 

@@ -16,7 +16,7 @@ import {
   type PublishOptions,
   type PublishResult,
 } from '@hive/bus';
-import { xrange } from '@hive/bus/admin';
+import { compareEntryIds, deadLetterKeys, ORIGINAL_FIELD, parseOriginal, xrange } from '@hive/bus/admin';
 import { catalogue as hiveCatalogue, type Catalogue, type MessageType, type PayloadInput, type StreamName } from '@hive/contracts';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import type { z } from 'zod';
@@ -85,7 +85,7 @@ export interface TestAgent<Config = unknown, W extends StreamName = StreamName> 
   expectMessage<S extends StreamName>(stream: S, predicate?: (message: StreamMessage<S>) => boolean, timeoutMs?: number): Promise<StreamMessage<S>>;
   /** Every decodable message on `stream`, oldest first, upcast to the current version. */
   messages<S extends StreamName>(stream: S): Promise<StreamMessage<S>[]>;
-  /** The dead letters of `stream`, as field objects. */
+  /** The dead letters of `stream` (every group's, oldest first), as objects of their `dl.*` fields and the original entry's fields. */
   deadLetters(stream: string): Promise<Record<string, string>[]>;
   /** Stop the agent, the harness's bus, and the Redis server if the harness started it. */
   stop(): Promise<void>;
@@ -198,8 +198,15 @@ export async function createTestAgent<C extends z.ZodType, W extends StreamName>
       throw new Error(`no matching message on "${stream}" within ${timeoutMs} ms; the stream holds:\n${listing}`);
     },
     async deadLetters(stream) {
-      const entries = await xrange(harnessBus.driver, harnessBus.keys.deadLetters(stream), '-', '+');
-      return entries.map((e) => fieldsToObject(e.fields));
+      const entries = [];
+      for (const key of await deadLetterKeys(harnessBus.driver, harnessBus.keys, stream)) entries.push(...(await xrange(harnessBus.driver, key, '-', '+')));
+      // Every group's, oldest first; the original entry's fields beside the dl.* ones, as one object.
+      return entries
+        .sort((a, b) => compareEntryIds(a.id, b.id))
+        .map((e) => {
+          const { [ORIGINAL_FIELD]: original, ...dl } = fieldsToObject(e.fields);
+          return { ...fieldsToObject(original === undefined ? [] : (parseOriginal(original) ?? [])), ...dl };
+        });
     },
     async stop() {
       await running.stop();

@@ -199,7 +199,7 @@ describe('agent runtime, through the test harness', () => {
     const t = await createTestAgent(responder, { redis });
     try {
       const request = { to: 'responder', chatId: '4917@c.us', day: '2025-03-14', timezone: 'Europe/Berlin' };
-      const answer = await t.bus.request('agent.requests', 'summary.request', request, { corr: 'brief-1', timeoutMs: 5_000 });
+      const answer = await t.bus.request('agent.requests', 'summary.request', request, { from: 'responder', corr: 'brief-1', timeoutMs: 5_000 });
       expect(answer.type).toBe('summary.reply');
       expect(answer.data).toEqual({ agent: 'responder', chatId: '4917@c.us', day: '2025-03-14', text: 'all quiet', data: { n: 1 } });
       expect(answer.src).toBe('responder');

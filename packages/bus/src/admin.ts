@@ -4,6 +4,7 @@
  * inspect streams, groups and pending entries. Publishing and consuming are `@hive/bus`.
  */
 export {
+  deadLetterKeys,
   deadLetterStreams,
   dropDeadLetters,
   getDeadLetter,
@@ -14,7 +15,7 @@ export {
   type DeadLetterOutcome,
   type ListDeadLettersOptions,
 } from './dead-letter-admin.js';
-export { deadLetterFields, type DeadLetterAttempt, type DeadLetterInfo } from './dead-letters.js';
+export { deadLetterFields, ORIGINAL_FIELD, parseOriginal, type DeadLetterAttempt, type DeadLetterInfo } from './dead-letters.js';
 export { replayIntoGroup, replayToHandler, type ReplayIntoGroupOptions, type ReplayIntoGroupResult, type ReplayPosition, type ReplayToHandlerOptions, type ReplayToHandlerResult } from './replay.js';
 export { nextEntryId, trimStream, type DroppedUnacked, type GroupRetention, type TrimOptions, type TrimResult } from './retention.js';
 export { listAgents, liveTopology, type AgentRecord, type TopologyEdge } from './registry.js';

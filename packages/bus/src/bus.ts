@@ -54,7 +54,7 @@ export interface Bus {
    * Publish a request and resolve with the reply (a handler's `reply(message, type, data)`), or
    * reject with a TimeoutError after `timeoutMs` (default 10 s); see request-reply.ts.
    */
-  request<T = unknown>(stream: string, type: string, data: unknown, options?: RequestOptions): Promise<Message<T>>;
+  request<T = unknown>(stream: string, type: string, data: unknown, options: RequestOptions): Promise<Message<T>>;
   /** Add an observer (metrics) after creation. */
   observe(observer: BusObserver): void;
   /** Stop every subscription gracefully, then close the connections. */
@@ -115,7 +115,7 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
       subscriptions.add(sub);
       return sub;
     },
-    request<T>(stream: string, type: string, data: unknown, opts?: RequestOptions) {
+    request<T>(stream: string, type: string, data: unknown, opts: RequestOptions) {
       open();
       requester ??= new Requester({ publisher, log, maxMessageBytes });
       return requester.request(stream, type, data, opts) as Promise<Message<T>>;

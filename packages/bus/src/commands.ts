@@ -272,6 +272,8 @@ export interface StreamInfo {
   readonly firstEntryId: string | null;
   readonly lastEntryId: string | null;
   readonly entriesAdded: number | null;
+  /** The largest id ever deleted from the stream (XDEL, trims); null before Redis 7, "0-0" when none was. */
+  readonly maxDeletedEntryId: string | null;
   readonly groups: number;
 }
 
@@ -294,6 +296,7 @@ export async function xinfoStream(d: RedisDriver, key: string): Promise<StreamIn
     firstEntryId: first.length ? str(first[0]) : null,
     lastEntryId: last.length ? str(last[0]) : null,
     entriesAdded: added === null || added === undefined ? null : Number(added),
+    maxDeletedEntryId: m.get('max-deleted-entry-id') === undefined || m.get('max-deleted-entry-id') === null ? null : str(m.get('max-deleted-entry-id')),
     groups: num(m.get('groups')),
   };
 }

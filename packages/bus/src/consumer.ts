@@ -17,6 +17,7 @@
  * group from the start of the new stream and goes on.
  */
 import { xackArgs, xgroupCreate, xreadgroup, type StreamEntry } from './commands.js';
+import { unwrapRedriven } from './dead-letters.js';
 import { Delivery, type DeliverySource, type EntryStep, type Settled } from './delivery.js';
 import type { RedisDriver } from './drivers/driver.js';
 import { errorMessage, HiveError, isRedisError } from './errors.js';
@@ -205,6 +206,8 @@ class SubscriptionImpl implements Subscription {
       notify(this.ctx.observers, 'trimmedWhilePending', { stream: this.stream, group: this.group, count: 1 });
       return;
     }
+    // A retried dead letter carries its original entry as one field: the chain sees the original fields.
+    if (key === this.redriveKey) entry = { ...entry, fields: unwrapRedriven(entry.fields) };
     const d = new Delivery(key, entry, deliveryCount, this.reclaimerFor(key), this.source);
     this.inFlightMap.set(entry.id, d);
     void this.walk(d);

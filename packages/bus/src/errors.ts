@@ -27,6 +27,10 @@ export type HiveErrorCode =
   | 'REDIS_OOM'
   | 'SCRIPT_ERROR'
   | 'NOT_FOUND'
+  // A dead-letter id found in the dead letters of more than one group: name the group.
+  | 'DEAD_LETTER_AMBIGUOUS'
+  // A reply that did not come from the responder the request named: dropped, never resolves the request.
+  | 'REPLY_FORGED'
   // A handler ran past its subscription's handlerTimeoutMs: retried like one that threw.
   | 'HANDLER_TIMEOUT';
 

@@ -4,11 +4,16 @@
  *
  * Layout, with the default prefix `hive:`:
  *   hive:s:<stream>            the stream itself
- *   hive:dlq:<stream>          its dead letters
+ *   hive:dlq:<stream>:<group>  the dead letters of one group (only that group's agent may append)
+ *   hive:dlqg:<stream>         the groups of a stream that have dead letters, each with its newest dead-letter id
+ *                              (an index: no SCAN to find them; dead-letter ids unique across the groups)
+ *   hive:dlq:<stream>          dead letters of every group, as Hive wrote them before they were kept
+ *                              per group: still listed, retried and dropped, never written
  *   hive:redrive:<stream>:<group>  dead letters sent back to one group only
  *   hive:seen:<stream>:<group> message ids a group has handled (idempotency)
  *   hive:pubid:<stream>:<id>   idempotent-publish marks
- *   hive:reply:<instance>      a requester's reply stream
+ *   hive:reply:<requester>:<responder>:<instance>  the replies of one responder agent to one
+ *                              requester instance (only that responder may append: the ACL)
  *   hive:agent:<name>:<instance>  registry entry (heartbeat)
  *   hive:data:<agent>:<...>    an agent's own state (meals, expenses, reminders' BullMQ queues)
  */
@@ -32,11 +37,17 @@ export function assertName(kind: string, name: string): void {
 export interface Keys {
   readonly prefix: string;
   stream(stream: string): string;
-  deadLetters(stream: string): string;
+  /** The dead letters of one group on one stream. */
+  deadLetters(stream: string, group: string): string;
+  /** The groups of `stream` that have (or had) dead letters: a hash, group → the id of its newest dead letter. */
+  deadLetterGroups(stream: string): string;
+  /** The shared dead-letter stream of `stream` written by earlier versions (read, retried, dropped; never written). */
+  sharedDeadLetters(stream: string): string;
   redrive(stream: string, group: string): string;
   seen(stream: string, group: string): string;
   publishMark(stream: string, messageId: string): string;
-  replies(instance: string): string;
+  /** The reply stream on which `responder` answers the requests of `requester`'s instance `instance`. */
+  replies(requester: string, responder: string, instance: string): string;
   agent(name: string, instance: string): string;
   /** A key of an agent's own state: `data(agent, 'chat', chatId)` → `hive:data:<agent>:chat:<chatId>`. */
   data(agent: string, ...parts: string[]): string;
@@ -64,8 +75,11 @@ function familyOf(p: string, rest: string): string {
   const [kind = '', first] = parts;
   switch (kind) {
     case 's':
-    case 'dlq':
       return parts.length === 2 ? `${p}${rest}` : `${p}${kind}:*`;
+    case 'dlq':
+      // A stream's shared dead letters (earlier versions) by its key; a group's, with the stream's other groups'.
+      if (parts.length === 2) return `${p}${rest}`;
+      return first !== undefined && parts.length > 2 ? `${p}${kind}:${first}:*` : `${p}${kind}:*`;
     case 'seen':
     case 'pubid':
     case 'data':
@@ -84,11 +98,13 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
   return {
     prefix: p,
     stream: (s) => `${p}s:${s}`,
-    deadLetters: (s) => `${p}dlq:${s}`,
+    deadLetters: (s, g) => `${p}dlq:${s}:${g}`,
+    deadLetterGroups: (s) => `${p}dlqg:${s}`,
+    sharedDeadLetters: (s) => `${p}dlq:${s}`,
     redrive: (s, g) => `${p}redrive:${s}:${g}`,
     seen: (s, g) => `${p}seen:${s}:${g}`,
     publishMark: (s, id) => `${p}pubid:${s}:${id}`,
-    replies: (instance) => `${p}reply:${instance}`,
+    replies: (requester, responder, instance) => `${p}reply:${requester}:${responder}:${instance}`,
     agent: (name, instance) => `${p}agent:${name}:${instance}`,
     data: (agent, ...parts) => [`${p}data:${agent}`, ...parts].join(':'),
     dataPattern: (agent) => `${p}data:${agent}:*`,

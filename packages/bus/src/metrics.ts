@@ -14,6 +14,7 @@
  *   hive_group_pending{stream,group}                   entries read but not acked
  *   hive_dead_letters{stream}                          length of the dead-letter stream
  */
+import { deadLetterKeys } from './dead-letter-admin.js';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { xinfoGroups } from './commands.js';
 import type { RedisDriver } from './drivers/driver.js';
@@ -103,13 +104,14 @@ export function createBusMetrics(opts: BusMetricsOptions = {}): BusMetrics {
     });
     new Gauge({
       name: 'hive_dead_letters',
-      help: 'Entries in the dead-letter stream',
+      help: 'Dead letters of the stream, every group\'s',
       labelNames: ['stream'],
       registers,
       async collect() {
         this.reset();
         for (const stream of redis.streams()) {
-          const n = Number(await redis.driver.call(['XLEN', redis.keys.deadLetters(stream)]));
+          let n = 0;
+          for (const key of await deadLetterKeys(redis.driver, redis.keys, stream)) n += Number(await redis.driver.call(['XLEN', key]));
           this.set({ stream }, n);
         }
       },

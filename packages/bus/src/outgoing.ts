@@ -50,11 +50,14 @@ export interface OutgoingMessage extends PublishOptions {
   type: string;
   data: unknown;
   /**
-   * A reply: deliver it to this requester instance's reply stream (`keys.replies(instance)`) instead
-   * of `stream`, and only while that stream exists (NOMKSTREAM). Set by `reply()`; `stream` then only
-   * names the contract to check, and a type without one there is sent unchecked.
+   * A reply: deliver it to this requester instance's reply stream for this responder
+   * (`keys.replies(toRequester, <this bus's source>, toReplyStream)`) instead of `stream`, and only
+   * while that stream exists (NOMKSTREAM). Set by `reply()`; `stream` then only names the contract to
+   * check, and a type without one there is sent unchecked.
    */
   toReplyStream?: string;
+  /** The requesting agent (the request's `src`), whose reply streams `toReplyStream` is one of. */
+  toRequester?: string;
 }
 
 export interface PublishResult {
@@ -127,9 +130,11 @@ export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepa
   else if (m.maxAgeMs !== undefined) add.minId = String(Math.max(0, Date.now() - m.maxAgeMs));
   if (m.toReplyStream === undefined) return { stream: m.stream, type: m.type, id, key: ctx.keys.stream(m.stream), fields, add };
   assertName('reply-to instance', m.toReplyStream);
-  // A requester that is gone has no reply stream: the reply is dropped rather than left in a new key forever.
+  assertName('requester', m.toRequester ?? '');
+  // A requester that is gone, or that did not ask this responder, has no reply stream for it: the
+  // reply is dropped rather than left in a new key forever.
   add.noMkStream = true;
-  return { stream: m.stream, type: m.type, id, key: ctx.keys.replies(m.toReplyStream), fields, add };
+  return { stream: m.stream, type: m.type, id, key: ctx.keys.replies(m.toRequester!, ctx.source, m.toReplyStream), fields, add };
 }
 
 /** What a prepared message is, for an error message. */

@@ -71,7 +71,7 @@ const own = (file: string) => loadScript(new URL(`./scripts/${file}`, import.met
 
 /** The bus's own scripts (src/scripts/*.lua). */
 export const SCRIPTS = {
-  deadLetter: own('dead-letter-2.lua'),
+  deadLetter: own('dead-letter-3.lua'),
   renewLease: own('renew-lease-1.lua'),
   countEntries: own('count-entries-1.lua'),
   redriveDeadLetter: own('redrive-dead-letter-2.lua'),

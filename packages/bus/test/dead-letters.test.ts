@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { deadLetterStreams, dropDeadLetters, getDeadLetter, listDeadLetters, retryDeadLetters } from '../src/admin.js';
-import { DRIVER_KINDS, UnrecoverableError, type Bus } from '../src/index.js';
-import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
+import { DRIVER_KINDS, encodeFields, UnrecoverableError, type Bus } from '../src/index.js';
+import { makeBus, memoryLogger, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
 const fast = { maxDeliveries: 2, retry: { baseMs: 20, maxMs: 50, jitter: 0 } };
@@ -172,5 +172,121 @@ describe.each(DRIVER_KINDS)('dead letters on %s', (kind) => {
     sub = b.subscribe<{ n: number }>({ ...opts, handler: (m) => void (fail || got.push(m.data.n)) });
     await waitUntil(() => got.length === 1, 5_000, 'the restarted consumer to handle it');
     expect(got).toEqual([7]);
+  });
+
+  it('an entry of 10,000 fields is dead-lettered, retried and dead-lettered again intact (the original is one field)', async () => {
+    const b = await bus();
+    const got: string[] = [];
+    let failures = 0;
+    const sub = b.subscribe({
+      stream: 'wide',
+      group: 'g',
+      ...fast,
+      handler: (m) => {
+        if (failures++ < 2) throw new UnrecoverableError(`not yet #${failures}`);
+        got.push(m.id);
+      },
+    });
+    await sub.ready;
+    const envelope = encodeFields({ type: 'demo.wide', v: 1, id: 'wide-1', src: 'raw', ts: Date.now(), corr: 'c', cause: '', data: '{}' });
+    const extra = Array.from({ length: 10_000 - envelope.length / 2 }, (_, i) => [`x${i}`, `value ${i}`]).flat();
+    const original = [...envelope.map(String), ...extra];
+    expect(original).toHaveLength(20_000);
+    const entryId = String(await b.driver.call(['XADD', b.keys.stream('wide'), '*', ...original]));
+
+    await waitUntil(async () => (await listDeadLetters(b.driver, b.keys, 'wide')).length === 1, 10_000, 'the first dead letter');
+    const [first] = await listDeadLetters(b.driver, b.keys, 'wide');
+    expect(first).toMatchObject({ entryId, group: 'g', reason: 'UNRECOVERABLE', message: { id: 'wide-1', type: 'demo.wide' } });
+    expect(first!.original).toEqual(original);
+    expect(((await b.driver.call(['XPENDING', b.keys.stream('wide'), 'g'])) as unknown[])[0]).toBe(0);
+
+    expect((await retryDeadLetters(b.driver, b.keys, 'wide', [first!.id]))[0]).toMatchObject({ status: 'retried', group: 'g' });
+    await waitUntil(async () => failures === 2 && (await listDeadLetters(b.driver, b.keys, 'wide')).length === 1, 10_000, 'the second dead letter');
+    const [second] = await listDeadLetters(b.driver, b.keys, 'wide');
+    expect(second).toMatchObject({ entryId, retries: 1, error: 'not yet #2' });
+    expect(second!.original).toEqual(original);
+
+    await retryDeadLetters(b.driver, b.keys, 'wide', [second!.id]);
+    await waitUntil(() => got.length === 1, 10_000, 'the third try to succeed');
+    expect(got).toEqual(['wide-1']);
+    expect(await listDeadLetters(b.driver, b.keys, 'wide')).toEqual([]);
+    expect(Number(await b.driver.call(['XLEN', b.keys.redrive('wide', 'g')]))).toBe(0);
+  });
+
+  it('acks only once the dead letter is written: when it cannot be written, the entry stays pending, and is dead-lettered later', async () => {
+    const log = memoryLogger();
+    const b = await makeBus(kind, redis(), randomPrefix(), { logger: log });
+    open.push(b);
+    let calls = 0;
+    // The group's dead-letter key holds a string: the dead letter's XADD fails (WRONGTYPE).
+    await b.driver.call(['SET', b.keys.deadLetters('fragile', 'g'), 'in the way']);
+    const sub = b.subscribe({
+      stream: 'fragile',
+      group: 'g',
+      ...fast,
+      claimIdleMs: 300,
+      handler: () => {
+        calls++;
+        throw new UnrecoverableError('cannot');
+      },
+    });
+    await sub.ready;
+    const sent = await b.publish('fragile', 'demo.n', { n: 1 });
+    await waitUntil(() => log.lines.some((l) => l.msg === 'could not record the failure; the entry stays pending'), 10_000, 'the failed dead-lettering');
+    const pending = (await b.driver.call(['XPENDING', b.keys.stream('fragile'), 'g', '-', '+', 10])) as [string, ...unknown[]][];
+    expect(pending.map((p) => p[0])).toEqual([sent.entryId]);
+    expect(String(await b.driver.call(['TYPE', b.keys.deadLetters('fragile', 'g')]))).toBe('string');
+
+    await b.driver.call(['DEL', b.keys.deadLetters('fragile', 'g')]);
+    await waitUntil(async () => (await listDeadLetters(b.driver, b.keys, 'fragile')).length === 1, 15_000, 'the dead letter once it can be written');
+    expect((await listDeadLetters(b.driver, b.keys, 'fragile'))[0]).toMatchObject({ entryId: sent.entryId, reason: 'UNRECOVERABLE' });
+    expect(((await b.driver.call(['XPENDING', b.keys.stream('fragile'), 'g'])) as unknown[])[0]).toBe(0);
+    expect(calls).toBeGreaterThanOrEqual(2);
+  });
+
+  it('each group has its own dead letters; an id two groups hold needs the group; the shared dead letters of earlier versions are still listed and retried', async () => {
+    const b = await bus();
+    const fields = encodeFields({ type: 'demo.n', v: 1, id: 'm-1', src: 'raw', ts: 1, corr: 'c', cause: '', data: '{"n":1}' }).map(String);
+    const dl = (group: string) => ['dl.stream', 'mixed', 'dl.entry', '5-0', 'dl.group', group, 'dl.consumer', 'c', 'dl.deliveries', '1', 'dl.reason', 'UNRECOVERABLE', 'dl.error', `failed in ${group}`, 'dl.at', '1'];
+    // Two groups' dead letters with the same id, and one in the shared stream, as earlier versions wrote it (originals inline).
+    for (const g of ['a', 'b']) {
+      await b.driver.call(['XADD', b.keys.deadLetters('mixed', g), '7-0', ...dl(g), 'dl.original', JSON.stringify(fields)]);
+      await b.driver.call(['HSET', b.keys.deadLetterGroups('mixed'), g, '7-0']);
+    }
+    await b.driver.call(['XADD', b.keys.sharedDeadLetters('mixed'), '3-0', ...dl('a'), ...fields]);
+
+    const all = await listDeadLetters(b.driver, b.keys, 'mixed');
+    expect(all.map((d) => [d.id, d.group, d.message?.id])).toEqual([['3-0', 'a', 'm-1'], ['7-0', 'a', 'm-1'], ['7-0', 'b', 'm-1']]);
+    expect((await listDeadLetters(b.driver, b.keys, 'mixed', { group: 'b' })).map((d) => d.id)).toEqual(['7-0']);
+    expect(await deadLetterStreams(b.driver, b.keys)).toEqual([{ stream: 'mixed', count: 3 }]);
+    expect(await deadLetterStreams(b.driver, b.keys, ['mixed', 'other'])).toEqual([{ stream: 'mixed', count: 3 }]);
+
+    await expect(getDeadLetter(b.driver, b.keys, 'mixed', '7-0')).rejects.toMatchObject({ code: 'DEAD_LETTER_AMBIGUOUS' });
+    await expect(dropDeadLetters(b.driver, b.keys, 'mixed', ['7-0'])).rejects.toMatchObject({ code: 'DEAD_LETTER_AMBIGUOUS' });
+    expect((await getDeadLetter(b.driver, b.keys, 'mixed', '7-0', 'b'))?.error).toBe('failed in b');
+    expect(await dropDeadLetters(b.driver, b.keys, 'mixed', ['7-0'], 'b')).toEqual([{ id: '7-0', status: 'dropped' }]);
+
+    // The shared one of earlier versions goes back to its group like any other.
+    const got: number[] = [];
+    const sub = b.subscribe<{ n: number }>({ stream: 'mixed', group: 'a', ...fast, handler: (m) => void got.push(m.data.n) });
+    await sub.ready;
+    expect(await retryDeadLetters(b.driver, b.keys, 'mixed', ['3-0'])).toMatchObject([{ id: '3-0', status: 'retried', group: 'a' }]);
+    await waitUntil(() => got.length === 1, 5_000, 'the retried shared dead letter');
+    expect(Number(await b.driver.call(['XLEN', b.keys.sharedDeadLetters('mixed')]))).toBe(0);
+    expect((await listDeadLetters(b.driver, b.keys, 'mixed')).map((d) => [d.id, d.group])).toEqual([['7-0', 'a']]);
+  });
+
+  it('an entry every group dead-letters at once gets a distinct dead-letter id in each group', async () => {
+    const b = await bus();
+    const groups = ['a', 'b', 'c', 'd'];
+    const subs = groups.map((group) => b.subscribe({ stream: 'garbage', group, handler: () => undefined }));
+    await Promise.all(subs.map((s) => s.ready));
+    for (let i = 0; i < 5; i++) await b.driver.call(['XADD', b.keys.stream('garbage'), '*', 'hello', `world ${i}`]);
+    await waitUntil(async () => (await listDeadLetters(b.driver, b.keys, 'garbage')).length === 20, 10_000, '20 dead letters');
+    const all = await listDeadLetters(b.driver, b.keys, 'garbage');
+    expect(new Set(all.map((d) => d.id)).size).toBe(20);
+    expect(all.map((d) => d.group).sort()).toEqual(groups.flatMap((g) => Array(5).fill(g)).sort());
+    // Each is found, shown and dropped by its id alone.
+    expect(await dropDeadLetters(b.driver, b.keys, 'garbage', all.map((d) => d.id))).toEqual(all.map((d) => ({ id: d.id, status: 'dropped' })));
   });
 });

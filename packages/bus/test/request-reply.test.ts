@@ -1,6 +1,6 @@
 /**
- * Request/reply over streams: round trip, timeout, a late reply discarded without a leak, and the
- * reply stream cleaned up.
+ * Request/reply over streams: round trip, timeout, a late reply discarded without a leak, the
+ * reply stream cleaned up, and a reply from another responder than the one asked dropped.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClosedError, ConfigError, decodeEntry, DEFAULT_MAX_MESSAGE_BYTES, DRIVER_KINDS, encodeFields, reply, TimeoutError, type Bus, type Message } from '../src/index.js';
@@ -52,7 +52,7 @@ describe.each(DRIVER_KINDS)('request/reply on %s', (kind) => {
     const herald = await bus(prefix);
     const days = ['mon', 'tuesday', 'wed', 'thursday', 'fri'];
     const replies = await Promise.all(
-      days.map((day) => herald.request<{ day: string; kcal: number }>('box.requests', 'nutrition.summary.request', { day }, { timeoutMs: 5_000, corr: `brief-${day}` })),
+      days.map((day) => herald.request<{ day: string; kcal: number }>('box.requests', 'nutrition.summary.request', { day }, { from: 'test', timeoutMs: 5_000, corr: `brief-${day}` })),
     );
     expect(replies.map((r) => r.data)).toEqual(days.map((day) => ({ day, kcal: day.length * 100 })));
     for (const [i, r] of replies.entries()) {
@@ -64,7 +64,7 @@ describe.each(DRIVER_KINDS)('request/reply on %s', (kind) => {
     const [req] = (await box.driver.call(['XRANGE', box.keys.stream('box.requests'), '-', '+', 'COUNT', 1])) as [string, string[]][];
     const replyTo = req![1][req![1].indexOf('replyTo') + 1]!;
     expect(replyTo).toMatch(/^test-[0-9a-f]{12}$/);
-    const replyKey = herald.keys.replies(replyTo);
+    const replyKey = herald.keys.replies('test', 'test', replyTo);
     expect(Number(await herald.driver.call(['XLEN', replyKey]))).toBe(0);
     expect(Number(await herald.driver.call(['PTTL', replyKey]))).toBeGreaterThan(0);
     await herald.close();
@@ -73,9 +73,9 @@ describe.each(DRIVER_KINDS)('request/reply on %s', (kind) => {
 
   it('times out with a TimeoutError when nobody answers', async () => {
     const b = await bus(randomPrefix());
-    const err = await b.request('nobody.home', 'ping', {}, { timeoutMs: 100 }).catch((e: unknown) => e);
+    const err = await b.request('nobody.home', 'ping', {}, { from: 'nobody', timeoutMs: 100 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(err).toMatchObject({ code: 'REQUEST_TIMEOUT', details: { stream: 'nobody.home', type: 'ping', timeoutMs: 100 } });
+    expect(err).toMatchObject({ code: 'REQUEST_TIMEOUT', details: { stream: 'nobody.home', type: 'ping', from: 'nobody', timeoutMs: 100 } });
   });
 
   it('a late reply after the timeout is discarded and logged, and leaves nothing behind', async () => {
@@ -89,34 +89,55 @@ describe.each(DRIVER_KINDS)('request/reply on %s', (kind) => {
       log: memoryLogger(lines),
     });
     try {
-      const late = requester.request('box.requests', 'nutrition.summary.request', { day: 'mon' }, { timeoutMs: 100 });
+      const late = requester.request('box.requests', 'nutrition.summary.request', { day: 'mon' }, { from: 'test', timeoutMs: 100 });
       await expect(late).rejects.toBeInstanceOf(TimeoutError);
       expect(requester.pending).toBe(0);
       await waitUntil(() => lines.some((l) => l.msg?.startsWith('reply to no waiting request')), 5_000, 'the late reply to be logged');
       const logged = lines.find((l) => l.msg?.startsWith('reply to no waiting request'))!;
       expect(logged).toMatchObject({ level: 'warn', obj: { type: 'nutrition.summary', src: 'test' } });
       expect(requester.pending).toBe(0);
-      await waitUntil(async () => Number(await herald.driver.call(['XLEN', requester.replyKey])) === 0, 2_000, 'the late reply to be deleted');
+      await waitUntil(async () => Number(await herald.driver.call(['XLEN', requester.replyKey('test')])) === 0, 2_000, 'the late reply to be deleted');
       // And the requester still works.
-      const ok = await requester.request('box.requests', 'nutrition.summary.request', { day: 'tue' }, { timeoutMs: 5_000 });
+      const ok = await requester.request('box.requests', 'nutrition.summary.request', { day: 'tue' }, { from: 'test', timeoutMs: 5_000 });
       expect(ok.data).toEqual({ day: 'tue', kcal: 300 });
       expect(requester.pending).toBe(0);
     } finally {
       await requester.close();
     }
     // A reply to a requester that is gone is dropped, not written to a new key.
-    expect(Number(await herald.driver.call(['EXISTS', requester.replyKey]))).toBe(0);
-    await box.publishBatch([reply({ replyTo: requester.instance, id: 'x', corr: 'x' } as Message, 'late', {})]);
-    expect(Number(await herald.driver.call(['EXISTS', requester.replyKey]))).toBe(0);
+    expect(Number(await herald.driver.call(['EXISTS', requester.replyKey('test')]))).toBe(0);
+    await box.publishBatch([reply({ replyTo: requester.instance, src: 'herald', id: 'x', corr: 'x' } as Message, 'late', {})]);
+    expect(Number(await herald.driver.call(['EXISTS', requester.replyKey('test')]))).toBe(0);
   });
 
   it('close rejects waiting requests; reply() refuses a message that is not a request', async () => {
     const b = await bus(randomPrefix());
-    const waiting = b.request('nobody.home', 'ping', {}, { timeoutMs: 10_000 }).catch((e: unknown) => e);
+    const waiting = b.request('nobody.home', 'ping', {}, { from: 'nobody', timeoutMs: 10_000 }).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     await b.close();
     expect(await waiting).toBeInstanceOf(ClosedError);
-    expect(() => b.request('nobody.home', 'ping', {})).toThrow(ClosedError);
+    expect(() => b.request('nobody.home', 'ping', {}, { from: 'nobody' })).toThrow(ClosedError);
     expect(() => reply({ id: 'm1', type: 't' } as Message, 'answer', {})).toThrow(ConfigError);
+  });
+
+  it('a reply from another responder than the one asked is dropped as REPLY_FORGED and does not resolve the request', async () => {
+    const prefix = randomPrefix();
+    const box = await makeBus(kind, redis(), prefix, { source: 'box' });
+    const ledger = await makeBus(kind, redis(), prefix, { source: 'ledger' });
+    open.push(box, ledger);
+    await responder(box, 300);
+    // ledger answers every request at once, whoever it was meant for.
+    const forger = ledger.subscribe<{ day: string }>({ stream: 'box.requests', group: 'ledger', handler: (m) => reply(m, 'nutrition.summary', { day: m.data.day, kcal: 1 }) });
+    await forger.ready;
+    const log = memoryLogger();
+    const herald = await makeBus(kind, redis(), prefix, { source: 'herald', logger: log });
+    open.push(herald);
+    // herald asks ledger once: ledger's reply stream to herald exists from now on.
+    expect((await herald.request('box.requests', 'nutrition.summary.request', { day: 'warm' }, { from: 'ledger', timeoutMs: 5_000 })).src).toBe('ledger');
+
+    const answer = await herald.request<{ kcal: number }>('box.requests', 'nutrition.summary.request', { day: 'mon' }, { from: 'box', timeoutMs: 5_000 });
+    expect(answer).toMatchObject({ src: 'box', data: { kcal: 300 } });
+    const forged = log.lines.find((l) => l.obj.code === 'REPLY_FORGED');
+    expect(forged).toMatchObject({ level: 'error', msg: 'forged reply dropped', obj: { expected: 'box', src: 'ledger', cause: answer.cause } });
   });
 });

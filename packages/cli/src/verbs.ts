@@ -106,19 +106,21 @@ export const VERBS: readonly VerbSpec[] = [
     name: 'dlq',
     summary: 'dead letters: list, show, retry (to the failing group only), drop',
     usage: [
-      'dlq list [stream] [--count N]',
-      'dlq show <stream> <dead-letter-id>',
-      'dlq retry <stream> (<dead-letter-id>... | --all)',
-      'dlq drop <stream> (<dead-letter-id>... | --all)',
+      'dlq list [stream] [--group NAME] [--count N]',
+      'dlq show <stream> <dead-letter-id> [--group NAME]',
+      'dlq retry <stream> (<dead-letter-id>... | --all) [--group NAME]',
+      'dlq drop <stream> (<dead-letter-id>... | --all) [--group NAME]',
     ],
     description: [
       '"list" without a stream counts the dead letters of every stream; with one, lists them, oldest first.',
       '"retry" redelivers each dead letter to the group that failed it, and only to that group; "drop" deletes it.',
       'Ids are dead-letter entry ids as "list" prints them. retry and drop exit 1 if any id was not there (the others',
-      'are still done, and --json lists each outcome).',
+      'are still done, and --json lists each outcome). Each group has its own dead letters; should two groups hold the',
+      'same id, --group names the one meant (without it, such an id is refused, never guessed).',
     ],
     options: {
       count: count('most dead letters to list', '100'),
+      group: { type: 'string', value: 'NAME', description: 'only the dead letters of this consumer group' },
       all: { type: 'boolean', description: 'retry or drop every dead letter of the stream' },
     },
     examples: [

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus, createDriver, reply, silentLogger, startHeartbeat, UnrecoverableError, type Bus, type DriverKind, type Message, type RedisDriver, type Subscription } from '@hive/bus';
-import { listAgents, trimStream, xinfoGroups } from '@hive/bus/admin';
+import { listAgents, listDeadLetters, trimStream, xinfoGroups } from '@hive/bus/admin';
 import { deriveTopology, type Topology } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { aclFile, aclUsers, loadDefinitions, newPassword, parseEnvFile, passwordVar, type AclUserSpec } from '../src/commands/acl.js';
@@ -73,7 +73,10 @@ it('lets a responder answer on the reply streams of who requests on a stream it 
     expect(u.reads).toContain('agent.requests');
     expect(u.writes).not.toContain('agent.requests');
     expect(u.answers).toContain('herald');
-    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', 'hive:reply:herald-1a2b', 'NOMKSTREAM', '*', 'type', 'summary.reply']))).toBe('OK');
+    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', `hive:reply:herald:${name}:herald-1a2b`, 'NOMKSTREAM', '*', 'type', 'summary.reply']))).toBe('OK');
+    // Only on its own reply stream to herald: never in another responder's name.
+    const other = ['box', 'hermes', 'ledger', 'pulse'].find((o) => o !== name)!;
+    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', `hive:reply:herald:${other}:herald-1a2b`, 'NOMKSTREAM', '*', 'type', 'summary.reply']))).not.toBe('OK');
     expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', 'hive:s:agent.requests', '*', 'type', 'summary.request']))).not.toBe('OK');
   }
 });
@@ -127,8 +130,10 @@ describe.each(['ioredis', 'node-redis'] as DriverKind[])('each agent as its own 
       await Promise.all(
         edges.flatMap((s) =>
           s.writers.map(async (w) => {
-            const answer = await buses.get(w)!.request(s.stream, 'acl.probe', { from: w }, { timeoutMs: 10_000 });
-            expect(s.readers).toContain(answer.src);
+            // The reader asked answers (on its own reply stream to w); the other readers' replies are dropped by Redis.
+            const asked = s.readers.find((r) => r !== w) ?? s.readers[0]!;
+            const answer = await buses.get(w)!.request(s.stream, 'acl.probe', { from: w }, { from: asked, timeoutMs: 10_000 });
+            expect(answer.src).toBe(asked);
             const id = answer.cause;
             await waitUntil(() => s.readers.every((r) => handled.has(`${r}|${id}`)), 10_000, `every reader of ${s.stream} to handle ${w}'s request`);
           }),
@@ -149,7 +154,7 @@ describe.each(['ioredis', 'node-redis'] as DriverKind[])('each agent as its own 
       const adminBus = await createBus({ url: urlOf('admin'), driver, source: 'acl-test', logger: silentLogger });
       try {
         const sent = await Promise.all(edges.map((s) => adminBus.publish(s.stream, 'acl.fail', { fail: true })));
-        const dlqLength = (stream: string) => admin.call(['XLEN', adminBus.keys.deadLetters(stream)]).then(Number);
+        const dlqLength = async (stream: string) => (await listDeadLetters(admin, adminBus.keys, stream)).length;
         await waitUntil(async () => (await Promise.all(edges.map(async (s) => (await dlqLength(s.stream)) >= s.readers.length))).every(Boolean), 10_000, 'every reader to dead-letter');
         for (const s of edges) {
           const retried = await hive(['dlq', 'retry', s.stream, '--all'], { url: urlOf('admin') });
@@ -237,8 +242,13 @@ describe('refusals (NOPERM)', () => {
           if (!a.reads?.includes(s)) {
             expect(await refusal(d.call(['XGROUP', 'CREATE', k.stream(s), a.name, '$', 'MKSTREAM'])), `${a.name} creates a group on ${s}`).toMatch(/NOPERM/);
             expect(await refusal(d.call(['XREADGROUP', 'GROUP', a.name, 'c', 'STREAMS', k.stream(s), '>'])), `${a.name} ← ${s}`).toMatch(/NOPERM/);
-            expect(await refusal(d.call(['XADD', k.deadLetters(s), '*', 'f', 'v'])), `${a.name} → dead letters of ${s}`).toMatch(/NOPERM/);
+            expect(await refusal(d.call(['XADD', k.deadLetters(s, a.name), '*', 'f', 'v'])), `${a.name} → dead letters of ${s}`).toMatch(/NOPERM/);
           }
+          // Its own dead letters only: never another group's, nor the shared ones of earlier versions.
+          for (const other of agents.filter((o) => o.name !== a.name && o.reads?.includes(s))) {
+            expect(await refusal(d.call(['XADD', k.deadLetters(s, other.name), '*', 'f', 'v'])), `${a.name} → ${other.name}'s dead letters of ${s}`).toMatch(/NOPERM/);
+          }
+          expect(await refusal(d.call(['XADD', k.sharedDeadLetters(s), '*', 'f', 'v'])), `${a.name} → shared dead letters of ${s}`).toMatch(/NOPERM/);
           if (!a.reads?.includes(s) && !a.role?.janitor) expect(await refusal(d.call(['XRANGE', k.stream(s), '-', '+'])), `${a.name} XRANGE ${s}`).toMatch(/NOPERM/);
           else expect(await refusal(d.call(['XRANGE', k.stream(s), '-', '+', 'COUNT', 1])), `${a.name} XRANGE ${s}`).toBe('allowed');
           // Only the janitor trims: a writer can append to a stream, never cut it.
@@ -254,7 +264,10 @@ describe('refusals (NOPERM)', () => {
         for (const other of agents.filter((o) => o.name !== a.name)) {
           expect(await refusal(d.call(['GET', k.data(other.name, 'x')])), `${a.name} reads ${other.name}'s state`).toMatch(/NOPERM/);
           expect(await refusal(d.call(['SET', k.agent(other.name, '0'), '{}'])), `${a.name} forges ${other.name}'s heartbeat`).toMatch(/NOPERM/);
-          expect(await refusal(d.call(['XREAD', 'STREAMS', k.replies(`${other.name}-x`), '0'])), `${a.name} reads ${other.name}'s replies`).toMatch(/NOPERM/);
+          expect(await refusal(d.call(['XREAD', 'STREAMS', k.replies(other.name, a.name, 'x'), '0'])), `${a.name} reads ${other.name}'s replies`).toMatch(/NOPERM/);
+          // Forging a reply: writing on another responder's reply stream to any requester.
+          const third = agents.find((x) => x.name !== a.name && x.name !== other.name)!;
+          expect(await refusal(d.call(['XADD', k.replies(other.name, third.name, 'x'), '*', 'f', 'v'])), `${a.name} answers ${other.name} as ${third.name}`).toMatch(/NOPERM/);
         }
         if (!a.role?.storage?.includes('bull:*')) expect(await refusal(d.call(['HGETALL', 'hive:bull:reminders:1'])), `${a.name} reads BullMQ`).toMatch(/NOPERM/);
         if (!a.role?.registry) expect(await refusal(d.call(['SCAN', '0'])), `${a.name} SCAN`).toMatch(/NOPERM/);

@@ -4,7 +4,8 @@
  * once more and leaves the other two groups' handled counts unchanged.
  */
 import { describe, expect, it } from 'vitest';
-import { UnrecoverableError, type Bus, type Subscription } from '@hive/bus';
+import { createKeys, UnrecoverableError, type Bus, type Subscription } from '@hive/bus';
+import { listDeadLetters } from '@hive/bus/admin';
 import { hive, makeBus, randomPrefix, rawDriver, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
@@ -28,7 +29,7 @@ async function threeGroups(prefix: string) {
   return { bus, handled, state, stop: async () => Promise.all(subs.map((s) => s.stop())).then(() => bus.close()) };
 }
 
-const dlqLength = async (bus: Bus, stream: string) => Number(await bus.driver.call(['XLEN', bus.keys.deadLetters(stream)]));
+const dlqLength = async (bus: Bus, stream: string) => (await listDeadLetters(bus.driver, bus.keys, stream, { count: 10_000 })).length;
 
 describe('dlq', () => {
   it('retry sends a dead letter back to the failing group only', async () => {
@@ -136,12 +137,34 @@ describe('dlq', () => {
       [['dlq', 'list', '--all'], '--all goes with retry or drop'],
       [['dlq', 'show', 'x', '1-0', '--count', '3'], '--count goes with list'],
       [['dlq', 'list', 'a', 'b'], 'unexpected argument "b"'],
+      [['dlq', 'list', '--group', 'g'], '--group goes with a stream'],
     ];
     for (const [argv, message] of cases) {
       const r = await hive(argv, { url: redis().url, prefix: randomPrefix() });
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr.split('\n')[0]).toContain(`hive dlq: ${message}`);
-      expect(r.stderr).toContain('usage: hive dlq list [stream] [--count N]\n       hive dlq show');
+      expect(r.stderr).toContain('usage: hive dlq list [stream] [--group NAME] [--count N]\n       hive dlq show');
     }
+  });
+
+  it('two groups holding the same dead-letter id: --group names the one meant; --all takes each group\'s', async () => {
+    const prefix = randomPrefix();
+    const k = createKeys(prefix);
+    const d = await rawDriver(redis());
+    for (const g of ['a', 'b']) {
+      await d.call(['XADD', k.deadLetters('twin', g), '7-0', 'dl.stream', 'twin', 'dl.group', g, 'dl.reason', 'UNRECOVERABLE', 'dl.error', `in ${g}`, 'dl.original', '["hello","world"]']);
+      await d.call(['HSET', k.deadLetterGroups('twin'), g, '7-0']);
+    }
+    await d.close();
+    const ambiguous = await hive(['dlq', 'show', 'twin', '7-0'], { url: redis().url, prefix });
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr.split('\n')[0]).toBe('hive dlq: dead letter 7-0 of "twin" is in the dead letters of groups a, b: name the group (--group NAME)');
+    const shown = await hive(['dlq', 'show', 'twin', '7-0', '--group', 'b', '--json'], { url: redis().url, prefix });
+    expect(shown.json()).toMatchObject({ group: 'b', error: 'in b', original: { hello: 'world' } });
+    const listed = await hive(['dlq', 'list', 'twin', '--group', 'a', '--json'], { url: redis().url, prefix });
+    expect(listed.json().map((x: { group: string }) => x.group)).toEqual(['a']);
+    const dropped = await hive(['dlq', 'drop', 'twin', '--all', '--json'], { url: redis().url, prefix });
+    expect(dropped.json()).toMatchObject({ done: 2, missing: 0 });
+    expect((await hive(['dlq', 'list', '--json'], { url: redis().url, prefix })).json()).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEntry } from '@hive/bus';
-import { listAgents, xinfoGroups, xrange } from '@hive/bus/admin';
+import { listAgents, listDeadLetters, xinfoGroups, xrange } from '@hive/bus/admin';
 import { runCli } from '@hive/cli';
 import { modesFromEnv, startNetwork, type Network, type SentMessage } from '../src/network.js';
 
@@ -174,7 +174,7 @@ describe.each(modesFromEnv())('the network, mode %s', (mode) => {
     const k = totals[0]!;
     expect(totals).toEqual(Array.from({ length: apples }, (_, i) => k * (i + 1)));
     // On the bus: no dead letters, and kami has delivered everything box wrote (nothing pending).
-    expect(await xrange(net.driver, net.keys.deadLetters('intent.classified'), '-', '+')).toEqual([]);
+    expect(await listDeadLetters(net.driver, net.keys, 'intent.classified')).toEqual([]);
     await expect.poll(async () => (await xinfoGroups(net.driver, net.keys.stream('wa.outbound'))).find((g) => g.name === 'kami')?.pending, { timeout: 30_000 }).toBe(0);
     if (mode === 'processes') {
       // kami lived on: the phone shows each reply once (in host mode kami's simulator died with the host, and its memory with it).

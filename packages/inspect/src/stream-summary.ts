@@ -1,6 +1,6 @@
 /** Every stream under a prefix with its length, groups, consumers, pending, lag and dead letters. */
 import { type Keys, type RedisDriver } from '@hive/bus';
-import { type GroupInfo, scanKeys, xinfoGroups, xinfoStream } from '@hive/bus/admin';
+import { deadLetterKeys, type GroupInfo, scanKeys, xinfoGroups, xinfoStream } from '@hive/bus/admin';
 
 export interface StreamSummary {
   stream: string;
@@ -24,15 +24,20 @@ export async function summarizeStreams(redis: RedisDriver, keys: Keys): Promise<
     const name = keys.streamName(key);
     if (name !== undefined) names.add(name);
   }
-  const dlqPrefix = keys.deadLetters('');
-  for (const key of await scanKeys(redis, keys.deadLetterPattern(), 'stream')) names.add(key.slice(dlqPrefix.length));
+  // A group's dead letters are <dlq prefix><stream>:<group>; the shared ones of earlier versions <dlq prefix><stream>.
+  const dlqPrefix = keys.sharedDeadLetters('');
+  for (const key of await scanKeys(redis, keys.deadLetterPattern(), 'stream')) names.add(key.slice(dlqPrefix.length).split(':')[0]!);
 
   const out: StreamSummary[] = [];
   for (const stream of [...names].sort()) {
     const [info, groups, dl] = await Promise.all([
       xinfoStream(redis, keys.stream(stream)),
       xinfoGroups(redis, keys.stream(stream)),
-      redis.call(['XLEN', keys.deadLetters(stream)]),
+      deadLetterKeys(redis, keys, stream).then(async (ks) => {
+        let n = 0;
+        for (const k of ks) n += Number(await redis.call(['XLEN', k]));
+        return n;
+      }),
     ]);
     const lags = groups.map((g) => g.lag);
     out.push({

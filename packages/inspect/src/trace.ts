@@ -7,7 +7,7 @@
  * last-delivered id and its pending list: acked, pending, unread, or dead-lettered.
  */
 import { fieldsToObject, type Keys, type RedisDriver } from '@hive/bus';
-import { compareEntryIds, type GroupInfo, scanKeys, xinfoGroups, xrange } from '@hive/bus/admin';
+import { compareEntryIds, deadLetterKeys, type GroupInfo, ORIGINAL_FIELD, parseOriginal, scanKeys, xinfoGroups, xrange } from '@hive/bus/admin';
 
 /** Without an explicit start, scan from this long before the time in a ULID id (producer clocks drift). */
 export const ULID_SLACK_MS = 5 * 60_000;
@@ -87,18 +87,21 @@ interface ScanKey {
 
 async function keysToScan(redis: RedisDriver, keys: Keys, only: readonly string[]): Promise<ScanKey[]> {
   if (only.length > 0) {
-    return only.flatMap((s) => [
-      { name: s, key: keys.stream(s), kind: 'message' as const },
-      { name: `dlq:${s}`, key: keys.deadLetters(s), kind: 'dead-letter' as const },
-    ]);
+    const out: ScanKey[] = [];
+    for (const s of only) {
+      out.push({ name: s, key: keys.stream(s), kind: 'message' });
+      for (const key of await deadLetterKeys(redis, keys, s)) out.push({ name: `dlq:${s}`, key, kind: 'dead-letter' });
+    }
+    return out;
   }
   const out: ScanKey[] = [];
   for (const key of await scanKeys(redis, keys.streamPattern(), 'stream')) {
     const name = keys.streamName(key);
     if (name !== undefined) out.push({ name, key, kind: 'message' });
   }
-  const dlq = keys.deadLetters('');
-  for (const key of await scanKeys(redis, keys.deadLetterPattern(), 'stream')) out.push({ name: `dlq:${key.slice(dlq.length)}`, key, kind: 'dead-letter' });
+  // Each group's dead letters (<dlq prefix><stream>:<group>) and the shared ones of earlier versions (<dlq prefix><stream>).
+  const dlq = keys.sharedDeadLetters('');
+  for (const key of await scanKeys(redis, keys.deadLetterPattern(), 'stream')) out.push({ name: `dlq:${key.slice(dlq.length).split(':')[0]}`, key, kind: 'dead-letter' });
   return out;
 }
 
@@ -127,7 +130,10 @@ async function scan(redis: RedisDriver, keys: readonly ScanKey[], from: string):
     for (;;) {
       const page = await xrange(redis, k.key, start, '+', PAGE);
       for (const e of page) {
-        const f = fieldsToObject(e.fields);
+        const raw = fieldsToObject(e.fields);
+        // A dead letter holds its original entry as one field: its id, type, corr are in there.
+        const original = raw[ORIGINAL_FIELD] === undefined ? undefined : parseOriginal(raw[ORIGINAL_FIELD]);
+        const f = original ? { ...fieldsToObject(original), ...raw } : raw;
         if (!f.id) continue;
         const base = { key: k.key, stream: k.name, entryId: e.id, type: f.type ?? '?', src: f.src ?? '?', id: f.id, corr: f.corr || f.id, cause: f.cause ?? '' };
         if (k.kind === 'dead-letter') {

@@ -28,7 +28,7 @@ export function classOf(family: string, prefix: string): FamilyClass {
   if (rest.startsWith('s:')) return 'streams';
   if (rest.startsWith('seen:')) return 'handled marks';
   if (rest.startsWith('pubid:')) return 'publish ids';
-  if (rest.startsWith('dlq:')) return 'dead letters';
+  if (rest.startsWith('dlq:') || rest.startsWith('dlqg:')) return 'dead letters';
   if (rest.startsWith('redrive:')) return 'redrive';
   if (rest.startsWith('reply:')) return 'reply streams';
   if (rest.startsWith('agent:')) return 'registry';

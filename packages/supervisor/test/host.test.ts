@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createBus, createDriver, decodeEntry, type Bus, type RedisDriver } from '@hive/bus';
-import { xrange } from '@hive/bus/admin';
+import { listDeadLetters, xrange } from '@hive/bus/admin';
 import { defineAgent, startHttpHost, type AnyAgentDefinition, type HttpHost, type SharedServices } from '@hive/agent';
 import { memoryLogger } from '@hive/agent/testing';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
@@ -194,7 +194,7 @@ describe('the host', () => {
     await expect
       .poll(async () => (await xrange(bus.driver, bus.keys.stream('wa.outbound'), '-', '+')).map((e) => (decodeEntry(e.fields!) as { message?: { data: { text: string } } }).message?.data.text), { timeout: 10_000 })
       .toContain('steady got hello');
-    await expect.poll(async () => (await xrange(bus.driver, bus.keys.deadLetters('intent.classified'), '-', '+')).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => (await listDeadLetters(bus.driver, bus.keys, 'intent.classified')).length, { timeout: 10_000 }).toBe(1);
     expect(host.states().filter((s) => s.name !== 'misconfigured').every((s) => s.phase === 'running')).toBe(true);
   });
 });

@@ -3,8 +3,20 @@
  * error; retry (back to the failing group only, through the bus) and drop. A change is a POST that
  * passed the CSRF and read-only checks, and writes one log line saying who did what to which ids.
  */
-import { fieldsToObject } from '@hive/bus';
-import { type DeadLetter, deadLetterStreams, dropDeadLetters, getDeadLetter, parseDeadLetter, retryDeadLetters, xrange, xrevrange } from '@hive/bus/admin';
+import { fieldsToObject, HiveError } from '@hive/bus';
+import {
+  compareEntryIds,
+  type DeadLetter,
+  deadLetterKeys,
+  deadLetterStreams,
+  dropDeadLetters,
+  getDeadLetter,
+  parseDeadLetter,
+  retryDeadLetters,
+  type StreamEntry,
+  xrange,
+  xrevrange,
+} from '@hive/bus/admin';
 import { checkedEntryId, checkedName, pageSize, RequestError, type ConsoleApp, type RouteContext } from './context.js';
 
 export const DEFAULT_DEAD_LETTER_PAGE = 50;
@@ -34,6 +46,28 @@ function summary(d: DeadLetter) {
   };
 }
 
+/** Oldest first from `start`: the first `count` entries of all `keys` together (each group's dead letters is its own stream). */
+async function mergedRange(ctx: RouteContext, keys: readonly string[], start: string, count: number): Promise<StreamEntry[]> {
+  const pages = await Promise.all(keys.map((k) => xrange(ctx.redis, k, start, '+', count)));
+  return pages.flat().sort((a, b) => compareEntryIds(a.id, b.id)).slice(0, count);
+}
+
+/** Newest first: the last `count` entries of all `keys` together. */
+async function mergedNewest(ctx: RouteContext, keys: readonly string[], count: number): Promise<StreamEntry[]> {
+  const pages = await Promise.all(keys.map((k) => xrevrange(ctx.redis, k, '+', '-', count)));
+  return pages.flat().sort((a, b) => compareEntryIds(b.id, a.id)).slice(0, count);
+}
+
+/** An id two groups hold, asked for without the group: 409, naming the groups. */
+async function oneGroup<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof HiveError && err.code === 'DEAD_LETTER_AMBIGUOUS') throw new RequestError(409, `${err.message} (pass "group")`);
+    throw err;
+  }
+}
+
 /** Register the dead-letter routes. */
 export function deadLetterRoutes(app: ConsoleApp, ctx: RouteContext): void {
   app.get('/api/dead-letters', async (c) => c.json({ streams: await deadLetterStreams(ctx.redis, ctx.keys) }));
@@ -45,8 +79,9 @@ export function deadLetterRoutes(app: ConsoleApp, ctx: RouteContext): void {
     const after = c.req.query('after');
     const group = c.req.query('group') || undefined;
     const reason = c.req.query('reason') || undefined;
-    const key = ctx.keys.deadLetters(stream);
-    const total = Number(await ctx.redis.call(['XLEN', key]));
+    const keys = await deadLetterKeys(ctx.redis, ctx.keys, stream);
+    let total = 0;
+    for (const k of keys) total += Number(await ctx.redis.call(['XLEN', k]));
 
     const items: DeadLetter[] = [];
     let start = after === undefined ? '-' : `(${checkedEntryId('after', after)}`;
@@ -54,7 +89,7 @@ export function deadLetterRoutes(app: ConsoleApp, ctx: RouteContext): void {
     let next: string | null = null;
     for (;;) {
       const batch = Math.min(FILTER_SCAN - scanned, group || reason ? 500 : count + 1);
-      const page = await xrange(ctx.redis, key, start, '+', batch);
+      const page = await mergedRange(ctx, keys, start, batch);
       scanned += page.length;
       for (const e of page) {
         const d = parseDeadLetter(e);
@@ -75,7 +110,7 @@ export function deadLetterRoutes(app: ConsoleApp, ctx: RouteContext): void {
     }
 
     const facets = { groups: {} as Record<string, number>, reasons: {} as Record<string, number>, window: 0 };
-    for (const e of after === undefined ? await xrevrange(ctx.redis, key, '+', '-', FACET_WINDOW) : []) {
+    for (const e of after === undefined ? await mergedNewest(ctx, keys, FACET_WINDOW) : []) {
       const d = parseDeadLetter(e);
       facets.groups[d.group] = (facets.groups[d.group] ?? 0) + 1;
       facets.reasons[d.reason] = (facets.reasons[d.reason] ?? 0) + 1;
@@ -87,7 +122,8 @@ export function deadLetterRoutes(app: ConsoleApp, ctx: RouteContext): void {
   app.get('/api/dead-letters/:stream/:id', async (c) => {
     const stream = checkedName('stream', c.req.param('stream'));
     const id = checkedEntryId('dead-letter id', c.req.param('id'));
-    const d = await getDeadLetter(ctx.redis, ctx.keys, stream, id);
+    const group = c.req.query('group') ? checkedName('group', c.req.query('group')!) : undefined;
+    const d = await oneGroup(() => getDeadLetter(ctx.redis, ctx.keys, stream, id, group));
     if (!d) throw new RequestError(404, `no dead letter ${id} for stream "${stream}" (retried or dropped already?)`);
     return c.json({ ...summary(d), stream, field: d.field ?? null, history: d.history, message: d.message ?? null, decodeError: d.decodeError ?? null, original: fieldsToObject(d.original) });
   });
@@ -95,14 +131,17 @@ export function deadLetterRoutes(app: ConsoleApp, ctx: RouteContext): void {
   for (const action of ['retry', 'drop'] as const) {
     app.post(`/api/dead-letters/:stream/${action}`, async (c) => {
       const stream = checkedName('stream', c.req.param('stream'));
-      const body = (await c.req.json().catch(() => undefined)) as { ids?: unknown } | undefined;
+      const body = (await c.req.json().catch(() => undefined)) as { ids?: unknown; group?: unknown } | undefined;
+      const group = typeof body?.group === 'string' ? checkedName('group', body.group) : undefined;
       const ids = body?.ids;
       if (!Array.isArray(ids) || ids.length === 0 || !ids.every((i) => typeof i === 'string')) {
-        throw new RequestError(400, `the body must be {"ids": ["<dead-letter id>", …]} (1 to ${MAX_IDS_PER_ACTION} ids)`);
+        throw new RequestError(400, `the body must be {"ids": ["<dead-letter id>", …], "group"?: "<group>"} (1 to ${MAX_IDS_PER_ACTION} ids)`);
       }
       if (ids.length > MAX_IDS_PER_ACTION) throw new RequestError(400, `at most ${MAX_IDS_PER_ACTION} ids at once (got ${ids.length})`);
       for (const id of ids as string[]) checkedEntryId('dead-letter id', id);
-      const outcomes = action === 'retry' ? await retryDeadLetters(ctx.redis, ctx.keys, stream, ids as string[]) : await dropDeadLetters(ctx.redis, ctx.keys, stream, ids as string[]);
+      const outcomes = await oneGroup(() =>
+        action === 'retry' ? retryDeadLetters(ctx.redis, ctx.keys, stream, ids as string[], group) : dropDeadLetters(ctx.redis, ctx.keys, stream, ids as string[], group),
+      );
       const who = c.get('who');
       ctx.log.info(
         { action: `dlq.${action}`, stream, ids, outcomes: outcomes.map((o) => `${o.id}:${o.status}`), by: who },

@@ -3,10 +3,29 @@
  * problem becomes a condition with a stable alert id, so that the same problem seen on the next
  * poll is the same alert (deduplicated) and its disappearance is its recovery.
  */
+import { compareEntryIds } from '@hive/bus/admin';
 import { modelConditions } from './model-check.js';
-import type { Condition, Observation, Thresholds } from './observation.js';
+import type { Condition, GroupSeen, Observation, StreamFacts, Thresholds } from './observation.js';
 
-export type { AgentSeen, GroupSeen, RedisFacts, Observation, Thresholds, Check, Severity, Details, Condition } from './observation.js';
+export type { AgentSeen, GroupSeen, StreamFacts, RedisFacts, Observation, Thresholds, Check, Severity, Details, Condition } from './observation.js';
+
+/**
+ * Whether entries the group had not read yet were deleted (a writer's `XADD … MAXLEN 0`, which no
+ * ACL can refuse, or an XDEL), from metadata alone. Retention never does it: the janitor trims only
+ * entries every group has acked, so never one past any group's last-delivered id. Three signs, each
+ * certain: an XDEL past it (max-deleted-entry-id); the stream empty though entries were added after
+ * it; or, when every entry after it is still there to count (it is before the first entry), fewer of
+ * them than Redis's lag says it has not read.
+ */
+export function unreadDeleted(s: StreamFacts, g: Pick<GroupSeen, 'lastDeliveredId' | 'lag'>): boolean {
+  const last = g.lastDeliveredId;
+  if (!last) return false;
+  if (s.maxDeletedEntryId && s.maxDeletedEntryId !== '0-0' && compareEntryIds(s.maxDeletedEntryId, last) > 0) return true;
+  if (compareEntryIds(s.lastGeneratedId, last) <= 0) return false;
+  if (s.length === 0) return true;
+  const allAfter = s.firstEntryId !== null && compareEntryIds(s.firstEntryId, last) > 0;
+  return allAfter && g.lag !== null && g.lag > s.length;
+}
 
 /** Agents seen before that are gone from the registry now (sentinel itself excluded). */
 export function missingAgents(o: Pick<Observation, 'agents' | 'known'>, self: string): { name: string; lastSeen: number }[] {
@@ -50,6 +69,21 @@ export function evaluate(o: Observation, t: Thresholds, self: string): Condition
   }
 
   for (const g of o.groups) {
+    // Entries the group had not yet read were deleted: a writer trimmed the stream (XADD … MAXLEN 0,
+    // which no ACL can refuse) or deleted them. Retention never does this: the janitor trims only
+    // what every group has acked, which every group has read. Clears once the group reads past them.
+    if (g.streamInfo && unreadDeleted(g.streamInfo, g)) {
+      out.push({
+        alertId: `entries_lost:${g.stream}:${g.group}`,
+        // The ops.alert contract's check names are fixed; the alert id names this one.
+        check: 'other',
+        severity: 'critical',
+        subject: `${g.stream}/${g.group}`,
+        summary: `entries of ${g.stream} that ${g.group} had not read were deleted (it had read up to ${g.lastDeliveredId}; the stream now holds ${g.streamInfo.length}): something trimmed or deleted them`,
+        recovery: `${g.group} reads ${g.stream} past the deleted entries again`,
+        details: { problem: 'entries_lost', lastDeliveredId: g.lastDeliveredId ?? '', length: g.streamInfo.length, lastGeneratedId: g.streamInfo.lastGeneratedId },
+      });
+    }
     if (g.lag !== null && g.lag > t.lagMax) {
       out.push({
         alertId: `lag:${g.stream}:${g.group}`,

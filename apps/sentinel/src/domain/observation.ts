@@ -22,6 +22,19 @@ export interface GroupSeen {
   readonly lag: number | null;
   readonly pending: number;
   readonly consumers: number;
+  /** The last entry delivered to the group. */
+  readonly lastDeliveredId?: string;
+  /** The stream's metadata (XINFO STREAM, without FULL: no entry is read). */
+  readonly streamInfo?: StreamFacts | null;
+}
+
+/** What XINFO STREAM says of a stream, for the deleted-unread check. */
+export interface StreamFacts {
+  readonly length: number;
+  readonly firstEntryId: string | null;
+  readonly lastGeneratedId: string;
+  /** Largest id ever deleted by XDEL (Redis 7+; "0-0" when none; Redis 7.0 does not count trims). */
+  readonly maxDeletedEntryId: string | null;
 }
 
 /** What Redis says about itself; a field is undefined when Redis would not tell (CONFIG disabled). */

@@ -89,7 +89,7 @@ export async function hiveSystem(kind: DriverKind, url: string): Promise<BenchSy
       const samples: number[] = [];
       for (let i = 0; i < n; i++) {
         const t0 = performance.now();
-        await bus.request(stream, PAYLOAD_TYPE, makePayload(i), { timeoutMs: 5_000 });
+        await bus.request(stream, PAYLOAD_TYPE, makePayload(i), { from: 'bench', timeoutMs: 5_000 });
         samples.push(performance.now() - t0);
       }
       await sub.stop();

@@ -12,19 +12,23 @@
  *
  * What an agent may do, and why:
  *   root (no keys)    PING, HELLO, CLIENT SETNAME (the clients' handshake), INFO (the bus's version
- *                     detection, ioredis's ready check, BullMQ's version check)
+ *                     detection, ioredis's ready check, BullMQ's version check), TIME (the
+ *                     dead-letter script's clock)
  *   streams it reads  consume as its own group: XREADGROUP, XACK, XCLAIM, XAUTOCLAIM, XPENDING,
  *                     XINFO, XLEN, XGROUP CREATE/DELCONSUMER, and XRANGE (read-only: an entry as
  *                     written, replay to a handler); the same on its redrive stream
- *                     (dead letters retried to it), plus XDEL there; XADD (only) to their
- *                     dead-letter streams and XLEN on them (metrics); its handled marks (ZSCORE,
- *                     ZADD, ZREMRANGEBYSCORE, PEXPIRE)
+ *                     (dead letters retried to it), plus XDEL there; XADD (only) to its OWN
+ *                     group's dead-letter streams (never another group's), HSET to their index of
+ *                     groups, XLEN on every group's (metrics); its handled marks (ZSCORE, ZADD,
+ *                     ZREMRANGEBYSCORE, PEXPIRE)
  *   streams it writes XADD (only); the idempotent-publish marks of those streams (GET, SET)
  *   scripts           EVALSHA/EVAL on exactly the keys above (dead-letter, renew-lease, mark-handled,
  *                     publish-once)
  *   registry          its own heartbeat record (SET, DEL)
- *   request/reply     its own reply streams (hive:reply:<agent>-*), and XADD (only) to the reply
- *                     streams of the agents that write the streams it reads: the only requests it can get
+ *   request/reply     its own reply streams (hive:reply:<agent>:*), and XADD (only) to its own reply
+ *                     streams to the agents that write the streams it reads (hive:reply:<writer>:<agent>:*):
+ *                     the only requests it can get. A requester reads only the reply streams of the
+ *                     responders it asked, so no agent can answer in another's name.
  *   its own state     hive:data:<agent>:* (keys.dataPattern) with the data-structure commands
  *                     (strings, hashes, lists, sets, sorted sets, streams, scripts, transactions),
  *                     nothing dangerous
@@ -85,7 +89,7 @@ export const ROLES: Readonly<Record<string, AgentRole>> = {
 };
 
 /** Bus key families (keys.ts) and BullMQ's: an agent named like one would own that whole family. */
-const RESERVED_NAMES = new Set(['s', 'dlq', 'redrive', 'seen', 'pubid', 'reply', 'agent', 'data', 'bull', 'admin', 'backup', 'default']);
+const RESERVED_NAMES = new Set(['s', 'dlq', 'dlqg', 'redrive', 'seen', 'pubid', 'reply', 'agent', 'data', 'bull', 'admin', 'backup', 'default']);
 
 /** Users that are not agents. */
 export const ADMIN_USER = 'admin';
@@ -113,6 +117,8 @@ export interface AclUserSpec {
 }
 
 const HANDSHAKE = ['+ping', '+hello', '+client|setname', '+info'];
+/** Keyless commands the bus's scripts run: TIME (dead-letter-3.lua takes its ids after the clock). */
+const SCRIPT_KEYLESS = ['+time'];
 
 /** Commands on an agent's own state: the data structures, scripts and transactions; nothing keyless that matters. */
 const DATA_COMMANDS = [
@@ -168,7 +174,7 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
     // reads, never its own writes, since a reply (ctx.reply) is not a write to the request's stream.
     const answers = sorted(reads.flatMap((s) => [...(writersOf.get(s) ?? [])]).filter((w) => w !== n));
     const role = roles[n] ?? {};
-    const root = [...HANDSHAKE];
+    const root = [...HANDSHAKE, ...SCRIPT_KEYLESS];
     const selectors: AclSelector[] = [];
     const add = (why: string, keys: string[], commands: string[]) => {
       if (keys.length > 0) selectors.push({ why, rules: [...keys, ...commands] });
@@ -179,8 +185,13 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
     add('consume the streams it reads, and its redrive streams', [...streamKeys, ...redriveKeys], CONSUME_COMMANDS);
     add('delete what it handled from its redrive streams', redriveKeys, ['+xdel']);
     add('read the streams it consumes by id (replay, the raw entry as written)', reads.map((s) => `%R~${k.stream(s)}`), ['+xrange', '+xrevrange']);
-    add('append dead letters of the streams it reads', reads.map((s) => `%W~${k.deadLetters(s)}`), ['+xadd']);
-    add('count dead letters of the streams it reads', reads.map((s) => `%R~${k.deadLetters(s)}`), ['+xlen']);
+    add('append its own dead letters (its group\'s, never another group\'s)', reads.map((s) => `%W~${k.deadLetters(s, n)}`), ['+xadd']);
+    add('its group\'s newest dead-letter id in the index of groups with dead letters (unique ids across groups)', reads.map((s) => `~${k.deadLetterGroups(s)}`), ['+hset', '+hvals', '+hkeys']);
+    add(
+      'count the dead letters of the streams it reads (metrics)',
+      reads.flatMap((s) => [`%R~${k.deadLetters(s, '*')}`, `%R~${k.sharedDeadLetters(s)}`]),
+      ['+xlen'],
+    );
     add('its handled marks (idempotent consumption)', reads.map((s) => `~${k.seen(s, n)}`), ['+zscore', '+zadd', '+zremrangebyscore', '+pexpire']);
     add('append to the streams it writes', writes.map((s) => `%W~${k.stream(s)}`), ['+xadd']);
     add('idempotent-publish marks of the streams it writes', writes.map((s) => `~${k.publishMark(s, '*')}`), ['+get', '+set']);
@@ -188,14 +199,18 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
       "the bus's Lua scripts, on exactly those keys",
       [
         ...streamKeys, ...redriveKeys,
-        ...reads.map((s) => `~${k.deadLetters(s)}`), ...reads.map((s) => `~${k.seen(s, n)}`),
+        ...reads.map((s) => `~${k.deadLetters(s, n)}`), ...reads.map((s) => `~${k.deadLetterGroups(s)}`), ...reads.map((s) => `~${k.seen(s, n)}`),
         ...writes.map((s) => `~${k.stream(s)}`), ...writes.map((s) => `~${k.publishMark(s, '*')}`),
       ],
       ['+evalsha', '+eval'],
     );
     add('its registry record (heartbeat)', [`~${k.agent(n, '*')}`], ['+set', '+del']);
-    add('its own reply streams (bus.request)', [`~${k.replies(`${n}-*`)}`], ['+xadd', '+xdel', '+xread', '+pexpire', '+del']);
-    add('answer requests: append to the reply streams of the agents whose streams it reads', answers.map((w) => `%W~${k.replies(`${w}-*`)}`), ['+xadd']);
+    add('its own reply streams (bus.request), one per responder it asks', [`~${k.replies(n, '*', '*')}`], ['+xadd', '+xdel', '+xread', '+pexpire', '+del']);
+    add(
+      'answer requests: append to its OWN reply streams to the agents whose streams it reads (never another responder\'s)',
+      answers.map((w) => `%W~${k.replies(w, n, '*')}`),
+      ['+xadd'],
+    );
     add('its own state', [`~${k.dataPattern(n)}`, ...(role.storage ?? []).map((p) => `~${k.prefix}${p}`)], DATA_COMMANDS);
     if (role.registry || role.observer) root.push('+scan');
     if (role.registry) add('read the agent registry', [`%R~${k.agentPattern()}`], ['+get', '+mget']);
@@ -203,6 +218,7 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
       root.push('+config|get', '+dbsize');
       add('bus metadata of every stream', [`%R~${k.streamPattern()}`, `%R~${k.redrive('*', '*')}`], ['+xinfo|stream', '+xinfo|groups', '+xinfo|consumers', '+xlen', '+xpending', '+type']);
       add('every dead letter', [`%R~${k.deadLetterPattern()}`], ['+xinfo|stream', '+xlen', '+xrange', '+xrevrange', '+type']);
+      add('the groups with dead letters of every stream', [`%R~${k.deadLetterGroups('*')}`], ['+hkeys', '+hvals']);
       add('the memory of every key (the largest key families, when Redis fills up)', [`%R~${k.prefix}*`], ['+memory|usage']);
     }
     if (role.janitor) {

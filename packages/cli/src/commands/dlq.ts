@@ -1,9 +1,11 @@
 /**
  * `hive dlq list|show|retry|drop`: operate the dead letters. A retry goes back to the group that
  * failed the message and to no other (the bus moves it to that group's redrive stream); a drop
- * deletes it. Ids are dead-letter entry ids, as `list` prints them.
+ * deletes it. Ids are dead-letter entry ids, as `list` prints them; each group has its own dead
+ * letters, so `--group` names the group when two hold the same id.
  */
 import {
+  deadLetterKeys,
   deadLetterStreams,
   dropDeadLetters,
   getDeadLetter,
@@ -14,7 +16,7 @@ import {
   type DeadLetter,
   type DeadLetterOutcome,
 } from '@hive/bus/admin';
-import { fieldsToObject, type RedisDriver } from '@hive/bus';
+import { fieldsToObject, HiveError, type RedisDriver } from '@hive/bus';
 import { boolFlag, positiveInt, stringFlag } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { NotFoundError, OperationError, UsageError } from '../errors.js';
@@ -35,13 +37,16 @@ export const command: Command = {
     if (sub === undefined) throw new UsageError(`missing what to do: ${SUBVERBS.join(', ')}`, ctx.verb);
     if (ctx.args.values.all !== undefined && sub !== 'retry' && sub !== 'drop') throw new UsageError('--all goes with retry or drop', ctx.verb);
     if (ctx.args.values.count !== undefined && sub !== 'list') throw new UsageError('--count goes with list', ctx.verb);
+    const groupText = stringFlag(ctx.args.values, 'group');
+    const group = groupText === undefined ? undefined : checkName(ctx, 'group', groupText);
+    if (group !== undefined && sub === 'list' && rest[0] === undefined) throw new UsageError('--group goes with a stream', ctx.verb);
     switch (sub) {
       case 'list':
         if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"`, ctx.verb);
-        return rest[0] === undefined ? listStreams(ctx) : listOne(ctx, checkName(ctx, 'stream', rest[0]));
+        return rest[0] === undefined ? listStreams(ctx) : listOne(ctx, checkName(ctx, 'stream', rest[0]), group);
       case 'show': {
         if (rest.length !== 2) throw new UsageError(rest.length < 2 ? `missing <${rest.length === 0 ? 'stream' : 'dead-letter-id'}>` : `unexpected argument "${rest[2]}"`, ctx.verb);
-        return show(ctx, checkName(ctx, 'stream', rest[0]!), checkId(ctx, rest[1]!));
+        return show(ctx, checkName(ctx, 'stream', rest[0]!), checkId(ctx, rest[1]!), group);
       }
       case 'retry':
       case 'drop': {
@@ -51,7 +56,7 @@ export const command: Command = {
         const all = boolFlag(ctx.args.values, 'all');
         if (all && ids.length > 0) throw new UsageError('give dead-letter ids or --all, not both', ctx.verb);
         if (!all && ids.length === 0) throw new UsageError('missing <dead-letter-id>... (or --all)', ctx.verb);
-        return act(ctx, sub, stream, ids, all);
+        return act(ctx, sub, stream, ids, all, group);
       }
       default:
         throw new UsageError(`unknown dlq action "${sub}": use ${SUBVERBS.join(', ')}`, ctx.verb);
@@ -75,8 +80,12 @@ async function listStreams(ctx: CommandContext): Promise<void> {
   const rows = [];
   for (const s of streams) {
     const [oldest] = await listDeadLetters(redis, ctx.keys, s.stream, { count: 1 });
-    const [newestEntry] = await xrevrange(redis, ctx.keys.deadLetters(s.stream), '+', '-', 1);
-    const newest = newestEntry ? parseDeadLetter(newestEntry) : undefined;
+    let newest: DeadLetter | undefined;
+    for (const key of await deadLetterKeys(redis, ctx.keys, s.stream)) {
+      const [e] = await xrevrange(redis, key, '+', '-', 1);
+      const d = e ? parseDeadLetter(e) : undefined;
+      if (d && (!newest || d.at > newest.at)) newest = d;
+    }
     rows.push({ stream: s.stream, count: s.count, oldestAt: oldest?.at ?? null, newestAt: newest?.at ?? null });
   }
   if (ctx.json) return void ctx.printJson(rows);
@@ -91,12 +100,13 @@ async function listStreams(ctx: CommandContext): Promise<void> {
   );
 }
 
-async function listOne(ctx: CommandContext, stream: string): Promise<void> {
+async function listOne(ctx: CommandContext, stream: string, group: string | undefined): Promise<void> {
   const countText = stringFlag(ctx.args.values, 'count');
   const count = countText === undefined ? DEFAULT_DLQ_COUNT : positiveInt('--count', countText, ctx.verb);
   const redis = await ctx.redis();
-  const list = await listDeadLetters(redis, ctx.keys, stream, { count });
-  const total = Number(await redis.call(['XLEN', ctx.keys.deadLetters(stream)]));
+  const list = await listDeadLetters(redis, ctx.keys, stream, { count, ...(group ? { group } : {}) });
+  let total = 0;
+  for (const key of await deadLetterKeys(redis, ctx.keys, stream, group)) total += Number(await redis.call(['XLEN', key]));
   if (ctx.json) return void ctx.printJson(list.map(deadLetterJson));
   if (list.length === 0) return void ctx.note(`no dead letters for stream "${stream}"`);
   const now = ctx.now();
@@ -120,9 +130,9 @@ async function listOne(ctx: CommandContext, stream: string): Promise<void> {
   if (total > list.length) ctx.note(`${list.length} of ${total} shown (oldest first); see --count`);
 }
 
-async function show(ctx: CommandContext, stream: string, id: string): Promise<void> {
+async function show(ctx: CommandContext, stream: string, id: string, group: string | undefined): Promise<void> {
   const redis = await ctx.redis();
-  const d = await getDeadLetter(redis, ctx.keys, stream, id);
+  const d = await oneGroup(ctx, () => getDeadLetter(redis, ctx.keys, stream, id, group));
   if (!d) throw new NotFoundError(`no dead letter ${id} for stream "${stream}"`);
   if (ctx.json) return void ctx.printJson(deadLetterJson(d));
   const now = ctx.now();
@@ -159,10 +169,16 @@ async function show(ctx: CommandContext, stream: string, id: string): Promise<vo
   ctx.print(lines.join('\n'));
 }
 
-async function act(ctx: CommandContext, action: 'retry' | 'drop', stream: string, ids: string[], all: boolean): Promise<number | void> {
+async function act(ctx: CommandContext, action: 'retry' | 'drop', stream: string, ids: string[], all: boolean, group: string | undefined): Promise<number | void> {
   const redis = await ctx.redis();
-  const targets = all ? await allIds(redis, ctx, stream) : ids;
-  const outcomes: DeadLetterOutcome[] = targets.length === 0 ? [] : action === 'retry' ? await retryDeadLetters(redis, ctx.keys, stream, targets) : await dropDeadLetters(redis, ctx.keys, stream, targets);
+  // --all: each group's own (two groups may hold the same id); named ids: as asked, in the given group or the one holding each.
+  const batches = all ? await allIds(redis, ctx, stream, group) : new Map([[group, ids]]);
+  const targets = [...batches.values()].flat();
+  const outcomes: DeadLetterOutcome[] = [];
+  for (const [g, batch] of batches) {
+    if (batch.length === 0) continue;
+    outcomes.push(...(await oneGroup(ctx, () => (action === 'retry' ? retryDeadLetters(redis, ctx.keys, stream, batch, g) : dropDeadLetters(redis, ctx.keys, stream, batch, g)))));
+  }
   const missing = outcomes.filter((o) => o.status === 'missing');
   const done = outcomes.length - missing.length;
   if (ctx.json) ctx.printJson({ stream, action, done, missing: missing.length, outcomes });
@@ -181,14 +197,25 @@ async function act(ctx: CommandContext, action: 'retry' | 'drop', stream: string
   }
 }
 
-async function allIds(redis: RedisDriver, ctx: CommandContext, stream: string): Promise<string[]> {
-  const ids: string[] = [];
+/** Every dead letter's id of `stream` (or of one group), by group. */
+async function allIds(redis: RedisDriver, ctx: CommandContext, stream: string, group: string | undefined): Promise<Map<string | undefined, string[]>> {
+  const byGroup = new Map<string | undefined, string[]>();
   let start = '-';
   for (;;) {
-    const page = await listDeadLetters(redis, ctx.keys, stream, { count: PAGE, start });
-    ids.push(...page.map((d) => d.id));
-    if (page.length < PAGE) return ids;
+    const page = await listDeadLetters(redis, ctx.keys, stream, { count: PAGE, start, ...(group ? { group } : {}) });
+    for (const d of page) (byGroup.get(d.group) ?? byGroup.set(d.group, []).get(d.group)!).push(d.id);
+    if (page.length < PAGE) return byGroup;
     start = `(${page.at(-1)!.id}`;
+  }
+}
+
+/** An id two groups hold, asked for without --group: a usage error naming the groups. */
+async function oneGroup<T>(ctx: CommandContext, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof HiveError && err.code === 'DEAD_LETTER_AMBIGUOUS') throw new UsageError(`${err.message} (--group NAME)`, ctx.verb);
+    throw err;
   }
 }
 
