@@ -95,7 +95,8 @@ export async function deadLetters(d: RedisDriver, keys: Keys): Promise<DeadLette
   let withoutReason = 0;
   const byReason: Record<string, number> = {};
   for (const key of await scanKeys(d, keys.deadLetterPattern(), 'stream')) {
-    const stream = key.slice(keys.deadLetters('').length);
+    // A group's dead letters (dlq:<stream>:<group>) or the shared ones of earlier versions (dlq:<stream>).
+    const named = key.slice(keys.sharedDeadLetters('').length);
     for (const e of await xrange(d, key, '-', '+')) {
       total++;
       const fields = e.fields ?? [];
@@ -105,7 +106,9 @@ export async function deadLetters(d: RedisDriver, keys: Keys): Promise<DeadLette
       };
       const reason = get('dl.reason');
       if (!reason) withoutReason++;
-      const k = `${stream} ${get('dl.group') ?? '?'}: ${reason ?? '(none)'}`;
+      const group = get('dl.group');
+      const stream = group && named.endsWith(`:${group}`) ? named.slice(0, -group.length - 1) : named;
+      const k = `${stream} ${group ?? '?'}: ${reason ?? '(none)'}`;
       byReason[k] = (byReason[k] ?? 0) + 1;
     }
   }
