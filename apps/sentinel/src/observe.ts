@@ -5,7 +5,7 @@
 import { deadLetterStreams, listAgents, scanKeys, xinfoGroups, xinfoStream } from '@hive/bus/admin';
 import { errorMessage, type Bus, type Logger } from '@hive/bus';
 import { modelStatuses } from '@hive/agent';
-import type { GroupSeen, Observation, RedisFacts } from './domain/checks.js';
+import { effectiveLag, type GroupSeen, type Observation, type RedisFacts } from './domain/checks.js';
 import { parseConfigReply, parseInfo, redisFacts } from './domain/redis-info.js';
 
 /** Every stream's groups, stream by stream. */
@@ -18,7 +18,7 @@ async function groups(bus: Bus): Promise<GroupSeen[]> {
     // XINFO STREAM without FULL: the stream's metadata (max-deleted-entry-id), never its entries.
     const streamInfo = await xinfoStream(bus.driver, key);
     for (const g of await xinfoGroups(bus.driver, key)) {
-      out.push({ stream, group: g.name, lag: g.lag, pending: g.pending, consumers: g.consumers, lastDeliveredId: g.lastDeliveredId, streamInfo });
+      out.push({ stream, group: g.name, lag: effectiveLag(g.lag, g.lastDeliveredId, streamInfo), pending: g.pending, consumers: g.consumers, lastDeliveredId: g.lastDeliveredId, streamInfo });
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contractAlertId, firingPayload, noticeId, plan, resolvedPayload, type StoredAlert } from '../src/domain/alerts.js';
-import { evaluate, missingAgents, unreadDeleted, updatedKnown, type Observation, type StreamFacts, type Thresholds } from '../src/domain/checks.js';
+import { effectiveLag, evaluate, missingAgents, unreadDeleted, updatedKnown, type Observation, type StreamFacts, type Thresholds } from '../src/domain/checks.js';
 import { networkHealth, unreachableHealth } from '../src/domain/health.js';
 import { memoryCondition } from '../src/domain/memory.js';
 import { parseConfigReply, parseInfo, redisFacts } from '../src/domain/redis-info.js';
@@ -46,6 +46,13 @@ describe('heartbeats', () => {
 });
 
 describe('lag, pending, dead letters', () => {
+  it("takes a group that delivered the stream's last entry as caught up, whatever Redis's lag counter says", () => {
+    expect(effectiveLag(492, '1700000000000-5', { lastGeneratedId: '1700000000000-5' })).toBe(0);
+    expect(effectiveLag(3, '1700000000000-2', { lastGeneratedId: '1700000000000-5' })).toBe(3);
+    expect(effectiveLag(null, '1700000000000-2', { lastGeneratedId: '1700000000000-5' })).toBeNull();
+    expect(effectiveLag(7, undefined, null)).toBe(7);
+  });
+
   it('alerts over the thresholds only, one alert per group or stream', () => {
     const o = obs({
       groups: [

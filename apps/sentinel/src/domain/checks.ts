@@ -17,6 +17,18 @@ export type { AgentSeen, GroupSeen, StreamFacts, RedisFacts, Observation, Thresh
  * it; or, when every entry after it is still there to count (it is before the first entry), fewer of
  * them than Redis's lag says it has not read.
  */
+/**
+ * The group's lag, unless the stream says otherwise: a group whose last-delivered id is the stream's
+ * last-generated id has read everything, whatever Redis's lag counter says. After a restart from
+ * the AOF Redis 7.0 can keep a lag counter that never goes back to 0 (the chaos run saw 492 to 577
+ * on groups that had read and acked all); without this sentinel would alert on a backlog that is
+ * not there.
+ */
+export function effectiveLag(lag: number | null, lastDeliveredId: string | undefined, stream: Pick<StreamFacts, 'lastGeneratedId'> | null | undefined): number | null {
+  if (lastDeliveredId !== undefined && stream && compareEntryIds(lastDeliveredId, stream.lastGeneratedId) >= 0) return 0;
+  return lag;
+}
+
 export function unreadDeleted(s: StreamFacts, g: Pick<GroupSeen, 'lastDeliveredId' | 'lag'>): boolean {
   const last = g.lastDeliveredId;
   if (!last) return false;
