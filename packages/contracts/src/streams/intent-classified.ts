@@ -34,6 +34,20 @@ const v1Schema = z.object({
   sentAt: isoTime,
 });
 
+
+const example = {
+  chatId: '491701234567@c.us',
+  from: '491701234567@c.us',
+  sourceMessageId: 'true_491701234567@c.us_3EB0C767D26A1D5E4C2B',
+  via: 'text' as const,
+  text: 'had 2 eggs and toast for breakfast',
+  intent: 'nutrition' as const,
+  entities: { meal: 'breakfast' },
+  confidence: 0.92,
+  classifier: 'llm' as const,
+  sentAt: '2025-03-14T07:45:12.000Z',
+};
+
 export const intentClassified = defineStream({
   name: 'intent.classified',
   description: 'Each message from wa.inbound or voice.transcribed with its intent; the domain agents pick the intents they own.',
@@ -44,34 +58,13 @@ export const intentClassified = defineStream({
       version: 2,
       description: 'A message classified into one intent, with the entities found in it.',
       schema: v1Schema.extend({ intent: intentName }),
-      example: {
-        chatId: '491701234567@c.us',
-        from: '491701234567@c.us',
-        sourceMessageId: 'true_491701234567@c.us_3EB0C767D26A1D5E4C2B',
-        via: 'text',
-        text: 'had 2 eggs and toast for breakfast',
-        intent: 'nutrition',
-        entities: { meal: 'breakfast' },
-        confidence: 0.92,
-        classifier: 'llm',
-        sentAt: '2025-03-14T07:45:12.000Z',
-      },
+      example,
       previous: [
         previousVersion({
           version: 1,
           schema: v1Schema,
-          example: {
-            chatId: '491701234567@c.us',
-            from: '491701234567@c.us',
-            sourceMessageId: 'true_491701234567@c.us_3EB0C767D26A1D5E4C2B',
-            via: 'text',
-            text: 'had 2 eggs and toast for breakfast',
-            intent: 'nutrition',
-            entities: { meal: 'breakfast' },
-            confidence: 0.92,
-            classifier: 'llm',
-            sentAt: '2025-03-14T07:45:12.000Z',
-          },
+          // A v1 example is a v2 example: only the intent's type widened.
+          example,
           change: 'intent became a name (an intent a running agent declares, or "unknown") instead of a fixed list, so a new agent brings its own intents without a new version',
           // Every v1 intent is a valid v2 name.
           upcast: (data) => data,
