@@ -179,10 +179,3 @@ export function startId(p: StreamPosition): string {
   if (p.kind === 'end') return '$';
   return `${p.ms}-${p.seq ?? 0}`;
 }
-
-/** The XRANGE end bound for a position: inclusive of every entry in that millisecond when no seq was given. */
-export function endBound(p: StreamPosition): string {
-  if (p.kind === 'end') return '+';
-  if (p.kind === 'start') return '0-0';
-  return p.seq === undefined ? String(p.ms) : `${p.ms}-${p.seq}`;
-}

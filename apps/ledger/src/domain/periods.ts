@@ -25,11 +25,6 @@ export function dayOf(n: number): string {
 /** The day `days` after `day` (negative for before). */
 export const shiftDay: (day: string, days: number) => string = addDays;
 
-/** The month a day is in, as YYYY-MM (budgets are per month). */
-export function monthOf(day: string): string {
-  return day.slice(0, 7);
-}
-
 function monthBounds(year: number, month: number): { from: string; to: string } {
   const first = Date.UTC(year, month - 1, 1);
   const last = Date.UTC(year, month, 0);

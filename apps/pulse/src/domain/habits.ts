@@ -62,15 +62,6 @@ export interface Goals {
 
 export type GoalKey = keyof Goals;
 
-/** The goal that a kind is measured against. */
-export const GOAL_OF: Record<HabitKind, GoalKey> = {
-  water: 'waterMl',
-  sleep: 'sleepHours',
-  steps: 'steps',
-  meditation: 'meditationMin',
-  workout: 'workoutsPerWeek',
-};
-
 const ACTIVITY_LABEL: Record<string, string> = {
   strength: 'strength training',
   cycle: 'ride',

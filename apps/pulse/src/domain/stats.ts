@@ -1,6 +1,6 @@
 /** Streaks and totals over logged entries: pure arithmetic on days in the owner's zone. */
 import { addDays } from '@hive/agent';
-import type { HabitEntry, HabitKind } from './habits.js';
+import type { HabitEntry } from './habits.js';
 
 export interface Streak {
   /** Consecutive days with an entry, ending today or (if today has none yet) yesterday. */
@@ -149,10 +149,4 @@ export function summarize(entries: readonly HabitEntry[], from: string, to: stri
     steps: { total: steps, daysLogged: stepDays },
     meditation: { sessions, minutes: medMinutes },
   };
-}
-
-/** The kinds that have at least one entry among `entries`, in a fixed order. */
-export function kindsLogged(entries: readonly HabitEntry[]): HabitKind[] {
-  const seen = new Set(entries.map((e) => e.kind));
-  return (['workout', 'water', 'sleep', 'steps', 'meditation'] as const).filter((k) => seen.has(k));
 }

@@ -16,9 +16,6 @@ export function uniqueName(label: string): string {
   return `bench-${label}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Resolve after `ms`. */
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** A promise with its resolve function, for "the N-th message arrived". */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
   let resolve!: (v: T) => void;
