@@ -112,6 +112,7 @@ export class Requester {
   private readonly blockMs: number;
   private readonly ttlMs: number;
   private loop: Promise<void> | undefined;
+  private started: Promise<void> | undefined;
   private closed = false;
   private ttlRefreshedAt = 0;
 
@@ -189,12 +190,13 @@ export class Requester {
         const r: ReplyStream = { responder, key, lastId };
         const watched = [...this.streams.values()][0];
         this.streams.set(responder, r);
-        if (!this.loop) {
-          this.ttlRefreshedAt = Date.now();
-          await this.blocking.connect();
-          this.loop = this.read();
-        } else if (watched) {
-          // The reader is blocked on the streams it knew: a wake-up entry makes it read this one too.
+        // One reader, however many streams open at once: the first opener starts it (set before any
+        // await, so that concurrent openers see it), the others wait for it to be connected.
+        const first = !this.started;
+        this.started ??= this.startReader();
+        await this.started;
+        if (!first && watched) {
+          // The reader may be blocked on the streams it knew: a wake-up entry makes it read this one too.
           await this.driver.call(['XADD', watched.key, '*', 'wake', this.instance]);
         }
         return r;
@@ -202,6 +204,18 @@ export class Requester {
       this.opening.set(responder, p);
     }
     return p;
+  }
+
+  /** Connect the blocking connection and start the one read loop; a failed connection lets the next open try again. */
+  private async startReader(): Promise<void> {
+    try {
+      this.ttlRefreshedAt = Date.now();
+      await this.blocking.connect();
+      this.loop = this.read();
+    } catch (err) {
+      this.started = undefined;
+      throw err;
+    }
   }
 
   /** Create an empty reply stream with its TTL (replies are appended only to a stream that exists); its last id. */

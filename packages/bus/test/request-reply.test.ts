@@ -120,6 +120,26 @@ describe.each(DRIVER_KINDS)('request/reply on %s', (kind) => {
     expect(() => reply({ id: 'm1', type: 't' } as Message, 'answer', {})).toThrow(ConfigError);
   });
 
+  it('requests to several responders at once: one reader, each reply read once', async () => {
+    const prefix = randomPrefix();
+    const names = ['box', 'ledger', 'hermes', 'pulse'];
+    for (const name of names) {
+      const b = await makeBus(kind, redis(), prefix, { source: name });
+      open.push(b);
+      // Each answers only the requests meant for it (by data), as a real responder serves its own type.
+      const sub = b.subscribe<{ day: string }>({ stream: 'box.requests', group: name, handler: (m) => (m.data.day === name ? reply(m, 'nutrition.summary', { day: name, kcal: 1 }) : undefined) });
+      await sub.ready;
+    }
+    const log = memoryLogger();
+    const herald = await makeBus(kind, redis(), prefix, { source: 'herald', logger: log });
+    open.push(herald);
+    // The first requests of a bus, all at once: every reply stream opens concurrently.
+    const answers = await Promise.all(names.map((name) => herald.request('box.requests', 'nutrition.summary.request', { day: name }, { from: name, timeoutMs: 10_000 })));
+    expect(answers.map((a) => a.src)).toEqual(names);
+    await new Promise((r) => setTimeout(r, 300)); // a second reader would read them again now
+    expect(log.lines.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.msg)).toEqual([]);
+  });
+
   it('a reply from another responder than the one asked is dropped as REPLY_FORGED and does not resolve the request', async () => {
     const prefix = randomPrefix();
     const box = await makeBus(kind, redis(), prefix, { source: 'box' });
