@@ -76,15 +76,10 @@ const http = await startHttpHost({
 });
 host = startHost(agents, { shared: { http, log } });
 const running = host;
-const web = env.HIVE_CONSOLE === '1' ? await startConsole() : undefined;
-// Every app present at start is known, HIVE_AGENTS or not: only apps created later are new.
-const unwatch =
-  env.HIVE_WATCH_APPS === '1'
-    ? watchNewApps(REPO_ROOT, new Set(agentNames(REPO_ROOT)), {
-        log,
-        start: async (app) => running.add({ definition: (await loadDefinition(app)) as AnyAgentDefinition, env: agentEnv(app.name, env, { usesModel: app.usesModel }) }),
-      })
-    : undefined;
+// The signal handlers first: an agent registers before the console is bundled, and a Ctrl-C in
+// between must stop everything gracefully, not kill the process.
+let web: { close(): Promise<void> } | undefined;
+let unwatch: (() => void) | undefined;
 runUntilStopped({
   name: 'hive host',
   log,
@@ -98,6 +93,15 @@ runUntilStopped({
   budgetMs: () => Math.max(DEFAULT_SHUTDOWN_TIMEOUT_MS + 8_000, running.stopTimeoutMs() + 1_000),
   exitOnUncaught: true,
 });
+web = env.HIVE_CONSOLE === '1' ? await startConsole() : undefined;
+// Every app present at start is known, HIVE_AGENTS or not: only apps created later are new.
+unwatch =
+  env.HIVE_WATCH_APPS === '1'
+    ? watchNewApps(REPO_ROOT, new Set(agentNames(REPO_ROOT)), {
+        log,
+        start: async (app) => running.add({ definition: (await loadDefinition(app)) as AnyAgentDefinition, env: agentEnv(app.name, env, { usesModel: app.usesModel }) }),
+      })
+    : undefined;
 await running.settled;
 const up = running.states().filter((s) => s.phase === 'running').map((s) => s.name);
 log.info({ agents: up, from: RUNNING_FROM, pid: process.pid, httpUrl: http.url }, `${up.length} of ${apps.length} agents running in one process`);
