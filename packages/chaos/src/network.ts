@@ -107,6 +107,10 @@ export async function startChaosNetwork(o: ChaosNetworkOptions): Promise<ChaosNe
     // The run writes to each chat hundreds of times a minute; the per-chat send limit would make retries no user causes.
     KAMI_RATE_PER_MINUTE: '10000',
     KAMI_RATE_BURST: '1000',
+    // Nor may kami's per-sender inbound limit answer "slow down" to the resends after a fault (a
+    // second reply to one message that no user's pace would cause), as the soak raises it too.
+    KAMI_INBOUND_PER_MINUTE: '100000',
+    KAMI_INBOUND_BURST: '100000',
     HERMES_BRIEFING_AT: '',
     SCRIBE_DB_PATH: join(o.sqliteDir, 'scribe', 'notes.db'),
     ARCHIVIST_DB_PATH: join(o.sqliteDir, 'archivist', 'history.db'),

@@ -84,6 +84,8 @@ function filterFrom(ctx: CommandContext): HistoryFilter {
 }
 
 export const command: Command = {
+  // It reads archivist's SQLite file: which Redis would be used is beside the point.
+  usesRedis: false,
   async run(ctx) {
     const v = ctx.args.values;
     const filter = filterFrom(ctx);
