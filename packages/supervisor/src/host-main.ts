@@ -78,14 +78,13 @@ host = startHost(agents, { shared: { http, log } });
 const running = host;
 // The signal handlers first: an agent registers before the console is bundled, and a Ctrl-C in
 // between must stop everything gracefully, not kill the process.
-let web: { close(): Promise<void> } | undefined;
-let unwatch: (() => void) | undefined;
+const later: { web?: { close(): Promise<void> } | undefined; unwatch?: (() => void) | undefined } = {};
 runUntilStopped({
   name: 'hive host',
   log,
   stop: async () => {
-    unwatch?.();
-    await web?.close();
+    later.unwatch?.();
+    await later.web?.close();
     await running.stop();
     await http.close();
   },
@@ -93,9 +92,9 @@ runUntilStopped({
   budgetMs: () => Math.max(DEFAULT_SHUTDOWN_TIMEOUT_MS + 8_000, running.stopTimeoutMs() + 1_000),
   exitOnUncaught: true,
 });
-web = env.HIVE_CONSOLE === '1' ? await startConsole() : undefined;
+later.web = env.HIVE_CONSOLE === '1' ? await startConsole() : undefined;
 // Every app present at start is known, HIVE_AGENTS or not: only apps created later are new.
-unwatch =
+later.unwatch =
   env.HIVE_WATCH_APPS === '1'
     ? watchNewApps(REPO_ROOT, new Set(agentNames(REPO_ROOT)), {
         log,
