@@ -27,11 +27,17 @@ function read(path: string): string | undefined {
   }
 }
 
+/**
+ * The parent of a live process, or undefined when it is gone. A zombie (state Z: exited, not yet
+ * reaped) counts as gone: an orphan that exited waits for whatever adopted it to reap it, and in a
+ * container whose PID 1 never reaps, that is forever.
+ */
 function ppidOf(pid: number): number | undefined {
   const stat = read(`/proc/${pid}/stat`);
   if (!stat) return undefined;
   // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ")".
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return state === 'Z' || state === 'X' ? undefined : Number(ppid);
 }
 
 /** Every live PID on the machine. */
@@ -39,7 +45,7 @@ export function allPids(): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
 }
 
-/** `root` and all its descendants that are alive now. */
+/** `root` and all its descendants that are alive now (zombies are not). */
 export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const pid of allPids()) {
@@ -51,7 +57,7 @@ export function processTree(root: number): number[] {
     out.push(pid);
     for (const c of children.get(pid) ?? []) walk(c);
   };
-  if (read(`/proc/${root}/stat`) !== undefined) walk(root);
+  if (ppidOf(root) !== undefined) walk(root);
   return out;
 }
 

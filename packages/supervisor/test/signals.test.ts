@@ -19,7 +19,7 @@ import { listAgents } from '@hive/bus/admin';
 import { freePort, randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { pingRedis } from '../src/redis.js';
 import { REPO_ROOT } from '../src/discovery.js';
-import { processTree } from '../src/proc.js';
+import { memoryOf, processTree } from '../src/proc.js';
 
 const AGENTS = ['atlas', 'box'];
 
@@ -57,6 +57,7 @@ async function until(ok: () => Promise<boolean> | boolean, timeoutMs: number, wh
 }
 
 const alive = (pid: number) => processTree(pid).length > 0;
+const commandOf = (pid: number) => memoryOf(pid)?.command ?? '?';
 
 describe('stopping npm start', () => {
   let redis: RedisServer;
@@ -134,8 +135,12 @@ describe('stopping npm start', () => {
     const children = pids.filter((p) => p !== r.top.pid);
     r.top.kill('SIGKILL');
     await r.exit;
-    await until(() => children.every((p) => !alive(p)), 30_000, 'the orphans gone');
+    // Each stops within its shutdown budget; the bound is generous for a loaded machine, and a failure names who is left.
+    await until(() => children.every((p) => !alive(p)), 60_000, 'the orphans gone').catch((err: unknown) => {
+      const left = children.filter(alive).map((p) => `${p}: ${commandOf(p)}`);
+      throw new Error(`${(err as Error).message}; left: ${left.join('; ')}\n${r.output().slice(-4000)}`);
+    });
     // They stopped gracefully: each removed its registry record on the way out.
     expect(await listAgents(driver, createKeys(r.prefix))).toEqual([]);
-  }, 150_000);
+  }, 180_000);
 });
