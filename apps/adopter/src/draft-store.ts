@@ -2,10 +2,10 @@
  * adopter's Redis storage, per chat, under the bus's key builder (`keys.data('adopter', …)`, so the
  * ACL pattern is `keys.dataPattern('adopter')`); with the default prefix:
  *
- *   hive:data:adopter:<chat>:drafts     hash    draft number → draft JSON (without its number: the field is)
- *   hive:data:adopter:<chat>:seq        string  the last number given (INCR; numbers are never reused)
- *   hive:data:adopter:<chat>:by-source  hash    WhatsApp message id → the draft number it created, edited or deleted
- *   hive:data:adopter:<chat>:history    hash    "<number>:<revision>" → that revision's JSON, kept when it is replaced (undo)
+ *   hive:data:{adopter}:<chat>:drafts     hash    draft number → draft JSON (without its number: the field is)
+ *   hive:data:{adopter}:<chat>:seq        string  the last number given (INCR; numbers are never reused)
+ *   hive:data:{adopter}:<chat>:by-source  hash    WhatsApp message id → the draft number it created, edited or deleted
+ *   hive:data:{adopter}:<chat>:history    hash    "<number>:<revision>" → that revision's JSON, kept when it is replaced (undo)
  *
  * Creating, revising and deleting are one Lua script each, keyed by the source message: a
  * redelivered or re-classified message creates no second draft and applies nothing twice.

@@ -74,10 +74,10 @@ describe.each(DRIVER_KINDS)('draft store on %s', (kind) => {
 
   it('keeps its keys under the bus\'s data keys for adopter', () => {
     expect(adopterKeys(createKeys('hive:'), CHAT)).toEqual({
-      drafts: 'hive:data:adopter:c1@c.us:drafts',
-      seq: 'hive:data:adopter:c1@c.us:seq',
-      bySource: 'hive:data:adopter:c1@c.us:by-source',
-      history: 'hive:data:adopter:c1@c.us:history',
+      drafts: 'hive:data:{adopter}:c1@c.us:drafts',
+      seq: 'hive:data:{adopter}:c1@c.us:seq',
+      bySource: 'hive:data:{adopter}:c1@c.us:by-source',
+      history: 'hive:data:{adopter}:c1@c.us:history',
     });
   });
 

@@ -1,9 +1,9 @@
 /**
  * box's state in the bus's Redis, under the bus's key builder for an agent's own data:
  *
- *   <prefix>data:box:meals:<chatId>:<YYYY-MM-DD>  HASH  entryId → meal JSON (expires after the retention)
- *   <prefix>data:box:goal:<chatId>                STRING kcal
- *   <prefix>data:box:undo:<sourceMessageId>       STRING the meal an "undo" removed (a day), so a replay removes no second one
+ *   <prefix>data:{box}:meals:<chatId>:<YYYY-MM-DD>  HASH  entryId → meal JSON (expires after the retention)
+ *   <prefix>data:{box}:goal:<chatId>                STRING kcal
+ *   <prefix>data:{box}:undo:<sourceMessageId>       STRING the meal an "undo" removed (a day), so a replay removes no second one
  *
  * A meal is stored under an id derived from the WhatsApp message it came from, so a redelivered
  * message overwrites itself instead of counting twice; day totals are the sum of the hash.

@@ -14,7 +14,7 @@ export interface FiredReminder {
   readonly firedAt: string;
 }
 
-/** Key names for hermes's records, from the bus's key builder (e.g. "hive:data:hermes:reminders:<chat>"). */
+/** Key names for hermes's records, from the bus's key builder (e.g. "hive:data:{hermes}:reminders:<chat>"). */
 export function reminderKeys(keys: Keys) {
   return {
     reminders: (chatId: string) => keys.data('hermes', 'reminders', chatId),

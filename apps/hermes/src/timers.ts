@@ -72,8 +72,8 @@ export interface Timers {
 }
 
 /**
- * BullMQ's prefix: "hive:data:hermes:bull", inside hermes's own state, so its ACL's dataPattern covers
- * the queue. BullMQ appends ":<queue>:<key>", so every key it makes is "hive:data:hermes:bull:reminders:…".
+ * BullMQ's prefix: "hive:data:{hermes}:bull", inside hermes's own state, so its ACL's dataPattern covers
+ * the queue. BullMQ appends ":<queue>:<key>", so every key it makes is "hive:data:{hermes}:bull:reminders:…".
  */
 export function bullPrefix(keys: Keys): string {
   return keys.data('hermes', 'bull');

@@ -3,7 +3,7 @@
  * expense, a note…), so a bare "undo" reaches the agent that can undo it. One key per chat in the
  * bus's Redis, expiring: an "undo" an hour later means nothing.
  *
- *   <prefix>data:iris:last:<chatId>   STRING intent   (EX ttl; from the bus's keys.data)
+ *   <prefix>data:{iris}:last:<chatId>   STRING intent   (EX ttl; from the bus's keys.data)
  */
 import type { Keys, RedisDriver } from '@hive/bus';
 import type { Entities, Intent } from './domain/classification.js';

@@ -1,11 +1,11 @@
 /**
  * Ledger's Redis storage, per chat, under its own state (`keys.data('ledger', …)`, which its ACL covers):
  *
- *   <prefix>data:ledger:<chat>:expenses   hash   expense id → expense JSON
- *   <prefix>data:ledger:<chat>:by-day     zset   expense id, scored by the day it was spent (days since 1970)
- *   <prefix>data:ledger:<chat>:recent     list   expense ids, newest first (what "undo" takes back)
- *   <prefix>data:ledger:<chat>:budgets    hash   category → budget JSON
- *   <prefix>data:ledger:<chat>:undo:<msg> string what one "undo" message removed (a day), so a redelivery undoes nothing more
+ *   <prefix>data:{ledger}:<chat>:expenses   hash   expense id → expense JSON
+ *   <prefix>data:{ledger}:<chat>:by-day     zset   expense id, scored by the day it was spent (days since 1970)
+ *   <prefix>data:{ledger}:<chat>:recent     list   expense ids, newest first (what "undo" takes back)
+ *   <prefix>data:{ledger}:<chat>:budgets    hash   category → budget JSON
+ *   <prefix>data:{ledger}:<chat>:undo:<msg> string what one "undo" message removed (a day), so a redelivery undoes nothing more
  *
  * Writes that touch several keys are one Lua script each, so a crash never leaves an expense in the
  * hash but missing from the totals. Records are keyed by an id derived from the message, and the

@@ -37,7 +37,7 @@ describe.each(DRIVER_KINDS)('expense store on %s', (kind) => {
     expect(await store.record(CHAT, exp('e1', 1250, '2025-03-14'))).toBe(false);
     expect(await store.between(CHAT, '2025-03-01', '2025-03-31')).toHaveLength(1);
     const k = ledgerKeys(createKeys(prefix), CHAT);
-    expect(k.recent).toBe(`${prefix}data:ledger:${CHAT}:recent`);
+    expect(k.recent).toBe(`${prefix}data:{ledger}:${CHAT}:recent`);
     expect(await driver.call(['LLEN', k.recent])).toBe(1);
     expect(await driver.call(['ZCARD', k.byDay])).toBe(1);
   });

@@ -2,12 +2,12 @@
  * pulse's Redis storage, per chat, under the bus's key builder (`keys.data('pulse', …)`, so the
  * ACL pattern is `keys.dataPattern('pulse')`); with the default prefix:
  *
- *   hive:data:pulse:<chat>:entries      hash  log id → entry JSON
- *   hive:data:pulse:<chat>:by-day       zset  log id, scored by its day (days since 1970)
- *   hive:data:pulse:<chat>:recent       list  log ids, newest first (what "undo" takes back)
- *   hive:data:pulse:<chat>:days:<kind>  zset  the days a habit was logged (member = YYYY-MM-DD), for streaks
- *   hive:data:pulse:<chat>:goals        hash  goal name → number (the chat's own; defaults come from config)
- *   hive:data:pulse:<chat>:undo:<msg>   string what one "undo" message removed, so a redelivery removes nothing more
+ *   hive:data:{pulse}:<chat>:entries      hash  log id → entry JSON
+ *   hive:data:{pulse}:<chat>:by-day       zset  log id, scored by its day (days since 1970)
+ *   hive:data:{pulse}:<chat>:recent       list  log ids, newest first (what "undo" takes back)
+ *   hive:data:{pulse}:<chat>:days:<kind>  zset  the days a habit was logged (member = YYYY-MM-DD), for streaks
+ *   hive:data:{pulse}:<chat>:goals        hash  goal name → number (the chat's own; defaults come from config)
+ *   hive:data:{pulse}:<chat>:undo:<msg>   string what one "undo" message removed, so a redelivery removes nothing more
  *
  * Recording and undoing touch several keys in one Lua script each, so a crash never leaves an entry
  * that counts in the totals but not in the streak. Entries are keyed by an id derived from the

@@ -65,8 +65,8 @@ describe.each(DRIVER_KINDS)('habit store on %s', (kind) => {
   });
 
   it('keeps its keys under the bus\'s data keys for pulse', () => {
-    expect(pulseKeys(createKeys('hive:'), CHAT).entries).toBe('hive:data:pulse:c1@c.us:entries');
-    expect(pulseKeys(createKeys('hive:'), CHAT).days('water')).toBe('hive:data:pulse:c1@c.us:days:water');
+    expect(pulseKeys(createKeys('hive:'), CHAT).entries).toBe('hive:data:{pulse}:c1@c.us:entries');
+    expect(pulseKeys(createKeys('hive:'), CHAT).days('water')).toBe('hive:data:{pulse}:c1@c.us:days:water');
   });
 
   it('undoes the newest entry once per message, and its day leaves the streak only when no other entry holds it', async () => {

@@ -2,8 +2,8 @@
  * sentinel's memory, in Redis under its own keys so that a restart (or a second instance) carries
  * on where it left: the alerts in force, and every agent ever seen with its last heartbeat.
  *
- *   <prefix>data:sentinel:alerts   HASH alertId → StoredAlert JSON
- *   <prefix>data:sentinel:known    HASH agent name → last seen (ms)
+ *   <prefix>data:{sentinel}:alerts   HASH alertId → StoredAlert JSON
+ *   <prefix>data:{sentinel}:known    HASH agent name → last seen (ms)
  */
 import type { Bus } from '@hive/bus';
 import type { StoredAlert } from './domain/alerts.js';

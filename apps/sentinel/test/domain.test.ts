@@ -90,13 +90,13 @@ describe('Redis set up for a bus', () => {
   it('warns near maxmemory (above the ratio, only when one is set), naming the largest key families', () => {
     const mb = 1024 * 1024;
     const families = [
-      { family: 'hive:data:ledger:*', bytes: 20 * mb, keys: 3_000 },
-      { family: 'hive:s:intent.classified', bytes: 40 * mb, keys: 1 },
-      { family: 'hive:seen:intent.classified:*', bytes: 25 * mb, keys: 8 },
+      { family: 'hive:data:{ledger}:*', bytes: 20 * mb, keys: 3_000 },
+      { family: 'hive:s:{intent.classified}', bytes: 40 * mb, keys: 1 },
+      { family: 'hive:seen:{intent.classified}:*', bytes: 25 * mb, keys: 8 },
     ];
     expect(memoryCondition({ ...healthyRedis, maxmemory: 100 * mb, usedMemory: 85 * mb }, 0.8, families)?.summary).toBe(
-      'Redis uses 85% of its maxmemory (85 MB of 100 MB); at 100% every write fails. Largest: hive:s:intent.classified 40 MB (1 key), ' +
-        'hive:seen:intent.classified:* 25 MB (8 keys), hive:data:ledger:* 20 MB (3000 keys). See STORAGE.md for each family\'s bound.',
+      'Redis uses 85% of its maxmemory (85 MB of 100 MB); at 100% every write fails. Largest: hive:s:{intent.classified} 40 MB (1 key), ' +
+        'hive:seen:{intent.classified}:* 25 MB (8 keys), hive:data:{ledger}:* 20 MB (3000 keys). See STORAGE.md for each family\'s bound.',
     );
     expect(memoryCondition({ ...healthyRedis, maxmemory: 100 * mb, usedMemory: 85 * mb }, 0.8, [])).toMatchObject({ alertId: 'redis:memory', check: 'redis_memory', details: { ratio: 0.85 } });
     expect(memoryCondition({ ...healthyRedis, maxmemory: 100 * mb, usedMemory: 80 * mb }, 0.8, families)).toBeUndefined();
@@ -110,7 +110,7 @@ describe('Redis set up for a bus', () => {
     const day = 86_400_000;
     const outcome = (entryAgeMs: number, lengthAfter: number, reason: 'pending' | 'undelivered' = 'undelivered') => ({
       stream: 'wa.inbound',
-      key: 'hive:s:wa.inbound',
+      key: 'hive:s:{wa.inbound}',
       retention: { maxAgeMs: day, maxLen: 1_000 },
       lengthAfter,
       heldBackBy: { group: 'oldbot', entryId: `${now - entryAgeMs}-0`, reason },
@@ -118,7 +118,7 @@ describe('Redis set up for a bus', () => {
     const [c] = heldBackConditions([outcome(3 * day, 900)], now, 0.25);
     expect(c).toMatchObject({ alertId: 'retention:wa.inbound:oldbot', check: 'other', severity: 'warning', subject: 'wa.inbound/oldbot', details: { problem: 'retention', group: 'oldbot', reason: 'undelivered', ageSeconds: 259_200 } });
     expect(c!.summary).toMatch(/^oldbot holds wa\.inbound back from trimming: its oldest unacked entry \(\d+-0, 3 days old\) was never read/);
-    expect(c!.summary).toContain('If oldbot was removed from the network, delete its group: redis-cli XGROUP DESTROY hive:s:wa.inbound oldbot.');
+    expect(c!.summary).toContain('If oldbot was removed from the network, delete its group: redis-cli XGROUP DESTROY hive:s:{wa.inbound} oldbot.');
     expect(c!.summary).toContain('hive pending wa.inbound oldbot');
     // By length: 1300 > 1000 × 1.25.
     expect(heldBackConditions([outcome(60_000, 1_300, 'pending')], now, 0.25)[0]!.summary).toMatch(/delivered but never acked, so Redis keeps 1300 entries of wa\.inbound \(its retention: 1 day, at most 1,000 entries\)/);

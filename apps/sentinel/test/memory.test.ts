@@ -48,7 +48,7 @@ describe('memory near maxmemory', () => {
     for (let i = 0; i < 20; i++) await d.call(['XADD', k.stream('wa.inbound'), '*', 'data', 'z'.repeat(100)]);
 
     const report = await familyUsage(t.bus);
-    expect(report.families.map((f) => f.family).slice(0, 3)).toEqual([k.dataPattern('ledger'), `${k.prefix}seen:intent.classified:*`, k.stream('wa.inbound')]);
+    expect(report.families.map((f) => f.family).slice(0, 3)).toEqual([k.dataPattern('ledger'), `${k.prefix}seen:{intent.classified}:*`, k.stream('wa.inbound')]);
     expect(report.families[0]).toMatchObject({ keys: 4 });
     expect(report.families[0]!.bytes).toBeGreaterThan(800_000);
 

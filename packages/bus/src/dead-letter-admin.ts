@@ -214,10 +214,9 @@ export async function deadLetterStreams(driver: RedisDriver, keys: Keys, streams
   if (streams) {
     for (const s of streams) byStream.set(s, await deadLetterKeys(driver, keys, s));
   } else {
-    const prefix = keys.sharedDeadLetters('');
     for (const k of await scanKeys(driver, keys.deadLetterPattern(), 'stream')) {
-      if (!k.startsWith(prefix)) continue;
-      const s = k.slice(prefix.length).split(':')[0]!;
+      const s = keys.deadLetterStreamName(k);
+      if (s === undefined) continue;
       (byStream.get(s) ?? byStream.set(s, []).get(s)!).push(k);
     }
   }

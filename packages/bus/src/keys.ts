@@ -2,20 +2,29 @@
  * The one place that builds Redis key names. Nothing else in Hive concatenates a key: everything
  * asks a `Keys` for it, so the prefix, the layout and the ACL patterns derived from it stay in step.
  *
+ * Every key of one stream carries the stream's name as a hash tag (`{<stream>}`), so on Redis Cluster
+ * they all live in one slot and every script (dead-letter-3, publish-once-2, redrive-dead-letter-2)
+ * stays in one slot. The kind comes first, so ACL patterns stay simple (ACL globs read `{` `}` literally).
+ *
  * Layout, with the default prefix `hive:`:
- *   hive:s:<stream>            the stream itself
- *   hive:dlq:<stream>:<group>  the dead letters of one group (only that group's agent may append)
- *   hive:dlqg:<stream>         the groups of a stream that have dead letters, each with its newest dead-letter id
- *                              (an index: no SCAN to find them; dead-letter ids unique across the groups)
- *   hive:dlq:<stream>          dead letters of every group, as Hive wrote them before they were kept
- *                              per group: still listed, retried and dropped, never written
- *   hive:redrive:<stream>:<group>  dead letters sent back to one group only
- *   hive:seen:<stream>:<group> message ids a group has handled (idempotency)
- *   hive:pubid:<stream>:<id>   idempotent-publish marks
- *   hive:reply:<requester>:<responder>:<instance>  the replies of one responder agent to one
- *                              requester instance (only that responder may append: the ACL)
- *   hive:agent:<name>:<instance>  registry entry (heartbeat)
- *   hive:data:<agent>:<...>    an agent's own state (meals, expenses, reminders' BullMQ queues)
+ *   hive:s:{<stream>}            the stream itself
+ *   hive:dlq:{<stream>}:<group>  the dead letters of one group (only that group's agent may append)
+ *   hive:dlqg:{<stream>}         the groups of a stream that have dead letters, each with its newest dead-letter id
+ *                                (an index: no SCAN to find them; dead-letter ids unique across the groups)
+ *   hive:dlq:{<stream>}          dead letters of every group, as Hive wrote them before they were kept
+ *                                per group: still listed, retried and dropped, never written
+ *   hive:redrive:{<stream>}:<group>  dead letters sent back to one group only
+ *   hive:seen:{<stream>}:<group> message ids a group has handled (idempotency)
+ *   hive:pubid:{<stream>}:<id>   idempotent-publish marks
+ *   hive:reply:{<requester>}:<responder>:<instance>  the replies of one responder agent to one
+ *                                requester instance (only that responder may append: the ACL); one slot
+ *                                per requester, so an instance reads all its reply streams in one XREAD
+ *   hive:agent:<name>:<instance> registry entry (heartbeat)
+ *   hive:data:{<agent>}:<...>    an agent's own state (meals, expenses, reminders' BullMQ queues): one
+ *                                slot per agent, so its multi-key scripts and BullMQ work on a cluster
+ *
+ * Before hash tags (the "legacy" layout) the same keys had no braces: `hive migrate` renames them
+ * (`legacyKeyTarget`), and a bus that finds a legacy stream of its contracts refuses to start.
  */
 import { ConfigError } from './errors.js';
 
@@ -61,6 +70,8 @@ export interface Keys {
   agentPattern(): string;
   /** The stream name of a stream key, or undefined if the key is not one of ours. */
   streamName(key: string): string | undefined;
+  /** The stream name of a dead-letter key (a group's or the shared one), or undefined if it is not one. */
+  deadLetterStreamName(key: string): string | undefined;
   /**
    * The family of a key, as the SCAN pattern (or, for a stream, the key) covering the whole family:
    * `hive:s:wa.inbound`, `hive:seen:intent.classified:*`, `hive:data:ledger:*`; undefined outside the
@@ -89,6 +100,48 @@ function familyOf(p: string, rest: string): string {
   }
 }
 
+/** `{name}`: the hash tag that keeps every key of one stream (or agent) in one cluster slot. */
+const tag = (name: string) => `{${name}}`;
+
+/** The name inside the hash tag that opens `rest` (and, when `whole`, is all of it), else undefined. */
+function tagged(rest: string, whole: boolean): string | undefined {
+  const m = (whole ? /^\{([^{}:]+)\}$/ : /^\{([^{}:]+)\}(?::|$)/).exec(rest);
+  return m?.[1];
+}
+
+/** Key kinds whose second part is a stream (or agent) name that the current layout wraps in a hash tag. */
+export const TAGGED_KINDS = ['s', 'dlq', 'dlqg', 'redrive', 'seen', 'pubid', 'reply', 'data'] as const;
+
+/** SCAN patterns matching the keys of one kind in the legacy layout (no hash tag): `hive:s:[^{]*`. */
+export function legacyKeyPatterns(prefix: string = DEFAULT_PREFIX): string[] {
+  return TAGGED_KINDS.map((kind) => `${prefix}${kind}:[^{]*`);
+}
+
+/**
+ * The current name of a key written in the legacy layout (`hive:seen:wa.inbound:vox` →
+ * `hive:seen:{wa.inbound}:vox`), or undefined when the key is not a legacy key of ours (already
+ * tagged, another kind, another prefix). What `hive migrate` renames, and nothing else.
+ */
+export function legacyKeyTarget(key: string, prefix: string = DEFAULT_PREFIX): string | undefined {
+  if (!key.startsWith(prefix)) return undefined;
+  const rest = key.slice(prefix.length);
+  const colon = rest.indexOf(':');
+  if (colon < 0) return undefined;
+  const kind = rest.slice(0, colon);
+  if (!(TAGGED_KINDS as readonly string[]).includes(kind)) return undefined;
+  const after = rest.slice(colon + 1);
+  if (after.startsWith('{')) return undefined;
+  const end = after.indexOf(':');
+  const name = end < 0 ? after : after.slice(0, end);
+  if (!NAME.test(name)) return undefined;
+  return `${prefix}${kind}:${tag(name)}${end < 0 ? '' : after.slice(end)}`;
+}
+
+/** The legacy (untagged) name of a stream's key, to detect data `hive migrate` has not moved yet. */
+export function legacyStreamKey(stream: string, prefix: string = DEFAULT_PREFIX): string {
+  return `${prefix}s:${stream}`;
+}
+
 /** Build the key layout for one prefix. The prefix must end with ":" or be empty. */
 export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
   if (prefix !== '' && !prefix.endsWith(':')) {
@@ -97,21 +150,22 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
   const p = prefix;
   return {
     prefix: p,
-    stream: (s) => `${p}s:${s}`,
-    deadLetters: (s, g) => `${p}dlq:${s}:${g}`,
-    deadLetterGroups: (s) => `${p}dlqg:${s}`,
-    sharedDeadLetters: (s) => `${p}dlq:${s}`,
-    redrive: (s, g) => `${p}redrive:${s}:${g}`,
-    seen: (s, g) => `${p}seen:${s}:${g}`,
-    publishMark: (s, id) => `${p}pubid:${s}:${id}`,
-    replies: (requester, responder, instance) => `${p}reply:${requester}:${responder}:${instance}`,
+    stream: (s) => `${p}s:${tag(s)}`,
+    deadLetters: (s, g) => `${p}dlq:${tag(s)}:${g}`,
+    deadLetterGroups: (s) => `${p}dlqg:${tag(s)}`,
+    sharedDeadLetters: (s) => `${p}dlq:${tag(s)}`,
+    redrive: (s, g) => `${p}redrive:${tag(s)}:${g}`,
+    seen: (s, g) => `${p}seen:${tag(s)}:${g}`,
+    publishMark: (s, id) => `${p}pubid:${tag(s)}:${id}`,
+    replies: (requester, responder, instance) => `${p}reply:${tag(requester)}:${responder}:${instance}`,
     agent: (name, instance) => `${p}agent:${name}:${instance}`,
-    data: (agent, ...parts) => [`${p}data:${agent}`, ...parts].join(':'),
-    dataPattern: (agent) => `${p}data:${agent}:*`,
-    streamPattern: () => `${p}s:*`,
-    deadLetterPattern: () => `${p}dlq:*`,
+    data: (agent, ...parts) => [`${p}data:${tag(agent)}`, ...parts].join(':'),
+    dataPattern: (agent) => `${p}data:${tag(agent)}:*`,
+    streamPattern: () => `${p}s:{*}`,
+    deadLetterPattern: () => `${p}dlq:{*`,
     agentPattern: () => `${p}agent:*`,
-    streamName: (key) => (key.startsWith(`${p}s:`) ? key.slice(p.length + 2) : undefined),
+    streamName: (key) => (key.startsWith(`${p}s:`) ? tagged(key.slice(p.length + 2), true) : undefined),
+    deadLetterStreamName: (key) => (key.startsWith(`${p}dlq:`) ? tagged(key.slice(p.length + 4), false) : undefined),
     family: (key) => (key.startsWith(p) ? familyOf(p, key.slice(p.length)) : undefined),
   };
 }

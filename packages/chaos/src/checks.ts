@@ -95,8 +95,8 @@ export async function deadLetters(d: RedisDriver, keys: Keys): Promise<DeadLette
   let withoutReason = 0;
   const byReason: Record<string, number> = {};
   for (const key of await scanKeys(d, keys.deadLetterPattern(), 'stream')) {
-    // A group's dead letters (dlq:<stream>:<group>) or the shared ones of earlier versions (dlq:<stream>).
-    const named = key.slice(keys.sharedDeadLetters('').length);
+    // A group's dead letters or the shared ones of earlier versions: keys.deadLetterStreamName knows both.
+    const stream = keys.deadLetterStreamName(key) ?? key;
     for (const e of await xrange(d, key, '-', '+')) {
       total++;
       const fields = e.fields ?? [];
@@ -107,7 +107,6 @@ export async function deadLetters(d: RedisDriver, keys: Keys): Promise<DeadLette
       const reason = get('dl.reason');
       if (!reason) withoutReason++;
       const group = get('dl.group');
-      const stream = group && named.endsWith(`:${group}`) ? named.slice(0, -group.length - 1) : named;
       const k = `${stream} ${group ?? '?'}: ${reason ?? '(none)'}`;
       byReason[k] = (byReason[k] ?? 0) + 1;
     }

@@ -73,11 +73,11 @@ it('lets a responder answer on the reply streams of who requests on a stream it 
     expect(u.reads).toContain('agent.requests');
     expect(u.writes).not.toContain('agent.requests');
     expect(u.answers).toContain('herald');
-    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', `hive:reply:herald:${name}:herald-1a2b`, 'NOMKSTREAM', '*', 'type', 'summary.reply']))).toBe('OK');
+    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', `hive:reply:{herald}:${name}:herald-1a2b`, 'NOMKSTREAM', '*', 'type', 'summary.reply']))).toBe('OK');
     // Only on its own reply stream to herald: never in another responder's name.
     const other = ['box', 'hermes', 'ledger', 'pulse'].find((o) => o !== name)!;
-    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', `hive:reply:herald:${other}:herald-1a2b`, 'NOMKSTREAM', '*', 'type', 'summary.reply']))).not.toBe('OK');
-    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', 'hive:s:agent.requests', '*', 'type', 'summary.request']))).not.toBe('OK');
+    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', `hive:reply:{herald}:${other}:herald-1a2b`, 'NOMKSTREAM', '*', 'type', 'summary.reply']))).not.toBe('OK');
+    expect(String(await admin.call(['ACL', 'DRYRUN', name, 'XADD', 'hive:s:{agent.requests}', '*', 'type', 'summary.request']))).not.toBe('OK');
   }
 });
 
@@ -284,7 +284,7 @@ describe('refusals (NOPERM)', () => {
     await anon.connect();
     try {
       expect(await anon.call(['PING'])).toBe('PONG');
-      expect(await refusal(anon.call(['XRANGE', 'hive:s:wa.inbound', '-', '+']))).toMatch(/NOPERM/);
+      expect(await refusal(anon.call(['XRANGE', 'hive:s:{wa.inbound}', '-', '+']))).toMatch(/NOPERM/);
     } finally {
       await anon.close();
     }
@@ -293,7 +293,7 @@ describe('refusals (NOPERM)', () => {
     await backup.connect();
     try {
       expect(String(await backup.call(['INFO', 'persistence']))).toMatch(/aof_enabled/);
-      expect(await refusal(backup.call(['GET', 'hive:s:wa.inbound']))).toMatch(/NOPERM/);
+      expect(await refusal(backup.call(['GET', 'hive:s:{wa.inbound}']))).toMatch(/NOPERM/);
     } finally {
       await backup.close();
     }

@@ -54,13 +54,13 @@ describe('trace', () => {
     const m2 = await bus.publish('intent.classified', 'intent.classified', { intent: 'greet' }, { ts: T + 120, src: 'iris', corr: m1.id, cause: m1.id });
     const m3 = await bus.publish('wa.outbound', 'wa.send', { text: 'hello' }, { ts: T + 300, src: 'box', corr: m1.id, cause: m2.id });
     const d = bus.driver;
-    const key = `${prefix}s:wa.inbound`;
+    const key = `${prefix}s:{wa.inbound}`;
     for (const g of ['iris', 'slow', 'vox', 'archivist']) await d.call(['XGROUP', 'CREATE', key, g, '0']);
     for (const g of ['iris', 'slow', 'vox']) await d.call(['XREADGROUP', 'GROUP', g, 'c1', 'COUNT', '1', 'STREAMS', key, '>']);
     await d.call(['XACK', key, 'iris', m1.entryId]);
     await d.call(['XACK', key, 'vox', m1.entryId]);
     const [orig] = (await d.call(['XRANGE', key, m1.entryId, m1.entryId])) as [string, string[]][];
-    await d.call(['XADD', `${prefix}dlq:wa.inbound`, '*', ...deadLetterFields({ stream: 'wa.inbound', entryId: m1.entryId, group: 'vox', consumer: 'c1', deliveryCount: 1, reason: 'UNRECOVERABLE', error: 'not a voice note', at: T + 200 }, orig![1])]);
+    await d.call(['XADD', `${prefix}dlq:{wa.inbound}`, '*', ...deadLetterFields({ stream: 'wa.inbound', entryId: m1.entryId, group: 'vox', consumer: 'c1', deliveryCount: 1, reason: 'UNRECOVERABLE', error: 'not a voice note', at: T + 200 }, orig![1])]);
     await bus.close();
     return { T, m1, m2, m3, other };
   }
@@ -128,7 +128,7 @@ describe('trim', () => {
   /** 1,000 entries; group "lagging" has read and acked the first 500 and not read the rest. */
   async function seedLagging(prefix: string): Promise<string[]> {
     const d = await rawDriver(redis());
-    const key = `${prefix}s:big`;
+    const key = `${prefix}s:{big}`;
     const res = await d.pipeline(Array.from({ length: 1000 }, (_, i) => ['XADD', key, '*', 'type', 'demo.n', 'v', '1', 'id', `m${i}`, 'src', 't', 'ts', '1', 'data', String(i)]));
     const ids = res.map((r) => (r.ok ? String(r.value) : ''));
     await d.call(['XGROUP', 'CREATE', key, 'lagging', '0']);
@@ -174,8 +174,8 @@ describe('trim', () => {
     const prefix = randomPrefix();
     const d = await rawDriver(redis());
     const now = Date.now();
-    await d.call(['XADD', `${prefix}s:aged`, `${now - 3 * 86_400_000}-0`, 'a', '1']);
-    await d.call(['XADD', `${prefix}s:aged`, `${now - 1_000}-0`, 'a', '2']);
+    await d.call(['XADD', `${prefix}s:{aged}`, `${now - 3 * 86_400_000}-0`, 'a', '1']);
+    await d.call(['XADD', `${prefix}s:{aged}`, `${now - 1_000}-0`, 'a', '2']);
     await d.close();
     const r = await hive(['trim', 'aged', '--max-age', '1d', '--json'], { url: redis().url, prefix, now: () => now });
     expect(r.json()).toMatchObject({ trimmed: 1, lengthAfter: 1, heldBackBy: null });

@@ -136,7 +136,7 @@ describe('global flags', () => {
     const prefix = randomPrefix();
     // A string where a stream should be: WRONGTYPE from XINFO.
     const bus = await makeBus(redis(), prefix);
-    await bus.driver.call(['SET', `${prefix}s:notastream`, 'x']);
+    await bus.driver.call(['SET', `${prefix}s:{notastream}`, 'x']);
     await bus.close();
     const r = await hive(['groups', 'notastream'], { url: redis().url, prefix });
     expect(r.code).toBe(1);

@@ -147,7 +147,7 @@ describe('Redis with infra/redis/redis.conf', () => {
 
   it.skipIf(missing.length > 0)('infra/backup.sh backs up the AOF and the SQLite databases, rotates; infra/restore.sh brings them back', async () => {
     // Data in Redis (as admin) and in an agent's SQLite database.
-    await admin.call(['XADD', 'hive:s:wa.inbound', '*', 'type', 'wa.message', 'data', '{"text":"backed up"}']);
+    await admin.call(['XADD', 'hive:s:{wa.inbound}', '*', 'type', 'wa.message', 'data', '{"text":"backed up"}']);
     await admin.call(['HSET', 'hive:ledger:chat1:budgets', 'food', '300']);
     const data = join(work, 'data');
     mkdirSync(join(data, 'scribe'), { recursive: true });
@@ -207,7 +207,7 @@ describe('Redis with infra/redis/redis.conf', () => {
     const d = createDriver('ioredis', { url: `redis://admin:${passwords.get('admin')}@127.0.0.1:${again.port}` });
     try {
       await d.connect();
-      const entries = (await d.call(['XRANGE', 'hive:s:wa.inbound', '-', '+'])) as [string, string[]][];
+      const entries = (await d.call(['XRANGE', 'hive:s:{wa.inbound}', '-', '+'])) as [string, string[]][];
       expect(entries.map(([, f]) => f[3])).toContain('{"text":"backed up"}');
       expect(await d.call(['HGET', 'hive:ledger:chat1:budgets', 'food'])).toBe('300');
       expect(await d.call(['GET', 'hive:hermes:last-fired:chat1'])).toBe('stretch');

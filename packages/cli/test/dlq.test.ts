@@ -120,7 +120,7 @@ describe('dlq', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('hive dlq: no dead letter 1-0 for stream "orders"\n');
     const d = await rawDriver(redis());
-    const id = String(await d.call(['XADD', `${prefix}dlq:raw`, '*', 'dl.stream', 'raw', 'dl.group', 'g', 'dl.reason', 'DECODE_MISSING_FIELD', 'dl.error', 'field "type" is missing', 'hello', 'world']));
+    const id = String(await d.call(['XADD', `${prefix}dlq:{raw}`, '*', 'dl.stream', 'raw', 'dl.group', 'g', 'dl.reason', 'DECODE_MISSING_FIELD', 'dl.error', 'field "type" is missing', 'hello', 'world']));
     await d.close();
     const shown = await hive(['dlq', 'show', 'raw', id], { url: redis().url, prefix });
     expect(shown.stdout).toContain('\noriginal entry (not a hive message: field "type" is missing)\n  {"hello":"world"}\n');

@@ -9,7 +9,7 @@ const MINUTE = 60_000;
 /** 10 messages at BASE + i minutes on "events"; group "live" has read and acked all of them. */
 async function seed(prefix: string): Promise<string[]> {
   const d = await rawDriver(redis());
-  const key = `${prefix}s:events`;
+  const key = `${prefix}s:{events}`;
   const ids: string[] = [];
   for (let i = 0; i < 10; i++) {
     const fields = ['type', 'demo.e', 'v', '1', 'id', `e${i}`, 'src', 't', 'ts', String(BASE + i * MINUTE), 'corr', `e${i}`, 'cause', '', 'data', JSON.stringify({ i })];
@@ -62,8 +62,8 @@ describe('replay into a group', () => {
     expect(missing.code).toBe(1);
     expect(missing.errorJson().error).toMatchObject({ code: 'NOT_FOUND', message: 'group "ghost" not found on stream "events": drop --reset to create it' });
     const d = await rawDriver(redis());
-    await d.call(['XGROUP', 'CREATE', `${prefix}s:events`, 'busy', '0']);
-    await d.call(['XREADGROUP', 'GROUP', 'busy', 'c', 'COUNT', '2', 'STREAMS', `${prefix}s:events`, '>']);
+    await d.call(['XGROUP', 'CREATE', `${prefix}s:{events}`, 'busy', '0']);
+    await d.call(['XREADGROUP', 'GROUP', 'busy', 'c', 'COUNT', '2', 'STREAMS', `${prefix}s:{events}`, '>']);
     await d.close();
     const pending = await run(['replay', 'events', '--group', 'busy', '--from', 'start', '--reset'], prefix);
     expect(pending.code).toBe(1);

@@ -16,13 +16,13 @@ async function seed(prefix: string) {
   for (let i = 0; i < 3; i++) ids.push(await bus.publish('orders', 'demo.order', { n: i }));
   await bus.publish('alerts', 'demo.alert', { level: 'warn' });
   const d = bus.driver;
-  const orders = `${prefix}s:orders`;
+  const orders = `${prefix}s:{orders}`;
   await d.call(['XGROUP', 'CREATE', orders, 'audit', '0']);
   await d.call(['XGROUP', 'CREATE', orders, 'billing', '0']);
   await d.call(['XREADGROUP', 'GROUP', 'billing', 'b1', 'COUNT', '2', 'STREAMS', orders, '>']);
   const info = { stream: 'orders', entryId: ids[0]!.entryId, group: 'billing', consumer: 'b1', deliveryCount: 5, reason: 'MAX_DELIVERIES', error: 'boom', at: 1 };
-  await d.call(['XADD', `${prefix}dlq:orders`, '*', ...deadLetterFields(info, ['type', 'demo.order'])]);
-  await d.call(['XADD', `${prefix}dlq:gone`, '*', ...deadLetterFields({ ...info, stream: 'gone' }, null)]);
+  await d.call(['XADD', `${prefix}dlq:{orders}`, '*', ...deadLetterFields(info, ['type', 'demo.order'])]);
+  await d.call(['XADD', `${prefix}dlq:{gone}`, '*', ...deadLetterFields({ ...info, stream: 'gone' }, null)]);
   await bus.close();
   return ids;
 }
@@ -121,7 +121,7 @@ describe.each(DRIVER_KINDS)('on %s', (driver) => {
     it('a missing stream exits 1', async () => {
       const r = await run(['groups', 'nope'], randomPrefix());
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^hive groups: stream "nope" not found \(no stream at key t[0-9a-f]+:s:nope\)\n$/);
+      expect(r.stderr).toMatch(/^hive groups: stream "nope" not found \(no stream at key t[0-9a-f]+:s:\{nope\}\)\n$/);
     });
   });
 
@@ -169,7 +169,7 @@ describe.each(DRIVER_KINDS)('on %s', (driver) => {
 it('a dead-letter stream is counted even when Redis has not seen its source stream', async () => {
   const prefix = randomPrefix();
   const d = await rawDriver(redis());
-  await d.call(['XADD', `${prefix}dlq:only`, '*', 'dl.stream', 'only']);
+  await d.call(['XADD', `${prefix}dlq:{only}`, '*', 'dl.stream', 'only']);
   await d.close();
   const r = await hive(['streams', '--json'], { url: redis().url, prefix });
   expect(r.json()).toEqual([expect.objectContaining({ stream: 'only', length: 0, deadLetters: 1 })]);

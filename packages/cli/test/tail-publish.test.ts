@@ -15,7 +15,7 @@ async function seedTimed(prefix: string): Promise<string[]> {
   for (let i = 0; i < 15; i++) {
     const id = `${BASE + i * MINUTE}-0`;
     const fields = ['type', 'demo.tick', 'v', '1', 'id', `m${i}`, 'src', 'clock', 'ts', String(BASE + i * MINUTE), 'corr', `m${i}`, 'cause', '', 'data', JSON.stringify({ i })];
-    ids.push(String(await d.call(['XADD', `${prefix}s:ticks`, id, ...fields])));
+    ids.push(String(await d.call(['XADD', `${prefix}s:{ticks}`, id, ...fields])));
   }
   await d.close();
   return ids;
@@ -57,7 +57,7 @@ describe.each(DRIVER_KINDS)('tail on %s', (driver) => {
   it('prints an entry that is not a Hive message with the reason', async () => {
     const prefix = randomPrefix();
     const d = await rawDriver(redis());
-    const id = String(await d.call(['XADD', `${prefix}s:foreign`, '*', 'hello', 'world']));
+    const id = String(await d.call(['XADD', `${prefix}s:{foreign}`, '*', 'hello', 'world']));
     await d.close();
     const r = await run(['tail', 'foreign'], prefix);
     expect(r.stdout).toMatch(new RegExp(`^${id}  \\S+  \\(not a hive message: field "type" is missing\\)  \\{"hello":"world"\\}\\n$`));

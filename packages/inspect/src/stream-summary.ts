@@ -24,9 +24,11 @@ export async function summarizeStreams(redis: RedisDriver, keys: Keys): Promise<
     const name = keys.streamName(key);
     if (name !== undefined) names.add(name);
   }
-  // A group's dead letters are <dlq prefix><stream>:<group>; the shared ones of earlier versions <dlq prefix><stream>.
-  const dlqPrefix = keys.sharedDeadLetters('');
-  for (const key of await scanKeys(redis, keys.deadLetterPattern(), 'stream')) names.add(key.slice(dlqPrefix.length).split(':')[0]!);
+  // A group's dead letters, or the shared ones of earlier versions: keys.deadLetterStreamName knows both.
+  for (const key of await scanKeys(redis, keys.deadLetterPattern(), 'stream')) {
+    const name = keys.deadLetterStreamName(key);
+    if (name !== undefined) names.add(name);
+  }
 
   const out: StreamSummary[] = [];
   for (const stream of [...names].sort()) {

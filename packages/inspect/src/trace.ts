@@ -99,9 +99,11 @@ async function keysToScan(redis: RedisDriver, keys: Keys, only: readonly string[
     const name = keys.streamName(key);
     if (name !== undefined) out.push({ name, key, kind: 'message' });
   }
-  // Each group's dead letters (<dlq prefix><stream>:<group>) and the shared ones of earlier versions (<dlq prefix><stream>).
-  const dlq = keys.sharedDeadLetters('');
-  for (const key of await scanKeys(redis, keys.deadLetterPattern(), 'stream')) out.push({ name: `dlq:${key.slice(dlq.length).split(':')[0]}`, key, kind: 'dead-letter' });
+  // Each group's dead letters and the shared ones of earlier versions: keys.deadLetterStreamName knows both.
+  for (const key of await scanKeys(redis, keys.deadLetterPattern(), 'stream')) {
+    const name = keys.deadLetterStreamName(key);
+    if (name !== undefined) out.push({ name: `dlq:${name}`, key, kind: 'dead-letter' });
+  }
   return out;
 }
 

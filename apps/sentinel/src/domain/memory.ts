@@ -5,7 +5,7 @@
  */
 import type { Condition, RedisFacts } from './checks.js';
 
-/** Memory taken by one key family (a key pattern, e.g. `hive:seen:intent.classified:*`). */
+/** Memory taken by one key family (a key pattern, e.g. `hive:seen:{intent.classified}:*`). */
 export interface FamilyUsage {
   readonly family: string;
   readonly bytes: number;

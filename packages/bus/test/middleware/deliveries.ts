@@ -58,6 +58,6 @@ export function delivery(fields: string[] | null, opts: { entryId?: string; deli
       return closed;
     },
   };
-  const d = new Delivery(opts.key ?? 'hive:s:s', { id: opts.entryId ?? '1-0', fields }, opts.deliveryCount, pending, source);
+  const d = new Delivery(opts.key ?? 'hive:s:{s}', { id: opts.entryId ?? '1-0', fields }, opts.deliveryCount, pending, source);
   return { d, calls, lines, close: () => void (closed = true) };
 }

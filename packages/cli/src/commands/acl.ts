@@ -5,8 +5,8 @@
  * Every key pattern comes from the bus's own key layout (`createKeys`), so a change there changes
  * the ACLs with it. Redis 7 selectors carry the precision: a command is allowed when the user's
  * root rules or ONE selector allow the command together with all of its keys, so
- * `(%W~hive:s:wa.outbound +xadd)` lets box append to wa.outbound and nothing else there, while
- * `(~hive:s:intent.classified +xreadgroup …)` lets it consume intent.classified but not append to it.
+ * `(%W~hive:s:{wa.outbound} +xadd)` lets box append to wa.outbound and nothing else there, while
+ * `(~hive:s:{intent.classified} +xreadgroup …)` lets it consume intent.classified but not append to it.
  * Commands a Lua script runs are checked the same way, one by one, so the script selector (EVALSHA
  * on the keys the bus's scripts take) grants nothing the other selectors do not.
  *
@@ -25,11 +25,11 @@
  *   scripts           EVALSHA/EVAL on exactly the keys above (dead-letter, renew-lease, mark-handled,
  *                     publish-once)
  *   registry          its own heartbeat record (SET, DEL)
- *   request/reply     its own reply streams (hive:reply:<agent>:*), and XADD (only) to its own reply
- *                     streams to the agents that write the streams it reads (hive:reply:<writer>:<agent>:*):
+ *   request/reply     its own reply streams (hive:reply:{<agent>}:*), and XADD (only) to its own reply
+ *                     streams to the agents that write the streams it reads (hive:reply:{<writer>}:<agent>:*):
  *                     the only requests it can get. A requester reads only the reply streams of the
  *                     responders it asked, so no agent can answer in another's name.
- *   its own state     hive:data:<agent>:* (keys.dataPattern) with the data-structure commands
+ *   its own state     hive:data:{<agent>}:* (keys.dataPattern) with the data-structure commands
  *                     (strings, hashes, lists, sets, sorted sets, streams, scripts, transactions),
  *                     nothing dangerous
  * and, for the few agents whose needs the topology cannot express (ROLES below): the registry for
