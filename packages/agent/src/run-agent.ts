@@ -154,6 +154,8 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     source: def.name,
     contracts,
     logger: log,
+    // Refuses to start beside streams still in the layout before hash tags (run `hive migrate`).
+    streams: [...streamsRead, ...writes],
   });
   bus.observe(createBusMetrics({ registry, redis: { driver: bus.driver, keys: bus.keys, streams: () => streamsRead } }).observer);
 

@@ -7,8 +7,8 @@ import type { ContractRegistry } from './contracts.js';
 import { subscribe } from './consumer.js';
 import { createDriver, redactUrl, type DriverKind, type RedisDriver } from './drivers/index.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './envelope.js';
-import { ConfigError, ClosedError } from './errors.js';
-import { assertName, createKeys, DEFAULT_PREFIX, type Keys } from './keys.js';
+import { ConfigError, ClosedError, LegacyKeysError } from './errors.js';
+import { assertName, createKeys, DEFAULT_PREFIX, legacyStreamKey, type Keys } from './keys.js';
 import { createLogger, type Logger } from './logger.js';
 import type { BusObserver } from './observer.js';
 import type { OutgoingMessage, PublisherContext, PublishOptions, PublishResult } from './outgoing.js';
@@ -37,6 +37,11 @@ export interface BusOptions {
   observers?: BusObserver[];
   /** Keep reconnecting when Redis goes away (agents) or fail fast (CLI). @defaultValue true */
   reconnect?: boolean;
+  /**
+   * The streams this bus reads and writes. At connect, any of them still under its name before hash
+   * tags fails createBus with a LegacyKeysError (run `hive migrate`). @defaultValue [] (no check)
+   */
+  streams?: readonly string[];
 }
 
 export interface Bus {
@@ -83,6 +88,11 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
   } catch (err) {
     driver.disconnect();
     throw new ConfigError(`cannot connect to Redis at ${redactUrl(url)}: ${(err as Error).message}`, { url: redactUrl(url) });
+  }
+  const legacy = await legacyStreamKeys(driver, keys.prefix, options.streams ?? []);
+  if (legacy.length > 0) {
+    if (!options.redis) driver.disconnect();
+    throw new LegacyKeysError(legacy);
   }
 
   const publisher: PublisherContext = { driver, keys, contracts: options.contracts, source, maxMessageBytes, observers };
@@ -131,4 +141,17 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
       if (!options.redis) await driver.close();
     },
   };
+}
+
+/**
+ * The streams of `streams` that still exist under their key before hash tags. One EXISTS each (one
+ * slot each on a cluster); a reply that is an error (an ACL user without the old keys) counts as absent.
+ */
+async function legacyStreamKeys(driver: RedisDriver, prefix: string, streams: readonly string[]): Promise<string[]> {
+  const old = [...new Set(streams)].map((s) => legacyStreamKey(s, prefix));
+  const found = await driver.pipeline(old.map((k) => ['EXISTS', k]));
+  return old.filter((_, i) => {
+    const r = found[i];
+    return r?.ok === true && Number(r.value) > 0;
+  });
 }

@@ -32,7 +32,9 @@ export type HiveErrorCode =
   // A reply that did not come from the responder the request named: dropped, never resolves the request.
   | 'REPLY_FORGED'
   // A handler ran past its subscription's handlerTimeoutMs: retried like one that threw.
-  | 'HANDLER_TIMEOUT';
+  | 'HANDLER_TIMEOUT'
+  // Redis holds keys in the layout before hash tags: `hive migrate` renames them; the bus will not start beside them.
+  | 'KEYS_LEGACY_LAYOUT';
 
 /**
  * Base of all Hive errors: a code, a message that says what and where, optional details and cause.
@@ -93,6 +95,22 @@ export class ConfigError extends HiveError {
 export class DriverMissingError extends HiveError {
   constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super('DRIVER_MISSING', message, options);
+  }
+}
+
+/**
+ * Redis holds this bus's streams under their names before hash tags (`hive:s:wa.inbound`, not
+ * `hive:s:{wa.inbound}`). Starting beside them would create new, empty streams and groups and leave
+ * the old entries, pending deliveries and dead letters unread: so the bus refuses, and says to run
+ * `hive migrate`. The details list the keys found.
+ */
+export class LegacyKeysError extends HiveError<'KEYS_LEGACY_LAYOUT'> {
+  constructor(keys: readonly string[]) {
+    super(
+      'KEYS_LEGACY_LAYOUT',
+      `Redis holds keys in the layout before hash tags (${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ', …' : ''}): stop the agents and run "hive migrate" (see "hive migrate --dry-run" for what it renames), then start them again`,
+      { details: { keys } },
+    );
   }
 }
 

@@ -33,6 +33,7 @@ export {
   HandlerTimeoutError,
   HiveError,
   isOutOfMemory,
+  LegacyKeysError,
   RedisOutOfMemoryError,
   TimeoutError,
   UnrecoverableError,
@@ -40,7 +41,7 @@ export {
   type HiveErrorCode,
 } from './errors.js';
 export { newMessageId } from './ids.js';
-export { assertName, createKeys, DEFAULT_PREFIX, type Keys } from './keys.js';
+export { assertName, createKeys, DEFAULT_PREFIX, legacyKeyPatterns, legacyKeyTarget, legacyStreamKey, type Keys } from './keys.js';
 export { createLogger, silentLogger, type Logger } from './logger.js';
 export type { BusObserver, HandleOutcome } from './observer.js';
 export type { IdempotentPublishOptions, OutgoingMessage, PublishOptions, PublishResult } from './outgoing.js';

@@ -161,6 +161,22 @@ export const VERBS: readonly VerbSpec[] = [
     load: () => import('./commands/replay.js').then((m) => m.command),
   },
   {
+    name: 'migrate',
+    summary: 'rename keys written before hash tags to the current layout (groups, pending entries, dead letters kept)',
+    usage: ['migrate [--dry-run]'],
+    description: [
+      'Each stream\'s keys now share a hash tag ({<stream>}) so that Hive runs on Redis Cluster. Stop the agents, run this once',
+      'on the one Redis, start them again: RENAMENX keeps a stream\'s consumer groups and pending entries and a mark\'s TTL.',
+      'Idempotent. A key whose new name is already taken is left alone and listed (exit 1). An agent refuses to start',
+      'beside old keys (KEYS_LEGACY_LAYOUT) until this has run.',
+    ],
+    options: {
+      'dry-run': { type: 'boolean', description: 'list what would be renamed; change nothing' },
+    },
+    examples: ['hive migrate --dry-run', 'hive migrate --json'],
+    load: () => import('./commands/migrate.js').then((m) => m.command),
+  },
+  {
     name: 'trim',
     summary: 'trim a stream by length or age, never past what a group has not acked',
     usage: ['trim <stream> (--maxlen N | --max-age DURATION) [--dry-run] [--force]'],
