@@ -33,7 +33,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export const hiveEnvSchema = z.object({
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL')
+    .regex(/^rediss?(\+(cluster|sentinel))?:\/\/[^\s]+$/, 'must be a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL')
     .default('redis://127.0.0.1:6379'),
   HIVE_PREFIX: z
     .string()

@@ -51,7 +51,7 @@ describe('configuration from the environment', () => {
     expect(e.problems.map((p) => p.variable).sort()).toEqual(['HIVE_DRIVER', 'HIVE_HTTP_PORT', 'HIVE_PREFIX', 'OPENAI_TIMEOUT_MS', 'REDIS_URL']);
     expect(e.message).toContain('invalid configuration for agent "box":');
     expect(e.message).toContain('HIVE_HTTP_PORT: must be a whole number from 0 to 65535 (got "eighty")');
-    expect(e.message).toContain('REDIS_URL: must be a redis:// or rediss:// URL (got "http://x")');
+    expect(e.message).toContain('REDIS_URL: must be a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL (got "http://x")');
     expect(e.message).toContain('HIVE_DRIVER: must be "ioredis" or "node-redis" (got "jedis")');
   });
 

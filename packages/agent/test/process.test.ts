@@ -57,7 +57,7 @@ describe('an agent process', () => {
     const err = child.stderr();
     expect(err).toContain('echo: invalid configuration for agent "echo":');
     expect(err).toContain('HIVE_HTTP_PORT: must be a whole number from 0 to 65535 (got "abc")');
-    expect(err).toContain('REDIS_URL: must be a redis:// or rediss:// URL (got "localhost:6379")');
+    expect(err).toContain('REDIS_URL: must be a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL (got "localhost:6379")');
     expect(err).not.toMatch(/^\s+at /m);
   });
 

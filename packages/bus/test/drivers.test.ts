@@ -78,7 +78,7 @@ describe.each(DRIVER_KINDS)('driver %s', (kind) => {
 
   it('rejects bad configuration with named errors', async () => {
     expect(() => createDriver('mongo', { url: redis().url })).toThrow(/driver "mongo" is unknown/);
-    expect(() => createDriver(kind, { url: 'http://x' })).toThrow(/must start with redis:\/\/ or rediss:\/\//);
+    expect(() => createDriver(kind, { url: 'http://x' })).toThrow(/must start with redis:\/\/, rediss:\/\/, redis\+cluster:\/\/ or redis\+sentinel:\/\//);
     expect(() => createKeys('noColon')).toThrow(/must end with ":"/);
     await expect(createBus({ url: 'redis://127.0.0.1:1', driver: kind, reconnect: false })).rejects.toMatchObject({
       code: 'CONFIG_INVALID',

@@ -33,7 +33,7 @@ export interface Session {
 export function openSession(opts: SessionOptions): Session {
   const url = opts.url ?? DEFAULT_REDIS_URL;
   const shown = redactUrl(url);
-  if (!/^rediss?:\/\/./.test(url)) throw new UsageError(`--redis "${shown}" must be a redis:// or rediss:// URL`, opts.verb);
+  if (!/^rediss?(\+(cluster|sentinel))?:\/\/./.test(url)) throw new UsageError(`--redis "${shown}" must be a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL`, opts.verb);
   const kind = opts.driver ?? 'ioredis';
   if (!(DRIVER_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(`--driver "${kind}" is unknown: use ${DRIVER_KINDS.join(' or ')}`, opts.verb);

@@ -55,7 +55,7 @@ describe('bad usage exits 2 with one line and the usage hint', () => {
     ['a bad stream name', ['tail', 'a b'], /^hive tail: stream name "a b" is invalid/m],
     ['a bad driver', ['streams', '--driver', 'jedis'], /^hive streams: --driver "jedis" is unknown: use ioredis or node-redis$/m],
     ['a bad prefix', ['streams', '--prefix', 'nocolon'], /^hive streams: --prefix "nocolon" must end with ":"$/m],
-    ['a bad URL', ['streams', '--redis', 'http://x'], /^hive streams: --redis "http:\/\/x" must be a redis:\/\/ or rediss:\/\/ URL$/m],
+    ['a bad URL', ['streams', '--redis', 'http://x'], /^hive streams: --redis "http:\/\/x" must be a redis:\/\/, rediss:\/\/, redis\+cluster:\/\/ or redis\+sentinel:\/\/ URL$/m],
   ];
   it.each(cases)('%s', async (_what, argv, message) => {
     // Usage is checked before connecting: an unreachable URL must not turn these into exit 3.

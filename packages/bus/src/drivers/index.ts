@@ -4,10 +4,12 @@ import { installedDriver } from './client-library.js';
 import type { DriverKind, DriverOptions, RedisDriver } from './driver.js';
 import { createIoredisDriver } from './ioredis.js';
 import { createNodeRedisDriver } from './node-redis.js';
+import { parseRedisUrl } from './url.js';
 
 export * from './driver.js';
 
 export { CLIENT_PACKAGES, installedDriver } from './client-library.js';
+export { parseRedisUrl, redactUrl, type HostPort, type RedisTopology } from './url.js';
 
 /** The driver used when none is named and its library is installed: see the README ("Drivers") for why. */
 export const DEFAULT_DRIVER: DriverKind = 'ioredis';
@@ -17,9 +19,8 @@ export const DEFAULT_DRIVER: DriverKind = 'ioredis';
  * installed (ioredis, then node-redis). DriverMissingError when the library it needs is not installed.
  */
 export function createDriver(kind: DriverKind | string | undefined, options: DriverOptions): RedisDriver {
-  if (!/^rediss?:\/\//.test(options.url)) {
-    throw new ConfigError(`Redis URL "${redactUrl(options.url)}" must start with redis:// or rediss://`, { url: redactUrl(options.url) });
-  }
+  // A URL that is none of redis(s)://, redis(s)+cluster://, redis(s)+sentinel:// fails here, before any library loads.
+  parseRedisUrl(options.url);
   switch (kind ?? installedDriver()) {
     case 'ioredis':
       return createIoredisDriver(options);
@@ -28,9 +29,4 @@ export function createDriver(kind: DriverKind | string | undefined, options: Dri
     default:
       throw new ConfigError(`driver "${kind}" is unknown: use "ioredis" or "node-redis"`, { driver: kind });
   }
-}
-
-/** The URL with any password replaced by "***", for logs and error messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/[^:@/]*:)[^@]*@/, '$1***@');
 }

@@ -1,7 +1,13 @@
-/** The ioredis 6 driver: RESP3 with ioredis's default "legacy" reply mapping, which already is RESP2-shaped. */
-import type { RedisOptions } from 'ioredis';
+/**
+ * The ioredis 6 driver: RESP3 with ioredis's default "legacy" reply mapping, which already is
+ * RESP2-shaped. One Redis, a Sentinel-managed master (`new Redis({ sentinels, name })`, which asks
+ * the Sentinels again after a failover) or a Cluster (`new Cluster(nodes)`, which routes each command
+ * by the slot of its keys), chosen by the URL (url.ts).
+ */
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { loadClientLibrary } from './client-library.js';
 import type { DriverEvent, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './driver.js';
+import { parseRedisUrl } from './url.js';
 
 // Loaded when the first ioredis driver is made: a bus on node-redis never loads ioredis (~20 MB RSS),
 // and a user of node-redis need not install it (an optional peer dependency).
@@ -21,8 +27,8 @@ export function createIoredisDriver(options: DriverOptions): RedisDriver {
     enableOfflineQueue: reconnect,
     ...(options.connectionName ? { connectionName: options.connectionName } : {}),
   };
-  const { Redis } = (lib ??= loadClientLibrary<typeof import('ioredis')>('ioredis'));
-  const client = new Redis(options.url, redisOptions);
+  const client = createClient(options, redisOptions, reconnect);
+  const cluster = client.isCluster;
   // ioredis emits 'error' for every failed reconnect; without a listener Node would crash.
   client.on('error', () => undefined);
   let connecting: Promise<void> | undefined;
@@ -45,6 +51,10 @@ export function createIoredisDriver(options: DriverOptions): RedisDriver {
     },
     async pipeline(commands) {
       if (commands.length === 0) return [];
+      if (commands.length > 1 && cluster) {
+        // On a cluster a pipeline must stay on one node: send each command on its own (written in the same tick).
+        return Promise.all(commands.map(async (c) => (await driver.pipeline([c]))[0]!));
+      }
       if (commands.length === 1) {
         // One command (the consumer's XACK per tick, mostly): a Pipeline object costs more than the command.
         try {
@@ -80,4 +90,47 @@ export function createIoredisDriver(options: DriverOptions): RedisDriver {
     },
   };
   return driver;
+}
+
+/** The ioredis client for the URL's topology: Redis (one, or a Sentinel-managed master) or Cluster. */
+function createClient(options: DriverOptions, redisOptions: RedisOptions, reconnect: boolean): Redis | Cluster {
+  const { Redis, Cluster } = (lib ??= loadClientLibrary<typeof import('ioredis')>('ioredis'));
+  const where = parseRedisUrl(options.url);
+  const auth = {
+    ...(where.username !== undefined ? { username: where.username } : {}),
+    ...(where.password !== undefined ? { password: where.password } : {}),
+    ...(where.tls ? { tls: {} } : {}),
+  };
+  switch (where.kind) {
+    case 'single':
+      return new Redis(options.url, redisOptions);
+    case 'sentinel':
+      return new Redis({
+        ...redisOptions,
+        ...auth,
+        sentinels: where.sentinels.map((n) => ({ host: n.host, port: n.port })),
+        name: where.name,
+        db: where.db,
+        ...(where.tls ? { enableTLSForSentinelMode: true } : {}),
+        sentinelRetryStrategy: reconnect ? (times) => Math.min(50 * times, 2_000) : () => null,
+        // The old master, back as a replica, refuses writes: reconnect (to the master the Sentinels name now) and resend.
+        reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+      });
+    case 'cluster': {
+      const { retryStrategy, enableOfflineQueue, ...nodeOptions } = redisOptions;
+      void retryStrategy;
+      return new Cluster(
+        where.nodes.map((n) => ({ host: n.host, port: n.port })),
+        {
+          lazyConnect: true,
+          enableOfflineQueue: enableOfflineQueue ?? true,
+          clusterRetryStrategy: reconnect ? (times) => Math.min(50 * times, 2_000) : () => null,
+          // A failover moves slots: wait for the new master rather than fail the command.
+          retryDelayOnFailover: 200,
+          retryDelayOnClusterDown: 200,
+          redisOptions: { ...nodeOptions, ...auth },
+        },
+      );
+    }
+  }
 }

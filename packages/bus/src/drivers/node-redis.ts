@@ -1,9 +1,13 @@
 /**
  * The node-redis 6 driver. node-redis speaks RESP3 and maps RESP3 maps to objects; we ask for
  * `Map`s (which keep order, even for numeric-looking keys) and flatten them to RESP2 arrays.
+ * One Redis (`createClient`), a Sentinel-managed master (`createSentinel`) or a Cluster
+ * (`createCluster`, told each command's key by command-key.ts), chosen by the URL (url.ts).
  */
 import { loadClientLibrary } from './client-library.js';
-import type { DriverEvent, DriverOptions, PipelineResult, RedisDriver, Reply } from './driver.js';
+import { commandKey } from './command-key.js';
+import type { DriverEvent, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './driver.js';
+import { parseRedisUrl } from './url.js';
 
 function normalize(value: unknown): Reply {
   if (value === null || value === undefined) return null;
@@ -36,26 +40,21 @@ const toArg = (a: unknown) => (Buffer.isBuffer(a) ? a : String(a));
 const OFFLINE_COMMAND_TIMEOUT_MS = 5_000;
 const OFFLINE = { timeout: OFFLINE_COMMAND_TIMEOUT_MS } as const;
 
+/** What the driver needs of a node-redis client, a sentinel client or a cluster client alike. */
+interface Client {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  send(args: (string | Buffer)[], opts: typeof OFFLINE | undefined): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): unknown;
+  on(event: string, fn: (...a: never[]) => void): unknown;
+  off(event: string, fn: (...a: never[]) => void): unknown;
+}
+
 /** Create an (unconnected) node-redis driver. */
 export function createNodeRedisDriver(options: DriverOptions): RedisDriver {
-  const reconnect = options.reconnect ?? true;
-  const { createClient, RESP_TYPES } = (lib ??= loadClientLibrary<typeof import('redis')>('node-redis'));
-  const client = createClient({
-    url: options.url,
-    ...(options.connectionName ? { name: options.connectionName } : {}),
-    disableOfflineQueue: !reconnect,
-    // node-redis 6 bounds how long a command may wait to be written (5 s) with an AbortSignal.timeout()
-    // per command: 10-15 us of CPU each, more than the rest of a consumed message (see BENCHMARKS.md).
-    // Only a command issued while disconnected can wait, so only such a command gets the bound (OFFLINE).
-    commandOptions: { timeout: 0 },
-    socket: {
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
-      reconnectStrategy: reconnect ? (retries: number) => Math.min(50 * (retries + 1), 2_000) : false,
-    },
-  }).withTypeMapping({
-    [RESP_TYPES.MAP]: Map,
-    [RESP_TYPES.DOUBLE]: String,
-  });
+  const client = createClient(options);
   // node-redis emits 'error' on every failed reconnect; without a listener Node would crash.
   client.on('error', () => undefined);
   let connecting: Promise<void> | undefined;
@@ -76,13 +75,13 @@ export function createNodeRedisDriver(options: DriverOptions): RedisDriver {
       return connecting;
     },
     async call(args) {
-      return normalize(await client.sendCommand(args.map(toArg), client.isReady ? undefined : OFFLINE));
+      return normalize(await client.send(args.map(toArg), client.isReady ? undefined : OFFLINE));
     },
     async pipeline(commands) {
       // node-redis writes commands issued in the same tick in one batch: this is its pipeline,
       // and unlike multi().execAsPipeline() it reports each command's error separately.
       const opts = client.isReady ? undefined : OFFLINE;
-      const settled = await Promise.allSettled(commands.map((c) => client.sendCommand(c.map(toArg), opts)));
+      const settled = await Promise.allSettled(commands.map((c) => client.send(c.map(toArg), opts)));
       return settled.map((s): PipelineResult =>
         s.status === 'fulfilled'
           ? { ok: true, value: normalize(s.value) }
@@ -110,4 +109,69 @@ export function createNodeRedisDriver(options: DriverOptions): RedisDriver {
     },
   };
   return driver;
+}
+
+/** The node-redis client for the URL's topology, behind one small shape (Client). */
+function createClient(options: DriverOptions): Client {
+  const reconnect = options.reconnect ?? true;
+  const { createClient: single, createCluster, createSentinel, RESP_TYPES } = (lib ??= loadClientLibrary<typeof import('redis')>('node-redis'));
+  const typeMapping = { [RESP_TYPES.MAP]: Map, [RESP_TYPES.DOUBLE]: String };
+  const where = parseRedisUrl(options.url);
+  const socket = {
+    connectTimeout: options.connectTimeoutMs ?? 10_000,
+    reconnectStrategy: reconnect ? (retries: number) => Math.min(50 * (retries + 1), 2_000) : (false as const),
+  };
+  const node = {
+    ...(where.username !== undefined ? { username: where.username } : {}),
+    ...(where.password !== undefined ? { password: where.password } : {}),
+    ...(options.connectionName ? { name: options.connectionName } : {}),
+    disableOfflineQueue: !reconnect,
+    // node-redis 6 bounds how long a command may wait to be written (5 s) with an AbortSignal.timeout()
+    // per command: 10-15 us of CPU each, more than the rest of a consumed message (see BENCHMARKS.md).
+    // Only a command issued while disconnected can wait, so only such a command gets the bound (OFFLINE).
+    commandOptions: { timeout: 0 },
+  };
+  const tls = where.tls ? { tls: true as const } : {};
+  const wrap = <C extends Omit<Client, 'send'>>(c: C, send: Client['send']): Client => ({
+    get isOpen() {
+      return c.isOpen;
+    },
+    get isReady() {
+      return c.isReady;
+    },
+    connect: () => c.connect(),
+    send,
+    close: () => c.close(),
+    destroy: () => c.destroy(),
+    on: (e, fn) => c.on(e, fn),
+    off: (e, fn) => c.off(e, fn),
+  });
+  switch (where.kind) {
+    case 'single': {
+      const c = single({ url: options.url, ...node, socket }).withTypeMapping(typeMapping);
+      return wrap(c as unknown as Client, (args, o) => c.sendCommand(args, o));
+    }
+    case 'sentinel': {
+      const { commandOptions, ...nodeClientOptions } = node;
+      void commandOptions;
+      const c = createSentinel({
+        name: where.name,
+        sentinelRootNodes: where.sentinels.map((n) => ({ host: n.host, port: n.port })),
+        nodeClientOptions: { ...nodeClientOptions, database: where.db, socket: { ...socket, ...tls } },
+        sentinelClientOptions: { socket: { ...socket, ...tls } },
+        commandOptions: { timeout: 0 },
+      }).withTypeMapping(typeMapping);
+      return wrap(c as unknown as Client, (args, o) => c.sendCommand(undefined, args, o));
+    }
+    case 'cluster': {
+      const { commandOptions, ...defaults } = node;
+      void commandOptions;
+      const c = createCluster({
+        rootNodes: where.nodes.map((n) => ({ socket: { host: n.host, port: n.port, ...socket, ...tls } })),
+        defaults: { ...defaults, socket: { ...socket, ...tls } },
+        commandOptions: { timeout: 0 },
+      }).withTypeMapping(typeMapping);
+      return wrap(c as unknown as Client, (args, o) => c.sendCommand(commandKey(args as RedisArg[]) as string | Buffer | undefined, undefined, args, o));
+    }
+  }
 }
