@@ -1,16 +1,32 @@
 /** Shared test helpers: a real redis-server per file, a bus per test under a random prefix. */
 import { afterAll, beforeAll } from 'vitest';
-import { randomPrefix, startRedis, type RedisServer, type StartRedisOptions } from '@hive/test-redis';
+import { randomPrefix, startCluster, startRedis, startSentinel, type RedisServer, type StartRedisOptions } from '@hive/test-redis';
 import { createBus, createDriver, type Bus, type BusOptions, type DriverKind, type Logger, type RedisDriver } from '../src/index.js';
 
 export { randomPrefix };
 
-/** Start one redis-server for the test file; the getter is valid inside tests. */
+/**
+ * Where the conformance suite runs: one redis-server (the default), or, with HIVE_TEST_TOPOLOGY,
+ * a 3-master Redis Cluster ("cluster") or a master + replica + 3 Sentinels ("sentinel"). The suite's
+ * files are the same; only the URL the bus is given changes (`npm run conformance:cluster`).
+ */
+export const TOPOLOGY = (process.env.HIVE_TEST_TOPOLOGY ?? 'single') as 'single' | 'cluster' | 'sentinel';
+if (!['single', 'cluster', 'sentinel'].includes(TOPOLOGY)) throw new Error(`HIVE_TEST_TOPOLOGY "${TOPOLOGY}": use single, cluster or sentinel`);
+
+/** A cluster or Sentinel group as the one-server shape the tests use: its URL, and stop(); no kill9/restart. */
+async function startTopology(opts: StartRedisOptions): Promise<RedisServer> {
+  const t = TOPOLOGY === 'cluster' ? await startCluster({ node: opts }) : await startSentinel({ node: opts });
+  const first = 'nodes' in t ? t.nodes[0]! : t.servers[0]!;
+  const unsupported = () => Promise.reject(new Error(`kill9/restart of one server is not part of the ${TOPOLOGY} conformance run`));
+  return { port: first.port, url: t.url, dir: first.dir, pid: first.pid, kill9: unsupported, restart: unsupported, stop: () => t.stop() };
+}
+
+/** Start one redis-server (or the HIVE_TEST_TOPOLOGY) for the test file; the getter is valid inside tests. */
 export function useRedis(opts: StartRedisOptions = {}): () => RedisServer {
   let server: RedisServer | undefined;
   beforeAll(async () => {
-    server = await startRedis(opts);
-  });
+    server = TOPOLOGY === 'single' ? await startRedis(opts) : await startTopology(opts);
+  }, 60_000);
   afterAll(async () => {
     await server?.stop();
   });

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ export interface StartRedisOptions {
   args?: string[];
   /** Use this port instead of a free one. */
   port?: number;
+  /** Run as a Sentinel with this config (written to `sentinel.conf` in its dir, which Sentinel rewrites). */
+  sentinelConfig?: string;
 }
 
 export interface RedisServer {
@@ -94,7 +96,10 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'hive-redis-'));
   const port = opts.port ?? (await freePort());
+  const config = opts.sentinelConfig === undefined ? [] : [join(dir, 'sentinel.conf'), '--sentinel'];
+  if (opts.sentinelConfig !== undefined) writeFileSync(config[0]!, opts.sentinelConfig);
   const args = [
+    ...config,
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--dir', dir,
