@@ -313,16 +313,21 @@ export async function xrevrange(d: RedisDriver, key: string, end: string, start:
   return parseEntries(await d.call(args));
 }
 
-/** Iterate SCAN over keys matching a pattern (and of a type, e.g. "stream"). */
+/**
+ * Iterate SCAN over keys matching a pattern (and of a type, e.g. "stream"). On Redis Cluster every
+ * master is scanned (each holds its own slots): an operator's tool; agents find keys by name or index.
+ */
 export async function scanKeys(d: RedisDriver, match: string, type?: string): Promise<string[]> {
   const out = new Set<string>();
-  let cursor = '0';
-  do {
-    const args: RedisArg[] = ['SCAN', cursor, 'MATCH', match, 'COUNT', 500];
-    if (type) args.push('TYPE', type);
-    const r = asArray(await d.call(args));
-    cursor = str(r[0]);
-    for (const k of asArray(r[1])) out.add(str(k));
-  } while (cursor !== '0');
+  for (const node of d.masters ? await d.masters() : [d]) {
+    let cursor = '0';
+    do {
+      const args: RedisArg[] = ['SCAN', cursor, 'MATCH', match, 'COUNT', 500];
+      if (type) args.push('TYPE', type);
+      const r = asArray(await node.call(args));
+      cursor = str(r[0]);
+      for (const k of asArray(r[1])) out.add(str(k));
+    } while (cursor !== '0');
+  }
   return [...out].sort();
 }

@@ -46,6 +46,7 @@ export { createLogger, silentLogger, type Logger } from './logger.js';
 export type { BusObserver, HandleOutcome } from './observer.js';
 export type { IdempotentPublishOptions, OutgoingMessage, PublishOptions, PublishResult } from './outgoing.js';
 export { DEFAULT_PUBLISH_WINDOW_MS } from './publish-once.js';
+export { DEFAULT_REPLICAS, DEFAULT_REPLICATION_TIMEOUT_MS, NotReplicatedError, type ReplicateOptions } from './replication.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retries.js';
 export { loadScript, runScript, type LuaScript } from './scripts.js';
 export { createBusMetrics, type BusMetrics, type BusMetricsOptions } from './metrics.js';

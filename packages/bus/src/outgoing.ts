@@ -10,6 +10,7 @@ import { HiveError, ValidationError } from './errors.js';
 import { newMessageId } from './ids.js';
 import { assertName, type Keys } from './keys.js';
 import type { BusObserver } from './observer.js';
+import type { ReplicateOptions } from './replication.js';
 
 /** Publish-side idempotency of one message. */
 export interface IdempotentPublishOptions {
@@ -42,6 +43,11 @@ export interface PublishOptions {
   idempotent?: boolean | IdempotentPublishOptions;
   /** The requester instance that wants the answer (`bus.request` sets it; a handler answers with `reply()`). */
   replyTo?: string;
+  /**
+   * Resolve only once replicas hold the entry (WAIT; WAITAOF on 7.2+ with `aof`), so a Sentinel
+   * failover cannot lose it; NotReplicatedError otherwise. See replication.ts. @defaultValue false
+   */
+  replicate?: boolean | ReplicateOptions;
 }
 
 /** A message to publish: what `publish` takes, as one object (also what handlers return). */

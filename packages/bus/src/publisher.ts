@@ -7,6 +7,7 @@ import { asOutOfMemory, HiveError, isOutOfMemory, RedisOutOfMemoryError } from '
 import { notify } from './observer.js';
 import { describePrepared, prepareMessage, type OutgoingMessage, type Prepared, type PublisherContext, type PublishResult } from './outgoing.js';
 import { publishOnce, publishWindowMs } from './publish-once.js';
+import { confirmReplicated, replicateOptions } from './replication.js';
 
 /** XADD one prepared message; Redis's OOM refusal becomes a RedisOutOfMemoryError (REDIS_OOM). */
 async function append(ctx: PublisherContext, p: Prepared): Promise<string> {
@@ -21,10 +22,17 @@ async function append(ctx: PublisherContext, p: Prepared): Promise<string> {
 export async function publishOne(ctx: PublisherContext, m: OutgoingMessage): Promise<PublishResult> {
   const p = prepareMessage(ctx, m);
   const windowMs = publishWindowMs(m);
-  if (windowMs !== undefined) return publishOnce(ctx, p, windowMs);
-  const entryId = await append(ctx, p);
-  notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
-  return { stream: p.stream, id: p.id, entryId };
+  const replicate = replicateOptions(ctx, m.replicate);
+  let result: PublishResult;
+  if (windowMs !== undefined) {
+    result = await publishOnce(ctx, p, windowMs);
+  } else {
+    result = { stream: p.stream, id: p.id, entryId: await append(ctx, p) };
+    notify(ctx.observers, 'published', { stream: p.stream, type: p.type });
+  }
+  // A duplicate too: the first append may be the one that never reached a replica.
+  if (replicate) await confirmReplicated(ctx, p.stream, result.entryId, replicate);
+  return result;
 }
 
 /**
@@ -34,6 +42,12 @@ export async function publishOne(ctx: PublisherContext, m: OutgoingMessage): Pro
 export async function publishMany(ctx: PublisherContext, messages: readonly OutgoingMessage[]): Promise<PublishResult[]> {
   const prepared = messages.map((m) => prepareMessage(ctx, m));
   if (prepared.length === 0) return [];
+  if (messages.some((m) => m.replicate)) {
+    // One WAIT per message keeps the rule simple: a batch member that must not be lost is published alone.
+    const out: PublishResult[] = [];
+    for (const m of messages) out.push(await publishOne(ctx, m));
+    return out;
+  }
   if (messages.some((m) => m.idempotent)) {
     // Each idempotent one is its own script call; keep the batch's order by sending one at a time.
     const windows = messages.map((m) => publishWindowMs(m));

@@ -48,6 +48,11 @@ export interface RedisDriver {
   close(): Promise<void>;
   /** Close now; pending commands reject. Used to interrupt a blocking read. */
   disconnect(): void;
+  /**
+   * On Redis Cluster, one command sender per master, for what must ask every node (SCAN): a key
+   * lives on one master only. Undefined on one Redis or a Sentinel-managed master.
+   */
+  masters?(): Promise<{ call(args: readonly RedisArg[]): Promise<Reply> }[]>;
   /** Subscribe to connection events; returns the unsubscribe function. */
   on(event: DriverEvent, listener: (err?: Error) => void): () => void;
 }

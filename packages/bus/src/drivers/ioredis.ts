@@ -68,6 +68,14 @@ export function createIoredisDriver(options: DriverOptions): RedisDriver {
       const res = (await p.exec()) ?? [];
       return res.map(([err, value]): PipelineResult => (err ? { ok: false, error: err } : { ok: true, value: value as Reply }));
     },
+    ...(cluster
+      ? {
+          masters: async () =>
+            (client as Cluster).nodes('master').map((n) => ({
+              call: async (args: readonly RedisArg[]) => (await n.call(String(args[0]), ...(args.slice(1) as RedisArg[]))) as Reply,
+            })),
+        }
+      : {}),
     duplicate(connectionName) {
       return createIoredisDriver({ ...options, ...(connectionName ? { connectionName } : {}) });
     },

@@ -50,6 +50,8 @@ interface Client {
   destroy(): unknown;
   on(event: string, fn: (...a: never[]) => void): unknown;
   off(event: string, fn: (...a: never[]) => void): unknown;
+  /** A cluster's masters, each as a sender (see RedisDriver.masters). */
+  masters?(): Promise<{ send(args: (string | Buffer)[]): Promise<unknown> }[]>;
 }
 
 /** Create an (unconnected) node-redis driver. */
@@ -88,6 +90,12 @@ export function createNodeRedisDriver(options: DriverOptions): RedisDriver {
           : { ok: false, error: s.reason instanceof Error ? s.reason : new Error(String(s.reason)) },
       );
     },
+    ...(client.masters
+      ? {
+          masters: async () =>
+            (await client.masters!()).map((m) => ({ call: async (args: readonly RedisArg[]) => normalize(await m.send(args.map(toArg))) })),
+        }
+      : {}),
     duplicate(connectionName) {
       return createNodeRedisDriver({ ...options, ...(connectionName ? { connectionName } : {}) });
     },
@@ -171,7 +179,21 @@ function createClient(options: DriverOptions): Client {
         defaults: { ...defaults, socket: { ...socket, ...tls } },
         commandOptions: { timeout: 0 },
       }).withTypeMapping(typeMapping);
-      return wrap(c as unknown as Client, (args, o) => c.sendCommand(commandKey(args as RedisArg[]) as string | Buffer | undefined, undefined, args, o));
+      const client = wrap(c as unknown as Client, (args, o) => c.sendCommand(commandKey(args as RedisArg[]) as string | Buffer | undefined, undefined, args, o));
+      return {
+        ...client,
+        get isOpen() {
+          return c.isOpen;
+        },
+        get isReady() {
+          return c.isReady;
+        },
+        masters: async () =>
+          Promise.all(c.masters.map(async (m) => {
+            const node = await c.nodeClient(m);
+            return { send: (args: (string | Buffer)[]) => node.sendCommand(args) };
+          })),
+      };
     }
   }
 }
