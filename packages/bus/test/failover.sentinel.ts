@@ -1,14 +1,16 @@
 /**
  * A Sentinel failover mid-stream, counted: publishers send 600 messages, 32 in flight (retrying each
  * failed publish with the same id, idempotent), a consumer group handles them, and after the 200th
- * acknowledged publish the master is SIGKILLed; Sentinel promotes the replica. Counted: messages
+ * acknowledged publish the master is SIGKILLed; Sentinel promotes a replica. Counted: messages
  * acknowledged to the publisher but never delivered (lost), and messages delivered more than once
- * (duplicated). Run with and without `replicate` (WAIT 1 after each XADD). AOF everysec on both
- * servers, two replicas. Not in `npm test` (it takes ~1 min): `pnpm --filter @hive/bus run conformance:failover`.
+ * (duplicated). Run with and without `replicate` (WAIT 1 after each XADD), with replicas in step
+ * and with replication held back 300 ms (a slow link). AOF everysec on every server, two replicas.
+ * Not in `npm test` (~3 min): `pnpm --filter @hive/bus run topologies`.
  * The figures go to stdout and into BENCHMARKS.md.
  */
 import { describe, expect, it } from 'vitest';
-import { startSentinel } from '@hive/test-redis';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { redisCli, startSentinel } from '@hive/test-redis';
 import { createBus, DRIVER_KINDS, type DriverKind } from '../src/index.js';
 import { memoryLogger, randomPrefix, waitUntil } from './helpers.js';
 
@@ -20,6 +22,7 @@ const IN_FLIGHT = 32;
 interface Trial {
   driver: DriverKind;
   replicate: boolean;
+  lagMs: number;
   acknowledged: number;
   delivered: number;
   lost: number;
@@ -34,12 +37,56 @@ interface Trial {
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
-async function trial(driver: DriverKind, replicate: boolean): Promise<Trial> {
+/**
+ * A replication link that can lag: a loopback TCP proxy from a replica to the master. `hold()` keeps
+ * what the master sends (writes not yet on the replica, as on a slow link); `cut()` drops it and
+ * closes the link, as the master's death does to what was still in flight.
+ */
+async function laggingLink(masterPort: number): Promise<{ port: number; hold(): void; cut(): void; close(): Promise<void> }> {
+  let held = false;
+  const pairs: Socket[] = [];
+  const server: Server = createServer((replica) => {
+    const master = createConnection({ host: '127.0.0.1', port: masterPort });
+    pairs.push(replica, master);
+    replica.on('data', (d) => master.write(d));
+    master.on('data', (d) => void (held || replica.write(d)));
+    const end = () => (replica.destroy(), master.destroy());
+    replica.on('error', end).on('close', end);
+    master.on('error', end).on('close', end);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    hold: () => void (held = true),
+    cut: () => {
+      for (const sock of pairs) sock.destroy();
+      server.close();
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/**
+ * One run. With `lagMs`, the replicas replicate through laggingLink proxies, held for that long
+ * before the master is killed: what the master acknowledged meanwhile never reaches them.
+ */
+async function trial(driver: DriverKind, replicate: boolean, lagMs = 0): Promise<Trial> {
   // Two replicas: after the promotion one is left, so WAIT 1 can still be satisfied.
   const g = await startSentinel({ replicas: 2, node: { aof: true, appendfsync: 'everysec' } });
   const prefix = randomPrefix('fo');
   const bus = await createBus({ url: g.url, driver, prefix, source: 'failover', logger: memoryLogger() });
   const consumerBus = await createBus({ url: g.url, driver, prefix, source: 'failover-consumer', logger: memoryLogger() });
+  const links: Awaited<ReturnType<typeof laggingLink>>[] = [];
+  if (lagMs > 0) {
+    const master = g.servers[0]!;
+    for (const r of g.servers.slice(1)) {
+      const link = await laggingLink(master.port);
+      links.push(link);
+      await redisCli(r.port, 'REPLICAOF', '127.0.0.1', String(link.port));
+      await waitUntil(async () => (await redisCli(r.port, 'INFO', 'replication')).includes('master_link_status:up'), 30_000, 'replica linked through the proxy');
+    }
+  }
   const deliveries = new Map<string, number>();
   const acknowledged = new Set<string>();
   let publishRetries = 0;
@@ -68,8 +115,13 @@ async function trial(driver: DriverKind, replicate: boolean): Promise<Trial> {
     const kill = async () => {
       beforeKillMs = Date.now() - started;
       const old = await g.masterPort();
+      if (lagMs > 0) {
+        for (const l of links) l.hold();
+        await new Promise((r) => setTimeout(r, lagMs));
+      }
       const killedAt = Date.now();
       await g.servers.find((s) => s.port === old)!.kill9();
+      for (const l of links) l.cut();
       void g.waitForFailover(old, 60_000).then(() => (failoverMs = Date.now() - killedAt));
     };
     // A publisher that retries: the same id, idempotent, until Redis says yes (or a minute has passed).
@@ -104,12 +156,14 @@ async function trial(driver: DriverKind, replicate: boolean): Promise<Trial> {
     await bus.close().catch(() => undefined);
     await consumerBus.close().catch(() => undefined);
     await g.stop();
+    await Promise.all(links.map((l) => l.close().catch(() => undefined)));
   }
   const lost = [...acknowledged].filter((id) => !deliveries.has(id)).length;
   const duplicated = [...deliveries.values()].filter((n) => n > 1).length;
   return {
     driver,
     replicate,
+    lagMs,
     acknowledged: acknowledged.size,
     delivered: deliveries.size,
     lost,
@@ -137,4 +191,15 @@ describe.each(DRIVER_KINDS)('Sentinel failover mid-stream on %s', (driver) => {
     expect(t.acknowledged).toBe(TOTAL);
     expect(t.lost).toBe(0);
   }, 180_000);
+
+  it('replication held 300 ms before the kill: without replicate what they missed is lost; with it, nothing', async () => {
+    const without = await trial(driver, false, 300);
+    console.log(`FAILOVER ${JSON.stringify(without)}`);
+    const withWait = await trial(driver, true, 300);
+    console.log(`FAILOVER ${JSON.stringify(withWait)}`);
+    expect(without.acknowledged).toBe(TOTAL);
+    expect(without.lost).toBeGreaterThan(0);
+    expect(withWait.acknowledged).toBe(TOTAL);
+    expect(withWait.lost).toBe(0);
+  }, 360_000);
 });
