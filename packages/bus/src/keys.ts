@@ -110,7 +110,7 @@ function tagged(rest: string, whole: boolean): string | undefined {
 }
 
 /** Key kinds whose second part is a stream (or agent) name that the current layout wraps in a hash tag. */
-export const TAGGED_KINDS = ['s', 'dlq', 'dlqg', 'redrive', 'seen', 'pubid', 'reply', 'data'] as const;
+const TAGGED_KINDS = ['s', 'dlq', 'dlqg', 'redrive', 'seen', 'pubid', 'reply', 'data'] as const;
 
 /** SCAN patterns matching the keys of one kind in the legacy layout (no hash tag): `hive:s:[^{]*`. */
 export function legacyKeyPatterns(prefix: string = DEFAULT_PREFIX): string[] {

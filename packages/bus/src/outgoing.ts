@@ -10,12 +10,21 @@ import { HiveError, ValidationError } from './errors.js';
 import { newMessageId } from './ids.js';
 import { assertName, type Keys } from './keys.js';
 import type { BusObserver } from './observer.js';
-import type { ReplicateOptions } from './replication.js';
 
 /** Publish-side idempotency of one message. */
 export interface IdempotentPublishOptions {
   /** How long the message id is remembered on its stream. @defaultValue 86400000 (24 h) */
   windowMs?: number;
+}
+
+/** What `replicate` waits for before a publish resolves (see replication.ts). */
+export interface ReplicateOptions {
+  /** Replicas that must hold the write. @defaultValue 1 */
+  replicas?: number;
+  /** Wait at most this long, ms. @defaultValue 1000 */
+  timeoutMs?: number;
+  /** Also wait for the write to reach the AOF of the master and the replicas (WAITAOF, Redis 7.2+; WAIT before). @defaultValue false */
+  aof?: boolean;
 }
 
 export interface PublishOptions {

@@ -12,21 +12,12 @@
 import { detectCapabilities, versionAtLeast } from './capabilities.js';
 import { parseRedisUrl } from './drivers/url.js';
 import { ConfigError, HiveError, isRedisError } from './errors.js';
-import type { PublisherContext } from './outgoing.js';
+import type { PublisherContext, ReplicateOptions } from './outgoing.js';
 
 /** Replicas that must confirm a write. @defaultValue 1 */
 export const DEFAULT_REPLICAS = 1;
 /** How long a publish waits for them, ms. @defaultValue 1000 */
 export const DEFAULT_REPLICATION_TIMEOUT_MS = 1_000;
-
-export interface ReplicateOptions {
-  /** Replicas that must hold the write. @defaultValue 1 */
-  replicas?: number;
-  /** Wait at most this long, ms. @defaultValue 1000 */
-  timeoutMs?: number;
-  /** Also wait for the write to reach the AOF of the master and the replicas (WAITAOF, Redis 7.2+; WAIT before). @defaultValue false */
-  aof?: boolean;
-}
 
 /** A published entry that fewer replicas than asked confirmed in time: a failover now could lose it. */
 export class NotReplicatedError extends HiveError<'NOT_REPLICATED'> {
