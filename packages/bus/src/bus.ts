@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { ContractRegistry } from './contracts.js';
 import { subscribe } from './consumer.js';
-import { createDriver, redactUrl, type DriverKind, type RedisDriver } from './drivers/index.js';
+import { createDriver, redactUrl, redisUrlUser, type DriverKind, type RedisDriver } from './drivers/index.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './envelope.js';
 import { ConfigError, ClosedError, LegacyKeysError } from './errors.js';
 import { assertName, createKeys, DEFAULT_PREFIX, legacyStreamKey, type Keys } from './keys.js';
@@ -39,7 +39,9 @@ export interface BusOptions {
   reconnect?: boolean;
   /**
    * The streams this bus reads and writes. At connect, any of them still under its name before hash
-   * tags fails createBus with a LegacyKeysError (run `hive migrate`). @defaultValue [] (no check)
+   * tags fails createBus with a LegacyKeysError (run `hive migrate`). Not checked when the URL names
+   * an ACL user: a per-agent user may not touch the old keys, and each refusal would be logged in
+   * Redis's ACL LOG; such deployments migrate with the admin user. @defaultValue [] (no check)
    */
   streams?: readonly string[];
 }
@@ -89,7 +91,7 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
     driver.disconnect();
     throw new ConfigError(`cannot connect to Redis at ${redactUrl(url)}: ${(err as Error).message}`, { url: redactUrl(url) });
   }
-  const legacy = await legacyStreamKeys(driver, keys.prefix, options.streams ?? []);
+  const legacy = redisUrlUser(driver.options.url) === '' ? await legacyStreamKeys(driver, keys.prefix, options.streams ?? []) : [];
   if (legacy.length > 0) {
     if (!options.redis) driver.disconnect();
     throw new LegacyKeysError(legacy);

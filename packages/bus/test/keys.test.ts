@@ -29,7 +29,7 @@ describe('keys: hash tags', () => {
   it('reads a stream name back from a stream key and from either kind of dead-letter key', () => {
     const k = createKeys('hive:');
     expect(k.streamName(k.stream('wa.inbound'))).toBe('wa.inbound');
-    expect(k.streamName('hive:s:{wa.inbound}')).toBeUndefined();
+    expect(k.streamName('hive:s:wa.inbound')).toBeUndefined();
     expect(k.deadLetterStreamName(k.deadLetters('wa.inbound', 'vox'))).toBe('wa.inbound');
     expect(k.deadLetterStreamName(k.sharedDeadLetters('wa.inbound'))).toBe('wa.inbound');
     expect(k.deadLetterStreamName(k.stream('wa.inbound'))).toBeUndefined();
@@ -59,15 +59,15 @@ describe('legacyKeyTarget', () => {
   it('renames each legacy key to the key the builder makes now, and leaves every other key alone', () => {
     const k = createKeys('hive:');
     const pairs: [string, string][] = [
-      ['hive:s:{wa.inbound}', k.stream('wa.inbound')],
-      ['hive:dlq:{wa.inbound}:vox', k.deadLetters('wa.inbound', 'vox')],
-      ['hive:dlq:{wa.inbound}', k.sharedDeadLetters('wa.inbound')],
-      ['hive:dlqg:{wa.inbound}', k.deadLetterGroups('wa.inbound')],
-      ['hive:redrive:{wa.inbound}:vox', k.redrive('wa.inbound', 'vox')],
-      ['hive:seen:{wa.inbound}:vox', k.seen('wa.inbound', 'vox')],
-      ['hive:pubid:{wa.inbound}:false_4917@c.us_3EB0:x', k.publishMark('wa.inbound', 'false_4917@c.us_3EB0:x')],
-      ['hive:reply:{herald}:box:herald-1a2b', k.replies('herald', 'box', 'herald-1a2b')],
-      ['hive:data:{ledger}:c1@c.us:expenses', k.data('ledger', 'c1@c.us', 'expenses')],
+      ['hive:s:wa.inbound', k.stream('wa.inbound')],
+      ['hive:dlq:wa.inbound:vox', k.deadLetters('wa.inbound', 'vox')],
+      ['hive:dlq:wa.inbound', k.sharedDeadLetters('wa.inbound')],
+      ['hive:dlqg:wa.inbound', k.deadLetterGroups('wa.inbound')],
+      ['hive:redrive:wa.inbound:vox', k.redrive('wa.inbound', 'vox')],
+      ['hive:seen:wa.inbound:vox', k.seen('wa.inbound', 'vox')],
+      ['hive:pubid:wa.inbound:false_4917@c.us_3EB0:x', k.publishMark('wa.inbound', 'false_4917@c.us_3EB0:x')],
+      ['hive:reply:herald:box:herald-1a2b', k.replies('herald', 'box', 'herald-1a2b')],
+      ['hive:data:ledger:c1@c.us:expenses', k.data('ledger', 'c1@c.us', 'expenses')],
     ];
     for (const [old, now] of pairs) expect(legacyKeyTarget(old, 'hive:'), old).toBe(now);
     for (const [, now] of pairs) expect(legacyKeyTarget(now, 'hive:'), now).toBeUndefined();

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { listDeadLetters, migrateKeys } from '../src/admin.js';
-import { DRIVER_KINDS, encodeFields, LegacyKeysError, type RedisDriver } from '../src/index.js';
-import { makeBus, randomPrefix, rawDriver, useRedis, waitUntil } from './helpers.js';
+import { createBus, DRIVER_KINDS, encodeFields, LegacyKeysError, type RedisDriver } from '../src/index.js';
+import { makeBus, memoryLogger, randomPrefix, rawDriver, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
 
@@ -73,6 +73,24 @@ describe.each(DRIVER_KINDS)('hive migrate on %s', (kind) => {
       } finally {
         await bus.close();
       }
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('does not look for old keys as an ACL user (a per-agent user may not touch them; its refusals would fill the ACL LOG)', async () => {
+    const p = randomPrefix();
+    const d = await rawDriver(kind, redis());
+    try {
+      await writeOldLayout(d, p);
+      const user = `u${p.slice(0, -1)}`;
+      await d.call(['ACL', 'SETUSER', user, 'on', '>pw', `~${p}s:{*}`, '+@all']);
+      const bus = await createBus({ url: `redis://${user}:pw@127.0.0.1:${redis().port}`, driver: kind, prefix: p, source: 'test', logger: memoryLogger(), streams: ['orders'] });
+      await bus.close();
+      expect(JSON.stringify(await d.call(['ACL', 'LOG']))).not.toContain(user);
+      await d.call(['ACL', 'DELUSER', user]);
+      // The admin (default user) still sees them.
+      await expect(makeBus(kind, redis(), p, { streams: ['orders'] })).rejects.toBeInstanceOf(LegacyKeysError);
     } finally {
       await d.close();
     }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createDriver, DRIVER_KINDS } from '../src/index.js';
 import { commandKey } from '../src/drivers/command-key.js';
-import { parseRedisUrl, redactUrl } from '../src/drivers/url.js';
+import { parseRedisUrl, redactUrl, redisUrlUser } from '../src/drivers/url.js';
 
 describe('parseRedisUrl', () => {
   it('reads a cluster\'s nodes and a Sentinel group\'s sentinels, master name and credentials', () => {
@@ -52,5 +52,14 @@ describe('commandKey', () => {
     expect(commandKey(['XINFO', 'GROUPS', 'hive:s:{a}'])).toBe('hive:s:{a}');
     expect(commandKey(['XGROUP', 'CREATE', 'hive:s:{a}', 'g', '$', 'MKSTREAM'])).toBe('hive:s:{a}');
     for (const c of ['PING', 'INFO', 'SCAN', 'WAIT', 'CLIENT']) expect(commandKey([c, '0'])).toBeUndefined();
+  });
+});
+
+describe('redisUrlUser', () => {
+  it('names the ACL user of a URL, "" for the default user', () => {
+    expect(redisUrlUser('redis://box:pw@h:6379')).toBe('box');
+    expect(redisUrlUser('redis+sentinel://box:pw@h1,h2/m')).toBe('box');
+    expect(redisUrlUser('redis://:pw@h:6379')).toBe('');
+    expect(redisUrlUser('redis://h:6379')).toBe('');
   });
 });

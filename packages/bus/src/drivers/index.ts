@@ -9,7 +9,7 @@ import { parseRedisUrl } from './url.js';
 export * from './driver.js';
 
 export { CLIENT_PACKAGES, installedDriver } from './client-library.js';
-export { parseRedisUrl, redactUrl, type HostPort, type RedisTopology } from './url.js';
+export { parseRedisUrl, redactUrl, redisUrlUser, type HostPort, type RedisTopology } from './url.js';
 
 /** The driver used when none is named and its library is installed: see the README ("Drivers") for why. */
 export const DEFAULT_DRIVER: DriverKind = 'ioredis';

@@ -75,3 +75,9 @@ export function parseRedisUrl(url: string): RedisTopology {
   if (!/^\d+$/.test(db) || extra.length > 0) throw new ConfigError(`Redis URL "${shown}": after the master name only a database number may follow`, { url: shown });
   return { kind: 'sentinel', sentinels: nodes, name: decodeURIComponent(name), db: Number(db), ...auth };
 }
+
+/** The ACL user a Redis URL names, "" for the default user (a URL with a password only, or none). */
+export function redisUrlUser(url: string): string {
+  const m = /^[a-z+]+:\/\/([^:@/]*)(?::[^@]*)?@/.exec(url);
+  return decodeURIComponent(m?.[1] ?? '');
+}
