@@ -295,6 +295,16 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
    * atlas and herald stop counting on it; it comes back when the agent works again.
    */
   let checking = false;
+  /**
+   * A verdict of "not working" waiting for the next check to confirm it. A read loop waiting on a
+   * frozen Redis (SIGSTOP, a stalled host) has not turned for as long as Redis was silent; the check
+   * whose PING was in flight when Redis woke sees the PING answered and the loop not yet turned.
+   * Withholding then deleted a working agent's record just as Redis came back, and atlas answered
+   * "nothing handles …" for messages that agent was answering (CHAOS.md, finding 5). So only a
+   * verdict that holds on two checks in a row, with Redis answering both times and a whole check
+   * interval between the answer and the confirmation (time for a woken loop to turn), withholds.
+   */
+  let unconfirmedSince: number | undefined;
   const checkLiveness = async () => {
     // One check at a time: two overlapping ones could both start a heartbeat.
     if (stopping || checking) return;
@@ -310,12 +320,16 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     if (!now.live && heartbeat) {
       // Redis being away is not the agent's fault, and then nobody can see the registry anyway.
       const redisAnswers = await withTimeout(bus.driver.call(['PING']), probeTimeoutMs, 'Redis').then(() => true, () => false);
-      if (!redisAnswers || stopping || !heartbeat) return;
+      const since = unconfirmedSince;
+      unconfirmedSince = redisAnswers ? (since ?? Date.now()) : undefined;
+      if (!redisAnswers || since === undefined || Date.now() - since < limits.checkEveryMs || stopping || !heartbeat) return;
+      unconfirmedSince = undefined;
       log.error({ problems: now.problems }, 'agent stopped working inside a live process: withholding its heartbeat');
       const beat = heartbeat;
       heartbeat = undefined;
       await beat.stop();
-    } else if (now.live && !heartbeat) {
+    } else if (now.live) unconfirmedSince = undefined;
+    if (now.live && !heartbeat) {
       heartbeat = await startHeartbeat(bus.driver, bus.keys, record(), { log, ...options.heartbeat });
       if (stopping) await heartbeat.stop();
       else log.warn({}, 'agent works again: heartbeating');
