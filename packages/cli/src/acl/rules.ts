@@ -227,7 +227,7 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
         [`~${k.streamPattern()}`, `~${k.seen('*', '*')}`, `~${k.deadLetters('*', '*')}`],
         ['+evalsha', '+eval'],
       );
-      add('inside that script: the handled marks, the dead letters\' entry ids', [`%R~${k.seen('*', '*')}`, `%R~${k.deadLetters('*', '*')}`], ['+zscore', '+xrevrange']);
+      add('inside that script: the handled marks, the dead letters\' entry ids', [`%R~${k.seen('*', '*')}`, `%R~${k.deadLetters('*', '*')}`], ['+exists', '+zscore', '+xrevrange']);
     }
     if (role.janitor) {
       add('trim every stream to its retention (never past an entry a group has not acked)', [`%W~${k.streamPattern()}`], ['+xtrim']);
