@@ -15,6 +15,7 @@ import { createBus, createDriver, createKeys, silentLogger, startHeartbeat, type
 import { xpending } from '@hive/bus/admin';
 import { createTestAgent, type TestAgent } from '@hive/agent/testing';
 import { startRedis, type RedisServer } from '@hive/test-redis';
+import { createArchivist } from '../../../apps/archivist/src/agent.js';
 import { createSentinel } from '../../../apps/sentinel/src/agent.js';
 import { aclFile, aclUsers, manifestFile, newPassword, readTopologyFile, repoRoot, type AclUserSpec } from '../src/commands/acl.js';
 import { fill, KINDS, matrixTable, type Tamper } from './acl-matrix.js';
@@ -159,6 +160,38 @@ describe('the adversarial matrix, against the generated ACL', () => {
     expect(cells.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('box reading archivist\'s entries as archivist\'s group and acking them (the real archivist, stopped): an alert naming agent.requests and archivist', async () => {
+    const stream = 'agent.requests';
+    const key = k.stream(stream);
+    const archivist = await createTestAgent(createArchivist(), { redis: { url: urlOf('archivist') }, prefix: k.prefix, env: { HIVE_DATA_DIR: join(dir, 'archivist') } });
+    const herald = await createBus({ url: urlOf('herald'), source: 'herald', logger: silentLogger });
+    // A valid request (the real archivist checks its contract), for an agent not running here: nobody answers.
+    const request = { to: 'box', chatId: '491701234567@c.us', day: '2025-03-15', timezone: 'Europe/Berlin' };
+    try {
+      const first = await herald.publish(stream, 'summary.request', request);
+      await waitUntil(async () => {
+        const g = (await admin.call(['XINFO', 'GROUPS', key])) as unknown[][];
+        const row = g.map((r) => Object.fromEntries(Array.from({ length: r.length / 2 }, (_, i) => [String(r[2 * i]), r[2 * i + 1]]))).find((r) => r.name === 'archivist');
+        return row?.['last-delivered-id'] === first.entryId && Number(row.pending) === 0;
+      }, 10_000, 'archivist to archive the first');
+      expect(await admin.call(['EXISTS', k.seen(stream, 'archivist')]), 'archivist marked what it handled').toBe(1);
+      await waitUntil(async () => (await known()).has('archivist'), 10_000, 'sentinel to see archivist running');
+      await archivist.stop();
+      // Its heartbeat gone, sentinel says so: a poll after archivist had read the first has run.
+      await waitUntil(async () => (await firing()).has('heartbeat:archivist'), 10_000, 'the heartbeat alert');
+      expect((await firing()).has(`acked_by_other:${stream}:archivist`)).toBe(false);
+      const later = [await herald.publish(stream, 'summary.request', request), await herald.publish(stream, 'summary.request', request)];
+      const box = as.get('box')!;
+      await box.call(['XREADGROUP', 'GROUP', 'archivist', 'archivist@box#1', 'COUNT', 10, 'STREAMS', key, '>']);
+      expect(await box.call(['XACK', key, 'archivist', ...later.map((m) => m.entryId)])).toBe(2);
+      await box.call(['XGROUP', 'DELCONSUMER', key, 'archivist', 'archivist@box#1']);
+      await waitUntil(async () => (await firing()).has(`acked_by_other:${stream}:archivist`), 10_000, 'the alert');
+    } finally {
+      await herald.close();
+      await archivist.stop().catch(() => undefined);
+    }
+  }, 60_000);
+
   it('box acking archivist\'s pending entries (the real bus, both as their own users): an alert naming intent.classified and archivist', async () => {
     const stream = 'intent.classified';
     const archivist = await createBus({ url: urlOf('archivist'), source: 'archivist', logger: silentLogger });
@@ -203,4 +236,5 @@ describe('the adversarial matrix, against the generated ACL', () => {
       await archivist.close();
     }
   }, 60_000);
+
 });
