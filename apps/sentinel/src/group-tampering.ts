@@ -24,9 +24,12 @@ export const DEFAULT_TAMPERING_HOLD_MS = 10 * 60_000;
 /** A check for `startWatch`: acks, claims and consumer deletions in an agent's group by someone else. */
 export function tamperingCheck(bus: Pick<Bus, 'driver' | 'keys'>, holdMs = DEFAULT_TAMPERING_HOLD_MS) {
   const looks = new Map<string, GroupLook>();
+  /** The message types each agent handles per stream, from its registry record (kept while it is away). */
+  const handles = new Map<string, Readonly<Record<string, readonly string[]>>>();
   const held = new Map<string, { condition: Condition; until: number }>();
   return async (seen: Observation, now: Date): Promise<Condition[]> => {
     const agents = new Set([...seen.known.keys(), ...seen.agents.map((a) => a.name)]);
+    for (const a of seen.agents) if (a.handles) handles.set(a.name, a.handles);
     for (const g of seen.groups) {
       if (!agents.has(g.group)) continue;
       const key = bus.keys.stream(g.stream);
@@ -47,7 +50,7 @@ export function tamperingCheck(bus: Pick<Bus, 'driver' | 'keys'>, holdMs = DEFAU
             bus.driver,
             UNACCOUNTED,
             [key, bus.keys.seen(g.stream, g.group), bus.keys.deadLetters(g.stream, g.group)],
-            [g.group, DEAD_LETTERS_LOOKED_AT, delivered ? from : '', to || '+', MAX_DELIVERED, ...gone.entries],
+            [g.group, DEAD_LETTERS_LOOKED_AT, delivered ? from : '', to || '+', MAX_DELIVERED, (handles.get(g.group)?.[g.stream] ?? []).join('\n'), ...gone.entries],
           )) as unknown[];
           found.push(unaccountedCondition(g.stream, g.group, r.map(String), gone.consumers));
         }

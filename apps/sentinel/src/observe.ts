@@ -56,13 +56,24 @@ async function redis(bus: Bus, log: Logger): Promise<RedisFacts> {
   return redisFacts(info, config);
 }
 
+/** A record's `handles` (stream → message types), if it is one: foreign input, checked. */
+function handledTypes(v: unknown): Record<string, string[]> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [s, ts] of Object.entries(v)) if (Array.isArray(ts) && ts.every((t) => typeof t === 'string')) out[s] = ts as string[];
+  return out;
+}
+
 /** Read everything the checks need; `known` comes from sentinel's own state. */
 export async function observe(bus: Bus, known: ReadonlyMap<string, number>, now: Date, log: Logger, catalogue: readonly string[] = []): Promise<Observation> {
   const streams = await streamNames(bus, catalogue);
   const [agents, gs, dead, facts] = await Promise.all([listAgents(bus.driver, bus.keys), groups(bus, streams), deadLetterStreams(bus.driver, bus.keys, streams), redis(bus, log)]);
   return {
     at: now,
-    agents: agents.map((a) => ({ name: a.name, instance: a.instance, lastSeen: a.lastSeen, status: a.status, ...(Array.isArray(a.models) ? { models: modelStatuses(a) } : {}) })),
+    agents: agents.map((a) => {
+      const handles = handledTypes(a.handles);
+      return { name: a.name, instance: a.instance, lastSeen: a.lastSeen, status: a.status, ...(Array.isArray(a.models) ? { models: modelStatuses(a) } : {}), ...(handles ? { handles } : {}) };
+    }),
     known,
     groups: gs,
     deadLetters: dead,

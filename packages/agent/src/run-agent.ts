@@ -246,7 +246,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       limits,
     });
   /** The runtime's own fields in the record, beside the bus's. */
-  let presence: Presence<Heartbeat<{ description: string; skills: AgentSkill[]; intents: IntentDeclaration[]; models: AgentModelStatus[] }>> | undefined;
+  let presence: Presence<Heartbeat<{ description: string; skills: AgentSkill[]; intents: IntentDeclaration[]; models: AgentModelStatus[]; handles: Record<string, string[]> }>> | undefined;
   let cleanup: void | (() => void | Promise<void>);
   let unwatchModels: (() => void) | undefined;
   const startCtx: StartContext<unknown, StreamName> = { ...scope, bus, signal: abort.signal } as StartContext<unknown, StreamName>;
@@ -281,6 +281,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     instance,
     version: def.version,
     reads: streamsRead,
+    handles: Object.fromEntries(streamsRead.map((s) => [s, Object.keys(reads[s]!)])), // types it handles: others are acked unmarked (sentinel)
     writes: [...def.writes],
     description: def.description,
     skills: [...def.skills],

@@ -18,7 +18,9 @@
            ARGV[4] were delivered since
   ARGV[4]  the group's last-delivered id now
   ARGV[5]  at most this many of those entries are looked at
-  ARGV[6..] entry ids that were pending at the last look and are not now
+  ARGV[6]  the message types the group handles, one per line ("" for every type): the agent
+           runtime acks the others unmarked (skipped, not handled)
+  ARGV[7..] entry ids that were pending at the last look and are not now
 
   Returns  the entry ids the group did not account for (ascending for the range, then the others)
 ]]
@@ -34,14 +36,28 @@ for _, e in ipairs(redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', tonumber(
     end
   end
 end
+local handles = nil
+if ARGV[6] ~= '' then
+  handles = {}
+  for t in string.gmatch(ARGV[6], '[^\n]+') do
+    handles[t] = true
+  end
+end
 local function handled(entry)
   local f = entry[2]
+  local mid = nil
+  local mtype = nil
   for j = 1, #f, 2 do
     if f[j] == 'id' then
-      return redis.call('ZSCORE', KEYS[2], f[j + 1]) ~= false
+      mid = f[j + 1]
+    elseif f[j] == 'type' then
+      mtype = f[j + 1]
     end
   end
-  return false
+  if handles ~= nil and mtype ~= nil and not handles[mtype] then
+    return true
+  end
+  return mid ~= nil and redis.call('ZSCORE', KEYS[2], mid) ~= false
 end
 local out = {}
 local checked = {}
@@ -64,7 +80,7 @@ if ARGV[3] ~= '' then
     check(e)
   end
 end
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   -- Gone from the stream: trimmed or deleted (the entries-lost check's business), not an ack.
   local e = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
   if #e > 0 then
