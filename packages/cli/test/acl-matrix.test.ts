@@ -17,6 +17,7 @@ import { createTestAgent, type TestAgent } from '@hive/agent/testing';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { createArchivist } from '../../../apps/archivist/src/agent.js';
 import { createSentinel } from '../../../apps/sentinel/src/agent.js';
+import { familyUsage } from '../../../apps/sentinel/src/memory-families.js';
 import { aclFile, aclUsers, manifestFile, newPassword, readTopologyFile, repoRoot, type AclUserSpec } from '../src/commands/acl.js';
 import { fill, KINDS, matrixTable, type Tamper } from './acl-matrix.js';
 import { waitUntil } from './helpers.js';
@@ -213,10 +214,11 @@ describe('the adversarial matrix, against the generated ACL', () => {
     const iris = await createBus({ url: urlOf('iris'), source: 'iris', logger: silentLogger });
     try {
       await sub.ready;
-      await iris.publish(stream, 'intent.probe', { n: 1 });
+      // The real type: archivist's record (the test above) says which types it handles; others it may skip.
+      await iris.publish(stream, 'intent.classified', { n: 1 });
       await waitUntil(() => handled === 1, 10_000, 'archivist to handle the first');
-      await iris.publish(stream, 'intent.probe', { n: 2 });
-      await iris.publish(stream, 'intent.probe', { n: 3 });
+      await iris.publish(stream, 'intent.classified', { n: 2 });
+      await iris.publish(stream, 'intent.classified', { n: 3 });
       await waitUntil(async () => (await xpending(admin, k.stream(stream), 'archivist', { count: 10 })).length === 2, 10_000, 'two pending in archivist');
       const ids = (await xpending(admin, k.stream(stream), 'archivist', { count: 10 })).map((p) => p.id);
       // A poll after this saw them pending: archivist's heartbeat moved on and sentinel recorded it.
@@ -237,4 +239,14 @@ describe('the adversarial matrix, against the generated ACL', () => {
     }
   }, 60_000);
 
+
+  it('sentinel measures memory by key family without SCAN: the keys it can name, the rest as "other"', async () => {
+    const used = Number(/used_memory:(\d+)/.exec(String(await admin.call(['INFO', 'memory'])))![1]);
+    const r = await familyUsage(sentinel.bus, undefined, used, streams);
+    const families = r.families.map((f) => f.family);
+    expect(families).toContain(k.stream('intent.classified'));
+    expect(families).toContain('other');
+    expect(families.some((f) => f.startsWith(k.prefix + 'data:'))).toBe(false);
+    expect(r.families.reduce((n, f) => n + f.bytes, 0)).toBe(used);
+  });
 });
