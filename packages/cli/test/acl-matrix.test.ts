@@ -115,7 +115,7 @@ describe('the adversarial matrix, against the generated ACL', () => {
     const shown = readFileSync(README, 'utf8').split(START)[1]?.split(END)[0]?.trim();
     expect(shown, 'the table in infra/acl/README.md (HIVE_WRITE_MATRIX=1 npx vitest run test/acl-matrix.test.ts rewrites it)').toBe(table);
     expect(KINDS.length).toBeGreaterThanOrEqual(20);
-    expect(agents).toHaveLength(13);
+    expect(agents.length).toBeGreaterThanOrEqual(13);
   });
 
   it('Redis refuses every refused cell (NOPERM)', async () => {
