@@ -138,7 +138,7 @@ export const KINDS: readonly Kind[] = [
   {
     id: 'read-payloads',
     label: 'read entries (payloads) of a stream it does not consume, by id',
-    cell: (u) => (janitor(u) ? { outcome: 'granted', why: "the janitor's safe trim and the tampering check read entries by id (their scripts return ids and counts only)" } : refused),
+    cell: (u) => (janitor(u) ? { outcome: 'granted', why: "the janitor's safe trim plans with XINFO STREAM and XRANGE, and the tampering check's script looks up entries' message ids: sentinel keeps only ids and counts, but Redis cannot hold it to that (open work: trims and checks that never fetch an entry)" } : refused),
     refused: (x) => ['XRANGE', x.k.stream(notRead(x)), '-', '+', 'COUNT', 1],
   },
   { id: 'scan', label: '`SCAN` key names', cell: () => refused, refused: () => ['SCAN', '0'] },
