@@ -20,6 +20,9 @@
  *                                requester instance (only that responder may append: the ACL); one slot
  *                                per requester, so an instance reads all its reply streams in one XREAD
  *   hive:agent:<name>:<instance> registry entry (heartbeat)
+ *   hive:agents                  the registry's index: sorted set, `<name>:<instance>` → when its record expires (ms);
+ *                                readers list agents from it, never by SCAN
+ *   hive:streams                 the index of stream names (set), added to by each agent's registration
  *   hive:data:{<agent>}:<...>    an agent's own state (meals, expenses, reminders' BullMQ queues): one
  *                                slot per agent, so its multi-key scripts and BullMQ work on a cluster
  *
@@ -58,6 +61,10 @@ export interface Keys {
   /** The reply stream on which `responder` answers the requests of `requester`'s instance `instance`. */
   replies(requester: string, responder: string, instance: string): string;
   agent(name: string, instance: string): string;
+  /** The registry's index: a sorted set of `<name>:<instance>` scored by when the record expires (ms). */
+  agentIndex(): string;
+  /** The index of stream names (a set): the streams the registered agents read and write. */
+  streamIndex(): string;
   /** A key of an agent's own state: `data(agent, 'chat', chatId)` → `hive:data:<agent>:chat:<chatId>`. */
   data(agent: string, ...parts: string[]): string;
   /** SCAN/ACL pattern matching every key of one agent's own state. */
@@ -159,6 +166,8 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     publishMark: (s, id) => `${p}pubid:${tag(s)}:${id}`,
     replies: (requester, responder, instance) => `${p}reply:${tag(requester)}:${responder}:${instance}`,
     agent: (name, instance) => `${p}agent:${name}:${instance}`,
+    agentIndex: () => `${p}agents`,
+    streamIndex: () => `${p}streams`,
     data: (agent, ...parts) => [`${p}data:${tag(agent)}`, ...parts].join(':'),
     dataPattern: (agent) => `${p}data:${tag(agent)}:*`,
     streamPattern: () => `${p}s:{*}`,
