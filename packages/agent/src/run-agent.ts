@@ -153,7 +153,8 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     driver: hive.HIVE_DRIVER,
     prefix: hive.HIVE_PREFIX,
     source: def.name,
-    contracts, logger: log,
+    contracts,
+    logger: log,
     streams: [...streamsRead, ...writes], // none still in the layout before hash tags (`hive migrate`)
   });
   bus.observe(createBusMetrics({ registry, redis: { driver: bus.driver, keys: bus.keys, streams: () => streamsRead } }).observer);
