@@ -10,6 +10,7 @@ import { loadavg } from 'node:os';
 import { fieldsToObject } from '@hive/bus';
 import { xrange } from '@hive/bus/admin';
 import { startNetwork, type Network, type NetworkMode } from '@hive/e2e/network';
+import { memoryOfAll } from '@hive/supervisor';
 import { summarize, type LatencySummary } from './stats.js';
 
 /** Rule-based messages, one reply each, none of which schedules anything: iris's rules, then ledger, box, atlas, scribe. */
@@ -40,6 +41,10 @@ export interface NetworkResult extends LatencySummary {
   readonly mean: number;
   /** Per hop: p50, p99 and mean over the messages whose every hop was found. */
   readonly hops: Record<HopName, { p50: number; p99: number; mean: number }>;
+  /** CPU time of the network's processes (redis-server excluded) per message, ms: moves far less with load than latency does. */
+  readonly agentsCpuMsPerMsg: number;
+  /** redis-server's CPU time per message (INFO cpu), ms. */
+  readonly redisCpuMsPerMsg: number;
   /** 1-minute load average when this rate's messages started and ended. */
   readonly load: [number, number];
 }
@@ -47,7 +52,7 @@ export interface NetworkResult extends LatencySummary {
 /** How long to wait for the last replies after the last message was sent. */
 const ANSWER_WAIT_MS = 20_000;
 /** Limits of kami's that would otherwise throttle one chat at 50 msg/s (the bench measures the bus, not the rate limits). */
-const UNTHROTTLED = { KAMI_INBOUND_PER_MINUTE: '100000', KAMI_INBOUND_BURST: '100000', KAMI_RATE_PER_MINUTE: '10000', KAMI_RATE_BURST: '1000', HERMES_BRIEFING_AT: '' };
+export const UNTHROTTLED = { KAMI_INBOUND_PER_MINUTE: '100000', KAMI_INBOUND_BURST: '100000', KAMI_RATE_PER_MINUTE: '10000', KAMI_RATE_BURST: '1000', HERMES_BRIEFING_AT: '' };
 
 interface Sample {
   waId: string;
@@ -168,7 +173,32 @@ async function hopsOf(net: Network, since: number, samples: readonly Sample[], c
   return out;
 }
 
+const agentsCpuMs = (net: Network) => memoryOfAll(net.pids()).reduce((a, p) => a + p.cpuMs, 0);
+async function redisCpuMs(net: Network): Promise<number> {
+  const info = String(await net.driver.call(['INFO', 'cpu']));
+  return (Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0)) * 1000;
+}
+
 const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+/** Send `messages` messages at `rate` per second through a running network; their latency and hops. */
+export async function measureRate(net: Network, rate: number, messages: number): Promise<NetworkResult> {
+  const load0 = loadavg()[0]!;
+  const since = Date.now() - 1;
+  const cpu0 = { agents: agentsCpuMs(net), redis: await redisCpuMs(net) };
+  const { samples, chatIds } = await paced(net, rate, messages);
+  const cpu = { agents: agentsCpuMs(net) - cpu0.agents, redis: (await redisCpuMs(net)) - cpu0.redis };
+  const answered = samples.filter((s) => s.repliedAt !== undefined);
+  const hops = await hopsOf(net, since, answered, chatIds);
+  const perHop = {} as NetworkResult['hops'];
+  for (const h of HOPS) {
+    const xs = [...hops.values()].map((x) => x[h]);
+    const sum = summarize(xs);
+    perHop[h] = { p50: sum.p50, p99: sum.p99, mean: mean(xs) };
+  }
+  const e2e = answered.map((s) => s.repliedAt! - s.postAt);
+  return { mode: net.mode, rate, sent: samples.length, unanswered: samples.length - answered.length, ...summarize(e2e), mean: mean(e2e), hops: perHop, agentsCpuMsPerMsg: cpu.agents / (messages + NETWORK_USERS), redisCpuMsPerMsg: cpu.redis / (messages + NETWORK_USERS), load: [load0, loadavg()[0]!] };
+}
 
 /** Start the network in each mode and measure each rate; the network is stopped after each mode. */
 export async function runNetworkBench(sizes: NetworkSizes, log: (line: string) => void = () => undefined): Promise<NetworkResult[]> {
@@ -177,22 +207,11 @@ export async function runNetworkBench(sizes: NetworkSizes, log: (line: string) =
     log(`network (${mode}): starting every agent …`);
     const net = await startNetwork({ mode, env: UNTHROTTLED });
     try {
-      if (sizes.warmup > 0) await paced(net, 10, sizes.warmup);
+      if (sizes.warmup > 0) await measureRate(net, 10, sizes.warmup);
       for (const { rate, messages } of sizes.rates) {
-        const load0 = loadavg()[0]!;
-        const since = Date.now() - 1;
-        const { samples, chatIds } = await paced(net, rate, messages);
-        const answered = samples.filter((s) => s.repliedAt !== undefined);
-        const hops = await hopsOf(net, since, answered, chatIds);
-        const perHop = {} as NetworkResult['hops'];
-        for (const h of HOPS) {
-          const xs = [...hops.values()].map((x) => x[h]);
-          const sum = summarize(xs);
-          perHop[h] = { p50: sum.p50, p99: sum.p99, mean: mean(xs) };
-        }
-        const e2e = answered.map((s) => s.repliedAt! - s.postAt);
-        results.push({ mode, rate, sent: samples.length, unanswered: samples.length - answered.length, ...summarize(e2e), mean: mean(e2e), hops: perHop, load: [load0, loadavg()[0]!] });
-        log(`network (${mode}) @${rate}/s: p50 ${summarize(e2e).p50} ms, p99 ${summarize(e2e).p99} ms over ${answered.length}/${samples.length}`);
+        const r = await measureRate(net, rate, messages);
+        results.push(r);
+        log(`network (${mode}) @${rate}/s: p50 ${r.p50} ms, p99 ${r.p99} ms over ${r.sent - r.unanswered}/${r.sent}`);
       }
     } finally {
       await net.stop();
@@ -208,14 +227,14 @@ export function renderNetwork(rows: readonly NetworkResult[]): string[] {
   const lines = [
     '### The network: a message to kami\'s simulator → its reply (ms)',
     '',
-    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean.`,
+    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included).`,
     '',
-    `| mode | rate | p50 | p99 | max | mean | answered | load 1-min | ${HOPS.join(' | ')} |`,
-    `|---|--:|--:|--:|--:|--:|--:|--:|${HOPS.map(() => '--:').join('|')}|`,
+    `| mode | rate | p50 | p99 | max | mean | answered | agents' CPU ms/msg | Redis CPU ms/msg | load 1-min | ${HOPS.join(' | ')} |`,
+    `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|${HOPS.map(() => '--:').join('|')}|`,
   ];
   for (const r of rows) {
     const hops = HOPS.map((h) => `${f(r.hops[h].p50)} / ${f(r.hops[h].p99)} / ${f(r.hops[h].mean)}`);
-    lines.push(`| ${r.mode === 'host' ? 'one process' : 'processes'} | ${r.rate}/s | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.mean)} | ${r.sent - r.unanswered}/${r.sent} | ${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)} | ${hops.join(' | ')} |`);
+    lines.push(`| ${r.mode === 'host' ? 'one process' : 'processes'} | ${r.rate}/s | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.mean)} | ${r.sent - r.unanswered}/${r.sent} | ${r.agentsCpuMsPerMsg.toFixed(1)} | ${r.redisCpuMsPerMsg.toFixed(2)} | ${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)} | ${hops.join(' | ')} |`);
   }
   lines.push('');
   return lines;
