@@ -19,6 +19,17 @@ export function followUpId(inputId: string, agent: string, index: number): strin
   return createHash('sha256').update(`${inputId}\u0000${agent}\u0000${index}`).digest('base64url').slice(0, 26);
 }
 
+/**
+ * What the agent's group on `stream` hands its handler, when not everything: on intent.classified,
+ * the intents it declares (unless `seesEveryIntent`). The bus acks the rest as skipped, before the
+ * idempotency check and mark.
+ */
+export function acceptOf(def: AnyAgentDefinition, stream: string): ((message: Message) => boolean) | undefined {
+  if (stream !== 'intent.classified' || def.seesEveryIntent || !def.intents?.length) return undefined;
+  const served = new Set(def.intents.map((i) => i.name));
+  return (message) => served.has((message.data as { intent?: unknown } | null)?.intent as string);
+}
+
 /** What every handler of the agent shares (the publish is replaced per delivery). */
 export interface AgentScopeValues {
   readonly agent: string;
