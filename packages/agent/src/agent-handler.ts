@@ -94,19 +94,29 @@ export function agentHandler({ def, stream, handlers, scope, contracts, writes, 
       return replyTo(message, type, data, { ...(message.traceparent ? { traceparent: message.traceparent } : {}), ...opts, stream });
     };
     // The bus's context exposes its fields as getters (one object per delivery, no closures), and a
-    // spread copies only own properties: name each field so none is lost.
+    // spread copies only own properties: name each field so none is lost. The signal (an
+    // AbortController), the logger (a pino child, its bindings redacted) and the per-message model
+    // port are made on first use: most handlers touch none of them, and each costs per message.
+    // They are own enumerable getters, so a handler's `{ ...ctx }` still copies them.
+    let llm: AgentContext<unknown, StreamName>['llm'] | undefined;
     const ctx: AgentContext<unknown, StreamName> = {
       stream: hctx.stream,
       group: hctx.group,
       consumer: hctx.consumer,
       entryId: hctx.entryId,
       deliveryCount: hctx.deliveryCount,
-      signal: hctx.signal,
+      get signal() {
+        return hctx.signal;
+      },
       extendLease: hctx.extendLease,
       ...scope,
       // One deadline for every model call of this delivery (llm/model-llm.ts).
-      llm: scope.llm.forMessage?.(hctx.signal) ?? scope.llm,
-      log: hctx.log,
+      get llm() {
+        return (llm ??= scope.llm.forMessage?.(hctx.signal) ?? scope.llm);
+      },
+      get log() {
+        return hctx.log;
+      },
       publish: publishAs((s) => new UnrecoverableError(undeclared(s)), inReplyTo) as Publish<StreamName>,
       reply: reply as never,
     };
