@@ -165,7 +165,7 @@ export function renderMarkdown(r: BenchResults): string {
 
   const targets = checkTargets(r);
   if (targets.length > 0) {
-    lines.push('### Targets (issues 7 and 18)', '');
+    lines.push('### Targets (issue 7)', '');
     lines.push('| target | this run | met |', '|---|--:|:-:|');
     for (const t of targets) lines.push(`| ${t.target} | ${t.figure} | ${t.met ? 'yes' : 'no'} |`);
     lines.push('');
