@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ArchiveRecord } from '../src/domain/record.js';
-import { HISTORY_SCHEMA_VERSION, HistorySchemaError, openHistoryStore } from '../src/history-store.js';
+import { ARCHIVE_MAX_BATCH, HISTORY_SCHEMA_VERSION, HistorySchemaError, openHistoryStore } from '../src/history-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'archivist-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,6 +94,22 @@ describe('openHistoryStore', () => {
     expect(results.slice(0, 50).every(Boolean)).toBe(true);
     expect(results[50]).toBe(false);
     expect(s.count()).toBe(50);
+    s.close();
+  });
+
+  it('archive(): messages arriving in different turns of the event loop within the commit window share one commit', async () => {
+    const s = openHistoryStore(join(dir, 'window.db'), { commitWindowMs: 200 });
+    const first = s.archive(record());
+    await new Promise((r) => setImmediate(r));
+    // Not committed on the next turn: it waits for the window (or a full batch) with whatever comes next.
+    expect(s.count()).toBe(0);
+    const second = s.archive(record());
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect(s.count()).toBe(2);
+    // A full batch does not wait for the window.
+    const batch = Array.from({ length: ARCHIVE_MAX_BATCH }, () => s.archive(record()));
+    expect(s.count()).toBe(2 + ARCHIVE_MAX_BATCH);
+    await Promise.all(batch);
     s.close();
   });
 

@@ -33,6 +33,8 @@ export function createAtlas(options: AtlasOptions = {}) {
       { name: 'help', description: 'Greetings, help, what the assistant can do, help on a topic', examples: ['help', 'what can you do', 'help reminders'] },
       { name: 'question', description: "A general question for an assistant", examples: ["what's the capital of France?", "explain compound interest"] },
     ],
+    // Every intent: atlas answers for the agent that serves it when that agent is down.
+    seesEveryIntent: true,
     reads: {
       'intent.classified': { 'intent.classified': (message, ctx) => onIntentClassified(message, ctx, { now, startedAt: () => startedAt, ...(options.fallbackGraceMs !== undefined ? { graceMs: options.fallbackGraceMs } : {}) }) },
     },

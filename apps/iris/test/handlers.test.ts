@@ -52,6 +52,24 @@ describe('iris offline', () => {
     expect(await t.messages('wa.outbound')).toEqual([]);
   });
 
+  it('classifies several chats at once and keeps each chat\'s messages in order', async () => {
+    t = await createTestAgent(iris, { redis });
+    const chats = ['491701111111@c.us', '491702222222@c.us', '491703333333@c.us'];
+    const said: Record<string, string[]> = {};
+    for (let i = 1; i <= 4; i++) {
+      for (const chatId of chats) {
+        const body = `spent ${i}.50 on lunch`;
+        (said[chatId] ??= []).push(body);
+        await t.publish('wa.inbound', 'wa.message', text(body, { chatId, from: chatId }));
+      }
+    }
+    await t.expectMessage('intent.classified', (m) => m.data.chatId === chats[2] && m.data.text === 'spent 4.50 on lunch');
+    for (const chatId of chats) await t.expectMessage('intent.classified', (m) => m.data.chatId === chatId && m.data.text === 'spent 4.50 on lunch');
+    const out = await t.messages('intent.classified');
+    for (const chatId of chats) expect(out.filter((m) => m.data.chatId === chatId).map((m) => m.data.text)).toEqual(said[chatId]);
+    expect(out.every((m) => m.data.intent === 'expense')).toBe(true);
+  });
+
   it('classifies a transcribed voice note as "voice"', async () => {
     t = await createTestAgent(iris, { redis });
     await t.publish('voice.transcribed', 'voice.transcribed', {

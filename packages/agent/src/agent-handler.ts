@@ -19,6 +19,17 @@ export function followUpId(inputId: string, agent: string, index: number): strin
   return createHash('sha256').update(`${inputId}\u0000${agent}\u0000${index}`).digest('base64url').slice(0, 26);
 }
 
+/**
+ * What the agent's group on `stream` hands its handler, when not everything: on intent.classified,
+ * the intents it declares (unless `seesEveryIntent`). The bus acks the rest as skipped, before the
+ * idempotency check and mark.
+ */
+export function acceptOf(def: AnyAgentDefinition, stream: string): ((message: Message) => boolean) | undefined {
+  if (stream !== 'intent.classified' || def.seesEveryIntent || !def.intents?.length) return undefined;
+  const served = new Set(def.intents.map((i) => i.name));
+  return (message) => served.has((message.data as { intent?: unknown } | null)?.intent as string);
+}
+
 /** What every handler of the agent shares (the publish is replaced per delivery). */
 export interface AgentScopeValues {
   readonly agent: string;
@@ -83,19 +94,29 @@ export function agentHandler({ def, stream, handlers, scope, contracts, writes, 
       return replyTo(message, type, data, { ...(message.traceparent ? { traceparent: message.traceparent } : {}), ...opts, stream });
     };
     // The bus's context exposes its fields as getters (one object per delivery, no closures), and a
-    // spread copies only own properties: name each field so none is lost.
+    // spread copies only own properties: name each field so none is lost. The signal (an
+    // AbortController), the logger (a pino child, its bindings redacted) and the per-message model
+    // port are made on first use: most handlers touch none of them, and each costs per message.
+    // They are own enumerable getters, so a handler's `{ ...ctx }` still copies them.
+    let llm: AgentContext<unknown, StreamName>['llm'] | undefined;
     const ctx: AgentContext<unknown, StreamName> = {
       stream: hctx.stream,
       group: hctx.group,
       consumer: hctx.consumer,
       entryId: hctx.entryId,
       deliveryCount: hctx.deliveryCount,
-      signal: hctx.signal,
+      get signal() {
+        return hctx.signal;
+      },
       extendLease: hctx.extendLease,
       ...scope,
       // One deadline for every model call of this delivery (llm/model-llm.ts).
-      llm: scope.llm.forMessage?.(hctx.signal) ?? scope.llm,
-      log: hctx.log,
+      get llm() {
+        return (llm ??= scope.llm.forMessage?.(hctx.signal) ?? scope.llm);
+      },
+      get log() {
+        return hctx.log;
+      },
       publish: publishAs((s) => new UnrecoverableError(undeclared(s)), inReplyTo) as Publish<StreamName>,
       reply: reply as never,
     };

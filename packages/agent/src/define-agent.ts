@@ -183,6 +183,13 @@ export interface AgentDefinition<C extends z.ZodType = z.ZodType, W extends Stre
    * the intents of the agents that are running. @defaultValue none
    */
   readonly intents?: readonly IntentDeclaration[];
+  /**
+   * On intent.classified, an agent that declares `intents` gets only those: every other intent is
+   * acked by the bus before its handler, its idempotency check and mark (nine groups read the
+   * stream; each message is one agent's). `true` hands the handler every intent (atlas answers for
+   * agents that are down). @defaultValue false
+   */
+  readonly seesEveryIntent?: boolean;
   // NoInfer: `writes` alone decides W; a handler returning another stream must be an error, not a widening.
   readonly reads: Reads<z.output<C>, NoInfer<W>>;
   readonly writes: readonly W[];

@@ -44,7 +44,7 @@ import { agentModels, createLlm, createLlmMetrics, watchAgentModels, type AgentM
 import type { Llm } from './llm/port.js';
 import { runUntilStopped } from './process-lifecycle.js';
 import { startPresence, type Presence } from './presence.js';
-import { agentHandler } from './agent-handler.js';
+import { acceptOf, agentHandler } from './agent-handler.js';
 import { createRedactingLogger } from './redacting-logger.js';
 
 /**
@@ -190,6 +190,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       const handlers = reads[stream]!;
       const own = streamOptionsOf(stream);
       const handler = agentHandler({ def, stream, handlers, scope, contracts, writes, running, publishAs, undeclared });
+      const accept = acceptOf(def, stream);
       concurrencyOf.push(own.concurrency ?? def.concurrency ?? 1);
       subscriptions.push(
         bus.subscribe({
@@ -203,6 +204,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
           idempotent: own.idempotent ?? def.idempotent ?? true,
           startAt: own.startAt ?? contracts.stream(stream)?.startAt ?? 'new',
           ...(orderingKey ? { orderingKey } : {}),
+          ...(accept ? { accept } : {}),
         }),
       );
     }

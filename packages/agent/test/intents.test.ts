@@ -1,9 +1,9 @@
-/** Declared intents: checked when the agent is defined, and carried in its registry record. */
+/** Declared intents: checked when the agent is defined, carried in its registry record, and the only ones its intent.classified handler gets. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAgents } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { defineAgent, type IntentDeclaration } from '../src/index.js';
-import { createTestAgent } from '../src/testing.js';
+import { classifiedIntent, createTestAgent } from '../src/testing.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -34,5 +34,38 @@ describe('declared intents', () => {
     } finally {
       await t.stop();
     }
+  });
+
+  it('are the only intents its intent.classified handler gets: the bus acks the rest as skipped, before the idempotency mark', async () => {
+    const run = async (seesEveryIntent: boolean) => {
+      const seen: string[] = [];
+      const def = defineAgent({
+        name: 'weather',
+        version: '0.1.0',
+        description: 'Tells the weather.',
+        skills: [],
+        intents: [weatherIntent],
+        seesEveryIntent,
+        reads: { 'intent.classified': { 'intent.classified': (m) => void seen.push(m.data.intent) } },
+        writes: ['wa.outbound'],
+      });
+      const t = await createTestAgent(def, { redis });
+      try {
+        const o = { chatId: '15555550100@c.us', sentAt: new Date().toISOString() };
+        await t.publish('intent.classified', 'intent.classified', classifiedIntent('spent 3 on coffee', {}, { ...o, intent: 'expense' }));
+        await t.publish('intent.classified', 'intent.classified', classifiedIntent('weather in Berlin', { place: 'Berlin' }, { ...o, intent: 'weather' }));
+        // Stream order at concurrency 1: once the weather message is handled and nothing is pending, both have settled.
+        const pending = async () => Number(((await t.bus.driver.call(['XPENDING', t.bus.keys.stream('intent.classified'), 'weather'])) as unknown[])[0]);
+        for (let i = 0; i < 100 && (!seen.includes('weather') || (await pending()) > 0); i++) await new Promise((r) => setTimeout(r, 50));
+        const marked = Number(await t.bus.driver.call(['ZCARD', t.bus.keys.seen('intent.classified', 'weather')]));
+        return { seen, pending: await pending(), marked };
+      } finally {
+        await t.stop();
+      }
+    };
+    // The expense message was acked without a handled-mark: only the weather message is marked.
+    expect(await run(false)).toEqual({ seen: ['weather'], pending: 0, marked: 1 });
+    // An agent that answers for others (atlas) asks for every intent.
+    expect(await run(true)).toEqual({ seen: ['expense', 'weather'], pending: 0, marked: 2 });
   });
 });

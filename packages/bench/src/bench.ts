@@ -9,6 +9,7 @@ import { startRedis, type RedisServer } from '@hive/test-redis';
 import { Redis } from 'ioredis';
 import { measureMemory, type MemoryResult } from './memory.js';
 import { payloadBytes } from './payload.js';
+import { runNetworkBench, type NetworkResult } from './network.js';
 import { measureRss, type RssRow } from './rss.js';
 import type { BenchSizes } from './sizes.js';
 import { median, summarize, type LatencySummary } from './stats.js';
@@ -21,8 +22,10 @@ import { rawIoredis } from './systems/raw-ioredis.js';
 import { rawNodeRedis } from './systems/raw-node-redis.js';
 import { SYSTEM_IDS, type BenchSystem, type Skipped, type SystemId } from './systems/types.js';
 
-export const CASES = ['publish-one', 'publish-batch', 'consume-c1', 'consume-c64', 'latency', 'request-reply', 'memory', 'rss'] as const;
+export const CASES = ['publish-one', 'publish-batch', 'consume-c1', 'consume-c64', 'latency', 'request-reply', 'memory', 'rss', 'network'] as const;
 export type CaseId = (typeof CASES)[number];
+/** Run unless `only` names cases: every case but the network's (it starts every agent twice; the full `npm run bench` and `--network` ask for it). */
+export const DEFAULT_CASES: readonly CaseId[] = CASES.filter((c) => c !== 'network');
 
 export interface BenchOptions {
   readonly sizes: BenchSizes;
@@ -94,6 +97,7 @@ export interface BenchResults {
   readonly requestReply: RequestReplyResult[];
   readonly memory: MemoryResult | undefined;
   readonly rss: RssRow[];
+  readonly network: NetworkResult[];
 }
 
 const DEFAULT_NATS = process.env.BENCH_NATS_URL ?? '127.0.0.1:4222';
@@ -125,7 +129,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const started = performance.now();
   const loadavgStart = loadavg();
   const log = opts.progress ?? (() => undefined);
-  const only = new Set<CaseId>(opts.only ?? CASES);
+  const only = new Set<CaseId>(opts.only ?? DEFAULT_CASES);
   const want = new Set<SystemId>(opts.systems ?? SYSTEM_IDS);
   const sizes = opts.sizes;
   const errors: string[] = [];
@@ -322,6 +326,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   admin.disconnect();
   await server?.stop();
 
+  // Last, on its own Redis (the harness starts one): the other cases' Redis and clients are gone.
+  const network: NetworkResult[] = [];
+  if (only.has('network')) {
+    const rows = await attempt('network', () => runNetworkBench(sizes.network, log), 30 * 60_000);
+    if (rows) network.push(...rows);
+  }
+
   return {
     meta: {
       date: new Date().toISOString(),
@@ -346,5 +357,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     requestReply,
     memory,
     rss,
+    network,
   };
 }

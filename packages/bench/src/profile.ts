@@ -20,17 +20,7 @@ import { hiveSystem } from './systems/hive.js';
 import { rawIoredis } from './systems/raw-ioredis.js';
 import { rawNodeRedis } from './systems/raw-node-redis.js';
 import type { BenchSystem, SystemId, Timed } from './systems/types.js';
-
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-}
-interface Profile {
-  nodes: { id: number; callFrame: CallFrame }[];
-  samples: number[];
-  timeDeltas: number[];
-}
+import { addSelfTimes, type Profile } from './cpu-profile.js';
 
 const CASES: Record<string, (s: BenchSystem) => Promise<Timed>> = {
   'publish-one': (s) => s.publishOne(FULL.publishOne),
@@ -38,32 +28,6 @@ const CASES: Record<string, (s: BenchSystem) => Promise<Timed>> = {
   'consume-c1': (s) => s.consume(FULL.consume, 1, 60_000),
   'consume-c64': (s) => s.consume(FULL.consume, s.highConcurrency, 60_000),
 };
-
-/** Where a frame comes from: a package name, a workspace file, or a Node internal. */
-function origin(url: string): string {
-  if (!url) return '(native)';
-  const pkg = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
-  if (pkg) return pkg[1]!;
-  const ws = /\/(packages\/[^?]+)/.exec(url);
-  return ws ? ws[1]! : url.replace(/^node:/, 'node:');
-}
-
-function addSelfTimes(p: Profile, byFn: Map<string, number>, byOrigin: Map<string, number>): number {
-  const nodes = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
-  let total = 0;
-  for (let i = 0; i < p.samples.length; i++) {
-    const cf = nodes.get(p.samples[i]!)!;
-    // The inspector's own Profiler.stop call shows up as a native "dispatch" frame: not the case's cost.
-    if (cf.functionName === 'dispatch' && !cf.url) continue;
-    const dt = p.timeDeltas[i] ?? 0;
-    total += dt;
-    const o = origin(cf.url);
-    const fn = `${cf.functionName || '(anonymous)'} ${o}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
-    byFn.set(fn, (byFn.get(fn) ?? 0) + dt);
-    byOrigin.set(o, (byOrigin.get(o) ?? 0) + dt);
-  }
-  return total;
-}
 
 async function main(): Promise<void> {
   const [caseId = 'consume-c64', systemId = 'hive-ioredis', runsArg = '3', outArg] = process.argv.slice(2);

@@ -1,5 +1,6 @@
 /** The report: Markdown tables of one run's figures, the targets of issue 7, and the driver verdict. */
 import type { BenchResults, LatencyResult, ThroughputResult } from './bench.js';
+import { renderNetwork } from './network.js';
 import type { SystemId } from './systems/types.js';
 
 export interface TargetCheck {
@@ -56,6 +57,9 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
         met: l.p99 <= 2 && l.p99 <= 2 * rawL.p99,
       });
     }
+  }
+  for (const n of r.network.filter((x) => x.mode === 'host')) {
+    out.push({ target: `Network, one process, message → reply at ${n.rate} msg/s: p50 ≤ 5 ms, p99 ≤ 20 ms (issue 18; an idle machine's figure)`, figure: `p50 ${ms(n.p50)} ms, p99 ${ms(n.p99)} ms`, met: n.p50 <= 5 && n.p99 <= 20 });
   }
   if (r.memory) {
     out.push({ target: 'Envelope overhead ≤ 120 bytes per entry', figure: `${r.memory.envelopeOverhead.toFixed(1)} bytes`, met: r.memory.envelopeOverhead <= 120 });
@@ -156,6 +160,8 @@ export function renderMarkdown(r: BenchResults): string {
     for (const x of r.rss) lines.push(`| ${x.system} | ${x.rssMb.toFixed(1)} | ${base === undefined || x.system === 'baseline' ? '' : (x.rssMb - base).toFixed(1)} | ${x.heapUsedMb.toFixed(1)} |`);
     lines.push('');
   }
+
+  lines.push(...renderNetwork(r.network));
 
   const targets = checkTargets(r);
   if (targets.length > 0) {

@@ -1,4 +1,5 @@
 /** How much work each mode does. The full run takes a few minutes on 2 cores; quick stays under a minute. */
+import type { NetworkSizes } from './network.js';
 import type { SystemId } from './systems/types.js';
 
 export interface BenchSizes {
@@ -22,6 +23,8 @@ export interface BenchSizes {
   readonly memoryEntries: number;
   /** Systems whose subscribing process RSS is measured (a child process each, run 4 at a time). */
   readonly rss: readonly ('baseline' | SystemId)[];
+  /** The whole network's message → reply latency (the `network` case; the full run's, or `--network`). */
+  readonly network: NetworkSizes;
 }
 
 const ALL_RSS = ['baseline', 'raw-ioredis', 'raw-node-redis', 'hive-ioredis', 'hive-node-redis', 'bullmq', 'nats', 'rabbitmq'] as const;
@@ -40,6 +43,7 @@ export const FULL: BenchSizes = {
   requestReply: 1_000,
   memoryEntries: 10_000,
   rss: ALL_RSS,
+  network: { modes: ['host', 'processes'], rates: [{ rate: 2, messages: 60 }, { rate: 50, messages: 500 }], warmup: 20 },
 };
 
 export const QUICK: BenchSizes = {
@@ -56,6 +60,7 @@ export const QUICK: BenchSizes = {
   requestReply: 200,
   memoryEntries: 1_000,
   rss: ['baseline', 'hive-ioredis', 'hive-node-redis'],
+  network: { modes: ['host', 'processes'], rates: [{ rate: 2, messages: 20 }, { rate: 50, messages: 150 }], warmup: 10 },
 };
 
 /** Tiny counts for the smoke test: every code path, no meaningful figures. */
@@ -73,4 +78,5 @@ export const SMOKE: BenchSizes = {
   requestReply: 10,
   memoryEntries: 100,
   rss: ['hive-ioredis'],
+  network: { modes: ['host'], rates: [{ rate: 10, messages: 4 }], warmup: 0 },
 };

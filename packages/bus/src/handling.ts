@@ -4,7 +4,7 @@
  *
  *   retry or dead-letter   a failure anywhere below becomes a retry, or a dead letter
  *   decode and check       raw fields become a message checked against its stream's contract
- *   type filter            (with `types`) any other type is skipped
+ *   type filter            (with `types`) any other type is skipped; (with `accept`) so is what it refuses
  *   per-key order          (with `orderingKey`) one message per key at a time, in stream order
  *   idempotency            (with `idempotent`) a handled id is skipped; a new one is marked before its ack
  *   publish follow-ups     what the handler returned is published before the ack
@@ -24,7 +24,8 @@ import { HandledMarks, skipHandled } from './middleware/idempotency.js';
 import { perKeyOrder } from './middleware/ordering.js';
 import { retryOrDeadLetter } from './middleware/retry-or-dead-letter.js';
 import { handlerTimeout } from './middleware/timeout.js';
-import { onlyTypes } from './middleware/type-filter.js';
+import { onlyAccepted, onlyTypes } from './middleware/type-filter.js';
+import type { Message } from './envelope.js';
 import type { Logger } from './logger.js';
 import type { Handler, SubscribeOptions, SubscriptionContext, SubscriptionSettings } from './subscribe-options.js';
 
@@ -38,6 +39,7 @@ export function buildHandling(ctx: SubscriptionContext, opts: SubscribeOptions, 
   let step: MessageStep = publishFollowUps(ctx.publisher)(handle);
   if (settings.idempotencyTtlMs !== false) step = skipHandled(new HandledMarks(ctx.driver, ctx.keys.seen(stream, group), settings.idempotencyTtlMs))(step);
   if (opts.orderingKey) step = perKeyOrder(opts.orderingKey)(step);
+  if (opts.accept) step = onlyAccepted(opts.accept as (message: Message) => boolean)(step);
   if (opts.types) step = onlyTypes(opts.types)(step);
 
   const deadLetters = deadLetterWriter({ driver: ctx.driver, keys: ctx.keys, stream, group, consumer: settings.consumer, maxLen: opts.deadLetterMaxLen });

@@ -95,6 +95,13 @@ export interface SubscribeOptions<T = unknown> {
   /** Only these types are handled; other (known) types are acked and skipped. @defaultValue all */
   types?: readonly string[];
   /**
+   * Only messages this accepts reach the handler; any other is acked as "skipped" right after it is
+   * decoded, before per-key order and idempotency: no handled-mark is read or written for it, and its
+   * ack goes out with the batch. For a group that ignores most of a stream (a domain agent on
+   * intent.classified). Called once per message; it must not throw. @defaultValue every message
+   */
+  accept?: (message: Message<T>) => boolean;
+  /**
    * Per-key ordering: entries with the same key are handled one at a time, in stream order, while
    * other keys run in parallel (e.g. a WhatsApp chat id). Without it, order holds only at concurrency 1.
    */

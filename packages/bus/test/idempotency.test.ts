@@ -97,6 +97,36 @@ describe.each(DRIVER_KINDS)('idempotency on %s', (kind: DriverKind) => {
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
+  it('a message its accept refuses is acked as skipped before the idempotency check: no mark read or written, no handler', async () => {
+    const b = await bus();
+    const outcomes: HandleOutcome[] = [];
+    b.observe({ handled: (e) => e.group === 'ledger' && outcomes.push(e.outcome) });
+    const handled: string[] = [];
+    const sub = b.subscribe<{ intent: string }>({
+      stream: 'intents',
+      group: 'ledger',
+      idempotent: { ttlMs: 60_000 },
+      accept: (m) => m.data.intent === 'expense',
+      handler: (m) => void handled.push(m.id),
+    });
+    await sub.ready;
+    await b.publish('intents', 'intent.classified', { intent: 'note' }, { id: 'm-note' });
+    await b.publish('intents', 'intent.classified', { intent: 'habit' }, { id: 'm-habit' });
+    await waitUntil(() => outcomes.length === 2, 5_000, 'both refused entries settled');
+    expect(outcomes).toEqual(['skipped', 'skipped']);
+    expect(handled).toEqual([]);
+    // Nothing was marked for them (and so nothing was checked either: the step is below the filter).
+    expect(Number(await b.driver.call(['EXISTS', b.keys.seen('intents', 'ledger')]))).toBe(0);
+    expect(((await b.driver.call(['XPENDING', b.keys.stream('intents'), 'ledger'])) as unknown[])[0], 'acked').toBe(0);
+    // An accepted one goes the whole way: handled, marked, acked.
+    await b.publish('intents', 'intent.classified', { intent: 'expense' }, { id: 'm-expense' });
+    await waitUntil(() => outcomes.length === 3, 5_000, 'the accepted entry settled');
+    expect(outcomes[2]).toBe('acked');
+    expect(handled).toEqual(['m-expense']);
+    expect(await b.driver.call(['ZRANGE', b.keys.seen('intents', 'ledger'), 0, -1])).toEqual(['m-expense']);
+    expect(((await b.driver.call(['XPENDING', b.keys.stream('intents'), 'ledger'])) as unknown[])[0]).toBe(0);
+  });
+
   it('marks expire after their ttl', async () => {
     const d = await rawDriver(kind, redis());
     try {

@@ -35,6 +35,23 @@ function liveAgents(ctx: AtlasContext): Promise<readonly AgentEntry[]> {
   return listAgents(ctx.bus.driver, ctx.bus.keys);
 }
 
+/**
+ * How long a reading of the registry that says an intent is served is trusted: as long as iris
+ * routes by one (LIVE_INTENTS_TTL_MS). Every other agent's message comes through atlas, so without
+ * it each one costs a SCAN and an MGET of every record; a "not served" is always read afresh.
+ */
+export const SERVED_TTL_MS = 2_000;
+const lastReading = new WeakMap<object, { at: number; served: ReadonlySet<string> }>();
+
+/** True when a running agent serves `intent`: by a reading at most SERVED_TTL_MS old when that says so, else afresh. */
+async function isServed(ctx: AtlasContext, intent: string): Promise<boolean> {
+  const last = lastReading.get(ctx.bus);
+  if (last && Date.now() - last.at < SERVED_TTL_MS && last.served.has(intent)) return true;
+  const served = servedIntents(await liveAgents(ctx));
+  lastReading.set(ctx.bus, { at: Date.now(), served });
+  return served.has(intent);
+}
+
 /** Handle one classified message; only "help" and "question" are atlas's. */
 export async function onIntentClassified(
   message: AgentMessage<'intent.classified', 'intent.classified'>,
@@ -45,7 +62,7 @@ export async function onIntentClassified(
   const reply = (text: string): Outgoing<AtlasWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
   if (d.intent === 'unknown') return undefined;
   if (d.intent !== 'help' && d.intent !== 'question') {
-    if (servedIntents(await liveAgents(ctx)).has(d.intent)) return undefined;
+    if (await isServed(ctx, d.intent)) return undefined;
     const waitMs = (deps.graceMs ?? FALLBACK_GRACE_MS) - (Date.now() - (deps.startedAt?.() ?? 0));
     if (waitMs > 0) {
       await new Promise((r) => setTimeout(r, waitMs));

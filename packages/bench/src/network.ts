@@ -1,0 +1,241 @@
+/**
+ * The network's end-to-end latency: the whole network started by the e2e harness (`startNetwork`,
+ * exactly as `npm start` runs it, in one process or one per agent), user messages POSTed to kami's
+ * simulator at a paced rate, and the time until the simulator holds kami's reply to each. Each
+ * message's hops are read back from the streams afterwards: the wa.inbound, intent.classified and
+ * wa.outbound entries it caused (their entry ids are Redis's clock, ms) and the simulator's time of
+ * delivery, so the table says where the time went between POST and reply.
+ */
+import { loadavg } from 'node:os';
+import { fieldsToObject } from '@hive/bus';
+import { xrange } from '@hive/bus/admin';
+import { startNetwork, type Network, type NetworkMode } from '@hive/e2e/network';
+import { memoryOfAll } from '@hive/supervisor';
+import { summarize, type LatencySummary } from './stats.js';
+
+/** Rule-based messages, one reply each, none of which schedules anything: iris's rules, then ledger, box, atlas, scribe. */
+export const NETWORK_TEXTS: readonly string[] = ['spent 12.50 on lunch', 'I had 2 eggs and toast', 'help', 'note: call the landlord about the heater'];
+
+export interface NetworkRate {
+  readonly rate: number;
+  readonly messages: number;
+}
+
+export interface NetworkSizes {
+  readonly modes: readonly NetworkMode[];
+  readonly rates: readonly NetworkRate[];
+  /** Sent (and answered) before the measured messages of each mode, not measured. */
+  readonly warmup: number;
+}
+
+/** The hops of one message, in ms; from the streams' entry ids (ms resolution) and the simulator's delivery time. */
+export const HOPS = ['post→wa.inbound', 'wa.inbound→intent.classified', 'intent.classified→wa.outbound', 'wa.outbound→delivered', 'delivered→client'] as const;
+export type HopName = (typeof HOPS)[number];
+
+export interface NetworkResult extends LatencySummary {
+  readonly mode: NetworkMode;
+  readonly rate: number;
+  readonly sent: number;
+  /** Sent and never answered within the wait. */
+  readonly unanswered: number;
+  readonly mean: number;
+  /** Per hop: p50, p99 and mean over the messages whose every hop was found. */
+  readonly hops: Record<HopName, { p50: number; p99: number; mean: number }>;
+  /** CPU time of the network's processes (redis-server excluded) per message, ms: moves far less with load than latency does. */
+  readonly agentsCpuMsPerMsg: number;
+  /** redis-server's CPU time per message (INFO cpu), ms. */
+  readonly redisCpuMsPerMsg: number;
+  /** 1-minute load average when this rate's messages started and ended. */
+  readonly load: [number, number];
+}
+
+/** How long to wait for the last replies after the last message was sent. */
+const ANSWER_WAIT_MS = 20_000;
+/** Limits of kami's that would otherwise throttle one chat at 50 msg/s (the bench measures the bus, not the rate limits). */
+export const UNTHROTTLED = { KAMI_INBOUND_PER_MINUTE: '100000', KAMI_INBOUND_BURST: '100000', KAMI_RATE_PER_MINUTE: '10000', KAMI_RATE_BURST: '1000', HERMES_BRIEFING_AT: '' };
+
+interface Sample {
+  waId: string;
+  postAt: number;
+  repliedAt?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Users the messages come from in turn: one chat's messages are handled in order (per-key order), so
+ * a single chat at 50 msg/s would measure one handler's queue, not the network.
+ */
+export const NETWORK_USERS = 10;
+const userNumber = (i: number) => `+155555501${String(10 + (i % NETWORK_USERS)).padStart(2, '0')}`;
+
+/** Send `count` messages at `rate` per second; resolve with each one's send time and reply time (Date.now(), ms). */
+async function paced(net: Network, rate: number, count: number): Promise<{ samples: Sample[]; chatIds: string[] }> {
+  // One answered message per user first: its reply sets the chat's cursor past anything sent to it before.
+  const cursors = new Map<string, number>();
+  await Promise.all(
+    Array.from({ length: NETWORK_USERS }, async (_, u) => {
+      const first = await net.send('help', userNumber(u));
+      const settled = await net.replies(first.chatId, first.cursor, 1, ANSWER_WAIT_MS);
+      cursors.set(first.chatId, settled.at(-1)?.seq ?? first.cursor);
+    }),
+  );
+  const samples: Sample[] = [];
+  const byId = new Map<string, Sample>();
+  const early = new Map<string, number>();
+  let sending = true;
+  const poll = async (chatId: string) => {
+    let cursor = cursors.get(chatId)!;
+    let stopAt = Number.POSITIVE_INFINITY;
+    for (;;) {
+      if (!sending) {
+        if (stopAt === Number.POSITIVE_INFINITY) stopAt = Date.now() + ANSWER_WAIT_MS;
+        if (samples.every((s) => s.repliedAt !== undefined) || Date.now() > stopAt) return;
+      }
+      const got = await net.replies(chatId, cursor, 1, 1_000);
+      const at = Date.now();
+      for (const m of got) {
+        cursor = Math.max(cursor, m.seq);
+        if (!m.replyTo) continue;
+        const s = byId.get(m.replyTo);
+        if (s) s.repliedAt ??= at;
+        else if (!early.has(m.replyTo)) early.set(m.replyTo, at);
+      }
+    }
+  };
+  const pollers = Promise.all([...cursors.keys()].map(poll));
+  const start = Date.now();
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    const postAt = Date.now();
+    sends.push(
+      net.send(NETWORK_TEXTS[i % NETWORK_TEXTS.length]!, userNumber(i)).then((r) => {
+        const s: Sample = { waId: r.messageId, postAt };
+        const replied = early.get(r.messageId);
+        if (replied !== undefined) s.repliedAt = replied;
+        samples.push(s);
+        byId.set(r.messageId, s);
+      }),
+    );
+  }
+  await Promise.all(sends);
+  sending = false;
+  await pollers;
+  return { samples, chatIds: [...cursors.keys()] };
+}
+
+/** Each message's hop times, from the entries it caused in wa.inbound, intent.classified and wa.outbound, and the simulator's delivery. */
+async function hopsOf(net: Network, since: number, samples: readonly Sample[], chatIds: readonly string[]): Promise<Map<string, Record<HopName, number>>> {
+  const read = async (stream: string) => {
+    const out: { ms: number; f: Record<string, string>; data: Record<string, unknown> }[] = [];
+    let start = `${since}-0`;
+    for (;;) {
+      const page = await xrange(net.driver, net.keys.stream(stream), start, '+', 1_000);
+      for (const e of page) {
+        const f = fieldsToObject(e.fields);
+        let data: Record<string, unknown> = {};
+        try {
+          data = JSON.parse(f.data ?? '{}') as Record<string, unknown>;
+        } catch {
+          // A foreign entry: no hop of ours.
+        }
+        out.push({ ms: Number(e.id.split('-')[0]), f, data });
+      }
+      if (page.length < 1_000) return out;
+      start = `(${page.at(-1)!.id}`;
+    }
+  };
+  const [inbound, classified, outbound] = await Promise.all([read('wa.inbound'), read('intent.classified'), read('wa.outbound')]);
+  const inboundByWa = new Map(inbound.map((e) => [String(e.data.messageId), e]));
+  const classifiedByCause = new Map(classified.map((e) => [e.f.cause ?? '', e]));
+  const outboundByReply = new Map<string, (typeof outbound)[number]>();
+  for (const e of outbound) if (typeof e.data.replyTo === 'string' && !outboundByReply.has(e.data.replyTo)) outboundByReply.set(e.data.replyTo, e);
+  const delivered = new Map<string, number>();
+  for (const chatId of chatIds) for (const m of await net.drain(chatId, 0, 0)) if (m.replyTo && !delivered.has(m.replyTo)) delivered.set(m.replyTo, Date.parse(m.at));
+  const out = new Map<string, Record<HopName, number>>();
+  for (const s of samples) {
+    const inb = inboundByWa.get(s.waId);
+    const cls = inb ? classifiedByCause.get(inb.f.id ?? '') : undefined;
+    const outb = outboundByReply.get(s.waId);
+    const at = delivered.get(s.waId);
+    if (!inb || !cls || !outb || at === undefined || s.repliedAt === undefined) continue;
+    out.set(s.waId, {
+      'post→wa.inbound': inb.ms - s.postAt,
+      'wa.inbound→intent.classified': cls.ms - inb.ms,
+      'intent.classified→wa.outbound': outb.ms - cls.ms,
+      'wa.outbound→delivered': at - outb.ms,
+      'delivered→client': s.repliedAt - at,
+    });
+  }
+  return out;
+}
+
+const agentsCpuMs = (net: Network) => memoryOfAll(net.pids()).reduce((a, p) => a + p.cpuMs, 0);
+async function redisCpuMs(net: Network): Promise<number> {
+  const info = String(await net.driver.call(['INFO', 'cpu']));
+  return (Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0)) * 1000;
+}
+
+const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+/** Send `messages` messages at `rate` per second through a running network; their latency and hops. */
+export async function measureRate(net: Network, rate: number, messages: number): Promise<NetworkResult> {
+  const load0 = loadavg()[0]!;
+  const since = Date.now() - 1;
+  const cpu0 = { agents: agentsCpuMs(net), redis: await redisCpuMs(net) };
+  const { samples, chatIds } = await paced(net, rate, messages);
+  const cpu = { agents: agentsCpuMs(net) - cpu0.agents, redis: (await redisCpuMs(net)) - cpu0.redis };
+  const answered = samples.filter((s) => s.repliedAt !== undefined);
+  const hops = await hopsOf(net, since, answered, chatIds);
+  const perHop = {} as NetworkResult['hops'];
+  for (const h of HOPS) {
+    const xs = [...hops.values()].map((x) => x[h]);
+    const sum = summarize(xs);
+    perHop[h] = { p50: sum.p50, p99: sum.p99, mean: mean(xs) };
+  }
+  const e2e = answered.map((s) => s.repliedAt! - s.postAt);
+  return { mode: net.mode, rate, sent: samples.length, unanswered: samples.length - answered.length, ...summarize(e2e), mean: mean(e2e), hops: perHop, agentsCpuMsPerMsg: cpu.agents / (messages + NETWORK_USERS), redisCpuMsPerMsg: cpu.redis / (messages + NETWORK_USERS), load: [load0, loadavg()[0]!] };
+}
+
+/** Start the network in each mode and measure each rate; the network is stopped after each mode. */
+export async function runNetworkBench(sizes: NetworkSizes, log: (line: string) => void = () => undefined): Promise<NetworkResult[]> {
+  const results: NetworkResult[] = [];
+  for (const mode of sizes.modes) {
+    log(`network (${mode}): starting every agent …`);
+    const net = await startNetwork({ mode, env: UNTHROTTLED });
+    try {
+      if (sizes.warmup > 0) await measureRate(net, 10, sizes.warmup);
+      for (const { rate, messages } of sizes.rates) {
+        const r = await measureRate(net, rate, messages);
+        results.push(r);
+        log(`network (${mode}) @${rate}/s: p50 ${r.p50} ms, p99 ${r.p99} ms over ${r.sent - r.unanswered}/${r.sent}`);
+      }
+    } finally {
+      await net.stop();
+    }
+  }
+  return results;
+}
+
+/** The network section of the report, as markdown lines. */
+export function renderNetwork(rows: readonly NetworkResult[]): string[] {
+  if (rows.length === 0) return [];
+  const f = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0) : '–');
+  const lines = [
+    '### The network: a message to kami\'s simulator → its reply (ms)',
+    '',
+    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included).`,
+    '',
+    `| mode | rate | p50 | p99 | max | mean | answered | agents' CPU ms/msg | Redis CPU ms/msg | load 1-min | ${HOPS.join(' | ')} |`,
+    `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|${HOPS.map(() => '--:').join('|')}|`,
+  ];
+  for (const r of rows) {
+    const hops = HOPS.map((h) => `${f(r.hops[h].p50)} / ${f(r.hops[h].p99)} / ${f(r.hops[h].mean)}`);
+    lines.push(`| ${r.mode === 'host' ? 'one process' : 'processes'} | ${r.rate}/s | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.mean)} | ${r.sent - r.unanswered}/${r.sent} | ${r.agentsCpuMsPerMsg.toFixed(1)} | ${r.redisCpuMsPerMsg.toFixed(2)} | ${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)} | ${hops.join(' | ')} |`);
+  }
+  lines.push('');
+  return lines;
+}
