@@ -10,7 +10,7 @@
  * Creating, revising and deleting are one Lua script each, keyed by the source message: a
  * redelivered or re-classified message creates no second draft and applies nothing twice.
  */
-import { loadScript, runScript, type Keys, type RedisDriver, type Reply } from '@hive/bus';
+import { type Keys, loadScript, type RedisDriver, type RedisReply, runScript } from '@hive/agent';
 import type { Draft } from './domain/drafts.js';
 
 /** Key names for one chat's drafts, from the bus's key builder. */
@@ -46,7 +46,7 @@ export interface DraftStore {
   sourceOf(chatId: string, sourceMessageId: string): Promise<number | undefined>;
 }
 
-function parse(number: number, json: Reply | undefined): Draft | undefined {
+function parse(number: number, json: RedisReply | undefined): Draft | undefined {
   if (typeof json !== 'string' || json === '') return undefined;
   try {
     return { ...(JSON.parse(json) as NewDraft), number };

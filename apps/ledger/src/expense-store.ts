@@ -11,7 +11,7 @@
  * hash but missing from the totals. Records are keyed by an id derived from the message, and the
  * script adds only what is new: a redelivered message records nothing twice.
  */
-import { loadScript, runScript, type Keys, type RedisDriver, type Reply } from '@hive/bus';
+import { type Keys, loadScript, type RedisDriver, type RedisReply, runScript } from '@hive/agent';
 import type { Budget } from './domain/budgets.js';
 import type { Category } from './domain/categories.js';
 import { dayNumber } from './domain/periods.js';
@@ -50,7 +50,7 @@ export interface ExpenseStore {
   removeBudget(chatId: string, category: Category): Promise<boolean>;
 }
 
-function parse<T>(json: Reply | undefined): T | undefined {
+function parse<T>(json: RedisReply | undefined): T | undefined {
   if (typeof json !== 'string' || json === '') return undefined;
   try {
     return JSON.parse(json) as T;
@@ -59,7 +59,7 @@ function parse<T>(json: Reply | undefined): T | undefined {
   }
 }
 
-const strings = (r: Reply): string[] => (Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : []);
+const strings = (r: RedisReply): string[] => (Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : []);
 
 /** The store on the bus's Redis driver (ioredis or node-redis). */
 export function createExpenseStore(driver: RedisDriver, busKeys: Keys): ExpenseStore {

@@ -13,8 +13,7 @@
  * that counts in the totals but not in the streak. Entries are keyed by an id derived from the
  * message, and the script adds only what is new: a redelivered message logs nothing twice.
  */
-import { loadScript, runScript, type Keys, type RedisDriver, type Reply } from '@hive/bus';
-import { dayNumber } from '@hive/agent';
+import { dayNumber, type Keys, loadScript, type RedisDriver, type RedisReply, runScript } from '@hive/agent';
 import { HABIT_KINDS, type GoalKey, type Goals, type HabitEntry, type HabitKind } from './domain/habits.js';
 
 /** Key names for one chat's habits, from the bus's key builder. */
@@ -58,7 +57,7 @@ export interface HabitStore {
   setGoal(chatId: string, goal: GoalKey, value: number): Promise<void>;
 }
 
-function parse<T>(json: Reply | undefined): T | undefined {
+function parse<T>(json: RedisReply | undefined): T | undefined {
   if (typeof json !== 'string' || json === '') return undefined;
   try {
     return JSON.parse(json) as T;
@@ -67,7 +66,7 @@ function parse<T>(json: Reply | undefined): T | undefined {
   }
 }
 
-const strings = (r: Reply): string[] => (Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : []);
+const strings = (r: RedisReply): string[] => (Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : []);
 
 const GOAL_KEYS: readonly GoalKey[] = ['waterMl', 'sleepHours', 'steps', 'meditationMin', 'workoutsPerWeek'];
 

@@ -58,3 +58,34 @@ export { setupValue, type SetupValue } from './setup-value.js';
 export { followUpId } from './agent-handler.js';
 export { runAgent, startAgent, type AgentHandle, type SharedServices, type StartAgentOptions } from './run-agent.js';
 export { devAgent, type DevAgentOptions } from './dev-agent.js';
+
+// What the apps need of the bus, re-exported so that an app imports @hive/agent only (eslint.config.js
+// holds them to it). A deliberate list, not `export *`: add a name when an app needs it. The bus's
+// driver `Reply` is `RedisReply` here, since an agent's `Reply` is its answer to a chat.
+export {
+  assertName,
+  ConfigError,
+  createDriver,
+  createKeys,
+  decodeEntry,
+  DEFAULT_PREFIX,
+  errorMessage,
+  fieldsToObject,
+  HiveError,
+  loadScript,
+  redactUrl,
+  runScript,
+  TimeoutError,
+  UnrecoverableError,
+  type Bus,
+  type DriverKind,
+  type Keys,
+  type Logger,
+  type Message,
+  type PublishOptions,
+  type PublishResult,
+  type RedisDriver,
+  type Reply as RedisReply,
+} from '@hive/bus';
+// The registry (atlas, herald and iris list the live agents) and one entry read back (archivist keeps it raw).
+export { listAgents, xrange } from '@hive/bus/admin';

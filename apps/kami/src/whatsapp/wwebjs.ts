@@ -11,7 +11,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
 import type { ClientOptions, Message, MessageSendOptions, MessageContent } from 'whatsapp-web.js';
-import type { Logger } from '@hive/bus';
+import type { Logger } from '@hive/agent';
 import { DEFAULT_RECONNECT, reconnectDelayMs, type ReconnectPolicy } from '../domain/reconnect.js';
 import type { DownloadedMedia } from '../domain/inbound.js';
 import { NotReadyError, Readiness, SendTimeoutError, type IncomingMessage, type MessageListener, type OutgoingText, type PortState, type SentMessage, type WhatsAppPort } from './port.js';
