@@ -21,7 +21,7 @@ export {
   type Subscription,
 } from './subscribe-options.js';
 export type { ContractDecodeResult, ContractRegistry, MessageContract } from './contracts.js';
-export { CLIENT_PACKAGES, createDriver, DEFAULT_DRIVER, DRIVER_KINDS, installedDriver, redactUrl } from './drivers/index.js';
+export { createDriver, DEFAULT_DRIVER, DRIVER_KINDS, installedDriver, redactUrl } from './drivers/index.js';
 export type { DriverKind, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './drivers/index.js';
 export { decodeEntry, encodeData, encodeFields, fieldsToObject, DEFAULT_MAX_MESSAGE_BYTES, type DecodeResult, type Message } from './envelope.js';
 export {
