@@ -37,6 +37,7 @@ export {
   weekdayOf,
   type WallClock,
 } from './calendar.js';
+export { CURRENCY_SIGNS, CURRENCY_WORDS, currencyNamed } from './currencies.js';
 export { hiveEnvSchema, LOG_LEVELS, parseEnv, type Env, type HiveEnv } from './env.js';
 export { AgentNotStartedError, EnvConfigError, LlmError, ModelUnavailableError, type AgentErrorCode, type EnvProblem, type ModelUnavailableReason } from './errors.js';
 export {
