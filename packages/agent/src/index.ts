@@ -38,7 +38,7 @@ export {
   type WallClock,
 } from './calendar.js';
 export { CURRENCY_SIGNS, CURRENCY_WORDS, currencyNamed } from './currencies.js';
-export { hiveEnvSchema, LOG_LEVELS, parseEnv, type Env, type HiveEnv } from './env.js';
+export { envInt, hiveEnvSchema, hiveTimeZone, LOG_LEVELS, parseEnv, type Env, type HiveEnv } from './env.js';
 export { AgentNotStartedError, EnvConfigError, LlmError, ModelUnavailableError, type AgentErrorCode, type EnvProblem, type ModelUnavailableReason } from './errors.js';
 export {
   DEFAULT_PROBE_TIMEOUT_MS,
