@@ -56,6 +56,7 @@ export * from './llm/index.js';
 export { CENSORED, createRedactingLogger, REDACT_PATHS, redactValue, sanitizeText, sanitizeUrl } from './redacting-logger.js';
 export { EXIT_UNCAUGHT, runUntilStopped, type RunUntilStoppedOptions } from './process-lifecycle.js';
 export { entityNumber, entityText, type Entities } from './entities.js';
+export { NUMBER_WORDS, wordsPattern } from './number-words.js';
 export { derivedId } from './derived-id.js';
 export { withTimeout } from './with-timeout.js';
 export { jsonReply, stringReplies } from './store-replies.js';

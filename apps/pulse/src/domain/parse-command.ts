@@ -4,7 +4,7 @@
  * words. iris sends "how was my week" as a question and "weekly summary" as a reminder today, so
  * pulse reads summaries from the words too when they reach it.
  */
-import { entityText, type Entities } from '@hive/agent';
+import { entityText, NUMBER_WORDS, wordsPattern, type Entities } from '@hive/agent';
 import { HABIT_KINDS, type GoalKey, type HabitKind, type HabitLog } from './habits.js';
 
 export type SummaryScope = 'week' | 'today' | 'streaks';
@@ -17,8 +17,8 @@ export type PulseCommand =
   | { readonly action: 'unclear'; readonly hint?: HabitKind };
 
 
-const WORD_NUMBERS: Record<string, number> = { a: 1, an: 1, one: 1, another: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, half: 0.5 };
-const NUM = '(\\d+(?:[.,]\\d+)?|a|an|one|another|two|three|four|five|six|seven|eight|nine|ten|half)';
+const WORD_NUMBERS: Readonly<Record<string, number>> = { ...NUMBER_WORDS, a: 1, an: 1, another: 1, half: 0.5 };
+const NUM = `(\\d+(?:[.,]\\d+)?|${wordsPattern(Object.keys(WORD_NUMBERS))})`;
 
 function toNumber(s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
