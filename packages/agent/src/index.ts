@@ -71,6 +71,7 @@ export { devAgent, type DevAgentOptions } from './dev-agent.js';
 // driver `Reply` is `RedisReply` here, since an agent's `Reply` is its answer to a chat.
 export {
   assertName,
+  backoffMs,
   ConfigError,
   createDriver,
   createKeys,

@@ -3,6 +3,7 @@
  * types, plus what an agent's own storage needs (driver, keys, the Lua script kit). Operating the
  * bus (dead letters, replay, trims, the registry, groups and pending entries) is `@hive/bus/admin`.
  */
+export { backoffMs } from './backoff.js';
 export { createBus, type Bus, type BusOptions } from './bus.js';
 export {
   DEFAULT_BLOCK_MS,
