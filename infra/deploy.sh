@@ -12,7 +12,7 @@
 #    /etc/hive/model.env and /etc/hive/backup.env from their examples, only if missing (they are
 #    yours to edit; OPENAI_* lines an older hive.env holds are moved to model.env); one OS user per
 #    agent (hive-<name>) and the group hive-blobs (kami and vox)
-# 3. ACL: `hive acl` from the agents' definitions: passwords kept in /etc/hive/secrets.env (new
+# 3. ACL: `hive acl` from topology.json (generated from the agents' definitions): passwords kept in /etc/hive/secrets.env (new
 #    ones generated), /etc/hive/redis/users.acl, /etc/hive/agents/<user>.env (REDIS_URL per user)
 # 4. systemd: units installed, Debian's own redis-server disabled, hive-redis enabled, and then
 #    HIVE_MODE=network (the default): hive-network.service, every agent in one process, with one
@@ -141,7 +141,7 @@ EOF
 sysctl -q -p "$SYSCTL_DIR/60-hive-redis.conf" || true
 
 # ---------------------------------------------------------------- 3. ACL
-log "hive acl: users from the agents' definitions"
+log "hive acl: users from topology.json (the agents' definitions, as hive gen wrote them)"
 acl_new=$(mktemp)
 trap 'rm -f "$acl_new"' EXIT
 hive_cli acl --secrets "$ETC/secrets.env" --out "$acl_new" --env-dir "$ETC/agents" --redis-host "$REDIS_HOST"

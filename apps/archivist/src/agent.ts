@@ -61,10 +61,11 @@ export function createArchivist(options: ArchivistOptions = {}) {
     writes: [],
     streamOptions,
     // Order does not matter to an archive (rows keep their stream's entry id and time): overlap
-    // the Redis reads. The (stream, id) key, not the bus's 24-hour handled-marks, is the dedup.
+    // the Redis reads. The (stream, id) key is the dedup; the handled marks, kept 10 minutes, are
+    // what lets sentinel tell archivist's own acks from another reader's (apps/sentinel, acked_by_other).
     concurrency: 8,
     orderingKey: false,
-    idempotent: false,
+    idempotent: { ttlMs: 10 * 60_000 },
     start(ctx) {
       const db = openHistoryStore(ctx.config.dbPath);
       history.set(db);

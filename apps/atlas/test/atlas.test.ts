@@ -45,6 +45,7 @@ async function register(t: TestAgent, record: Partial<AgentRecord> & { name: str
   const now = Date.now();
   const full: AgentRecord = { instance: '0', version: '1.0.0', host: 'test', pid: 1, reads: [], writes: [], startedAt: now, lastSeen: now, status: 'running', ...record };
   await t.bus.driver.call(['SET', t.bus.keys.agent(full.name, full.instance), JSON.stringify(full), 'PX', ttlMs]);
+  await t.bus.driver.call(['ZADD', t.bus.keys.agentIndex(), now + ttlMs, `${full.name}:${full.instance}`]);
 }
 
 const zephyr = {

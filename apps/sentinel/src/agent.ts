@@ -2,7 +2,9 @@
  * sentinel, the watchdog: reads the bus's metadata (registry, XINFO, dead letters, INFO/CONFIG)
  * rather than any stream, and alerts the owner on ops.alert (kami sends it) when an agent's
  * heartbeat stops, a group's lag or pending count or a stream's dead letters pass their threshold,
- * or Redis is set up wrongly for a bus; once per condition, with a recovery notice when it clears.
+ * entries a group had not read are deleted, another agent acks, claims or drops entries in an
+ * agent's group, or Redis is set up wrongly for a bus; once per condition, with a recovery notice
+ * when it clears.
  * GET /network on its HTTP server answers the network's overall health.
  */
 import { defineAgent } from '@hive/agent';
@@ -11,6 +13,7 @@ import { sentinelConfig } from './config.js';
 import type { Observation } from './domain/checks.js';
 import { memoryCondition, memoryOverRatio } from './domain/memory.js';
 import { startJanitor, type Janitor, type JanitorPass } from './janitor.js';
+import { tamperingCheck } from './group-tampering.js';
 import { familyUsage, type FamilyReport } from './memory-families.js';
 import { startWatch, type Watch } from './watch.js';
 
@@ -21,6 +24,8 @@ export interface SentinelOptions {
   readonly catalogue?: Pick<Catalogue, 'streams'>;
   /** Multiply every retention window by this (the soak compresses days into seconds). @defaultValue 1 */
   readonly retentionScale?: number;
+  /** How long an alert for acks, claims or consumer deletions in an agent's group by someone else stays firing after the last sign. @defaultValue 10 minutes */
+  readonly tamperingHoldMs?: number;
   /** Called after each janitor pass. */
   readonly onJanitorPass?: (pass: JanitorPass) => void;
 }
@@ -68,7 +73,7 @@ export function createSentinel(options: SentinelOptions = {}) {
           report = undefined;
           return [];
         }
-        if (!report || at.getTime() - report.at > FAMILY_REPORT_TTL_MS) report = { at: at.getTime(), value: await familyUsage(ctx.bus) };
+        if (!report || at.getTime() - report.at > FAMILY_REPORT_TTL_MS) report = { at: at.getTime(), value: await familyUsage(ctx.bus, undefined, seen.redis.usedMemory, streams.map((s) => s.name)) };
         const cond = memoryCondition(seen.redis, c.SENTINEL_MEMORY_MAX_RATIO, report.value.families);
         return cond ? [cond] : [];
       };
@@ -82,7 +87,8 @@ export function createSentinel(options: SentinelOptions = {}) {
         pollTimeoutMs: c.SENTINEL_POLL_TIMEOUT_MS,
         now,
         signal: ctx.signal,
-        checks: [() => j.conditions(), memory],
+        streams: streams.map((s) => s.name),
+        checks: [() => j.conditions(), memory, tamperingCheck(ctx.bus, options.tamperingHoldMs)],
       });
       return async () => {
         await Promise.all([watch?.stop(), janitor?.stop()]);

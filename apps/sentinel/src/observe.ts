@@ -1,22 +1,37 @@
 /**
  * One look at the bus, read-only: the registry, every stream's consumer groups (XINFO GROUPS), the
- * dead-letter streams, and Redis's INFO and CONFIG. Nothing here writes.
+ * dead-letter streams, and Redis's INFO and CONFIG. Nothing here writes, and nothing lists key
+ * names: the streams are the catalogue's and those in the bus's index of stream names (what the
+ * registered agents read and write), the agents those in the registry's index.
  */
-import { deadLetterStreams, listAgents, scanKeys, xinfoGroups, xinfoStream } from '@hive/bus/admin';
-import { errorMessage, type Bus, type Logger } from '@hive/bus';
+import { deadLetterStreams, indexedStreams, listAgents, xinfoGroups, xinfoStream } from '@hive/bus/admin';
+import { assertName, errorMessage, type Bus, type Logger } from '@hive/bus';
 import { modelStatuses } from '@hive/agent';
 import { effectiveLag, type GroupSeen, type Observation, type RedisFacts } from './domain/checks.js';
 import { parseConfigReply, parseInfo, redisFacts } from './domain/redis-info.js';
 
+/** The streams to look at: the catalogue's, and the index's (a name that is not a valid stream name is someone's junk: skipped). */
+export async function streamNames(bus: Pick<Bus, 'driver' | 'keys'>, catalogue: readonly string[]): Promise<string[]> {
+  const valid = (s: string) => {
+    try {
+      assertName('stream', s);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return [...new Set([...catalogue, ...(await indexedStreams(bus.driver, bus.keys)).filter(valid)])].sort();
+}
+
 /** Every stream's groups, stream by stream. */
-async function groups(bus: Bus): Promise<GroupSeen[]> {
-  const streamPrefix = bus.keys.stream('');
-  const streamKeys = await scanKeys(bus.driver, bus.keys.streamPattern(), 'stream');
+async function groups(bus: Bus, streams: readonly string[]): Promise<GroupSeen[]> {
   const out: GroupSeen[] = [];
-  for (const key of streamKeys) {
-    const stream = key.slice(streamPrefix.length);
-    // XINFO STREAM without FULL: the stream's metadata (max-deleted-entry-id), never its entries.
+  for (const stream of streams) {
+    const key = bus.keys.stream(stream);
+    // XINFO STREAM without FULL: the stream's metadata (max-deleted-entry-id); its reply also holds
+    // the first and last entries, which sentinel drops here (the janitor holds XINFO STREAM anyway).
     const streamInfo = await xinfoStream(bus.driver, key);
+    if (!streamInfo) continue;
     for (const g of await xinfoGroups(bus.driver, key)) {
       out.push({ stream, group: g.name, lag: effectiveLag(g.lag, g.lastDeliveredId, streamInfo), pending: g.pending, consumers: g.consumers, lastDeliveredId: g.lastDeliveredId, streamInfo });
     }
@@ -41,12 +56,24 @@ async function redis(bus: Bus, log: Logger): Promise<RedisFacts> {
   return redisFacts(info, config);
 }
 
+/** A record's `handles` (stream → message types), if it is one: foreign input, checked. */
+function handledTypes(v: unknown): Record<string, string[]> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [s, ts] of Object.entries(v)) if (Array.isArray(ts) && ts.every((t) => typeof t === 'string')) out[s] = ts as string[];
+  return out;
+}
+
 /** Read everything the checks need; `known` comes from sentinel's own state. */
-export async function observe(bus: Bus, known: ReadonlyMap<string, number>, now: Date, log: Logger): Promise<Observation> {
-  const [agents, gs, dead, facts] = await Promise.all([listAgents(bus.driver, bus.keys), groups(bus), deadLetterStreams(bus.driver, bus.keys), redis(bus, log)]);
+export async function observe(bus: Bus, known: ReadonlyMap<string, number>, now: Date, log: Logger, catalogue: readonly string[] = []): Promise<Observation> {
+  const streams = await streamNames(bus, catalogue);
+  const [agents, gs, dead, facts] = await Promise.all([listAgents(bus.driver, bus.keys), groups(bus, streams), deadLetterStreams(bus.driver, bus.keys, streams), redis(bus, log)]);
   return {
     at: now,
-    agents: agents.map((a) => ({ name: a.name, instance: a.instance, lastSeen: a.lastSeen, status: a.status, ...(Array.isArray(a.models) ? { models: modelStatuses(a) } : {}) })),
+    agents: agents.map((a) => {
+      const handles = handledTypes(a.handles);
+      return { name: a.name, instance: a.instance, lastSeen: a.lastSeen, status: a.status, ...(Array.isArray(a.models) ? { models: modelStatuses(a) } : {}), ...(handles ? { handles } : {}) };
+    }),
     known,
     groups: gs,
     deadLetters: dead,

@@ -25,6 +25,8 @@ export interface WatchOptions {
   readonly pollTimeoutMs: number;
   readonly now: () => Date;
   readonly signal: AbortSignal;
+  /** The streams to watch besides those in the bus's index of stream names (the catalogue's). */
+  readonly streams?: readonly string[];
   /** Checks kept in files of their own (the janitor's retention, memory by key family), run after `evaluate` on each poll. */
   readonly checks?: readonly ExtraCheck[];
 }
@@ -65,7 +67,7 @@ export function startWatch(o: WatchOptions): Watch {
   const work = async (now: Date): Promise<void> => {
     try {
       const [known, stored] = await Promise.all([state.known(), state.alerts()]);
-      const seen = await observe(o.bus, known, now, o.log);
+      const seen = await observe(o.bus, known, now, o.log, o.streams);
       const conditions = [...evaluate(seen, o.thresholds, o.self)];
       for (const check of o.checks ?? []) conditions.push(...(await check(seen, now)));
       await state.saveKnown(updatedKnown(seen));

@@ -45,7 +45,8 @@ describe('memory near maxmemory', () => {
     const big = 'x'.repeat(2_000);
     for (let i = 0; i < 400; i++) await d.call(['HSET', k.data('ledger', `chat${i % 4}`, 'expenses'), `e${i}`, big]);
     for (let i = 0; i < 200; i++) await d.call(['ZADD', k.seen('intent.classified', 'box'), i, `m${i}-${'y'.repeat(200)}`]);
-    for (let i = 0; i < 20; i++) await d.call(['XADD', k.stream('wa.inbound'), '*', 'data', 'z'.repeat(100)]);
+    // 20 kB: clearly above a stream of one alert (both 4.7 kB at 100 bytes an entry: a tie SCAN's order decided).
+    for (let i = 0; i < 20; i++) await d.call(['XADD', k.stream('wa.inbound'), '*', 'data', 'z'.repeat(1_000)]);
 
     const report = await familyUsage(t.bus);
     expect(report.families.map((f) => f.family).slice(0, 3)).toEqual([k.dataPattern('ledger'), `${k.prefix}seen:intent.classified:*`, k.stream('wa.inbound')]);

@@ -88,7 +88,11 @@ describe('heartbeats', () => {
     const beat = () => {
       const now = Date.now();
       const record = { name: 'zephyr', instance: '0', version: '1', host: 'h', pid: 1, reads: [], writes: [], startedAt: now, lastSeen: now, status: 'running' };
-      return sentinel.bus.driver.call(['SET', key, JSON.stringify(record), 'PX', 400]);
+      // What startHeartbeat does: the record, and its entry in the registry's index.
+      return sentinel.bus.driver.pipeline([
+        ['SET', key, JSON.stringify(record), 'PX', 400],
+        ['ZADD', sentinel.bus.keys.agentIndex(), now + 400, 'zephyr:0'],
+      ]);
     };
     await beat();
     let timer = setInterval(() => void beat(), 100);

@@ -13,7 +13,7 @@
  * after the cleanup closed it (setup-value.ts), and an agent is never advertised as running before
  * it can work, nor after it has stopped working. An agent that stops working inside a live process (a read loop
  * that no longer turns, a handler stuck far past its lease: see liveness.ts) has its heartbeat
- * withheld until it works again, so the registry, sentinel, atlas and herald see it gone.
+ * withheld until it works again (presence.ts), so the registry, sentinel, atlas and herald see it gone.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -44,6 +44,7 @@ import { assessLiveness, livenessLimits, type Liveness, type LivenessOptions, ty
 import { agentModels, createLlm, createLlmMetrics, watchAgentModels, type AgentModelStatus } from './llm/index.js';
 import type { Llm } from './llm/port.js';
 import { runUntilStopped } from './process-lifecycle.js';
+import { startPresence, type Presence } from './presence.js';
 import { agentHandler } from './agent-handler.js';
 import { createRedactingLogger } from './redacting-logger.js';
 
@@ -246,8 +247,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       limits,
     });
   /** The runtime's own fields in the record, beside the bus's. */
-  let heartbeat: Heartbeat<{ description: string; skills: AgentSkill[]; intents: IntentDeclaration[]; models: AgentModelStatus[] }> | undefined;
-  let livenessTimer: NodeJS.Timeout | undefined;
+  let presence: Presence<Heartbeat<{ description: string; skills: AgentSkill[]; intents: IntentDeclaration[]; models: AgentModelStatus[]; handles: Record<string, string[]> }>> | undefined;
   let cleanup: void | (() => void | Promise<void>);
   let unwatchModels: (() => void) | undefined;
   const startCtx: StartContext<unknown, StreamName> = { ...scope, bus, signal: abort.signal } as StartContext<unknown, StreamName>;
@@ -257,9 +257,8 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     (stopped ??= (async () => {
       stopping = true;
       log.info({}, 'stopping');
-      clearInterval(livenessTimer);
       unwatchModels?.();
-      if (heartbeat) await withTimeout(heartbeat.stop(), HEARTBEAT_STOP_TIMEOUT_MS, 'removing the registry record').catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'could not remove the registry record; it expires by TTL'));
+      await presence?.end(HEARTBEAT_STOP_TIMEOUT_MS);
       // Handlers finish (or are handed back) before the cleanup closes what they use.
       await withTimeout(Promise.all(subscriptions.map((s) => s.stop())), shutdownTimeoutMs + CLOSE_SLACK_MS, 'stopping the subscriptions').catch((err: unknown) =>
         log.warn({ err: errorMessage(err) }, 'subscriptions did not stop in time; cleaning up anyway (unacked entries stay pending for other consumers)'),
@@ -283,6 +282,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     instance,
     version: def.version,
     reads: streamsRead,
+    handles: Object.fromEntries(streamsRead.map((s) => [s, Object.keys(reads[s]!)])), // types it handles: others are acked unmarked (sentinel)
     writes: [...def.writes],
     description: def.description,
     skills: [...def.skills],
@@ -290,39 +290,6 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     httpUrl: url,
     models: agentModels(def.name),
   });
-  /**
-   * An agent that stopped working keeps its process but loses its place in the registry: its
-   * heartbeat is withheld (the record deleted now, not left to expire), so sentinel alerts and
-   * atlas and herald stop counting on it; it comes back when the agent works again.
-   */
-  let checking = false;
-  const checkLiveness = async () => {
-    // One check at a time: two overlapping ones could both start a heartbeat.
-    if (stopping || checking) return;
-    checking = true;
-    try {
-      await withholdOrResume();
-    } finally {
-      checking = false;
-    }
-  };
-  const withholdOrResume = async () => {
-    const now = liveness();
-    if (!now.live && heartbeat) {
-      // Redis being away is not the agent's fault, and then nobody can see the registry anyway.
-      const redisAnswers = await withTimeout(bus.driver.call(['PING']), probeTimeoutMs, 'Redis').then(() => true, () => false);
-      if (!redisAnswers || stopping || !heartbeat) return;
-      log.error({ problems: now.problems }, 'agent stopped working inside a live process: withholding its heartbeat');
-      const beat = heartbeat;
-      heartbeat = undefined;
-      await beat.stop();
-    } else if (now.live && !heartbeat) {
-      heartbeat = await startHeartbeat(bus.driver, bus.keys, record(), { log, ...options.heartbeat });
-      if (stopping) await heartbeat.stop();
-      else log.warn({}, 'agent works again: heartbeating');
-    }
-  };
-
   try {
     cleanup = await def.start?.(startCtx as never);
     subscribe();
@@ -347,13 +314,16 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       http = ownHttp.mount(def.name, endpoints);
       url = ownHttp.url;
     }
-    heartbeat = await startHeartbeat(bus.driver, bus.keys, record(), { log, ...options.heartbeat });
-    livenessTimer = setInterval(() => {
-      checkLiveness().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'liveness check failed'));
-    }, limits.checkEveryMs);
-    livenessTimer.unref();
+    presence = await startPresence({
+      beat: () => startHeartbeat(bus.driver, bus.keys, record(), { log, ...options.heartbeat }),
+      liveness,
+      redisAnswers: () => withTimeout(bus.driver.call(['PING']), probeTimeoutMs, 'Redis').then(() => true, () => false),
+      checkEveryMs: limits.checkEveryMs,
+      log,
+    });
+    if (stopping) await presence.end(HEARTBEAT_STOP_TIMEOUT_MS);
     // A breaker opening or closing reaches the registry now, not at the next beat (whichever heartbeat is current).
-    unwatchModels = watchAgentModels(def.name, (models) => void heartbeat?.update({ models }).catch(() => undefined));
+    unwatchModels = watchAgentModels(def.name, (models) => void presence?.current()?.update({ models }).catch(() => undefined));
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

@@ -18,7 +18,7 @@ export {
 export { deadLetterFields, ORIGINAL_FIELD, parseOriginal, type DeadLetterAttempt, type DeadLetterInfo } from './dead-letters.js';
 export { replayIntoGroup, replayToHandler, type ReplayIntoGroupOptions, type ReplayIntoGroupResult, type ReplayPosition, type ReplayToHandlerOptions, type ReplayToHandlerResult } from './replay.js';
 export { nextEntryId, trimStream, type DroppedUnacked, type GroupRetention, type TrimOptions, type TrimResult } from './retention.js';
-export { listAgents, liveTopology, type AgentRecord, type TopologyEdge } from './registry.js';
+export { indexedAgents, indexedStreams, listAgents, liveTopology, type AgentRecord, type TopologyEdge } from './registry.js';
 export {
   parseStreamReads,
   scanKeys,

@@ -1,7 +1,7 @@
 /**
  * Consuming: one consumer group per (stream, agent), several consumers competing in it. This file
- * is the read loop, the acks and the leases; what happens to each entry read is the chain of steps
- * in handling.ts (decode, retry or dead-letter, idempotency, ordering, timeout, follow-ups…).
+ * is the read loop and the leases; what happens to each entry read is the chain of steps in
+ * handling.ts (decode, retry or dead-letter, idempotency, ordering, timeout, follow-ups…).
  *
  * The loop, per subscription:
  *   1. create the group (MKSTREAM) where missing;
@@ -11,12 +11,13 @@
  *      there are free handler slots (backpressure), and between reads run the passes of
  *      recovery.ts (due retries, reclaim from dead consumers, redriven dead letters).
  *
- * Each entry read walks the chain and settles; "acked", "skipped" and "duplicate" are acked here,
- * batched into one XACK per tick. Leases of entries still being handled are renewed half-way to
- * `claimIdleMs`. A NOGROUP reply (Redis lost its data, or someone ran FLUSHALL) re-creates the
- * group from the start of the new stream and goes on.
+ * Each entry read walks the chain and settles; "acked", "skipped" and "duplicate" are acked,
+ * batched into one XACK per tick (acks.ts). Leases of entries still being handled are renewed
+ * half-way to `claimIdleMs`. A NOGROUP reply (Redis lost its data, or someone ran FLUSHALL)
+ * re-creates the group from the start of the new stream and goes on.
  */
-import { xackArgs, xgroupCreate, xreadgroup, type StreamEntry } from './commands.js';
+import { BatchedAcks } from './acks.js';
+import { xgroupCreate, xreadgroup, type StreamEntry } from './commands.js';
 import { unwrapRedriven } from './dead-letters.js';
 import { Delivery, type DeliverySource, type EntryStep, type Settled } from './delivery.js';
 import type { RedisDriver } from './drivers/driver.js';
@@ -56,17 +57,11 @@ class SubscriptionImpl implements Subscription {
   private running = true;
   private closed = false;
   private readonly inFlightMap = new Map<string, Delivery>();
-  /**
-   * Entries settled and queued for the batched XACK, until it has been sent: still in the PEL, yet
-   * no longer retries or idle entries. The reclaimer must not take them (it would hand a finished
-   * entry out again, or, when the ack lands between its XPENDING and XCLAIM, think it trimmed).
-   */
-  private readonly acking = new Set<string>();
+  /** Settled entries until their batched XACK is sent: the reclaimer must not take them (acks.ts). */
+  private readonly acks: BatchedAcks;
   private slotWaiter: (() => void) | undefined;
   /** Resolves stop()'s wait once nothing is in flight. */
   private idleWaiter: (() => void) | undefined;
-  private ackQueue = new Map<string, string[]>();
-  private ackFlush: Promise<void> | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly loopDone: Promise<void>;
   private readonly recovery: Recovery;
@@ -93,7 +88,8 @@ class SubscriptionImpl implements Subscription {
     const { driver, observers } = ctx;
     const { stream, group, consumer, key, redriveKey } = this;
     const { claimIdleMs, retry, deadConsumerMs } = s;
-    const isInFlight = (id: string) => this.inFlightMap.has(id) || this.acking.has(id);
+    this.acks = new BatchedAcks({ driver, group, redriveKey, log });
+    const isInFlight = (id: string) => this.inFlightMap.has(id) || this.acks.has(id);
     const reclaimer = (this.reclaimer = new Reclaimer({ driver, key, stream, group, consumer, log, observers, claimIdleMs, retry, deadConsumerMs, isInFlight }));
     const redriveReclaimer = (this.redriveReclaimer = new Reclaimer({ ...reclaimer.options, key: redriveKey }));
     const free = () => this.free;
@@ -199,10 +195,10 @@ class SubscriptionImpl implements Subscription {
   // ---------------------------------------------------------------- one entry
 
   private dispatch(key: string, entry: StreamEntry, deliveryCount: number | undefined): void {
-    if (this.inFlightMap.has(entry.id) || this.acking.has(entry.id)) return;
+    if (this.inFlightMap.has(entry.id) || this.acks.has(entry.id)) return;
     if (entry.fields === null) {
       // Deleted while pending (history read on Redis < 7): nothing to handle.
-      this.queueAck(key, entry.id);
+      this.acks.add(key, entry.id);
       notify(this.ctx.observers, 'trimmedWhilePending', { stream: this.stream, group: this.group, count: 1 });
       return;
     }
@@ -230,39 +226,12 @@ class SubscriptionImpl implements Subscription {
       this.slotWaiter = undefined;
       w?.();
     }
-    if (settled === 'acked' || settled === 'skipped' || settled === 'duplicate') this.queueAck(d.key, d.entry.id);
+    if (settled === 'acked' || settled === 'skipped' || settled === 'duplicate') this.acks.add(d.key, d.entry.id);
     if (settled === 'pending' || this.ctx.observers.length === 0) return; // no event object per message when nobody listens
     notify(this.ctx.observers, 'handled', { stream: this.stream, group: this.group, type: d.message?.type ?? 'unknown', outcome: settled, durationMs: performance.now() - started });
   }
 
-  // ---------------------------------------------------------------- acks and leases
-
-  private queueAck(key: string, entryId: string): void {
-    let ids = this.ackQueue.get(key);
-    if (!ids) this.ackQueue.set(key, (ids = []));
-    ids.push(entryId);
-    this.acking.add(entryId);
-    this.ackFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushAcks());
-  }
-
-  private async flushAcks(): Promise<void> {
-    const batch = this.ackQueue;
-    this.ackQueue = new Map();
-    this.ackFlush = undefined;
-    if (batch.size === 0) return;
-    // A redriven entry is read by this group alone: once acked it is deleted.
-    const cmds = [...batch].flatMap(([key, ids]) => (key === this.redriveKey ? [xackArgs(key, this.group, ids), ['XDEL', key, ...ids]] : [xackArgs(key, this.group, ids)]));
-    try {
-      const results = await this.ctx.driver.pipeline(cmds);
-      for (const r of results) if (!r.ok) throw r.error;
-    } catch (err) {
-      // Not acked means still pending: redelivered later (at-least-once), never lost.
-      this.log.warn({ err: errorMessage(err), count: [...batch.values()].reduce((n, ids) => n + ids.length, 0) }, 'ack failed; entries stay pending');
-    } finally {
-      // Acked, or (the ack failed) pending again like any other entry: the reclaimer's from now on.
-      for (const ids of batch.values()) for (const id of ids) this.acking.delete(id);
-    }
-  }
+  // ---------------------------------------------------------------- leases
 
   private async renewDueLeases(): Promise<void> {
     if (this.closed) return;
@@ -310,8 +279,7 @@ class SubscriptionImpl implements Subscription {
         for (const d of left) d.abort(reason);
       }
     }
-    await this.ackFlush;
-    await this.flushAcks();
+    await this.acks.flush();
     this.closed = true;
     if (this.leaseTimer) clearInterval(this.leaseTimer);
     await this.blocking.close().catch(() => undefined);

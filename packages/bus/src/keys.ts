@@ -15,6 +15,9 @@
  *   hive:reply:<requester>:<responder>:<instance>  the replies of one responder agent to one
  *                              requester instance (only that responder may append: the ACL)
  *   hive:agent:<name>:<instance>  registry entry (heartbeat)
+ *   hive:agents                the registry's index: sorted set, `<name>:<instance>` → when its record expires (ms);
+ *                              readers list agents from it, never by SCAN
+ *   hive:streams               the index of stream names (set), added to by each agent's registration
  *   hive:data:<agent>:<...>    an agent's own state (meals, expenses, reminders' BullMQ queues)
  */
 import { ConfigError } from './errors.js';
@@ -49,6 +52,10 @@ export interface Keys {
   /** The reply stream on which `responder` answers the requests of `requester`'s instance `instance`. */
   replies(requester: string, responder: string, instance: string): string;
   agent(name: string, instance: string): string;
+  /** The registry's index: a sorted set of `<name>:<instance>` scored by when the record expires (ms). */
+  agentIndex(): string;
+  /** The index of stream names (a set): the streams the registered agents read and write. */
+  streamIndex(): string;
   /** A key of an agent's own state: `data(agent, 'chat', chatId)` → `hive:data:<agent>:chat:<chatId>`. */
   data(agent: string, ...parts: string[]): string;
   /** SCAN/ACL pattern matching every key of one agent's own state. */
@@ -106,6 +113,8 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
     publishMark: (s, id) => `${p}pubid:${s}:${id}`,
     replies: (requester, responder, instance) => `${p}reply:${requester}:${responder}:${instance}`,
     agent: (name, instance) => `${p}agent:${name}:${instance}`,
+    agentIndex: () => `${p}agents`,
+    streamIndex: () => `${p}streams`,
     data: (agent, ...parts) => [`${p}data:${agent}`, ...parts].join(':'),
     dataPattern: (agent) => `${p}data:${agent}:*`,
     streamPattern: () => `${p}s:*`,

@@ -3,12 +3,18 @@
  * a heartbeat and expiring by TTL when the process dies. The live topology (who reads and writes
  * what), dashboards and watchdogs read it from here.
  *
+ * Readers find the records through an index, never by SCAN (which would show them every key name,
+ * other agents' state included): each beat also adds `<name>:<instance>` to `keys.agentIndex()`,
+ * scored by when the record expires, and the streams the agent reads and writes to
+ * `keys.streamIndex()`. A record written by an earlier version (no index entry) is listed again from
+ * its agent's first heartbeat under this one; an index entry whose record expired is skipped, and
+ * pruned by the next beat of any agent once it is a TTL older than that.
+ *
  * The bus owns the fields it needs (who, where, which streams, when, in what state); a layer above
  * adds fields of its own (the agent runtime adds a description and skills) and the record keeps
  * them as given. Read back, those extra fields are foreign input: typed `unknown` until checked.
  */
 import { hostname } from 'node:os';
-import { scanKeys } from './commands.js';
 import type { RedisDriver } from './drivers/driver.js';
 import { errorMessage } from './errors.js';
 import type { Keys } from './keys.js';
@@ -75,9 +81,24 @@ export async function startHeartbeat<Extra extends object = object>(
     lastSeen: Date.now(),
   };
   const key = keys.agent(current.name, current.instance);
+  const member = indexMember(current.name, current.instance);
+  let indexWarned = false;
   const beat = async () => {
     current.lastSeen = Date.now();
     await driver.call(['SET', key, JSON.stringify(current), 'PX', ttlMs]);
+    const streams = [...new Set([...current.reads, ...current.writes])];
+    const index = await driver.pipeline([
+      ['ZADD', keys.agentIndex(), current.lastSeen + ttlMs, member],
+      // Entries whose record expired a TTL ago: their agent is gone (a live one re-adds itself each beat).
+      ['ZREMRANGEBYSCORE', keys.agentIndex(), '-inf', `(${current.lastSeen - ttlMs}`],
+      ...(streams.length > 0 ? [['SADD', keys.streamIndex(), ...streams]] : []),
+    ]);
+    const failed = index.find((r) => !r.ok);
+    if (failed && !failed.ok && !indexWarned) {
+      // The record is written: readers of an older index-less version still see it. Say it once.
+      indexWarned = true;
+      opts.log?.warn({ err: errorMessage(failed.error) }, 'the registry index refused this agent (an ACL from an earlier hive acl?); registry readers will not list it');
+    }
   };
   await beat();
   const timer = setInterval(() => {
@@ -91,7 +112,7 @@ export async function startHeartbeat<Extra extends object = object>(
     },
     async stop() {
       clearInterval(timer);
-      await driver.call(['DEL', key]).catch(() => undefined);
+      await driver.pipeline([['ZREM', keys.agentIndex(), member], ['DEL', key]]).catch(() => undefined);
     },
   };
 }
@@ -104,9 +125,28 @@ function isRecord(v: unknown): v is AgentRecord {
   return typeof r.name === 'string' && typeof r.instance === 'string' && strings(r.reads) && strings(r.writes);
 }
 
-/** Every live agent record, sorted by name and instance; a foreign or corrupt one is left out. */
+/** The registry index's member for one instance (agent names hold no ":"; assertName). */
+function indexMember(name: string, instance: string): string {
+  return `${name}:${instance}`;
+}
+
+/** The names and instances in the registry index (live or not: the records say). */
+export async function indexedAgents(driver: RedisDriver, keys: Keys): Promise<{ name: string; instance: string }[]> {
+  const members = ((await driver.call(['ZRANGE', keys.agentIndex(), 0, -1])) as unknown[]).map(String);
+  return members.flatMap((m) => {
+    const at = m.indexOf(':');
+    return at > 0 ? [{ name: m.slice(0, at), instance: m.slice(at + 1) }] : [];
+  });
+}
+
+/** The stream names in the stream index (what registered agents read and write), sorted. */
+export async function indexedStreams(driver: RedisDriver, keys: Keys): Promise<string[]> {
+  return ((await driver.call(['SMEMBERS', keys.streamIndex()])) as unknown[]).map(String).sort();
+}
+
+/** Every live agent record (through the registry index, no SCAN), sorted by name and instance; a foreign or corrupt one is left out. */
 export async function listAgents(driver: RedisDriver, keys: Keys): Promise<AgentRecord[]> {
-  const names = await scanKeys(driver, keys.agentPattern());
+  const names = (await indexedAgents(driver, keys)).map((a) => keys.agent(a.name, a.instance));
   if (names.length === 0) return [];
   const values = (await driver.call(['MGET', ...names])) as (string | null)[];
   const out: AgentRecord[] = [];

@@ -290,7 +290,7 @@ export const VERBS: readonly VerbSpec[] = [
     description: [
       'One user per agent, allowed to append only to the streams it writes and to consume only those it reads (plus its',
       'own state, registry record and reply streams), and admin, backup and a default user that may only PING. Reads the',
-      'agents\' definitions in apps/ (or --topology topology.json). Passwords come from env HIVE_REDIS_PASSWORD_<USER>, else',
+      'generated manifest topology.json (hive gen), or --topology FILE. Passwords come from env HIVE_REDIS_PASSWORD_<USER>, else',
       'the --secrets file; missing ones are generated into that file (mode 600); a user without a password is written "off".',
       '--check asks the Redis at --redis (as admin) with ACL DRYRUN whether every user exists and may do exactly that; exit 1 if not.',
     ],
@@ -299,7 +299,7 @@ export const VERBS: readonly VerbSpec[] = [
       out: { type: 'string', value: 'FILE', description: 'write the ACL file here (default: print it)' },
       'env-dir': { type: 'string', value: 'DIR', description: 'also write DIR/<user>.env with REDIS_URL for each user (systemd EnvironmentFile)' },
       'redis-host': { type: 'string', value: 'HOST:PORT', description: 'Redis address in the --env-dir URLs (default 127.0.0.1:6379)' },
-      topology: { type: 'string', value: 'FILE', description: 'read agents from a topology.json instead of apps/*/src/agent.ts' },
+      topology: { type: 'string', value: 'FILE', description: 'read agents from this topology.json instead of the repository\'s (hive gen writes it)' },
       check: { type: 'boolean', description: 'compare the live Redis ACL with the topology instead of writing' },
     },
     examples: ['hive acl --secrets .env --out infra/acl/users.acl', 'hive acl --json | jq \'.users[] | {name, reads, writes}\'', 'hive acl --check --secrets .env --redis redis://admin:$HIVE_REDIS_PASSWORD_ADMIN@127.0.0.1:6379'],

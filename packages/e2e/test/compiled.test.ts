@@ -1,7 +1,6 @@
 /**
  * After `npm run build`, everything a user does runs on the compiled JavaScript, with no
- * TypeScript loader: `hive acl` loads the agents' compiled definitions (it could not, once the CLI
- * ran from dist/), and the network runs from dist/ in both modes and answers. The build is turbo's
+ * TypeScript loader: `hive acl` reads the generated manifest topology.json (no agent's code), and the network runs from dist/ in both modes and answers. The build is turbo's
  * (cached: seconds when nothing changed, minutes on a clean clone).
  */
 import { spawnSync } from 'node:child_process';
@@ -24,7 +23,7 @@ const REFUSE_TS = `--import=data:text/javascript,${encodeURIComponent(
   `import{register}from"node:module";register(${JSON.stringify(`data:text/javascript,${encodeURIComponent('export async function load(u,c,n){if(u.endsWith(".ts"))throw new Error("loaded TypeScript: "+u);return n(u,c)}')}`)})`,
 )}`;
 
-it('hive acl, from the compiled CLI, loads the compiled agents (and no TypeScript at all)', () => {
+it('hive acl, from the compiled CLI, reads topology.json (and loads no TypeScript at all)', () => {
   const { HIVE_CLI_FROM_SOURCE: _fromSource, ...env } = process.env;
   const r = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/hive.mjs'), 'acl', '--json'], { cwd: '/', encoding: 'utf8', env: { ...env, NODE_OPTIONS: REFUSE_TS } });
   expect(r.status, r.stderr).toBe(0);

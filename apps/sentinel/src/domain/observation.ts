@@ -12,6 +12,8 @@ export interface AgentSeen {
   readonly status?: string;
   /** The model endpoints it calls, with their circuit breakers' states. */
   readonly models?: readonly AgentModelStatus[];
+  /** The message types it handles, per stream it reads (the runtime's record); others it acks unmarked. */
+  readonly handles?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One consumer group on one stream, from XINFO GROUPS. */

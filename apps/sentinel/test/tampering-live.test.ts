@@ -1,0 +1,94 @@
+/**
+ * The tampering check on a real Redis with real runtime agents: an agent's group that handles one
+ * type of a stream and skips the other (acked unmarked) raises nothing; another reader acking the
+ * entries the group holds pending raises acked_by_other naming the stream and the group; claiming
+ * them away raises foreign_consumer.
+ */
+import { defineAgent } from '@hive/agent';
+import { createTestAgent, type TestAgent } from '@hive/agent/testing';
+import { catalogue } from '@hive/contracts';
+import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { createSentinel } from '../src/agent.js';
+
+let redis: RedisServer;
+const running: TestAgent[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterEach(async () => {
+  for (const t of running.splice(0).reverse()) await t.stop();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const example = (type: 'briefing.due' | 'reminder.due') => catalogue.stream('schedule.due')!.messages[type]!.example as never;
+type Alert = { alertId: string; status: string; details: Record<string, unknown> };
+const alerts = async (t: TestAgent) => (await t.messages('ops.alert')).map((m) => m.data as Alert).filter((a) => a.status === 'firing');
+
+async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+it('a skipped type is not an ack by someone else; another reader acking or claiming the pending entries is', async () => {
+  const prefix = randomPrefix('tamper');
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let briefings = 0;
+  // herald's shape: schedule.due, briefings only (reminders are skipped, acked without a mark).
+  const herald = await createTestAgent(
+    defineAgent({
+      name: 'herald',
+      version: '0.0.0',
+      description: 'stand-in',
+      skills: [],
+      reads: { 'schedule.due': { 'briefing.due': async () => void (++briefings > 1 && (await held)) } },
+      writes: [],
+      concurrency: 4,
+      orderingKey: false,
+    }),
+    { redis, prefix },
+  );
+  running.push(herald);
+  const sentinel = await createTestAgent(createSentinel(), { redis, prefix, env: { SENTINEL_POLL_MS: '100' } });
+  running.push(sentinel);
+  const d = sentinel.bus.driver;
+  const key = sentinel.bus.keys.stream('schedule.due');
+  const known = async () => (await d.call(['HKEYS', sentinel.bus.keys.data('sentinel', 'known')])) as string[];
+  await waitFor('sentinel to see herald', async () => (await known()).includes('herald'));
+
+  await herald.publish('schedule.due', 'briefing.due', example('briefing.due'));
+  await waitFor('the first briefing', async () => briefings === 1);
+  let last = '';
+  for (let i = 0; i < 3; i++) last = (await herald.publish('schedule.due', 'reminder.due', example('reminder.due'))).entryId;
+  const pending = async () => Number(((await d.call(['XPENDING', key, 'herald'])) as [number])[0]);
+  const lastDelivered = async () => {
+    const row = ((await d.call(['XINFO', 'GROUPS', key])) as unknown[][])[0]!.map(String);
+    return row[row.indexOf('last-delivered-id') + 1];
+  };
+  await waitFor('the reminders skipped', async () => (await pending()) === 0 && (await lastDelivered()) === last);
+  await herald.publish('schedule.due', 'briefing.due', example('briefing.due'));
+  await herald.publish('schedule.due', 'briefing.due', example('briefing.due'));
+  await waitFor('two briefings in hand', async () => (await pending()) === 2);
+  // Polls after that: herald's heartbeat moved on, and sentinel recorded it.
+  const after = Date.now();
+  await waitFor('sentinel to look again', async () => Number(await d.call(['HGET', sentinel.bus.keys.data('sentinel', 'known'), 'herald'])) > after);
+  expect((await alerts(sentinel)).map((a) => a.alertId).filter((id) => !id.startsWith('redis:'))).toEqual([]);
+
+  const [first, second] = ((await d.call(['XPENDING', key, 'herald', '-', '+', 10])) as [string][]).map((r) => String(r[0]));
+  await d.call(['XCLAIM', key, 'herald', 'intruder', 0, second!]);
+  await d.call(['XACK', key, 'herald', first!]);
+  await waitFor('both alerts', async () => {
+    const ids = (await alerts(sentinel)).map((a) => a.alertId);
+    return ids.includes('acked_by_other:schedule.due:herald') && ids.includes('foreign_consumer:schedule.due:herald');
+  });
+  const acked = (await alerts(sentinel)).find((a) => a.alertId === 'acked_by_other:schedule.due:herald')!;
+  expect(acked.details).toMatchObject({ stream: 'schedule.due', group: 'herald', entries: 1, first });
+  release();
+});
