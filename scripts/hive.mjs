@@ -53,10 +53,18 @@ function turbo(p, task, extra = [], logs = 'errors-only') {
   return run(p[0], [...p.slice(1), 'exec', 'turbo', 'run', task, `--output-logs=${logs}`, ...extra]);
 }
 
-/** No import cycle (scripts/check-imports.mjs), then ESLint over the whole tree (eslint.config.js: typescript-eslint's rules and the layers' import rules). */
+/**
+ * No import cycle (scripts/check-imports.mjs), then ESLint over the whole tree (eslint.config.js:
+ * typescript-eslint's rules and the layers' import rules), then knip (knip.jsonc): no unused file,
+ * export or dependency.
+ */
 function lint(p) {
-  console.error('[hive] lint: import cycles, then eslint');
-  return run(process.execPath, [join(root, 'scripts', 'check-imports.mjs')]) || run(p[0], [...p.slice(1), 'exec', 'eslint', '--max-warnings=0', '.']);
+  console.error('[hive] lint: import cycles, then eslint, then knip');
+  return (
+    run(process.execPath, [join(root, 'scripts', 'check-imports.mjs')]) ||
+    run(p[0], [...p.slice(1), 'exec', 'eslint', '--max-warnings=0', '.']) ||
+    run(p[0], [...p.slice(1), 'exec', 'knip', '--no-progress'])
+  );
 }
 
 /**

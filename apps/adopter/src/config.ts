@@ -1,6 +1,6 @@
 /** adopter's own environment variables, as a zod object keyed by variable name. */
 import { z } from 'zod';
-import { isTimeZone } from '@hive/agent';
+import { hiveTimeZone } from '@hive/agent';
 import { channelOf, CHANNELS } from './domain/channels.js';
 
 export const adopterConfig = z.object({
@@ -17,7 +17,7 @@ export const adopterConfig = z.object({
     })
     .default('linkedin'),
   /** The owner's time zone, for the dates drafts show. @defaultValue "UTC" */
-  HIVE_TZ: z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"' }).default('UTC'),
+  HIVE_TZ: hiveTimeZone,
 });
 
 export type AdopterConfig = z.output<typeof adopterConfig>;

@@ -10,7 +10,7 @@
  * Creating, revising and deleting are one Lua script each, keyed by the source message: a
  * redelivered or re-classified message creates no second draft and applies nothing twice.
  */
-import { loadScript, runScript, type Keys, type RedisDriver, type Reply } from '@hive/bus';
+import { jsonReply, type Keys, loadScript, type RedisDriver, type RedisReply, runScript } from '@hive/agent';
 import type { Draft } from './domain/drafts.js';
 
 /** Key names for one chat's drafts, from the bus's key builder. */
@@ -46,13 +46,9 @@ export interface DraftStore {
   sourceOf(chatId: string, sourceMessageId: string): Promise<number | undefined>;
 }
 
-function parse(number: number, json: Reply | undefined): Draft | undefined {
-  if (typeof json !== 'string' || json === '') return undefined;
-  try {
-    return { ...(JSON.parse(json) as NewDraft), number };
-  } catch {
-    return undefined;
-  }
+function parse(number: number, json: RedisReply | undefined): Draft | undefined {
+  const draft = jsonReply<NewDraft>(json);
+  return draft && { ...draft, number };
 }
 
 const toJson = (d: NewDraft | Draft): string => {

@@ -3,8 +3,7 @@
  * the templates and the deterministic edits otherwise, and the templates again whenever the model
  * fails or answers with something that cannot be a post.
  */
-import type { Llm } from '@hive/agent';
-import type { Logger } from '@hive/bus';
+import type { Llm, Logger } from '@hive/agent';
 import type { Channel } from './domain/channels.js';
 import { renderPost, type Draft, type DraftContent } from './domain/drafts.js';
 import { applyEdits, parseEdit } from './domain/edits.js';

@@ -3,8 +3,7 @@
  * catalogue, from the start of each stream (so it backfills), every message stored once in SQLite.
  * Searched and exported with `hive history`. It publishes nothing.
  */
-import { defineAgent, setupValue, type Reads, type StreamOptions } from '@hive/agent';
-import type { Message } from '@hive/bus';
+import { defineAgent, type Message, type Reads, setupValue, type StreamOptions } from '@hive/agent';
 import { catalogue as hiveCatalogue, type Catalogue, type StreamName } from '@hive/contracts';
 import { archivistConfig, type ArchivistConfig } from './config.js';
 import { archivedStreams } from './domain/streams.js';

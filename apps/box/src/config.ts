@@ -1,25 +1,13 @@
 /** box's own environment variables, as a zod object keyed by variable name. */
 import { z } from 'zod';
-import { assertTimeZone } from './domain/day.js';
+import { hiveTimeZone } from '@hive/agent';
 
 /** The range a daily kcal goal may take, set by config or by the owner. */
 export const GOAL_RANGE = { min: 800, max: 10_000 } as const;
 
-const timeZone = z.string().refine(
-  (tz) => {
-    try {
-      assertTimeZone(tz);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"' },
-);
-
 export const boxConfig = z.object({
   /** The owner's time zone: it decides which day "today" is. @defaultValue "UTC" */
-  HIVE_TZ: timeZone.default('UTC'),
+  HIVE_TZ: hiveTimeZone,
   /** The daily goal for chats that have not set their own. @defaultValue 2000 */
   BOX_DAILY_KCAL: z.coerce.number().int().min(GOAL_RANGE.min).max(GOAL_RANGE.max).default(2000),
   /** How long a day's meals are kept in Redis (archivist keeps nutrition.logged for good). @defaultValue 90 */

@@ -8,7 +8,7 @@
  * A meal is stored under an id derived from the WhatsApp message it came from, so a redelivered
  * message overwrites itself instead of counting twice; day totals are the sum of the hash.
  */
-import type { Keys, RedisDriver } from '@hive/bus';
+import type { Keys, RedisDriver } from '@hive/agent';
 import type { Macros } from './domain/food-table.js';
 import type { LoggedItem } from './domain/macros.js';
 import type { Meal } from './domain/request.js';

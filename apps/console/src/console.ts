@@ -6,8 +6,14 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { createRedactingLogger } from '@hive/agent';
-import { createDriver, createKeys, DEFAULT_PREFIX, redactUrl, type RedisDriver } from '@hive/bus';
+import {
+  createDriver,
+  createKeys,
+  createRedactingLogger,
+  DEFAULT_PREFIX,
+  redactUrl,
+  type RedisDriver,
+} from '@hive/agent';
 import { catalogue, formatRetention } from '@hive/contracts';
 import { ConsoleError } from './errors.js';
 import { checkOptions, DEFAULT_CONSOLE_HOST, DEFAULT_CONSOLE_PORT, DEFAULT_IDLE_POLL_MS, DEFAULT_POLL_MS, RATE_SAMPLES, type ConsoleOptions } from './options.js';

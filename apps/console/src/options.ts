@@ -4,7 +4,7 @@
  * bind must come with a token, since the console can retry and drop dead letters and talk to the
  * network.
  */
-import type { DriverKind, Logger, RedisDriver } from '@hive/bus';
+import type { DriverKind, Logger, RedisDriver } from '@hive/agent';
 import { ConsoleError } from './errors.js';
 
 /** Where `npm start` serves the console. */

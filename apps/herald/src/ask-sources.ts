@@ -4,8 +4,7 @@
  * timeout. Agents absent from the registry are not asked (their heartbeat has expired or they
  * stopped cleanly): the briefing goes out without waiting for them.
  */
-import { errorMessage, TimeoutError, type Bus, type Logger } from '@hive/bus';
-import { listAgents } from '@hive/bus/admin';
+import { type Bus, errorMessage, listAgents, type Logger, TimeoutError } from '@hive/agent';
 import { agentRequests } from '@hive/contracts';
 import type { SourceOutcome } from './domain/briefing.js';
 

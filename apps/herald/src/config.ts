@@ -1,20 +1,12 @@
 /** herald's own environment variables, as a zod object keyed by variable name. */
 import { z } from 'zod';
+import { hiveTimeZone } from '@hive/agent';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const heraldConfig = z.object({
   /** The owner's time zone: which day "briefing" on demand is about. @defaultValue "UTC" */
-  HIVE_TZ: z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"' }).default('UTC'),
+  HIVE_TZ: hiveTimeZone,
   /** The agents asked for a summary, in the order the briefing lists them. @defaultValue "box,ledger,hermes,pulse" */
   HERALD_SOURCES: z
     .string()

@@ -3,8 +3,7 @@
  * 8am weigh in") as BullMQ delayed jobs and job schedulers on the bus's Redis. When one fires, it
  * publishes schedule.due (herald's briefing listens there) and tells the chat on wa.outbound.
  */
-import { createHash } from 'node:crypto';
-import { defineAgent, setupValue } from '@hive/agent';
+import { defineAgent, derivedId, setupValue } from '@hive/agent';
 import { hermesConfig, type HermesConfig } from './config.js';
 import { nextOccurrence, repeatRule, type Recurrence } from './domain/recurrence.js';
 import { fire } from './firing.js';
@@ -84,7 +83,7 @@ async function scheduleBriefings(config: HermesConfig, { timers, store }: Hermes
   if (!at) return;
   const recurrence: Recurrence = { kind: 'weekly', weekdays: [0, 1, 2, 3, 4, 5, 6], hour: at.hour, minute: at.minute };
   for (const chatId of config.HERMES_BRIEFING_CHATS) {
-    const id = `brief_${createHash('sha256').update(chatId).digest('base64url').slice(0, 20)}`;
+    const id = derivedId('brief_', [chatId], 20);
     const first = nextOccurrence(recurrence, now, config.HIVE_TZ);
     await store.save({ id, chatId, text: 'daily briefing', dueAt: first.toISOString(), recurrence, createdAt: now.toISOString() });
     await timers.scheduleRecurring({ chatId, reminderId: id, text: 'daily briefing', kind: 'briefing', timeZone: config.HIVE_TZ, recurrence }, repeatRule(recurrence, config.HIVE_TZ), first);

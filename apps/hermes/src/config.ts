@@ -1,18 +1,6 @@
 /** hermes's own environment variables, as a zod object keyed by variable name. */
 import { z } from 'zod';
-import { assertTimeZone } from './domain/time-zone.js';
-
-const timeZone = z.string().refine(
-  (tz) => {
-    try {
-      assertTimeZone(tz);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"' },
-);
+import { hiveTimeZone } from '@hive/agent';
 
 const clock = z
   .string()
@@ -24,7 +12,7 @@ const clock = z
 
 export const hermesConfig = z.object({
   /** The owner's time zone: "tomorrow at 9" is 9:00 there. @defaultValue "UTC" */
-  HIVE_TZ: timeZone.default('UTC'),
+  HIVE_TZ: hiveTimeZone,
   /** Reminders fired at once. @defaultValue 4 */
   HERMES_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** When set (HH:MM in HIVE_TZ), a daily briefing.due for each chat in HERMES_BRIEFING_CHATS. */

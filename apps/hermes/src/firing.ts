@@ -4,8 +4,8 @@
  * derive from the BullMQ job id, and publishes are idempotent, so a firing retried after a crash
  * (a stalled job, a failed publish) reaches the chat once.
  */
-import { createHash } from 'node:crypto';
 import type { Publish } from '@hive/agent';
+import { derivedId } from '@hive/agent';
 import { describeRecurrence } from './domain/recurrence.js';
 import { dueText } from './domain/reminders.js';
 import { isoWithOffset, wallClock } from './domain/time-zone.js';
@@ -14,7 +14,7 @@ import type { Firing } from './timers.js';
 
 /** A bus message id for one output of one occurrence: the same on every retry. */
 export function firingMessageId(occurrenceId: string, output: string): string {
-  return createHash('sha256').update(`hermes\u0000${occurrenceId}\u0000${output}`).digest('base64url').slice(0, 26);
+  return derivedId('', ['hermes', occurrenceId, output], 26);
 }
 
 export interface FiringDeps {

@@ -3,7 +3,7 @@
  * and the last one that fired (for "snooze"). One hash and one string per chat, under hermes's own
  * state (`keys.data('hermes', …)`), so they share Redis's persistence with the jobs that fire them.
  */
-import type { Keys } from '@hive/bus';
+import type { Keys } from '@hive/agent';
 import type { Redis } from 'ioredis';
 import type { Reminder } from './domain/reminders.js';
 

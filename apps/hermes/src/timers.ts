@@ -5,7 +5,7 @@
  * firing that throws is retried by BullMQ, and one whose worker died is picked up again as stalled,
  * so `onDue` must be idempotent (hermes publishes with ids derived from the job id).
  */
-import type { Keys } from '@hive/bus';
+import type { Keys } from '@hive/agent';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Recurrence, RepeatRule } from './domain/recurrence.js';

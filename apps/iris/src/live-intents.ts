@@ -3,8 +3,7 @@
  * MGET), so a new agent's intents are routed within a couple of seconds of its first heartbeat, and
  * a stopped one's stop being routed when its record expires.
  */
-import { listAgents } from '@hive/bus/admin';
-import { errorMessage, type Bus, type Logger } from '@hive/bus';
+import { type Bus, errorMessage, listAgents, type Logger } from '@hive/agent';
 import { declaredIntents, type DeclaredIntent } from './domain/declared.js';
 
 /** How long one reading of the registry is used. */

@@ -5,7 +5,7 @@
  *
  *   <prefix>data:{iris}:last:<chatId>   STRING intent   (EX ttl; from the bus's keys.data)
  */
-import type { Keys, RedisDriver } from '@hive/bus';
+import type { Keys, RedisDriver } from '@hive/agent';
 import type { Entities, Intent } from './domain/classification.js';
 
 /** Actions that write something an "undo" could take back. */

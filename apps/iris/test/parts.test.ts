@@ -1,4 +1,5 @@
 /** The pieces the rules are built from: time phrases, money, text, the model's shape, iris's own replies. */
+import { CURRENCY_SIGNS, CURRENCY_WORDS } from '@hive/agent';
 import { describe, expect, it } from 'vitest';
 import { classifyText } from '../src/domain/classify.js';
 import { declaredIntents } from '../src/domain/declared.js';
@@ -141,5 +142,15 @@ describe('declared intents', () => {
     expect(llmIntentSchemaFor(d).safeParse({ intent: 'weather', confidence: 1, entities: toLlmShape(classifyText('x')).entities }).success).toBe(true);
     expect(llmIntentSchemaFor([]).safeParse({ intent: 'weather', confidence: 1, entities: toLlmShape(classifyText('x')).entities }).success).toBe(false);
     expect(llmInstructionsFor(d)).toMatch(/\n- weather: Forecasts \("weather in Berlin"\)\..*\n- unknown:/);
+  });
+});
+
+// ledger records the same words (apps/ledger/test/parse-command.test.ts reads the same table): the two never disagree.
+describe('every currency word and sign of the shared table', () => {
+  it.each(Object.entries({ ...CURRENCY_WORDS, ...CURRENCY_SIGNS }))('30 %s → %s', (word, code) => {
+    expect(findMoney(`spent 30 ${word} on lunch`)).toMatchObject({ amount: 30, currency: code });
+  });
+  it.each([['30 zł', 'PLN'], ['30 Kč', 'CZK'], ['nzd 30', 'NZD'], ['30 try', 'TRY']])('%s is %s', (text, code) => {
+    expect(findMoney(text)).toMatchObject({ amount: 30, currency: code });
   });
 });

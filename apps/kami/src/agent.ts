@@ -5,9 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineAgent, type StartContext } from '@hive/agent';
+import { ConfigError, defineAgent, errorMessage, type Logger, type StartContext } from '@hive/agent';
 import { openBlobStore, sweepBlobs, type SweepResult } from '@hive/blobs';
-import { ConfigError, errorMessage, type Logger } from '@hive/bus';
 import { kamiConfigSchema, resolveConfig, type KamiConfig, type KamiEnv } from './config.js';
 import { describeAllowList } from './domain/allow-list.js';
 import { handleOpsAlert } from './handlers/ops-alert.js';

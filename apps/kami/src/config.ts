@@ -5,6 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { envInt } from '@hive/agent';
 import { AllowListError, parseAllowList, type AllowList } from './domain/allow-list.js';
 import { toChatId, tryChatId } from './domain/chat-id.js';
 import { DEFAULT_INBOUND_BURST, DEFAULT_INBOUND_MAX_CHARS, DEFAULT_INBOUND_PER_MINUTE, DEFAULT_MEDIA_MAX_BYTES } from './domain/inbound.js';
@@ -23,17 +24,6 @@ export const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 export const DEFAULT_MEDIA_RETENTION_DAYS = 7;
 /** How often the blob store is swept. */
 export const DEFAULT_MEDIA_SWEEP_MS = 3_600_000;
-
-function int(min: number, max: number) {
-  return z.string().transform((s, ctx) => {
-    const n = Number(s.trim());
-    if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
-      return z.NEVER;
-    }
-    return n;
-  });
-}
 
 function positive(max: number) {
   return z.string().transform((s, ctx) => {
@@ -70,22 +60,22 @@ export const kamiConfigSchema = z
     CHROMIUM_PATH: z.string().min(1).default(DEFAULT_CHROMIUM_PATH),
     HIVE_DATA_DIR: z.string().min(1).default('.data'),
     HIVE_BLOB_DIR: z.string().min(1).optional(),
-    KAMI_SIM_PORT: int(0, 65_535).default(DEFAULT_SIM_PORT),
+    KAMI_SIM_PORT: envInt(0, 65_535).default(DEFAULT_SIM_PORT),
     KAMI_SIM_HOST: z.string().min(1).default('127.0.0.1'),
     KAMI_SIM_TOKEN: z.string().min(16, { message: 'must be at least 16 characters (e.g. openssl rand -hex 16)' }).optional(),
-    KAMI_INBOUND_MAX_CHARS: int(1, 65_536).default(DEFAULT_INBOUND_MAX_CHARS),
-    KAMI_INBOUND_PER_MINUTE: int(1, 100_000).default(DEFAULT_INBOUND_PER_MINUTE),
-    KAMI_INBOUND_BURST: int(1, 100_000).default(DEFAULT_INBOUND_BURST),
-    KAMI_RATE_PER_MINUTE: int(1, 10_000).default(DEFAULT_RATE_PER_MINUTE),
-    KAMI_RATE_BURST: int(1, 1_000).default(DEFAULT_RATE_BURST),
-    KAMI_RATE_MAX_WAIT_MS: int(0, 600_000).default(DEFAULT_RATE_MAX_WAIT_MS),
-    KAMI_MEDIA_MAX_BYTES: int(1, 2_000_000_000).default(DEFAULT_MEDIA_MAX_BYTES),
+    KAMI_INBOUND_MAX_CHARS: envInt(1, 65_536).default(DEFAULT_INBOUND_MAX_CHARS),
+    KAMI_INBOUND_PER_MINUTE: envInt(1, 100_000).default(DEFAULT_INBOUND_PER_MINUTE),
+    KAMI_INBOUND_BURST: envInt(1, 100_000).default(DEFAULT_INBOUND_BURST),
+    KAMI_RATE_PER_MINUTE: envInt(1, 10_000).default(DEFAULT_RATE_PER_MINUTE),
+    KAMI_RATE_BURST: envInt(1, 1_000).default(DEFAULT_RATE_BURST),
+    KAMI_RATE_MAX_WAIT_MS: envInt(0, 600_000).default(DEFAULT_RATE_MAX_WAIT_MS),
+    KAMI_MEDIA_MAX_BYTES: envInt(1, 2_000_000_000).default(DEFAULT_MEDIA_MAX_BYTES),
     KAMI_MEDIA_RETENTION_DAYS: positive(36_500).default(DEFAULT_MEDIA_RETENTION_DAYS),
-    KAMI_MEDIA_SWEEP_MS: int(10, 86_400_000).default(DEFAULT_MEDIA_SWEEP_MS),
-    KAMI_DEDUP_WINDOW_MS: int(1, 30 * 86_400_000).default(DEFAULT_DEDUP_WINDOW_MS),
-    KAMI_SPOOL_MAX: int(1, 10_000_000).default(DEFAULT_SPOOL_MAX),
-    KAMI_SPOOL_RETRY_MAX_MS: int(10, 600_000).default(SPOOL_RETRY_MS.max),
-    KAMI_SEND_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULT_SEND_TIMEOUT_MS),
+    KAMI_MEDIA_SWEEP_MS: envInt(10, 86_400_000).default(DEFAULT_MEDIA_SWEEP_MS),
+    KAMI_DEDUP_WINDOW_MS: envInt(1, 30 * 86_400_000).default(DEFAULT_DEDUP_WINDOW_MS),
+    KAMI_SPOOL_MAX: envInt(1, 10_000_000).default(DEFAULT_SPOOL_MAX),
+    KAMI_SPOOL_RETRY_MAX_MS: envInt(10, 600_000).default(SPOOL_RETRY_MS.max),
+    KAMI_SEND_TIMEOUT_MS: envInt(1_000, 600_000).default(DEFAULT_SEND_TIMEOUT_MS),
   })
   .superRefine((c, ctx) => {
     if (!c.WHATSAPP_ENABLED && c.KAMI_SIM_TOKEN === undefined && !isLoopbackHost(c.KAMI_SIM_HOST)) {

@@ -11,7 +11,7 @@
  * messages queue behind it, so a chat's messages stay in order.
  */
 import type { BlobStore } from '@hive/blobs';
-import { errorMessage, type Logger, type PublishOptions, type PublishResult } from '@hive/bus';
+import { errorMessage, type Logger, type PublishOptions, type PublishResult } from '@hive/agent';
 import type { AllowList } from './domain/allow-list.js';
 import { DEFAULT_INBOUND_BURST, DEFAULT_INBOUND_MAX_CHARS, DEFAULT_INBOUND_PER_MINUTE, DEFAULT_MEDIA_MAX_BYTES, envelopeIdFor, rateLimitedReply, toInboundPayload, tooLargeReply, tooLongReply, triage, type DownloadedMedia, type InboundPayload, type MediaKind, type MediaRef } from './domain/inbound.js';
 import { TokenBuckets } from './domain/rate-limit.js';

@@ -15,7 +15,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, realpath, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { errorMessage, UnrecoverableError, type Logger } from '@hive/bus';
+import { errorMessage, type Logger, UnrecoverableError } from '@hive/agent';
 import type { AllowList } from './domain/allow-list.js';
 import { RecentChats } from './domain/recent-chats.js';
 import type { OutgoingText } from './whatsapp/port.js';

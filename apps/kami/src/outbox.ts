@@ -4,7 +4,7 @@
  * for later), waits briefly for the port, and sends. Any failure is thrown to the handler, which
  * throws to the bus: retried with backoff, dead-lettered after maxDeliveries, never dropped.
  */
-import type { Logger } from '@hive/bus';
+import type { Logger } from '@hive/agent';
 import { TokenBuckets, type RateLimitOptions } from './domain/rate-limit.js';
 import { NotReadyError, SendTimeoutError, type OutgoingText, type SentMessage, type WhatsAppPort } from './whatsapp/port.js';
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '@hive/agent';
 import { createTestAgent, type TestAgent } from '@hive/agent/testing';
-import type { RedisServer } from '@hive/test-redis';
+import { startRedis, type RedisServer } from '@hive/test-redis';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createKami } from '../src/agent.js';
 import type { KamiEnv } from '../src/config.js';
 import { terminalAndPngQr } from '../src/whatsapp/qr.js';
@@ -118,4 +119,31 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** What a kami test file shares: its Redis, started once for the file. */
+export interface KamiTestFile {
+  /** The file's Redis (started before its first test). */
+  readonly redis: RedisServer;
+}
+
+/**
+ * The setup every kami test file repeats: one Redis for the file, stopped after it, and `afterEach`
+ * (stop what the test started: kami, a stand-in subscription) run after each test.
+ */
+export function kamiTestFile(afterEachTest: () => Promise<void>): KamiTestFile {
+  let redis: RedisServer | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(afterEachTest);
+  return {
+    get redis() {
+      if (!redis) throw new Error('the Redis of this file is not started yet: use it inside a test');
+      return redis;
+    },
+  };
 }

@@ -1,20 +1,11 @@
 /** Per-sender limits on what kami passes on (length, rate), with a clear reply; on a real Redis through the simulator. */
 import { EnvConfigError, parseEnv } from '@hive/agent';
-import { startRedis, type RedisServer } from '@hive/test-redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kamiConfigSchema } from '../src/config.js';
-import { FRIEND, OWNER, startSimKami, type SimKami } from './helpers.js';
+import { FRIEND, OWNER, kamiTestFile, startSimKami, type SimKami } from './helpers.js';
 
-let redis: RedisServer;
 let kami: SimKami | undefined;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-afterEach(async () => {
+const file = kamiTestFile(async () => {
   await kami?.stop();
   kami = undefined;
 });
@@ -26,7 +17,7 @@ async function post(body: unknown): Promise<any> {
 
 describe('inbound limits', () => {
   it('a sender past the burst is refused and told once per pause; others are not affected', async () => {
-    kami = await startSimKami(redis, { env: { KAMI_INBOUND_BURST: '2', KAMI_INBOUND_PER_MINUTE: '1' } });
+    kami = await startSimKami(file.redis, { env: { KAMI_INBOUND_BURST: '2', KAMI_INBOUND_PER_MINUTE: '1' } });
     const outcomes = [];
     for (let i = 1; i <= 4; i++) outcomes.push(await post({ text: `meal ${i}`, from: OWNER }));
     expect(outcomes.map((o) => o.status)).toEqual(['published', 'published', 'ignored', 'ignored']);
@@ -42,7 +33,7 @@ describe('inbound limits', () => {
   });
 
   it('a text over KAMI_INBOUND_MAX_CHARS is refused with a reply saying how long and the limit', async () => {
-    kami = await startSimKami(redis, { env: { KAMI_INBOUND_MAX_CHARS: '20' } });
+    kami = await startSimKami(file.redis, { env: { KAMI_INBOUND_MAX_CHARS: '20' } });
     const o = await post({ text: 'x'.repeat(21), from: OWNER });
     expect(o).toMatchObject({ status: 'ignored', reason: 'text_too_long: 21 characters, the limit is 20 (KAMI_INBOUND_MAX_CHARS)' });
     expect(kami.sim.sent(OWNER).map((m) => m.text)).toEqual(["✂️ That message is 21 characters; I take up to 20, so I didn't pass it on. Could you split it or shorten it?"]);

@@ -7,12 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@hive/bus';
-import { startRedis, type RedisServer } from '@hive/test-redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecentChats } from '../src/domain/recent-chats.js';
 import { mediaRootsFor, OutboundGuard, readConfinedFile, SendRefusedError } from '../src/outbound-guard.js';
 import { rawText } from './fake-client.js';
-import { FRIEND, OWNER, STRANGER, startSimKami, startWwebjsKami, waitFor, type SimKami, type WwebjsKami } from './helpers.js';
+import { FRIEND, kamiTestFile, OWNER, STRANGER, startSimKami, startWwebjsKami, waitFor, type SimKami, type WwebjsKami } from './helpers.js';
 
 describe('readConfinedFile', () => {
   let dir: string;
@@ -93,16 +92,9 @@ describe('OutboundGuard', () => {
 });
 
 describe('kami refuses and dead-letters (real Redis)', () => {
-  let redis: RedisServer;
   let sim: SimKami | undefined;
   let wa: WwebjsKami | undefined;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-  afterEach(async () => {
+  const file = kamiTestFile(async () => {
     await sim?.stop();
     await wa?.stop();
     sim = undefined;
@@ -110,7 +102,7 @@ describe('kami refuses and dead-letters (real Redis)', () => {
   });
 
   it('simulator: a media path outside the media dir and a send to a stranger are dead-lettered with their reason; nothing reaches the chat', async () => {
-    sim = await startSimKami(redis, { env: { WHATSAPP_OWNER: OWNER, WHATSAPP_ALLOWED: FRIEND } });
+    sim = await startSimKami(file.redis, { env: { WHATSAPP_OWNER: OWNER, WHATSAPP_ALLOWED: FRIEND } });
     const media = join(sim.dataDir, 'kami', 'media');
     mkdirSync(media, { recursive: true });
     writeFileSync(join(media, 'chart.png'), 'png bytes');
@@ -133,7 +125,7 @@ describe('kami refuses and dead-letters (real Redis)', () => {
   });
 
   it('whatsapp-web.js: refused sends never reach the client; an "@lid" chat that wrote in is answered', async () => {
-    wa = await startWwebjsKami(redis);
+    wa = await startWwebjsKami(file.redis);
     await waitFor(() => wa!.port().state === 'ready', 'WhatsApp ready');
     const client = wa.client();
     client.lidNumbers.set('99887766@lid', FRIEND.replace('@c.us', ''));

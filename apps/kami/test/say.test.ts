@@ -6,24 +6,16 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Subscription } from '@hive/bus';
-import { freePort, startRedis, type RedisServer } from '@hive/test-redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@hive/test-redis';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../packages/cli/src/main.js';
-import { OWNER, STRANGER, startSimKami, type SimKami } from './helpers.js';
+import { OWNER, STRANGER, kamiTestFile, startSimKami, type SimKami } from './helpers.js';
 
 const HIVE_BIN = fileURLToPath(new URL('../../../packages/cli/bin/hive.mjs', import.meta.url));
 
-let redis: RedisServer;
 let kami: SimKami | undefined;
 let echo: Subscription | undefined;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-afterEach(async () => {
+const file = kamiTestFile(async () => {
   await echo?.stop();
   echo = undefined;
   await kami?.stop();
@@ -72,7 +64,7 @@ function answer(k: SimKami, replies: (text: string) => { text: string; afterMs: 
 
 describe('hive say', () => {
   it('sends the text as the owner and prints each reply as it arrives', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     answer(kami, (text) => [
       { text: `Logged: ${text}`, afterMs: 0 },
       { text: 'Today: 390 / 2000 kcal', afterMs: 400 },
@@ -86,7 +78,7 @@ describe('hive say', () => {
   });
 
   it('speaks as --from, and prints JSON lines with --json', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     answer(kami, () => [{ text: 'hi Ana', afterMs: 0 }]);
     const r = await hiveHere(['say', 'hello', 'there', '--from', '+49 170 1234567', '--json', '--quiet', '500ms', '--kami', kami.sim.url]);
     expect(r.code).toBe(0);
@@ -98,7 +90,7 @@ describe('hive say', () => {
   });
 
   it('--follow keeps printing replies, however late, until interrupted (exit 0)', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     answer(kami, () => [
       { text: 'Reminder set for 09:00', afterMs: 0 },
       { text: '⏰ call mom', afterMs: 2_500 },
@@ -115,7 +107,7 @@ describe('hive say', () => {
   });
 
   it('says so and exits 1 when kami ignores a stranger', async () => {
-    kami = await startSimKami(redis, { env: { WHATSAPP_ALLOWED: OWNER } });
+    kami = await startSimKami(file.redis, { env: { WHATSAPP_ALLOWED: OWNER } });
     const r = await hiveHere(['say', 'let me in', '--from', STRANGER], { KAMI_URL: kami.sim.url });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`kami ignored the message: ${STRANGER} is not on its allow-list`);
@@ -123,14 +115,14 @@ describe('hive say', () => {
   });
 
   it('exits 1 when no reply comes within --timeout', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     const r = await hiveHere(['say', 'anyone?', '--timeout', '1s'], { KAMI_URL: kami.sim.url });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no reply within 1s');
   });
 
   it('exits 2 for a sender kami cannot read, with kami\'s reason', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     const r = await hiveHere(['say', 'hi', '--from', 'bob'], { KAMI_URL: kami.sim.url });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('kami refused the message: "bob" is not a phone number');

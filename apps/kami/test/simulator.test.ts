@@ -2,21 +2,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startRedis, type RedisServer } from '@hive/test-redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SIM_DEFAULT_OWNER } from '../src/config.js';
-import { FRIEND, OWNER, STRANGER, startSimKami, waitFor, type SimKami } from './helpers.js';
+import { FRIEND, OWNER, STRANGER, kamiTestFile, startSimKami, waitFor, type SimKami } from './helpers.js';
 
-let redis: RedisServer;
 let kami: SimKami | undefined;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-afterEach(async () => {
+const file = kamiTestFile(async () => {
   await kami?.stop();
   kami = undefined;
 });
@@ -33,7 +24,7 @@ async function get(path: string): Promise<{ status: number; json: any }> {
 
 describe('POST /messages', () => {
   it('publishes like a real WhatsApp message, from the owner by default, with a WhatsApp-style id', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     const r = await post({ text: 'I had 2 eggs and toast' });
     expect(r.status).toBe(200);
     expect(r.json.chatId).toBe(SIM_DEFAULT_OWNER);
@@ -47,7 +38,7 @@ describe('POST /messages', () => {
   });
 
   it('takes the sender as a number in any shape', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     const r = await post({ text: 'hi', from: '+44 7700 900123', name: 'Sam' });
     expect(r.json.chatId).toBe(FRIEND);
     const m = await kami.t.expectMessage('wa.inbound');
@@ -55,7 +46,7 @@ describe('POST /messages', () => {
   });
 
   it('is idempotent on the message id', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     const first = await post({ text: 'once', id: 'false_491701234567@c.us_3EB0000000000000AAAA', from: OWNER });
     const again = await post({ text: 'once', id: 'false_491701234567@c.us_3EB0000000000000AAAA', from: OWNER });
     expect(first.json.outcome.status).toBe('published');
@@ -64,7 +55,7 @@ describe('POST /messages', () => {
   });
 
   it('enforces WHATSAPP_ALLOWED when it is set: a stranger is ignored, and told so only by the simulator', async () => {
-    kami = await startSimKami(redis, { env: { WHATSAPP_ALLOWED: FRIEND, WHATSAPP_OWNER: OWNER } });
+    kami = await startSimKami(file.redis, { env: { WHATSAPP_ALLOWED: FRIEND, WHATSAPP_OWNER: OWNER } });
     const r = await post({ text: 'let me in', from: STRANGER });
     expect(r.json.outcome).toMatchObject({ status: 'ignored', reason: 'stranger', chatId: STRANGER });
     expect((await post({ text: 'hi', from: OWNER })).json.outcome.status).toBe('published');
@@ -74,7 +65,7 @@ describe('POST /messages', () => {
   });
 
   it('accepts a voice note as base64 and passes it on by reference to the blob store', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     const audio = Buffer.from('OggS fake voice');
     const r = await post({ media: { mime: 'audio/ogg; codecs=opus', base64: audio.toString('base64'), seconds: 4 } });
     expect(r.json.outcome.status).toBe('published');
@@ -86,7 +77,7 @@ describe('POST /messages', () => {
   });
 
   it('refuses an attachment over KAMI_MEDIA_MAX_BYTES and tells the sender why, storing and publishing nothing', async () => {
-    kami = await startSimKami(redis, { env: { KAMI_MEDIA_MAX_BYTES: '1000' } });
+    kami = await startSimKami(file.redis, { env: { KAMI_MEDIA_MAX_BYTES: '1000' } });
     const r = await post({ media: { kind: 'video', mime: 'video/mp4', base64: Buffer.alloc(2_500, 1).toString('base64') }, text: 'look' });
     expect(r.json.outcome).toMatchObject({ status: 'ignored', reason: 'media_too_large: 2500 bytes, the cap is 1000' });
     const said = kami.sim.sent(SIM_DEFAULT_OWNER);
@@ -105,7 +96,7 @@ describe('POST /messages', () => {
     [{ text: 'hi', id: 'has space' }, '"id" must be 1-256 characters'],
     [{ media: { mime: 'audio/ogg' } }, '"media.base64"'],
   ])('answers 400 to %j, saying what is wrong', async (body, message) => {
-    kami ??= await startSimKami(redis);
+    kami ??= await startSimKami(file.redis);
     const r = await post(body);
     expect(r.status).toBe(400);
     expect(r.json.error).toContain(message);
@@ -114,7 +105,7 @@ describe('POST /messages', () => {
 
 describe('GET /chats/:chat/messages', () => {
   it('returns what kami sent to the chat after a cursor, waiting for it when asked', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     const { json } = await post({ text: 'I had 2 eggs', from: OWNER });
     const polling = get(`/chats/${encodeURIComponent(OWNER)}/messages?after=${json.cursor}&wait=5000`);
     await new Promise((r) => setTimeout(r, 100));
@@ -132,7 +123,7 @@ describe('GET /chats/:chat/messages', () => {
   });
 
   it('keeps chats apart', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     await kami.t.publish('wa.outbound', 'wa.send', { chatId: FRIEND, text: 'for the friend' });
     await kami.t.publish('wa.outbound', 'wa.send', { chatId: OWNER, text: 'for the owner' });
     await waitFor(() => kami!.sim.sent(OWNER).length === 1, 'the owner\'s message');
@@ -141,7 +132,7 @@ describe('GET /chats/:chat/messages', () => {
   });
 
   it('forwards ops alerts to the owner\'s chat', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     await kami.t.publish('ops.alert', 'ops.alert', {
       alertId: 'alert_lag_iris',
       status: 'resolved',
@@ -156,7 +147,7 @@ describe('GET /chats/:chat/messages', () => {
   });
 
   it('answers 404 and 405 with a hint', async () => {
-    kami = await startSimKami(redis);
+    kami = await startSimKami(file.redis);
     expect((await get('/nope')).status).toBe(404);
     expect((await get('/nope')).json.error).toContain('POST /messages');
     expect((await get('/messages')).status).toBe(405);
@@ -167,7 +158,7 @@ describe('GET /chats/:chat/messages', () => {
 
 describe('sending', () => {
   it('a send the simulator refuses is retried and dead-lettered, never dropped', async () => {
-    kami = await startSimKami(redis, { failSendsTo: (chatId) => (chatId === STRANGER ? new Error('no such chat') : undefined) });
+    kami = await startSimKami(file.redis, { failSendsTo: (chatId) => (chatId === STRANGER ? new Error('no such chat') : undefined) });
     await kami.t.publish('wa.outbound', 'wa.send', { chatId: STRANGER, text: 'nobody home' });
     await waitFor(async () => (await kami!.t.deadLetters('wa.outbound')).length === 1, 'the dead letter', 10_000);
     const [dl] = await kami.t.deadLetters('wa.outbound');

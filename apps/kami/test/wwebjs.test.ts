@@ -6,25 +6,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { xrange } from '@hive/bus/admin';
-import { startRedis, type RedisServer } from '@hive/test-redis';
 import wwebjs from 'whatsapp-web.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SEND_MAX_DELIVERIES } from '../src/agent.js';
 import { QR_PNG_NAME } from '../src/whatsapp/qr.js';
 import { chromiumArgs, detectSandbox } from '../src/whatsapp/chromium.js';
 import { rawText, rawVoice } from './fake-client.js';
-import { FRIEND, OWNER, STRANGER, startWwebjsKami, waitFor, type WwebjsKami } from './helpers.js';
+import { FRIEND, OWNER, STRANGER, kamiTestFile, startWwebjsKami, waitFor, type WwebjsKami } from './helpers.js';
 
-let redis: RedisServer;
 let kami: WwebjsKami | undefined;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-afterEach(async () => {
+const file = kamiTestFile(async () => {
   await kami?.stop();
   kami = undefined;
 });
@@ -33,7 +24,7 @@ const ready = (k: WwebjsKami) => waitFor(() => k.port().state === 'ready', 'What
 
 describe('ingress', () => {
   it('publishes a received message to wa.inbound with the WhatsApp id as its id', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     const raw = rawText(OWNER, 'I had 2 eggs and toast');
     kami.client().receive(raw);
@@ -53,7 +44,7 @@ describe('ingress', () => {
   });
 
   it('publishes a message WhatsApp reports twice only once', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     const raw = rawText(OWNER, 'remind me at 9 to call mom');
     kami.client().receive(raw);
@@ -68,7 +59,7 @@ describe('ingress', () => {
   });
 
   it('ignores a stranger: nothing published, logged by id without the text', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     const secret = 'my bank PIN is 4711';
     const raw = rawText(STRANGER, secret);
@@ -86,7 +77,7 @@ describe('ingress', () => {
   });
 
   it('accepts an allowed sender hidden behind an "@lid" id by the contact\'s number', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     kami.client().lidNumbers.set('123456789012345@lid', FRIEND.replace('@c.us', ''));
     kami.client().lidNumbers.set('999999999999999@lid', STRANGER.replace('@c.us', ''));
@@ -100,7 +91,7 @@ describe('ingress', () => {
   });
 
   it('ignores a group that is not on the allow-list, even when an allowed person writes in it', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     kami.client().receive(rawText('120363012345678901@g.us', 'group chatter', { author: OWNER }));
     const barrier = rawText(OWNER, 'direct');
@@ -110,7 +101,7 @@ describe('ingress', () => {
   });
 
   it('carries a quoted message\'s id', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     const quoted = rawText(OWNER, 'the earlier one');
     const raw = rawText(OWNER, 'snooze that', { quotedMsg: { type: 'chat' } });
@@ -123,7 +114,7 @@ describe('ingress', () => {
 
 describe('voice notes', () => {
   it('downloads a voice note into the blob store and carries its reference (hash, size, mime), never the bytes', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     const audio = Buffer.alloc(5_000, 7);
     const raw = rawVoice(OWNER, 7);
@@ -140,7 +131,7 @@ describe('voice notes', () => {
   });
 
   it('tells the sender when a voice note cannot be downloaded, and publishes nothing', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     const raw = rawVoice(OWNER, 3); // no media stored: WhatsApp no longer has it
     kami.client().receive(raw);
@@ -153,7 +144,7 @@ describe('voice notes', () => {
 
 describe('outbound', () => {
   it('sends wa.outbound through client.sendMessage, quoting the message it answers', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     await kami.t.publish('wa.outbound', 'wa.send', { chatId: OWNER, text: 'Logged breakfast: 390 kcal', replyTo: 'false_491701234567@c.us_3EB0AAAA' });
     await waitFor(() => kami!.client().sent.length === 1, 'sendMessage');
@@ -166,7 +157,7 @@ describe('outbound', () => {
   });
 
   it('sends media as a real MessageMedia with its caption', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     await kami.t.publish('wa.outbound', 'wa.send', { chatId: OWNER, text: 'your chart', media: { kind: 'image', mime: 'image/png', base64: 'iVBORw0KGgo=', filename: 'chart.png' } });
     await waitFor(() => kami!.client().sent.length === 1, 'sendMessage');
@@ -177,7 +168,7 @@ describe('outbound', () => {
   });
 
   it('forwards ops.alert to the owner', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     await kami.t.publish('ops.alert', 'ops.alert', {
       alertId: 'alert_heartbeat_box',
@@ -194,7 +185,7 @@ describe('outbound', () => {
   });
 
   it('retries a failing send, then dead-letters it with the reason; it is never dropped', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     kami.client().failSends = new Error('Evaluation failed: chat 491701234567@c.us not found');
     const { id } = await kami.t.publish('wa.outbound', 'wa.send', { chatId: OWNER, text: 'this will not go out' });
@@ -206,7 +197,7 @@ describe('outbound', () => {
   });
 
   it('waits for the client to be ready before sending', async () => {
-    kami = await startWwebjsKami(redis, { boots: ['qr'] });
+    kami = await startWwebjsKami(file.redis, { boots: ['qr'] });
     await waitFor(() => kami!.port().state === 'qr', 'the QR');
     await kami.t.publish('wa.outbound', 'wa.send', { chatId: OWNER, text: 'queued while logging in' });
     await new Promise((r) => setTimeout(r, 200));
@@ -224,7 +215,7 @@ describe('outbound', () => {
 
 describe('connection', () => {
   it('creates the Client with LocalAuth in the data dir and the configured Chromium', async () => {
-    kami = await startWwebjsKami(redis, { env: { CHROMIUM_PATH: '/opt/chromium/chrome' } });
+    kami = await startWwebjsKami(file.redis, { env: { CHROMIUM_PATH: '/opt/chromium/chrome' } });
     await ready(kami);
     const opts = kami.client().clientOptions;
     expect(opts.authStrategy).toBeInstanceOf(wwebjs.LocalAuth);
@@ -245,7 +236,7 @@ describe('connection', () => {
   });
 
   it('prints the login QR and writes it as a PNG, never logs it, and removes the PNG after login', async () => {
-    kami = await startWwebjsKami(redis, { boots: ['qr'] });
+    kami = await startWwebjsKami(file.redis, { boots: ['qr'] });
     const png = join(resolve(kami.dataDir), 'kami', QR_PNG_NAME);
     await waitFor(() => existsSync(png), 'the QR PNG');
     expect(readFileSync(png).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
@@ -264,7 +255,7 @@ describe('connection', () => {
   });
 
   it('reconnects after "disconnected": destroys the old client and initializes a new one', async () => {
-    kami = await startWwebjsKami(redis);
+    kami = await startWwebjsKami(file.redis);
     await ready(kami);
     const first = kami.client();
     first.emit('disconnected', 'CONFLICT');
@@ -281,7 +272,7 @@ describe('connection', () => {
   });
 
   it('retries with backoff when the browser fails to start', async () => {
-    kami = await startWwebjsKami(redis, { boots: [new Error('Failed to launch the browser process!'), new Error('still no browser'), 'restore'] });
+    kami = await startWwebjsKami(file.redis, { boots: [new Error('Failed to launch the browser process!'), new Error('still no browser'), 'restore'] });
     await waitFor(() => kami!.port().state === 'ready', 'ready on the third try');
     expect(kami.clients).toHaveLength(3);
     expect(kami.clients.slice(0, 2).map((c) => c.destroyed)).toEqual([1, 1]);
@@ -291,7 +282,7 @@ describe('connection', () => {
   });
 
   it('logs an auth failure with what to do about it', async () => {
-    kami = await startWwebjsKami(redis, { boots: ['silent'] });
+    kami = await startWwebjsKami(file.redis, { boots: ['silent'] });
     await waitFor(() => kami!.port().state === 'starting', 'starting');
     kami.client().emit('auth_failure', 'session restore failed');
     await waitFor(() => kami!.port().state === 'auth_failure', 'auth_failure');

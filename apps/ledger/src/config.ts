@@ -1,7 +1,7 @@
 /** ledger's own environment variables, as a zod object keyed by variable name. */
 import { z } from 'zod';
+import { hiveTimeZone } from '@hive/agent';
 import { assertCurrency } from './domain/money.js';
-import { dayIn } from './domain/periods.js';
 
 const valid = (check: (s: string) => unknown) => (s: string) => {
   try {
@@ -20,10 +20,7 @@ export const ledgerConfig = z.object({
     .refine(valid(assertCurrency), { message: 'must be an ISO 4217 currency code, e.g. "EUR" or "USD"' })
     .default('EUR'),
   /** The owner's time zone: which day "today" is, where weeks and months begin. @defaultValue "UTC" */
-  HIVE_TZ: z
-    .string()
-    .refine(valid((tz) => dayIn(new Date(), tz)), { message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"' })
-    .default('UTC'),
+  HIVE_TZ: hiveTimeZone,
 });
 
 export type LedgerConfig = z.output<typeof ledgerConfig>;

@@ -11,7 +11,7 @@
  * hash but missing from the totals. Records are keyed by an id derived from the message, and the
  * script adds only what is new: a redelivered message records nothing twice.
  */
-import { loadScript, runScript, type Keys, type RedisDriver, type Reply } from '@hive/bus';
+import { jsonReply, type Keys, loadScript, type RedisDriver, runScript, stringReplies } from '@hive/agent';
 import type { Budget } from './domain/budgets.js';
 import type { Category } from './domain/categories.js';
 import { dayNumber } from './domain/periods.js';
@@ -50,17 +50,6 @@ export interface ExpenseStore {
   removeBudget(chatId: string, category: Category): Promise<boolean>;
 }
 
-function parse<T>(json: Reply | undefined): T | undefined {
-  if (typeof json !== 'string' || json === '') return undefined;
-  try {
-    return JSON.parse(json) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-const strings = (r: Reply): string[] => (Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : []);
-
 /** The store on the bus's Redis driver (ioredis or node-redis). */
 export function createExpenseStore(driver: RedisDriver, busKeys: Keys): ExpenseStore {
   const keys = (chatId: string) => ledgerKeys(busKeys, chatId);
@@ -72,14 +61,14 @@ export function createExpenseStore(driver: RedisDriver, busKeys: Keys): ExpenseS
     },
     async between(chatId, from, to) {
       const k = keys(chatId);
-      const ids = strings(await driver.call(['ZRANGEBYSCORE', k.byDay, dayNumber(from), dayNumber(to)]));
+      const ids = stringReplies(await driver.call(['ZRANGEBYSCORE', k.byDay, dayNumber(from), dayNumber(to)]));
       const out: Expense[] = [];
       // HMGET in slices keeps each reply small for a long month.
       for (let i = 0; i < ids.length; i += 500) {
         const slice = ids.slice(i, i + 500);
         const values = await driver.call(['HMGET', k.expenses, ...slice]);
         for (const v of Array.isArray(values) ? values : []) {
-          const e = parse<Expense>(v);
+          const e = jsonReply<Expense>(v);
           if (e) out.push(e);
         }
       }
@@ -87,13 +76,13 @@ export function createExpenseStore(driver: RedisDriver, busKeys: Keys): ExpenseS
     },
     async undoLast(chatId, messageId) {
       const k = keys(chatId);
-      return parse<Expense>(await runScript(driver, SCRIPTS.undo, [k.expenses, k.byDay, k.recent, k.undo(messageId)], [UNDO_MARK_S]));
+      return jsonReply<Expense>(await runScript(driver, SCRIPTS.undo, [k.expenses, k.byDay, k.recent, k.undo(messageId)], [UNDO_MARK_S]));
     },
     async budgets(chatId) {
-      const flat = strings(await driver.call(['HGETALL', keys(chatId).budgets]));
+      const flat = stringReplies(await driver.call(['HGETALL', keys(chatId).budgets]));
       const out: Budget[] = [];
       for (let i = 1; i < flat.length; i += 2) {
-        const b = parse<Budget>(flat[i]);
+        const b = jsonReply<Budget>(flat[i]);
         if (b) out.push(b);
       }
       return out;

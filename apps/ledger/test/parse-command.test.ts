@@ -1,3 +1,4 @@
+import { CURRENCY_SIGNS, CURRENCY_WORDS } from '@hive/agent';
 import { describe, expect, it } from 'vitest';
 import { parseLedgerCommand, type LedgerCommand } from '../src/domain/parse-command.js';
 
@@ -124,5 +125,15 @@ describe('rejected with a helpful reply', () => {
     const cmd = parseLedgerCommand(input, ctx);
     expect(cmd).toMatchObject({ kind: 'rejected', reason });
     expect(cmd.kind === 'rejected' && cmd.reply).toContain(reply);
+  });
+});
+
+// iris routes the same words (apps/iris/test/parts.test.ts reads the same table): the two never disagree.
+describe('every currency word and sign of the shared table', () => {
+  it.each(Object.entries({ ...CURRENCY_WORDS, ...CURRENCY_SIGNS }))('spent 30 %s on lunch → %s', (word, code) => {
+    expect(parseLedgerCommand(`spent 30 ${word} on lunch`, ctx)).toMatchObject({ kind: 'record', expense: { currency: code } });
+  });
+  it.each([['30 zł lunch', 'PLN'], ['30 Kč lunch', 'CZK'], ['30 NZD lunch', 'NZD']])('%s is %s', (input, code) => {
+    expect(parseLedgerCommand(input, ctx)).toMatchObject({ expense: { currency: code } });
   });
 });

@@ -1,10 +1,10 @@
 /** pulse's own environment variables, as a zod object keyed by variable name. */
 import { z } from 'zod';
-import { isTimeZone } from '@hive/agent';
+import { hiveTimeZone } from '@hive/agent';
 
 export const pulseConfig = z.object({
   /** The owner's time zone: which day an entry counts for, and so every streak. @defaultValue "UTC" */
-  HIVE_TZ: z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"' }).default('UTC'),
+  HIVE_TZ: hiveTimeZone,
   /** Daily water goal in ml until the owner sets one ("water goal 2.5 l"). @defaultValue 2000 */
   PULSE_WATER_GOAL_ML: z.coerce.number().int().min(1).max(20_000).default(2000),
   /** Nightly sleep goal in hours until the owner sets one. @defaultValue 8 */

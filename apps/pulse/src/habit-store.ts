@@ -13,8 +13,7 @@
  * that counts in the totals but not in the streak. Entries are keyed by an id derived from the
  * message, and the script adds only what is new: a redelivered message logs nothing twice.
  */
-import { loadScript, runScript, type Keys, type RedisDriver, type Reply } from '@hive/bus';
-import { dayNumber } from '@hive/agent';
+import { dayNumber, jsonReply, type Keys, loadScript, type RedisDriver, runScript, stringReplies } from '@hive/agent';
 import { HABIT_KINDS, type GoalKey, type Goals, type HabitEntry, type HabitKind } from './domain/habits.js';
 
 /** Key names for one chat's habits, from the bus's key builder. */
@@ -58,17 +57,6 @@ export interface HabitStore {
   setGoal(chatId: string, goal: GoalKey, value: number): Promise<void>;
 }
 
-function parse<T>(json: Reply | undefined): T | undefined {
-  if (typeof json !== 'string' || json === '') return undefined;
-  try {
-    return JSON.parse(json) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-const strings = (r: Reply): string[] => (Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : []);
-
 const GOAL_KEYS: readonly GoalKey[] = ['waterMl', 'sleepHours', 'steps', 'meditationMin', 'workoutsPerWeek'];
 
 /** The store on the bus's Redis driver (ioredis or node-redis) and key builder. */
@@ -83,26 +71,26 @@ export function createHabitStore(driver: RedisDriver, busKeys: Keys): HabitStore
     async undoLast(chatId, sourceMessageId) {
       const k = keys(chatId);
       const dayKeys = HABIT_KINDS.map((kind) => k.days(kind));
-      return parse<HabitEntry>(await runScript(driver, SCRIPTS.undo, [k.entries, k.byDay, k.recent, k.undo(sourceMessageId), ...dayKeys], [UNDO_MARK_S, ...HABIT_KINDS]));
+      return jsonReply<HabitEntry>(await runScript(driver, SCRIPTS.undo, [k.entries, k.byDay, k.recent, k.undo(sourceMessageId), ...dayKeys], [UNDO_MARK_S, ...HABIT_KINDS]));
     },
     async between(chatId, from, to) {
       const k = keys(chatId);
-      const ids = strings(await driver.call(['ZRANGEBYSCORE', k.byDay, dayNumber(from), dayNumber(to)]));
+      const ids = stringReplies(await driver.call(['ZRANGEBYSCORE', k.byDay, dayNumber(from), dayNumber(to)]));
       const out: HabitEntry[] = [];
       for (let i = 0; i < ids.length; i += 500) {
         const values = await driver.call(['HMGET', k.entries, ...ids.slice(i, i + 500)]);
         for (const v of Array.isArray(values) ? values : []) {
-          const e = parse<HabitEntry>(v);
+          const e = jsonReply<HabitEntry>(v);
           if (e) out.push(e);
         }
       }
       return out;
     },
     async days(chatId, kind) {
-      return strings(await driver.call(['ZREVRANGEBYSCORE', keys(chatId).days(kind), '+inf', '-inf', 'LIMIT', 0, STREAK_LOOKBACK_DAYS]));
+      return stringReplies(await driver.call(['ZREVRANGEBYSCORE', keys(chatId).days(kind), '+inf', '-inf', 'LIMIT', 0, STREAK_LOOKBACK_DAYS]));
     },
     async goals(chatId) {
-      const flat = strings(await driver.call(['HGETALL', keys(chatId).goals]));
+      const flat = stringReplies(await driver.call(['HGETALL', keys(chatId).goals]));
       const out: Record<string, number> = {};
       for (let i = 0; i + 1 < flat.length; i += 2) {
         const key = flat[i] as GoalKey;

@@ -1,7 +1,7 @@
 /** scribe's own environment variables, as a zod object keyed by variable name. */
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { isTimeZone } from '@hive/agent';
+import { hiveTimeZone } from '@hive/agent';
 
 export const scribeConfig = z
   .object({
@@ -10,7 +10,7 @@ export const scribeConfig = z
     /** The database file, instead of the one under HIVE_DATA_DIR (":memory:" for a throwaway). */
     SCRIBE_DB_PATH: z.string().min(1).optional(),
     /** The owner's time zone: the day a note belongs to, "today" and "this week". @defaultValue "UTC" */
-    HIVE_TZ: z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"' }).default('UTC'),
+    HIVE_TZ: hiveTimeZone,
     /** How many results a search quotes. @defaultValue 5 */
     SCRIBE_SEARCH_LIMIT: z.coerce.number().int().min(1).max(20).default(5),
   })

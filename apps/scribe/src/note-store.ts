@@ -10,19 +10,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ftsMatch, searchTerms } from './domain/fts-query.js';
 import type { NoteKind } from './domain/parse-command.js';
-import type { Note, SearchHit } from './domain/replies.js';
+import type { Note, NoteContent, SearchHit } from './domain/replies.js';
 
 /** A note to store; its identity is (chatId, sourceMessageId). */
-export interface NewNote {
+export interface NewNote extends NoteContent {
   readonly chatId: string;
   readonly sourceMessageId: string;
-  readonly noteId: string;
-  readonly kind: NoteKind;
-  readonly title?: string;
-  readonly text: string;
-  readonly tags: readonly string[];
-  readonly savedAt: string;
-  readonly day: string;
 }
 
 export interface ListOptions {

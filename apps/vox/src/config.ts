@@ -4,7 +4,7 @@
  * too, because transcription is not part of the runtime's LLM port.
  */
 import { join, resolve } from 'node:path';
-import { hiveEnvSchema } from '@hive/agent';
+import { envInt, hiveEnvSchema } from '@hive/agent';
 import { z } from 'zod';
 import type { Limits } from './domain/voice-note.js';
 
@@ -20,17 +20,6 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
  */
 export const DEFAULT_DEADLINE_MS = 60_000;
 export const DEFAULT_MODEL = 'whisper-1';
-
-function int(min: number, max: number) {
-  return z.string().transform((s, ctx) => {
-    const n = Number(s.trim());
-    if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
-      return z.NEVER;
-    }
-    return n;
-  });
-}
 
 const flag = z.string().transform((s, ctx) => {
   const v = s.trim().toLowerCase();
@@ -54,10 +43,10 @@ export const voxConfig = z
     VOX_MODEL: z.string().min(1).default(DEFAULT_MODEL),
     /** The speakers' language as ISO-639-1 ("en", "de"): more accurate and faster; unset = detect. */
     VOX_LANGUAGE: z.string().regex(/^[a-z]{2}$/, 'must be a two-letter ISO-639-1 code, e.g. "en"').optional(),
-    VOX_MAX_BYTES: int(1, 1_000_000_000).default(DEFAULT_MAX_BYTES),
-    VOX_MAX_SECONDS: int(1, 86_400).default(DEFAULT_MAX_SECONDS),
-    VOX_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULT_TIMEOUT_MS),
-    VOX_DEADLINE_MS: int(100, 3_600_000).default(DEFAULT_DEADLINE_MS),
+    VOX_MAX_BYTES: envInt(1, 1_000_000_000).default(DEFAULT_MAX_BYTES),
+    VOX_MAX_SECONDS: envInt(1, 86_400).default(DEFAULT_MAX_SECONDS),
+    VOX_TIMEOUT_MS: envInt(1_000, 600_000).default(DEFAULT_TIMEOUT_MS),
+    VOX_DEADLINE_MS: envInt(100, 3_600_000).default(DEFAULT_DEADLINE_MS),
     // The runtime's retry and breaker settings, read the same way (the transcriber is vox's own client).
     OPENAI_MAX_RETRIES: hiveEnvSchema.shape.OPENAI_MAX_RETRIES,
     OPENAI_BREAKER_FAILURES: hiveEnvSchema.shape.OPENAI_BREAKER_FAILURES,

@@ -6,7 +6,7 @@
  */
 import { realpath, readFile, stat } from 'node:fs/promises';
 import { BlobCorruptError, BlobNotFoundError, openBlob } from '@hive/blobs';
-import { errorMessage } from '@hive/bus';
+import { errorMessage } from '@hive/agent';
 import { pathWithin } from './domain/media-path.js';
 import type { InboundMedia } from './domain/voice-note.js';
 

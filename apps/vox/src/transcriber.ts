@@ -6,8 +6,14 @@
  * failures in a row nothing at all. Failures become a TranscriptionError carrying the HTTP status,
  * which decides what happens to the message (domain/failure.ts).
  */
-import { callModel, endpointId, modelBreaker, ModelUnavailableError, type AttemptVerdict } from '@hive/agent';
-import { errorMessage } from '@hive/bus';
+import {
+  type AttemptVerdict,
+  callModel,
+  endpointId,
+  errorMessage,
+  modelBreaker,
+  ModelUnavailableError,
+} from '@hive/agent';
 import OpenAI, { APIError, toFile } from 'openai';
 import type { TranscriptionConfig } from './config.js';
 import { failureKind, type FailureKind } from './domain/failure.js';

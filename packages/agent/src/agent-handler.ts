@@ -4,10 +4,10 @@
  * with follow-up ids derived from the input's, and reply on the requester's reply stream within the
  * request stream's contract. What a handler returns is checked the same way before it is published.
  */
-import { createHash } from 'node:crypto';
 import { reply as replyTo, UnrecoverableError, type Bus, type Handler, type Logger, type Message, type OutgoingMessage, type PublishOptions, type PublishResult } from '@hive/bus';
 import type { Catalogue, StreamName } from '@hive/contracts';
 import type { AgentContext, AnyAgentDefinition, Publish } from './define-agent.js';
+import { derivedId } from './derived-id.js';
 import type { Llm } from './llm/port.js';
 import type { RunningHandler } from './liveness.js';
 
@@ -16,7 +16,7 @@ import type { RunningHandler } from './liveness.js';
  * follow-ups under the same ids, so idempotent readers see one message, not two.
  */
 export function followUpId(inputId: string, agent: string, index: number): string {
-  return createHash('sha256').update(`${inputId}\u0000${agent}\u0000${index}`).digest('base64url').slice(0, 26);
+  return derivedId('', [inputId, agent, String(index)], 26);
 }
 
 /**

@@ -6,14 +6,15 @@
  */
 import { sanitizeText } from './redacting-logger.js';
 import { z } from 'zod';
+import { isTimeZone } from './calendar.js';
 import { EnvConfigError, type EnvProblem } from './errors.js';
 import { DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_OPEN_MS } from './llm/breaker.js';
 import { DEFAULT_DEADLINE_MS, DEFAULT_GENERATE_DEADLINE_MS } from './llm/call-model.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** A whole number from `min` to `max`, read from a string. */
-function envInt(min: number, max: number) {
+/** An environment variable holding a whole number from `min` to `max`. */
+export function envInt(min: number, max: number) {
   return z.string().transform((s, ctx) => {
     const n = Number(s.trim());
     if (!/^-?\d+$/.test(s.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
@@ -23,6 +24,9 @@ function envInt(min: number, max: number) {
     return n;
   });
 }
+
+/** HIVE_TZ, the owner's time zone (which day "today" is), as every agent that keeps days reads it: an IANA zone, "UTC" when unset. */
+export const hiveTimeZone = z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Berlin" or "UTC"' }).default('UTC');
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { hostname } from 'node:os';
 import { errorMessage, type Logger } from '@hive/bus';
 import type { Registry } from 'prom-client';
+import { withTimeout } from './with-timeout.js';
 
 /** How long /readyz and /metrics wait for Redis before answering without it. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 1_000;
@@ -78,15 +79,6 @@ export interface HttpHost {
   /** The agents mounted now, by name. */
   agents(): string[];
   close(): Promise<void>;
-}
-
-/** Resolve with `p`, or reject after `ms` saying what timed out. */
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

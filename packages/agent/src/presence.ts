@@ -13,7 +13,7 @@
  * interval between the answer and the confirmation (time for a woken loop to turn), withholds.
  */
 import { errorMessage, type Logger } from '@hive/bus';
-import { withTimeout } from './http-server.js';
+import { withTimeout } from './with-timeout.js';
 import type { Liveness } from './liveness.js';
 
 export interface PresenceOptions<H extends { stop(): Promise<void> }> {

@@ -3,6 +3,7 @@
  * types, plus what an agent's own storage needs (driver, keys, the Lua script kit). Operating the
  * bus (dead letters, replay, trims, the registry, groups and pending entries) is `@hive/bus/admin`.
  */
+export { backoffMs } from './backoff.js';
 export { createBus, type Bus, type BusOptions } from './bus.js';
 export {
   DEFAULT_BLOCK_MS,
@@ -21,7 +22,7 @@ export {
   type Subscription,
 } from './subscribe-options.js';
 export type { ContractDecodeResult, ContractRegistry, MessageContract } from './contracts.js';
-export { CLIENT_PACKAGES, createDriver, DEFAULT_DRIVER, DRIVER_KINDS, installedDriver, redactUrl, redisUrlUser } from './drivers/index.js';
+export { createDriver, DEFAULT_DRIVER, DRIVER_KINDS, installedDriver, redactUrl, redisUrlUser } from './drivers/index.js';
 export type { DriverKind, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './drivers/index.js';
 export { decodeEntry, encodeData, encodeFields, fieldsToObject, DEFAULT_MAX_MESSAGE_BYTES, type DecodeResult, type Message } from './envelope.js';
 export {

@@ -21,6 +21,7 @@
  * asked that responder) is dropped by Redis (XADD NOMKSTREAM), never left in a key nobody reads.
  */
 import { randomBytes } from 'node:crypto';
+import { backoffMs } from './backoff.js';
 import { parseStreamReads } from './commands.js';
 import type { RedisDriver } from './drivers/driver.js';
 import { decodeEntry, DEFAULT_MAX_MESSAGE_BYTES, type Message } from './envelope.js';
@@ -256,7 +257,7 @@ export class Requester {
         if (this.closed) return;
         failures++;
         this.opts.log.warn({ err: errorMessage(err), attempt: failures }, 'reading the reply streams failed; retrying');
-        await new Promise((res) => setTimeout(res, Math.min(50 * 2 ** failures, 2_000)));
+        await new Promise((res) => setTimeout(res, backoffMs(failures + 1, 50, 2_000)));
       }
     }
   }

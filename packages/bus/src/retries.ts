@@ -5,6 +5,7 @@
  * retry pass claims it once it has been idle for `retryDelayMs(deliveryCount)`.
  */
 import { createHash } from 'node:crypto';
+import { backoffMs } from './backoff.js';
 import { ConfigError } from './errors.js';
 
 export interface RetryPolicy {
@@ -35,8 +36,7 @@ function unitHash(entryId: string, deliveryCount: number): number {
 
 /** How long an entry delivered `deliveryCount` times and failed waits before its next delivery. */
 export function retryDelayMs(policy: RetryPolicy, deliveryCount: number, entryId: string): number {
-  const exp = policy.baseMs * 2 ** Math.max(0, deliveryCount - 1);
-  const capped = Math.min(policy.maxMs, exp);
+  const capped = backoffMs(deliveryCount, policy.baseMs, policy.maxMs);
   const spread = policy.jitter * (unitHash(entryId, deliveryCount) * 2 - 1);
   return Math.max(0, Math.round(capped * (1 + spread)));
 }

@@ -1,6 +1,7 @@
 /** The soak's load: deterministic for a seed, in the mix's proportions, voice notes that say their words. */
 import { describe, expect, it } from 'vitest';
-import { fakeAudio, MIX, nextMessage, prng, saidIn, type Kind } from '../src/load.js';
+import { fakeAudio, MIX, nextMessage, saidIn, type Kind } from '../src/load.js';
+import { prng } from '../src/prng.js';
 
 describe('the load', () => {
   it('is the same for the same seed, and follows the mix', () => {

@@ -3,6 +3,7 @@
  * instruction) and, where those are missing, from the words ("make draft 2 longer" reaches no iris
  * rule today, but a model may route it here).
  */
+import { entityNumber, entityText, type Entities } from '@hive/agent';
 import { channelOf, CHANNEL_WORDS, type Channel } from './channels.js';
 
 export type ContentCommand =
@@ -18,7 +19,6 @@ export type ContentCommand =
   | { readonly action: 'undo' }
   | { readonly action: 'unclear'; readonly missing: 'idea' | 'number' | 'instruction' | 'everything' };
 
-export type Entities = Readonly<Record<string, string | number | boolean>>;
 
 const CHANNEL_RE = CHANNEL_WORDS.filter((w) => w.length > 2 || w === 'x' || w === 'ig' || w === 'fb').map((w) => w.replace(/\s+/g, '\\s+')).join('|');
 const FORMAT = '(?:post|tweet|thread|article|blog\\s*post|newsletter(?:\\s+issue)?|caption|status|update|piece|carousel)';
@@ -40,17 +40,6 @@ const IDEA = new RegExp(`^(?:(post|content|blog|tweet|${CHANNEL_RE})\\s+)?(?:ide
 const BARE_UNDO = /^(?:undo(?:\s+(?:that|it|the\s+last\s+one|last\s+(?:one|entry|edit|change)))?|oops|whoops|scratch\s+that|that\s+was\s+(?:wrong|a\s+mistake)|my\s+bad|never\s*mind(?:\s+that)?)[.!]?$/i;
 const DELETE_LAST = /^(?:delete|remove|discard|trash|drop|scrap|bin)\s+(?:the\s+|my\s+|that\s+)?(?:last|latest|newest)\s+(?:draft|post)[.!]?$/i;
 
-function str(e: Entities, key: string): string | undefined {
-  const v = e[key];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-}
-
-function num(e: Entities, key: string): number | undefined {
-  const v = e[key];
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*#?\d+\s*$/.test(v) ? Number(v.replace('#', '')) : undefined;
-  return n !== undefined && Number.isSafeInteger(n) && n > 0 ? n : undefined;
-}
-
 /** The channel a format implies when none is named: a tweet is for X, an article for the blog. */
 function channelOfFormat(format: string | undefined): Channel | undefined {
   const f = format?.toLowerCase().replace(/\s+/g, '');
@@ -69,8 +58,8 @@ function tidyIdea(idea: string): string {
 /** Read one command from a classified message; "unclear" says what was missing. */
 export function parseContentCommand(text: string, entities: Entities = {}): ContentCommand {
   const said = text.trim();
-  const action = str(entities, 'action')?.toLowerCase();
-  const number = num(entities, 'draftId') ?? num(entities, 'number');
+  const action = entityText(entities, 'action')?.toLowerCase();
+  const number = entityNumber(entities, 'draftId') ?? entityNumber(entities, 'number');
   const one = ONE.exec(said);
   if (BARE_UNDO.test(said) || action === 'undo') return { action: 'undo' };
   if (DELETE_LAST.test(said) || (action === 'delete' && number === undefined && !one && entities.last === true)) return { action: 'delete-last' };
@@ -85,14 +74,14 @@ export function parseContentCommand(text: string, entities: Entities = {}): Cont
     }
     case 'edit': {
       const n = number ?? (one ? Number(one[2]) : undefined);
-      const instruction = str(entities, 'instruction') ?? one?.[3]?.trim() ?? (one && one[1]!.toLowerCase() !== 'edit' ? one[1]! : undefined);
+      const instruction = entityText(entities, 'instruction') ?? one?.[3]?.trim() ?? (one && one[1]!.toLowerCase() !== 'edit' ? one[1]! : undefined);
       if (n === undefined) return { action: 'unclear', missing: 'number' };
       return instruction ? { action: 'edit', number: n, instruction } : { action: 'unclear', missing: 'instruction' };
     }
     case 'draft': {
       const words = fromWords(said);
-      const idea = tidyIdea(str(entities, 'topic') ?? (words?.action === 'draft' ? words.idea : ''));
-      const channel = channelOf(str(entities, 'channel')) ?? channelOfFormat(str(entities, 'format')) ?? (words?.action === 'draft' ? words.channel : undefined);
+      const idea = tidyIdea(entityText(entities, 'topic') ?? (words?.action === 'draft' ? words.idea : ''));
+      const channel = channelOf(entityText(entities, 'channel')) ?? channelOfFormat(entityText(entities, 'format')) ?? (words?.action === 'draft' ? words.channel : undefined);
       return idea === '' ? { action: 'unclear', missing: 'idea' } : { action: 'draft', idea, ...(channel ? { channel } : {}) };
     }
     default:

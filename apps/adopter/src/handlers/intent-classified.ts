@@ -3,10 +3,9 @@
  * drafts, and answer the chat. Drafts and edits are keyed by their source message, so a redelivered
  * message creates no second draft, applies no edit twice, and republishes the same content.drafted.
  */
-import { createHash } from 'node:crypto';
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
 import type { AdopterConfig } from '../config.js';
-import { dayIn } from '@hive/agent';
+import { dayIn, derivedId } from '@hive/agent';
 import { platformOf } from '../domain/channels.js';
 import { renderPost, type Draft } from '../domain/drafts.js';
 import { parseContentCommand } from '../domain/parse-command.js';
@@ -33,7 +32,7 @@ export class DraftChangedError extends Error {
 
 /** The contract's draftId for the draft a message created: stable across redeliveries, unique across chats. */
 export function draftIdFor(chatId: string, sourceMessageId: string): string {
-  return `draft_${createHash('sha256').update(`${chatId}\u0000${sourceMessageId}`).digest('base64url').slice(0, 24)}`;
+  return derivedId('draft_', [chatId, sourceMessageId], 24);
 }
 
 function drafted(chatId: string, d: Draft): Outgoing<AdopterWrites> {

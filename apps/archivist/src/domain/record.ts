@@ -3,7 +3,7 @@
  * belongs to, and the words to search it by. The searchable text is picked from the payload by
  * field name, not per message type, so new types are searchable without a change here.
  */
-import type { Message } from '@hive/bus';
+import type { Message } from '@hive/agent';
 
 export interface ArchiveRecord {
   readonly stream: string;

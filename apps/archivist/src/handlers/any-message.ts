@@ -4,9 +4,7 @@
  * Stored, then acked by the runtime: a crash in between redelivers it, and the (stream, id) key
  * makes the second insert a no-op.
  */
-import type { AgentContext } from '@hive/agent';
-import { xrange } from '@hive/bus/admin';
-import { type Message } from '@hive/bus';
+import { type AgentContext, type Message, xrange } from '@hive/agent';
 import type { ArchivistConfig } from '../config.js';
 import { rawEnvelope, toRecord } from '../domain/record.js';
 import type { HistoryStore } from '../history-store.js';

@@ -5,8 +5,7 @@
  * when no running agent declares it (its agent is stopped, or not part of this network), atlas
  * answers with the fallback, once: the message is handled, not retried until someone turns up.
  */
-import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
-import { listAgents } from '@hive/bus/admin';
+import { type AgentContext, type AgentMessage, listAgents, type Outgoing } from '@hive/agent';
 import type { AtlasConfig } from '../config.js';
 import { emptyQuestionAnswer, offlineAnswer, questionOf, systemPrompt, unavailableAnswer } from '../domain/answers.js';
 import { helpMenu, menuAgents, servedIntents, unservedReply, type AgentEntry } from '../domain/menu.js';

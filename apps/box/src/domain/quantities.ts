@@ -2,20 +2,18 @@
  * From what was eaten, as said ("2 eggs and toast", "150 g chicken breast and a bowl of rice",
  * "half an avocado"), to items with a food and a weight in grams.
  */
+import { NUMBER_WORDS, wordsPattern } from '@hive/agent';
 import type { Food } from './food-table.js';
 import { findFood, JOINED_NAMES, tokens } from './food-match.js';
 import { canonicalUnit, MASS_UNITS, UNIT_SOURCE, unitGrams } from './units.js';
 
-const WORD_NUMBERS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50, hundred: 100,
-};
+const WORD_NUMBERS = NUMBER_WORDS;
 const FRACTIONS: Record<string, number> = { '½': 0.5, '¼': 0.25, '¾': 0.75, '⅓': 1 / 3, '⅔': 2 / 3 };
 
 const NUMBER =
   `(?:half\\s+a\\s+dozen|a\\s+dozen|dozen|a\\s+couple(?:\\s+of)?|couple\\s+of|a\\s+few|few|several|` +
   `(?:\\d+|one|two|three)\\s+and\\s+a\\s+half|\\d+\\s+\\d+\\s*/\\s*\\d+|\\d+(?:[.,]\\d+)?\\s*[½¼¾⅓⅔]|\\d+\\s*/\\s*\\d+|\\d+(?:[.,]\\d+)?|[½¼¾⅓⅔]|` +
-  `a\\s+half(?:\\s+of)?|half(?:\\s+of)?(?:\\s+an?|\\s+the)?|a\\s+quarter(?:\\s+of)?(?:\\s+an?)?|quarter(?:\\s+of)?(?:\\s+an?)?|an?|${Object.keys(WORD_NUMBERS).join('|')})`;
+  `a\\s+half(?:\\s+of)?|half(?:\\s+of)?(?:\\s+an?|\\s+the)?|a\\s+quarter(?:\\s+of)?(?:\\s+an?)?|quarter(?:\\s+of)?(?:\\s+an?)?|an?|${wordsPattern(Object.keys(WORD_NUMBERS))})`;
 const SIZE = '(?:extra\\s+large|extra\\s+small|small|medium|large|big|huge|generous|heaping|heaped|level|little|thick|thin)';
 const SIZES: Record<string, number> = {
   small: 0.75, little: 0.75, thin: 0.75, 'extra small': 0.6,

@@ -2,6 +2,7 @@
  * What a nutrition message asks for. iris's entities come first (action, foods, meal, nutrient,
  * day, goalKcal); when they are missing (a model that filled fewer of them), box reads the text itself.
  */
+import { entityText, type Entities } from '@hive/agent';
 
 export const MEALS = ['breakfast', 'lunch', 'dinner', 'snack'] as const;
 export type Meal = (typeof MEALS)[number];
@@ -15,7 +16,6 @@ export type NutritionRequest =
   | { readonly kind: 'lookup'; readonly foods: string; readonly nutrient: Nutrient | undefined }
   | { readonly kind: 'undo' };
 
-type Entities = Readonly<Record<string, string | number | boolean>>;
 
 const MEAL_WORDS: Record<string, Meal> = {
   breakfast: 'breakfast', brekkie: 'breakfast', brunch: 'breakfast',
@@ -66,7 +66,7 @@ export function foodsOf(text: string): { foods: string; meal: Meal | undefined }
 
 /** Read what the owner asks for, from iris's entities when they say, else from the text. */
 export function readRequest(text: string, entities: Entities = {}): NutritionRequest {
-  const str = (k: string) => (typeof entities[k] === 'string' && (entities[k] as string).trim() !== '' ? (entities[k] as string).trim() : undefined);
+  const str = (k: string) => entityText(entities, k);
   const num = (k: string) => (typeof entities[k] === 'number' && Number.isFinite(entities[k]) ? (entities[k] as number) : undefined);
   const nutrientEntity = str('nutrient');
   const nutrient = nutrientEntity === undefined ? undefined : (NUTRIENT_WORDS[nutrientEntity.toLowerCase()] ?? undefined);

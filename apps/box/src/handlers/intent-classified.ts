@@ -1,6 +1,6 @@
 /** intent.classified (intent "nutrition"): log a meal, answer a question about the day, set the goal. */
-import { createHash } from 'node:crypto';
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import { derivedId } from '@hive/agent';
 import type { BoxConfig } from '../config.js';
 import { GOAL_RANGE } from '../config.js';
 import { dayIn, previousDay, timeIn } from '../domain/day.js';
@@ -22,7 +22,7 @@ export interface BoxServices {
 
 /** A meal's id, derived from the WhatsApp message: a redelivery overwrites the same entry. */
 export function mealEntryId(sourceMessageId: string): string {
-  return `meal_${createHash('sha256').update(sourceMessageId).digest('base64url').slice(0, 26)}`;
+  return derivedId('meal_', [sourceMessageId], 26);
 }
 
 /** Weigh a meal with the table, then let a model (when configured) estimate what the table lacks. */

@@ -1,5 +1,5 @@
 /** The console's HTTP surface: the page, its assets, the JSON API and the live feed, behind the guard. */
-import { ConfigError, errorMessage, type Logger } from '@hive/bus';
+import { ConfigError, errorMessage, type Logger } from '@hive/agent';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ClientBundle } from './client-bundle.js';

@@ -4,7 +4,7 @@
  * only to the console, which passes the two calls on; sending is a change, so it is a POST under the
  * CSRF and read-only rules like any other.
  */
-import { errorMessage } from '@hive/bus';
+import { errorMessage } from '@hive/agent';
 import { RequestError, type ConsoleApp, type RouteContext } from './context.js';
 
 /** Longest long poll passed on (kami caps its own at 30 s). */

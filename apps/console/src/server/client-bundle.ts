@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import type { Logger } from '@hive/bus';
+import type { Logger } from '@hive/agent';
 import { ConsoleError } from '../errors.js';
 
 /** The console package's directory (two up from src/server or dist/server). */

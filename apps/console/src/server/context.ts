@@ -1,5 +1,5 @@
 /** What every route module gets: Redis, keys, the log, and the console's settings. */
-import { assertName, type Keys, type Logger, type RedisDriver } from '@hive/bus';
+import { assertName, type Keys, type Logger, type RedisDriver } from '@hive/agent';
 import type { Hono } from 'hono';
 import type { ConsoleEnv } from './security.js';
 

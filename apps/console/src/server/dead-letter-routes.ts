@@ -3,7 +3,7 @@
  * error; retry (back to the failing group only, through the bus) and drop. A change is a POST that
  * passed the CSRF and read-only checks, and writes one log line saying who did what to which ids.
  */
-import { fieldsToObject, HiveError } from '@hive/bus';
+import { fieldsToObject, HiveError } from '@hive/agent';
 import {
   compareEntryIds,
   type DeadLetter,

@@ -3,7 +3,7 @@
  * open tabs cost Redis what one does), every `pollMs` while someone watches and every `idlePollMs`
  * while nobody does. A failed poll (Redis away) is pushed as an error and retried on the next tick.
  */
-import { errorMessage, type Logger } from '@hive/bus';
+import { errorMessage, type Logger } from '@hive/agent';
 import type { NetworkView, Snapshot } from './network-view.js';
 
 export type FeedEvent = { kind: 'snapshot'; snapshot: Snapshot } | { kind: 'error'; error: string; at: number };

@@ -4,10 +4,9 @@
  * groups, lag, pending, dead letters and rates. The page's graph, stream table and agent cards are
  * all drawn from this one document, pushed over SSE.
  */
-import { type Keys, type Logger, type RedisDriver } from '@hive/bus';
+import { type Keys, type Logger, modelStatuses, type RedisDriver } from '@hive/agent';
 import { type AgentRecord, entryIdTime, listAgents } from '@hive/bus/admin';
 import { summarizeStreams } from '@hive/inspect';
-import { modelStatuses } from '@hive/agent';
 import type { AgentView, Health, InstanceView, Snapshot, StreamView } from '../wire.js';
 import { RateTracker } from './rates.js';
 import type { ExpectedTopology } from './topology.js';

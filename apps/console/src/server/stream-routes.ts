@@ -3,7 +3,7 @@
  * XREVRANGE with COUNT from a cursor (O(log N) to find the start), so a stream of 100,000 entries
  * pages as fast as one of 100; the page size is capped.
  */
-import { decodeEntry, fieldsToObject } from '@hive/bus';
+import { decodeEntry, fieldsToObject } from '@hive/agent';
 import { type StreamEntry, xinfoConsumers, xinfoGroups, xinfoStream, xpending, xrevrange } from '@hive/bus/admin';
 import { checkedEntryId, checkedName, pageSize, RequestError, type ConsoleApp, type RouteContext } from './context.js';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '@hive/bus';
+import type { Logger } from '@hive/agent';
 
 export interface ExpectedStream {
   stream: string;

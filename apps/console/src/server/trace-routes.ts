@@ -5,7 +5,7 @@
  * archivist's history, marked as such. Every scan is bounded: Redis by a time window, the archive by
  * its indexes and a row limit.
  */
-import { decodeEntry, errorMessage } from '@hive/bus';
+import { decodeEntry, errorMessage } from '@hive/agent';
 import { xrevrange } from '@hive/bus/admin';
 import { normalizeChat, openHistory, searchHistory, traceConversation, ulidTime, type Hop, type HistoryRecord } from '@hive/inspect';
 import type { Found, TraceHop } from '../wire.js';

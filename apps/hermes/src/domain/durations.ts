@@ -1,4 +1,5 @@
 /** Short durations as people type them: "10 minutes", "an hour", "half an hour", "1h30", "15". */
+import { NUMBER_WORDS, wordsPattern } from '@hive/agent';
 
 const UNIT_MINUTES: Record<string, number> = {
   m: 1, min: 1, mins: 1, minute: 1, minutes: 1,
@@ -6,9 +7,8 @@ const UNIT_MINUTES: Record<string, number> = {
   d: 1440, day: 1440, days: 1440,
 };
 
-const WORD_NUMBERS: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, ten: 10, fifteen: 15, twenty: 20, thirty: 30, 'a couple of': 2, 'a few': 3,
-};
+const WORD_NUMBERS: Readonly<Record<string, number>> = { ...NUMBER_WORDS, a: 1, an: 1, 'a couple of': 2, 'a few': 3 };
+const DURATION = new RegExp(`^(\\d{1,4}(?:[.,]\\d+)?|${wordsPattern(Object.keys(WORD_NUMBERS))})\\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)$`);
 
 /** Minutes in a duration phrase, or undefined when it is not one. A bare number means minutes. */
 export function parseDurationMinutes(input: string): number | undefined {
@@ -22,7 +22,7 @@ export function parseDurationMinutes(input: string): number | undefined {
   // "1h30", "1h 30m", "2 hours 15 minutes"
   const combo = /^(\d{1,3})\s*(?:h|hr|hrs|hours?)\s*(?:and\s+)?(\d{1,2})\s*(?:m|min|mins|minutes?)?$/.exec(s);
   if (combo) return Number(combo[1]) * 60 + Number(combo[2]);
-  const m = /^(\d{1,4}(?:[.,]\d+)?|a couple of|a few|an?|one|two|three|four|five|ten|fifteen|twenty|thirty)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)$/.exec(s);
+  const m = DURATION.exec(s);
   if (!m) return undefined;
   const n = WORD_NUMBERS[m[1]!] ?? Number(m[1]!.replace(',', '.'));
   const minutes = n * UNIT_MINUTES[m[2]!]!;

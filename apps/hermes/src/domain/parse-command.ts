@@ -3,6 +3,7 @@
  * Pure: the reference instant and the time zone come in, so every phrasing is a table-driven test.
  * chrono-node finds the time; hermes decides the zone, the defaults and what the reminder says.
  */
+import { NUMBER_WORDS, wordsPattern } from '@hive/agent';
 import * as chrono from 'chrono-node';
 import { parseDurationMinutes } from './durations.js';
 import { nextOccurrence, type Recurrence } from './recurrence.js';
@@ -144,6 +145,9 @@ const FULL_DAY = '(?:sun|mon|tues|wednes|thurs|fri|satur)day';
 
 /** Default time of day per phrasing when a recurrence names no clock time. */
 const PART_OF_DAY: Record<string, number> = { morning: 8, afternoon: 15, evening: 19, night: 21 };
+// "every 15 minutes", "every other hour", "every two hours".
+const EVERY_WORDS: Readonly<Record<string, number>> = { ...NUMBER_WORDS, other: 2 };
+const EVERY_N = new RegExp(`\\bevery\\s+(?:(\\d{1,4}|${wordsPattern(Object.keys(EVERY_WORDS))})\\s+)?(minutes?|mins?|hours?|hrs?)\\b`, 'i');
 
 interface RecurrenceMatch {
   readonly index: number;
@@ -158,10 +162,9 @@ function findRecurrence(text: string, ctx: ParseContext): RecurrenceMatch | unde
   const at = (m: RegExpExecArray) => ({ index: m.index, length: m[0].length });
   let m: RegExpExecArray | null;
 
-  m = /\bevery\s+(?:(\d{1,4}|other|two|three|four|five|ten|fifteen|twenty|thirty)\s+)?(minutes?|mins?|hours?|hrs?)\b/i.exec(text);
+  m = EVERY_N.exec(text);
   if (m) {
-    const words: Record<string, number> = { other: 2, two: 2, three: 3, four: 4, five: 5, ten: 10, fifteen: 15, twenty: 20, thirty: 30 };
-    const n = m[1] === undefined ? 1 : words[m[1].toLowerCase()] ?? Number(m[1]);
+    const n = m[1] === undefined ? 1 : EVERY_WORDS[m[1].toLowerCase()] ?? Number(m[1]);
     const everyMinutes = /^h/i.test(m[2]!) ? n * 60 : n;
     return { ...at(m), build: () => ({ kind: 'interval', everyMinutes }), needsTime: false, defaultHour: 0 };
   }

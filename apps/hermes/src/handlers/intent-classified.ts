@@ -3,8 +3,8 @@
  * the chat. Every id derives from the input message id, so a redelivered message schedules nothing
  * twice and replies with the same words.
  */
-import { createHash } from 'node:crypto';
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import { derivedId } from '@hive/agent';
 import { z } from 'zod';
 import type { HermesConfig } from '../config.js';
 import { parseReminderCommand, type ReminderCommand } from '../domain/parse-command.js';
@@ -29,7 +29,7 @@ export interface HandlerDeps {
 
 /** The reminder id for the message that created it: stable across redeliveries. */
 export function reminderIdFor(messageId: string): string {
-  return `rem_${createHash('sha256').update(messageId).digest('base64url').slice(0, 22)}`;
+  return derivedId('rem_', [messageId], 22);
 }
 
 /** "every day at 7 briefing": the daily briefing rather than a text reminder. */

@@ -1,47 +1,20 @@
 /** Amounts of money as people type them: "12.50", "€30", "30€", "30 eur", "$4.50", "20 bucks". */
+import { CURRENCY_SIGNS, CURRENCY_WORDS } from '@hive/agent';
 import { parseNumber } from './numbers.js';
 
-const SYMBOLS: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP', '¥': 'JPY', '₹': 'INR', '₺': 'TRY', '₩': 'KRW', '₽': 'RUB' };
-
-const WORDS: Record<string, string> = {
-  eur: 'EUR',
-  euro: 'EUR',
-  euros: 'EUR',
-  usd: 'USD',
-  dollar: 'USD',
-  dollars: 'USD',
-  bucks: 'USD',
-  gbp: 'GBP',
-  pound: 'GBP',
-  pounds: 'GBP',
-  quid: 'GBP',
-  chf: 'CHF',
-  francs: 'CHF',
-  jpy: 'JPY',
-  yen: 'JPY',
-  inr: 'INR',
-  rupees: 'INR',
-  sek: 'SEK',
-  nok: 'NOK',
-  dkk: 'DKK',
-  pln: 'PLN',
-  cad: 'CAD',
-  aud: 'AUD',
-  brl: 'BRL',
-  reais: 'BRL',
-  mxn: 'MXN',
-  try: 'TRY',
-};
+// "try" is the lira's code but also a verb: iris reads it only as a suffix ("30 try"), never as a prefix.
+const WORDS: Readonly<Record<string, string>> = { ...CURRENCY_WORDS, try: 'TRY' };
+const escape = (w: string) => w.replace(/[$]/g, '\\$');
 
 const NUM = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?';
-const SYM = `[${Object.keys(SYMBOLS).map((s) => (s === '$' ? '\\$' : s)).join('')}]`;
-// "try" is a currency code but also a verb: only as a suffix ("30 try"), never as a prefix.
-const WORD = Object.keys(WORDS).join('|');
-const PREFIX_WORD = Object.keys(WORDS).filter((w) => w.length === 3 && w !== 'try').join('|');
+const SYM = `[${Object.keys(CURRENCY_SIGNS).map(escape).join('')}]`;
+const WORD = Object.keys(WORDS).map(escape).join('|');
+// As a prefix ("usd 30") only an ISO code, written as one.
+const PREFIX_WORD = Object.keys(CURRENCY_WORDS).filter((w) => /^[a-z]{3}$/.test(w) && CURRENCY_WORDS[w] === w.toUpperCase()).join('|');
 
 /** Matches one amount with its currency, if any; groups: symbol-before, number, symbol-after, word-after, word-before, number. */
 export const MONEY = new RegExp(
-  `(?:(${SYM})\\s*(${NUM})|(?<![\\w.,])(${NUM})\\s*(?:(${SYM})|(${WORD})\\b)|\\b(${PREFIX_WORD})\\s*(${NUM}))`,
+  `(?:(${SYM})\\s*(${NUM})|(?<![\\w.,])(${NUM})\\s*(?:(${SYM})|(${WORD})(?![\\w$]))|\\b(${PREFIX_WORD})\\s*(${NUM}))`,
   'i',
 );
 
@@ -65,7 +38,7 @@ export function findMoney(text: string): Money | undefined {
   const number = n1 ?? n2 ?? n3;
   const amount = number === undefined ? undefined : parseNumber(number);
   if (amount === undefined) return undefined;
-  const currency = symBefore !== undefined ? SYMBOLS[symBefore] : symAfter !== undefined ? SYMBOLS[symAfter] : WORDS[(wordAfter ?? wordBefore ?? '').toLowerCase()];
+  const currency = symBefore !== undefined ? CURRENCY_SIGNS[symBefore] : symAfter !== undefined ? CURRENCY_SIGNS[symAfter] : WORDS[(wordAfter ?? wordBefore ?? '').toLowerCase()];
   if (currency === undefined) return undefined;
   return { amount, currency, match, index: m.index };
 }

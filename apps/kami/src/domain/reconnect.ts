@@ -3,6 +3,7 @@
  * capped at `maxMs`, with jitter so that a fleet of gateways does not knock in step. The attempt
  * count resets once the client reports `ready`.
  */
+import { backoffMs } from '@hive/agent';
 
 export interface ReconnectPolicy {
   /** First delay. @defaultValue 2000 */
@@ -17,8 +18,7 @@ export const DEFAULT_RECONNECT: ReconnectPolicy = { baseMs: 2_000, maxMs: 300_00
 
 /** Delay before attempt `attempt` (1 = the first retry); `random` in [0, 1) is injected for tests. */
 export function reconnectDelayMs(attempt: number, policy: ReconnectPolicy = DEFAULT_RECONNECT, random: () => number = Math.random): number {
-  const n = Math.max(1, Math.floor(attempt));
-  const raw = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(n - 1, 30));
+  const raw = backoffMs(attempt, policy.baseMs, policy.maxMs);
   const spread = raw * policy.jitter * (random() * 2 - 1);
   return Math.max(0, Math.round(Math.min(policy.maxMs, raw + spread)));
 }

@@ -19,7 +19,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage as HttpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@hive/bus';
+import type { Logger } from '@hive/agent';
 import { InvalidChatIdError, toChatId } from '../domain/chat-id.js';
 import { mediaKindOf, type MediaKind } from '../domain/inbound.js';
 import { simulatedMessageId } from '../domain/sim-ids.js';

@@ -11,7 +11,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
 import type { ClientOptions, Message, MessageSendOptions, MessageContent } from 'whatsapp-web.js';
-import type { Logger } from '@hive/bus';
+import { type Logger, withTimeout } from '@hive/agent';
 import { DEFAULT_RECONNECT, reconnectDelayMs, type ReconnectPolicy } from '../domain/reconnect.js';
 import type { DownloadedMedia } from '../domain/inbound.js';
 import { NotReadyError, Readiness, SendTimeoutError, type IncomingMessage, type MessageListener, type OutgoingText, type PortState, type SentMessage, type WhatsAppPort } from './port.js';
@@ -124,7 +124,7 @@ class WwebjsPort implements WhatsAppPort {
       if (message.media.kind === 'voice') sendOptions.sendAudioAsVoice = true;
       if (message.media.kind === 'document') sendOptions.sendMediaAsDocument = true;
     }
-    const sent = await withTimeout(client.sendMessage(message.chatId, content, sendOptions), this.sendTimeoutMs);
+    const sent = await withTimeout(client.sendMessage(message.chatId, content, sendOptions), this.sendTimeoutMs, () => new SendTimeoutError(this.sendTimeoutMs));
     return { messageId: sent.id._serialized };
   }
 
@@ -266,14 +266,6 @@ async function toMessageMedia(media: NonNullable<OutgoingText['media']>): Promis
   if (media.base64 !== undefined) return new MessageMedia(media.mime, media.base64, media.filename ?? null);
   // Paths are read by the outbound guard (confined to kami's media dirs); the port never opens one.
   throw new Error('media must come as content (base64): kami\'s outbound guard reads paths before the port sees them');
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SendTimeoutError(ms)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 function errorText(err: unknown): string {

@@ -85,22 +85,3 @@ export function formatMoney(minor: number, currency: string): string {
   const grouped = String(major).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${grouped}${frac} ${currency}`;
 }
-
-/** Currency symbols and words, lower-cased, to ISO codes. */
-export const CURRENCY_WORDS: Readonly<Record<string, string>> = {
-  '€': 'EUR', eur: 'EUR', euro: 'EUR', euros: 'EUR', eu: 'EUR',
-  $: 'USD', usd: 'USD', dollar: 'USD', dollars: 'USD', bucks: 'USD', buck: 'USD', 'us$': 'USD',
-  '£': 'GBP', gbp: 'GBP', pound: 'GBP', pounds: 'GBP', quid: 'GBP',
-  chf: 'CHF', franc: 'CHF', francs: 'CHF', fr: 'CHF',
-  '¥': 'JPY', jpy: 'JPY', yen: 'JPY',
-  '₹': 'INR', inr: 'INR', rupee: 'INR', rupees: 'INR',
-  '₺': 'TRY', lira: 'TRY',
-  '₽': 'RUB', rub: 'RUB',
-  '₩': 'KRW', krw: 'KRW',
-  zł: 'PLN', zl: 'PLN', pln: 'PLN', zloty: 'PLN',
-  kč: 'CZK', czk: 'CZK',
-  sek: 'SEK', nok: 'NOK', dkk: 'DKK', kr: 'SEK',
-  cad: 'CAD', 'c$': 'CAD', aud: 'AUD', 'a$': 'AUD', nzd: 'NZD',
-  huf: 'HUF', ron: 'RON', bgn: 'BGN', cny: 'CNY', rmb: 'CNY', hkd: 'HKD', sgd: 'SGD',
-  brl: 'BRL', 'r$': 'BRL', mxn: 'MXN', zar: 'ZAR', aed: 'AED', ils: 'ILS', '₪': 'ILS', thb: 'THB', '฿': 'THB',
-};

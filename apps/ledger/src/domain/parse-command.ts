@@ -2,8 +2,9 @@
  * What an expense message asks for: record an expense, totals for a period, a budget, undo. Pure:
  * the clock, the time zone and the default currency come in, so every phrasing is a table row.
  */
+import { CURRENCY_SIGNS, currencyNamed } from '@hive/agent';
 import { categoryNamed, inferCategory, type Category } from './categories.js';
-import { CURRENCY_WORDS, normalizeDecimal, toMinor } from './money.js';
+import { normalizeDecimal, toMinor } from './money.js';
 import { dayIn, periodRange, shiftDay, type Period, type PeriodName } from './periods.js';
 
 export interface ParseContext {
@@ -134,14 +135,14 @@ function parseTotals(text: string, ctx: ParseContext): LedgerCommand | undefined
 // Expenses: "spent 12.50 on lunch", "€30 groceries", "coffee 3.20", "paid 45 USD for the taxi",
 // "1.234,56 EUR rent".
 
-const SYMBOLS = '€$£¥₹₺₽₩₪฿';
+const SYMBOLS = Object.keys(CURRENCY_SIGNS).join('');
 const KNOWN_CODES = new Set(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('currency') : []);
 
 /** The ISO code a token names: a symbol, a word from our list ("euros", "bucks"), or an upper-case ISO code. */
 function currencyOf(token: string | undefined): string | undefined {
   if (token === undefined) return undefined;
   const t = token.replace(/[.,!?;:)]+$/, '');
-  const word = CURRENCY_WORDS[t.toLowerCase()];
+  const word = currencyNamed(t);
   if (word) return word;
   // Lower-case three-letter words are too often English ("all", "cup"); only codes written as codes count.
   return /^[A-Z]{3}$/.test(t) && KNOWN_CODES.has(t) ? t : undefined;

@@ -3,8 +3,8 @@
  * totals, set budgets, undo; every answer goes back to the chat on wa.outbound. Ids derive from the
  * input message id, so a redelivered message records nothing twice and answers with the same words.
  */
-import { createHash } from 'node:crypto';
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import { derivedId } from '@hive/agent';
 import { z } from 'zod';
 import type { LedgerConfig } from '../config.js';
 import { crossedLine } from '../domain/budgets.js';
@@ -26,7 +26,7 @@ export interface HandlerDeps {
 
 /** The expense id for the message that recorded it: stable across redeliveries. */
 export function expenseIdFor(messageId: string): string {
-  return `exp_${createHash('sha256').update(messageId).digest('base64url').slice(0, 22)}`;
+  return derivedId('exp_', [messageId], 22);
 }
 
 /** The LLM's reading of an expense the rules could not find an amount in. */

@@ -1,13 +1,9 @@
 /** agent.requests / summary.request: herald asks for the day's spending lines for a briefing. */
-import type { AgentHandlerContext, AgentMessage, OutgoingReply } from '@hive/agent';
-import type { PayloadInput } from '@hive/contracts';
+import { summaryReply, summaryRequestFor, type AgentMessage, type OutgoingReply, type SummaryContext } from '@hive/agent';
 import type { LedgerConfig } from '../config.js';
 import { periodRange, shiftDay } from '../domain/periods.js';
 import { briefingSummary, sumByCurrency } from '../domain/reports.js';
 import type { HandlerDeps } from './intent-classified.js';
-
-/** It publishes nothing: it only answers, on the requester's reply stream. */
-type SummaryContext = AgentHandlerContext<LedgerConfig, never, 'agent.requests'>;
 
 /**
  * Answer a summary request addressed to ledger (others are ignored), unless the requester has
@@ -16,15 +12,11 @@ type SummaryContext = AgentHandlerContext<LedgerConfig, never, 'agent.requests'>
  */
 export async function onSummaryRequest(
   message: AgentMessage<'agent.requests', 'summary.request'>,
-  ctx: SummaryContext,
+  ctx: SummaryContext<LedgerConfig>,
   deps: HandlerDeps,
 ): Promise<OutgoingReply<'agent.requests'> | undefined> {
-  const r = message.data;
-  if (r.to !== ctx.agent) return undefined;
-  if (r.replyBy !== undefined && Date.parse(r.replyBy) < deps.now().getTime()) {
-    ctx.log.info({ chatId: r.chatId, day: r.day, replyBy: r.replyBy }, 'summary request expired; not answering');
-    return undefined;
-  }
+  const r = summaryRequestFor(message, ctx, deps.now());
+  if (!r) return undefined;
   const store = await deps.store();
   const month = periodRange('this month', r.day);
   const monthSoFar = await store.between(r.chatId, month.from, r.day);
@@ -37,17 +29,10 @@ export async function onSummaryRequest(
   const first = (m: Map<string, number>) => [...m][0];
   const dayTotal = first(sumByCurrency(onDay));
   const monthTotal = first(sumByCurrency(monthSoFar));
-  const data: PayloadInput<'agent.requests', 'summary.reply'> = {
-    agent: ctx.agent,
-    chatId: r.chatId,
-    day: r.day,
-    text,
-    data: {
-      expenses: onDay.length,
-      monthExpenses: monthSoFar.length,
-      ...(dayTotal ? { currency: dayTotal[0], spentMinor: dayTotal[1] } : {}),
-      ...(monthTotal ? { monthCurrency: monthTotal[0], monthSpentMinor: monthTotal[1] } : {}),
-    },
-  };
-  return ctx.reply('summary.reply', data);
+  return summaryReply(ctx, r, text, {
+    expenses: onDay.length,
+    monthExpenses: monthSoFar.length,
+    ...(dayTotal ? { currency: dayTotal[0], spentMinor: dayTotal[1] } : {}),
+    ...(monthTotal ? { monthCurrency: monthTotal[0], monthSpentMinor: monthTotal[1] } : {}),
+  });
 }

@@ -4,6 +4,7 @@
  * words. iris sends "how was my week" as a question and "weekly summary" as a reminder today, so
  * pulse reads summaries from the words too when they reach it.
  */
+import { entityText, NUMBER_WORDS, wordsPattern, type Entities } from '@hive/agent';
 import { HABIT_KINDS, type GoalKey, type HabitKind, type HabitLog } from './habits.js';
 
 export type SummaryScope = 'week' | 'today' | 'streaks';
@@ -15,10 +16,9 @@ export type PulseCommand =
   | { readonly action: 'undo' }
   | { readonly action: 'unclear'; readonly hint?: HabitKind };
 
-export type Entities = Readonly<Record<string, string | number | boolean>>;
 
-const WORD_NUMBERS: Record<string, number> = { a: 1, an: 1, one: 1, another: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, half: 0.5 };
-const NUM = '(\\d+(?:[.,]\\d+)?|a|an|one|another|two|three|four|five|six|seven|eight|nine|ten|half)';
+const WORD_NUMBERS: Readonly<Record<string, number>> = { ...NUMBER_WORDS, a: 1, an: 1, another: 1, half: 0.5 };
+const NUM = `(\\d+(?:[.,]\\d+)?|${wordsPattern(Object.keys(WORD_NUMBERS))})`;
 
 function toNumber(s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
@@ -38,10 +38,7 @@ export function toMl(quantity: number, unit: string | undefined): number {
   return Math.round(quantity * (ML_PER[key] ?? 250));
 }
 
-function str(e: Entities, key: string): string | undefined {
-  const v = e[key];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : undefined;
-}
+const str = (e: Entities, key: string): string | undefined => entityText(e, key)?.toLowerCase();
 
 function num(e: Entities, key: string): number | undefined {
   const v = e[key];

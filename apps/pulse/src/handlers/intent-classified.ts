@@ -4,10 +4,9 @@
  * An entry's id derives from its source message, so a redelivered message logs nothing twice and
  * republishes the same habit.logged.
  */
-import { createHash } from 'node:crypto';
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
 import type { PulseConfig } from '../config.js';
-import { addDays, dayIn } from '@hive/agent';
+import { addDays, dayIn, derivedId } from '@hive/agent';
 import { contractHabit, HABIT_KINDS, mainQuantity, type Goals, type HabitEntry, type HabitKind } from '../domain/habits.js';
 import { parsePulseCommand } from '../domain/parse-command.js';
 import { dayLabel, goalReply, loggedReply, streaksReply, todayReply, unclearReply, undoneReply, weekReply } from '../domain/replies.js';
@@ -25,7 +24,7 @@ export interface HandlerDeps {
 
 /** The contract's logId for the entry a message logged: stable across redeliveries, unique across chats. */
 export function logIdFor(chatId: string, sourceMessageId: string): string {
-  return `habit_${createHash('sha256').update(`${chatId}\u0000${sourceMessageId}`).digest('base64url').slice(0, 24)}`;
+  return derivedId('habit_', [chatId, sourceMessageId], 24);
 }
 
 /** The chat's goals over the configured defaults. */

@@ -3,6 +3,7 @@
  * where iris gave none, from the words themselves. iris has no rule for "delete note 3" or "show
  * note 3", so those are read from the text first.
  */
+import { entityNumber, entityText, type Entities } from '@hive/agent';
 
 export type NoteKind = 'note' | 'journal';
 export type ListPeriod = 'today' | 'yesterday' | 'week';
@@ -17,7 +18,6 @@ export type NoteCommand =
   | { readonly action: 'delete-last' }
   | { readonly action: 'unclear' };
 
-export type Entities = Readonly<Record<string, string | number | boolean>>;
 
 /** How many notes a list shows unless asked for a number. */
 export const DEFAULT_LIST_LIMIT = 5;
@@ -32,17 +32,6 @@ const SAVE_PREFIX = /^(?:note\s+to\s+self|notes?|memo|jot(?:\s+(?:this\s+)?down)
 const JOURNAL_PREFIX = /^(?:journal(?:\s+entry)?|diary|dear\s+diary)\s*(?::|-|,)?\s*(\S[\s\S]*)$/i;
 const SEARCH = /^(?:(?:notes?|journal)\s+(?:about|on|mentioning|regarding)|(?:what|anything)\s+(?:did|have)\s+i\s+(?:note|noted|write|written|wrote|save|saved|jot|jotted)(?:\s+down)?\s+(?:about|on|regarding)|(?:find|search|look\s*up|look\s+for)\s+(?:in\s+)?(?:my\s+)?(?:notes?|journal)?\s*(?:about|on|for|with|mentioning)?)\s*(.+?)\??$/i;
 const LIST = /^(?:(?:list|show|see|view|read|get)\s+(?:me\s+)?)?(?:all\s+)?(?:my\s+)?(?:recent\s+|latest\s+|last\s+)?(?:(\d+)\s+)?(notes|journal(?:\s+entries)?)(?:\s+(?:from\s+)?(today|yesterday|this\s+week))?\??$/i;
-
-function str(e: Entities, key: string): string | undefined {
-  const v = e[key];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-}
-
-function num(e: Entities, key: string): number | undefined {
-  const v = e[key];
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*#?\d+\s*$/.test(v) ? Number(v.replace('#', '')) : undefined;
-  return n !== undefined && Number.isSafeInteger(n) && n > 0 ? n : undefined;
-}
 
 function kindOf(v: string | undefined): NoteKind | undefined {
   return v === 'journal' ? 'journal' : v === 'note' ? 'note' : undefined;
@@ -63,8 +52,8 @@ function listLimit(n: number | undefined): number {
 
 /** The note text the owner meant to save: the entity, else the message without its "note:" prefix. */
 function textToSave(text: string, entities: Entities): { kind: NoteKind; text: string } | undefined {
-  const kind = kindOf(str(entities, 'kind'));
-  const given = str(entities, 'text');
+  const kind = kindOf(entityText(entities, 'kind'));
+  const given = entityText(entities, 'text');
   if (given) return { kind: kind ?? 'note', text: given };
   const j = JOURNAL_PREFIX.exec(text.trim());
   if (j?.[1]) return { kind: 'journal', text: j[1].trim() };
@@ -82,8 +71,8 @@ export function parseNoteCommand(text: string, entities: Entities = {}): NoteCom
   const show = SHOW.exec(said);
   if (show) return { action: 'show', number: Number(show[1]) };
 
-  const action = str(entities, 'action');
-  const number = num(entities, 'number') ?? num(entities, 'noteNumber') ?? num(entities, 'noteId');
+  const action = entityText(entities, 'action');
+  const number = entityNumber(entities, 'number') ?? entityNumber(entities, 'noteNumber') ?? entityNumber(entities, 'noteId');
   if (action === 'undo' || DELETE_LAST.test(said) || ((action === 'delete' || action === 'remove') && number === undefined && entities.last === true)) return { action: 'delete-last' };
   switch (action) {
     case 'delete':
@@ -96,13 +85,13 @@ export function parseNoteCommand(text: string, entities: Entities = {}): NoteCom
       return save ? { action: 'save', ...save } : { action: 'unclear' };
     }
     case 'search': {
-      const query = str(entities, 'query') ?? SEARCH.exec(said)?.[1]?.trim();
+      const query = entityText(entities, 'query') ?? SEARCH.exec(said)?.[1]?.trim();
       return query ? { action: 'search', query } : { action: 'unclear' };
     }
     case 'list': {
-      const kind = kindOf(str(entities, 'kind'));
-      const period = periodOf(str(entities, 'day') ?? str(entities, 'period'));
-      return { action: 'list', ...(kind === 'journal' ? { kind } : {}), limit: listLimit(num(entities, 'limit')), ...(period ? { period } : {}) };
+      const kind = kindOf(entityText(entities, 'kind'));
+      const period = periodOf(entityText(entities, 'day') ?? entityText(entities, 'period'));
+      return { action: 'list', ...(kind === 'journal' ? { kind } : {}), limit: listLimit(entityNumber(entities, 'limit')), ...(period ? { period } : {}) };
     }
     default:
       return fromWords(said, entities);
@@ -123,7 +112,7 @@ function fromWords(said: string, entities: Entities): NoteCommand {
   }
   const search = SEARCH.exec(said);
   if (search?.[1]) return { action: 'search', query: search[1].trim() };
-  const query = str(entities, 'query');
+  const query = entityText(entities, 'query');
   if (query) return { action: 'search', query };
   const save = textToSave(said, entities);
   if (save) return { action: 'save', ...save };

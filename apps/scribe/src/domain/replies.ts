@@ -3,9 +3,8 @@ import { shortDate } from '@hive/agent';
 import type { ListPeriod, NoteKind } from './parse-command.js';
 import { preview } from './note-text.js';
 
-/** A stored note as scribe shows it. `number` is the chat's own, stable number for it ("note 3"). */
-export interface Note {
-  readonly number: number;
+/** What a note says and when it was written, stored or about to be. */
+export interface NoteContent {
   readonly noteId: string;
   readonly kind: NoteKind;
   readonly title?: string;
@@ -14,6 +13,11 @@ export interface Note {
   readonly savedAt: string;
   /** The calendar day it was written, in the owner's zone. */
   readonly day: string;
+}
+
+/** A stored note as scribe shows it. `number` is the chat's own, stable number for it ("note 3"). */
+export interface Note extends NoteContent {
+  readonly number: number;
 }
 
 /** One search result: the note and a quote of it with the matched words in *bold*. */

@@ -3,10 +3,9 @@
  * chat. A note's identity is its source WhatsApp message, so a redelivered message saves nothing
  * twice and republishes the same note.saved and the same reply.
  */
-import { createHash } from 'node:crypto';
 import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
 import type { ScribeConfig } from '../config.js';
-import { dayIn } from '@hive/agent';
+import { dayIn, derivedId } from '@hive/agent';
 import { periodRange } from '../domain/calendar.js';
 import { tagsOf, tidy, titleOf } from '../domain/note-text.js';
 import { parseNoteCommand } from '../domain/parse-command.js';
@@ -24,7 +23,7 @@ export interface HandlerDeps {
 
 /** The contract's noteId for the note a message saved: stable across redeliveries, unique across chats. */
 export function noteIdFor(chatId: string, sourceMessageId: string): string {
-  return `note_${createHash('sha256').update(`${chatId}\u0000${sourceMessageId}`).digest('base64url').slice(0, 24)}`;
+  return derivedId('note_', [chatId, sourceMessageId], 24);
 }
 
 /** Handle one classified message; only intent "note" is scribe's. */

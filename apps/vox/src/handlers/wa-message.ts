@@ -3,8 +3,7 @@
  * classifies like typed text) and, optionally, an "I heard: …" reply. Everything else on the
  * stream is iris's: acked and skipped. Whatever stops a transcription, the owner is told why.
  */
-import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
-import { UnrecoverableError } from '@hive/bus';
+import { type AgentContext, type AgentMessage, type Outgoing, UnrecoverableError } from '@hive/agent';
 import type { VoxConfig } from '../config.js';
 import { echoReply, failureReply, offlineReply, refusalReply, unavailableReply, unreadableReply } from '../domain/replies.js';
 import { checkDeclared, checkLoaded, uploadName, voiceMedia } from '../domain/voice-note.js';

@@ -4,6 +4,7 @@
  * sooner), with retries of transient failures only while there is time left for them. Whatever
  * happens, it is over by the deadline, and the caller answers from its rules.
  */
+import { backoffMs } from '@hive/bus';
 import { ModelUnavailableError } from '../errors.js';
 import type { CircuitBreaker } from './breaker.js';
 
@@ -98,7 +99,7 @@ export async function callModel<T>(o: ModelCallOptions, attempt: (limits: Attemp
         throw err;
       }
       o.onFailure?.(verdict.category);
-      const wait = Math.max(RETRY_BASE_MS * 2 ** (attempts - 1), verdict.retryAfterMs ?? 0);
+      const wait = Math.max(backoffMs(attempts, RETRY_BASE_MS), verdict.retryAfterMs ?? 0);
       const left = o.deadlineAt - Date.now();
       // A probe is one attempt; and once the breaker has opened (other calls failed meanwhile), retrying only delays the rules.
       const retryable = verdict.retry && attempts <= o.maxRetries && !permit.probe && o.breaker.state === 'closed';
