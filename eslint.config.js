@@ -28,8 +28,5 @@ export default tseslint.config(
   // the bus comes through @hive/agent, in the console too.
   { files: ['apps/*/src/**'], rules: { 'no-restricted-imports': ['error', { paths: [appsBus], patterns: [{ group: ['@hive/bus/*'], message: appsBus.message }] }] } },
   { files: ['apps/console/src/**', 'apps/sentinel/src/**'], rules: { 'no-restricted-imports': ['error', { paths: [appsBus] }] } },
-  // Sentinel's own files are being reworked on another branch (issue 14): its root @hive/bus imports
-  // (errorMessage, Bus, Logger: all in @hive/agent already) move there, then this block goes.
-  { files: ['apps/sentinel/src/**'], rules: { 'no-restricted-imports': 'off' } },
   { files: ['packages/agent/src/**'], rules: upward({ group: ['@hive/cli', '@hive/supervisor', '@hive/console', '@hive/e2e'], message: 'the runtime is below its users' }) },
 );

@@ -5,7 +5,7 @@
  *   <prefix>data:{sentinel}:alerts   HASH alertId → StoredAlert JSON
  *   <prefix>data:{sentinel}:known    HASH agent name → last seen (ms)
  */
-import type { Bus } from '@hive/bus';
+import type { Bus } from '@hive/agent';
 import type { StoredAlert } from './domain/alerts.js';
 
 export interface AlertState {

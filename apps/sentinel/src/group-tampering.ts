@@ -5,7 +5,7 @@
  * entries it let go of are checked server-side by scripts/unaccounted-entries-3.lua, which returns
  * entry ids only. The first poll after a start only takes the baseline.
  */
-import { loadScript, runScript, type Bus } from '@hive/bus';
+import { loadScript, runScript, type Bus } from '@hive/agent';
 import { xinfoConsumers, xpending } from '@hive/bus/admin';
 import type { Condition, Observation } from './domain/checks.js';
 import { foreignConsumerCondition, unaccountedCondition, vanished, type GroupLook } from './domain/tampering.js';

@@ -9,7 +9,7 @@
  * `hive acl` grants XTRIM to sentinel alone. Trims are deletes, which a full Redis still accepts,
  * so the janitor also frees memory when Redis refuses writes.
  */
-import { errorMessage, type Bus, type Logger } from '@hive/bus';
+import { errorMessage, type Bus, type Logger } from '@hive/agent';
 import { type TrimResult, trimStream } from '@hive/bus/admin';
 import type { Retention } from '@hive/contracts';
 import type { Condition } from './domain/checks.js';

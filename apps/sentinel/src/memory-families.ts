@@ -9,7 +9,7 @@
  * and dead-letter streams, the registry), and the rest of Redis's memory as one family, `other`
  * (agents' own state, and Redis itself).
  */
-import { errorMessage, type Bus } from '@hive/bus';
+import { errorMessage, type Bus } from '@hive/agent';
 import { deadLetterKeys, indexedAgents, xinfoGroups } from '@hive/bus/admin';
 import type { FamilyUsage } from './domain/memory.js';
 import { streamNames } from './observe.js';

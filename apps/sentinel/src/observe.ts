@@ -5,7 +5,7 @@
  * registered agents read and write), the agents those in the registry's index.
  */
 import { deadLetterStreams, indexedStreams, listAgents, xinfoGroups, xinfoStream } from '@hive/bus/admin';
-import { assertName, errorMessage, type Bus, type Logger } from '@hive/bus';
+import { assertName, errorMessage, type Bus, type Logger } from '@hive/agent';
 import { modelStatuses } from '@hive/agent';
 import { effectiveLag, type GroupSeen, type Observation, type RedisFacts } from './domain/checks.js';
 import { parseConfigReply, parseInfo, redisFacts } from './domain/redis-info.js';

@@ -5,7 +5,7 @@
  * derived from the alert, published idempotently, so a retry after a failure is not a second alert.
  */
 import type { Publish } from '@hive/agent';
-import { errorMessage, type Bus, type Logger } from '@hive/bus';
+import { errorMessage, type Bus, type Logger } from '@hive/agent';
 import { createAlertState } from './alert-state.js';
 import { firingPayload, noticeId, plan, resolvedPayload } from './domain/alerts.js';
 import { evaluate, updatedKnown, type Condition, type Observation, type Thresholds } from './domain/checks.js';
