@@ -1,4 +1,8 @@
-/** The console's own entry (`pnpm --filter @hive/console dev`): settings from the environment, Ctrl-C to stop. */
+/**
+ * The console's own entry (`pnpm --filter @hive/console dev`, and `npm start -- --processes` runs it
+ * as a child): settings from the environment, Ctrl-C or SIGTERM to stop, and, under a supervisor, the
+ * end of its channel (the supervisor gone, even SIGKILLed) stops it too instead of leaving it orphaned.
+ */
 import { createConsole } from './console.js';
 import { consoleOptionsFromEnv } from './env.js';
 import { ConsoleError } from './errors.js';
@@ -9,6 +13,10 @@ try {
   const stop = () => void handle.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', stop);
+  }
 } catch (err) {
   process.stderr.write(`console: ${err instanceof ConsoleError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

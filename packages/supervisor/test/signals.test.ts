@@ -58,6 +58,8 @@ async function until(ok: () => Promise<boolean> | boolean, timeoutMs: number, wh
 
 const alive = (pid: number) => processTree(pid).length > 0;
 const commandOf = (pid: number) => memoryOf(pid)?.command ?? '?';
+/** The processes under the top now (the console's among them once it answers), the top left out. */
+const processTreeNow = (r: Run) => processTree(r.top.pid!).filter((p) => p !== r.top.pid);
 
 describe('stopping npm start', () => {
   let redis: RedisServer;
@@ -108,7 +110,7 @@ describe('stopping npm start', () => {
 
   it('Ctrl-C (SIGINT to the process group), every agent in one process, Redis of its own: one graceful stop, nothing left', async () => {
     const port = await freePort();
-    const r = startHive([], { HIVE_REDIS_PORT: String(port) });
+    const r = startHive([], { HIVE_REDIS_PORT: String(port), HIVE_CONSOLE_PORT: String(await freePort()) });
     const pids = await running(r, `redis://127.0.0.1:${port}`);
     expect(pids.length).toBeGreaterThanOrEqual(2); // the top and the host (and tsx's esbuild when its cache was cold)
     process.kill(-r.top.pid!, 'SIGINT');
@@ -119,7 +121,7 @@ describe('stopping npm start', () => {
   }, 150_000);
 
   it('SIGTERM to the top PID, one process per agent: one graceful stop, nothing left', async () => {
-    const r = startHive(['--processes'], { REDIS_URL: redis.url });
+    const r = startHive(['--processes'], { REDIS_URL: redis.url, HIVE_CONSOLE_PORT: String(await freePort()) });
     const pids = await running(r, redis.url);
     expect(pids.length).toBeGreaterThanOrEqual(1 + AGENTS.length);
     r.top.kill('SIGTERM');
@@ -130,9 +132,13 @@ describe('stopping npm start', () => {
   }, 150_000);
 
   it('SIGKILL of the top: the agents notice their supervisor is gone and stop by themselves', async () => {
-    const r = startHive(['--processes'], { REDIS_URL: redis.url });
-    const pids = await running(r, redis.url);
-    const children = pids.filter((p) => p !== r.top.pid);
+    // The console on a port of its own, so it really runs (on a taken port it would exit at once).
+    const consolePort = await freePort();
+    const r = startHive(['--processes'], { REDIS_URL: redis.url, HIVE_CONSOLE_PORT: String(consolePort) });
+    await running(r, redis.url);
+    await until(() => fetch(`http://127.0.0.1:${consolePort}/`).then((res) => res.ok, () => false), 60_000, `the console answers\n${r.output()}`);
+    const children = processTreeNow(r);
+    expect(children.map(commandOf).some((c) => c.includes('apps/console/')), 'the console is one of the orphans-to-be').toBe(true);
     r.top.kill('SIGKILL');
     await r.exit;
     // Each stops within its shutdown budget; the bound is generous for a loaded machine, and a failure names who is left.
