@@ -61,7 +61,7 @@ describe('memory near maxmemory', () => {
       );
       expect(firing.summary).toMatch(/^Redis uses 8\d% of its maxmemory \(.* MB of .* MB\); at 100% every write fails\. Largest: /);
       expect(firing.summary).toContain(`${k.dataPattern('ledger')} `);
-      expect(firing.summary.indexOf(k.dataPattern('ledger'))).toBeLessThan(firing.summary.indexOf('seen:intent.classified'));
+      expect(firing.summary.indexOf(k.dataPattern('ledger'))).toBeLessThan(firing.summary.indexOf(`${k.prefix}seen:{intent.classified}:*`));
       expect(firing.details[`family:${k.dataPattern('ledger')}`]).toBeGreaterThan(800_000);
     } finally {
       await d.call(['CONFIG', 'SET', 'maxmemory', '0']);

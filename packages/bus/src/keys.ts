@@ -81,7 +81,7 @@ export interface Keys {
   deadLetterStreamName(key: string): string | undefined;
   /**
    * The family of a key, as the SCAN pattern (or, for a stream, the key) covering the whole family:
-   * `hive:s:wa.inbound`, `hive:seen:intent.classified:*`, `hive:data:ledger:*`; undefined outside the
+   * `hive:s:{wa.inbound}`, `hive:seen:{intent.classified}:*`, `hive:data:{ledger}:*`; undefined outside the
    * prefix. For memory reports: what an operator can look at with `redis-cli --scan --pattern`.
    */
   family(key: string): string | undefined;
