@@ -16,7 +16,7 @@ try {
   if (process.channel) {
     process.channel.unref();
     process.once('disconnect', stop);
-  }
+  } else if (typeof process.send === 'function' && !process.connected) stop(); // it closed while the console started
 } catch (err) {
   process.stderr.write(`console: ${err instanceof ConsoleError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

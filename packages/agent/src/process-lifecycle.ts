@@ -6,7 +6,8 @@
  *   in a terminal and a supervisor's SIGTERM often arrive together): it is noted, and the bound
  *   still holds.
  * - A process started by Hive's supervisor has an IPC channel to it; when that closes (the
- *   supervisor died, even by SIGKILL), the process stops the same way instead of living on orphaned.
+ *   supervisor died, even by SIGKILL), the process stops the same way instead of living on orphaned;
+ *   also when it closed while the process was still starting, before these handlers were installed.
  * - With `exitOnUncaught`, an uncaught exception or unhandled rejection is logged and the process
  *   exits 70 at once: its state is unknown, and the supervisor (or systemd, or Docker) restarts it;
  *   whatever it had not acked is still pending and is handled again (the consumer names are stable).
@@ -59,6 +60,10 @@ export function runUntilStopped(opts: RunUntilStoppedOptions): (reason: string) 
     // The channel must not keep the process alive by itself, and its end means the supervisor is gone.
     process.channel.unref();
     process.once('disconnect', () => shutdown('the supervisor exited'));
+  } else if (typeof process.send === 'function' && !process.connected) {
+    // Started with a channel that has closed already: the supervisor died while this process was
+    // still starting (its 'disconnect' came before anyone listened). It will not come again.
+    setImmediate(() => shutdown('the supervisor exited while this process started'));
   }
   if (opts.exitOnUncaught) {
     const fatal = (kind: string) => (err: unknown) => {

@@ -15,11 +15,11 @@ interface Child {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function run(env: Record<string, string>): Child {
+function run(env: Record<string, string>, opts: { ipc?: boolean } = {}): Child {
   const proc = spawn(process.execPath, ['--conditions=@hive/source', '--import', 'tsx', entry], {
     cwd: pkg,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -84,4 +84,27 @@ describe('an agent process', () => {
       if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
     }
   });
+
+  it('a supervisor that dies while the agent is still starting: the agent stops by itself once started, exit 0', async () => {
+    const prefix = randomPrefix('proc');
+    const child = run({ REDIS_URL: redis.url, HIVE_PREFIX: prefix, HIVE_HTTP_PORT: '0', HIVE_INSTANCE: 'p2' }, { ipc: true });
+    try {
+      // The channel closes at once, long before the agent has started and listens for its end (what
+      // SIGKILL of `npm start -- --processes` did to an agent that had just registered: it ran on, orphaned).
+      child.proc.disconnect();
+      await logLine(child, 'agent started');
+      const exited = await Promise.race([child.exit, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 30_000))]);
+      expect(exited).toEqual({ code: 0, signal: null });
+      expect(child.stderr()).toContain('the supervisor exited while this process started');
+      expect(child.stderr()).toContain('"msg":"stopped"');
+      const bus = await createBus({ url: redis.url, prefix, source: 'test' });
+      try {
+        expect(await listAgents(bus.driver, bus.keys)).toEqual([]);
+      } finally {
+        await bus.close();
+      }
+    } finally {
+      if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
+    }
+  }, 60_000);
 });
