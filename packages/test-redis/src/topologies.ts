@@ -5,7 +5,7 @@
  * Commands go through `redis-cli`, so this package still needs no client library.
  */
 import { execFile } from 'node:child_process';
-import { startRedis, type RedisServer, type StartRedisOptions } from './server.js';
+import { freePort, startRedis, type RedisServer, type StartRedisOptions } from './server.js';
 
 const CLI = process.env.REDIS_CLI_BIN ?? 'redis-cli';
 
@@ -49,7 +49,10 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Redi
   const nodes: RedisServer[] = [];
   try {
     for (let i = 0; i < n; i++) {
-      nodes.push(await startRedis({ ...node, args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', ...(node.args ?? [])] }));
+      // The cluster bus port is the client port + 10000 unless set: above 55535 that is no port at all
+      // (redis-server exits 1), and below it may be taken. So a free one of its own (cluster-port, 7.0+).
+      const busPort = await freePort();
+      nodes.push(await startRedis({ ...node, args: ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', ...(node.args ?? [])] }));
     }
     await redisCli(nodes[0]!.port, '--cluster', 'create', ...nodes.map((s) => `127.0.0.1:${s.port}`), '--cluster-yes');
     for (const s of nodes) {
