@@ -12,6 +12,7 @@ import type { Keys } from './keys.js';
 import type { Logger } from './logger.js';
 import type { BusObserver } from './observer.js';
 import type { OutgoingMessage, PublisherContext } from './outgoing.js';
+import type { SharedSlots } from './middleware/shared-slots.js';
 import { retryPolicy, type RetryPolicy } from './retries.js';
 
 export const DEFAULT_CONCURRENCY = 1;
@@ -145,6 +146,8 @@ export interface SubscriptionContext {
   readonly observers: readonly BusObserver[];
   readonly maxMessageBytes: number;
   readonly publisher: PublisherContext;
+  /** The concurrency limit this subscription shares with the other shards of its stream (partitions.ts). */
+  readonly sharedSlots?: SharedSlots;
 }
 
 /** The options of one subscription, validated, with every default filled in. */
