@@ -12,7 +12,6 @@ import type { Keys } from './keys.js';
 import type { Logger } from './logger.js';
 import type { BusObserver } from './observer.js';
 import type { OutgoingMessage, PublisherContext } from './outgoing.js';
-import type { SharedSlots } from './middleware/shared-slots.js';
 import { retryPolicy, type RetryPolicy } from './retries.js';
 
 export const DEFAULT_CONCURRENCY = 1;
@@ -137,6 +136,14 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** Handler slots shared by several subscriptions (the shards of one stream: middleware/shared-slots.ts). */
+export interface ConcurrencySlots {
+  /** Resolves once a slot is taken. */
+  acquire(): Promise<void>;
+  /** Give a taken slot back. */
+  release(): void;
+}
+
 /** What a subscription gets from its bus. */
 export interface SubscriptionContext {
   readonly driver: RedisDriver;
@@ -147,7 +154,7 @@ export interface SubscriptionContext {
   readonly maxMessageBytes: number;
   readonly publisher: PublisherContext;
   /** The concurrency limit this subscription shares with the other shards of its stream (partitions.ts). */
-  readonly sharedSlots?: SharedSlots;
+  readonly sharedSlots?: ConcurrencySlots;
 }
 
 /** The options of one subscription, validated, with every default filled in. */

@@ -7,9 +7,10 @@
  */
 import type { Handle } from '../delivery.js';
 import { HiveError } from '../errors.js';
+import type { ConcurrencySlots } from '../subscribe-options.js';
 
 /** A counting semaphore whose waiters are served first come, first served. */
-export class SharedSlots {
+export class SharedSlots implements ConcurrencySlots {
   private used = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -33,7 +34,7 @@ export class SharedSlots {
 }
 
 /** Run the handler only while holding one of `slots`. */
-export function sharedSlots(slots: SharedSlots): (next: Handle) => Handle {
+export function sharedSlots(slots: ConcurrencySlots): (next: Handle) => Handle {
   return (next) => async (message, d) => {
     await slots.acquire();
     try {
