@@ -152,7 +152,7 @@ describe.each(DRIVER_KINDS)('partitioned streams on %s', (kind: DriverKind) => {
     for (const s of shardStreams('jobs', SHARDS)) expect(await pendingOn(buses[0]!, s, 'g'), s).toBe(0);
   });
 
-  it('a consumer SIGKILLed mid-way: a live one reclaims its pending entries on every shard', async () => {
+  it('a consumer SIGKILLed mid-way: a live one reclaims what it held on each shard; every message handled', async () => {
     const prefix = randomPrefix();
     const b = await bus(prefix);
     const claimIdleMs = 1_000;
@@ -170,9 +170,9 @@ describe.each(DRIVER_KINDS)('partitioned streams on %s', (kind: DriverKind) => {
     const started = child.lines.filter((l) => l.startsWith('start ')).length;
     const finished = child.lines.filter((l) => l.startsWith('done ')).length;
     expect(started).toBeGreaterThan(finished);
-    // Its reads were spread over the shards: every shard has entries pending on the dead consumer.
+    // It died holding entries: pending on the dead consumer, on the shards whose loops held them then.
     const pendingBefore = await Promise.all(shardStreams('jobs', SHARDS).map((s) => pendingOn(b, s, 'g')));
-    expect(pendingBefore.every((n) => n > 0), `pending per shard ${pendingBefore.join(',')}`).toBe(true);
+    expect(pendingBefore.reduce((a, n) => a + n, 0), `pending per shard ${pendingBefore.join(',')}`).toBeGreaterThan(0);
 
     const handledKey = `${prefix}handled:g`;
     const survivor = b.subscribe({
