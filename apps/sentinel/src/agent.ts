@@ -8,7 +8,7 @@
  * GET /network on its HTTP server answers the network's overall health.
  */
 import { defineAgent } from '@hive/agent';
-import { catalogue as hiveCatalogue, scaleRetention, type Catalogue } from '@hive/contracts';
+import { catalogue as hiveCatalogue, physicalStreams, scaleRetention, type Catalogue } from '@hive/contracts';
 import { sentinelConfig } from './config.js';
 import type { Observation } from './domain/checks.js';
 import { memoryCondition, memoryOverRatio } from './domain/memory.js';
@@ -37,7 +37,10 @@ const FAMILY_REPORT_TTL_MS = 5 * 60_000;
 export function createSentinel(options: SentinelOptions = {}) {
   const now = options.now ?? (() => new Date());
   const scale = options.retentionScale ?? 1;
-  const streams = (options.catalogue ?? hiveCatalogue).streams.map((s) => ({ name: s.name, retention: scale === 1 ? s.retention : scaleRetention(s.retention, scale) }));
+  // A partitioned stream is trimmed shard by shard, each to the stream's retention (a shard is a stream).
+  const streams = (options.catalogue ?? hiveCatalogue).streams.flatMap((s) =>
+    physicalStreams(s).map((name) => ({ name, retention: scale === 1 ? s.retention : scaleRetention(s.retention, scale) })),
+  );
   let watch: Watch | undefined;
   let janitor: Janitor | undefined;
 

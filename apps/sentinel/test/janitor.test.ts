@@ -8,7 +8,7 @@
 import { createTestAgent, type TestAgent } from '@hive/agent/testing';
 import { type RedisDriver } from '@hive/bus';
 import { entryIdTime, xack, xinfoGroups, xpending, xrange, xreadgroup } from '@hive/bus/admin';
-import { catalogue } from '@hive/contracts';
+import { catalogue, type Partitions } from '@hive/contracts';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSentinel } from '../src/agent.js';
@@ -32,10 +32,10 @@ const DAY_MS = 86_400_000;
 const WINDOW_MS = 400;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startJanitor(prefix: string, passes: JanitorPass[], retention = catalogue.stream('wa.inbound')!.retention) {
+async function startJanitor(prefix: string, passes: JanitorPass[], retention = catalogue.stream('wa.inbound')!.retention, partitions?: Partitions) {
   const sentinel = createSentinel({
     // Only wa.inbound: the janitor would otherwise also trim ops.alert, where the test reads the alerts.
-    catalogue: { streams: [{ ...catalogue.stream('wa.inbound')!, retention }] },
+    catalogue: { streams: [{ ...catalogue.stream('wa.inbound')!, retention, ...(partitions ? { partitions } : {}) }] },
     retentionScale: WINDOW_MS / DAY_MS,
     onJanitorPass: (p) => passes.push(p),
   });
@@ -137,6 +137,16 @@ describe('the janitor', () => {
     await xack(d, key, 'iris', rest.map((e) => e.id));
     await waitFor('the stream at 10', async () => (Number(await d.call(['XLEN', key])) === 10 ? true : undefined));
     expect((await xrange(d, key, '-', '+')).map((e) => e.id)).toEqual(ids.slice(20));
+  });
+
+  it('trims every shard of a partitioned stream to the stream\'s retention', async () => {
+    const passes: JanitorPass[] = [];
+    const t = await startJanitor(randomPrefix('janitor'), passes, { maxLen: 10, why: 'test' }, { shards: 2, key: 'chatId', why: 'test' });
+    const d = t.bus.driver;
+    const shards = ['wa.inbound.0', 'wa.inbound.1'].map((s) => t.bus.keys.stream(s));
+    for (const key of shards) await append(d, key, 30);
+    for (const key of shards) await waitFor(`${key} at 10`, async () => (Number(await d.call(['XLEN', key])) === 10 ? true : undefined));
+    expect(passes.at(-1)!.outcomes.map((o) => o.stream).sort()).toEqual(['wa.inbound.0', 'wa.inbound.1']);
   });
 
   it('never touches an entry a new group has not read yet', async () => {

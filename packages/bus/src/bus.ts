@@ -3,7 +3,8 @@
  * share its connection (each subscription adds one blocking connection for its reads).
  */
 import { hostname } from 'node:os';
-import type { ContractRegistry } from './contracts.js';
+import { shardCount, type ContractRegistry } from './contracts.js';
+import { subscribeShards } from './partitions.js';
 import { subscribe } from './consumer.js';
 import { createDriver, redactUrl, redisUrlUser, type DriverKind, type RedisDriver } from './drivers/index.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './envelope.js';
@@ -55,7 +56,7 @@ export interface Bus {
   publish(stream: string, type: string, data: unknown, options?: PublishOptions): Promise<PublishResult>;
   /** Publish many messages in one pipelined round trip. */
   publishBatch(messages: readonly OutgoingMessage[]): Promise<PublishResult[]>;
-  /** Consume a stream as a consumer group; see consumer.ts for the guarantees. */
+  /** Consume a stream as a consumer group; see consumer.ts for the guarantees (and partitions.ts for a partitioned stream). */
   subscribe<T = unknown>(options: SubscribeOptions<T>): Subscription;
   /**
    * Publish a request and resolve with the reply (a handler's `reply(message, type, data)`), or
@@ -120,10 +121,9 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
     },
     subscribe(opts) {
       open();
-      const sub = subscribe(
-        { driver, keys, contracts: options.contracts, log, observers, maxMessageBytes, publisher },
-        opts,
-      );
+      const ctx = { driver, keys, contracts: options.contracts, log, observers, maxMessageBytes, publisher };
+      const shards = shardCount(options.contracts, opts.stream);
+      const sub = shards > 1 ? subscribeShards(ctx, opts, shards) : subscribe(ctx, opts);
       subscriptions.add(sub);
       return sub;
     },

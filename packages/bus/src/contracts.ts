@@ -19,9 +19,27 @@ export interface MessageContract {
   decode(data: unknown, v: number): ContractDecodeResult;
 }
 
+/** How a stream is split into shards (see keys.ts): declared in its contract. */
+export interface Partitioning {
+  /** Physical streams it is split into; 1 is one stream under its own name. */
+  readonly shards: number;
+  /**
+   * The payload field whose value is the partition key (e.g. "chatId"), when a publish names none
+   * (`partitionKey`). Without either, the message id is the key: spread evenly, no order kept.
+   */
+  readonly key?: string;
+}
+
 export interface ContractRegistry {
   /** The contract of `type` on `stream`, or undefined when that type is unknown there. */
   find(stream: string, type: string): MessageContract | undefined;
+  /** How `stream` is partitioned; undefined (or no such method) means one shard. */
+  partitioning?(stream: string): Partitioning | undefined;
+}
+
+/** The shards of `stream` under these contracts: 1 unless its contract declares more. */
+export function shardCount(contracts: ContractRegistry | undefined, stream: string): number {
+  return contracts?.partitioning?.(stream)?.shards ?? 1;
 }
 
 /** Decode one entry and, with contracts, validate and upcast it (as a subscription would). */

@@ -9,6 +9,7 @@
  *   idempotency            (with `idempotent`) a handled id is skipped; a new one is marked before its ack
  *   publish follow-ups     what the handler returned is published before the ack
  *   correlation            follow-ups inherit `corr` and `traceparent` and name the input as `cause`
+ *   shared slots           (a shard of a partitioned stream) one concurrency limit across its shards
  *   timeout                (unless `handlerTimeoutMs: false`) a handler past its time fails
  *   the handler
  *
@@ -23,6 +24,7 @@ import { publishFollowUps } from './middleware/follow-ups.js';
 import { HandledMarks, skipHandled } from './middleware/idempotency.js';
 import { perKeyOrder } from './middleware/ordering.js';
 import { retryOrDeadLetter } from './middleware/retry-or-dead-letter.js';
+import { sharedSlots } from './middleware/shared-slots.js';
 import { handlerTimeout } from './middleware/timeout.js';
 import { onlyAccepted, onlyTypes } from './middleware/type-filter.js';
 import type { Message } from './envelope.js';
@@ -34,6 +36,7 @@ export function buildHandling(ctx: SubscriptionContext, opts: SubscribeOptions, 
   const { stream, group } = opts;
   let handle: Handle = callHandler(opts.handler as Handler);
   if (settings.handlerTimeoutMs !== false) handle = handlerTimeout(settings.handlerTimeoutMs)(handle);
+  if (ctx.sharedSlots) handle = sharedSlots(ctx.sharedSlots)(handle);
   handle = correlation(handle);
 
   let step: MessageStep = publishFollowUps(ctx.publisher)(handle);

@@ -21,7 +21,7 @@ export {
   type SubscribeOptions,
   type Subscription,
 } from './subscribe-options.js';
-export type { ContractDecodeResult, ContractRegistry, MessageContract } from './contracts.js';
+export type { ContractDecodeResult, ContractRegistry, MessageContract, Partitioning } from './contracts.js';
 export { createDriver, DEFAULT_DRIVER, DRIVER_KINDS, installedDriver, redactUrl, redisUrlUser } from './drivers/index.js';
 export type { DriverKind, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './drivers/index.js';
 export { decodeEntry, encodeData, encodeFields, fieldsToObject, DEFAULT_MAX_MESSAGE_BYTES, type DecodeResult, type Message } from './envelope.js';
@@ -42,7 +42,7 @@ export {
   type HiveErrorCode,
 } from './errors.js';
 export { newMessageId } from './ids.js';
-export { assertName, createKeys, DEFAULT_PREFIX, legacyKeyPatterns, legacyKeyTarget, legacyStreamKey, type Keys } from './keys.js';
+export { assertName, createKeys, DEFAULT_PREFIX, legacyKeyPatterns, legacyKeyTarget, legacyStreamKey, shardOf, shardStream, shardStreams, type Keys } from './keys.js';
 export { createLogger, silentLogger, type Logger } from './logger.js';
 export type { BusObserver, HandleOutcome } from './observer.js';
 export type { IdempotentPublishOptions, OutgoingMessage, PublishOptions, PublishResult, ReplicateOptions } from './outgoing.js';

@@ -26,6 +26,14 @@
  *   hive:data:{<agent>}:<...>    an agent's own state (meals, expenses, reminders' BullMQ queues): one
  *                                slot per agent, so its multi-key scripts and BullMQ work on a cluster
  *
+ * Partitioned streams: a stream whose contract declares `shards: N` (N > 1) is N physical streams,
+ * `<stream>.0` … `<stream>.<N-1>` (`shardStream`), each a stream in its own right with its own hash
+ * tag, so the shards spread over a cluster's masters, and everything above (dead letters, redrive,
+ * marks, trims, the stream index, ACL patterns) is per shard: `hive:s:{wa.inbound.2}`,
+ * `hive:dlq:{wa.inbound.2}:iris`. A stream with 1 shard (the default) keeps its one name, unchanged.
+ * The shard of a message is `shardOf(partitionKey, N)`: FNV-1a of the key's UTF-8 bytes, mod N; one
+ * key (a chat id) always lands on one shard, so its order is kept.
+ *
  * Before hash tags (the "legacy" layout) the same keys had no braces: `hive migrate` renames them
  * (`legacyKeyTarget`), and a bus that finds a legacy stream of its contracts refuses to start.
  */
@@ -147,6 +155,38 @@ export function legacyKeyTarget(key: string, prefix: string = DEFAULT_PREFIX): s
 /** The legacy (untagged) name of a stream's key, to detect data `hive migrate` has not moved yet. */
 export function legacyStreamKey(stream: string, prefix: string = DEFAULT_PREFIX): string {
   return `${prefix}s:${stream}`;
+}
+
+/**
+ * The name of shard `shard` of a stream split into `shards`: the stream itself when it has one
+ * shard (no migration for unpartitioned streams), else `<stream>.<shard>`.
+ */
+export function shardStream(stream: string, shard: number, shards: number): string {
+  if (!Number.isSafeInteger(shards) || shards < 1 || !Number.isSafeInteger(shard) || shard < 0 || shard >= shards) {
+    throw new ConfigError(`shard ${shard} of ${shards} is out of range`, { stream, shard, shards });
+  }
+  return shards === 1 ? stream : `${stream}.${shard}`;
+}
+
+/** Every physical stream of a stream split into `shards`, shard 0 first. */
+export function shardStreams(stream: string, shards: number): string[] {
+  return Array.from({ length: shards }, (_, i) => shardStream(stream, i, shards));
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * The shard of a partition key: 32-bit FNV-1a of its UTF-8 bytes, mod `shards`. Stable across
+ * processes, versions and languages (what a foreign producer must compute to write the same shard).
+ */
+export function shardOf(partitionKey: string, shards: number): number {
+  if (shards <= 1) return 0;
+  let h = 0x811c9dc5;
+  for (const byte of utf8.encode(partitionKey)) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shards;
 }
 
 /** Build the key layout for one prefix. The prefix must end with ":" or be empty. */

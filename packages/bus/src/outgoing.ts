@@ -8,7 +8,7 @@ import type { RedisDriver } from './drivers/driver.js';
 import { encodeData, encodeFields, entrySize, overSize } from './envelope.js';
 import { HiveError, ValidationError } from './errors.js';
 import { newMessageId } from './ids.js';
-import { assertName, type Keys } from './keys.js';
+import { assertName, shardOf, shardStream, type Keys } from './keys.js';
 import type { BusObserver } from './observer.js';
 
 /** Publish-side idempotency of one message. */
@@ -40,6 +40,12 @@ export interface PublishOptions {
   src?: string;
   /** Creation time in ms; defaults to now. */
   ts?: number;
+  /**
+   * On a partitioned stream (its contract declares shards > 1): the key that picks the shard, so
+   * messages with one key keep their order (keys.ts's `shardOf`). @defaultValue the payload field
+   * the contract names (e.g. `chatId`), else the message id
+   */
+  partitionKey?: string;
   /** Retention: keep the stream near this many entries (XADD MAXLEN ~). */
   maxLen?: number;
   /** Retention: drop entries older than this many ms (XADD MINID ~). */
@@ -76,6 +82,7 @@ export interface OutgoingMessage extends PublishOptions {
 }
 
 export interface PublishResult {
+  /** The stream written: on a partitioned stream, the shard (`wa.inbound.2`). */
   readonly stream: string;
   /** The message id (envelope `id`). */
   readonly id: string;
@@ -143,13 +150,29 @@ export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepa
   const add: AddOptions = {};
   if (m.maxLen !== undefined) add.maxLen = m.maxLen;
   else if (m.maxAgeMs !== undefined) add.minId = String(Math.max(0, Date.now() - m.maxAgeMs));
-  if (m.toReplyStream === undefined) return { stream: m.stream, type: m.type, id, key: ctx.keys.stream(m.stream), fields, add };
+  if (m.toReplyStream === undefined) {
+    const stream = shardFor(ctx.contracts, m, data, id);
+    return { stream, type: m.type, id, key: ctx.keys.stream(stream), fields, add };
+  }
   assertName('reply-to instance', m.toReplyStream);
   assertName('requester', m.toRequester ?? '');
   // A requester that is gone, or that did not ask this responder, has no reply stream for it: the
   // reply is dropped rather than left in a new key forever.
   add.noMkStream = true;
   return { stream: m.stream, type: m.type, id, key: ctx.keys.replies(m.toRequester!, ctx.source, m.toReplyStream), fields, add };
+}
+
+/**
+ * The physical stream a message goes to: its stream, or on a partitioned one the shard of its
+ * partition key (the `partitionKey` option, else the contract's payload field, else the message id:
+ * one id, one shard, so an idempotent publish retried finds its mark).
+ */
+function shardFor(contracts: ContractRegistry | undefined, m: OutgoingMessage, data: unknown, id: string): string {
+  const partitioning = contracts?.partitioning?.(m.stream);
+  if (partitioning === undefined || partitioning.shards <= 1) return m.stream;
+  const field = partitioning.key === undefined || data === null || typeof data !== 'object' ? undefined : (data as Record<string, unknown>)[partitioning.key];
+  const key = m.partitionKey ?? (typeof field === 'string' || typeof field === 'number' ? String(field) : id);
+  return shardStream(m.stream, shardOf(key, partitioning.shards), partitioning.shards);
 }
 
 /** What a prepared message is, for an error message. */

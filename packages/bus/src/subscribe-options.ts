@@ -136,6 +136,14 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** Handler slots shared by several subscriptions (the shards of one stream: middleware/shared-slots.ts). */
+export interface ConcurrencySlots {
+  /** Resolves once a slot is taken. */
+  acquire(): Promise<void>;
+  /** Give a taken slot back. */
+  release(): void;
+}
+
 /** What a subscription gets from its bus. */
 export interface SubscriptionContext {
   readonly driver: RedisDriver;
@@ -145,6 +153,8 @@ export interface SubscriptionContext {
   readonly observers: readonly BusObserver[];
   readonly maxMessageBytes: number;
   readonly publisher: PublisherContext;
+  /** The concurrency limit this subscription shares with the other shards of its stream (partitions.ts). */
+  readonly sharedSlots?: ConcurrencySlots;
 }
 
 /** The options of one subscription, validated, with every default filled in. */

@@ -8,7 +8,7 @@
  * meets it by shape, so neither package imports the other (test/bus-interface.test.ts checks the fit).
  */
 import type { z } from 'zod';
-import type { MessageDefinition, StreamDefinition } from './define.js';
+import { MAX_SHARDS, physicalStreams, type MessageDefinition, type StreamDefinition } from './define.js';
 import { ContractDefinitionError } from './errors.js';
 
 /** The bus's rule for envelope `type` values; a contract must not declare a type the bus would reject. */
@@ -36,8 +36,13 @@ export interface CatalogueEntry {
 }
 
 export interface Catalogue {
-  /** The contract of `type` on `stream`, or undefined when that type is unknown there (what the bus asks). */
+  /**
+   * The contract of `type` on `stream`, or undefined when that type is unknown there (what the bus
+   * asks). A shard of a partitioned stream (`wa.inbound.2`) has its stream's contracts.
+   */
   find(stream: string, type: string): MessageContract | undefined;
+  /** How `stream` is split into shards (what the bus asks when it publishes and subscribes); undefined: not split. */
+  partitioning(stream: string): { shards: number; key?: string } | undefined;
   readonly streams: readonly StreamDefinition[];
   /** The stream of that name, or undefined. */
   stream(name: string): StreamDefinition | undefined;
@@ -124,7 +129,23 @@ function checkRetention(s: StreamDefinition): void {
   }
 }
 
-/** Build a catalogue; throws ContractDefinitionError on duplicate names, bad names, version gaps or a stream without retention. */
+function checkPartitions(s: StreamDefinition, names: ReadonlySet<string>): void {
+  const p = s.partitions;
+  if (!p) return;
+  if (!Number.isSafeInteger(p.shards) || p.shards < 1 || p.shards > MAX_SHARDS) {
+    throw new ContractDefinitionError(`stream "${s.name}": partitions.shards must be an integer from 1 to ${MAX_SHARDS}, got ${p.shards}`);
+  }
+  for (const shard of physicalStreams(s)) {
+    if (shard !== s.name && (names.has(shard) || !STREAM_NAME.test(shard))) {
+      throw new ContractDefinitionError(`stream "${s.name}": its shard "${shard}" is another stream's name or not a valid stream name`);
+    }
+  }
+}
+
+/**
+ * Build a catalogue; throws ContractDefinitionError on duplicate names, bad names, version gaps, a
+ * stream without retention, or shards out of range or named like another stream.
+ */
 export function createCatalogue(streams: readonly StreamDefinition[]): Catalogue {
   const byStream = new Map<string, StreamDefinition>();
   const typeOwner = new Map<string, string>();
@@ -151,12 +172,24 @@ export function createCatalogue(streams: readonly StreamDefinition[]): Catalogue
       entries.push({ stream: s.name, type, definition: def });
     }
   }
+  const names = new Set(byStream.keys());
+  // A shard's name → its stream, for the partitioned ones.
+  const shardOf = new Map<string, string>();
+  for (const s of streams) {
+    checkPartitions(s, names);
+    for (const shard of physicalStreams(s)) if (shard !== s.name) shardOf.set(shard, s.name);
+  }
   return {
     streams: [...streams],
     stream: (name) => byStream.get(name),
     message: (stream, type) => byStream.get(stream)?.messages[type],
     entries: () => entries,
-    find: (stream, type) => contracts.get(`${stream}\u0000${type}`),
+    find: (stream, type) => contracts.get(`${shardOf.get(stream) ?? stream}\u0000${type}`),
+    partitioning: (stream) => {
+      const p = byStream.get(stream)?.partitions;
+      if (!p || p.shards <= 1) return undefined;
+      return p.key === undefined ? { shards: p.shards } : { shards: p.shards, key: p.key };
+    },
   };
 }
 

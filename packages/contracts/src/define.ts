@@ -47,6 +47,25 @@ export interface Retention {
   readonly why: string;
 }
 
+/**
+ * How a hot stream is split into shards (see @hive/bus keys.ts and partitions.ts): `shards`
+ * physical streams, `<name>.0` … `<name>.<shards-1>`, each in its own cluster slot, so one logical
+ * stream spreads over a cluster's masters. A message goes to the shard of its partition key (the
+ * publish's `partitionKey`, else the payload field `key`, else its message id), so one key keeps its
+ * order; a group reads every shard. Without it, one stream under its own name.
+ */
+export interface Partitions {
+  /** Physical streams, 1 to 64. */
+  readonly shards: number;
+  /** The payload field whose value is the partition key, e.g. "chatId" (one chat, one shard, in order). */
+  readonly key?: string;
+  /** Why this stream is split and by that key, for the catalogue. */
+  readonly why: string;
+}
+
+/** Most shards a stream may declare (each is a stream, a read loop and a blocking connection per group). */
+export const MAX_SHARDS = 64;
+
 /** Common retention windows, in ms. */
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -63,6 +82,8 @@ export interface StreamDefinition<N extends string = string, M extends Readonly<
   readonly startAt: 'new' | 'all';
   /** How long entries stay in Redis; required: every stream has a bound. */
   readonly retention: Retention;
+  /** Split into shards (a hot stream on a cluster); absent: one stream. */
+  readonly partitions?: Partitions;
   readonly external?: ExternalParties;
 }
 
@@ -95,10 +116,17 @@ export function defineStream<const N extends string, const M extends Readonly<Re
   messages: M;
   startAt: 'new' | 'all';
   retention: Retention;
+  partitions?: Partitions;
   external?: ExternalParties;
 }): StreamDefinition<N, M> {
   const base = { name: def.name, description: def.description, messages: def.messages, startAt: def.startAt, retention: def.retention };
-  return def.external ? { ...base, external: def.external } : base;
+  return { ...base, ...(def.partitions ? { partitions: def.partitions } : {}), ...(def.external ? { external: def.external } : {}) };
+}
+
+/** The physical streams of a stream: its shards (`wa.inbound.0` …), or itself when it is not split. */
+export function physicalStreams(s: Pick<StreamDefinition, 'name' | 'partitions'>): string[] {
+  const n = s.partitions?.shards ?? 1;
+  return n <= 1 ? [s.name] : Array.from({ length: n }, (_, i) => `${s.name}.${i}`);
 }
 
 /** A retention scaled by `factor` (windows only; lengths stay): the soak compresses days into seconds. */

@@ -5,7 +5,7 @@
  */
 import type { Catalogue } from './catalogue.js';
 import { compatSnapshot } from './compat.js';
-import { formatRetention, type StreamDefinition } from './define.js';
+import { formatRetention, physicalStreams, type StreamDefinition } from './define.js';
 import { toJsonSchema, type JsonSchema } from './json-schema.js';
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
@@ -33,6 +33,7 @@ export function streamSchema(stream: StreamDefinition): JsonSchema {
       startAt: stream.startAt,
       retention: { ...(stream.retention.maxAgeMs !== undefined ? { maxAgeMs: stream.retention.maxAgeMs } : {}), ...(stream.retention.maxLen !== undefined ? { maxLen: stream.retention.maxLen } : {}) },
       external: stream.external ?? {},
+      ...(stream.partitions ? { partitions: { shards: stream.partitions.shards, ...(stream.partitions.key !== undefined ? { key: stream.partitions.key } : {}) } } : {}),
       messages,
     },
     $defs: defs,
@@ -104,6 +105,10 @@ export function contractsMarkdown(catalogue: Catalogue): string {
     out.push('', `## ${s.name}`, '', s.description, '');
     out.push(s.startAt === 'all' ? 'A consumer group created later reads the whole history (what retention keeps).' : 'A consumer group created later starts with new entries only.');
     out.push(`Retention: ${formatRetention(s.retention)}; ${s.retention.why}`);
+    if (s.partitions && s.partitions.shards > 1) {
+      const by = s.partitions.key === undefined ? 'by message id' : `by \`${s.partitions.key}\``;
+      out.push(`Partitions: ${s.partitions.shards} shards (${physicalStreams(s).map((n) => `\`${n}\``).join(', ')}), ${by}; ${s.partitions.why}`);
+    }
     if (s.external?.writers?.length) out.push(`External writers: ${s.external.writers.join(', ')}.`);
     if (s.external?.readers?.length) out.push(`External readers: ${s.external.readers.join(', ')}.`);
     for (const [type, def] of Object.entries(s.messages)) {

@@ -5,6 +5,7 @@
  * registry of running agents, so the two can be compared.
  */
 import type { Catalogue } from './catalogue.js';
+import { physicalStreams } from './define.js';
 import { TopologyError } from './errors.js';
 import { catalogue as hiveCatalogue } from './hive.js';
 
@@ -33,6 +34,8 @@ export interface StreamTopology extends TopologyEdge {
   readonly readerTypes: Record<string, string[]>;
   readonly externalWriters: string[];
   readonly externalReaders: string[];
+  /** A partitioned stream's physical streams (`wa.inbound.0` …), which keys, ACLs and trims name; absent when not split. */
+  readonly shards?: string[];
 }
 
 export interface AgentTopology {
@@ -77,6 +80,7 @@ export function deriveTopology(agents: readonly TopologyAgent[], catalogue: Cata
         readerTypes: Object.fromEntries(readers.map((r) => [r, e.readerTypes.get(r)!])),
         externalWriters: [...(def?.external?.writers ?? [])],
         externalReaders: [...(def?.external?.readers ?? [])],
+        ...(def && (def.partitions?.shards ?? 1) > 1 ? { shards: physicalStreams(def) } : {}),
       };
     }),
     agents: agentRows.sort((x, y) => x.name.localeCompare(y.name)),

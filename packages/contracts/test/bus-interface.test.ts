@@ -3,9 +3,9 @@
  * run time: checked here, where the contracts' tests may use the bus.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { assertName, type ContractRegistry } from '@hive/bus';
+import { assertName, shardStreams, type ContractRegistry } from '@hive/bus';
 import type { TopologyEdge as LiveEdge } from '@hive/bus/admin';
-import { catalogue, type TopologyEdge } from '../src/index.js';
+import { catalogue, createCatalogue, physicalStreams, waInbound, type TopologyEdge } from '../src/index.js';
 import { STREAM_NAME } from '../src/catalogue.js';
 
 describe('the contracts against the bus', () => {
@@ -28,5 +28,15 @@ describe('the contracts against the bus', () => {
       }
       expect(STREAM_NAME.test(name), name).toBe(busAccepts);
     }
+  });
+
+  it('names the shards of a partitioned stream as the bus does, and checks a shard\'s entries against its stream', () => {
+    for (const shards of [1, 2, 3, 16]) expect(physicalStreams({ name: 'wa.inbound', partitions: { shards, why: 'test' } })).toEqual(shardStreams('wa.inbound', shards));
+    const split = createCatalogue([{ ...waInbound, partitions: { shards: 3, key: 'chatId', why: 'test' } }]);
+    const registry: ContractRegistry = split;
+    expect(registry.partitioning?.('wa.inbound')).toEqual({ shards: 3, key: 'chatId' });
+    expect(registry.find('wa.inbound.2', 'wa.message')?.stream).toBe('wa.inbound');
+    expect(registry.find('wa.inbound.3', 'wa.message')).toBeUndefined();
+    expect(catalogue.partitioning('wa.inbound')).toBeUndefined();
   });
 });

@@ -99,6 +99,19 @@ describe('the Hive catalogue', () => {
     expect(scaleRetention({ maxAgeMs: DAY_MS, maxLen: 5, why: 'w' }, 1 / 86_400)).toEqual({ maxAgeMs: 1_000, maxLen: 5, why: 'w' });
   });
 
+  it('refuses shards out of range, or a shard named like another stream', () => {
+    const m = defineMessage({ version: 1, description: 'd', schema: z.object({}), example: {} });
+    const stream = (name: string, shards?: number) =>
+      defineStream({ name, description: 'd', startAt: 'new', retention: { maxLen: 10, why: 'w' }, messages: { [`${name}.t`]: m }, ...(shards === undefined ? {} : { partitions: { shards, why: 'w' } }) });
+    expect(() => createCatalogue([stream('a', 0)])).toThrow(/partitions\.shards must be an integer from 1 to 64/);
+    expect(() => createCatalogue([stream('a', 65)])).toThrow(/partitions\.shards/);
+    expect(() => createCatalogue([stream('a', 2), stream('a.1')])).toThrow(/its shard "a\.1" is another stream's name/);
+    const ok = createCatalogue([stream('a', 2), stream('b', 1)]);
+    expect(ok.partitioning('a')).toEqual({ shards: 2 });
+    expect(ok.partitioning('b')).toBeUndefined();
+    expect(ok.find('a.1', 'a.t')?.stream).toBe('a');
+  });
+
   it('rejects a v1 payload that fails the v1 schema, naming the version', () => {
     const r = catalogue.find('wa.inbound', 'wa.message')!.decode({ id: 'w1', from: 'x', body: 'hello' }, 1);
     expect(r.ok).toBe(false);

@@ -137,11 +137,18 @@ export function globLiteral(s: string): string {
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
 /** The ACL users for a topology: default, admin, backup, then one per agent, by name. */
-export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DEFAULT_PREFIX, roles: Readonly<Record<string, AgentRole>> = ROLES): AclUserSpec[] {
+export function aclUsers(
+  topology: Pick<Topology, 'agents'> & Partial<Pick<Topology, 'streams'>>,
+  prefix: string = DEFAULT_PREFIX,
+  roles: Readonly<Record<string, AgentRole>> = ROLES,
+): AclUserSpec[] {
   if (prefix !== '' && !prefix.endsWith(':')) throw new UsageError(`prefix "${prefix}" must end with ":"`, 'acl');
   const k = createKeys(globLiteral(prefix));
   const writersOf = new Map<string, Set<string>>();
   for (const a of topology.agents) for (const s of a.writes) (writersOf.get(s) ?? writersOf.set(s, new Set()).get(s)!).add(a.name);
+  // A partitioned stream is its shards, each a stream with its own keys: the rules name every shard.
+  const shardsOf = new Map((topology.streams ?? []).flatMap((s) => (s.shards ? [[s.stream, s.shards] as const] : [])));
+  const physical = (streams: readonly string[]) => sorted(streams.flatMap((s) => shardsOf.get(s) ?? [s]));
 
   const users: AclUserSpec[] = [
     { name: 'default', kind: 'default', root: ['+ping'], selectors: [] },
@@ -163,11 +170,11 @@ export function aclUsers(topology: Pick<Topology, 'agents'>, prefix: string = DE
     assertName('agent', a.name);
     if (RESERVED_NAMES.has(a.name)) throw new UsageError(`agent "${a.name}" has the name of a Redis key family or a built-in user; rename the agent`, 'acl');
     const n = a.name;
-    const reads = sorted(a.reads);
-    const writes = sorted(a.writes);
+    const reads = physical(a.reads);
+    const writes = physical(a.writes);
     // Who can request on a stream is who writes it (a request is a publish with replyTo): from what it
     // reads, never its own writes, since a reply (ctx.reply) is not a write to the request's stream.
-    const answers = sorted(reads.flatMap((s) => [...(writersOf.get(s) ?? [])]).filter((w) => w !== n));
+    const answers = sorted(a.reads.flatMap((s) => [...(writersOf.get(s) ?? [])]).filter((w) => w !== n));
     const role = roles[n] ?? {};
     const root = [...HANDSHAKE, ...SCRIPT_KEYLESS];
     const selectors: AclSelector[] = [];
