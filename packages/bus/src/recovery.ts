@@ -6,8 +6,8 @@
  * Then, between reads, each pass when it is due:
  *   - due retries: this consumer's failed entries whose backoff has passed (from the stream and
  *     from the group's redrive stream). Looked for often (every `retry.baseMs / 4`, 25 ms to 1 s)
- *     only while this subscription has had a failure lately (`retried()`, within the longest
- *     backoff) or has entries in flight, which are what can fail; otherwise every
+ *     only while a failure of this process waits for its retry (`retried()`; and for the longest
+ *     backoff after the latest one) or entries are in flight, which are what can fail; otherwise every
  *     IDLE_RETRY_PASS_MS, for what failed without this process seeing it (an ack Redis did not
  *     take). An idle group no longer asks Redis for its pending entries four times a second
  *     (BENCHMARKS.md, issue 18: that polling was most of an idle network's commands);
@@ -51,6 +51,8 @@ export class Recovery {
   private lastRetryPass = 0;
   /** Until when retries are looked for often: the longest backoff after the latest failure. */
   private watchRetriesUntil = 0;
+  /** Failed deliveries of this process not yet claimed back for their retry. */
+  private retriesOwed = 0;
   private nextReclaimPass = 0;
   private nextRedrivePass = 0;
   private nextCleanupPass = 0;
@@ -87,6 +89,7 @@ export class Recovery {
   /** A delivery failed and will be retried: look for due retries often until its longest backoff has passed. */
   retried(now: number = Date.now()): void {
     const { retry } = this.o;
+    this.retriesOwed++;
     this.watchRetriesUntil = Math.max(this.watchRetriesUntil, now + Math.ceil(retry.maxMs * (1 + retry.jitter)) + this.retryCadenceMs());
     this.nextRetryPass = Math.min(this.nextRetryPass, now + this.retryCadenceMs());
   }
@@ -94,10 +97,15 @@ export class Recovery {
   /** Milliseconds until a retry, reclaim or redrive pass is due: the longest a read may block. */
   msUntilDue(now: number = Date.now()): number {
     let retryDue = Math.max(this.nextRetryPass, this.lastRetryPass + IDLE_RETRY_PASS_MS);
-    if (now < this.watchRetriesUntil) retryDue = this.nextRetryPass;
+    if (this.watchingRetries(now)) retryDue = this.nextRetryPass;
     // An entry in flight may fail: the loop comes round within the cadence to see it (no pass unless it did).
     else if (this.o.inFlight() > 0) retryDue = Math.min(retryDue, now + this.retryCadenceMs());
     return Math.min(retryDue, this.nextReclaimPass, this.nextRedrivePass) - now;
+  }
+
+  /** A failure of ours is still waiting for its retry (or was lately: a late loop must not miss it). */
+  private watchingRetries(now: number): boolean {
+    return this.retriesOwed > 0 || now < this.watchRetriesUntil;
   }
 
   private retryCadenceMs(): number {
@@ -119,11 +127,14 @@ export class Recovery {
     const dispatchAll = (key: string, entries: readonly ClaimedEntry[]) => {
       for (const e of entries) o.dispatch(key, e, e.deliveryCount);
     };
-    if (now >= this.nextRetryPass && (now < this.watchRetriesUntil || now >= this.lastRetryPass + IDLE_RETRY_PASS_MS)) {
+    if (now >= this.nextRetryPass && (this.watchingRetries(now) || now >= this.lastRetryPass + IDLE_RETRY_PASS_MS)) {
       this.nextRetryPass = now + this.retryCadenceMs();
       this.lastRetryPass = now;
-      dispatchAll(o.key, await o.reclaimer.claimDueRetries(o.free()));
-      dispatchAll(o.redriveKey, await o.redriveReclaimer.claimDueRetries(o.free()));
+      const due = await o.reclaimer.claimDueRetries(o.free());
+      const redriven = await o.redriveReclaimer.claimDueRetries(o.free());
+      this.retriesOwed = Math.max(0, this.retriesOwed - due.length - redriven.length);
+      dispatchAll(o.key, due);
+      dispatchAll(o.redriveKey, redriven);
     }
     if (now >= this.nextReclaimPass) {
       this.nextReclaimPass = now + Math.max(50, Math.floor(o.claimIdleMs / 2));
