@@ -1,11 +1,7 @@
 /**
- * The intents of the running agents, from the registry: read at most every `ttlMs` (the index and
- * one MGET), so a new agent's intents are routed within a couple of seconds of its first heartbeat,
- * and a stopped one's stop being routed when its record expires.
- *
- * Only the first reading is waited for. After it, a reading older than `ttlMs` is still answered at
- * once and a fresh one is fetched behind it for the next message: the registry read is off the
- * message's path (it was two of the six round trips of iris's hop: BENCHMARKS.md, issue 18).
+ * The intents of the running agents, from the registry: read at most every `ttlMs` (one SCAN and
+ * MGET), so a new agent's intents are routed within a couple of seconds of its first heartbeat, and
+ * a stopped one's stop being routed when its record expires.
  */
 import { type Bus, errorMessage, listAgents, type Logger } from '@hive/agent';
 import { declaredIntents, type DeclaredIntent } from './domain/declared.js';
@@ -15,10 +11,9 @@ export const LIVE_INTENTS_TTL_MS = 2_000;
 
 export interface LiveIntents {
   /**
-   * The declared intents now: the first reading, then the newest one (at most `ttlMs` old, plus the
-   * time one read takes, since a stale one is refreshed behind the answer). When the registry cannot
-   * be read, the last good reading (empty at first): iris's built-in rules still route, and a
-   * message is never failed for it.
+   * The declared intents now (a reading at most `ttlMs` old). When the registry cannot be read, the
+   * last good reading (empty at first): iris's built-in rules still route, and a message is never
+   * failed for it.
    */
   get(): Promise<readonly DeclaredIntent[]>;
 }
@@ -40,7 +35,6 @@ function createLiveIntents(bus: Bus, log: Pick<Logger, 'warn'>, ttlMs: number): 
   return {
     get() {
       if (Date.now() - readAt < ttlMs) return Promise.resolve(value);
-      const first = readAt === -Infinity;
       reading ??= listAgents(bus.driver, bus.keys)
         .then((records) => {
           value = declaredIntents(records.filter((r) => r.status !== 'stopping'));
@@ -58,7 +52,7 @@ function createLiveIntents(bus: Bus, log: Pick<Logger, 'warn'>, ttlMs: number): 
         .finally(() => {
           reading = undefined;
         });
-      return first ? reading : Promise.resolve(value);
+      return reading;
     },
   };
 }
