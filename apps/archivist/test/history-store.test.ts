@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ArchiveRecord } from '../src/domain/record.js';
-import { ARCHIVE_MAX_BATCH, HISTORY_SCHEMA_VERSION, HistorySchemaError, openHistoryStore } from '../src/history-store.js';
+import { ARCHIVE_MAX_BATCH, HISTORY_SCHEMA_VERSION, HistorySchemaError, openHistoryStore, syncWal } from '../src/history-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'archivist-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,13 +59,50 @@ describe('openHistoryStore', () => {
     again.close();
   });
 
-  it('is WAL with full sync, and marks its schema version', () => {
+  it('is WAL and marks its schema version', () => {
     const path = join(dir, 'pragmas.db');
     openHistoryStore(path).close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(HISTORY_SCHEMA_VERSION);
     db.close();
+  });
+
+  it('archive(): resolves only once the WAL of its commit is synced, and fails (so nothing is acked) when the sync does', async () => {
+    const path = join(dir, 'durable.db');
+    const synced: string[] = [];
+    let release!: () => void;
+    const s = openHistoryStore(path, {
+      commitWindowMs: 1,
+      syncWal: (wal) => {
+        synced.push(wal);
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    let settled = false;
+    const archived = s.archive(record()).finally(() => (settled = true));
+    while (synced.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(synced).toEqual([`${path}-wal`]);
+    expect(s.count()).toBe(1); // committed…
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false); // …but not on disk yet: not resolved, so not acked
+    release();
+    expect(await archived).toBe(true);
+    s.close();
+
+    const failing = openHistoryStore(join(dir, 'sync-fails.db'), { commitWindowMs: 1, syncWal: () => Promise.reject(new Error('EIO: the disk')) });
+    await expect(failing.archive(record())).rejects.toThrow(/EIO/);
+    failing.close();
+  });
+
+  it('syncWal: syncs an existing WAL, and a WAL already checkpointed away at close is no failure', async () => {
+    const path = join(dir, 'sync-real.db');
+    const s = openHistoryStore(path);
+    expect(await s.archive(record())).toBe(true);
+    await expect(syncWal(`${path}-wal`)).resolves.toBeUndefined();
+    s.close();
+    await expect(syncWal(`${path}-wal`)).resolves.toBeUndefined();
+    await expect(syncWal(join(dir, 'no-such-dir', 'x.db-wal'))).resolves.toBeUndefined();
   });
 
   it('keeps the FTS index in step: found by stem and prefix, a duplicate adds no second hit, a delete removes it', () => {

@@ -93,8 +93,9 @@ class SubscriptionImpl implements Subscription {
     const reclaimer = (this.reclaimer = new Reclaimer({ driver, key, stream, group, consumer, log, observers, claimIdleMs, retry, deadConsumerMs, isInFlight }));
     const redriveReclaimer = (this.redriveReclaimer = new Reclaimer({ ...reclaimer.options, key: redriveKey }));
     const free = () => this.free;
+    const inFlight = () => this.inFlightMap.size;
     const dispatch = this.dispatch.bind(this);
-    this.recovery = new Recovery({ driver, group, consumer, key, redriveKey, claimIdleMs, retry, log, reclaimer, redriveReclaimer, free, dispatch });
+    this.recovery = new Recovery({ driver, group, consumer, key, redriveKey, claimIdleMs, retry, log, reclaimer, redriveReclaimer, free, inFlight, dispatch });
 
     let markReady!: () => void;
     let failReady!: (err: unknown) => void;
@@ -227,6 +228,7 @@ class SubscriptionImpl implements Subscription {
       w?.();
     }
     if (settled === 'acked' || settled === 'skipped' || settled === 'duplicate') this.acks.add(d.key, d.entry.id);
+    else if (settled === 'retried') this.recovery.retried();
     if (settled === 'pending' || this.ctx.observers.length === 0) return; // no event object per message when nobody listens
     notify(this.ctx.observers, 'handled', { stream: this.stream, group: this.group, type: d.message?.type ?? 'unknown', outcome: settled, durationMs: performance.now() - started });
   }

@@ -5,7 +5,12 @@
  *     from the stream and then from the group's redrive stream (XREADGROUP from 0).
  * Then, between reads, each pass when it is due:
  *   - due retries: this consumer's failed entries whose backoff has passed (from the stream and
- *     from the group's redrive stream);
+ *     from the group's redrive stream). Looked for often (every `retry.baseMs / 4`, 25 ms to 1 s)
+ *     only while a failure of this process waits for its retry (`retried()`; and for the longest
+ *     backoff after the latest one) or entries are in flight, which are what can fail; otherwise every
+ *     IDLE_RETRY_PASS_MS, for what failed without this process seeing it (an ack Redis did not
+ *     take). An idle group no longer asks Redis for its pending entries four times a second
+ *     (BENCHMARKS.md, issue 18: that polling was most of an idle network's commands);
  *   - reclaim: entries idle past `claimIdleMs` on any consumer of the group (a crashed one);
  *   - redrive: dead letters retried to this group (see dead-letter-admin.ts), polled once a second;
  *   - cleanup: consumers long dead with nothing pending are removed from the group.
@@ -16,6 +21,9 @@ import type { Logger } from './logger.js';
 import type { ClaimedEntry, Reclaimer } from './reclaimer.js';
 import type { RetryPolicy } from './retries.js';
 import { REDRIVE_POLL_MS } from './subscribe-options.js';
+
+/** How often due retries are looked for when nothing has failed lately and nothing is in flight. */
+export const IDLE_RETRY_PASS_MS = 5_000;
 
 export interface RecoveryOptions {
   readonly driver: RedisDriver;
@@ -30,6 +38,8 @@ export interface RecoveryOptions {
   readonly log: Logger;
   /** Handler slots free right now. */
   free(): number;
+  /** Entries being handled right now (any of them may fail and want a retry). */
+  inFlight(): number;
   /** Hand an entry to the subscription's handling. */
   dispatch(key: string, entry: StreamEntry, deliveryCount: number | undefined): void;
 }
@@ -37,6 +47,12 @@ export interface RecoveryOptions {
 /** The entries of one subscription that come back, and when each pass is next due. */
 export class Recovery {
   private nextRetryPass = 0;
+  /** When the retry pass last ran. */
+  private lastRetryPass = 0;
+  /** Until when retries are looked for often: the longest backoff after the latest failure. */
+  private watchRetriesUntil = 0;
+  /** Failed deliveries of this process not yet claimed back for their retry. */
+  private retriesOwed = 0;
   private nextReclaimPass = 0;
   private nextRedrivePass = 0;
   private nextCleanupPass = 0;
@@ -70,15 +86,37 @@ export class Recovery {
     return true;
   }
 
+  /** A delivery failed and will be retried: look for due retries often until its longest backoff has passed. */
+  retried(now: number = Date.now()): void {
+    const { retry } = this.o;
+    this.retriesOwed++;
+    this.watchRetriesUntil = Math.max(this.watchRetriesUntil, now + Math.ceil(retry.maxMs * (1 + retry.jitter)) + this.retryCadenceMs());
+    this.nextRetryPass = Math.min(this.nextRetryPass, now + this.retryCadenceMs());
+  }
+
   /** Milliseconds until a retry, reclaim or redrive pass is due: the longest a read may block. */
   msUntilDue(now: number = Date.now()): number {
-    return Math.min(this.nextRetryPass, this.nextReclaimPass, this.nextRedrivePass) - now;
+    let retryDue = Math.max(this.nextRetryPass, this.lastRetryPass + IDLE_RETRY_PASS_MS);
+    if (this.watchingRetries(now)) retryDue = this.nextRetryPass;
+    // An entry in flight may fail: the loop comes round within the cadence to see it (no pass unless it did).
+    else if (this.o.inFlight() > 0) retryDue = Math.min(retryDue, now + this.retryCadenceMs());
+    return Math.min(retryDue, this.nextReclaimPass, this.nextRedrivePass) - now;
+  }
+
+  /** A failure of ours is still waiting for its retry (or was lately: a late loop must not miss it). */
+  private watchingRetries(now: number): boolean {
+    return this.retriesOwed > 0 || now < this.watchRetriesUntil;
+  }
+
+  private retryCadenceMs(): number {
+    return Math.min(1_000, Math.max(25, Math.floor(this.o.retry.baseMs / 4)));
   }
 
   /** After the group was re-created: nothing of ours is pending any more, and every pass is due now. */
   groupRecreated(): void {
     this.drain = undefined;
     this.nextRetryPass = 0;
+    this.lastRetryPass = 0;
     this.nextReclaimPass = 0;
   }
 
@@ -89,9 +127,14 @@ export class Recovery {
     const dispatchAll = (key: string, entries: readonly ClaimedEntry[]) => {
       for (const e of entries) o.dispatch(key, e, e.deliveryCount);
     };
-    if (now >= this.nextRetryPass) {
-      this.nextRetryPass = now + Math.min(1_000, Math.max(25, Math.floor(o.retry.baseMs / 4)));
-      dispatchAll(o.key, await o.reclaimer.claimDueRetries(o.free()));
+    if (now >= this.nextRetryPass && (this.watchingRetries(now) || now >= this.lastRetryPass + IDLE_RETRY_PASS_MS)) {
+      this.nextRetryPass = now + this.retryCadenceMs();
+      this.lastRetryPass = now;
+      const due = await o.reclaimer.claimDueRetries(o.free());
+      const redriven = await o.redriveReclaimer.claimDueRetries(o.free());
+      this.retriesOwed = Math.max(0, this.retriesOwed - due.length - redriven.length);
+      dispatchAll(o.key, due);
+      dispatchAll(o.redriveKey, redriven);
     }
     if (now >= this.nextReclaimPass) {
       this.nextReclaimPass = now + Math.max(50, Math.floor(o.claimIdleMs / 2));
@@ -107,7 +150,6 @@ export class Recovery {
       // Polled, not read with the stream in one XREADGROUP: COUNT applies per stream there, so two
       // streams could hand over twice the free slots. A retried dead letter waits a second at most.
       this.nextRedrivePass = now + REDRIVE_POLL_MS;
-      dispatchAll(o.redriveKey, await o.redriveReclaimer.claimDueRetries(o.free()));
       if (o.free() > 0) {
         const reads = await xreadgroup(o.driver, o.group, o.consumer, [o.redriveKey], ['>'], { count: o.free() });
         for (const read of reads) for (const e of read.entries) o.dispatch(o.redriveKey, e, 1);

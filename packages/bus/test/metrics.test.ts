@@ -64,6 +64,9 @@ describe.each(DRIVER_KINDS)('metrics on %s', (kind) => {
     await b.driver.call(['XREADGROUP', 'GROUP', 'idle', 'someone', 'COUNT', 2, 'STREAMS', b.keys.stream('orders'), '>']);
     await waitUntil(() => okDone === 10 && flakyDone === 10, 10_000, 'both groups done');
     await waitUntil(async () => Number(await b.driver.call(['XLEN', b.keys.deadLetters('orders', 'flaky')])) === 1, 5_000, 'the dead letter');
+    // The duplicate settles after the ten (it is the eleventh entry): wait until both groups have acked everything.
+    const pending = async (group: string) => Number(((await b.driver.call(['XPENDING', b.keys.stream('orders'), group])) as unknown[])[0]);
+    await waitUntil(async () => (await pending('ok')) === 0 && (await pending('flaky')) === 0, 5_000, 'every entry acked');
 
     const text = await metrics.registry.metrics();
     const m = parseExposition(text);

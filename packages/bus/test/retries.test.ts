@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DRIVER_KINDS, UnrecoverableError, fieldsToObject, type Bus } from '../src/index.js';
 import { xrange } from '../src/admin.js';
-import { makeBus, randomPrefix, useRedis, waitUntil } from './helpers.js';
+import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
 
@@ -46,6 +46,32 @@ describe.each(DRIVER_KINDS)('retries on %s', (kind) => {
     expect(gap2).toBeGreaterThan(gap1);
     const pending = (await b.driver.call(['XPENDING', b.keys.stream('r'), 'g'])) as unknown[];
     expect(pending[0]).toBe(0);
+  });
+
+  it('an idle subscription does not poll for retries; one that failed does until the retry is handled', async () => {
+    const b = await bus();
+    let attempts = 0;
+    // baseMs 100: while retries are watched the pass runs every 25 ms.
+    const sub = b.subscribe({
+      stream: 'r',
+      group: 'g',
+      retry: { baseMs: 100, maxMs: 200, jitter: 0 },
+      handler: () => {
+        if (++attempts === 1) throw new Error('once');
+      },
+    });
+    await sub.ready;
+    const xpendingCalls = async () => {
+      const info = String(await b.driver.call(['INFO', 'commandstats']));
+      return Number(/cmdstat_xpending:calls=(\d+)/.exec(info)?.[1] ?? 0);
+    };
+    await sleep(300); // past the passes every new subscription runs once
+    await b.driver.call(['CONFIG', 'RESETSTAT']);
+    await sleep(1_500);
+    // Before, the retry pass asked every 25 ms (about 60 XPENDING here) and the redrive pass once a second.
+    expect(await xpendingCalls()).toBeLessThanOrEqual(1);
+    await b.publish('r', 'demo.n', { n: 1 });
+    await waitUntil(() => attempts === 2, 5_000, 'the failed delivery retried');
   });
 
   it('dead-letters after maxDeliveries with its reason; later messages keep flowing', async () => {
