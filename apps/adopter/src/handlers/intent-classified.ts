@@ -3,9 +3,9 @@
  * drafts, and answer the chat. Drafts and edits are keyed by their source message, so a redelivered
  * message creates no second draft, applies no edit twice, and republishes the same content.drafted.
  */
-import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing } from '@hive/agent';
 import type { AdopterConfig } from '../config.js';
-import { dayIn, derivedId } from '@hive/agent';
+import { chatReply, dayIn, derivedId } from '@hive/agent';
 import { platformOf } from '../domain/channels.js';
 import { renderPost, type Draft } from '../domain/drafts.js';
 import { parseContentCommand } from '../domain/parse-command.js';
@@ -44,10 +44,10 @@ function drafted(chatId: string, d: Draft): Outgoing<AdopterWrites> {
 }
 
 /** Handle one classified message; only intent "content" is adopter's. */
-export async function onIntentClassified(message: AgentMessage<'intent.classified', 'intent.classified'>, ctx: AdopterContext, deps: HandlerDeps): Promise<Outgoing<AdopterWrites>[] | undefined> {
+export async function onIntentClassified(message: ClassifiedMessage, ctx: AdopterContext, deps: HandlerDeps): Promise<Outgoing<AdopterWrites>[] | undefined> {
   const d = message.data;
   if (d.intent !== 'content') return undefined;
-  const reply = (text: string): Outgoing<AdopterWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const reply = (text: string) => chatReply(d, text);
   const cmd = parseContentCommand(d.text, d.entities);
   if (cmd.action === 'unclear') return [reply(unclearReply(cmd.missing))];
 

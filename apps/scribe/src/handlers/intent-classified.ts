@@ -3,9 +3,9 @@
  * chat. A note's identity is its source WhatsApp message, so a redelivered message saves nothing
  * twice and republishes the same note.saved and the same reply.
  */
-import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing } from '@hive/agent';
 import type { ScribeConfig } from '../config.js';
-import { dayIn, derivedId } from '@hive/agent';
+import { chatReply, dayIn, derivedId } from '@hive/agent';
 import { periodRange } from '../domain/calendar.js';
 import { tagsOf, tidy, titleOf } from '../domain/note-text.js';
 import { parseNoteCommand } from '../domain/parse-command.js';
@@ -27,12 +27,12 @@ export function noteIdFor(chatId: string, sourceMessageId: string): string {
 }
 
 /** Handle one classified message; only intent "note" is scribe's. */
-export function onIntentClassified(message: AgentMessage<'intent.classified', 'intent.classified'>, ctx: ScribeContext, deps: HandlerDeps): Outgoing<ScribeWrites>[] | undefined {
+export function onIntentClassified(message: ClassifiedMessage, ctx: ScribeContext, deps: HandlerDeps): Outgoing<ScribeWrites>[] | undefined {
   const d = message.data;
   if (d.intent !== 'note') return undefined;
   const tz = ctx.config.HIVE_TZ;
   const today = dayIn(deps.now(), tz);
-  const reply = (text: string): Outgoing<ScribeWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const reply = (text: string) => chatReply(d, text);
   const cmd = parseNoteCommand(d.text, d.entities);
 
   switch (cmd.action) {
