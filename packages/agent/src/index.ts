@@ -61,7 +61,7 @@ export { derivedId } from './derived-id.js';
 export { withTimeout } from './with-timeout.js';
 export { jsonReply, stringReplies } from './store-replies.js';
 export { summaryReply, summaryRequestFor, type SummaryContext, type SummaryRequest } from './summary-request.js';
-export { setupValue, type SetupValue } from './setup-value.js';
+export { setupValue, type SetupValue, type StoreDeps } from './setup-value.js';
 export { chatReply, type ClassifiedMessage } from './chat-reply.js';
 export { followUpId } from './agent-handler.js';
 export { runAgent, startAgent, type AgentHandle, type SharedServices, type StartAgentOptions } from './run-agent.js';

@@ -35,3 +35,10 @@ export function setupValue<T>(what: string): SetupValue<T> {
     },
   };
 }
+
+/** What the handlers of an agent that keeps its own store are handed: the clock, and the store its `start` opened. */
+export interface StoreDeps<S> {
+  readonly now: () => Date;
+  /** The store (a SetupValue's `get`). */
+  readonly store: () => S;
+}

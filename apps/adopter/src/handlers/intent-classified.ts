@@ -3,7 +3,7 @@
  * drafts, and answer the chat. Drafts and edits are keyed by their source message, so a redelivered
  * message creates no second draft, applies no edit twice, and republishes the same content.drafted.
  */
-import type { AgentContext, ClassifiedMessage, Outgoing } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing, StoreDeps } from '@hive/agent';
 import type { AdopterConfig } from '../config.js';
 import { chatReply, dayIn, derivedId } from '@hive/agent';
 import { platformOf } from '../domain/channels.js';
@@ -16,11 +16,7 @@ import { editDraft, writeDraft } from '../writer.js';
 export type AdopterWrites = 'content.drafted' | 'wa.outbound';
 export type AdopterContext = AgentContext<AdopterConfig, AdopterWrites>;
 
-export interface HandlerDeps {
-  readonly now: () => Date;
-  /** The store the agent's `start` made. */
-  readonly store: () => DraftStore;
-}
+export type HandlerDeps = StoreDeps<DraftStore>;
 
 /** Thrown when a draft changed between reading and revising it; the bus retries the message. */
 export class DraftChangedError extends Error {

@@ -1,5 +1,5 @@
 /** intent.classified (intent "nutrition"): log a meal, answer a question about the day, set the goal. */
-import type { AgentContext, ClassifiedMessage, Outgoing } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing, StoreDeps } from '@hive/agent';
 import { chatReply, derivedId } from '@hive/agent';
 import type { BoxConfig } from '../config.js';
 import { GOAL_RANGE } from '../config.js';
@@ -14,11 +14,7 @@ import type { NutritionStore } from '../store.js';
 type Writes = 'nutrition.logged' | 'wa.outbound';
 export type BoxContext = AgentContext<BoxConfig, Writes>;
 
-export interface BoxServices {
-  readonly now: () => Date;
-  /** The store the agent's `start` made. */
-  readonly store: () => NutritionStore;
-}
+export type BoxServices = StoreDeps<NutritionStore>;
 
 /** A meal's id, derived from the WhatsApp message: a redelivery overwrites the same entry. */
 export function mealEntryId(sourceMessageId: string): string {

@@ -3,7 +3,7 @@
  * totals, set budgets, undo; every answer goes back to the chat on wa.outbound. Ids derive from the
  * input message id, so a redelivered message records nothing twice and answers with the same words.
  */
-import type { AgentContext, ClassifiedMessage, Outgoing } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing, StoreDeps } from '@hive/agent';
 import { chatReply, derivedId } from '@hive/agent';
 import { z } from 'zod';
 import type { LedgerConfig } from '../config.js';
@@ -18,11 +18,7 @@ import type { ExpenseStore } from '../expense-store.js';
 export type LedgerWrites = 'expense.recorded' | 'wa.outbound';
 export type LedgerContext = AgentContext<LedgerConfig, LedgerWrites>;
 
-export interface HandlerDeps {
-  /** The store, once the agent's `start` has connected it. */
-  readonly store: () => Promise<ExpenseStore>;
-  readonly now: () => Date;
-}
+export type HandlerDeps = StoreDeps<Promise<ExpenseStore>>;
 
 /** The expense id for the message that recorded it: stable across redeliveries. */
 export function expenseIdFor(messageId: string): string {

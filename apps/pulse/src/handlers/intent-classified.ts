@@ -4,7 +4,7 @@
  * An entry's id derives from its source message, so a redelivered message logs nothing twice and
  * republishes the same habit.logged.
  */
-import type { AgentContext, ClassifiedMessage, Outgoing } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing, StoreDeps } from '@hive/agent';
 import type { PulseConfig } from '../config.js';
 import { addDays, chatReply, dayIn, derivedId } from '@hive/agent';
 import { contractHabit, HABIT_KINDS, mainQuantity, type Goals, type HabitEntry, type HabitKind } from '../domain/habits.js';
@@ -16,11 +16,7 @@ import type { HabitStore } from '../habit-store.js';
 export type PulseWrites = 'habit.logged' | 'wa.outbound';
 export type PulseContext = AgentContext<PulseConfig, PulseWrites>;
 
-export interface HandlerDeps {
-  readonly now: () => Date;
-  /** The store the agent's `start` made. */
-  readonly store: () => HabitStore;
-}
+export type HandlerDeps = StoreDeps<HabitStore>;
 
 /** The contract's logId for the entry a message logged: stable across redeliveries, unique across chats. */
 export function logIdFor(chatId: string, sourceMessageId: string): string {

@@ -3,7 +3,7 @@
  * chat. A note's identity is its source WhatsApp message, so a redelivered message saves nothing
  * twice and republishes the same note.saved and the same reply.
  */
-import type { AgentContext, ClassifiedMessage, Outgoing } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing, StoreDeps } from '@hive/agent';
 import type { ScribeConfig } from '../config.js';
 import { chatReply, dayIn, derivedId } from '@hive/agent';
 import { periodRange } from '../domain/calendar.js';
@@ -15,11 +15,7 @@ import type { NoteStore } from '../note-store.js';
 export type ScribeWrites = 'note.saved' | 'wa.outbound';
 export type ScribeContext = AgentContext<ScribeConfig, ScribeWrites>;
 
-export interface HandlerDeps {
-  /** The open notes database (opened on first use). */
-  readonly store: () => NoteStore;
-  readonly now: () => Date;
-}
+export type HandlerDeps = StoreDeps<NoteStore>;
 
 /** The contract's noteId for the note a message saved: stable across redeliveries, unique across chats. */
 export function noteIdFor(chatId: string, sourceMessageId: string): string {
