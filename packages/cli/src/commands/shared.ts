@@ -26,6 +26,11 @@ export function checkName(ctx: CommandContext, kind: string, name: string): stri
   return name;
 }
 
+/** The verb's one positional argument: a stream name the bus accepts, else a usage error. */
+export function streamArg(ctx: CommandContext): string {
+  return checkName(ctx, 'stream', positionals(ctx, ['stream']).stream!);
+}
+
 /** XINFO STREAM of an existing stream, or a NotFoundError that names the key looked at. */
 export async function requireStream(redis: RedisDriver, keys: Keys, stream: string): Promise<StreamInfo> {
   const info = await xinfoStream(redis, keys.stream(stream));
