@@ -48,7 +48,7 @@ export function createAdopter(options: AdopterOptions = {}) {
     },
     writes: ['content.drafted', 'wa.outbound'],
     start(ctx) {
-      store.set(createDraftStore(ctx.bus.driver, ctx.bus.keys));
+      return store.open(createDraftStore(ctx.bus.driver, ctx.bus.keys));
     },
   });
 }

@@ -43,7 +43,7 @@ export function createBox(options: BoxOptions = {}) {
     },
     writes: ['nutrition.logged', 'wa.outbound'],
     start(ctx) {
-      store.set(createNutritionStore(ctx.bus.driver, ctx.bus.keys, ctx.config.BOX_RETENTION_DAYS));
+      return store.open(createNutritionStore(ctx.bus.driver, ctx.bus.keys, ctx.config.BOX_RETENTION_DAYS));
     },
     // Offline the table is all there is: the model's extractor finds nothing.
     offlineLlm: { extract: { [MODEL_ESTIMATE]: () => ({ items: [] }) } },

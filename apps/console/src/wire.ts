@@ -1,7 +1,9 @@
 /**
- * What the console's server sends its page, as types with no imports, so the server (Node) and the
- * page (browser) compile against the same definitions.
+ * What the console's server sends its page, as types, so the server (Node) and the page (browser)
+ * compile against the same definitions. The one import is @hive/inspect's hop types, which import
+ * nothing themselves.
  */
+import type { Hop } from '@hive/inspect/hop';
 
 /** A rate and its recent past, from counters Redis keeps. */
 export interface RateSeries {
@@ -95,21 +97,8 @@ export interface Snapshot {
   totals: { agents: number; up: number; streams: number; pending: number; deadLetters: number };
 }
 
-/** One hop of a trace: @hive/inspect's Hop (which the page cannot import: it pulls in Node) plus where it came from; mergeHops' return type keeps the two in step. */
-export interface TraceHop {
-  kind: 'message' | 'dead-letter';
-  stream: string;
-  entryId: string;
-  type: string;
-  src: string;
-  id: string;
-  corr: string;
-  cause: string;
-  ts: number;
-  deltaMs: number;
-  sinceCauseMs: number | null;
-  groups: { group: string; state: 'acked' | 'pending' | 'unread' | 'dead-lettered'; consumer?: string; deliveries?: number }[];
-  deadLetter?: { stream: string; group: string; reason: string; error: string; deliveries: number; entryId: string };
+/** One hop of a trace: @hive/inspect's Hop plus where it came from (Redis, or archivist's history when Redis no longer has it). */
+export interface TraceHop extends Hop {
   source: 'redis' | 'archive';
 }
 

@@ -55,7 +55,7 @@ export function createLedger(options: LedgerOptions = {}) {
     // Offline the rules (and iris's entities) already had their say; the port still needs an extractor.
     offlineLlm: { extract: { [LLM_EXTRACTION]: () => ({ amount: 0, currency: '', description: '', category: 'other' }) } },
     start(ctx) {
-      expenses.set(createExpenseStore(ctx.bus.driver, ctx.bus.keys));
+      return expenses.open(createExpenseStore(ctx.bus.driver, ctx.bus.keys));
     },
   });
 }

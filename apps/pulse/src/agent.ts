@@ -43,7 +43,7 @@ export function createPulse(options: PulseOptions = {}) {
     },
     writes: ['habit.logged', 'wa.outbound'],
     start(ctx) {
-      store.set(createHabitStore(ctx.bus.driver, ctx.bus.keys));
+      return store.open(createHabitStore(ctx.bus.driver, ctx.bus.keys));
     },
   });
 }

@@ -39,9 +39,9 @@ export function createScribe(options: ScribeOptions = {}) {
     },
     writes: ['note.saved', 'wa.outbound'],
     start(ctx) {
-      notes.set(openNoteStore(ctx.config.dbPath));
+      const close = notes.open(openNoteStore(ctx.config.dbPath));
       ctx.log.info({ db: ctx.config.dbPath }, 'notes database open');
-      return () => notes.take()?.close();
+      return close;
     },
   });
 }

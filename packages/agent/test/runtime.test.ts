@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus, createDriver, newMessageId, type RedisDriver } from '@hive/bus';
 import { listAgents } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
-import { defineAgent, followUpId, setupValue } from '../src/index.js';
+import { AgentNotStartedError, defineAgent, followUpId, setupValue } from '../src/index.js';
 import { createTestAgent } from '../src/testing.js';
 import { echo, seen } from './fixtures/agents.js';
 
@@ -370,5 +370,20 @@ describe('agent runtime, through the test harness', () => {
     const odd = defineAgent({ name: 'odd', version: '1', description: 'd', skills: [], reads: {}, writes: ['wa.outbound'] });
     const broken = { ...odd, writes: ['calories'], reads: { 'wa.inbound': { 'wa.msg': () => undefined } } } as unknown as typeof odd;
     await expect(createTestAgent(broken, { redis })).rejects.toThrow(/handles type "wa.msg", which stream "wa.inbound" does not carry\n\s+writes stream "calories"/);
+  });
+});
+
+describe('setupValue.open', () => {
+  it('returns the cleanup for start: it takes the value back and closes it when it has close()', async () => {
+    const closed: string[] = [];
+    const db = setupValue<{ close(): void }>('test db');
+    const cleanup = db.open({ close: () => void closed.push('db') });
+    expect(typeof db.get().close).toBe('function');
+    await cleanup();
+    expect(closed).toEqual(['db']);
+    expect(() => db.get()).toThrow(AgentNotStartedError);
+    const plain = setupValue<number[]>('plain');
+    await plain.open([1])();
+    expect(plain.take()).toBeUndefined();
   });
 });

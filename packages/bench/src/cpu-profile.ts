@@ -1,4 +1,4 @@
-/** Self time out of V8 CPU profiles (the inspector's or `node --cpu-prof`'s), summed by function and by package or file. */
+/** Self time out of V8 CPU profiles (the inspector's or `node --cpu-prof`'s), summed by function and by package or file, and printed. */
 
 interface CallFrame {
   functionName: string;
@@ -74,4 +74,30 @@ export function inclusiveTimes(p: Profile, match: (fn: string, origin: string) =
     }
   }
   return out;
+}
+
+/** Print the `n` largest of `times` (µs), largest first: each one's share of `total`, its ms, its name. */
+export function printTop(times: Map<string, number>, total: number, n: number): void {
+  for (const [k, v] of [...times].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+}
+
+/** Self time summed over profiles, by function and by package or file. */
+export class SelfTimes {
+  readonly byFn = new Map<string, number>();
+  readonly byOrigin = new Map<string, number>();
+  /** All the time added, in µs. */
+  total = 0;
+
+  /** Add one profile's samples (see `addSelfTimes`). */
+  add(p: Profile, window?: { from: number; to: number }): void {
+    this.total += addSelfTimes(p, this.byFn, this.byOrigin, window);
+  }
+
+  /** Print the `origins` packages or files and the `functions` functions with the most self time. */
+  print(origins: number, functions: number): void {
+    console.log('\nself time by package / file:');
+    printTop(this.byOrigin, this.total, origins);
+    console.log('\nself time by function:');
+    printTop(this.byFn, this.total, functions);
+  }
 }

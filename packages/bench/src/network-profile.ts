@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNetwork } from '@hive/e2e/network';
-import { addSelfTimes, inclusiveTimes, type Profile } from './cpu-profile.js';
+import { inclusiveTimes, printTop, SelfTimes, type Profile } from './cpu-profile.js';
 import { measureRate, UNTHROTTLED } from './network.js';
 
 const PRELOAD = fileURLToPath(new URL('./profile-on-signal.mjs', import.meta.url));
@@ -45,25 +45,19 @@ async function main(): Promise<void> {
   }
   const files = readdirSync(outDir).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) throw new Error(`no .cpuprofile in ${outDir}: did the host get both SIGUSR2?`);
-  const byFn = new Map<string, number>();
-  const byOrigin = new Map<string, number>();
+  const selfTimes = new SelfTimes();
   const inclusive = new Map<string, number>();
-  let total = 0;
   for (const f of files) {
     const p = JSON.parse(readFileSync(join(outDir, f), 'utf8')) as Profile;
-    total += addSelfTimes(p, byFn, byOrigin, { from: 0, to: Number.POSITIVE_INFINITY });
+    selfTimes.add(p, { from: 0, to: Number.POSITIVE_INFINITY });
     const files = inclusiveTimes(p, (_fn, o) => (/^(packages|apps)\//.test(o) ? o : undefined));
     for (const [k, v] of files) inclusive.set(k, (inclusive.get(k) ?? 0) + v);
   }
-  const show = (m: Map<string, number>, n: number) => {
-    for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
-  };
-  console.log(`\nCPU (non-idle samples) of the host while the messages ran: ${(total / 1000).toFixed(0)} ms over ${seconds.toFixed(1)} s, ${(total / messages / 1000).toFixed(2)} ms per message\n\nself time by package / file:`);
-  show(byOrigin, 25);
-  console.log('\nself time by function:');
-  show(byFn, 40);
+  const { total } = selfTimes;
+  console.log(`\nCPU (non-idle samples) of the host while the messages ran: ${(total / 1000).toFixed(0)} ms over ${seconds.toFixed(1)} s, ${(total / messages / 1000).toFixed(2)} ms per message`);
+  selfTimes.print(25, 40);
   console.log('\ninclusive time by workspace file (a sample counts once per file on its stack):');
-  show(inclusive, 40);
+  printTop(inclusive, total, 40);
   console.log(`\nprofiles: ${outDir}`);
 }
 

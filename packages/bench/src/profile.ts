@@ -20,7 +20,7 @@ import { hiveSystem } from './systems/hive.js';
 import { rawIoredis } from './systems/raw-ioredis.js';
 import { rawNodeRedis } from './systems/raw-node-redis.js';
 import type { BenchSystem, SystemId, Timed } from './systems/types.js';
-import { addSelfTimes, type Profile } from './cpu-profile.js';
+import { SelfTimes, type Profile } from './cpu-profile.js';
 
 const CASES: Record<string, (s: BenchSystem) => Promise<Timed>> = {
   'publish-one': (s) => s.publishOne(FULL.publishOne),
@@ -52,9 +52,7 @@ async function main(): Promise<void> {
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  const byFn = new Map<string, number>();
-  const byOrigin = new Map<string, number>();
-  let total = 0;
+  const selfTimes = new SelfTimes();
   const runs = Number(runsArg);
   for (let i = 0; i <= runs; i++) {
     const profiled = i > 0;
@@ -73,19 +71,14 @@ async function main(): Promise<void> {
     console.log(`${profiled ? `run ${i}` : 'warm-up'}: ${Math.round((t.count / t.ms) * 1000).toLocaleString('en-US')} msg/s, ${cpuPerMsg.toFixed(1)} µs CPU per message in this process`);
     if (profile) {
       writeFileSync(join(outDir, `${caseId}-${systemId}-${i}.cpuprofile`), JSON.stringify(profile));
-      total += addSelfTimes(profile, byFn, byOrigin);
+      selfTimes.add(profile);
     }
   }
   await system.close();
   await server.stop();
 
-  const show = (m: Map<string, number>, n: number) => {
-    for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
-  };
-  console.log(`\nself time over ${runs} profiled runs: ${(total / 1000).toFixed(0)} ms\n\nby package / file:`);
-  show(byOrigin, 15);
-  console.log('\nby function:');
-  show(byFn, 30);
+  console.log(`\nself time over ${runs} profiled runs: ${(selfTimes.total / 1000).toFixed(0)} ms`);
+  selfTimes.print(15, 30);
   console.log(`\nprofiles: ${outDir}`);
 }
 

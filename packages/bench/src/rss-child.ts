@@ -38,6 +38,14 @@ async function measure(): Promise<{ rss: number; heapUsed: number }> {
   return { rss: m.rss, heapUsed: m.heapUsed };
 }
 
+/** Once all N messages were handled, measure with the subscription still held, then tear it down. */
+async function measureHeld(c: ReturnType<typeof countdown>, teardown: () => Promise<unknown>): Promise<{ rss: number; heapUsed: number }> {
+  await c.done;
+  const m = await measure();
+  await teardown();
+  return m;
+}
+
 /** Hold the subscription, measure, then tear it down; returns the figures. */
 async function run(): Promise<{ rss: number; heapUsed: number }> {
   switch (system) {
@@ -51,11 +59,10 @@ async function run(): Promise<{ rss: number; heapUsed: number }> {
       const sub = bus.subscribe({ stream: name, group: 'g', concurrency: 64, handler: () => c.hit() });
       await sub.ready;
       await bus.publishBatch(Array.from({ length: N }, (_, i) => ({ stream: name, type: 'bench.message', data: payload(i) })));
-      await c.done;
-      const m = await measure();
-      await bus.driver.call(['DEL', bus.keys.stream(name)]);
-      await bus.close();
-      return m;
+      return measureHeld(c, async () => {
+        await bus.driver.call(['DEL', bus.keys.stream(name)]);
+        await bus.close();
+      });
     }
     case 'raw-ioredis': {
       const { Redis } = await import('ioredis');
@@ -63,9 +70,10 @@ async function run(): Promise<{ rss: number; heapUsed: number }> {
       const reader = main.duplicate();
       await main.xgroup('CREATE', name, 'g', '$', 'MKSTREAM');
       const c = countdown(N);
-      let running = true;
-      const loop = (async () => {
-        while (running) {
+      // Loaded here, not at the top: "baseline" loads nothing.
+      const { loopUntilStopped } = await import('./systems/common.js');
+      const loop = loopUntilStopped(
+        async () => {
           const r = (await reader.xreadgroup('GROUP', 'g', 'c', 'COUNT', 64, 'BLOCK', 100, 'STREAMS', name, '>')) as [string, [string, string[]][]][] | null;
           const entries = r?.[0]?.[1] ?? [];
           for (const [, f] of entries) {
@@ -73,19 +81,17 @@ async function run(): Promise<{ rss: number; heapUsed: number }> {
             c.hit();
           }
           if (entries.length) await reader.xack(name, 'g', ...entries.map((e) => e[0]));
-        }
-      })();
+        },
+        () => reader.disconnect(),
+      );
       const p = main.pipeline();
       for (let i = 0; i < N; i++) p.xadd(name, '*', 'data', JSON.stringify(payload(i)));
       await p.exec();
-      await c.done;
-      const m = await measure();
-      running = false;
-      await loop;
-      await main.del(name);
-      reader.disconnect();
-      main.disconnect();
-      return m;
+      return measureHeld(c, async () => {
+        await loop.stop();
+        await main.del(name);
+        main.disconnect();
+      });
     }
     case 'raw-node-redis': {
       const { createClient } = await import('redis');
@@ -95,30 +101,27 @@ async function run(): Promise<{ rss: number; heapUsed: number }> {
       await reader.connect();
       await main.xGroupCreate(name, 'g', '$', { MKSTREAM: true });
       const c = countdown(N);
-      let running = true;
-      const loop = (async () => {
-        while (running) {
+      const { loopUntilStopped } = await import('./systems/common.js');
+      const loop = loopUntilStopped(
+        async () => {
           const r = await reader.xReadGroup('g', 'c', { key: name, id: '>' }, { COUNT: 64, BLOCK: 100 });
-          const msgs = r?.[0]?.messages ?? [];
           const ids: string[] = [];
-          for (const msg of msgs) {
+          for (const msg of r?.[0]?.messages ?? []) {
             if (!msg) continue;
             JSON.parse(msg.message.data as string);
             ids.push(msg.id);
             c.hit();
           }
           if (ids.length) await reader.xAck(name, 'g', ids);
-        }
-      })();
+        },
+        () => reader.destroy(),
+      );
       await Promise.all(Array.from({ length: N }, (_, i) => main.xAdd(name, '*', { data: JSON.stringify(payload(i)) })));
-      await c.done;
-      const m = await measure();
-      running = false;
-      await loop;
-      await main.del(name);
-      reader.destroy();
-      main.destroy();
-      return m;
+      return measureHeld(c, async () => {
+        await loop.stop();
+        await main.del(name);
+        main.destroy();
+      });
     }
     case 'bullmq': {
       const { Queue, Worker } = await import('bullmq');
@@ -128,12 +131,11 @@ async function run(): Promise<{ rss: number; heapUsed: number }> {
       const c = countdown(N);
       const worker = new Worker(name, async (job) => void (JSON.stringify(job.data), c.hit()), { connection, prefix: 'benchrss', concurrency: 50 });
       await queue.addBulk(Array.from({ length: N }, (_, i) => ({ name: 'msg', data: payload(i), opts: { removeOnComplete: true } })));
-      await c.done;
-      const m = await measure();
-      await worker.close();
-      await queue.obliterate({ force: true });
-      await queue.close();
-      return m;
+      return measureHeld(c, async () => {
+        await worker.close();
+        await queue.obliterate({ force: true });
+        await queue.close();
+      });
     }
     case 'nats': {
       const { connect } = await import('@nats-io/transport-node');
@@ -155,13 +157,12 @@ async function run(): Promise<{ rss: number; heapUsed: number }> {
       })();
       const enc = new TextEncoder();
       await Promise.all(Array.from({ length: N }, (_, i) => js.publish(`${stream}.msg`, enc.encode(JSON.stringify(payload(i))))));
-      await c.done;
-      const m = await measure();
-      await msgs.close();
-      await loop;
-      await jsm.streams.delete(stream);
-      await nc.close();
-      return m;
+      return measureHeld(c, async () => {
+        await msgs.close();
+        await loop;
+        await jsm.streams.delete(stream);
+        await nc.close();
+      });
     }
     case 'rabbitmq': {
       const amqp = await import('amqplib');
@@ -178,11 +179,10 @@ async function run(): Promise<{ rss: number; heapUsed: number }> {
       });
       for (let i = 0; i < N; i++) ch.sendToQueue(name, Buffer.from(JSON.stringify(payload(i))), { persistent: true });
       await ch.waitForConfirms();
-      await c.done;
-      const m = await measure();
-      await ch.deleteQueue(name);
-      await conn.close();
-      return m;
+      return measureHeld(c, async () => {
+        await ch.deleteQueue(name);
+        await conn.close();
+      });
     }
     default:
       throw new Error(`unknown system "${system}"`);

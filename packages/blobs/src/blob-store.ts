@@ -183,9 +183,10 @@ export async function openBlob(root: string, sha256: string): Promise<OpenedBlob
   };
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Run a file operation: true when it did, false when the file is not there; any other failure is thrown. */
+async function unlessMissing(operation: Promise<unknown>): Promise<boolean> {
   try {
-    await stat(file);
+    await operation;
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -193,13 +194,11 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+function exists(file: string): Promise<boolean> {
+  return unlessMissing(stat(file));
+}
+
 /** Remove a file, ignoring one that is already gone; true when it was removed here. */
-export async function removeFile(file: string): Promise<boolean> {
-  try {
-    await unlink(file);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
+export function removeFile(file: string): Promise<boolean> {
+  return unlessMissing(unlink(file));
 }

@@ -19,12 +19,8 @@ import { SCRIPTS, runScript } from './scripts.js';
 /** Default approximate cap on each dead-letter stream's length. */
 export const DEFAULT_DEAD_LETTER_MAX_LEN = 100_000;
 
-/** The fields that describe a dead letter (the rest are the original entry's). */
-export interface DeadLetterInfo {
-  /** Stream the entry was on. */
-  stream: string;
-  /** Its stream entry id. */
-  entryId: string;
+/** One dead-lettering of an entry: which group failed it, how often, and why. */
+export interface DeadLetterAttempt {
   group: string;
   consumer: string;
   deliveryCount: number;
@@ -36,21 +32,18 @@ export interface DeadLetterInfo {
   field?: string | undefined;
   /** Time of dead-lettering, ms since epoch. */
   at: number;
+}
+
+/** The fields that describe a dead letter (the rest are the original entry's): its latest dead-lettering, and the earlier ones. */
+export interface DeadLetterInfo extends DeadLetterAttempt {
+  /** Stream the entry was on. */
+  stream: string;
+  /** Its stream entry id. */
+  entryId: string;
   /** Times this entry was retried from the dead letters before. @defaultValue 0 */
   retries?: number | undefined;
   /** Its earlier dead-letterings, oldest first (each retry that failed again adds one). */
   history?: readonly DeadLetterAttempt[] | undefined;
-}
-
-/** One earlier dead-lettering of an entry that was retried since. */
-export interface DeadLetterAttempt {
-  at: number;
-  group: string;
-  consumer: string;
-  deliveryCount: number;
-  reason: string;
-  error: string;
-  field?: string | undefined;
 }
 
 export const DEAD_LETTER_PREFIX = 'dl.';

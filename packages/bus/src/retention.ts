@@ -212,25 +212,9 @@ export async function trimStream(driver: RedisDriver, keys: Keys, stream: string
   // ACKED adds the server's own per-entry check, which also closes the race with a group moved back meanwhile.
   const caps = await detectCapabilities(driver);
   const command = trimCommand(key, cutoff, caps, force);
-  if (dryRun) {
-    const wouldTrim = (await countEntries(driver, key, '-', `(${cutoff}`, info.length)).count;
-    return {
-      stream,
-      dryRun,
-      forced: force,
-      method: command.method,
-      lengthBefore: info.length,
-      lengthAfter: info.length - wouldTrim,
-      trimmed: wouldTrim,
-      requestedCutoff: requested,
-      cutoff,
-      heldBackBy,
-      groups,
-      dropped: { count: droppedCount, groups: dropped },
-    };
-  }
-  const trimmed = Number(await driver.call(command.args));
-  const lengthAfter = Number(await driver.call(['XLEN', key]));
+  // A dry run counts what the trim would remove; a real one trims and reads the length it left.
+  const trimmed = dryRun ? (await countEntries(driver, key, '-', `(${cutoff}`, info.length)).count : Number(await driver.call(command.args));
+  const lengthAfter = dryRun ? info.length - trimmed : Number(await driver.call(['XLEN', key]));
   return {
     stream,
     dryRun,

@@ -19,7 +19,7 @@ import { createArchivist } from '../../../apps/archivist/src/agent.js';
 import { createSentinel } from '../../../apps/sentinel/src/agent.js';
 import { familyUsage } from '../../../apps/sentinel/src/memory-families.js';
 import { aclFile, aclUsers, manifestFile, newPassword, readTopologyFile, repoRoot, type AclUserSpec } from '../src/commands/acl.js';
-import { fill, KINDS, matrixTable, type Tamper } from './acl-matrix.js';
+import { fill, KINDS, matrixTable, refusal, type Tamper } from './acl-matrix.js';
 import { waitUntil } from './helpers.js';
 
 const README = join(repoRoot(), 'infra', 'acl', 'README.md');
@@ -64,15 +64,6 @@ afterAll(async () => {
   await redis?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return 'allowed';
-}
 
 /** Every alert id sentinel has sent as firing (kept: a trim of ops.alert must not make us forget). */
 const fired = new Set<string>();

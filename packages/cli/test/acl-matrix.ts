@@ -192,3 +192,13 @@ export function matrixTable(agents: readonly AclUserSpec[]): string {
     ...granted.map(([what, why]) => `- ${what}: ${why}`),
   ].join('\n');
 }
+
+/** What Redis answered a command of an agent's user: its error message (NOPERM …), or "allowed". */
+export async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return 'allowed';
+}

@@ -18,7 +18,9 @@ import { createBus, createDriver, reply, silentLogger, startHeartbeat, Unrecover
 import { listAgents, listDeadLetters, trimStream, xinfoGroups } from '@hive/bus/admin';
 import { deriveTopology, type Topology } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
-import { aclFile, aclUsers, loadDefinitions, newPassword, parseEnvFile, passwordVar, type AclUserSpec } from '../src/commands/acl.js';
+import { parseEnvFile } from '@hive/supervisor';
+import { aclFile, aclUsers, loadDefinitions, newPassword, passwordVar, type AclUserSpec } from '../src/commands/acl.js';
+import { refusal } from './acl-matrix.js';
 import { hive, waitUntil } from './helpers.js';
 
 let topology: Topology;
@@ -53,15 +55,6 @@ afterAll(async () => {
 });
 
 /** The error of a promise that must fail. */
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return 'allowed';
-}
-
 const aclLog = async () => (await admin.call(['ACL', 'LOG'])) as unknown[];
 
 it('lets a responder answer on the reply streams of who requests on a stream it reads, though it does not write that stream', async () => {

@@ -1,6 +1,7 @@
 /** What an operator reads, shared by the `hive` CLI and the console. */
 export { summarizeStreams, type StreamSummary } from './stream-summary.js';
-export { traceConversation, ulidTime, ULID_SLACK_MS, type GroupState, type Hop, type Trace, type TraceOptions } from './trace.js';
+export type { GroupState, Hop } from './hop.js';
+export { traceConversation, ulidTime, ULID_SLACK_MS, type Trace, type TraceOptions } from './trace.js';
 export {
   ftsQuery,
   historyDbPath,

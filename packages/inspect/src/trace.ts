@@ -8,38 +8,13 @@
  */
 import { fieldsToObject, type Keys, type RedisDriver } from '@hive/bus';
 import { compareEntryIds, deadLetterKeys, type GroupInfo, ORIGINAL_FIELD, parseOriginal, scanKeys, xinfoGroups, xrange } from '@hive/bus/admin';
+import type { GroupState, Hop } from './hop.js';
 
 /** Without an explicit start, scan from this long before the time in a ULID id (producer clocks drift). */
 export const ULID_SLACK_MS = 5 * 60_000;
 const PAGE = 1_000;
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-export interface GroupState {
-  group: string;
-  state: 'acked' | 'pending' | 'unread' | 'dead-lettered';
-  consumer?: string;
-  deliveries?: number;
-}
-
-export interface Hop {
-  kind: 'message' | 'dead-letter';
-  stream: string;
-  entryId: string;
-  type: string;
-  src: string;
-  id: string;
-  corr: string;
-  cause: string;
-  /** Producer time (message) or time of dead-lettering, ms since epoch. */
-  ts: number;
-  /** ms since the first hop. */
-  deltaMs: number;
-  /** ms since the hop it answers, when that hop was found. */
-  sinceCauseMs: number | null;
-  groups: GroupState[];
-  deadLetter?: { stream: string; group: string; reason: string; error: string; deliveries: number; entryId: string };
-}
 
 interface Candidate extends Omit<Hop, 'deltaMs' | 'sinceCauseMs' | 'groups'> {
   key: string;

@@ -3,9 +3,9 @@
  * drafts, and answer the chat. Drafts and edits are keyed by their source message, so a redelivered
  * message creates no second draft, applies no edit twice, and republishes the same content.drafted.
  */
-import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing, StoreDeps } from '@hive/agent';
 import type { AdopterConfig } from '../config.js';
-import { dayIn, derivedId } from '@hive/agent';
+import { chatReply, dayIn, derivedId } from '@hive/agent';
 import { platformOf } from '../domain/channels.js';
 import { renderPost, type Draft } from '../domain/drafts.js';
 import { parseContentCommand } from '../domain/parse-command.js';
@@ -16,11 +16,7 @@ import { editDraft, writeDraft } from '../writer.js';
 export type AdopterWrites = 'content.drafted' | 'wa.outbound';
 export type AdopterContext = AgentContext<AdopterConfig, AdopterWrites>;
 
-export interface HandlerDeps {
-  readonly now: () => Date;
-  /** The store the agent's `start` made. */
-  readonly store: () => DraftStore;
-}
+export type HandlerDeps = StoreDeps<DraftStore>;
 
 /** Thrown when a draft changed between reading and revising it; the bus retries the message. */
 export class DraftChangedError extends Error {
@@ -44,10 +40,10 @@ function drafted(chatId: string, d: Draft): Outgoing<AdopterWrites> {
 }
 
 /** Handle one classified message; only intent "content" is adopter's. */
-export async function onIntentClassified(message: AgentMessage<'intent.classified', 'intent.classified'>, ctx: AdopterContext, deps: HandlerDeps): Promise<Outgoing<AdopterWrites>[] | undefined> {
+export async function onIntentClassified(message: ClassifiedMessage, ctx: AdopterContext, deps: HandlerDeps): Promise<Outgoing<AdopterWrites>[] | undefined> {
   const d = message.data;
   if (d.intent !== 'content') return undefined;
-  const reply = (text: string): Outgoing<AdopterWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const reply = (text: string) => chatReply(d, text);
   const cmd = parseContentCommand(d.text, d.entities);
   if (cmd.action === 'unclear') return [reply(unclearReply(cmd.missing))];
 

@@ -5,7 +5,7 @@
  * when no running agent declares it (its agent is stopped, or not part of this network), atlas
  * answers with the fallback, once: the message is handled, not retried until someone turns up.
  */
-import { type AgentContext, type AgentMessage, listAgents, type Outgoing } from '@hive/agent';
+import { type AgentContext, chatReply, type ClassifiedMessage, listAgents, type Outgoing } from '@hive/agent';
 import type { AtlasConfig } from '../config.js';
 import { emptyQuestionAnswer, offlineAnswer, questionOf, systemPrompt, unavailableAnswer } from '../domain/answers.js';
 import { helpMenu, menuAgents, servedIntents, unservedReply, type AgentEntry } from '../domain/menu.js';
@@ -52,13 +52,9 @@ async function isServed(ctx: AtlasContext, intent: string): Promise<boolean> {
 }
 
 /** Handle one classified message; only "help" and "question" are atlas's. */
-export async function onIntentClassified(
-  message: AgentMessage<'intent.classified', 'intent.classified'>,
-  ctx: AtlasContext,
-  deps: HandlerDeps,
-): Promise<Outgoing<AtlasWrites> | undefined> {
+export async function onIntentClassified(message: ClassifiedMessage, ctx: AtlasContext, deps: HandlerDeps): Promise<Outgoing<AtlasWrites> | undefined> {
   const d = message.data;
-  const reply = (text: string): Outgoing<AtlasWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const reply = (text: string) => chatReply(d, text);
   if (d.intent === 'unknown') return undefined;
   if (d.intent !== 'help' && d.intent !== 'question') {
     if (await isServed(ctx, d.intent)) return undefined;

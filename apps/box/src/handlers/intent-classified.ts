@@ -1,6 +1,6 @@
 /** intent.classified (intent "nutrition"): log a meal, answer a question about the day, set the goal. */
-import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
-import { derivedId } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing, StoreDeps } from '@hive/agent';
+import { chatReply, derivedId } from '@hive/agent';
 import type { BoxConfig } from '../config.js';
 import { GOAL_RANGE } from '../config.js';
 import { dayIn, previousDay, timeIn } from '../domain/day.js';
@@ -14,11 +14,7 @@ import type { NutritionStore } from '../store.js';
 type Writes = 'nutrition.logged' | 'wa.outbound';
 export type BoxContext = AgentContext<BoxConfig, Writes>;
 
-export interface BoxServices {
-  readonly now: () => Date;
-  /** The store the agent's `start` made. */
-  readonly store: () => NutritionStore;
-}
+export type BoxServices = StoreDeps<NutritionStore>;
 
 /** A meal's id, derived from the WhatsApp message: a redelivery overwrites the same entry. */
 export function mealEntryId(sourceMessageId: string): string {
@@ -46,7 +42,7 @@ async function estimate(foods: string, ctx: BoxContext): Promise<{ estimate: Mea
 }
 
 /** Handle one classified message; anything but "nutrition" is someone else's. */
-export async function onIntentClassified(message: AgentMessage<'intent.classified', 'intent.classified'>, ctx: BoxContext, services: BoxServices) {
+export async function onIntentClassified(message: ClassifiedMessage, ctx: BoxContext, services: BoxServices) {
   const m = message.data;
   if (m.intent !== 'nutrition') return undefined;
   const store = services.store();
@@ -54,7 +50,7 @@ export async function onIntentClassified(message: AgentMessage<'intent.classifie
   // The day the owner sent it, in their zone: a message sent at 23:59 and handled at 00:01 is yesterday's.
   const today = dayIn(new Date(m.sentAt), tz);
   const request = readRequest(m.text, m.entities);
-  const reply = (text: string): Outgoing<Writes> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: m.chatId, text, replyTo: m.sourceMessageId } });
+  const reply = (text: string) => chatReply(m, text);
   const goalFor = async () => {
     const own = await store.goal(m.chatId);
     return { goal: own ?? ctx.config.BOX_DAILY_KCAL, isDefault: own === undefined };

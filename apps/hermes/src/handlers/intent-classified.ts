@@ -3,8 +3,8 @@
  * the chat. Every id derives from the input message id, so a redelivered message schedules nothing
  * twice and replies with the same words.
  */
-import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
-import { derivedId } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing } from '@hive/agent';
+import { chatReply, derivedId } from '@hive/agent';
 import { z } from 'zod';
 import type { HermesConfig } from '../config.js';
 import { parseReminderCommand, type ReminderCommand } from '../domain/parse-command.js';
@@ -68,16 +68,12 @@ async function understand(text: string, entities: Readonly<Record<string, unknow
 }
 
 /** Handle one classified message; only intent "schedule" is hermes's. */
-export async function onIntentClassified(
-  message: AgentMessage<'intent.classified', 'intent.classified'>,
-  ctx: HermesContext,
-  deps: HandlerDeps,
-): Promise<Outgoing<HermesWrites> | undefined> {
+export async function onIntentClassified(message: ClassifiedMessage, ctx: HermesContext, deps: HandlerDeps): Promise<Outgoing<HermesWrites> | undefined> {
   const d = message.data;
   if (d.intent !== 'schedule') return undefined;
   const now = deps.now();
   const tz = ctx.config.HIVE_TZ;
-  const reply = (text: string): Outgoing<HermesWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const reply = (text: string) => chatReply(d, text);
   const cmd = await understand(d.text, d.entities, ctx, now);
   if (cmd.kind === 'rejected') return reply(cmd.reply);
 

@@ -3,8 +3,8 @@
  * totals, set budgets, undo; every answer goes back to the chat on wa.outbound. Ids derive from the
  * input message id, so a redelivered message records nothing twice and answers with the same words.
  */
-import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
-import { derivedId } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing, StoreDeps } from '@hive/agent';
+import { chatReply, derivedId } from '@hive/agent';
 import { z } from 'zod';
 import type { LedgerConfig } from '../config.js';
 import { crossedLine } from '../domain/budgets.js';
@@ -18,11 +18,7 @@ import type { ExpenseStore } from '../expense-store.js';
 export type LedgerWrites = 'expense.recorded' | 'wa.outbound';
 export type LedgerContext = AgentContext<LedgerConfig, LedgerWrites>;
 
-export interface HandlerDeps {
-  /** The store, once the agent's `start` has connected it. */
-  readonly store: () => Promise<ExpenseStore>;
-  readonly now: () => Date;
-}
+export type HandlerDeps = StoreDeps<Promise<ExpenseStore>>;
 
 /** The expense id for the message that recorded it: stable across redeliveries. */
 export function expenseIdFor(messageId: string): string {
@@ -64,7 +60,7 @@ function draftFrom(x: { amount?: unknown; currency?: unknown; description?: unkn
 }
 
 async function understand(
-  data: AgentMessage<'intent.classified', 'intent.classified'>['data'],
+  data: ClassifiedMessage['data'],
   ctx: LedgerContext,
   now: Date,
 ): Promise<{ cmd: LedgerCommand; by: 'rules' | 'llm' }> {
@@ -90,17 +86,13 @@ async function understand(
 }
 
 /** Handle one classified message; only intent "expense" is ledger's. */
-export async function onIntentClassified(
-  message: AgentMessage<'intent.classified', 'intent.classified'>,
-  ctx: LedgerContext,
-  deps: HandlerDeps,
-): Promise<Outgoing<LedgerWrites>[] | undefined> {
+export async function onIntentClassified(message: ClassifiedMessage, ctx: LedgerContext, deps: HandlerDeps): Promise<Outgoing<LedgerWrites>[] | undefined> {
   const d = message.data;
   if (d.intent !== 'expense') return undefined;
   const now = deps.now();
   const tz = ctx.config.HIVE_TZ;
   const today = dayIn(now, tz);
-  const reply = (text: string): Outgoing<LedgerWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const reply = (text: string) => chatReply(d, text);
   const { cmd, by } = await understand(d, ctx, now);
   if (cmd.kind === 'rejected') return [reply(cmd.reply)];
   const store = await deps.store();

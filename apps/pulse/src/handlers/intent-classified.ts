@@ -4,9 +4,9 @@
  * An entry's id derives from its source message, so a redelivered message logs nothing twice and
  * republishes the same habit.logged.
  */
-import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing, StoreDeps } from '@hive/agent';
 import type { PulseConfig } from '../config.js';
-import { addDays, dayIn, derivedId } from '@hive/agent';
+import { addDays, chatReply, dayIn, derivedId } from '@hive/agent';
 import { contractHabit, HABIT_KINDS, mainQuantity, type Goals, type HabitEntry, type HabitKind } from '../domain/habits.js';
 import { parsePulseCommand } from '../domain/parse-command.js';
 import { dayLabel, goalReply, loggedReply, streaksReply, todayReply, unclearReply, undoneReply, weekReply } from '../domain/replies.js';
@@ -16,11 +16,7 @@ import type { HabitStore } from '../habit-store.js';
 export type PulseWrites = 'habit.logged' | 'wa.outbound';
 export type PulseContext = AgentContext<PulseConfig, PulseWrites>;
 
-export interface HandlerDeps {
-  readonly now: () => Date;
-  /** The store the agent's `start` made. */
-  readonly store: () => HabitStore;
-}
+export type HandlerDeps = StoreDeps<HabitStore>;
 
 /** The contract's logId for the entry a message logged: stable across redeliveries, unique across chats. */
 export function logIdFor(chatId: string, sourceMessageId: string): string {
@@ -45,12 +41,12 @@ export async function allStreaks(store: HabitStore, chatId: string, today: strin
 }
 
 /** Handle one classified message; only intent "habit" is pulse's. */
-export async function onIntentClassified(message: AgentMessage<'intent.classified', 'intent.classified'>, ctx: PulseContext, deps: HandlerDeps): Promise<Outgoing<PulseWrites>[] | undefined> {
+export async function onIntentClassified(message: ClassifiedMessage, ctx: PulseContext, deps: HandlerDeps): Promise<Outgoing<PulseWrites>[] | undefined> {
   const d = message.data;
   if (d.intent !== 'habit') return undefined;
   const tz = ctx.config.HIVE_TZ;
   const today = dayIn(deps.now(), tz);
-  const reply = (text: string): Outgoing<PulseWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const reply = (text: string) => chatReply(d, text);
   const cmd = parsePulseCommand(d.text, d.entities);
   if (cmd.action === 'unclear') return [reply(unclearReply(cmd.hint))];
 

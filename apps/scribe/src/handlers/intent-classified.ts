@@ -3,9 +3,9 @@
  * chat. A note's identity is its source WhatsApp message, so a redelivered message saves nothing
  * twice and republishes the same note.saved and the same reply.
  */
-import type { AgentContext, AgentMessage, Outgoing } from '@hive/agent';
+import type { AgentContext, ClassifiedMessage, Outgoing, StoreDeps } from '@hive/agent';
 import type { ScribeConfig } from '../config.js';
-import { dayIn, derivedId } from '@hive/agent';
+import { chatReply, dayIn, derivedId } from '@hive/agent';
 import { periodRange } from '../domain/calendar.js';
 import { tagsOf, tidy, titleOf } from '../domain/note-text.js';
 import { parseNoteCommand } from '../domain/parse-command.js';
@@ -15,11 +15,7 @@ import type { NoteStore } from '../note-store.js';
 export type ScribeWrites = 'note.saved' | 'wa.outbound';
 export type ScribeContext = AgentContext<ScribeConfig, ScribeWrites>;
 
-export interface HandlerDeps {
-  /** The open notes database (opened on first use). */
-  readonly store: () => NoteStore;
-  readonly now: () => Date;
-}
+export type HandlerDeps = StoreDeps<NoteStore>;
 
 /** The contract's noteId for the note a message saved: stable across redeliveries, unique across chats. */
 export function noteIdFor(chatId: string, sourceMessageId: string): string {
@@ -27,12 +23,12 @@ export function noteIdFor(chatId: string, sourceMessageId: string): string {
 }
 
 /** Handle one classified message; only intent "note" is scribe's. */
-export function onIntentClassified(message: AgentMessage<'intent.classified', 'intent.classified'>, ctx: ScribeContext, deps: HandlerDeps): Outgoing<ScribeWrites>[] | undefined {
+export function onIntentClassified(message: ClassifiedMessage, ctx: ScribeContext, deps: HandlerDeps): Outgoing<ScribeWrites>[] | undefined {
   const d = message.data;
   if (d.intent !== 'note') return undefined;
   const tz = ctx.config.HIVE_TZ;
   const today = dayIn(deps.now(), tz);
-  const reply = (text: string): Outgoing<ScribeWrites> => ({ stream: 'wa.outbound', type: 'wa.send', data: { chatId: d.chatId, text, replyTo: d.sourceMessageId } });
+  const reply = (text: string) => chatReply(d, text);
   const cmd = parseNoteCommand(d.text, d.entities);
 
   switch (cmd.action) {

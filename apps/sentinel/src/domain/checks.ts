@@ -5,7 +5,7 @@
  */
 import { compareEntryIds } from '@hive/bus/admin';
 import { modelConditions } from './model-check.js';
-import type { Condition, GroupSeen, Observation, StreamFacts, Thresholds } from './observation.js';
+import type { Check, Condition, GroupSeen, Observation, Severity, StreamFacts, Thresholds } from './observation.js';
 
 export type { AgentSeen, GroupSeen, StreamFacts, RedisFacts, Observation, Thresholds, Check, Severity, Details, Condition } from './observation.js';
 
@@ -63,6 +63,11 @@ function seconds(ms: number): number {
   return Math.max(0, Math.round(ms / 1000));
 }
 
+/** A condition about one group on one stream: alert id `<kind>:<stream>:<group>`, subject `<stream>/<group>`. */
+function groupCondition(g: { stream: string; group: string }, kind: string, check: Check, severity: Severity, text: Pick<Condition, 'summary' | 'recovery' | 'details'>): Condition {
+  return { alertId: `${kind}:${g.stream}:${g.group}`, check, severity, subject: `${g.stream}/${g.group}`, ...text };
+}
+
 /** Every condition that holds in `o`, in a stable order. */
 export function evaluate(o: Observation, t: Thresholds, self: string): Condition[] {
   const out: Condition[] = [];
@@ -85,38 +90,32 @@ export function evaluate(o: Observation, t: Thresholds, self: string): Condition
     // which no ACL can refuse) or deleted them. Retention never does this: the janitor trims only
     // what every group has acked, which every group has read. Clears once the group reads past them.
     if (g.streamInfo && unreadDeleted(g.streamInfo, g)) {
-      out.push({
-        alertId: `entries_lost:${g.stream}:${g.group}`,
-        // The ops.alert contract's check names are fixed; the alert id names this one.
-        check: 'other',
-        severity: 'critical',
-        subject: `${g.stream}/${g.group}`,
-        summary: `entries of ${g.stream} that ${g.group} had not read were deleted (it had read up to ${g.lastDeliveredId}; the stream now holds ${g.streamInfo.length}): something trimmed or deleted them`,
-        recovery: `${g.group} reads ${g.stream} past the deleted entries again`,
-        details: { problem: 'entries_lost', lastDeliveredId: g.lastDeliveredId ?? '', length: g.streamInfo.length, lastGeneratedId: g.streamInfo.lastGeneratedId },
-      });
+      // The ops.alert contract's check names are fixed; the alert id names this one.
+      out.push(
+        groupCondition(g, 'entries_lost', 'other', 'critical', {
+          summary: `entries of ${g.stream} that ${g.group} had not read were deleted (it had read up to ${g.lastDeliveredId}; the stream now holds ${g.streamInfo.length}): something trimmed or deleted them`,
+          recovery: `${g.group} reads ${g.stream} past the deleted entries again`,
+          details: { problem: 'entries_lost', lastDeliveredId: g.lastDeliveredId ?? '', length: g.streamInfo.length, lastGeneratedId: g.streamInfo.lastGeneratedId },
+        }),
+      );
     }
     if (g.lag !== null && g.lag > t.lagMax) {
-      out.push({
-        alertId: `lag:${g.stream}:${g.group}`,
-        check: 'lag',
-        severity: 'warning',
-        subject: `${g.stream}/${g.group}`,
-        summary: `${g.group} is ${g.lag} entries behind on ${g.stream} (threshold ${t.lagMax})`,
-        recovery: `${g.group} has caught up on ${g.stream}`,
-        details: { lag: g.lag, threshold: t.lagMax, consumers: g.consumers },
-      });
+      out.push(
+        groupCondition(g, 'lag', 'lag', 'warning', {
+          summary: `${g.group} is ${g.lag} entries behind on ${g.stream} (threshold ${t.lagMax})`,
+          recovery: `${g.group} has caught up on ${g.stream}`,
+          details: { lag: g.lag, threshold: t.lagMax, consumers: g.consumers },
+        }),
+      );
     }
     if (g.pending > t.pendingMax) {
-      out.push({
-        alertId: `pending:${g.stream}:${g.group}`,
-        check: 'pending',
-        severity: 'warning',
-        subject: `${g.stream}/${g.group}`,
-        summary: `${g.group} has ${g.pending} unacknowledged entries on ${g.stream} (threshold ${t.pendingMax})`,
-        recovery: `${g.group}'s unacknowledged entries on ${g.stream} are back under ${t.pendingMax + 1}`,
-        details: { pending: g.pending, threshold: t.pendingMax, consumers: g.consumers },
-      });
+      out.push(
+        groupCondition(g, 'pending', 'pending', 'warning', {
+          summary: `${g.group} has ${g.pending} unacknowledged entries on ${g.stream} (threshold ${t.pendingMax})`,
+          recovery: `${g.group}'s unacknowledged entries on ${g.stream} are back under ${t.pendingMax + 1}`,
+          details: { pending: g.pending, threshold: t.pendingMax, consumers: g.consumers },
+        }),
+      );
     }
   }
 

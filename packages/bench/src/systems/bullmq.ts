@@ -4,9 +4,9 @@
  * completion, as production setups configure it.
  */
 import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
-import { makePayload, sentAt } from '../payload.js';
+import { makePayload } from '../payload.js';
 import { packageVersion } from '../versions.js';
-import { Countdown, LatencyRecorder, measured, paced, timeConsume, uniqueName, within } from './common.js';
+import { Countdown, inBatches, measured, measureLatency, timeConsume, timePublish, timeRoundTrips, uniqueName, within } from './common.js';
 import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
 
 export const BULLMQ_PREFIX = 'benchbull';
@@ -28,12 +28,10 @@ export async function bullmqSystem(url: string): Promise<BenchSystem> {
     }
   }
 
-  async function prefill(queue: Queue, n: number): Promise<void> {
-    for (let i = 0; i < n; i += 1000) {
-      const jobs = [];
-      for (let j = i; j < Math.min(n, i + 1000); j++) jobs.push({ name: 'msg', data: makePayload(j) });
-      await queue.addBulk(jobs);
-    }
+  async function addBulk(queue: Queue, from: number, to: number): Promise<unknown> {
+    const jobs = [];
+    for (let j = from; j < to; j++) jobs.push({ name: 'msg', data: makePayload(j) });
+    return queue.addBulk(jobs);
   }
 
   return {
@@ -42,32 +40,18 @@ export async function bullmqSystem(url: string): Promise<BenchSystem> {
     highConcurrency: 50,
 
     publishOne: (n) =>
-      withQueue(async (queue): Promise<Timed> => {
-        await measured.start();
-        const t0 = performance.now();
-        for (let i = 0; i < n; i++) await queue.add('msg', makePayload(i));
-        const ms = performance.now() - t0;
-        await measured.stop();
-        return { count: n, ms };
-      }),
+      withQueue((queue) =>
+        timePublish(n, async () => {
+          for (let i = 0; i < n; i++) await queue.add('msg', makePayload(i));
+        }),
+      ),
 
-    publishBatched: (n, batch) =>
-      withQueue(async (queue): Promise<Timed> => {
-        await measured.start();
-        const t0 = performance.now();
-        for (let i = 0; i < n; i += batch) {
-          const jobs = [];
-          for (let j = i; j < Math.min(n, i + batch); j++) jobs.push({ name: 'msg', data: makePayload(j) });
-          await queue.addBulk(jobs);
-        }
-        const ms = performance.now() - t0;
-        await measured.stop();
-        return { count: n, ms };
-      }),
+    publishBatched: (n, batch) => withQueue((queue) => timePublish(n, () => inBatches(n, batch, (from, to) => addBulk(queue, from, to)))),
 
     consume: (n, concurrency, capMs) =>
       withQueue(async (queue, name): Promise<Timed> => {
-        await prefill(queue, n);
+        await inBatches(n, 1000, (from, to) => addBulk(queue, from, to));
+        // The worker connects before the clock starts and runs from its start (autorun: false).
         const countdown = new Countdown(n);
         const worker = new Worker(name, async () => countdown.hit(), { connection, prefix: BULLMQ_PREFIX, concurrency, autorun: false });
         worker.on('error', () => undefined);
@@ -82,15 +66,18 @@ export async function bullmqSystem(url: string): Promise<BenchSystem> {
       }),
 
     latency: (opts: PacedOptions) =>
-      withQueue(async (queue, name): Promise<LatencyRun> => {
-        const recorder = new LatencyRecorder();
-        const worker = new Worker(name, async (job) => recorder.record(sentAt(job.data)), { connection, prefix: BULLMQ_PREFIX, concurrency: 50 });
-        worker.on('error', () => undefined);
-        await worker.waitUntilReady();
-        const run = await paced(opts, recorder, (seq, t) => queue.add('msg', makePayload(seq, t)));
-        await worker.close();
-        return run;
-      }),
+      withQueue((queue, name): Promise<LatencyRun> =>
+        measureLatency(
+          opts,
+          async (received) => {
+            const worker = new Worker(name, async (job) => received(job.data), { connection, prefix: BULLMQ_PREFIX, concurrency: 50 });
+            worker.on('error', () => undefined);
+            await worker.waitUntilReady();
+            return { stop: () => worker.close() };
+          },
+          (seq, t) => queue.add('msg', makePayload(seq, t)),
+        ),
+      ),
 
     requestReply: (n) =>
       withQueue(async (queue, name): Promise<number[]> => {
@@ -98,20 +85,16 @@ export async function bullmqSystem(url: string): Promise<BenchSystem> {
         const worker = new Worker(name, async (job) => job.data as unknown, { connection, prefix: BULLMQ_PREFIX, concurrency: 16 });
         worker.on('error', () => undefined);
         await Promise.all([events.waitUntilReady(), worker.waitUntilReady()]);
-        const samples: number[] = [];
         try {
-          for (let i = 0; i < n; i++) {
-            const t0 = performance.now();
+          return await timeRoundTrips(n, async (i) => {
             // Completed jobs must be kept long enough for waitUntilFinished to read the result.
             const job = await queue.add('req', makePayload(i), { removeOnComplete: 1000 });
             await within(job.waitUntilFinished(events, 5_000), 6_000, `BullMQ reply ${i}`);
-            samples.push(performance.now() - t0);
-          }
+          });
         } finally {
           await worker.close();
           await events.close();
         }
-        return samples;
       }),
 
     async close() {

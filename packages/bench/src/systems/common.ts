@@ -1,6 +1,10 @@
-/** Pieces every system shares: unique names, the paced publisher, the latency recorder, waiting. */
+/**
+ * Pieces every system shares: unique names, the paced publisher, the latency recorder, waiting, and
+ * the measuring part of each case (a system supplies only its own publish, consumer and request).
+ */
 import { randomBytes } from 'node:crypto';
-import type { LatencyRun, PacedOptions } from './types.js';
+import { sentAt } from '../payload.js';
+import type { LatencyRun, PacedOptions, Timed } from './types.js';
 
 /**
  * The measured part of a throughput case starts and stops here, so that `profile.ts` can record a
@@ -14,6 +18,16 @@ export const measured: { start: () => Promise<void> | void; stop: () => Promise<
 /** A fresh name for one run's stream, queue or subject. */
 export function uniqueName(label: string): string {
   return `bench-${label}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Run `fn` on a fresh name (`uniqueName(label)`), then `remove` what it made under it, whatever happened. */
+export async function withFreshName<T>(label: string, remove: (name: string) => Promise<unknown>, fn: (name: string) => Promise<T>): Promise<T> {
+  const name = uniqueName(label);
+  try {
+    return await fn(name);
+  } finally {
+    await remove(name);
+  }
 }
 
 /** A promise with its resolve function, for "the N-th message arrived". */
@@ -138,4 +152,99 @@ export async function paced(opts: PacedOptions, recorder: LatencyRecorder, send:
   if (errors.length > 0) throw new Error(`${errors.length} publishes failed, first: ${String((errors[0] as Error)?.message ?? errors[0])}`);
   await recorder.waitFor(measured, 5_000);
   return { samples: recorder.samples, sent: measured, received: recorder.received, windowMs: opts.durationMs };
+}
+
+/** Call `send(from, to)` for each batch of at most `size` of the messages `0..n`, one batch after another. */
+export async function inBatches(n: number, size: number, send: (from: number, to: number) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < n; i += size) await send(i, Math.min(n, i + size));
+}
+
+/** The publish cases: time `publish` (which sends `n` messages), as the measured part. */
+export async function timePublish(n: number, publish: () => Promise<void>): Promise<Timed> {
+  await measured.start();
+  const t0 = performance.now();
+  await publish();
+  const ms = performance.now() - t0;
+  await measured.stop();
+  return { count: n, ms };
+}
+
+/** A consumer a case started, stopped when the case is done. */
+export interface RunningConsumer {
+  stop(): Promise<void>;
+}
+
+/** Run `step` again and again until `stop()`, which waits for the step under way, then calls `close`. */
+export function loopUntilStopped(step: () => Promise<void>, close: () => void): RunningConsumer {
+  let running = true;
+  const done = (async () => {
+    while (running) await step();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await done;
+      close();
+    },
+  };
+}
+
+/**
+ * The consume case on a prefilled stream or queue: start a consumer whose handler calls `hit`, and
+ * time it from its start until it has handled `n` messages (or `capMs` passed).
+ */
+export async function timeConsumer(n: number, capMs: number, start: (hit: () => void) => Promise<RunningConsumer> | RunningConsumer): Promise<Timed> {
+  const countdown = new Countdown(n);
+  await measured.start();
+  const t0 = performance.now();
+  const consumer = await start(() => countdown.hit());
+  const r = await timeConsume(countdown, t0, capMs);
+  await measured.stop();
+  await consumer.stop();
+  return r;
+}
+
+/**
+ * The latency case: a consumer whose handler calls `received` with each payload, then `send` at the
+ * paced rate; the run's samples are publish-to-handler times.
+ */
+export async function measureLatency(
+  opts: PacedOptions,
+  start: (received: (data: unknown) => void) => Promise<RunningConsumer> | RunningConsumer,
+  send: (seq: number, t: number) => Promise<unknown> | void,
+): Promise<LatencyRun> {
+  const recorder = new LatencyRecorder();
+  const consumer = await start((data) => recorder.record(sentAt(data)));
+  const run = await paced(opts, recorder, send);
+  await consumer.stop();
+  return run;
+}
+
+/** The request/reply case: `n` round trips one after another; each one's time (ms). */
+export async function timeRoundTrips(n: number, roundTrip: (i: number) => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await roundTrip(i);
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+/** Replies matched to their requests by a correlation id the request carries (raw Redis, RabbitMQ). */
+export class ReplyWaiter {
+  private readonly waiting = new Map<string, () => void>();
+
+  /** The reply to `corr` arrived. */
+  arrived(corr: string): void {
+    this.waiting.get(corr)?.();
+  }
+
+  /** Send the request `corr` and wait (5 s at most) for its reply. */
+  async request(corr: string, send: () => unknown, what: string): Promise<void> {
+    const got = new Promise<void>((resolve) => this.waiting.set(corr, resolve));
+    await send();
+    await within(got, 5_000, what);
+    this.waiting.delete(corr);
+  }
 }

@@ -5,8 +5,8 @@
  */
 import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { makePayload, sentAt } from '../payload.js';
-import { Countdown, LatencyRecorder, measured, paced, timeConsume, uniqueName, within } from './common.js';
+import { makePayload } from '../payload.js';
+import { inBatches, measureLatency, timeConsumer, timePublish, timeRoundTrips, uniqueName, within, type RunningConsumer } from './common.js';
 import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
 
 const enc = new TextEncoder();
@@ -37,7 +37,7 @@ export async function natsSystem(servers: string): Promise<BenchSystem> {
   }
 
   /** A pull consumer that hands each message to `onMessage` and acks it, until stopped. */
-  async function consumer(stream: string, concurrency: number, onMessage: (data: unknown) => void) {
+  async function consumer(stream: string, concurrency: number, onMessage: (data: unknown) => void): Promise<RunningConsumer> {
     const durable = 'bench';
     await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, max_ack_pending: concurrency });
     const c = await js.consumers.get(stream, durable);
@@ -68,46 +68,28 @@ export async function natsSystem(servers: string): Promise<BenchSystem> {
     highConcurrency: 64,
 
     publishOne: (n) =>
-      withStream(async (_s, subject): Promise<Timed> => {
-        await measured.start();
-        const t0 = performance.now();
-        for (let i = 0; i < n; i++) await js.publish(subject, body(i));
-        const ms = performance.now() - t0;
-        await measured.stop();
-        return { count: n, ms };
-      }),
+      withStream((_s, subject) =>
+        timePublish(n, async () => {
+          for (let i = 0; i < n; i++) await js.publish(subject, body(i));
+        }),
+      ),
 
-    publishBatched: (n, batch) =>
-      withStream(async (_s, subject): Promise<Timed> => {
-        await measured.start();
-        const t0 = performance.now();
-        for (let i = 0; i < n; i += batch) await publishBatch(subject, i, Math.min(n, i + batch));
-        const ms = performance.now() - t0;
-        await measured.stop();
-        return { count: n, ms };
-      }),
+    publishBatched: (n, batch) => withStream((_s, subject) => timePublish(n, () => inBatches(n, batch, (from, to) => publishBatch(subject, from, to)))),
 
     consume: (n, concurrency, capMs) =>
       withStream(async (stream, subject): Promise<Timed> => {
-        for (let i = 0; i < n; i += 1000) await publishBatch(subject, i, Math.min(n, i + 1000));
-        const countdown = new Countdown(n);
-        await measured.start();
-        const t0 = performance.now();
-        const c = await consumer(stream, concurrency, () => countdown.hit());
-        const r = await timeConsume(countdown, t0, capMs);
-        await measured.stop();
-        await c.stop();
-        return r;
+        await inBatches(n, 1000, (from, to) => publishBatch(subject, from, to));
+        return timeConsumer(n, capMs, (hit) => consumer(stream, concurrency, hit));
       }),
 
     latency: (opts: PacedOptions) =>
-      withStream(async (stream, subject): Promise<LatencyRun> => {
-        const recorder = new LatencyRecorder();
-        const c = await consumer(stream, 64, (data) => recorder.record(sentAt(data)));
-        const run = await paced(opts, recorder, (seq, t) => js.publish(subject, body(seq, t)));
-        await c.stop();
-        return run;
-      }),
+      withStream((stream, subject): Promise<LatencyRun> =>
+        measureLatency(
+          opts,
+          (received) => consumer(stream, 64, received),
+          (seq, t) => js.publish(subject, body(seq, t)),
+        ),
+      ),
 
     async requestReply(n): Promise<number[]> {
       const subject = `${uniqueName('natsreq')}.req`;
@@ -118,13 +100,10 @@ export async function natsSystem(servers: string): Promise<BenchSystem> {
         },
       });
       await nc.flush();
-      const samples: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const t0 = performance.now();
+      const samples = await timeRoundTrips(n, async (i) => {
         const reply = await within(nc.request(subject, body(i), { timeout: 5_000 }), 6_000, `NATS reply ${i}`);
         reply.json();
-        samples.push(performance.now() - t0);
-      }
+      });
       sub.unsubscribe();
       return samples;
     },

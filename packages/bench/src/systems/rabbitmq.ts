@@ -5,9 +5,9 @@
  * direct reply-to (`amq.rabbitmq.reply-to`).
  */
 import * as amqp from 'amqplib';
-import { makePayload, sentAt } from '../payload.js';
+import { makePayload } from '../payload.js';
 import { packageVersion } from '../versions.js';
-import { Countdown, LatencyRecorder, measured, paced, timeConsume, uniqueName, within } from './common.js';
+import { inBatches, measureLatency, ReplyWaiter, timeConsumer, timePublish, timeRoundTrips, uniqueName, type RunningConsumer } from './common.js';
 import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
 
 const body = (seq: number, t = 0) => Buffer.from(JSON.stringify(makePayload(seq, t)));
@@ -44,7 +44,7 @@ export async function rabbitmqSystem(url: string): Promise<BenchSystem> {
   }
 
   /** A consumer with prefetch = concurrency and manual acks, on its own channel, until stopped. */
-  async function consumer(queue: string, concurrency: number, onMessage: (data: unknown) => void) {
+  async function consumer(queue: string, concurrency: number, onMessage: (data: unknown) => void): Promise<RunningConsumer> {
     const ch = await subConn.createChannel();
     await ch.prefetch(concurrency);
     const { consumerTag } = await ch.consume(queue, (msg) => {
@@ -66,46 +66,28 @@ export async function rabbitmqSystem(url: string): Promise<BenchSystem> {
     highConcurrency: 64,
 
     publishOne: (n) =>
-      withQueue(async (queue): Promise<Timed> => {
-        await measured.start();
-        const t0 = performance.now();
-        for (let i = 0; i < n; i++) await confirmed(queue, body(i));
-        const ms = performance.now() - t0;
-        await measured.stop();
-        return { count: n, ms };
-      }),
+      withQueue((queue) =>
+        timePublish(n, async () => {
+          for (let i = 0; i < n; i++) await confirmed(queue, body(i));
+        }),
+      ),
 
-    publishBatched: (n, batch) =>
-      withQueue(async (queue): Promise<Timed> => {
-        await measured.start();
-        const t0 = performance.now();
-        for (let i = 0; i < n; i += batch) await publishBatch(queue, i, Math.min(n, i + batch));
-        const ms = performance.now() - t0;
-        await measured.stop();
-        return { count: n, ms };
-      }),
+    publishBatched: (n, batch) => withQueue((queue) => timePublish(n, () => inBatches(n, batch, (from, to) => publishBatch(queue, from, to)))),
 
     consume: (n, concurrency, capMs) =>
       withQueue(async (queue): Promise<Timed> => {
-        for (let i = 0; i < n; i += 1000) await publishBatch(queue, i, Math.min(n, i + 1000));
-        const countdown = new Countdown(n);
-        await measured.start();
-        const t0 = performance.now();
-        const c = await consumer(queue, concurrency, () => countdown.hit());
-        const r = await timeConsume(countdown, t0, capMs);
-        await measured.stop();
-        await c.stop();
-        return r;
+        await inBatches(n, 1000, (from, to) => publishBatch(queue, from, to));
+        return timeConsumer(n, capMs, (hit) => consumer(queue, concurrency, hit));
       }),
 
     latency: (opts: PacedOptions) =>
-      withQueue(async (queue): Promise<LatencyRun> => {
-        const recorder = new LatencyRecorder();
-        const c = await consumer(queue, 64, (data) => recorder.record(sentAt(data)));
-        const run = await paced(opts, recorder, (seq, t) => confirmed(queue, body(seq, t)));
-        await c.stop();
-        return run;
-      }),
+      withQueue((queue): Promise<LatencyRun> =>
+        measureLatency(
+          opts,
+          (received) => consumer(queue, 64, received),
+          (seq, t) => confirmed(queue, body(seq, t)),
+        ),
+      ),
 
     async requestReply(n): Promise<number[]> {
       const queue = uniqueName('rmqreq');
@@ -118,33 +100,25 @@ export async function rabbitmqSystem(url: string): Promise<BenchSystem> {
         server.ack(msg);
       });
       const client = await pubConn.createChannel();
-      const waiting = new Map<string, () => void>();
+      const waiter = new ReplyWaiter();
       await client.consume(
         'amq.rabbitmq.reply-to',
         (msg) => {
           if (!msg) return;
           JSON.parse(msg.content.toString());
-          waiting.get(msg.properties.correlationId as string)?.();
+          waiter.arrived(msg.properties.correlationId as string);
         },
         { noAck: true },
       );
-      const samples: number[] = [];
       try {
-        for (let i = 0; i < n; i++) {
-          const corr = `r${i}`;
-          const t0 = performance.now();
-          const got = new Promise<void>((resolve) => waiting.set(corr, resolve));
-          client.sendToQueue(queue, body(i), { replyTo: 'amq.rabbitmq.reply-to', correlationId: corr });
-          await within(got, 5_000, `RabbitMQ reply ${i}`);
-          waiting.delete(corr);
-          samples.push(performance.now() - t0);
-        }
+        return await timeRoundTrips(n, (i) =>
+          waiter.request(`r${i}`, () => client.sendToQueue(queue, body(i), { replyTo: 'amq.rabbitmq.reply-to', correlationId: `r${i}` }), `RabbitMQ reply ${i}`),
+        );
       } finally {
         await client.close();
         await server.deleteQueue(queue).catch(() => undefined);
         await server.close();
       }
-      return samples;
     },
 
     async close() {

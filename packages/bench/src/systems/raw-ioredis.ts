@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { newMessageId } from '@hive/bus';
 import { makePayload, PAYLOAD_TYPE } from '../payload.js';
 import { packageVersion } from '../versions.js';
-import { Countdown, LatencyRecorder, measured, paced, timeConsume, uniqueName, within } from './common.js';
+import { inBatches, loopUntilStopped, measureLatency, ReplyWaiter, type RunningConsumer, timeConsumer, timePublish, timeRoundTrips, uniqueName, withFreshName } from './common.js';
 import type { BenchSystem, LatencyRun, PacedOptions, Timed } from './types.js';
 
 type ReadReply = [key: string, entries: [id: string, fields: string[] | null][]][] | null;
@@ -41,38 +41,29 @@ export async function rawIoredis(url: string, opts: { envelope?: boolean } = {})
   await main.connect();
 
   /** A consumer loop on its own connection until `stop()`: read up to `count`, handle, XACK, repeat. */
-  function loop(key: string, count: number, onMessage: (data: unknown) => void) {
+  function loop(key: string, count: number, onMessage: (data: unknown) => void): RunningConsumer {
     const conn = main.duplicate();
-    let running = true;
-    const done = (async () => {
-      while (running) {
+    return loopUntilStopped(
+      async () => {
         const reply = (await conn.xreadgroup('GROUP', GROUP, 'c1', 'COUNT', count, 'BLOCK', 200, 'STREAMS', key, '>')) as ReadReply;
         const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length === 0) continue;
-        const ids: string[] = [];
-        for (const [id, fields] of entries) {
-          onMessage(handle(fields));
-          ids.push(id);
-        }
-        await conn.xack(key, GROUP, ...ids);
-      }
-    })();
-    return {
-      async stop() {
-        running = false;
-        await done;
-        conn.disconnect();
+        if (entries.length === 0) return;
+        for (const [, fields] of entries) onMessage(handle(fields));
+        await conn.xack(key, GROUP, ...entries.map(([id]) => id));
       },
-    };
+      () => conn.disconnect(),
+    );
   }
 
-  async function prefill(key: string, n: number): Promise<void> {
-    for (let i = 0; i < n; i += 1000) {
-      const p = main.pipeline();
-      for (let j = i; j < Math.min(n, i + 1000); j++) p.xadd(key, '*', ...fields(j));
-      await p.exec();
-    }
+  /** One batch in one pipeline. */
+  async function pipelinedAdd(key: string, from: number, to: number): Promise<unknown> {
+    const p = main.pipeline();
+    for (let j = from; j < to; j++) p.xadd(key, '*', ...fields(j));
+    return p.exec();
   }
+
+  /** A fresh stream key for `fn`, deleted afterwards. */
+  const withKey = <T>(fn: (key: string) => Promise<T>) => withFreshName('raw', (key) => main.del(key), fn);
 
   const system: BenchSystem = {
     id: envelope ? 'raw-ioredis-envelope' : 'raw-ioredis',
@@ -81,57 +72,31 @@ export async function rawIoredis(url: string, opts: { envelope?: boolean } = {})
       : `ioredis ${packageVersion('ioredis')}: XADD / pipelined XADD / XREADGROUP + XACK loop`,
     highConcurrency: 64,
 
-    async publishOne(n): Promise<Timed> {
-      const key = uniqueName('raw');
-      await measured.start();
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) await main.xadd(key, '*', ...fields(i));
-      const ms = performance.now() - t0;
-      await measured.stop();
-      await main.del(key);
-      return { count: n, ms };
-    },
+    publishOne: (n) =>
+      withKey((key) =>
+        timePublish(n, async () => {
+          for (let i = 0; i < n; i++) await main.xadd(key, '*', ...fields(i));
+        }),
+      ),
 
-    async publishBatched(n, batch): Promise<Timed> {
-      const key = uniqueName('raw');
-      await measured.start();
-      const t0 = performance.now();
-      for (let i = 0; i < n; i += batch) {
-        const p = main.pipeline();
-        for (let j = i; j < Math.min(n, i + batch); j++) p.xadd(key, '*', ...fields(j));
-        await p.exec();
-      }
-      const ms = performance.now() - t0;
-      await measured.stop();
-      await main.del(key);
-      return { count: n, ms };
-    },
+    publishBatched: (n, batch) => withKey((key) => timePublish(n, () => inBatches(n, batch, (from, to) => pipelinedAdd(key, from, to)))),
 
-    async consume(n, concurrency, capMs): Promise<Timed> {
-      const key = uniqueName('raw');
-      await main.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM');
-      await prefill(key, n);
-      const countdown = new Countdown(n);
-      await measured.start();
-      const t0 = performance.now();
-      const l = loop(key, concurrency, () => countdown.hit());
-      const r = await timeConsume(countdown, t0, capMs);
-      await measured.stop();
-      await l.stop();
-      await main.del(key);
-      return r;
-    },
+    consume: (n, concurrency, capMs) =>
+      withKey(async (key): Promise<Timed> => {
+        await main.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM');
+        await inBatches(n, 1000, (from, to) => pipelinedAdd(key, from, to));
+        return timeConsumer(n, capMs, (hit) => loop(key, concurrency, hit));
+      }),
 
-    async latency(opts: PacedOptions): Promise<LatencyRun> {
-      const key = uniqueName('raw');
-      await main.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM');
-      const recorder = new LatencyRecorder();
-      const l = loop(key, 64, (data) => recorder.record((data as { t: number }).t));
-      const run = await paced(opts, recorder, (seq, t) => main.xadd(key, '*', ...fields(seq, t)));
-      await l.stop();
-      await main.del(key);
-      return run;
-    },
+    latency: (opts: PacedOptions) =>
+      withKey(async (key): Promise<LatencyRun> => {
+        await main.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM');
+        return measureLatency(
+          opts,
+          (received) => loop(key, 64, received),
+          (seq, t) => main.xadd(key, '*', ...fields(seq, t)),
+        );
+      }),
 
     async requestReply(n): Promise<number[]> {
       // Requests go to one stream read by a responder group; replies to the requester's own stream,
@@ -140,10 +105,8 @@ export async function rawIoredis(url: string, opts: { envelope?: boolean } = {})
       const replyKey = uniqueName('rawreply');
       await main.xgroup('CREATE', reqKey, GROUP, '$', 'MKSTREAM');
       const responderConn = main.duplicate();
-      const replyConn = main.duplicate();
-      let running = true;
-      const responder = (async () => {
-        while (running) {
+      const responder = loopUntilStopped(
+        async () => {
           const reply = (await responderConn.xreadgroup('GROUP', GROUP, 'r1', 'COUNT', 16, 'BLOCK', 200, 'STREAMS', reqKey, '>')) as ReadReply;
           for (const [id, fields] of reply?.[0]?.[1] ?? []) {
             const f = fields ?? [];
@@ -151,35 +114,28 @@ export async function rawIoredis(url: string, opts: { envelope?: boolean } = {})
             await responderConn.xadd(f[3]!, '*', 'corr', f[1]!, 'data', JSON.stringify(req));
             await responderConn.xack(reqKey, GROUP, id);
           }
-        }
-      })();
-      const waiting = new Map<string, () => void>();
+        },
+        () => responderConn.disconnect(),
+      );
+      const waiter = new ReplyWaiter();
+      const replyConn = main.duplicate();
       let lastId = '0'; // the reply stream is new: everything in it is ours
-      const replies = (async () => {
-        while (running) {
+      const replies = loopUntilStopped(
+        async () => {
           const reply = (await replyConn.xread('COUNT', 16, 'BLOCK', 200, 'STREAMS', replyKey, lastId)) as ReadReply;
           for (const [id, fields] of reply?.[0]?.[1] ?? []) {
             lastId = id;
             const f = fields ?? [];
             JSON.parse(f[3]!);
-            waiting.get(f[1]!)?.();
+            waiter.arrived(f[1]!);
           }
-        }
-      })();
-      const samples: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const corr = `r${i}`;
-        const t0 = performance.now();
-        const got = new Promise<void>((resolve) => waiting.set(corr, resolve));
-        await main.xadd(reqKey, '*', 'corr', corr, 'replyTo', replyKey, 'data', JSON.stringify(makePayload(i)));
-        await within(got, 5_000, `raw ioredis reply ${i}`);
-        waiting.delete(corr);
-        samples.push(performance.now() - t0);
-      }
-      running = false;
-      await Promise.all([responder, replies]);
-      responderConn.disconnect();
-      replyConn.disconnect();
+        },
+        () => replyConn.disconnect(),
+      );
+      const samples = await timeRoundTrips(n, (i) =>
+        waiter.request(`r${i}`, () => main.xadd(reqKey, '*', 'corr', `r${i}`, 'replyTo', replyKey, 'data', JSON.stringify(makePayload(i))), `raw ioredis reply ${i}`),
+      );
+      await Promise.all([responder.stop(), replies.stop()]);
       await main.del(reqKey, replyKey);
       return samples;
     },

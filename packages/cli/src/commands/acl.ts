@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Topology, TopologyAgent } from '@hive/contracts';
-import { AgentDiscoveryError, loadDefinitions as loadAgentDefinitions } from '@hive/supervisor';
+import { AgentDiscoveryError, loadDefinitions as loadAgentDefinitions, parseEnvFile } from '@hive/supervisor';
 import { boolFlag, stringFlag } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { EXIT_FAILED, EXIT_OK, OperationError, UsageError } from '../errors.js';
@@ -67,19 +67,6 @@ export function readTopologyFile(file: string): Pick<Topology, 'agents'> {
 }
 
 // ---------------------------------------------------------------------------------------- secrets
-
-/** KEY=value lines (comments and blanks skipped; optional quotes removed). */
-export function parseEnvFile(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!m) continue;
-    out.set(m[1]!, m[2]!.replace(/^(['"])(.*)\1$/, '$2'));
-  }
-  return out;
-}
 
 interface Passwords {
   readonly byUser: Map<string, string>;

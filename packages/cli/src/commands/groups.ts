@@ -2,17 +2,16 @@
 import { xinfoConsumers, xinfoGroups, type ConsumerInfo, type GroupInfo } from '@hive/bus/admin';
 import type { Command } from '../command.js';
 import { formatCount, formatDuration, table } from '../format.js';
-import { checkName, positionals, requireStream } from './shared.js';
+import { requireStream, streamArg } from './shared.js';
 
 export const command: Command = {
   async run(ctx) {
-    const { stream } = positionals(ctx, ['stream']);
-    checkName(ctx, 'stream', stream!);
+    const stream = streamArg(ctx);
     const redis = await ctx.redis();
-    const info = await requireStream(redis, ctx.keys, stream!);
-    const groups = await xinfoGroups(redis, ctx.keys.stream(stream!));
+    const info = await requireStream(redis, ctx.keys, stream);
+    const groups = await xinfoGroups(redis, ctx.keys.stream(stream));
     const withConsumers: (GroupInfo & { consumerList: ConsumerInfo[] })[] = [];
-    for (const g of groups) withConsumers.push({ ...g, consumerList: await xinfoConsumers(redis, ctx.keys.stream(stream!), g.name) });
+    for (const g of groups) withConsumers.push({ ...g, consumerList: await xinfoConsumers(redis, ctx.keys.stream(stream), g.name) });
 
     if (ctx.json) {
       return void ctx.printJson({

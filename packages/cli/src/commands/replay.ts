@@ -8,12 +8,11 @@ import { boolFlag, parsePosition, positiveInt, stringFlag, type StreamPosition }
 import type { Command, CommandContext } from '../command.js';
 import { OperationError, UsageError } from '../errors.js';
 import { plural } from '../format.js';
-import { checkName, entryLine, positionals, requireStream, type EntryView } from './shared.js';
+import { checkName, entryLine, requireStream, type EntryView, streamArg } from './shared.js';
 
 export const command: Command = {
   async run(ctx) {
-    const { stream } = positionals(ctx, ['stream']);
-    checkName(ctx, 'stream', stream!);
+    const stream = streamArg(ctx);
     const v = ctx.args.values;
     const group = stringFlag(v, 'group');
     const toStdout = boolFlag(v, 'to-stdout');
@@ -25,12 +24,12 @@ export const command: Command = {
       checkName(ctx, 'group', group);
       for (const flag of ['to', 'count']) if (v[flag] !== undefined) throw new UsageError(`--${flag} goes with --to-stdout, not --group`, ctx.verb);
       if (from === undefined) throw new UsageError('--group needs --from POSITION (where the group starts reading)', ctx.verb);
-      return intoGroup(ctx, stream!, group, from);
+      return intoGroup(ctx, stream, group, from);
     }
     for (const flag of ['reset', 'force']) if (v[flag] !== undefined) throw new UsageError(`--${flag} goes with --group, not --to-stdout`, ctx.verb);
     const toText = stringFlag(v, 'to');
     const countText = stringFlag(v, 'count');
-    const opts: Omit<ReplayToHandlerOptions, 'handler'> = { stream: stream! };
+    const opts: Omit<ReplayToHandlerOptions, 'handler'> = { stream: stream };
     if (toText !== undefined) {
       const to = parsePosition('--to', toText, ctx.now(), ctx.verb);
       // A time as the end includes its whole millisecond; an explicit entry id is exact.

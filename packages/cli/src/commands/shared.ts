@@ -1,5 +1,5 @@
 /** Pieces several verbs share: positional arguments, stream lookup, entry rendering. */
-import { assertName, decodeEntry, fieldsToObject, type Keys, type RedisDriver } from '@hive/bus';
+import { assertName, decodeEntry, fieldsToObject, type Keys, type Message, type RedisDriver } from '@hive/bus';
 import { entryIdTime, xinfoStream, type StreamEntry, type StreamInfo } from '@hive/bus/admin';
 import type { CommandContext } from '../command.js';
 import { NotFoundError, UsageError } from '../errors.js';
@@ -26,6 +26,11 @@ export function checkName(ctx: CommandContext, kind: string, name: string): stri
   return name;
 }
 
+/** The verb's one positional argument: a stream name the bus accepts, else a usage error. */
+export function streamArg(ctx: CommandContext): string {
+  return checkName(ctx, 'stream', positionals(ctx, ['stream']).stream!);
+}
+
 /** XINFO STREAM of an existing stream, or a NotFoundError that names the key looked at. */
 export async function requireStream(redis: RedisDriver, keys: Keys, stream: string): Promise<StreamInfo> {
   const info = await xinfoStream(redis, keys.stream(stream));
@@ -34,20 +39,7 @@ export async function requireStream(redis: RedisDriver, keys: Keys, stream: stri
 }
 
 /** One entry as printed by tail, replay and dlq: the message's fields, or why it is not a message. */
-export type EntryView =
-  | {
-      entryId: string;
-      type: string;
-      v: number;
-      id: string;
-      src: string;
-      ts: number;
-      corr: string;
-      cause: string;
-      traceparent?: string;
-      data: unknown;
-    }
-  | { entryId: string; invalid: { code: string; message: string }; fields: Record<string, string> };
+export type EntryView = ({ entryId: string } & Message) | { entryId: string; invalid: { code: string; message: string }; fields: Record<string, string> };
 
 export function entryView(e: StreamEntry): EntryView {
   const d = decodeEntry(e.fields);

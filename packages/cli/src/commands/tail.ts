@@ -4,7 +4,7 @@ import { type RedisDriver } from '@hive/bus';
 import { boolFlag, parsePosition, positiveInt, startId, stringFlag, type StreamPosition } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { NotFoundError } from '../errors.js';
-import { checkName, entryLine, entryView, positionals } from './shared.js';
+import { entryLine, entryView, streamArg } from './shared.js';
 
 export const DEFAULT_TAIL_COUNT = 10;
 /** How long one XREAD blocks; the loop re-checks for interruption between reads. */
@@ -13,8 +13,7 @@ const PAGE = 500;
 
 export const command: Command = {
   async run(ctx) {
-    const { stream } = positionals(ctx, ['stream']);
-    checkName(ctx, 'stream', stream!);
+    const stream = streamArg(ctx);
     const follow = boolFlag(ctx.args.values, 'follow');
     const countText = stringFlag(ctx.args.values, 'count');
     const count = countText === undefined ? undefined : positiveInt('--count', countText, ctx.verb);
@@ -22,7 +21,7 @@ export const command: Command = {
     const from = fromText === undefined ? undefined : parsePosition('--from', fromText, ctx.now(), ctx.verb);
 
     const redis = await ctx.redis();
-    const key = ctx.keys.stream(stream!);
+    const key = ctx.keys.stream(stream);
     const info = await xinfoStream(redis, key);
     if (!info && !follow) throw new NotFoundError(`stream "${stream}" not found (no stream at key ${key})`);
     if (!info) ctx.note(`stream "${stream}" does not exist yet; waiting for its first entry (Ctrl-C to stop)`);

@@ -8,12 +8,11 @@ import { boolFlag, durationFlag, nonNegativeInt, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { plural } from '../format.js';
-import { checkName, positionals, requireStream } from './shared.js';
+import { requireStream, streamArg } from './shared.js';
 
 export const command: Command = {
   async run(ctx) {
-    const { stream } = positionals(ctx, ['stream']);
-    checkName(ctx, 'stream', stream!);
+    const stream = streamArg(ctx);
     const maxLenText = stringFlag(ctx.args.values, 'maxlen');
     const maxAgeText = stringFlag(ctx.args.values, 'max-age');
     if (maxLenText === undefined && maxAgeText === undefined) throw new UsageError('give --maxlen N or --max-age DURATION (or both)', ctx.verb);
@@ -26,9 +25,9 @@ export const command: Command = {
     if (maxAgeText !== undefined) opts.maxAgeMs = durationFlag('--max-age', maxAgeText, ctx.verb);
 
     const redis = await ctx.redis();
-    await requireStream(redis, ctx.keys, stream!);
-    const result = await trimStream(redis, ctx.keys, stream!, opts);
-    const forcedWouldDrop = result.heldBackBy ? (await trimStream(redis, ctx.keys, stream!, { ...opts, force: true, dryRun: true })).dropped : null;
+    await requireStream(redis, ctx.keys, stream);
+    const result = await trimStream(redis, ctx.keys, stream, opts);
+    const forcedWouldDrop = result.heldBackBy ? (await trimStream(redis, ctx.keys, stream, { ...opts, force: true, dryRun: true })).dropped : null;
 
     if (ctx.json) return void ctx.printJson({ ...result, forcedWouldDrop });
     ctx.print(describe(result));

@@ -1,5 +1,6 @@
 /** Every agent: health, instances (heartbeat, version, host, readiness, model), restarts, skills, streams. */
 import { ago, time } from '../format.js';
+import { TableHead } from '../components/table-head.js';
 import type { AgentView, ModelView, Snapshot } from '../types.js';
 
 /** "gpt-4o-mini ok", "gpt-4o-mini down since 2 min ago (HTTP 500)", "gpt-4o-mini probing"; null when the agent uses the rules only. */
@@ -28,18 +29,7 @@ function AgentCard({ agent, open }: { agent: AgentView; open: boolean }) {
       {agent.healthReason ? <p class="small bad-text">{agent.healthReason}</p> : null}
       {agent.description ? <p class="small">{agent.description}</p> : null}
       <table class="small">
-        <thead>
-          <tr>
-            <th>instance</th>
-            <th>version</th>
-            <th>host / pid</th>
-            <th>status</th>
-            <th>heartbeat</th>
-            <th>up since</th>
-            <th>ready</th>
-            <th>model</th>
-          </tr>
-        </thead>
+        <TableHead columns={['instance', 'version', 'host / pid', 'status', 'heartbeat', 'up since', 'ready', 'model']} />
         <tbody>
           {agent.instances.map((i) => (
             <tr key={i.instance}>

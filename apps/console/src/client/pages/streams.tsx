@@ -6,8 +6,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, query } from '../api.js';
 import { Sparkline } from '../components/sparkline.js';
+import { num, TableHead } from '../components/table-head.js';
 import { ago, count, pretty, rate, time } from '../format.js';
-import type { EntryView, Snapshot, StreamView } from '../types.js';
+import type { EntryView, RateSeries, Snapshot, StreamView } from '../types.js';
 
 export function StreamsPage({ snapshot, selected }: { snapshot: Snapshot | null; selected: string | null }) {
   if (!snapshot) return <p class="muted">Reading the streams…</p>;
@@ -19,19 +20,7 @@ export function StreamsPage({ snapshot, selected }: { snapshot: Snapshot | null;
     <section>
       <h2>Streams</h2>
       <table class="grid" data-testid="streams-table">
-        <thead>
-          <tr>
-            <th>stream</th>
-            <th class="num">length</th>
-            <th>writes</th>
-            <th class="num">groups</th>
-            <th class="num">pending</th>
-            <th class="num">lag</th>
-            <th class="num">dead letters</th>
-            <th>oldest kept</th>
-            <th>retention</th>
-          </tr>
-        </thead>
+        <TableHead columns={['stream', num('length'), 'writes', num('groups'), num('pending'), num('lag'), num('dead letters'), 'oldest kept', 'retention']} />
         <tbody>
           {snapshot.streams.map((s) => (
             <tr key={s.stream} data-stream-row={s.stream}>
@@ -39,15 +28,10 @@ export function StreamsPage({ snapshot, selected }: { snapshot: Snapshot | null;
                 <a href={`#/streams/${s.stream}`}>{s.stream}</a>
               </td>
               <td class="num">{count(s.length)}</td>
-              <td>
-                <div class="rate">
-                  <Sparkline series={s.writeRate.series} />
-                  <span>{rate(s.writeRate.rate)}</span>
-                </div>
-              </td>
+              <RateCell of={s.writeRate} />
               <td class="num">{s.groups.length}</td>
-              <td class={`num ${s.pending > 0 ? 'warn-text' : ''}`}>{count(s.pending)}</td>
-              <td class={`num ${(s.lag ?? 0) > 0 ? 'warn-text' : ''}`}>{count(s.lag)}</td>
+              <WarnCount n={s.pending} />
+              <WarnCount n={s.lag} />
               <td class="num">{s.deadLetters > 0 ? <a href={`#/dead-letters/${s.stream}`} class="bad-text">{count(s.deadLetters)}</a> : '0'}</td>
               <td title={time(s.oldestAt)}>{ago(s.oldestAt)}</td>
               <td>{s.retention ?? <span class="muted" title="no contract in the catalogue names this stream">not declared</span>}</td>
@@ -57,6 +41,23 @@ export function StreamsPage({ snapshot, selected }: { snapshot: Snapshot | null;
       </table>
     </section>
   );
+}
+
+/** A rate and its recent past, as a sparkline. */
+function RateCell({ of }: { of: RateSeries }) {
+  return (
+    <td>
+      <div class="rate">
+        <Sparkline series={of.series} />
+        <span>{rate(of.rate)}</span>
+      </div>
+    </td>
+  );
+}
+
+/** A count that is a warning when above zero (null: Redis cannot tell). */
+function WarnCount({ n }: { n: number | null }) {
+  return <td class={`num ${(n ?? 0) > 0 ? 'warn-text' : ''}`}>{count(n)}</td>;
 }
 
 function StreamDetail({ stream }: { stream: StreamView }) {
@@ -75,29 +76,15 @@ function StreamDetail({ stream }: { stream: StreamView }) {
       </p>
       <h3>Groups</h3>
       <table class="grid small">
-        <thead>
-          <tr>
-            <th>group</th>
-            <th class="num">consumers</th>
-            <th class="num">pending</th>
-            <th class="num">lag</th>
-            <th>reads</th>
-            <th>last delivered</th>
-          </tr>
-        </thead>
+        <TableHead columns={['group', num('consumers'), num('pending'), num('lag'), 'reads', 'last delivered']} />
         <tbody>
           {stream.groups.map((g) => (
             <tr key={g.name}>
               <td>{g.name}</td>
               <td class="num">{g.consumers}</td>
-              <td class={`num ${g.pending > 0 ? 'warn-text' : ''}`}>{count(g.pending)}</td>
-              <td class={`num ${(g.lag ?? 0) > 0 ? 'warn-text' : ''}`}>{count(g.lag)}</td>
-              <td>
-                <div class="rate">
-                  <Sparkline series={g.readRate.series} />
-                  <span>{rate(g.readRate.rate)}</span>
-                </div>
-              </td>
+              <WarnCount n={g.pending} />
+              <WarnCount n={g.lag} />
+              <RateCell of={g.readRate} />
               <td class="mono">{g.lastDeliveredId}</td>
             </tr>
           ))}
@@ -143,16 +130,7 @@ function Entries({ stream }: { stream: string }) {
       </h3>
       {error ? <p class="bad-text">{error}</p> : null}
       <table class="grid small" data-testid="entries">
-        <thead>
-          <tr>
-            <th>entry</th>
-            <th>time</th>
-            <th>type</th>
-            <th>src</th>
-            <th>message id</th>
-            <th>corr</th>
-          </tr>
-        </thead>
+        <TableHead columns={['entry', 'time', 'type', 'src', 'message id', 'corr']} />
         <tbody>
           {pages.map((e) => [
             <tr key={e.entryId} class="clickable" onClick={() => setOpen(open === e.entryId ? null : e.entryId)}>

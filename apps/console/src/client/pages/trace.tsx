@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, query } from '../api.js';
 import { ago, delta, time } from '../format.js';
+import { TableHead } from '../components/table-head.js';
 import type { Found, TraceHop } from '../types.js';
 
 type Mode = 'id' | 'text' | 'chat';
@@ -108,15 +109,7 @@ function FoundList({ found }: { found: Found[] }) {
   if (found.length === 0) return <p class="muted">Nothing found.</p>;
   return (
     <table class="grid small" data-testid="found">
-      <thead>
-        <tr>
-          <th>when</th>
-          <th>stream</th>
-          <th>chat</th>
-          <th>text</th>
-          <th>from</th>
-        </tr>
-      </thead>
+      <TableHead columns={['when', 'stream', 'chat', 'text', 'from']} />
       <tbody>
         {found.map((f) => (
           <tr key={f.corr}>
