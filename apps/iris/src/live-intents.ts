@@ -1,6 +1,6 @@
 /**
- * The intents of the running agents, from the registry: read at most every `ttlMs` (one SCAN and
- * MGET), so a new agent's intents are routed within a couple of seconds of its first heartbeat, and
+ * The intents of the running agents, from the registry: read at most every `ttlMs` (its index, then
+ * every record), so a new agent's intents are routed within a couple of seconds of its first heartbeat, and
  * a stopped one's stop being routed when its record expires.
  */
 import { type Bus, errorMessage, listAgents, type Logger } from '@hive/agent';

@@ -16,7 +16,7 @@
  */
 import { hostname } from 'node:os';
 import type { RedisDriver } from './drivers/driver.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, isRedisError } from './errors.js';
 import type { Keys } from './keys.js';
 import type { Logger } from './logger.js';
 
@@ -144,13 +144,23 @@ export async function indexedStreams(driver: RedisDriver, keys: Keys): Promise<s
   return ((await driver.call(['SMEMBERS', keys.streamIndex()])) as unknown[]).map(String).sort();
 }
 
-/** Every live agent record (through the registry index, no SCAN), sorted by name and instance; a foreign or corrupt one is left out. */
+/**
+ * Every live agent record (through the registry index, no SCAN), sorted by name and instance; a
+ * foreign or corrupt one is left out. One GET per record, pipelined (one round trip on one Redis):
+ * the records' keys carry no common hash tag, so on a cluster one MGET of them would be CROSSSLOT.
+ */
 export async function listAgents(driver: RedisDriver, keys: Keys): Promise<AgentRecord[]> {
   const names = (await indexedAgents(driver, keys)).map((a) => keys.agent(a.name, a.instance));
   if (names.length === 0) return [];
-  const values = (await driver.call(['MGET', ...names])) as (string | null)[];
+  const replies = await driver.pipeline(names.map((name) => ['GET', name]));
   const out: AgentRecord[] = [];
-  for (const v of values) {
+  for (const reply of replies) {
+    if (!reply.ok) {
+      // Another type under an agent's key name is not an agent (MGET gave it as null); anything else is an error.
+      if (isRedisError(reply.error, 'WRONGTYPE')) continue;
+      throw reply.error;
+    }
+    const v = reply.value;
     if (typeof v !== 'string') continue;
     try {
       const r: unknown = JSON.parse(v);

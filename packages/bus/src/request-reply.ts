@@ -142,7 +142,14 @@ export class Requester {
     const { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, from, ...publish } = options;
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new ConfigError(`timeoutMs must be a positive integer, got ${timeoutMs}`);
     assertName('responder (from)', from);
-    await this.open(from);
+    try {
+      await this.open(from);
+    } catch (err) {
+      // Closed while the reply stream was being opened: its connection's error is not the news.
+      throw this.closed ? new ClosedError('bus') : err;
+    }
+    // Closed meanwhile (after close() rejected what was waiting): no reply can come any more.
+    if (this.closed) throw new ClosedError('bus');
     const id = publish.id ?? newMessageId();
     if (this.waiting.has(id)) throw new ConfigError(`a request with id "${id}" is already waiting for its reply`, { id });
     return new Promise<Message>((resolve, reject) => {

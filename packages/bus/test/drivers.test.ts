@@ -8,7 +8,7 @@ import { createBus, createDriver, createKeys, DRIVER_KINDS, installedDriver, run
 import { SCRIPTS } from '../src/scripts.js';
 import { xinfoGroups, xinfoStream, xpendingSummary } from '../src/admin.js';
 import { xreadgroup } from '../src/commands.js';
-import { randomPrefix, rawDriver, useRedis } from './helpers.js';
+import { randomPrefix, rawDriver, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
 
@@ -91,6 +91,34 @@ describe.each(DRIVER_KINDS)('driver %s', (kind) => {
     } finally {
       await bus.close();
     }
+  });
+
+  it('disconnect() while connect() is under way settles connect(), wherever in the handshake it lands', async () => {
+    // A subscription stopped while its blocking connection is connecting awaits that connect():
+    // ioredis's Cluster.connect() never settled when disconnect() came between its slot refresh and
+    // its ready check, and stop() (then bus.close()) hung. So disconnect at points spread over a
+    // whole handshake, as long as one takes here (a cluster's: a few round trips to every master).
+    const probe = createDriver(kind, { url: redis().url });
+    const began = performance.now();
+    await probe.connect();
+    const handshakeMs = performance.now() - began;
+    await probe.close();
+    const outcomes: ('connected' | 'rejected' | undefined)[] = [];
+    const drivers: RedisDriver[] = [];
+    for (let i = 0; i < 30; i++) {
+      const d = createDriver(kind, { url: redis().url });
+      drivers.push(d);
+      const at = outcomes.push(undefined) - 1;
+      void d.connect().then(
+        () => (outcomes[at] = 'connected'),
+        () => (outcomes[at] = 'rejected'),
+      );
+      await new Promise((r) => setTimeout(r, (handshakeMs * i) / 30));
+      d.disconnect();
+    }
+    // (node-redis ignores a disconnect() before its socket is open, and that connect() then succeeds.)
+    await waitUntil(() => outcomes.every((o) => o !== undefined), 10_000, 'every connect() to settle after its disconnect()');
+    await Promise.all(drivers.map((d) => d.close()));
   });
 
   it('redacts the password of a URL in connection errors', async () => {

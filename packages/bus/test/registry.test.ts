@@ -4,7 +4,7 @@
  * a record written by an earlier version until that agent's next heartbeat under this one.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDriver, createKeys, startHeartbeat, type Heartbeat, type RedisDriver } from '../src/index.js';
+import { createDriver, createKeys, DRIVER_KINDS, startHeartbeat, type Heartbeat, type RedisDriver } from '../src/index.js';
 import { indexedStreams, listAgents } from '../src/admin.js';
 import { randomPrefix, rawDriver, useRedis } from './helpers.js';
 
@@ -17,13 +17,18 @@ afterEach(async () => {
   for (const d of open.splice(0)) await d.close();
 });
 
-/** A user that may read the registry records and its index, and may not SCAN. */
+/**
+ * A user that may read the registry records (GET) and its index, and may not SCAN. An ACL is one
+ * node's: on a cluster it is set on every master (with what a cluster client asks to find the slots).
+ */
 async function registryReader(prefix: string): Promise<RedisDriver> {
   const admin = await rawDriver('ioredis', server());
   open.push(admin);
   const user = `reader-${prefix.replace(/[^a-z0-9]/gi, '')}`;
-  await admin.call(['ACL', 'SETUSER', user, 'on', '>pw', 'resetkeys', '-@all', '+ping', '+info', '+hello', '+client|setname', `%R~${prefix}agent:*`, `%R~${prefix}agents`, `%R~${prefix}streams`, '+get', '+mget', '+zrange', '+smembers']);
-  const d = createDriver('ioredis', { url: server().url.replace('redis://', `redis://${user}:pw@`) });
+  const discovery = ['+cluster|slots', '+cluster|info'];
+  const setUser = ['ACL', 'SETUSER', user, 'on', '>pw', 'resetkeys', '-@all', '+ping', '+info', '+hello', '+client|setname', ...discovery, `%R~${prefix}agent:*`, `%R~${prefix}agents`, `%R~${prefix}streams`, '+get', '+zrange', '+smembers'];
+  for (const node of (await admin.masters?.()) ?? [admin]) await node.call(setUser);
+  const d = createDriver('ioredis', { url: server().url.replace('://', `://${user}:pw@`) });
   await d.connect();
   open.push(d);
   return d;
@@ -71,3 +76,21 @@ describe('the registry index', () => {
     expect(await writer.call(['ZRANGE', keys.agentIndex(), 0, -1])).toEqual(['box:b1']);
   });
 });
+
+describe.each(DRIVER_KINDS)('listing agents on %s', (kind) => {
+  it('lists 40 agents, whose records hash to many cluster slots (one MGET would be CROSSSLOT), and leaves out a key of another type', async () => {
+    const prefix = randomPrefix('reg');
+    const keys = createKeys(prefix);
+    const d = await rawDriver(kind, server());
+    open.push(d);
+    const names = Array.from({ length: 40 }, (_, i) => `agent${String(i).padStart(2, '0')}`);
+    for (const name of names) beats.push(await startHeartbeat(d, keys, { name, instance: 'i1', version: '1', reads: ['wa.inbound'], writes: [`${name}.out`] }));
+    // Something else under an agent's key name (not a string): not an agent, and no error for the rest.
+    await d.call(['ZADD', keys.agentIndex(), Date.now() + 60_000, 'odd:o1']);
+    await d.call(['HSET', keys.agent('odd', 'o1'), 'name', 'odd']);
+    const listed = await listAgents(d, keys);
+    expect(listed.map((a) => a.name)).toEqual(names);
+    expect(listed[7]).toMatchObject({ name: 'agent07', instance: 'i1', reads: ['wa.inbound'], writes: ['agent07.out'], status: 'running' });
+  });
+});
+

@@ -3,7 +3,7 @@
  * reply stream cleaned up, and a reply from another responder than the one asked dropped.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClosedError, ConfigError, decodeEntry, DEFAULT_MAX_MESSAGE_BYTES, DRIVER_KINDS, encodeFields, reply, TimeoutError, type Bus, type Message } from '../src/index.js';
+import { ClosedError, ConfigError, createBus, createDriver, decodeEntry, DEFAULT_MAX_MESSAGE_BYTES, DRIVER_KINDS, encodeFields, reply, TimeoutError, type Bus, type Message, type RedisDriver } from '../src/index.js';
 import { Requester } from '../src/request-reply.js';
 import { makeBus, memoryLogger, randomPrefix, useRedis, waitUntil, type LogLine } from './helpers.js';
 
@@ -118,6 +118,41 @@ describe.each(DRIVER_KINDS)('request/reply on %s', (kind) => {
     expect(await waiting).toBeInstanceOf(ClosedError);
     expect(() => b.request('nobody.home', 'ping', {}, { from: 'nobody' })).toThrow(ClosedError);
     expect(() => reply({ id: 'm1', type: 't' } as Message, 'answer', {})).toThrow(ConfigError);
+  });
+
+  it('close while the reply reader is still connecting rejects the request with a ClosedError, not the connection\'s error', async () => {
+    // As on a loaded cluster, where the reader's handshake takes a while: its connect() is held until
+    // close() disconnects it, and then fails as a driver's does.
+    let readerConnecting = false;
+    const slowReader = (d: RedisDriver): RedisDriver => {
+      let cut: ((err: Error) => void) | undefined;
+      return new Proxy(d, {
+        get(target, prop) {
+          if (prop === 'connect') return () => ((readerConnecting = true), new Promise<void>((_, reject) => (cut = reject)));
+          if (prop === 'disconnect') return () => (target.disconnect(), cut?.(new Error('Connection is closed.')));
+          const v = Reflect.get(target, prop, target) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    };
+    const driver = createDriver(kind, { url: redis().url });
+    const withSlowReader = new Proxy(driver, {
+      get(target, prop) {
+        if (prop === 'duplicate') return (name?: string) => slowReader(target.duplicate(name));
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const b = await createBus({ redis: withSlowReader, prefix: randomPrefix(), source: 'test', logger: memoryLogger() });
+    try {
+      const request = b.request('nobody.home', 'ping', {}, { from: 'nobody', timeoutMs: 10_000 }).catch((e: unknown) => e);
+      await waitUntil(() => readerConnecting, 5_000, 'the reply reader to be connecting');
+      await b.close();
+      expect(await request).toBeInstanceOf(ClosedError);
+    } finally {
+      await b.close();
+      await driver.close();
+    }
   });
 
   it('requests to several responders at once: one reader, each reply read once', async () => {

@@ -64,7 +64,10 @@ describe.each(DRIVER_KINDS)('restart and shutdown on %s', (kind) => {
     // A second consumer takes the rest; every message is handled exactly once across both.
     const c2 = child({ PREFIX: prefix, STREAM: 'sd', GROUP: 'g', CONSUMER: 'b', CONCURRENCY: '50', HANDLER_MS: '0' });
     await c2.waitFor((l) => l === 'ready', 20_000, 'second ready');
-    await waitUntil(async () => Number(await b.driver.call(['SCARD', `${prefix}handled:g`])) === 80, 20_000, 'all 80 handled');
+    // The fixture records each in two keys, by two commands: on a cluster they sit in two slots and
+    // are sent apart, so the set may be full before the last counts land. Wait for both.
+    const recorded = async (cmd: string, key: string) => Number(await b.driver.call([cmd, `${prefix}${key}`]));
+    await waitUntil(async () => (await recorded('SCARD', 'handled:g')) === 80 && (await recorded('HLEN', 'count:g')) === 80, 20_000, 'all 80 handled');
     const counts = (await b.driver.call(['HGETALL', `${prefix}count:g`])) as string[];
     const perId = new Map<string, number>();
     for (let i = 0; i < counts.length; i += 2) perId.set(counts[i]!, Number(counts[i + 1]));

@@ -37,7 +37,7 @@ function liveAgents(ctx: AtlasContext): Promise<readonly AgentEntry[]> {
 /**
  * How long a reading of the registry that says an intent is served is trusted: as long as iris
  * routes by one (LIVE_INTENTS_TTL_MS). Every other agent's message comes through atlas, so without
- * it each one costs a SCAN and an MGET of every record; a "not served" is always read afresh.
+ * it each one costs a read of the registry index and of every record; a "not served" is always read afresh.
  */
 export const SERVED_TTL_MS = 2_000;
 const lastReading = new WeakMap<object, { at: number; served: ReadonlySet<string> }>();

@@ -32,6 +32,9 @@ export function createIoredisDriver(options: DriverOptions): RedisDriver {
   // ioredis emits 'error' for every failed reconnect; without a listener Node would crash.
   client.on('error', () => undefined);
   let connecting: Promise<void> | undefined;
+  // Cluster.connect() never settles when disconnect() lands between its slot refresh and its ready
+  // check (it drops its close listener first): disconnect() rejects it, or stop() would wait forever.
+  let abortConnect: ((err: Error) => void) | undefined;
 
   const driver: RedisDriver = {
     kind: 'ioredis',
@@ -39,10 +42,15 @@ export function createIoredisDriver(options: DriverOptions): RedisDriver {
     connect() {
       // Already connected, or reconnecting on its own: commands queue until it is ready.
       if (client.status !== 'wait' && client.status !== 'end') return connecting ?? Promise.resolve();
-      connecting ??= client.connect().catch((err: unknown) => {
-        connecting = undefined;
-        throw err;
-      });
+      connecting ??= new Promise<void>((resolve, reject) => {
+        abortConnect = reject;
+        client.connect().then(resolve, reject);
+      })
+        .finally(() => (abortConnect = undefined))
+        .catch((err: unknown) => {
+          connecting = undefined;
+          throw err;
+        });
       return connecting;
     },
     async call(args) {
@@ -89,6 +97,7 @@ export function createIoredisDriver(options: DriverOptions): RedisDriver {
     },
     disconnect() {
       client.disconnect(false);
+      abortConnect?.(new Error('Connection is closed.'));
     },
     on(event, listener) {
       const name = EVENTS[event];

@@ -34,7 +34,7 @@
  *                     (strings, hashes, lists, sets, sorted sets, streams, scripts, transactions),
  *                     nothing dangerous
  * and, for the few agents whose needs the topology cannot express (ROLES below): the registry for
- * atlas, herald and iris (through its index: ZRANGE, then MGET of the records), the bus's metadata
+ * atlas, herald and iris (through its index: ZRANGE, then GET of each record), the bus's metadata
  * and the memory of the keys it can name for sentinel, and the janitor's trims for sentinel alone
  * (XTRIM on every stream, with the XRANGE and counting script the safe trim plans with): no writer
  * holds XTRIM on anything it writes.
@@ -59,7 +59,7 @@ import { UsageError } from '../errors.js';
 export interface AgentRole {
   /** Extra key namespaces inside the prefix, besides its own `keys.dataPattern(agent)` (glob patterns). */
   readonly storage?: readonly string[];
-  /** Reads the agent registry: ZRANGE of its index, GET/MGET of `<prefix>agent:*` (no SCAN). */
+  /** Reads the agent registry: ZRANGE of its index, GET (MGET, for earlier versions) of `<prefix>agent:*` (no SCAN). */
   readonly registry?: boolean;
   /** Reads the bus's metadata: INFO, CONFIG GET, DBSIZE, the index of stream names, XINFO GROUPS/CONSUMERS, XLEN, XPENDING of every stream, dead letters' counts, MEMORY USAGE of every key; and checks that acks in a group were the group's (handled marks, dead letters, through its script). */
   readonly observer?: boolean;
