@@ -77,6 +77,7 @@ export {
   createKeys,
   decodeEntry,
   DEFAULT_PREFIX,
+  envelopeFields,
   errorMessage,
   fieldsToObject,
   HiveError,
