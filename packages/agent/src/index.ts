@@ -76,6 +76,7 @@ export {
   createDriver,
   createKeys,
   decodeEntry,
+  DEFAULT_DRIVER,
   DEFAULT_PREFIX,
   envelopeFields,
   errorMessage,
