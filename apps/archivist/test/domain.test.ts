@@ -108,8 +108,11 @@ describe('toRecord', () => {
 });
 
 describe('rawEnvelope', () => {
-  it('reads data and v from the flat field list', () => {
+  it('reads data and v from the flat field list (envelope form 1)', () => {
     expect(rawEnvelope(['type', 't', 'v', '3', 'id', 'i', 'data', '{"a":1}'])).toEqual({ data: '{"a":1}', v: 3 });
+  });
+  it('reads data and v from the header and data fields (envelope form 2)', () => {
+    expect(rawEnvelope(['hive2', 't 3 i src 1764170000000', 'data', '{"a":1}'])).toEqual({ data: '{"a":1}', v: 3 });
   });
   it('is undefined when either is missing or v is not a number', () => {
     expect(rawEnvelope(['type', 't', 'data', '{}'])).toBeUndefined();

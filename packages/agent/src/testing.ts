@@ -10,6 +10,7 @@
 import {
   createBus,
   decodeEntry,
+  envelopeFields,
   fieldsToObject,
   type Bus,
   type Logger,
@@ -205,7 +206,7 @@ export async function createTestAgent<C extends z.ZodType, W extends StreamName>
         .sort((a, b) => compareEntryIds(a.id, b.id))
         .map((e) => {
           const { [ORIGINAL_FIELD]: original, ...dl } = fieldsToObject(e.fields);
-          return { ...fieldsToObject(original === undefined ? [] : (parseOriginal(original) ?? [])), ...dl };
+          return { ...envelopeFields(original === undefined ? [] : (parseOriginal(original) ?? [])), ...dl };
         });
     },
     async stop() {

@@ -7,7 +7,7 @@
  * delivery, so the table says where the time went between POST and reply.
  */
 import { loadavg } from 'node:os';
-import { fieldsToObject } from '@hive/bus';
+import { envelopeFields } from '@hive/bus';
 import { xrange } from '@hive/bus/admin';
 import { startNetwork, type Network, type NetworkMode } from '@hive/e2e/network';
 import { memoryOfAll } from '@hive/supervisor';
@@ -135,7 +135,7 @@ async function hopsOf(net: Network, since: number, samples: readonly Sample[], c
     for (;;) {
       const page = await xrange(net.driver, net.keys.stream(stream), start, '+', 1_000);
       for (const e of page) {
-        const f = fieldsToObject(e.fields);
+        const f = envelopeFields(e.fields);
         let data: Record<string, unknown> = {};
         try {
           data = JSON.parse(f.data ?? '{}') as Record<string, unknown>;

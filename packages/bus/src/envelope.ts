@@ -1,6 +1,13 @@
 /**
- * The envelope: how a message lies in a stream entry. Flat fields that redis-cli shows as they are,
- * and that any Redis client can write:
+ * The envelope: how a message lies in a stream entry. Hive writes two fields, both readable in
+ * redis-cli (envelope form 2):
+ *
+ *   hive2  the header: `type v id src ts [corr [cause [traceparent [replyTo]]]]`, one space between
+ *          parts; a trailing empty part is left out, and `corr` is written empty when it is the id
+ *   data   JSON payload
+ *
+ *     1) "hive2"  2) "intent.classified 1 01JF… iris 1764170000000 01JE… 01JE…"
+ *     3) "data"   4) "{\"intent\":\"expense\",…}"
  *
  *   type   message type, e.g. "nutrition.logged"
  *   v      schema version of `data` (positive integer)
@@ -9,10 +16,17 @@
  *   ts     creation time, ms since epoch
  *   corr   correlation id: one conversation or request chain (defaults to `id`)
  *   cause  id of the message this one answers ("" for a root message)
- *   data   JSON payload
- *   traceparent  optional W3C trace context, last so that the common field set stays the same
+ *   traceparent  optional W3C trace context
  *   replyTo  optional: the requester instance whose reply stream wants the answer (request/reply);
- *            after `data` too, and ignored by the decoder when it is not a plain name
+ *            ignored by the decoder when it is not a plain name
+ *
+ * Why one header rather than a field each: every string of a reply costs the client's RESP decoder
+ * about as much as the rest of the message's handling (BENCHMARKS.md, "Where the time goes"), and
+ * form 1's ten strings became four. No part may hold whitespace, which the decoder refuses anyway.
+ *
+ * Form 1, the flat fields (`type`, `v`, `id`, `src`, `ts`, `corr`, `cause`, `data`, optional
+ * `traceparent` and `replyTo`, each its own field), is what Hive wrote before, and what any Redis
+ * client may still write: the decoder reads both forms. An entry with a `hive2` field is form 2.
  *
  * The fields are always written in this order: Redis stores the field names of a stream's first
  * entry once and only flags later entries with the same names, so a stable order keeps entries small.
@@ -21,6 +35,12 @@ import { DecodeError } from './errors.js';
 
 /** Default limit on an entry's total size (field names and values), in bytes. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** The header field of envelope form 2 (the form's name and version in one). */
+export const HEADER_FIELD = 'hive2';
+
+/** The parts of a form-2 header, in order; the first five are required. */
+const HEADER_PARTS = ['type', 'v', 'id', 'src', 'ts', 'corr', 'cause', 'traceparent', 'replyTo'] as const;
 
 export interface Message<T = unknown> {
   readonly type: string;
@@ -40,6 +60,7 @@ const TYPE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const TOKEN = /^[^\s]{1,256}$/;
 const REPLY_TO = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const WHITESPACE = /\s/;
 
 /** Serialize `data` as JSON that never contains a raw U+FFFD, so the decoder can treat one as corruption. */
 export function encodeData(data: unknown): string {
@@ -48,12 +69,28 @@ export function encodeData(data: unknown): string {
   return json.includes('\uFFFD') ? json.replace(/\uFFFD/g, '\\ufffd') : json;
 }
 
-/** The flat field list for XADD, in the envelope's fixed order. `data` must already be JSON. */
+/**
+ * The field list for XADD (envelope form 2, in its fixed order). `data` must already be JSON.
+ * Throws a DecodeError naming the part when a header part holds whitespace: it would shift the
+ * parts after it, so such a message is refused here rather than read wrongly downstream.
+ */
 export function encodeFields(m: Omit<Message<unknown>, 'data'> & { data: string }): string[] {
-  const fields = ['type', m.type, 'v', String(m.v), 'id', m.id, 'src', m.src, 'ts', String(m.ts), 'corr', m.corr, 'cause', m.cause, 'data', m.data];
-  if (m.traceparent) fields.push('traceparent', m.traceparent);
-  if (m.replyTo) fields.push('replyTo', m.replyTo);
-  return fields;
+  const corr = m.corr === m.id ? '' : m.corr;
+  const traceparent = m.traceparent ?? '';
+  const replyTo = m.replyTo ?? '';
+  const parts = [m.type, String(m.v), m.id, m.src, String(m.ts), corr, m.cause, traceparent, replyTo];
+  let n = parts.length;
+  while (n > 5 && parts[n - 1] === '') n--;
+  let header = parts[0]!;
+  for (let i = 0; i < n; i++) {
+    const part = parts[i]!;
+    if (WHITESPACE.test(part)) {
+      const name = HEADER_PARTS[i]!;
+      throw new DecodeError('DECODE_INVALID_FIELD', `envelope field "${name}" is "${part.slice(0, 64)}": it may not hold whitespace`, name);
+    }
+    if (i > 0) header += ` ${part}`;
+  }
+  return [HEADER_FIELD, header, 'data', m.data];
 }
 
 /** Bytes an entry's fields take in UTF-8 (names and values). */
@@ -80,7 +117,8 @@ const fail = (code: ConstructorParameters<typeof DecodeError>[0], message: strin
 });
 
 /**
- * Decode a stream entry's flat field list into a message, or say precisely what is wrong with it.
+ * Decode a stream entry's field list (either envelope form) into a message, or say precisely what
+ * is wrong with it: a DecodeError naming the envelope field (a form-2 header part by its name).
  * Checks shape only; the payload's schema is the contract's business.
  */
 export function decodeEntry(fields: readonly string[] | null, maxBytes: number = DEFAULT_MAX_MESSAGE_BYTES): DecodeResult {
@@ -91,13 +129,25 @@ export function decodeEntry(fields: readonly string[] | null, maxBytes: number =
     return fail('MESSAGE_TOO_LARGE', `entry is ${entrySize(fields)} bytes, over the limit of ${maxBytes}`);
   }
 
+  // Form 2 as Hive writes it: the one shape worth a path of its own (every delivered message).
+  if (fields.length === 4 && fields[0] === HEADER_FIELD && fields[2] === 'data') {
+    const header = fields[1]!;
+    const data = fields[3]!;
+    if (header.includes('\uFFFD')) return fail('DECODE_INVALID_UTF8', `field "${HEADER_FIELD}" is not valid UTF-8`, HEADER_FIELD);
+    if (data.includes('\uFFFD')) return fail('DECODE_INVALID_UTF8', 'field "data" is not valid UTF-8', 'data');
+    const p = header.split(' ');
+    return check(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], data);
+  }
+
   let type: string | undefined, v: string | undefined, id: string | undefined, src: string | undefined;
   let ts: string | undefined, corr: string | undefined, cause: string | undefined, data: string | undefined;
   let traceparent: string | undefined;
   let replyTo: string | undefined;
+  let header: string | undefined;
   for (let i = 0; i < fields.length; i += 2) {
     const value = fields[i + 1]!;
     switch (fields[i]) {
+      case HEADER_FIELD: header = value; break;
       case 'type': type = value; break;
       case 'v': v = value; break;
       case 'id': id = value; break;
@@ -114,7 +164,27 @@ export function decodeEntry(fields: readonly string[] | null, maxBytes: number =
       return fail('DECODE_INVALID_UTF8', `field "${fields[i]}" is not valid UTF-8`, fields[i]);
     }
   }
+  if (header !== undefined) {
+    // Form 2: the header is the whole envelope but `data`; flat fields beside it are not read.
+    const p = header.split(' ');
+    return check(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], data);
+  }
+  return check(type, v, id, src, ts, corr, cause, traceparent, replyTo, data);
+}
 
+/** The envelope's values checked and assembled into a message, whichever form they came from. */
+function check(
+  type: string | undefined,
+  v: string | undefined,
+  id: string | undefined,
+  src: string | undefined,
+  ts: string | undefined,
+  corr: string | undefined,
+  cause: string | undefined,
+  traceparent: string | undefined,
+  replyTo: string | undefined,
+  data: string | undefined,
+): DecodeResult {
   if (type === undefined) return fail('DECODE_MISSING_FIELD', 'field "type" is missing', 'type');
   if (!TYPE.test(type)) return fail('DECODE_INVALID_FIELD', `field "type" is "${type.slice(0, 64)}": expected letters, digits, ".", "_", ":" or "-"`, 'type');
   if (v === undefined) return fail('DECODE_MISSING_FIELD', 'field "v" is missing', 'v');
@@ -128,7 +198,7 @@ export function decodeEntry(fields: readonly string[] | null, maxBytes: number =
   if (!TOKEN.test(src)) return fail('DECODE_INVALID_FIELD', 'field "src" must be 1-256 characters without whitespace', 'src');
   if (ts === undefined) return fail('DECODE_MISSING_FIELD', 'field "ts" is missing', 'ts');
   const time = Number(ts);
-  if (!Number.isSafeInteger(time) || time < 0) {
+  if (!Number.isSafeInteger(time) || time < 0 || ts === '') {
     return fail('DECODE_INVALID_FIELD', `field "ts" is "${ts.slice(0, 32)}": expected milliseconds since the epoch`, 'ts');
   }
   if (corr !== undefined && corr !== '' && !TOKEN.test(corr)) {
@@ -155,6 +225,24 @@ export function decodeEntry(fields: readonly string[] | null, maxBytes: number =
   // Tolerant: a replyTo that is not a plain name cannot be answered, but the message is still good.
   if (replyTo !== undefined && REPLY_TO.test(replyTo)) (message as { replyTo?: string }).replyTo = replyTo;
   return { ok: true, message };
+}
+
+/**
+ * An entry's envelope values by their names (`type`, `v`, `id`, …, `data`), whichever form it was
+ * written in, without checking them; other fields as they are. For tools that show or index entries
+ * that may not decode (trace, archive, tests); a form-2 header's parts win over flat fields.
+ */
+export function envelopeFields(fields: readonly string[] | null): Record<string, string> {
+  const out = fieldsToObject(fields);
+  const header = out[HEADER_FIELD];
+  if (header === undefined) return out;
+  delete out[HEADER_FIELD];
+  const p = header.split(' ');
+  for (let i = 0; i < HEADER_PARTS.length && i < p.length; i++) out[HEADER_PARTS[i]!] = p[i]!;
+  // Written empty when it is the id (see encodeFields): a reader sees the value it stands for.
+  if (!out.corr && out.id) out.corr = out.id;
+  out.cause ??= '';
+  return out;
 }
 
 /** Field list as an object, for dead letters and display. Later duplicates win. */

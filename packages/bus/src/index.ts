@@ -24,7 +24,7 @@ export {
 export type { ContractDecodeResult, ContractRegistry, MessageContract, Partitioning } from './contracts.js';
 export { createDriver, DEFAULT_DRIVER, DRIVER_KINDS, installedDriver, redactUrl, redisUrlUser } from './drivers/index.js';
 export type { DriverKind, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './drivers/index.js';
-export { decodeEntry, encodeData, encodeFields, fieldsToObject, DEFAULT_MAX_MESSAGE_BYTES, type DecodeResult, type Message } from './envelope.js';
+export { decodeEntry, encodeData, encodeFields, envelopeFields, fieldsToObject, HEADER_FIELD, DEFAULT_MAX_MESSAGE_BYTES, type DecodeResult, type Message } from './envelope.js';
 export {
   ClosedError,
   ConfigError,

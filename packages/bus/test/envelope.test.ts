@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, encodeData, encodeFields, newMessageId } from '../src/index.js';
+import { decodeEntry, encodeData, encodeFields, envelopeFields, HEADER_FIELD, newMessageId } from '../src/index.js';
+
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 const good = () =>
   encodeFields({ type: 'demo.ping', v: 1, id: newMessageId(), src: 'test', ts: Date.now(), corr: 'c1', cause: '', data: encodeData({ n: 1 }) });
+
+/** A form-1 (flat) entry, as Hive wrote it before form 2 and as any Redis client may write it. */
+const flat = () => ['type', 'demo.ping', 'v', '1', 'id', 'm1', 'src', 'test', 'ts', '5', 'corr', 'c1', 'cause', '', 'data', '{"n":1}'];
 
 function withField(fields: string[], name: string, value: string | undefined): string[] {
   const out: string[] = [];
@@ -14,16 +19,47 @@ function withField(fields: string[], name: string, value: string | undefined): s
   return out;
 }
 
+/** A form-2 entry with its header's parts replaced ([part index, value]; undefined cuts the header there). */
+function withHeader(parts: string[], data = '{"n":1}'): string[] {
+  return [HEADER_FIELD, parts.join(' '), 'data', data];
+}
+const header = ['demo.ping', '1', 'm1', 'test', '5', 'c1', ''];
+
 describe('envelope', () => {
-  it('round-trips a message through its flat fields', () => {
-    const r = decodeEntry(good());
+  it('round-trips a message through its two fields', () => {
+    const f = good();
+    expect(f).toHaveLength(4);
+    expect([f[0], f[2]]).toEqual([HEADER_FIELD, 'data']);
+    const r = decodeEntry(f);
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.message).toMatchObject({ type: 'demo.ping', v: 1, src: 'test', corr: 'c1', cause: '', data: { n: 1 } });
   });
 
-  it('writes the fields in a fixed order with traceparent last', () => {
-    const f = encodeFields({ type: 't', v: 2, id: 'i', src: 's', ts: 1, corr: 'c', cause: 'x', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', data: '{}' });
-    expect(f.filter((_, i) => i % 2 === 0)).toEqual(['type', 'v', 'id', 'src', 'ts', 'corr', 'cause', 'data', 'traceparent']);
+  it('writes a readable header, leaving out trailing empty parts and a corr that is the id', () => {
+    const root = encodeFields({ type: 'wa.message', v: 1, id: 'M1', src: 'kami', ts: 1764170000000, corr: 'M1', cause: '', data: '{}' });
+    expect(root).toEqual([HEADER_FIELD, 'wa.message 1 M1 kami 1764170000000', 'data', '{}']);
+    const reply = encodeFields({ type: 't', v: 2, id: 'i', src: 's', ts: 1, corr: 'i', cause: 'x', traceparent: TRACEPARENT, replyTo: 'r-1', data: '{}' });
+    expect(reply[1]).toBe(`t 2 i s 1  x ${TRACEPARENT} r-1`);
+    const r = decodeEntry(reply);
+    expect(r.ok && r.message).toMatchObject({ type: 't', v: 2, id: 'i', src: 's', ts: 1, corr: 'i', cause: 'x', traceparent: TRACEPARENT, replyTo: 'r-1' });
+  });
+
+  it('refuses to encode a header part with whitespace, naming it', () => {
+    expect(() => encodeFields({ type: 't', v: 1, id: 'i', src: 's', ts: 1, corr: 'a b', cause: '', data: '{}' })).toThrow(
+      expect.objectContaining({ code: 'DECODE_INVALID_FIELD', field: 'corr' }),
+    );
+  });
+
+  it('still decodes a flat (form 1) entry', () => {
+    const r = decodeEntry(flat());
+    expect(r.ok && r.message).toEqual({ type: 'demo.ping', v: 1, id: 'm1', src: 'test', ts: 5, corr: 'c1', cause: '', data: { n: 1 } });
+    const withTrace = decodeEntry([...flat(), 'traceparent', TRACEPARENT, 'replyTo', 'r-1']);
+    expect(withTrace.ok && withTrace.message).toMatchObject({ traceparent: TRACEPARENT, replyTo: 'r-1' });
+  });
+
+  it('reads a form-2 entry whatever its field order, with unknown fields beside it', () => {
+    const r = decodeEntry(['extra', 'y', 'data', '{"n":2}', HEADER_FIELD, 'demo.ping 3 m1 test 5']);
+    expect(r.ok && r.message).toEqual({ type: 'demo.ping', v: 3, id: 'm1', src: 'test', ts: 5, corr: 'm1', cause: '', data: { n: 2 } });
   });
 
   it.each([
@@ -39,8 +75,8 @@ describe('envelope', () => {
     ['data', undefined, 'DECODE_MISSING_FIELD'],
     ['data', '{not json', 'DECODE_INVALID_JSON'],
     ['data', '"caf\uFFFD"', 'DECODE_INVALID_UTF8'],
-  ])('names the field when %s is %s', (field, value, code) => {
-    const r = decodeEntry(withField(good(), field, value));
+  ])('names the field of a flat entry when %s is %s', (field, value, code) => {
+    const r = decodeEntry(withField(flat(), field, value));
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe(code);
@@ -49,12 +85,57 @@ describe('envelope', () => {
     }
   });
 
-  it('rejects an entry over the size limit', () => {
-    const big = withField(good(), 'data', JSON.stringify('x'.repeat(2000)));
-    const r = decodeEntry(big, 1000);
+  it.each([
+    ['type', 0, '', 'DECODE_INVALID_FIELD'],
+    ['type', 0, 'a/b', 'DECODE_INVALID_FIELD'],
+    ['v', 1, '0', 'DECODE_INVALID_FIELD'],
+    ['v', 1, 'x', 'DECODE_INVALID_FIELD'],
+    ['id', 2, '', 'DECODE_INVALID_FIELD'],
+    ['src', 3, '', 'DECODE_INVALID_FIELD'],
+    ['ts', 4, '', 'DECODE_INVALID_FIELD'],
+    ['ts', 4, 'yesterday', 'DECODE_INVALID_FIELD'],
+    ['traceparent', 7, 'not-a-trace', 'DECODE_INVALID_FIELD'],
+  ])('names the header part of a form-2 entry when %s is "%s"', (field, index, value, code) => {
+    const parts = [...header, ''];
+    parts[index] = value;
+    const r = decodeEntry(withHeader(parts));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.code).toBe('MESSAGE_TOO_LARGE');
-    expect(decodeEntry(big, 10_000).ok).toBe(true);
+    if (!r.ok) {
+      expect(r.error.code).toBe(code);
+      expect(r.error.field).toBe(field);
+      expect(r.error.message).toContain(field);
+    }
+  });
+
+  it.each([
+    ['', 'type'],
+    ['demo.ping', 'v'],
+    ['demo.ping 1', 'id'],
+    ['demo.ping 1 m1', 'src'],
+    ['demo.ping 1 m1 test', 'ts'],
+  ])('names the first missing part of a short header "%s"', (h, field) => {
+    const r = decodeEntry([HEADER_FIELD, h, 'data', '{}']);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.field).toBe(field);
+  });
+
+  it('names the field of a form-2 entry whose data is missing, not JSON or not UTF-8', () => {
+    const missing = decodeEntry([HEADER_FIELD, header.join(' ')]);
+    expect(!missing.ok && [missing.error.code, missing.error.field]).toEqual(['DECODE_MISSING_FIELD', 'data']);
+    const notJson = decodeEntry(withHeader(header, '{not json'));
+    expect(!notJson.ok && [notJson.error.code, notJson.error.field]).toEqual(['DECODE_INVALID_JSON', 'data']);
+    const corrupt = decodeEntry(withHeader(['demo.ping', '1', 'm\uFFFD', 'test', '5']));
+    expect(!corrupt.ok && [corrupt.error.code, corrupt.error.field]).toEqual(['DECODE_INVALID_UTF8', HEADER_FIELD]);
+  });
+
+  it('rejects an entry over the size limit, in either form', () => {
+    for (const entry of [good(), flat()]) {
+      const big = withField(entry, 'data', JSON.stringify('x'.repeat(2000)));
+      const r = decodeEntry(big, 1000);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('MESSAGE_TOO_LARGE');
+      expect(decodeEntry(big, 10_000).ok).toBe(true);
+    }
   });
 
   it('counts multi-byte characters in bytes for the size limit', () => {
@@ -62,6 +143,12 @@ describe('envelope', () => {
     const r = decodeEntry(big, 850);
     expect(decodeEntry(withField(good(), 'data', JSON.stringify('e'.repeat(400))), 850).ok).toBe(true);
     expect(r.ok).toBe(false);
+  });
+
+  it('keeps the overhead of an entry well under 120 bytes beside its payload', () => {
+    const id = newMessageId();
+    const f = encodeFields({ type: 'intent.classified', v: 1, id, src: 'iris', ts: Date.now(), corr: newMessageId(), cause: newMessageId(), data: '{}' });
+    expect(Buffer.byteLength(f[1]!)).toBeLessThan(120);
   });
 
   it('escapes U+FFFD in data it encodes, so only corrupt input carries a raw one', () => {
@@ -73,6 +160,13 @@ describe('envelope', () => {
   it('defaults corr to the message id and ignores unknown fields', () => {
     const r = decodeEntry(['type', 'x', 'v', '1', 'id', 'm1', 'src', 'raw', 'ts', '5', 'data', '1', 'extra', 'y']);
     expect(r.ok && r.message.corr).toBe('m1');
+  });
+
+  it('shows either form by the envelope names, unchecked', () => {
+    const compact = envelopeFields(encodeFields({ type: 't', v: 1, id: 'i', src: 's', ts: 1, corr: 'i', cause: '', data: '{"a":1}' }));
+    expect(compact).toEqual({ type: 't', v: '1', id: 'i', src: 's', ts: '1', corr: 'i', cause: '', data: '{"a":1}' });
+    expect(envelopeFields(flat())).toMatchObject({ type: 'demo.ping', id: 'm1', corr: 'c1', data: '{"n":1}' });
+    expect(envelopeFields([HEADER_FIELD, 'bad', 'x', 'y'])).toEqual({ type: 'bad', cause: '', x: 'y' });
   });
 
   it('makes sortable 26-character ULIDs', () => {

@@ -3,7 +3,7 @@
  * dead-lettered at once with its own reason; the consumer loop keeps going.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRIVER_KINDS, fieldsToObject, type Bus, type ContractRegistry, type RedisDriver } from '../src/index.js';
+import { DRIVER_KINDS, fieldsToObject, HEADER_FIELD, type Bus, type ContractRegistry, type RedisDriver } from '../src/index.js';
 import { xrange } from '../src/admin.js';
 import { makeBus, randomPrefix, rawDriver, useRedis, waitUntil } from './helpers.js';
 
@@ -82,6 +82,37 @@ describe.each(DRIVER_KINDS)('foreign producers on %s', (kind) => {
     expect(schemaFail['dl.error']).toContain('qty: expected a positive integer');
     const pending = (await raw.call(['XPENDING', key, 'shop'])) as unknown[];
     expect(pending[0]).toBe(0);
+  });
+
+  it('consumes flat (form 1) entries and form-2 entries written with raw XADD, and dead-letters a bad header by its part', async () => {
+    const b = await makeBus(kind, redis(), randomPrefix(), { contracts });
+    open.push(b);
+    const raw = await rawDriver(kind, redis());
+    raws.push(raw);
+    const got: { qty: number; id: string; corr: string; cause: string }[] = [];
+    const sub = b.subscribe<{ qty: number }>({ stream: 'orders', group: 'shop', handler: (m) => void got.push({ qty: m.data.qty, id: m.id, corr: m.corr, cause: m.cause }) });
+    await sub.ready;
+    const key = b.keys.stream('orders');
+    const now = String(Date.now());
+    // Form 1, as Hive wrote entries before form 2 (and as the envelope doc lets any client write them).
+    await raw.call(['XADD', key, '*', 'type', 'demo.order', 'v', '1', 'id', 'old-1', 'src', 'raw', 'ts', now, 'corr', 'c-1', 'cause', 'p-1', 'data', '{"qty":1}']);
+    await raw.call(['XADD', key, '*', HEADER_FIELD, `demo.order 1 new-2 raw ${now}`, 'data', '{"qty":2}']);
+    await raw.call(['XADD', key, '*', HEADER_FIELD, `demo.order 1 new-3 raw soon`, 'data', '{"qty":3}']); // ts is not a time
+    await b.publish('orders', 'demo.order', { qty: 4 }, { corr: 'c-4', cause: 'p-4' });
+
+    await waitUntil(() => got.length === 3, 10_000, 'three valid orders');
+    expect(got.slice(0, 2)).toEqual([
+      { qty: 1, id: 'old-1', corr: 'c-1', cause: 'p-1' },
+      { qty: 2, id: 'new-2', corr: 'new-2', cause: '' },
+    ]);
+    expect(got[2]).toMatchObject({ qty: 4, corr: 'c-4', cause: 'p-4' });
+    const dlKey = b.keys.deadLetters('orders', 'shop');
+    await waitUntil(async () => Number(await raw.call(['XLEN', dlKey])) === 1, 10_000, 'a dead letter');
+    const dl = fieldsToObject((await xrange(raw, dlKey, '-', '+'))[0]!.fields);
+    expect([dl['dl.reason'], dl['dl.field']]).toEqual(['DECODE_INVALID_FIELD', 'ts']);
+    // What Hive wrote is the two fields, readable as they are.
+    const entries = await xrange(raw, key, '-', '+');
+    expect(entries.at(-1)!.fields).toEqual([HEADER_FIELD, expect.stringMatching(/^demo\.order 1 \S+ \S+ \d+ c-4 p-4$/), 'data', '{"qty":4}']);
   });
 
   it('refuses to publish what it would dead-letter, with a named error', async () => {

@@ -2,7 +2,7 @@
  * Conformance: retries with growing backoff, maxDeliveries to the dead letters, UnrecoverableError.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRIVER_KINDS, UnrecoverableError, fieldsToObject, type Bus } from '../src/index.js';
+import { DRIVER_KINDS, UnrecoverableError, envelopeFields, fieldsToObject, type Bus } from '../src/index.js';
 import { xrange } from '../src/admin.js';
 import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
 
@@ -107,7 +107,7 @@ describe.each(DRIVER_KINDS)('retries on %s', (kind) => {
       'dl.reason': 'MAX_DELIVERIES',
     });
     // The original entry, as one field.
-    expect(fieldsToObject(JSON.parse(f['dl.original']!) as string[])).toMatchObject({ id: poison.id, type: 'demo.n', data: '{"n":0}' });
+    expect(envelopeFields(JSON.parse(f['dl.original']!) as string[])).toMatchObject({ id: poison.id, type: 'demo.n', data: '{"n":0}' });
     expect(f['dl.error']).toContain('cannot handle zero');
     expect(f['dl.consumer']).toBe(sub.consumer);
     expect(Number(f['dl.at'])).toBeGreaterThan(0);

@@ -6,7 +6,7 @@
  * are scanned with XRANGE from a start point; for each hop, each group's state is read from its
  * last-delivered id and its pending list: acked, pending, unread, or dead-lettered.
  */
-import { fieldsToObject, type Keys, type RedisDriver } from '@hive/bus';
+import { envelopeFields, type Keys, type RedisDriver } from '@hive/bus';
 import { compareEntryIds, deadLetterKeys, type GroupInfo, ORIGINAL_FIELD, parseOriginal, scanKeys, xinfoGroups, xrange } from '@hive/bus/admin';
 import type { GroupState, Hop } from './hop.js';
 
@@ -107,10 +107,10 @@ async function scan(redis: RedisDriver, keys: readonly ScanKey[], from: string):
     for (;;) {
       const page = await xrange(redis, k.key, start, '+', PAGE);
       for (const e of page) {
-        const raw = fieldsToObject(e.fields);
+        const raw = envelopeFields(e.fields);
         // A dead letter holds its original entry as one field: its id, type, corr are in there.
         const original = raw[ORIGINAL_FIELD] === undefined ? undefined : parseOriginal(raw[ORIGINAL_FIELD]);
-        const f = original ? { ...fieldsToObject(original), ...raw } : raw;
+        const f = original ? { ...envelopeFields(original), ...raw } : raw;
         if (!f.id) continue;
         const base = { key: k.key, stream: k.name, entryId: e.id, type: f.type ?? '?', src: f.src ?? '?', id: f.id, corr: f.corr || f.id, cause: f.cause ?? '' };
         if (k.kind === 'dead-letter') {

@@ -3,7 +3,7 @@
  * belongs to, and the words to search it by. The searchable text is picked from the payload by
  * field name, not per message type, so new types are searchable without a change here.
  */
-import type { Message } from '@hive/agent';
+import { envelopeFields, type Message } from '@hive/agent';
 
 export interface ArchiveRecord {
   readonly stream: string;
@@ -91,13 +91,12 @@ export function toRecord(stream: string, entryId: string, message: Message, arch
   };
 }
 
-/** The `data` and `v` fields of a stream entry's flat field list, as written; undefined when either is missing. */
+/**
+ * The `data` and `v` of a stream entry as written (either envelope form, read by the bus's
+ * `envelopeFields`); undefined when either is missing.
+ */
 export function rawEnvelope(fields: readonly string[]): { data: string; v: number } | undefined {
-  let data: string | undefined;
-  let v: number | undefined;
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === 'data') data = fields[i + 1];
-    else if (fields[i] === 'v') v = Number(fields[i + 1]);
-  }
-  return data !== undefined && v !== undefined && Number.isInteger(v) ? { data, v } : undefined;
+  const f = envelopeFields(fields);
+  const v = Number(f.v);
+  return f.data !== undefined && f.v !== undefined && Number.isInteger(v) ? { data: f.data, v } : undefined;
 }

@@ -3,7 +3,7 @@
  * error; retry (back to the failing group only, through the bus) and drop. A change is a POST that
  * passed the CSRF and read-only checks, and writes one log line saying who did what to which ids.
  */
-import { fieldsToObject, HiveError } from '@hive/agent';
+import { envelopeFields, HiveError } from '@hive/agent';
 import {
   compareEntryIds,
   type DeadLetter,
@@ -125,7 +125,7 @@ export function deadLetterRoutes(app: ConsoleApp, ctx: RouteContext): void {
     const group = c.req.query('group') ? checkedName('group', c.req.query('group')!) : undefined;
     const d = await oneGroup(() => getDeadLetter(ctx.redis, ctx.keys, stream, id, group));
     if (!d) throw new RequestError(404, `no dead letter ${id} for stream "${stream}" (retried or dropped already?)`);
-    return c.json({ ...summary(d), stream, field: d.field ?? null, history: d.history, message: d.message ?? null, decodeError: d.decodeError ?? null, original: fieldsToObject(d.original) });
+    return c.json({ ...summary(d), stream, field: d.field ?? null, history: d.history, message: d.message ?? null, decodeError: d.decodeError ?? null, original: envelopeFields(d.original) });
   });
 
   for (const action of ['retry', 'drop'] as const) {

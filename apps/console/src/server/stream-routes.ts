@@ -3,7 +3,7 @@
  * XREVRANGE with COUNT from a cursor (O(log N) to find the start), so a stream of 100,000 entries
  * pages as fast as one of 100; the page size is capped.
  */
-import { decodeEntry, fieldsToObject } from '@hive/agent';
+import { decodeEntry, envelopeFields } from '@hive/agent';
 import { type StreamEntry, xinfoConsumers, xinfoGroups, xinfoStream, xpending, xrevrange } from '@hive/bus/admin';
 import { checkedEntryId, checkedName, pageSize, RequestError, type ConsoleApp, type RouteContext } from './context.js';
 
@@ -22,7 +22,7 @@ export function entryView(e: StreamEntry): EntryView {
     const m = d.message;
     return { entryId: e.id, ok: true, type: m.type, v: m.v, id: m.id, src: m.src, ts: m.ts, corr: m.corr, cause: m.cause, data: m.data };
   }
-  return { entryId: e.id, ok: false, error: { code: d.error.code, message: d.error.message }, fields: fieldsToObject(e.fields) };
+  return { entryId: e.id, ok: false, error: { code: d.error.code, message: d.error.message }, fields: envelopeFields(e.fields) };
 }
 
 /** Register the stream routes. */

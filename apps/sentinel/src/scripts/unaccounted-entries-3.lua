@@ -8,6 +8,8 @@
   DELCONSUMER in another agent's group. A group that has never marked anything (not idempotent)
   cannot be checked: nothing is returned for it.
   Only entry ids leave Redis: never a field of an entry or of a dead letter.
+  An entry's message id and type are read from either envelope form (the `hive2` header, or the
+  flat `id` and `type` fields).
 
   KEYS[1]  the stream (keys.stream)
   KEYS[2]  the group's handled marks (keys.seen(stream, group)): a sorted set of message ids
@@ -48,7 +50,13 @@ local function handled(entry)
   local mid = nil
   local mtype = nil
   for j = 1, #f, 2 do
-    if f[j] == 'id' then
+    if f[j] == 'hive2' then
+      -- Envelope form 2 (the bus's envelope.ts): the header starts 'type v id …'.
+      local t, _, i = string.match(f[j + 1], '^(%S*) (%S*) (%S*)')
+      mtype = t
+      mid = i
+      break
+    elseif f[j] == 'id' then
       mid = f[j + 1]
     elseif f[j] == 'type' then
       mtype = f[j + 1]

@@ -3,13 +3,13 @@
  * JSON payload; a pipeline for batches; a consumer loop of XREADGROUP (COUNT = concurrency) then
  * one XACK for what it read; request/reply as two streams.
  *
- * With `envelope: true` (system `raw-ioredis-envelope`) the same loops write and read the same flat
- * fields Hive's envelope has, without validating anything: the difference between it and raw
+ * With `envelope: true` (system `raw-ioredis-envelope`) the same loops write and read the same
+ * fields Hive's envelope has (form 2: the `hive2` header and `data`), without validating anything: the difference between it and raw
  * ioredis is the cost of the envelope on the wire and in Redis; between it and Hive, the cost of
  * Hive's own code.
  */
 import { Redis } from 'ioredis';
-import { newMessageId } from '@hive/bus';
+import { HEADER_FIELD, newMessageId } from '@hive/bus';
 import { makePayload, PAYLOAD_TYPE } from '../payload.js';
 import { packageVersion } from '../versions.js';
 import { inBatches, loopUntilStopped, measureLatency, ReplyWaiter, type RunningConsumer, timeConsumer, timePublish, timeRoundTrips, uniqueName, withFreshName } from './common.js';
@@ -26,12 +26,11 @@ function handle(fields: string[] | null): unknown {
   return undefined;
 }
 
-/** The fields of one entry: the bare payload, or Hive's envelope fields in Hive's order. */
+/** The fields of one entry: the bare payload, or Hive's envelope fields as Hive writes them (a root message: corr is the id). */
 function entryFields(envelope: boolean, seq: number, t = 0): string[] {
   const data = JSON.stringify(makePayload(seq, t));
   if (!envelope) return ['data', data];
-  const id = newMessageId();
-  return ['type', PAYLOAD_TYPE, 'v', '1', 'id', id, 'src', 'bench', 'ts', String(Date.now()), 'corr', id, 'cause', '', 'data', data];
+  return [HEADER_FIELD, `${PAYLOAD_TYPE} 1 ${newMessageId()} bench ${Date.now()}`, 'data', data];
 }
 
 export async function rawIoredis(url: string, opts: { envelope?: boolean } = {}): Promise<BenchSystem> {

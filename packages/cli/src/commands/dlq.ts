@@ -16,7 +16,7 @@ import {
   type DeadLetter,
   type DeadLetterOutcome,
 } from '@hive/bus/admin';
-import { fieldsToObject, HiveError, type RedisDriver } from '@hive/bus';
+import { envelopeFields, HiveError, type RedisDriver } from '@hive/bus';
 import { boolFlag, positiveInt, stringFlag } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { NotFoundError, OperationError, UsageError } from '../errors.js';
@@ -71,7 +71,7 @@ function checkId(ctx: CommandContext, id: string): string {
 
 /** A dead letter as --json prints it: the bus's shape, with the original fields as an object. */
 function deadLetterJson(d: DeadLetter) {
-  return { ...d, original: fieldsToObject(d.original) };
+  return { ...d, original: envelopeFields(d.original) };
 }
 
 async function listStreams(ctx: CommandContext): Promise<void> {
@@ -160,7 +160,7 @@ async function show(ctx: CommandContext, stream: string, id: string, group: stri
     ]));
     lines.push('  data', ...JSON.stringify(m.data, null, 2).split('\n').map((l) => `    ${l}`));
   } else {
-    lines.push('', `original entry (not a hive message: ${d.decodeError?.message ?? 'unreadable'})`, `  ${compactJson(fieldsToObject(d.original))}`);
+    lines.push('', `original entry (not a hive message: ${d.decodeError?.message ?? 'unreadable'})`, `  ${compactJson(envelopeFields(d.original))}`);
   }
   if (d.history.length > 0) {
     lines.push('', 'earlier attempts');

@@ -1,5 +1,5 @@
 /** Pieces several verbs share: positional arguments, stream lookup, entry rendering. */
-import { assertName, decodeEntry, fieldsToObject, type Keys, type Message, type RedisDriver } from '@hive/bus';
+import { assertName, decodeEntry, envelopeFields, type Keys, type Message, type RedisDriver } from '@hive/bus';
 import { entryIdTime, xinfoStream, type StreamEntry, type StreamInfo } from '@hive/bus/admin';
 import type { CommandContext } from '../command.js';
 import { NotFoundError, UsageError } from '../errors.js';
@@ -44,7 +44,7 @@ export type EntryView = ({ entryId: string } & Message) | { entryId: string; inv
 export function entryView(e: StreamEntry): EntryView {
   const d = decodeEntry(e.fields);
   if (d.ok) return { entryId: e.id, ...d.message };
-  return { entryId: e.id, invalid: { code: d.error.code, message: d.error.message }, fields: fieldsToObject(e.fields) };
+  return { entryId: e.id, invalid: { code: d.error.code, message: d.error.message }, fields: envelopeFields(e.fields) };
 }
 
 /** One line per entry: `<entry id>  <time>  <type>  src=… id=… [corr=…] [cause=…]  <data>`. */
