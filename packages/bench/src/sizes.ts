@@ -46,21 +46,21 @@ export const FULL: BenchSizes = {
   network: { modes: ['host', 'processes'], rates: [{ rate: 2, messages: 60 }, { rate: 50, messages: 500 }], warmup: 20 },
 };
 
+/** The full run, smaller: the same cases, batch size and rates, fewer messages and runs. */
 export const QUICK: BenchSizes = {
+  ...FULL,
   runs: 3,
   publishOne: 300,
   publishBatched: 2_000,
-  batchSize: 100,
   consume: 1_000,
   consumeCapMs: 1_000,
-  rates: [1_000, 5_000],
   latencyMs: 400,
   latencySlices: 2,
   latencyWarmupMs: 100,
   requestReply: 200,
   memoryEntries: 1_000,
   rss: ['baseline', 'hive-ioredis', 'hive-node-redis'],
-  network: { modes: ['host', 'processes'], rates: [{ rate: 2, messages: 20 }, { rate: 50, messages: 150 }], warmup: 10 },
+  network: { ...FULL.network, rates: [{ rate: 2, messages: 20 }, { rate: 50, messages: 150 }], warmup: 10 },
 };
 
 /** Tiny counts for the smoke test: every code path, no meaningful figures. */

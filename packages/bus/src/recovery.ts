@@ -46,16 +46,12 @@ export interface RecoveryOptions {
 
 /** The entries of one subscription that come back, and when each pass is next due. */
 export class Recovery {
-  private nextRetryPass = 0;
-  /** When the retry pass last ran. */
-  private lastRetryPass = 0;
+  /** When each pass is next due (epoch ms; 0: at once), and when the retry pass last ran. */
+  private readonly due = { retry: 0, reclaim: 0, redrive: 0, cleanup: 0, lastRetry: 0 };
   /** Until when retries are looked for often: the longest backoff after the latest failure. */
   private watchRetriesUntil = 0;
   /** Failed deliveries of this process not yet claimed back for their retry. */
   private retriesOwed = 0;
-  private nextReclaimPass = 0;
-  private nextRedrivePass = 0;
-  private nextCleanupPass = 0;
   /** Where draining own pending entries has got to; undefined once done. */
   private drain: { key: string; cursor: string } | undefined;
 
@@ -91,16 +87,16 @@ export class Recovery {
     const { retry } = this.o;
     this.retriesOwed++;
     this.watchRetriesUntil = Math.max(this.watchRetriesUntil, now + Math.ceil(retry.maxMs * (1 + retry.jitter)) + this.retryCadenceMs());
-    this.nextRetryPass = Math.min(this.nextRetryPass, now + this.retryCadenceMs());
+    this.due.retry = Math.min(this.due.retry, now + this.retryCadenceMs());
   }
 
   /** Milliseconds until a retry, reclaim or redrive pass is due: the longest a read may block. */
   msUntilDue(now: number = Date.now()): number {
-    let retryDue = Math.max(this.nextRetryPass, this.lastRetryPass + IDLE_RETRY_PASS_MS);
-    if (this.watchingRetries(now)) retryDue = this.nextRetryPass;
+    let retryDue = Math.max(this.due.retry, this.due.lastRetry + IDLE_RETRY_PASS_MS);
+    if (this.watchingRetries(now)) retryDue = this.due.retry;
     // An entry in flight may fail: the loop comes round within the cadence to see it (no pass unless it did).
     else if (this.o.inFlight() > 0) retryDue = Math.min(retryDue, now + this.retryCadenceMs());
-    return Math.min(retryDue, this.nextReclaimPass, this.nextRedrivePass) - now;
+    return Math.min(retryDue, this.due.reclaim, this.due.redrive) - now;
   }
 
   /** A failure of ours is still waiting for its retry (or was lately: a late loop must not miss it). */
@@ -115,9 +111,9 @@ export class Recovery {
   /** After the group was re-created: nothing of ours is pending any more, and every pass is due now. */
   groupRecreated(): void {
     this.drain = undefined;
-    this.nextRetryPass = 0;
-    this.lastRetryPass = 0;
-    this.nextReclaimPass = 0;
+    this.due.retry = 0;
+    this.due.lastRetry = 0;
+    this.due.reclaim = 0;
   }
 
   /** Run every pass that is due. */
@@ -127,17 +123,17 @@ export class Recovery {
     const dispatchAll = (key: string, entries: readonly ClaimedEntry[]) => {
       for (const e of entries) o.dispatch(key, e, e.deliveryCount);
     };
-    if (now >= this.nextRetryPass && (this.watchingRetries(now) || now >= this.lastRetryPass + IDLE_RETRY_PASS_MS)) {
-      this.nextRetryPass = now + this.retryCadenceMs();
-      this.lastRetryPass = now;
+    if (now >= this.due.retry && (this.watchingRetries(now) || now >= this.due.lastRetry + IDLE_RETRY_PASS_MS)) {
+      this.due.retry = now + this.retryCadenceMs();
+      this.due.lastRetry = now;
       const due = await o.reclaimer.claimDueRetries(o.free());
       const redriven = await o.redriveReclaimer.claimDueRetries(o.free());
       this.retriesOwed = Math.max(0, this.retriesOwed - due.length - redriven.length);
       dispatchAll(o.key, due);
       dispatchAll(o.redriveKey, redriven);
     }
-    if (now >= this.nextReclaimPass) {
-      this.nextReclaimPass = now + Math.max(50, Math.floor(o.claimIdleMs / 2));
+    if (now >= this.due.reclaim) {
+      this.due.reclaim = now + Math.max(50, Math.floor(o.claimIdleMs / 2));
       const claimed = await o.reclaimer.reclaimIdle(o.free());
       if (claimed.length > 0) {
         const counts = await o.reclaimer.deliveryCounts(claimed[0]!.id, claimed[claimed.length - 1]!.id, Math.max(claimed.length * 2, 16));
@@ -146,17 +142,17 @@ export class Recovery {
       // Redriven entries left by a crashed consumer; their delivery counts are fetched if they fail.
       dispatchAll(o.redriveKey, await o.redriveReclaimer.reclaimIdle(o.free()));
     }
-    if (now >= this.nextRedrivePass) {
+    if (now >= this.due.redrive) {
       // Polled, not read with the stream in one XREADGROUP: COUNT applies per stream there, so two
       // streams could hand over twice the free slots. A retried dead letter waits a second at most.
-      this.nextRedrivePass = now + REDRIVE_POLL_MS;
+      this.due.redrive = now + REDRIVE_POLL_MS;
       if (o.free() > 0) {
         const reads = await xreadgroup(o.driver, o.group, o.consumer, [o.redriveKey], ['>'], { count: o.free() });
         for (const read of reads) for (const e of read.entries) o.dispatch(o.redriveKey, e, 1);
       }
     }
-    if (now >= this.nextCleanupPass) {
-      this.nextCleanupPass = now + Math.max(o.claimIdleMs, 60_000);
+    if (now >= this.due.cleanup) {
+      this.due.cleanup = now + Math.max(o.claimIdleMs, 60_000);
       await o.reclaimer.removeDeadConsumers();
       await o.redriveReclaimer.removeDeadConsumers();
     }

@@ -5,17 +5,13 @@
  */
 import { envelopeFields, type Message } from '@hive/agent';
 
-export interface ArchiveRecord {
+/**
+ * The envelope's fields as the message carried them (`v` is the version the producer wrote: the raw
+ * data is stored as written), where it sat, and what archivist adds.
+ */
+export interface ArchiveRecord extends Pick<Message, 'type' | 'v' | 'id' | 'src' | 'ts' | 'corr' | 'cause'> {
   readonly stream: string;
   readonly entryId: string;
-  readonly type: string;
-  /** The version the producer wrote (the raw data is stored as written). */
-  readonly v: number;
-  readonly id: string;
-  readonly src: string;
-  readonly ts: number;
-  readonly corr: string;
-  readonly cause: string;
   readonly traceparent: string | undefined;
   readonly chatId: string | undefined;
   /** Words to search by; undefined when the payload has none. */
