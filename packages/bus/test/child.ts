@@ -55,3 +55,16 @@ export function startConsumerChild(env: Record<string, string>): Child {
     },
   };
 }
+
+/**
+ * Wait until the child has finished some entries and started at least 20 (a batch is in its
+ * handlers), SIGKILL it there, and say how many it had started and finished.
+ */
+export async function killMidBatch(child: Child): Promise<{ started: number; finished: number }> {
+  const count = (prefix: string) => child.lines.filter((l) => l.startsWith(prefix)).length;
+  await child.waitFor((l) => l.startsWith('done '), 20_000, 'first completions');
+  await child.waitFor((l) => l.startsWith('start ') && count('start ') >= 20, 20_000, 'more starts');
+  child.proc.kill('SIGKILL');
+  await child.exited;
+  return { started: count('start '), finished: count('done ') };
+}

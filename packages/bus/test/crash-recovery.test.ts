@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DRIVER_KINDS, type Bus } from '../src/index.js';
-import { startConsumerChild, type Child } from './child.js';
+import { killMidBatch, startConsumerChild, type Child } from './child.js';
 import { makeBus, randomPrefix, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
@@ -31,12 +31,7 @@ describe.each(DRIVER_KINDS)('crash recovery on %s', (kind) => {
     await child.waitFor((l) => l === 'ready', 20_000, 'child ready');
     const sent = (await b.publishBatch(Array.from({ length: 200 }, (_, i) => ({ stream: 'jobs', type: 'demo.n', data: { i } })))).map((r) => r.id);
     // Kill it while a batch is in its handlers: some started, not all done.
-    await child.waitFor((l) => l.startsWith('done '), 20_000, 'first completions');
-    await child.waitFor((l) => l.startsWith('start ') && child.lines.filter((x) => x.startsWith('start ')).length >= 20, 20_000, 'more starts');
-    child.proc.kill('SIGKILL');
-    await child.exited;
-    const started = child.lines.filter((l) => l.startsWith('start ')).length;
-    const finished = child.lines.filter((l) => l.startsWith('done ')).length;
+    const { started, finished } = await killMidBatch(child);
     expect(started).toBeGreaterThan(finished); // it really died mid-batch
 
     const handledHere: string[] = [];

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DRIVER_KINDS, shardOf, shardStream, shardStreams, type Bus, type DriverKind } from '../src/index.js';
 import { listDeadLetters, retryDeadLetters } from '../src/admin.js';
-import { startConsumerChild, type Child } from './child.js';
+import { killMidBatch, startConsumerChild, type Child } from './child.js';
 import { partitionedContracts } from './fixtures/partitioned-contracts.js';
 import { makeBus, randomPrefix, useRedis, waitUntil } from './helpers.js';
 
@@ -163,12 +163,7 @@ describe.each(DRIVER_KINDS)('partitioned streams on %s', (kind: DriverKind) => {
     children.push(child);
     await child.waitFor((l) => l === 'ready', 20_000, 'child ready');
     const sent = (await b.publishBatch(Array.from({ length: 150 }, (_, i) => ({ stream: 'jobs', type: 'job', data: { chat: `chat-${i % 30}` } })))).map((r) => r.id);
-    await child.waitFor((l) => l.startsWith('done '), 20_000, 'first completions');
-    await child.waitFor((l) => l.startsWith('start ') && child.lines.filter((x) => x.startsWith('start ')).length >= 20, 20_000, 'more starts');
-    child.proc.kill('SIGKILL');
-    await child.exited;
-    const started = child.lines.filter((l) => l.startsWith('start ')).length;
-    const finished = child.lines.filter((l) => l.startsWith('done ')).length;
+    const { started, finished } = await killMidBatch(child);
     expect(started).toBeGreaterThan(finished);
     // It died holding entries: pending on the dead consumer, on the shards whose loops held them then.
     const pendingBefore = await Promise.all(shardStreams('jobs', SHARDS).map((s) => pendingOn(b, s, 'g')));
