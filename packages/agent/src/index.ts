@@ -77,7 +77,6 @@ export {
   createDriver,
   createKeys,
   decodeEntry,
-  DEFAULT_DRIVER,
   DEFAULT_PREFIX,
   envelopeFields,
   errorMessage,
