@@ -13,7 +13,7 @@
 import type { BlobStore } from '@hive/blobs';
 import { errorMessage, type Logger, type PublishOptions, type PublishResult } from '@hive/agent';
 import type { AllowList } from './domain/allow-list.js';
-import { DEFAULT_INBOUND_BURST, DEFAULT_INBOUND_MAX_CHARS, DEFAULT_INBOUND_PER_MINUTE, DEFAULT_MEDIA_MAX_BYTES, envelopeIdFor, rateLimitedReply, toInboundPayload, tooLargeReply, tooLongReply, triage, type DownloadedMedia, type InboundPayload, type MediaKind, type MediaRef, type Triage } from './domain/inbound.js';
+import { DEFAULT_INBOUND_BURST, DEFAULT_INBOUND_MAX_CHARS, DEFAULT_INBOUND_PER_MINUTE, DEFAULT_MEDIA_MAX_BYTES, envelopeIdFor, rateLimitedReply, toInboundPayload, tooLargeReply, tooLongReply, triage, type DownloadedMedia, type InboundPayload, type MediaKind, type MediaRef } from './domain/inbound.js';
 import { TokenBuckets } from './domain/rate-limit.js';
 import { SpoolFullError, type Spool, type SpooledMessage } from './spool.js';
 import type { IncomingMessage, IngressOutcome, MessageListener } from './whatsapp/port.js';
@@ -206,18 +206,7 @@ export function createIngress(options: IngressOptions): Ingress {
       return { status: 'ignored', ...ids, reason: verdict.reason };
     }
 
-    // Remembering the chat (the outbound guard's "it wrote to us") runs beside the publishing, not
-    // before it: one round trip less on the way to the reply. Sent first on the same connection, it
-    // lands in Redis before the message does, and the listener still returns only after it.
-    const accepted = options.onAccepted?.(msg.chatId).catch((err: unknown) => log.warn({ ...ids, err: errorMessage(err) }, 'could not remember the chat'));
-    try {
-      return await admit(msg, ids, verdict);
-    } finally {
-      await accepted;
-    }
-  };
-
-  const admit = async (msg: IncomingMessage, ids: { messageId: string; chatId: string }, verdict: Extract<Triage, { accept: true }>): Promise<IngressOutcome> => {
+    await options.onAccepted?.(msg.chatId).catch((err: unknown) => log.warn({ ...ids, err: errorMessage(err) }, 'could not remember the chat'));
     const refused = await overLimits(msg, ids);
     if (refused) return refused;
 
