@@ -1,14 +1,18 @@
 /**
  * Acks: an entry is acked only once it has settled (handled, skipped, a duplicate), and the acks of
- * one tick go out together, one pipelined XACK per stream key. Until that XACK has been sent, an
- * entry queued here is still on the pending list yet finished: `has(id)` says so, and the reclaimer
- * must not hand it out again (CHAOS.md, finding 1). An ack that fails leaves the entry pending:
- * redelivered later (at-least-once), never lost.
+ * one tick go out together, one pipelined XACK per stream key. An entry of an idempotent
+ * subscription that was handled carries its handled mark: those are marked and acked together, one
+ * mark-and-ack-2.lua per stream key (no ack without its mark, whatever fails). Until its ack has
+ * been sent, an entry queued here is still on the pending list yet finished: `has(id)` says so,
+ * and the reclaimer must not hand it out again (CHAOS.md, finding 1). An ack that fails leaves the
+ * entry pending: redelivered later (at-least-once), never lost.
  */
 import { xackArgs } from './commands.js';
+import type { MarkOnAck, UnwrittenMarks } from './delivery.js';
 import type { RedisDriver } from './drivers/driver.js';
 import { errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
+import { runScript, SCRIPTS } from './scripts.js';
 
 export interface BatchedAcksOptions {
   readonly driver: RedisDriver;
@@ -18,9 +22,17 @@ export interface BatchedAcksOptions {
   readonly log: Logger;
 }
 
+/** The handled entries of one stream key in one batch: their group's marks, and pairs of message id and entry id. */
+interface MarkedBatch {
+  readonly marks: UnwrittenMarks;
+  readonly pairs: string[];
+}
+
 /** The acks of one subscription, batched per tick. */
 export class BatchedAcks {
   private queue = new Map<string, string[]>();
+  /** Per stream key, the entries to mark and ack together. */
+  private marked = new Map<string, MarkedBatch>();
   /** Settled, queued, and not yet sent: still pending in Redis, no longer the reclaimer's. */
   private readonly sending = new Set<string>();
   private flushing: Promise<void> | undefined;
@@ -32,11 +44,18 @@ export class BatchedAcks {
     return this.sending.has(entryId);
   }
 
-  /** Ack `entryId` of stream key `key` with the next batch (sent on the next tick). */
-  add(key: string, entryId: string): void {
-    let ids = this.queue.get(key);
-    if (!ids) this.queue.set(key, (ids = []));
-    ids.push(entryId);
+  /** Ack `entryId` of stream key `key` with the next batch (sent on the next tick), writing `mark` with it. */
+  add(key: string, entryId: string, mark?: MarkOnAck): void {
+    if (mark) {
+      // One subscription has one set of marks: the first mark of the batch names it.
+      const marked = this.marked.get(key);
+      if (marked) marked.pairs.push(mark.messageId, entryId);
+      else this.marked.set(key, { marks: mark.marks, pairs: [mark.messageId, entryId] });
+    } else {
+      let ids = this.queue.get(key);
+      if (!ids) this.queue.set(key, (ids = []));
+      ids.push(entryId);
+    }
     this.sending.add(entryId);
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.send());
   }
@@ -49,19 +68,29 @@ export class BatchedAcks {
 
   private async send(): Promise<void> {
     const batch = this.queue;
+    const marked = this.marked;
     this.queue = new Map();
+    this.marked = new Map();
     this.flushing = undefined;
-    if (batch.size === 0) return;
+    if (batch.size === 0 && marked.size === 0) return;
     const { driver, group, redriveKey } = this.o;
     const cmds = [...batch].flatMap(([key, ids]) => (key === redriveKey ? [xackArgs(key, group, ids), ['XDEL', key, ...ids]] : [xackArgs(key, group, ids)]));
-    try {
-      const results = await driver.pipeline(cmds);
-      for (const r of results) if (!r.ok) throw r.error;
-    } catch (err) {
-      this.o.log.warn({ err: errorMessage(err), count: [...batch.values()].reduce((n, ids) => n + ids.length, 0) }, 'ack failed; entries stay pending');
-    } finally {
-      // Acked, or (the ack failed) pending again like any other entry: the reclaimer's from now on.
-      for (const ids of batch.values()) for (const id of ids) this.sending.delete(id);
+    const now = Date.now();
+    const markAndAck = ([key, m]: [string, MarkedBatch]) => {
+      const args = [now, m.marks.ttlMs, group, key === redriveKey ? 1 : 0, ...m.pairs];
+      return runScript(driver, SCRIPTS.markAndAck, [m.marks.key, key], args).finally(() => m.marks.settled(m.pairs.filter((_, i) => i % 2 === 0)));
+    };
+    const ack = async () => {
+      for (const r of await driver.pipeline(cmds)) if (!r.ok) throw r.error;
+    };
+    const results = await Promise.allSettled([...[...marked].map(markAndAck), ...(cmds.length > 0 ? [ack()] : [])]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) {
+      const count = [...batch.values()].reduce((n, ids) => n + ids.length, 0) + [...marked.values()].reduce((n, m) => n + m.pairs.length / 2, 0);
+      this.o.log.warn({ err: errorMessage(failed.reason), count }, 'ack failed; entries stay pending (handled ones unmarked: their handlers run again)');
     }
+    // Acked, or (the ack failed) pending again like any other entry: the reclaimer's from now on.
+    for (const ids of batch.values()) for (const id of ids) this.sending.delete(id);
+    for (const m of marked.values()) for (let i = 1; i < m.pairs.length; i += 2) this.sending.delete(m.pairs[i]!);
   }
 }

@@ -227,7 +227,7 @@ class SubscriptionImpl implements Subscription {
       this.slotWaiter = undefined;
       w?.();
     }
-    if (settled === 'acked' || settled === 'skipped' || settled === 'duplicate') this.acks.add(d.key, d.entry.id);
+    if (settled === 'acked' || settled === 'skipped' || settled === 'duplicate') this.acks.add(d.key, d.entry.id, settled === 'acked' ? d.markOnAck : undefined);
     else if (settled === 'retried') this.recovery.retried();
     if (settled === 'pending' || this.ctx.observers.length === 0) return; // no event object per message when nobody listens
     notify(this.ctx.observers, 'handled', { stream: this.stream, group: this.group, type: d.message?.type ?? 'unknown', outcome: settled, durationMs: performance.now() - started });

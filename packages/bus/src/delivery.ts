@@ -31,6 +31,21 @@ export type Handle = (message: Message, d: Delivery) => Promise<readonly Outgoin
 /** What a delivery needs of the pending list its entry is on (the Reclaimer of its stream key). */
 export type PendingList = Pick<Reclaimer, 'deliveryCount' | 'releaseForRetry' | 'renewLeases'>;
 
+/** A handled mark to write together with an entry's ack (acks.ts): the group's marks, and the message id. */
+export interface MarkOnAck {
+  readonly marks: UnwrittenMarks;
+  readonly messageId: string;
+}
+
+/** A group's handled marks as the batched ack sees them: where they go, for how long, and who waits for them. */
+export interface UnwrittenMarks {
+  /** The marks set (keys.seen). */
+  readonly key: string;
+  readonly ttlMs: number;
+  /** The marks of these ids were written with their acks, or failed to be: no longer waiting. */
+  settled(messageIds: readonly string[]): void;
+}
+
 /** What a delivery needs of the subscription that read it. */
 export interface DeliverySource {
   readonly stream: string;
@@ -49,6 +64,8 @@ export class Delivery {
   leaseAt = Date.now();
   /** Set once it has settled: a handler still running after its timeout no longer renews the lease. */
   settled = false;
+  /** Set by the idempotency step when it settles as "acked": the mark its ack writes with it (acks.ts). */
+  markOnAck: MarkOnAck | undefined = undefined;
   // Made on first use: most handlers never look at their signal, and one controller per message costs.
   private controller: AbortController | undefined;
   private abortReason: unknown;

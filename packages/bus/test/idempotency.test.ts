@@ -1,6 +1,6 @@
 /**
- * Idempotency: a message id handled once per group even when delivered twice (including after a
- * consumer is SIGKILLed between its side effect and its ack), and idempotent publish.
+ * Idempotency: a message id handled once per group even when delivered twice (a second entry with
+ * the same id; a crash leaves the mark and the ack both written or both not), and idempotent publish.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -48,8 +48,8 @@ describe.each(DRIVER_KINDS)('idempotency on %s', (kind: DriverKind) => {
     return b;
   };
 
-  it('a consumer SIGKILLed after its side effect, before its ack: on redelivery the side effect is not repeated', async () => {
-    /** One run: publish, child 1 dies at its ack, child 2 (same consumer) gets the entry again. */
+  it('a consumer SIGKILLed after its side effect, as it acks: the mark and the ack are never apart, so the handler runs again (at-least-once)', async () => {
+    /** One run: publish, child 1 dies as it acks, child 2 (same consumer) gets the entry again. */
     const scenario = async (idempotent: boolean) => {
       const prefix = randomPrefix();
       const b = await bus(prefix);
@@ -59,17 +59,21 @@ describe.each(DRIVER_KINDS)('idempotency on %s', (kind: DriverKind) => {
       expect(first.signal).toBe('SIGKILL');
       expect(first.out).toContain(`effect ${sent.id} 1`);
       expect(((await b.driver.call(['XPENDING', b.keys.stream('payments'), 'ledger'])) as unknown[])[0], 'not acked').toBe(1);
+      // Marked with its ack or not at all: a pending entry never finds a mark of its own.
+      expect(await new HandledMarks(b.driver, b.keys.seen('payments', 'ledger'), 60_000).has(sent.id), 'not marked').toBe(false);
       // The same consumer comes back and drains what it held: the entry is delivered a second time.
       const second = await runChild(env, /outcome \w+ payment\.received/);
       await waitUntil(async () => ((await b.driver.call(['XPENDING', b.keys.stream('payments'), 'ledger'])) as unknown[])[0] === 0, 5_000, 'acked');
-      return { effects: Number(await b.driver.call(['GET', `${prefix}effects:${sent.id}`])), out: second.out };
+      const marked = await new HandledMarks(b.driver, b.keys.seen('payments', 'ledger'), 60_000).has(sent.id);
+      return { effects: Number(await b.driver.call(['GET', `${prefix}effects:${sent.id}`])), out: second.out, marked };
     };
-    // Without idempotency the same crash repeats the side effect: the test can tell the difference.
     const [dedup, control] = await Promise.all([scenario(true), scenario(false)]);
-    expect(dedup.effects).toBe(1);
-    expect(dedup.out).toMatch(/outcome duplicate payment\.received/);
-    expect(control.effects).toBe(2);
-    expect(control.out).toMatch(/outcome acked payment\.received/);
+    for (const run of [dedup, control]) {
+      expect(run.effects).toBe(2);
+      expect(run.out).toMatch(/outcome acked payment\.received/);
+    }
+    expect(dedup.marked, 'marked with its ack the second time').toBe(true);
+    expect(control.marked).toBe(false);
   });
 
   it('handles a message id once per group when two entries carry it; other groups handle it too', async () => {

@@ -1,60 +1,106 @@
-/** Idempotency as a step, on a real Redis: a handled id is skipped; a new one is marked only once it is acked. */
+/**
+ * Idempotency as a step, on a real Redis: a handled id is skipped; a new one settles as "acked"
+ * carrying its mark, which the batched ack writes together with the XACK (acks.ts), or not at all.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageStep, Settled } from '../../src/delivery.js';
+import { BatchedAcks } from '../../src/acks.js';
+import type { Settled } from '../../src/delivery.js';
 import { HandledMarks, skipHandled } from '../../src/middleware/idempotency.js';
 import { DRIVER_KINDS, type RedisDriver } from '../../src/index.js';
-import { randomPrefix, rawDriver, useRedis } from '../helpers.js';
+import { memoryLogger, randomPrefix, rawDriver, useRedis, type LogLine } from '../helpers.js';
 import { delivery, message } from './deliveries.js';
 
 const redis = useRedis();
+
+/** Commands of `name` the server has run so far (INFO commandstats). */
+async function calls(driver: RedisDriver, name: string): Promise<number> {
+  const info = String(await driver.call(['INFO', 'commandstats']));
+  return Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+}
 
 describe.each(DRIVER_KINDS)('skip handled on %s', (kind) => {
   const open: RedisDriver[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((d) => d.close()));
   });
-  const marks = async () => {
+  const connect = async () => {
     const driver = await rawDriver(kind, redis());
     open.push(driver);
-    return new HandledMarks(driver, `${randomPrefix()}seen:s:g`, 60_000);
+    return driver;
+  };
+  const marks = async () => new HandledMarks(await connect(), `${randomPrefix()}seen:{s}:g`, 60_000);
+
+  /** A stream with one entry read by group g (pending), and the acks of that group. */
+  const pendingEntry = async (driver: RedisDriver, lines: LogLine[] = []) => {
+    const key = `${randomPrefix()}s:{s}`;
+    const entryId = String(await driver.call(['XADD', key, '*', 'f', 'v']));
+    await driver.call(['XGROUP', 'CREATE', key, 'g', '0']);
+    await driver.call(['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', 1, 'STREAMS', key, '>']);
+    const acks = new BatchedAcks({ driver, group: 'g', redriveKey: `${key}:redrive`, log: memoryLogger(lines) });
+    const pending = async () => Number(((await driver.call(['XPENDING', key, 'g'])) as unknown[])[0]);
+    return { key, entryId, acks, pending };
   };
 
-  it('runs a new message, marks it, and skips it as a duplicate the second time', async () => {
+  it('runs a new message and settles it as acked with its mark; the ack writes the mark, and the second time it is a duplicate', async () => {
     const m = await marks();
     let runs = 0;
     const step = skipHandled(m)(async () => (runs++, 'acked'));
-    expect(await step(message('t', {}, { id: 'm1' }), delivery([]).d)).toBe('acked');
+    const t = delivery([]);
+    expect(await step(message('t', {}, { id: 'm1' }), t.d)).toBe('acked');
+    expect(t.d.markOnAck).toEqual({ marks: m, messageId: 'm1' });
+    // Counted as handled here at once; in Redis only with its ack.
+    expect(await m.has('m1')).toBe(true);
+    expect(await new HandledMarks(open[0]!, m.key, 60_000).has('m1')).toBe(false);
+
+    const { key, entryId, acks, pending } = await pendingEntry(open[0]!);
+    acks.add(key, entryId, t.d.markOnAck);
+    await acks.flush();
+    expect(await pending()).toBe(0);
     expect(await m.has('m1')).toBe(true);
     expect(await step(message('t', {}, { id: 'm1' }), delivery([]).d)).toBe('duplicate');
     expect(runs).toBe(1);
   });
 
-  it.each<Settled>(['retried', 'dead_lettered', 'pending', 'skipped'])('does not mark a message that settled as %s', async (outcome) => {
+  it.each<Settled>(['retried', 'dead_lettered', 'pending', 'skipped'])('gives no mark to a message that settled as %s', async (outcome) => {
     const m = await marks();
-    const step = skipHandled(m)(async () => outcome);
-    expect(await step(message('t', {}, { id: 'm2' }), delivery([]).d)).toBe(outcome);
-    expect(await m.has('m2')).toBe(false);
+    const t = delivery([]);
+    expect(await skipHandled(m)(async () => outcome)(message('t', {}, { id: 'm2' }), t.d)).toBe(outcome);
+    expect(t.d.markOnAck).toBeUndefined();
   });
 
-  it('does not mark a message whose handling failed', async () => {
+  it('gives no mark to a message whose handling failed', async () => {
     const m = await marks();
+    const t = delivery([]);
     const step = skipHandled(m)(async () => {
       throw new Error('boom');
     });
-    await expect(step(message('t', {}, { id: 'm3' }), delivery([]).d)).rejects.toThrow('boom');
-    expect(await m.has('m3')).toBe(false);
+    await expect(step(message('t', {}, { id: 'm3' }), t.d)).rejects.toThrow('boom');
+    expect(t.d.markOnAck).toBeUndefined();
   });
 
-  it('when the mark cannot be written, leaves the entry pending for a retry instead of acking it', async () => {
+  it('when the mark cannot be written, the entry is not acked either: it stays pending for its handler to run again', async () => {
     const m = await marks();
-    const t = delivery([], { entryId: '7-0' });
-    // The handler's work breaks the marks key (a string where a sorted set belongs): the mark fails with WRONGTYPE.
-    const next: MessageStep = async () => {
-      await (open[0] as RedisDriver).call(['SET', m.key, 'not a sorted set']);
-      return 'acked';
-    };
-    expect(await skipHandled(m)(next)(message('t', {}, { id: 'm4' }), t.d)).toBe('pending');
-    expect(t.calls.released).toEqual(['7-0']);
-    expect(t.lines.some((l) => l.level === 'warn' && /could not mark the message handled/.test(l.msg ?? ''))).toBe(true);
+    const lines: LogLine[] = [];
+    const { key, entryId, acks, pending } = await pendingEntry(open[0]!, lines);
+    // Something broke the marks key (a string where a sorted set belongs): the mark fails with WRONGTYPE.
+    await open[0]!.call(['SET', m.key, 'not a sorted set']);
+    acks.add(key, entryId, m.handled('m4'));
+    await acks.flush();
+    expect(await pending()).toBe(1);
+    expect(acks.has(entryId)).toBe(false); // the reclaimer's again
+    await open[0]!.call(['DEL', m.key]);
+    expect(await m.has('m4')).toBe(false); // not a duplicate when it is delivered again: its handler runs
+    expect(lines.some((l) => l.level === 'warn' && /ack failed; entries stay pending/.test(l.msg ?? ''))).toBe(true);
+  });
+
+  it('asks for the marks of the ids asked in one tick with one command', async () => {
+    const m = await marks();
+    await m.mark('seen-1');
+    const driver = open[0]!;
+    const [zmscore, zscore] = [await calls(driver, 'zmscore'), await calls(driver, 'zscore')];
+    const answers = await Promise.all(['seen-1', 'new-1', 'new-2', 'seen-1'].map((id) => m.has(id)));
+    expect(answers).toEqual([true, false, false, true]);
+    expect((await calls(driver, 'zmscore')) - zmscore).toBe(1);
+    expect((await calls(driver, 'zscore')) - zscore).toBe(0);
   });
 });

@@ -19,11 +19,11 @@
  *                     written, replay to a handler); the same on its redrive stream
  *                     (dead letters retried to it), plus XDEL there; XADD (only) to its OWN
  *                     group's dead-letter streams (never another group's), HSET to their index of
- *                     groups, XLEN on every group's (metrics); its handled marks (ZSCORE, ZADD,
- *                     ZREMRANGEBYSCORE, PEXPIRE)
+ *                     groups, XLEN on every group's (metrics); its handled marks (ZSCORE, ZMSCORE,
+ *                     ZADD, ZREMRANGEBYSCORE, PEXPIRE)
  *   streams it writes XADD (only); the idempotent-publish marks of those streams (GET, SET)
  *   scripts           EVALSHA/EVAL on exactly the keys above (dead-letter, renew-lease, mark-handled,
- *                     publish-once)
+ *                     mark-and-ack, publish-once)
  *   registry          its own heartbeat record (SET, DEL), its entry in the registry's index (ZADD,
  *                     ZREM, ZREMRANGEBYSCORE) and its streams in the index of stream names (SADD)
  *   request/reply     its own reply streams (hive:reply:{<agent>}:*), and XADD (only) to its own reply
@@ -194,7 +194,7 @@ export function aclUsers(
       reads.flatMap((s) => [`%R~${k.deadLetters(s, '*')}`, `%R~${k.sharedDeadLetters(s)}`]),
       ['+xlen'],
     );
-    add('its handled marks (idempotent consumption)', reads.map((s) => `~${k.seen(s, n)}`), ['+zscore', '+zadd', '+zremrangebyscore', '+pexpire']);
+    add('its handled marks (idempotent consumption)', reads.map((s) => `~${k.seen(s, n)}`), ['+zscore', '+zmscore', '+zadd', '+zremrangebyscore', '+pexpire']);
     add('append to the streams it writes', writes.map((s) => `%W~${k.stream(s)}`), ['+xadd']);
     add('idempotent-publish marks of the streams it writes', writes.map((s) => `~${k.publishMark(s, '*')}`), ['+get', '+set']);
     add(
