@@ -98,5 +98,5 @@ export {
   type RedisDriver,
   type Reply as RedisReply,
 } from '@hive/bus';
-// The registry (atlas, herald and iris list the live agents) and one entry read back (archivist keeps it raw).
-export { listAgents, xrange } from '@hive/bus/admin';
+// The registry (atlas, herald and iris list the live agents).
+export { listAgents } from '@hive/bus/admin';
