@@ -61,8 +61,11 @@ export function createArchivist(options: ArchivistOptions = {}) {
     writes: [],
     streamOptions,
     // Order does not matter to an archive (rows keep their stream's entry id and time): overlap
-    // the Redis reads. The (stream, id) key is the dedup; the handled marks, kept 10 minutes, are
-    // what lets sentinel tell archivist's own acks from another reader's (apps/sentinel, acked_by_other).
+    // the Redis reads. The (stream, id) key is the dedup (a redelivery inserts nothing); the bus's
+    // idempotency stays for its handled marks, kept 10 minutes, which are what lets sentinel tell
+    // archivist's own acks from another reader's (apps/sentinel, acked_by_other: a group that never
+    // marks is not checked). Its check before the handler (one ZSCORE) is redundant here, but the
+    // bus has no marks-only mode.
     concurrency: 8,
     orderingKey: false,
     idempotent: { ttlMs: 10 * 60_000 },

@@ -7,8 +7,8 @@
  * tables directly and checks `PRAGMA user_version` first. Change the tables, bump HISTORY_SCHEMA_VERSION.
  */
 import { mkdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { durableWal, type DurableWalOptions } from '@hive/agent';
 import Database from 'better-sqlite3';
 import type { ArchiveRecord } from './domain/record.js';
 
@@ -108,58 +108,33 @@ export interface HistoryStore {
 
 /**
  * How long archive() gathers rows before one commit. Each commit's WAL is synced to disk before its
- * messages are acked (see syncWal); gathering keeps those syncs few.
+ * messages are acked (@hive/agent's durableWal); gathering keeps those syncs few.
  */
 export const ARCHIVE_COMMIT_WINDOW_MS = 20;
 /** A batch this large is committed without waiting for the window. */
 export const ARCHIVE_MAX_BATCH = 256;
 
-export interface HistoryStoreOptions {
+/** `syncWal` makes the committed WAL durable; archive() resolves after it (@hive/agent's durableWal). */
+export interface HistoryStoreOptions extends DurableWalOptions {
   /** @defaultValue ARCHIVE_COMMIT_WINDOW_MS */
   readonly commitWindowMs?: number;
-  /** Make the committed WAL durable; archive() resolves after it. @defaultValue syncWal */
-  readonly syncWal?: (walPath: string) => Promise<void>;
-}
-
-/**
- * fdatasync the database's write-ahead log, off the event loop (libuv's thread pool). A commit under
- * `synchronous = NORMAL` is in the WAL but not yet on disk; once this resolves it is, as durable as
- * under FULL. FULL made the same sync inside the commit, on the event loop: 5 ms at the median and
- * 43 ms at the 99th percentile on this VM's disk, during which no agent in the process ran
- * (BENCHMARKS.md, issue 18).
- */
-export async function syncWal(walPath: string): Promise<void> {
-  let file;
-  try {
-    file = await open(walPath, 'r');
-  } catch (err) {
-    // Closing the database checkpoints the WAL into it (synced, under NORMAL) and removes the file.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
 }
 
 /** Open (creating if needed) the history database at `path`; throws HistorySchemaError on a newer layout. */
 export function openHistoryStore(path: string, options: HistoryStoreOptions = {}): HistoryStore {
   const commitWindowMs = options.commitWindowMs ?? ARCHIVE_COMMIT_WINDOW_MS;
-  const durable = path === ':memory:' ? () => Promise.resolve() : () => (options.syncWal ?? syncWal)(`${path}-wal`);
+  let durable: () => Promise<void>;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
     // Before any table exists (a new file): pages freed by pruning can be handed back to the file
     // system (PRAGMA incremental_vacuum). An older file keeps its mode: freed pages are reused.
     db.pragma('auto_vacuum = INCREMENTAL');
-    db.pragma('journal_mode = WAL');
     // A row is acked on the bus only after its commit is on disk (it must survive a power cut too,
-    // or an acked message could vanish from both the archive and, once trimmed, the stream). NORMAL
-    // commits without the sync and keeps the file consistent at checkpoints; archive() syncs the WAL
-    // itself, off the event loop, before it resolves (syncWal).
-    db.pragma('synchronous = NORMAL');
+    // or an acked message could vanish from both the archive and, once trimmed, the stream). WAL
+    // with synchronous = NORMAL commits without the sync; archive() syncs the WAL itself, off the
+    // event loop, before it resolves.
+    durable = durableWal(db, options);
     db.pragma('busy_timeout = 5000');
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > HISTORY_SCHEMA_VERSION) {

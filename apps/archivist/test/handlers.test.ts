@@ -9,6 +9,7 @@ import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createArchivist } from '../src/agent.js';
+import { openHistoryStore } from '../src/history-store.js';
 
 let redis: RedisServer;
 let dir: string;
@@ -140,6 +141,36 @@ describe('archivist', () => {
     await bus.driver.call(['XADD', bus.keys.stream('wa.inbound'), '*', ...fields]);
     const [row] = await waitForRows(dbPath, 1);
     expect(row).toMatchObject({ v: 1, data, id: 'old-1', src: 'kami-0.9', ts: 1_741_938_312_000, chat_id: '491701234567@c.us', text: 'old client says hi' });
+  });
+
+  it('keeps what was written from the fields the bus delivered: no XRANGE to read an entry again', async () => {
+    const { prefix, bus, dataDir, dbPath } = await setup();
+    t = await start(prefix, dataDir);
+    const xranges = async () => Number(/cmdstat_xrange:calls=(\d+)/.exec(String(await bus.driver.call(['INFO', 'commandstats'])))?.[1] ?? 0);
+    const before = await xranges();
+    const v1 = { id: 'wamid-raw', from: '491701234567@c.us', body: 'raw as written', timestamp: 1_741_938_312, hasMedia: false };
+    const fields = encodeFields({ type: 'wa.message', v: 1, id: 'raw-1', src: 'kami-0.9', ts: 1_741_938_312_000, corr: 'raw-1', cause: 'raw-1', data: JSON.stringify(v1) });
+    for (let i = 0; i < 5; i++) await bus.driver.call(['XADD', bus.keys.stream('wa.inbound'), '*', ...fields.map((f) => f.replace('raw-1', `raw-${i}`))]);
+    const got = await waitForRows(dbPath, 5);
+    expect(got.every((r) => r.v === 1 && JSON.parse(r.data).body === 'raw as written')).toBe(true);
+    expect(await xranges()).toBe(before);
+  });
+
+  it('a crash between the insert and the ack: the redelivered entry is a no-op, the row stays the first one', async () => {
+    const { prefix, bus, dataDir, dbPath } = await setup();
+    const sent = await bus.publish('wa.outbound', 'wa.send', { chatId: '491701234567@c.us', text: 'stored, not acked' });
+    // What the first delivery left: its row committed, no handled mark, the entry still to be acked.
+    const first = openHistoryStore(dbPath);
+    first.insert({ stream: 'wa.outbound', entryId: sent.entryId, type: 'wa.send', v: 1, id: sent.id, src: 'producer', ts: 1, corr: sent.id, cause: '', traceparent: undefined, chatId: undefined, text: 'first delivery', data: '{}', archivedAt: 1 });
+    first.close();
+    t = await start(prefix, dataDir);
+    const after = await bus.publish('wa.outbound', 'wa.send', { chatId: '491701234567@c.us', text: 'after' });
+    await waitForRows(dbPath, 2);
+    const pending = async () => Number(((await bus.driver.call(['XPENDING', bus.keys.stream('wa.outbound'), 'archivist'])) as unknown[])[0]);
+    await expect.poll(pending, { timeout: 5_000 }).toBe(0);
+    const final = rows(dbPath);
+    expect(final.map((r) => r.id)).toEqual([sent.id, after.id]);
+    expect(final[0]).toMatchObject({ text: 'first delivery', ts: 1 });
   });
 
   it('a foreign entry is a dead letter for archivist, not a crash; what follows is archived', async () => {

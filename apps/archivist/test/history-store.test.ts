@@ -2,10 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { syncWal } from '@hive/agent';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ArchiveRecord } from '../src/domain/record.js';
-import { ARCHIVE_MAX_BATCH, HISTORY_SCHEMA_VERSION, HistorySchemaError, openHistoryStore, syncWal } from '../src/history-store.js';
+import { ARCHIVE_MAX_BATCH, HISTORY_SCHEMA_VERSION, HistorySchemaError, openHistoryStore } from '../src/history-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'archivist-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,9 +4,12 @@
  * deleting it removes it from search in the same transaction. Each chat numbers its own notes from
  * 1 and never reuses a number, so "delete note 3" means the same note tomorrow as today. A
  * deletion is recorded against its message, so a redelivered "delete" or "undo" deletes nothing more.
+ * A write resolves only once its commit is on disk (the WAL synced off the event loop, @hive/agent's
+ * durableWal): the message is acked, and the owner told, after that.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { durableWal, type DurableWalOptions } from '@hive/agent';
 import Database from 'better-sqlite3';
 import { ftsMatch, searchTerms } from './domain/fts-query.js';
 import type { NoteKind } from './domain/parse-command.js';
@@ -32,9 +35,14 @@ export interface SearchResult {
   readonly loose: boolean;
 }
 
+/**
+ * The writes (save, delete, deleteLast) resolve once their commit is on disk, and reject when the
+ * sync fails: nothing unsynced is confirmed. A redelivered write syncs too, since the first
+ * delivery's sync may be the one that failed.
+ */
 export interface NoteStore {
   /** Save once per source message: a redelivered message returns the note saved the first time. */
-  save(note: NewNote): { note: Note; created: boolean };
+  save(note: NewNote): Promise<{ note: Note; created: boolean }>;
   search(chatId: string, query: string, limit: number): SearchResult;
   list(chatId: string, options: ListOptions): { notes: Note[]; total: number };
   get(chatId: string, number: number): Note | undefined;
@@ -42,10 +50,10 @@ export interface NoteStore {
    * Delete by the chat's number, once per source message: the deleted note, or undefined if there
    * was none. A redelivered message gets the note it deleted the first time, and deletes nothing more.
    */
-  delete(chatId: string, number: number, sourceMessageId: string): Note | undefined;
+  delete(chatId: string, number: number, sourceMessageId: string): Promise<Note | undefined>;
   /** Delete the chat's newest note, once per source message (as `delete`). */
-  deleteLast(chatId: string, sourceMessageId: string): Note | undefined;
-  /** The connection's journal mode and synchronous level, read back from SQLite. */
+  deleteLast(chatId: string, sourceMessageId: string): Promise<Note | undefined>;
+  /** The connection's journal mode and synchronous level, read back from SQLite (wal, NORMAL: the store syncs). */
   durability(): Durability;
   close(): void;
 }
@@ -137,17 +145,21 @@ function toNote(r: Row): Note {
 // Title and tags weigh more than body text: a word someone chose as a label says more.
 const RANK = 'bm25(notes_fts, 1.0, 2.0, 2.0)';
 
-/** Open (creating if needed) the notes database at `path`, or ":memory:". */
-export function openNoteStore(path: string): NoteStore {
+/**
+ * Open (creating if needed) the notes database at `path`, or ":memory:". `options.syncWal` makes a
+ * committed write durable (a test replaces it); the write resolves after it.
+ */
+export function openNoteStore(path: string, options: DurableWalOptions = {}): NoteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  // A note is acked on the bus (and the owner told "Saved note #n") right after its commit: in WAL
-  // mode NORMAL may lose the last commits on a power cut, FULL syncs the WAL on every commit.
-  db.pragma('synchronous = FULL');
+  // A note is acked on the bus (and the owner told "Saved note #n") only once its commit is on disk,
+  // so it survives a power cut. Not synchronous = FULL, which syncs inside the commit on the event
+  // loop every agent of a host process shares: WAL with NORMAL, and the store syncs the WAL itself,
+  // off the loop, before a write resolves.
+  const durable = durableWal(db, options);
   db.pragma('busy_timeout = 5000');
-  const options = (db.pragma('compile_options') as { compile_options: string }[]).map((o) => o.compile_options);
-  if (!options.includes('ENABLE_FTS5')) {
+  const compileOptions = (db.pragma('compile_options') as { compile_options: string }[]).map((o) => o.compile_options);
+  if (!compileOptions.includes('ENABLE_FTS5')) {
     db.close();
     throw new Fts5UnavailableError();
   }
@@ -193,8 +205,14 @@ export function openNoteStore(path: string): NoteStore {
     return { note: toNote(byNumber.get(n.chatId, number)!), created: true };
   });
 
+  /** `result`, once the commit that made it is on disk. */
+  const afterSync = async <T>(result: T): Promise<T> => {
+    await durable();
+    return result;
+  };
+
   return {
-    save: (note) => saveTx(note),
+    save: async (note) => afterSync(saveTx(note)),
     search(chatId, query, limit) {
       const terms = searchTerms(query);
       for (const mode of ['all', 'any'] as const) {
@@ -224,8 +242,8 @@ export function openNoteStore(path: string): NoteStore {
       const row = byNumber.get(chatId, number);
       return row ? toNote(row) : undefined;
     },
-    delete: (chatId, number, sourceMessageId) => deleteOnce(chatId, sourceMessageId, () => byNumber.get(chatId, number)),
-    deleteLast: (chatId, sourceMessageId) => deleteOnce(chatId, sourceMessageId, () => newest.get(chatId)),
+    delete: async (chatId, number, sourceMessageId) => afterSync(deleteOnce(chatId, sourceMessageId, () => byNumber.get(chatId, number))),
+    deleteLast: async (chatId, sourceMessageId) => afterSync(deleteOnce(chatId, sourceMessageId, () => newest.get(chatId))),
     durability: () => ({
       journalMode: String(db.pragma('journal_mode', { simple: true })),
       synchronous: SYNCHRONOUS[Number(db.pragma('synchronous', { simple: true }))] ?? 'OFF',

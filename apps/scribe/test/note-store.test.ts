@@ -26,36 +26,79 @@ afterEach(() => {
 });
 
 describe('saving', () => {
-  it('creates the directory and a WAL database', () => {
-    store.save(note('hello'));
+  it('creates the directory and a WAL database', async () => {
+    await store.save(note('hello'));
     expect(existsSync(join(dir, 'scribe', 'notes.db'))).toBe(true);
     expect(existsSync(join(dir, 'scribe', 'notes.db-wal'))).toBe(true);
   });
 
-  it('syncs every commit (synchronous=FULL, read back from SQLite): an acked note survives a power cut', () => {
-    expect(store.durability()).toEqual({ journalMode: 'wal', synchronous: 'FULL' });
+  it('commits without a sync on the event loop (WAL, synchronous=NORMAL, read back from SQLite): the store syncs', () => {
+    expect(store.durability()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL' });
   });
 
-  it('saves a source message once: the second save returns the first note', () => {
+  it('a write resolves only once the WAL of its commit is synced, and fails (so nothing is confirmed) when the sync does', async () => {
+    const path = join(dir, 'durable', 'notes.db');
+    const synced: string[] = [];
+    let release!: () => void;
+    const s = openNoteStore(path, {
+      syncWal: (wal) => {
+        synced.push(wal);
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    try {
+      let settled = false;
+      const saving = s.save(note('renew passport')).finally(() => (settled = true));
+      expect(synced).toEqual([`${path}-wal`]);
+      expect(s.get(A, 1)?.text).toBe('renew passport'); // committed…
+      await new Promise((r) => setTimeout(r, 20));
+      expect(settled).toBe(false); // …but not on disk yet: not resolved, so no reply and no ack
+      release();
+      expect((await saving).created).toBe(true);
+      // A delete waits for its sync too.
+      settled = false;
+      const deleting = s.delete(A, 1, 'del-1').finally(() => (settled = true));
+      expect(synced).toHaveLength(2);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(settled).toBe(false);
+      release();
+      expect((await deleting)?.text).toBe('renew passport');
+    } finally {
+      s.close();
+    }
+
+    const failing = openNoteStore(join(dir, 'failing', 'notes.db'), { syncWal: () => Promise.reject(new Error('EIO: the disk')) });
+    try {
+      const first = note('call the landlord');
+      await expect(failing.save(first)).rejects.toThrow(/EIO/);
+      await expect(failing.deleteLast(A, 'undo-1')).rejects.toThrow(/EIO/);
+      // The redelivery finds the note committed, and still waits for (here: fails on) the sync.
+      await expect(failing.save(first)).rejects.toThrow(/EIO/);
+    } finally {
+      failing.close();
+    }
+  });
+
+  it('saves a source message once: the second save returns the first note', async () => {
     const first = note('call the landlord');
-    const a = store.save(first);
-    const b = store.save({ ...first, text: 'something else', noteId: 'note_other' });
+    const a = await store.save(first);
+    const b = await store.save({ ...first, text: 'something else', noteId: 'note_other' });
     expect(a.created).toBe(true);
     expect(b.created).toBe(false);
     expect(b.note).toEqual(a.note);
     expect(store.list(A, { limit: 10 }).total).toBe(1);
   });
 
-  it('numbers each chat from 1 and never reuses a deleted number', () => {
-    expect(store.save(note('one')).note.number).toBe(1);
-    expect(store.save(note('two')).note.number).toBe(2);
-    expect(store.save(note('other chat', { chatId: B })).note.number).toBe(1);
-    expect(store.delete(A, 2, 'del-1')?.text).toBe('two');
-    expect(store.save(note('three')).note.number).toBe(3);
+  it('numbers each chat from 1 and never reuses a deleted number', async () => {
+    expect((await store.save(note('one'))).note.number).toBe(1);
+    expect((await store.save(note('two'))).note.number).toBe(2);
+    expect((await store.save(note('other chat', { chatId: B }))).note.number).toBe(1);
+    expect((await store.delete(A, 2, 'del-1'))?.text).toBe('two');
+    expect((await store.save(note('three'))).note.number).toBe(3);
   });
 
-  it('keeps what it stored across a reopen', () => {
-    store.save(note('renew passport', { tags: ['admin'], title: 'todo' }));
+  it('keeps what it stored across a reopen', async () => {
+    await store.save(note('renew passport', { tags: ['admin'], title: 'todo' }));
     store.close();
     store = openNoteStore(join(dir, 'scribe', 'notes.db'));
     expect(store.get(A, 1)).toMatchObject({ text: 'renew passport', tags: ['admin'], title: 'todo', number: 1, kind: 'note' });
@@ -64,12 +107,12 @@ describe('saving', () => {
 });
 
 describe('searching', () => {
-  beforeEach(() => {
-    store.save(note('call the landlord about the heater'));
-    store.save(note('the heater makes a noise again, landlord says next week', { day: '2025-03-15' }));
-    store.save(note('buy a new kettle'));
-    store.save(note('landlord phone number is in the lease', { title: 'landlord' }));
-    store.save(note('the landlord of the other chat', { chatId: B }));
+  beforeEach(async () => {
+    await store.save(note('call the landlord about the heater'));
+    await store.save(note('the heater makes a noise again, landlord says next week', { day: '2025-03-15' }));
+    await store.save(note('buy a new kettle'));
+    await store.save(note('landlord phone number is in the lease', { title: 'landlord' }));
+    await store.save(note('the landlord of the other chat', { chatId: B }));
   });
 
   it('ranks by bm25 and quotes the match in bold', () => {
@@ -109,10 +152,10 @@ describe('searching', () => {
     expect(store.search(A, '"*^-:()', 5).hits).toEqual([]);
   });
 
-  it('forgets a deleted note', () => {
-    store.delete(A, 1, 'del-1');
+  it('forgets a deleted note', async () => {
+    await store.delete(A, 1, 'del-1');
     expect(store.search(A, 'heater', 5).hits.map((h) => h.note.number)).toEqual([2]);
-    expect(store.delete(A, 1, 'del-2')).toBeUndefined();
+    expect(await store.delete(A, 1, 'del-2')).toBeUndefined();
   });
 
   it('limits the results', () => {
@@ -121,32 +164,32 @@ describe('searching', () => {
 });
 
 describe('deleting once per message', () => {
-  it('answers a redelivered delete with the note it deleted, and deletes nothing more', () => {
-    store.save(note('one'));
-    store.save(note('two'));
-    expect(store.delete(A, 2, 'del-x')?.text).toBe('two');
-    expect(store.delete(A, 2, 'del-x')?.text).toBe('two');
-    expect(store.deleteLast(A, 'undo-1')?.text).toBe('one');
-    expect(store.deleteLast(A, 'undo-1')?.text).toBe('one');
-    expect(store.deleteLast(A, 'undo-2')).toBeUndefined();
+  it('answers a redelivered delete with the note it deleted, and deletes nothing more', async () => {
+    await store.save(note('one'));
+    await store.save(note('two'));
+    expect((await store.delete(A, 2, 'del-x'))?.text).toBe('two');
+    expect((await store.delete(A, 2, 'del-x'))?.text).toBe('two');
+    expect((await store.deleteLast(A, 'undo-1'))?.text).toBe('one');
+    expect((await store.deleteLast(A, 'undo-1'))?.text).toBe('one');
+    expect(await store.deleteLast(A, 'undo-2')).toBeUndefined();
     expect(store.list(A, { limit: 10 }).total).toBe(0);
   });
 
-  it('takes the newest note of the chat, whatever its kind', () => {
-    store.save(note('old'));
-    store.save(note('journal', { kind: 'journal' }));
-    store.save(note('other chat', { chatId: B }));
-    expect(store.deleteLast(A, 'u')?.text).toBe('journal');
+  it('takes the newest note of the chat, whatever its kind', async () => {
+    await store.save(note('old'));
+    await store.save(note('journal', { kind: 'journal' }));
+    await store.save(note('other chat', { chatId: B }));
+    expect((await store.deleteLast(A, 'u'))?.text).toBe('journal');
     expect(store.list(B, { limit: 10 }).total).toBe(1);
   });
 });
 
 describe('listing', () => {
-  beforeEach(() => {
-    store.save(note('mon', { day: '2025-03-10' }));
-    store.save(note('tue journal', { day: '2025-03-11', kind: 'journal' }));
-    store.save(note('fri', { day: '2025-03-14' }));
-    store.save(note('fri journal', { day: '2025-03-14', kind: 'journal' }));
+  beforeEach(async () => {
+    await store.save(note('mon', { day: '2025-03-10' }));
+    await store.save(note('tue journal', { day: '2025-03-11', kind: 'journal' }));
+    await store.save(note('fri', { day: '2025-03-14' }));
+    await store.save(note('fri journal', { day: '2025-03-14', kind: 'journal' }));
   });
 
   it('lists newest first with the total', () => {

@@ -104,6 +104,7 @@ export function agentHandler({ def, stream, handlers, scope, contracts, writes, 
       group: hctx.group,
       consumer: hctx.consumer,
       entryId: hctx.entryId,
+      entryFields: hctx.entryFields,
       deliveryCount: hctx.deliveryCount,
       get signal() {
         return hctx.signal;

@@ -59,6 +59,7 @@ export { entityNumber, entityText, type Entities } from './entities.js';
 export { NUMBER_WORDS, wordsPattern } from './number-words.js';
 export { derivedId } from './derived-id.js';
 export { withTimeout } from './with-timeout.js';
+export { durableWal, syncWal, type DurableWalOptions, type WalDatabase } from './durable-wal.js';
 export { jsonReply, stringReplies } from './store-replies.js';
 export { summaryReply, summaryRequestFor, type SummaryContext, type SummaryRequest } from './summary-request.js';
 export { setupValue, type SetupValue, type StoreDeps } from './setup-value.js';
@@ -97,5 +98,5 @@ export {
   type RedisDriver,
   type Reply as RedisReply,
 } from '@hive/bus';
-// The registry (atlas, herald and iris list the live agents) and one entry read back (archivist keeps it raw).
-export { listAgents, xrange } from '@hive/bus/admin';
+// The registry (atlas, herald and iris list the live agents).
+export { listAgents } from '@hive/bus/admin';

@@ -52,7 +52,7 @@ describe('agent runtime, through the test harness', () => {
     }
   });
 
-  it("gives handlers the bus's delivery context: stream, group, consumer, entry, delivery count, signal, lease, bus", async () => {
+  it("gives handlers the bus's delivery context: stream, group, consumer, entry and its raw fields, delivery count, signal, lease, bus", async () => {
     let seenCtx: Record<string, unknown> | undefined;
     const probe = defineAgent({
       name: 'probe',
@@ -68,6 +68,7 @@ describe('agent runtime, through the test harness', () => {
               group: ctx.group,
               consumer: ctx.consumer,
               entryId: ctx.entryId,
+              entryFields: ctx.entryFields,
               deliveryCount: ctx.deliveryCount,
               aborted: ctx.signal.aborted,
               hasBus: typeof ctx.bus.publish === 'function',
@@ -82,6 +83,8 @@ describe('agent runtime, through the test harness', () => {
       const input = await t.publish('intent.classified', 'intent.classified', classified('ctx'));
       await expect.poll(() => seenCtx, { timeout: 5_000 }).toBeDefined();
       expect(seenCtx).toMatchObject({ stream: 'intent.classified', group: 'probe', entryId: input.entryId, deliveryCount: 1, aborted: false, hasBus: true });
+      const [entry] = (await t.bus.driver.call(['XRANGE', t.bus.keys.stream('intent.classified'), input.entryId, input.entryId])) as [string, string[]][];
+      expect(seenCtx!.entryFields).toEqual(entry![1]);
       expect(seenCtx!.consumer).toMatch(/^probe@/);
     } finally {
       await t.stop();

@@ -137,12 +137,15 @@ class MessageContext implements HandlerContext {
   readonly group: string;
   readonly consumer: string;
   readonly entryId: string;
+  readonly entryFields: readonly string[];
   readonly deliveryCount: number | undefined;
   constructor(private readonly d: Delivery) {
     this.stream = d.source.stream;
     this.group = d.source.group;
     this.consumer = d.source.consumer;
     this.entryId = d.entry.id;
+    // Never null here: the consumer acks an entry deleted while pending before any step sees it.
+    this.entryFields = d.entry.fields ?? [];
     this.deliveryCount = d.deliveryCount;
   }
   get signal(): AbortSignal {

@@ -35,6 +35,13 @@ export interface HandlerContext {
   readonly consumer: string;
   /** The Redis stream entry id. */
   readonly entryId: string;
+  /**
+   * The entry's fields as read from Redis, before decoding: a flat `[name, value, …]` list; for a
+   * retried dead letter, the original entry's, then the retry's own `dl.*` fields. For a handler
+   * that keeps what was written, such as an archive; the message is the decoded, checked and upcast
+   * form. Do not modify it.
+   */
+  readonly entryFields: readonly string[];
   /** 1 on the first delivery; known on every path except right after a reclaim, where it is fetched lazily. */
   readonly deliveryCount: number | undefined;
   /** Aborted when the handler runs past `handlerTimeoutMs`, or when shutdown gives up waiting for it. */

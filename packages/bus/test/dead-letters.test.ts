@@ -114,6 +114,34 @@ describe.each(DRIVER_KINDS)('dead letters on %s', (kind) => {
     expect(await listDeadLetters(b.driver, b.keys, 'notes')).toEqual([]);
   });
 
+  it("hands the handler the entry's fields as read (ctx.entryFields): a retried dead letter's are the original entry's", async () => {
+    const b = await bus();
+    const seen: { entryId: string; entryFields: readonly string[] }[] = [];
+    const sub = b.subscribe<{ n: number }>({
+      stream: 'notes',
+      group: 'archive',
+      ...fast,
+      handler: (_m, ctx) => {
+        seen.push({ entryId: ctx.entryId, entryFields: ctx.entryFields });
+        if (seen.length === 1) throw new UnrecoverableError('fails once, on purpose');
+      },
+    });
+    await sub.ready;
+    // A v1-style flat entry, written as is: what the handler gets must be these fields, not a re-encoding.
+    const fields = ['type', 'note.add', 'v', '1', 'id', 'm-1', 'src', 'old', 'ts', '1700000000000', 'data', '{"n":1,"legacy":true}'];
+    const entryId = String(await b.driver.call(['XADD', b.keys.stream('notes'), '*', ...fields]));
+    await waitUntil(async () => (await listDeadLetters(b.driver, b.keys, 'notes')).length === 1, 5_000, 'the dead letter');
+    const [dl] = await listDeadLetters(b.driver, b.keys, 'notes');
+    const [retried] = await retryDeadLetters(b.driver, b.keys, 'notes', [dl!.id]);
+    await waitUntil(() => seen.length === 2, 5_000, 'the retry');
+    expect(seen[0]).toEqual({ entryId, entryFields: fields });
+    // Read from the group's redrive stream, under its own entry id, with the original entry's fields
+    // (then the retry's bookkeeping, which a second dead letter carries on).
+    expect(seen[1]!.entryId).toBe(retried!.redriveEntryId);
+    expect(seen[1]!.entryFields.slice(0, fields.length)).toEqual(fields);
+    expect(seen[1]!.entryFields.slice(fields.length).filter((_, i) => i % 2 === 0)).toEqual(['dl.entry', 'dl.retries', 'dl.history']);
+  });
+
   it('drops, pages, and retries each dead letter at most once; undecodable entries are shown with why', async () => {
     const b = await bus();
     const sub = b.subscribe({ stream: 'in', group: 'g', ...fast, handler: () => Promise.reject(new UnrecoverableError('no')) });

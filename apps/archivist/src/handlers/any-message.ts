@@ -4,7 +4,7 @@
  * Stored, then acked by the runtime: a crash in between redelivers it, and the (stream, id) key
  * makes the second insert a no-op.
  */
-import { type AgentContext, type Message, xrange } from '@hive/agent';
+import type { AgentContext, Message } from '@hive/agent';
 import type { ArchivistConfig } from '../config.js';
 import { rawEnvelope, toRecord } from '../domain/record.js';
 import type { HistoryStore } from '../history-store.js';
@@ -20,9 +20,8 @@ export interface ArchiveDeps {
  */
 export async function onAnyMessage(stream: string, message: Message, ctx: AgentContext<ArchivistConfig, never>, deps: ArchiveDeps): Promise<boolean> {
   // The handler gets the payload decoded and upcast to today's schema; the archive keeps what was
-  // written. Trimmed since delivery (rare): the decoded payload is the best there is.
-  const [entry] = await xrange(ctx.bus.driver, ctx.bus.keys.stream(stream), ctx.entryId, ctx.entryId);
-  const raw = entry?.fields ? rawEnvelope(entry.fields) : undefined;
+  // written: the entry's own fields, as the bus read them (no second read of the entry).
+  const raw = rawEnvelope(ctx.entryFields);
   const created = await deps.store().archive(toRecord(stream, ctx.entryId, message, deps.now(), raw));
   if (!created) ctx.log.debug({ stream, id: message.id }, 'already archived');
   return created;

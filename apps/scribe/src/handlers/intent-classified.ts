@@ -22,8 +22,11 @@ export function noteIdFor(chatId: string, sourceMessageId: string): string {
   return derivedId('note_', [chatId, sourceMessageId], 24);
 }
 
-/** Handle one classified message; only intent "note" is scribe's. */
-export function onIntentClassified(message: ClassifiedMessage, ctx: ScribeContext, deps: HandlerDeps): Outgoing<ScribeWrites>[] | undefined {
+/**
+ * Handle one classified message; only intent "note" is scribe's. A save or delete resolves once it
+ * is on disk, so the reply (and the ack) never confirms what a power cut could take back.
+ */
+export async function onIntentClassified(message: ClassifiedMessage, ctx: ScribeContext, deps: HandlerDeps): Promise<Outgoing<ScribeWrites>[] | undefined> {
   const d = message.data;
   if (d.intent !== 'note') return undefined;
   const tz = ctx.config.HIVE_TZ;
@@ -38,7 +41,7 @@ export function onIntentClassified(message: ClassifiedMessage, ctx: ScribeContex
       // The moment the owner wrote it, not when scribe got to it: the same on every redelivery.
       const savedAt = new Date(d.sentAt);
       const title = titleOf(text);
-      const { note, created } = deps.store().save({
+      const { note, created } = await deps.store().save({
         chatId: d.chatId,
         sourceMessageId: d.sourceMessageId,
         noteId: noteIdFor(d.chatId, d.sourceMessageId),
@@ -75,12 +78,12 @@ export function onIntentClassified(message: ClassifiedMessage, ctx: ScribeContex
       return [reply(note ? showReply(note, today) : noSuchNoteReply(cmd.number))];
     }
     case 'delete': {
-      const note = deps.store().delete(d.chatId, cmd.number, d.sourceMessageId);
+      const note = await deps.store().delete(d.chatId, cmd.number, d.sourceMessageId);
       if (note) ctx.log.info({ noteId: note.noteId, number: note.number }, 'note deleted');
       return [reply(note ? deletedReply(note) : noSuchNoteReply(cmd.number))];
     }
     case 'delete-last': {
-      const note = deps.store().deleteLast(d.chatId, d.sourceMessageId);
+      const note = await deps.store().deleteLast(d.chatId, d.sourceMessageId);
       if (note) ctx.log.info({ noteId: note.noteId, number: note.number }, 'last note deleted (undo)');
       return [reply(note ? deletedReply(note) : NOTHING_TO_DELETE)];
     }
