@@ -7,9 +7,14 @@
  *   1. create the group (MKSTREAM) where missing;
  *   2. drain this consumer's own pending entries first: a restarted process with the same stable
  *      name picks up what it held when it died (recovery.ts);
- *   3. then read new entries (XREADGROUP >) on a dedicated blocking connection, never more than
- *      there are free handler slots (backpressure), and between reads run the passes of
- *      recovery.ts (due retries, reclaim from dead consumers, redriven dead letters).
+ *   3. then read new entries (XREADGROUP >) of the stream and of the group's redrive stream (dead
+ *      letters retried to this group) in one blocking read, on a dedicated connection, never more
+ *      than there are free handler slots per stream (backpressure), and between reads run the
+ *      passes of recovery.ts (due retries, reclaim from dead consumers).
+ *
+ * At most `concurrency` entries walk the chain at once. A read of both streams, or a pass of
+ * both, can hand over up to twice the free slots: the rest wait their turn in flight (their
+ * leases renewed), and the loop reads again only once slots are free.
  *
  * Each entry read walks the chain and settles; "acked", "skipped" and "duplicate" are acked,
  * batched into one XACK per tick (acks.ts). Leases of entries still being handled are renewed
@@ -29,6 +34,9 @@ import { notify } from './observer.js';
 import { Recovery } from './recovery.js';
 import { Reclaimer } from './reclaimer.js';
 import { subscriptionSettings, type SubscribeOptions, type SubscriptionContext, type Subscription, type SubscriptionSettings } from './subscribe-options.js';
+
+/** An entry's name among those in flight: its stream key and id. */
+const inFlightId = (key: string, entryId: string) => `${key} ${entryId}`;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
 
@@ -56,7 +64,11 @@ class SubscriptionImpl implements Subscription {
 
   private running = true;
   private closed = false;
+  /** By `inFlightId(key, entry id)`: the stream and the redrive stream each number their own entries. */
   private readonly inFlightMap = new Map<string, Delivery>();
+  /** Deliveries walking the chain now (at most `concurrency`), and those in flight waiting for a turn. */
+  private walking = 0;
+  private readonly waiting: Delivery[] = [];
   /** Settled entries until their batched XACK is sent: the reclaimer must not take them (acks.ts). */
   private readonly acks: BatchedAcks;
   private slotWaiter: (() => void) | undefined;
@@ -89,9 +101,9 @@ class SubscriptionImpl implements Subscription {
     const { stream, group, consumer, key, redriveKey } = this;
     const { claimIdleMs, retry, deadConsumerMs } = s;
     this.acks = new BatchedAcks({ driver, group, redriveKey, log });
-    const isInFlight = (id: string) => this.inFlightMap.has(id) || this.acks.has(id);
-    const reclaimer = (this.reclaimer = new Reclaimer({ driver, key, stream, group, consumer, log, observers, claimIdleMs, retry, deadConsumerMs, isInFlight }));
-    const redriveReclaimer = (this.redriveReclaimer = new Reclaimer({ ...reclaimer.options, key: redriveKey }));
+    const isInFlight = (k: string) => (id: string) => this.inFlightMap.has(inFlightId(k, id)) || this.acks.has(k, id);
+    const reclaimer = (this.reclaimer = new Reclaimer({ driver, key, stream, group, consumer, log, observers, claimIdleMs, retry, deadConsumerMs, isInFlight: isInFlight(key) }));
+    const redriveReclaimer = (this.redriveReclaimer = new Reclaimer({ ...reclaimer.options, key: redriveKey, isInFlight: isInFlight(redriveKey) }));
     const free = () => this.free;
     const inFlight = () => this.inFlightMap.size;
     const dispatch = this.dispatch.bind(this);
@@ -150,9 +162,9 @@ class SubscriptionImpl implements Subscription {
         if (free <= 0) continue;
         const wait = Math.max(1, Math.min(this.settings.blockMs, this.recovery.msUntilDue()));
         await this.blocking.connect();
-        const reads = await xreadgroup(this.blocking, this.group, this.consumer, [this.key], ['>'], { count: free, blockMs: wait });
+        const reads = await xreadgroup(this.blocking, this.group, this.consumer, [this.key, this.redriveKey], ['>', '>'], { count: free, blockMs: wait });
         failures = 0;
-        for (const read of reads) for (const e of read.entries) this.dispatch(this.key, e, 1);
+        for (const read of reads) for (const e of read.entries) this.dispatch(read.stream === this.redriveKey ? this.redriveKey : this.key, e, 1);
       } catch (err) {
         if (!this.running) break;
         if (isRedisError(err, 'NOGROUP')) {
@@ -196,7 +208,7 @@ class SubscriptionImpl implements Subscription {
   // ---------------------------------------------------------------- one entry
 
   private dispatch(key: string, entry: StreamEntry, deliveryCount: number | undefined): void {
-    if (this.inFlightMap.has(entry.id) || this.acks.has(entry.id)) return;
+    if (this.inFlightMap.has(inFlightId(key, entry.id)) || this.acks.has(key, entry.id)) return;
     if (entry.fields === null) {
       // Deleted while pending (history read on Redis < 7): nothing to handle.
       this.acks.add(key, entry.id);
@@ -206,8 +218,18 @@ class SubscriptionImpl implements Subscription {
     // A retried dead letter carries its original entry as one field: the chain sees the original fields.
     if (key === this.redriveKey) entry = { ...entry, fields: unwrapRedriven(entry.fields) };
     const d = new Delivery(key, entry, deliveryCount, this.reclaimerFor(key), this.source);
-    this.inFlightMap.set(entry.id, d);
-    void this.walk(d);
+    this.inFlightMap.set(inFlightId(key, entry.id), d);
+    if (this.walking < this.settings.concurrency) this.start(d);
+    else this.waiting.push(d);
+  }
+
+  private start(d: Delivery): void {
+    this.walking++;
+    void this.walk(d).finally(() => {
+      this.walking--;
+      const next = this.waiting.shift();
+      if (next) this.start(next);
+    });
   }
 
   /** Walk the entry down the chain, act on how it settled, then free its slot. */
@@ -221,7 +243,7 @@ class SubscriptionImpl implements Subscription {
       d.log.error({ err: errorMessage(err) }, 'a handling step threw; the entry stays pending');
     } finally {
       d.settled = true;
-      this.inFlightMap.delete(d.entry.id);
+      this.inFlightMap.delete(inFlightId(d.key, d.entry.id));
       if (this.inFlightMap.size === 0) this.idleWaiter?.();
       const w = this.slotWaiter;
       this.slotWaiter = undefined;

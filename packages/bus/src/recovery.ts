@@ -12,7 +12,6 @@
  *     take). An idle group no longer asks Redis for its pending entries four times a second
  *     (BENCHMARKS.md, issue 18: that polling was most of an idle network's commands);
  *   - reclaim: entries idle past `claimIdleMs` on any consumer of the group (a crashed one);
- *   - redrive: dead letters retried to this group (see dead-letter-admin.ts), polled once a second;
  *   - cleanup: consumers long dead with nothing pending are removed from the group.
  */
 import { xreadgroup, type StreamEntry } from './commands.js';
@@ -20,7 +19,6 @@ import type { RedisDriver } from './drivers/driver.js';
 import type { Logger } from './logger.js';
 import type { ClaimedEntry, Reclaimer } from './reclaimer.js';
 import type { RetryPolicy } from './retries.js';
-import { REDRIVE_POLL_MS } from './subscribe-options.js';
 
 /** How often due retries are looked for when nothing has failed lately and nothing is in flight. */
 export const IDLE_RETRY_PASS_MS = 5_000;
@@ -47,7 +45,7 @@ export interface RecoveryOptions {
 /** The entries of one subscription that come back, and when each pass is next due. */
 export class Recovery {
   /** When each pass is next due (epoch ms; 0: at once), and when the retry pass last ran. */
-  private readonly due = { retry: 0, reclaim: 0, redrive: 0, cleanup: 0, lastRetry: 0 };
+  private readonly due = { retry: 0, reclaim: 0, cleanup: 0, lastRetry: 0 };
   /** Until when retries are looked for often: the longest backoff after the latest failure. */
   private watchRetriesUntil = 0;
   /** Failed deliveries of this process not yet claimed back for their retry. */
@@ -90,13 +88,13 @@ export class Recovery {
     this.due.retry = Math.min(this.due.retry, now + this.retryCadenceMs());
   }
 
-  /** Milliseconds until a retry, reclaim or redrive pass is due: the longest a read may block. */
+  /** Milliseconds until a retry or reclaim pass is due: the longest a read may block. */
   msUntilDue(now: number = Date.now()): number {
     let retryDue = Math.max(this.due.retry, this.due.lastRetry + IDLE_RETRY_PASS_MS);
     if (this.watchingRetries(now)) retryDue = this.due.retry;
     // An entry in flight may fail: the loop comes round within the cadence to see it (no pass unless it did).
     else if (this.o.inFlight() > 0) retryDue = Math.min(retryDue, now + this.retryCadenceMs());
-    return Math.min(retryDue, this.due.reclaim, this.due.redrive) - now;
+    return Math.min(retryDue, this.due.reclaim) - now;
   }
 
   /** A failure of ours is still waiting for its retry (or was lately: a late loop must not miss it). */
@@ -141,15 +139,6 @@ export class Recovery {
       }
       // Redriven entries left by a crashed consumer; their delivery counts are fetched if they fail.
       dispatchAll(o.redriveKey, await o.redriveReclaimer.reclaimIdle(o.free()));
-    }
-    if (now >= this.due.redrive) {
-      // Polled, not read with the stream in one XREADGROUP: COUNT applies per stream there, so two
-      // streams could hand over twice the free slots. A retried dead letter waits a second at most.
-      this.due.redrive = now + REDRIVE_POLL_MS;
-      if (o.free() > 0) {
-        const reads = await xreadgroup(o.driver, o.group, o.consumer, [o.redriveKey], ['>'], { count: o.free() });
-        for (const read of reads) for (const e of read.entries) o.dispatch(o.redriveKey, e, 1);
-      }
     }
     if (now >= this.due.cleanup) {
       this.due.cleanup = now + Math.max(o.claimIdleMs, 60_000);

@@ -24,8 +24,6 @@ export const DEFAULT_DEAD_CONSUMER_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_HANDLER_TIMEOUT_MS = 5 * 60 * 1000;
 /** How long a handled mark is kept (idempotent subscriptions): duplicates later than this are handled again. 24 hours. */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** How often a subscription looks at its redrive stream (dead letters retried to its group). */
-export const REDRIVE_POLL_MS = 1_000;
 /** The longest timer Node can set (about 24.8 days); a longer one would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 

@@ -1,0 +1,62 @@
+/**
+ * A subscription reads its group's redrive stream (dead letters retried to it) in the same blocking
+ * read as the stream: no poll of its own, and never more handlers at once than its concurrency,
+ * though one read of both streams can hand over twice the free slots.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DRIVER_KINDS, encodeFields, type Bus } from '../src/index.js';
+import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
+
+const redis = useRedis();
+
+describe.each(DRIVER_KINDS)('the redrive stream in the blocking read, on %s', (kind) => {
+  const open: Bus[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((b) => b.close()));
+  });
+  const bus = async () => {
+    const b = await makeBus(kind, redis(), randomPrefix());
+    open.push(b);
+    return b;
+  };
+  const calls = async (b: Bus, name: string) => Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(String(await b.driver.call(['INFO', 'commandstats'])))?.[1] ?? 0);
+
+  it('an idle subscription reads once per blockMs: one XREADGROUP over the stream and its redrive stream, no redrive poll', async () => {
+    const b = await bus();
+    const sub = b.subscribe({ stream: 'idle', group: 'g', blockMs: 2_000, handler: () => undefined });
+    await sub.ready;
+    await sleep(300); // past the passes every new subscription runs once
+    const before = await calls(b, 'xreadgroup');
+    await sleep(2_500);
+    // Before: the redrive stream was polled once a second, each poll cutting the blocking read short (4-6 here).
+    expect((await calls(b, 'xreadgroup')) - before).toBeLessThanOrEqual(2);
+  });
+
+  it('one read of an entry in the stream and one in the redrive stream (same entry id) runs both, one after the other at concurrency 1', async () => {
+    const b = await bus();
+    const fields = (n: number) => encodeFields({ type: 'demo.n', v: 1, id: `m${n}`, src: 't', ts: 1, corr: 'c', cause: '', data: JSON.stringify({ n }) });
+    // Both there before the subscription's first read (its group is created at the start of both),
+    // with the same entry id: each stream numbers its own entries, and neither hides the other.
+    await b.driver.call(['XADD', b.keys.stream('both'), '5-0', ...fields(1)]);
+    await b.driver.call(['XADD', b.keys.redrive('both', 'g'), '5-0', ...fields(2)]);
+    let running = 0;
+    let most = 0;
+    const handled: number[] = [];
+    const sub = b.subscribe<{ n: number }>({
+      stream: 'both',
+      group: 'g',
+      startAt: 'all',
+      concurrency: 1,
+      handler: async (m) => {
+        most = Math.max(most, ++running);
+        await sleep(100);
+        handled.push(m.data.n);
+        running--;
+      },
+    });
+    await sub.ready;
+    await waitUntil(() => handled.length === 2, 5_000, 'both entries handled');
+    expect(handled.sort()).toEqual([1, 2]);
+    expect(most).toBe(1);
+  });
+});
