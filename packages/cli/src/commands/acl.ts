@@ -20,7 +20,7 @@ import { table } from '../format.js';
 import { checkLive } from '../acl/probes.js';
 import { aclFile, aclLine, aclUsers, newPassword, passwordVar, type AclUserSpec } from '../acl/rules.js';
 
-export { aclFile, aclLine, aclUsers, ADMIN_USER, BACKUP_USER, globLiteral, newPassword, passwordVar, ROLES, sha256, type AclSelector, type AclUserSpec, type AgentRole } from '../acl/rules.js';
+export { aclFile, aclLine, aclUsers, ADMIN_USER, CLUSTER_CLIENT, BACKUP_USER, globLiteral, newPassword, passwordVar, ROLES, sha256, type AclSelector, type AclUserSpec, type AgentRole } from '../acl/rules.js';
 export { aclProbes, checkLive, type AclProbe, type CheckRow } from '../acl/probes.js';
 
 // ---------------------------------------------------------------------------------------- topology
