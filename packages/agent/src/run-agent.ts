@@ -318,7 +318,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       url = ownHttp.url;
     }
     presence = await startPresence({
-      beat: () => startHeartbeat(bus.driver, bus.keys, record(), { log, ...options.heartbeat }),
+      beat: () => startHeartbeat(bus.driver, bus.keys, record(), { log, partitions: contracts, ...options.heartbeat }),
       liveness,
       redisAnswers: () => withTimeout(bus.driver.call(['PING']), probeTimeoutMs, 'Redis').then(() => true, () => false),
       checkEveryMs: limits.checkEveryMs,
