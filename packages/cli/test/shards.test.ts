@@ -2,7 +2,8 @@
  * The operator's verbs on a partitioned stream: wa.inbound split into 3 shards (`wa.inbound.0` …),
  * written and read by the real bus. `hive streams` sums the shards under the stream, each shard on
  * its own row; `hive trace` follows a message into whichever shard holds it, also with `--stream
- * wa.inbound`. On both drivers.
+ * wa.inbound`; `hive groups`, `pending` and `tail` (and `tail --follow`) given the stream's name read
+ * every shard. On both drivers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBus, DRIVER_KINDS, shardOf, silentLogger, type Bus, type ContractRegistry, type DriverKind } from '@hive/bus';
@@ -61,6 +62,53 @@ describe.each(DRIVER_KINDS)('a partitioned stream, on %s', (driver: DriverKind) 
     const text = (await run(['streams'], prefix)).stdout.split('\n');
     expect(text[1]).toMatch(/^wa\.inbound\s+17\s+1\s+1\s+0\s+5\s+0\s+\S.* each$/);
     expect(text.slice(2, 5).map((l) => l.trim().split(/\s+/)[0])).toEqual(['wa.inbound.0', 'wa.inbound.1', 'wa.inbound.2']);
+  });
+
+  it('hive groups and hive pending: the group on every shard, its pending entries over all of them', async () => {
+    const prefix = randomPrefix();
+    const { b } = await seed(prefix);
+    // One entry of each shard delivered to iris and not acked.
+    for (let i = 0; i < SHARDS; i++) await b.driver.call(['XREADGROUP', 'GROUP', 'iris', 'stuck', 'COUNT', '1', 'STREAMS', b.keys.stream(`wa.inbound.${i}`), '>']);
+    const groups = await run(['groups', 'wa.inbound', '--json'], prefix);
+    expect(groups.code, groups.stderr).toBe(0);
+    expect(groups.json()).toMatchObject({ stream: 'wa.inbound', length: 17 });
+    expect(groups.json().groups.map((g: { name: string; shard: string; pending: number }) => [g.name, g.shard, g.pending])).toEqual([0, 1, 2].map((i) => ['iris', `wa.inbound.${i}`, 1]));
+    expect((await run(['groups', 'wa.inbound'], prefix)).stdout).toMatch(/^GROUP\s+SHARD\s+CONSUMERS/);
+
+    const pending = await run(['pending', 'wa.inbound', 'iris', '--json'], prefix);
+    expect(pending.code, pending.stderr).toBe(0);
+    expect(pending.json()).toMatchObject({ stream: 'wa.inbound', group: 'iris', count: SHARDS, consumers: [{ name: 'stuck', pending: SHARDS }] });
+    expect(pending.json().entries.map((e: { shard: string; type: string }) => [e.shard, e.type]).sort()).toEqual([0, 1, 2].map((i) => [`wa.inbound.${i}`, 'wa.message']));
+    expect((await run(['pending', 'wa.inbound', 'nobody'], prefix)).stderr).toMatch(/group "nobody" not found on stream "wa.inbound"/);
+  });
+
+  it('hive tail: every shard\'s entries in time order, each naming its shard; --follow sees new ones on any shard', async () => {
+    const prefix = randomPrefix();
+    const b = await bus(prefix);
+    const sent = [];
+    for (const chatId of chats) {
+      sent.push(await b.publish('wa.inbound', 'wa.message', { chatId }));
+      await new Promise((r) => setTimeout(r, 2)); // distinct times: one order across shards
+    }
+    const r = await run(['tail', 'wa.inbound', '--count', '5', '--json'], prefix);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().map((e: { id: string; shard: string }) => [e.id, e.shard])).toEqual(sent.slice(-5).map((m) => [m.id, m.stream]));
+    const all = await run(['tail', 'wa.inbound', '--from', 'start', '--json'], prefix);
+    expect(all.json().map((e: { id: string }) => e.id)).toEqual(sent.map((m) => m.id));
+
+    const stop = new AbortController();
+    let out = '';
+    const following = hive(['tail', 'wa.inbound', '--follow', '--json', '--count', '1', '--driver', driver], { url: redis().url, prefix, catalogue, signal: stop.signal, onStdout: (s) => (out += s) });
+    await waitUntil(() => out.split('\n').length > 1, 10_000, 'the history line');
+    const later = await b.publishBatch(chats.slice(0, 6).map((chatId) => ({ stream: 'wa.inbound', type: 'wa.message', data: { chatId } })));
+    await waitUntil(() => out.trimEnd().split('\n').length >= 7, 10_000, 'six followed entries');
+    stop.abort();
+    const done = await following;
+    expect(done.code).toBe(0);
+    const lines = done.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; shard: string });
+    expect(lines[0]!.id).toBe(sent.at(-1)!.id);
+    expect(new Set(lines.slice(1).map((l) => l.id))).toEqual(new Set(later.map((m) => m.id)));
+    expect(new Set(lines.slice(1).map((l) => l.shard)).size).toBeGreaterThan(1);
   });
 
   it('hive trace: follows a conversation into the shard holding each message, with or without --stream', async () => {
