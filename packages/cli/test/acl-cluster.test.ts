@@ -129,6 +129,24 @@ describe.each(DRIVER_KINDS)('an agent\'s ACL user on a 3-master cluster, on %s',
     expect(log).toContain('cluster|slots');
   });
 
+  it('without CLUSTER INFO, ioredis never gets ready (its ready check); node-redis does not send it', async () => {
+    await install(aclUsers(topology).map((u) => ({ ...u, root: u.root.filter((r) => r !== '+cluster|info') })));
+    const d = createDriver(kind, { url: urlOf('kami'), reconnect: false });
+    open.push(d);
+    const outcome = await Promise.race([
+      d.connect().then(() => 'connected', (err: unknown) => `failed: ${String(err)}`),
+      new Promise<string>((r) => setTimeout(() => r('not ready after 3 s'), 3_000)),
+    ]);
+    if (kind === 'ioredis') {
+      expect(outcome).not.toBe('connected');
+      expect(await refusals()).toContain('cluster|info');
+    } else {
+      expect(outcome).toBe('connected');
+      expect(await d.call(['XADD', keys.stream('wa.inbound.0'), '*', 'type', 'x'])).toMatch(/^\d+-\d+$/);
+      expect(await refusals()).toBe('');
+    }
+  });
+
   it('without ASKING, a command on a key whose slot is migrating fails, and the refusal names ASKING', async () => {
     await install(aclUsers(topology).map((u) => ({ ...u, root: u.root.filter((r) => r !== '+asking') })));
     const kami = await bus('kami');
