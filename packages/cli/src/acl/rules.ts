@@ -152,7 +152,7 @@ const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
 /** The ACL users for a topology: default, admin, backup, then one per agent, by name. */
 export function aclUsers(
-  topology: Pick<Topology, 'agents'> & Partial<Pick<Topology, 'streams'>>,
+  topology: Pick<Topology, 'agents'> & { readonly streams?: readonly { readonly stream: string; readonly shards?: readonly string[] | undefined }[] },
   prefix: string = DEFAULT_PREFIX,
   roles: Readonly<Record<string, AgentRole>> = ROLES,
 ): AclUserSpec[] {
