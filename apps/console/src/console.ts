@@ -14,7 +14,7 @@ import {
   redactUrl,
   type RedisDriver,
 } from '@hive/agent';
-import { catalogue, formatRetention } from '@hive/contracts';
+import { catalogue as hiveCatalogue, formatRetention, type Catalogue } from '@hive/contracts';
 import { ConsoleError } from './errors.js';
 import { checkOptions, DEFAULT_CONSOLE_HOST, DEFAULT_CONSOLE_PORT, DEFAULT_IDLE_POLL_MS, DEFAULT_POLL_MS, RATE_SAMPLES, type ConsoleOptions } from './options.js';
 import { createApp } from './server/app.js';
@@ -60,7 +60,8 @@ export async function createConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
     await redis.connect();
   }
 
-  const view = new NetworkView({ redis, keys, topology, log, samples: RATE_SAMPLES, retentionOf });
+  const contracts = opts.catalogue ?? hiveCatalogue;
+  const view = new NetworkView({ redis, keys, topology, log, samples: RATE_SAMPLES, retentionOf: retentionIn(contracts), partitions: contracts });
   const feed = new LiveFeed(view, { pollMs: opts.pollMs ?? DEFAULT_POLL_MS, idlePollMs: opts.idlePollMs ?? DEFAULT_IDLE_POLL_MS, log });
   const streams = new Set<() => void>();
   const server = createAdaptorServer({
@@ -70,7 +71,7 @@ export async function createConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
   const remoteAddress = (c: { env: unknown }) => ((c.env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming?.socket?.remoteAddress ?? '?');
   const guard = createGuard({ token: opts.token, readOnly, remoteAddress });
   const app = createApp({
-    ctx: { redis, keys, log, readOnly, kamiUrl, kamiToken: opts.kamiToken ?? null, archivistDb: opts.archivistDb ?? null },
+    ctx: { redis, keys, log, readOnly, kamiUrl, kamiToken: opts.kamiToken ?? null, archivistDb: opts.archivistDb ?? null, partitions: contracts },
     guard,
     feed,
     bundle,
@@ -124,8 +125,10 @@ export async function createConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
   return handle;
 }
 
-/** A stream's retention as its contract in Hive's catalogue declares it (sentinel's janitor trims to it); null for a stream no contract names. */
-function retentionOf(stream: string): string | null {
-  const r = catalogue.stream(stream)?.retention;
-  return r ? formatRetention(r) : null;
+/** A stream's retention as its contract declares it (sentinel's janitor trims each shard to it); null for a stream no contract names. */
+function retentionIn(contracts: Catalogue): (stream: string) => string | null {
+  return (stream) => {
+    const r = contracts.stream(stream)?.retention;
+    return r ? formatRetention(r) : null;
+  };
 }

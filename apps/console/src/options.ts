@@ -5,6 +5,7 @@
  * network.
  */
 import type { DriverKind, Logger, RedisDriver } from '@hive/agent';
+import type { Catalogue } from '@hive/contracts';
 import { ConsoleError } from './errors.js';
 
 /** Where `npm start` serves the console. */
@@ -44,6 +45,8 @@ export interface ConsoleOptions {
   archivistDb?: string;
   /** topology.json (who writes and reads what); absent or missing: the live registry only. @defaultValue the repository's */
   topologyFile?: string;
+  /** The contracts: each stream's retention, and how streams are split (a partitioned stream is shown as one, over its shards). @defaultValue the Hive catalogue */
+  catalogue?: Catalogue;
   /** @defaultValue a pino logger at info */
   logger?: Logger;
   /** @defaultValue 2000 */

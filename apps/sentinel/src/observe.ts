@@ -2,7 +2,9 @@
  * One look at the bus, read-only: the registry, every stream's consumer groups (XINFO GROUPS), the
  * dead-letter streams, and Redis's INFO and CONFIG. Nothing here writes, and nothing lists key
  * names: the streams are the catalogue's and those in the bus's index of stream names (what the
- * registered agents read and write), the agents those in the registry's index.
+ * registered agents read and write), the agents those in the registry's index. A partitioned stream
+ * is its shards in both (physicalStreams; the index lists shards), so lag, pending and dead letters
+ * are watched, and alerted, shard by shard (`lag:wa.inbound.1:iris`).
  */
 import { deadLetterStreams, indexedStreams, listAgents, xinfoGroups, xinfoStream } from '@hive/bus/admin';
 import { assertName, errorMessage, type Bus, type Logger } from '@hive/agent';

@@ -4,6 +4,7 @@
  * hand that stops being refreshed, as a crashed process's would.
  */
 import { defineAgent } from '@hive/agent';
+import { createCatalogue, waInbound } from '@hive/contracts';
 import { createTestAgent, type TestAgent } from '@hive/agent/testing';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +171,23 @@ describe('lag and dead letters', () => {
     expect(dead.data.summary).toMatch(/^1 dead letter on note.saved/);
     await d.call(['DEL', dlq]);
     await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'dead_letters:note.saved' && m.data.status === 'resolved');
+  });
+
+  it('watches each shard of a partitioned stream that a registered agent uses, though its own catalogue does not split it', async () => {
+    const prefix = randomPrefix('sentinel');
+    // kami, deployed with contracts that split wa.inbound in 3: its heartbeat indexes the 3 shards.
+    const split = createCatalogue([{ ...waInbound, partitions: { shards: 3, key: 'chatId', why: 'test' } }]);
+    const kami = await createTestAgent(defineAgent({ name: 'kami', version: '0.0.0', description: 'stand-in for kami', skills: [], reads: {}, writes: ['wa.inbound'] }), { redis, prefix, contracts: split });
+    running.push(kami);
+    const sentinel = await startSentinel(prefix, { SENTINEL_LAG_MAX: '2' });
+    const d = sentinel.bus.driver;
+    const shard = sentinel.bus.keys.stream('wa.inbound.1');
+    await d.call(['XGROUP', 'CREATE', shard, 'slowpoke', '0', 'MKSTREAM']);
+    for (let i = 0; i < 3; i++) await d.call(['XADD', shard, '*', 'type', 'x', 'data', '{}']);
+    const lag = await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'lag:wa.inbound.1:slowpoke' && m.data.status === 'firing');
+    expect(lag.data.summary).toBe('slowpoke is 3 entries behind on wa.inbound.1 (threshold 2)');
+    await d.call(['XREADGROUP', 'GROUP', 'slowpoke', 'c1', 'COUNT', 10, 'STREAMS', shard, '>']);
+    await sentinel.expectMessage('ops.alert', (m) => m.data.alertId === 'lag:wa.inbound.1:slowpoke' && m.data.status === 'resolved');
   });
 
   it('alerts when entries a group has not read are deleted (a writer trimming the stream), not for retention of what every group read', async () => {

@@ -32,7 +32,7 @@ import {
   type PublishOptions,
   type Subscription,
 } from '@hive/bus';
-import { xinfoGroups } from '@hive/bus/admin';
+import { streamShards, xinfoGroups } from '@hive/bus/admin';
 import { catalogue as hiveCatalogue, type Catalogue, type StreamName } from '@hive/contracts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { z } from 'zod';
@@ -158,7 +158,9 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     logger: log,
     streams: [...streamsRead, ...writes], // none still in the layout before hash tags (`hive migrate`)
   });
-  bus.observe(createBusMetrics({ registry, redis: { driver: bus.driver, keys: bus.keys, streams: () => streamsRead } }).observer);
+  // Lag and pending per physical stream: a partitioned stream's per shard (the series name the shard).
+  const streamsReadKeys = streamsRead.flatMap((s) => streamShards(contracts, s));
+  bus.observe(createBusMetrics({ registry, redis: { driver: bus.driver, keys: bus.keys, streams: () => streamsReadKeys } }).observer);
 
   const publishAs =
     (onUndeclared: (stream: string) => Error, defaults: (options: PublishOptions) => PublishOptions) =>
@@ -223,7 +225,9 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
           if (streamsRead.length === 0) await bus.driver.call(['PING']);
           await Promise.all(
             streamsRead.map(async (s) => {
-              groups[s] = (await xinfoGroups(bus.driver, bus.keys.stream(s))).some((g) => g.name === def.name);
+              // A partitioned stream is read shard by shard: its group must be on every shard.
+              const shards = await Promise.all(streamShards(contracts, s).map(async (shard) => (await xinfoGroups(bus.driver, bus.keys.stream(shard))).some((g) => g.name === def.name)));
+              groups[s] = shards.every(Boolean);
             }),
           );
         })(),
@@ -318,7 +322,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       url = ownHttp.url;
     }
     presence = await startPresence({
-      beat: () => startHeartbeat(bus.driver, bus.keys, record(), { log, ...options.heartbeat }),
+      beat: () => startHeartbeat(bus.driver, bus.keys, record(), { log, partitions: contracts, ...options.heartbeat }),
       liveness,
       redisAnswers: () => withTimeout(bus.driver.call(['PING']), probeTimeoutMs, 'Redis').then(() => true, () => false),
       checkEveryMs: limits.checkEveryMs,

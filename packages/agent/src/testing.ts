@@ -17,7 +17,7 @@ import {
   type PublishOptions,
   type PublishResult,
 } from '@hive/bus';
-import { compareEntryIds, deadLetterKeys, ORIGINAL_FIELD, parseOriginal, xrange } from '@hive/bus/admin';
+import { compareEntryIds, deadLetterKeys, ORIGINAL_FIELD, parseOriginal, streamShards, xrange } from '@hive/bus/admin';
 import { catalogue as hiveCatalogue, type Catalogue, type MessageType, type PayloadInput, type StreamName } from '@hive/contracts';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import type { z } from 'zod';
@@ -164,7 +164,9 @@ export async function createTestAgent<C extends z.ZodType, W extends StreamName>
   const running = agent;
 
   const messages = async <S extends StreamName>(stream: S): Promise<StreamMessage<S>[]> => {
-    const entries = await xrange(harnessBus.driver, harnessBus.keys.stream(stream), '-', '+');
+    // A partitioned stream's shards, merged in entry id order (ids are times).
+    const shards = await Promise.all(streamShards(contracts, stream).map((shard) => xrange(harnessBus.driver, harnessBus.keys.stream(shard), '-', '+')));
+    const entries = shards.flat().sort((a, b) => compareEntryIds(a.id, b.id));
     const out: StreamMessage<S>[] = [];
     for (const e of entries) {
       const decoded = decodeEntry(e.fields);
@@ -200,7 +202,9 @@ export async function createTestAgent<C extends z.ZodType, W extends StreamName>
     },
     async deadLetters(stream) {
       const entries = [];
-      for (const key of await deadLetterKeys(harnessBus.driver, harnessBus.keys, stream)) entries.push(...(await xrange(harnessBus.driver, key, '-', '+')));
+      for (const shard of streamShards(contracts, stream)) {
+        for (const key of await deadLetterKeys(harnessBus.driver, harnessBus.keys, shard)) entries.push(...(await xrange(harnessBus.driver, key, '-', '+')));
+      }
       // Every group's, oldest first; the original entry's fields beside the dl.* ones, as one object.
       return entries
         .sort((a, b) => compareEntryIds(a.id, b.id))

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogue, createCatalogue } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { createTestAgent, type TestAgent } from '../src/testing.js';
 import { echo } from './fixtures/agents.js';
@@ -86,5 +87,35 @@ describe('health endpoints while Redis is up, down and back', () => {
     expect((await json(`${url}/readyz`).catch(() => ({ status: 0 }))).status).not.toBe(200);
     await stopping;
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('an agent reading a partitioned stream', () => {
+  let redis: RedisServer;
+  let t: TestAgent;
+  // The Hive catalogue, with wa.inbound split in 3 (wa.inbound.0 … .2).
+  const split = createCatalogue(catalogue.streams.map((s) => (s.name === 'wa.inbound' ? { ...s, partitions: { shards: 3, key: 'chatId', why: 'test' } } : s)));
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    t = await createTestAgent(echo, { redis, contracts: split });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await redis?.stop();
+  });
+
+  it('is ready once its group is on every shard, reports lag per shard, and the harness reads every shard', async () => {
+    expect(await json(`${t.agent.url}/readyz`)).toEqual({ status: 200, body: { ready: true, redis: 'ok', groups: { 'intent.classified': true, 'wa.inbound': true } } });
+    const metrics = await get(`${t.agent.url}/metrics`);
+    for (const shard of ['wa.inbound.0', 'wa.inbound.1', 'wa.inbound.2']) expect(metrics.text).toContain(`hive_group_lag{stream="${shard}",group="echo",agent="echo"} 0`);
+    const chats = ['a@c.us', 'b@c.us', 'c@c.us', 'd@c.us', 'e@c.us', 'f@c.us'];
+    for (const chatId of chats) await t.publish('wa.inbound', 'wa.message', { messageId: `m-${chatId}`, chatId, from: chatId, text: 'hi', sentAt: new Date().toISOString() });
+    const seen = await t.messages('wa.inbound');
+    expect(seen.map((m) => m.data.chatId).sort()).toEqual(chats);
+
+    // A shard whose group is gone (Redis lost it): not ready, until the consumer re-creates it.
+    await t.bus.driver.call(['XGROUP', 'DESTROY', t.bus.keys.stream('wa.inbound.1'), 'echo']);
+    expect(await json(`${t.agent.url}/readyz`)).toMatchObject({ status: 503, body: { ready: false, groups: { 'wa.inbound': false } } });
   });
 });

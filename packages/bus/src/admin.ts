@@ -20,6 +20,8 @@ export { replayIntoGroup, replayToHandler, type ReplayIntoGroupOptions, type Rep
 export { nextEntryId, trimStream, type DroppedUnacked, type GroupRetention, type TrimOptions, type TrimResult } from './retention.js';
 export { migrateKeys, type KeyRename, type MigrateKeysResult } from './migrate-keys.js';
 export { indexedAgents, indexedStreams, listAgents, liveTopology, type AgentRecord, type TopologyEdge } from './registry.js';
+// A partitioned stream's shards, for the readers given its name (also in @hive/bus).
+export { logicalStream, streamShards, type StreamPartitions } from './partitions.js';
 export {
   parseStreamReads,
   scanKeys,

@@ -38,7 +38,7 @@ export interface ContractRegistry {
 }
 
 /** The shards of `stream` under these contracts: 1 unless its contract declares more. */
-export function shardCount(contracts: ContractRegistry | undefined, stream: string): number {
+export function shardCount(contracts: Pick<ContractRegistry, 'partitioning'> | undefined, stream: string): number {
   return contracts?.partitioning?.(stream)?.shards ?? 1;
 }
 

@@ -23,6 +23,7 @@
  *   hive:agents                  the registry's index: sorted set, `<name>:<instance>` → when its record expires (ms);
  *                                readers list agents from it, never by SCAN
  *   hive:streams                 the index of stream names (set), added to by each agent's registration
+ *                                (a partitioned stream's shards, not its own name)
  *   hive:data:{<agent>}:<...>    an agent's own state (meals, expenses, reminders' BullMQ queues): one
  *                                slot per agent, so its multi-key scripts and BullMQ work on a cluster
  *

@@ -12,10 +12,34 @@
  * the shard it was read from as `ctx.stream` (`wa.inbound.2`); the contract checked is the stream's.
  */
 import { subscribe } from './consumer.js';
-import type { ContractRegistry } from './contracts.js';
+import { shardCount, type ContractRegistry } from './contracts.js';
 import { shardStreams } from './keys.js';
 import { SharedSlots } from './middleware/shared-slots.js';
 import { subscriptionSettings, type SubscribeOptions, type Subscription, type SubscriptionContext } from './subscribe-options.js';
+
+/** What a reader of streams needs from the contracts: how each stream is split (the catalogue has it). */
+export type StreamPartitions = Pick<ContractRegistry, 'partitioning'>;
+
+/**
+ * The physical streams of a logical stream under these contracts: its shards `<stream>.0` …
+ * `<stream>.<N-1>` when its contract splits it, else the stream itself (a shard's own name, too).
+ * What every reader given a stream's name looks up (tail, groups, trace, the console, the stream
+ * index), so a partitioned stream is never read as its own key, which nothing writes.
+ */
+export function streamShards(contracts: StreamPartitions | undefined, stream: string): string[] {
+  return shardStreams(stream, shardCount(contracts, stream));
+}
+
+/**
+ * The logical stream a physical one belongs to under these contracts: `wa.inbound.2` → `wa.inbound`
+ * when wa.inbound is split into more than 2 shards; any other name is its own stream.
+ */
+export function logicalStream(contracts: StreamPartitions | undefined, name: string): string {
+  const m = /^(.+)\.(0|[1-9]\d*)$/.exec(name);
+  if (!m) return name;
+  const shards = shardCount(contracts, m[1]!);
+  return shards > 1 && Number(m[2]) < shards ? m[1]! : name;
+}
 
 /** The contracts as a shard's subscription sees them: a shard's entries are checked against its stream's contract. */
 function shardContracts(contracts: ContractRegistry | undefined, stream: string, shardNames: readonly string[]): ContractRegistry | undefined {

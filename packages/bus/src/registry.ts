@@ -6,7 +6,7 @@
  * Readers find the records through an index, never by SCAN (which would show them every key name,
  * other agents' state included): each beat also adds `<name>:<instance>` to `keys.agentIndex()`,
  * scored by when the record expires, and the streams the agent reads and writes to
- * `keys.streamIndex()`. A record written by an earlier version (no index entry) is listed again from
+ * `keys.streamIndex()` (a partitioned stream as its shards, `partitions`: the keys that exist). A record written by an earlier version (no index entry) is listed again from
  * its agent's first heartbeat under this one; an index entry whose record expired is skipped, and
  * pruned by the next beat of any agent once it is a TTL older than that.
  *
@@ -19,6 +19,7 @@ import type { RedisDriver } from './drivers/driver.js';
 import { errorMessage, isRedisError } from './errors.js';
 import type { Keys } from './keys.js';
 import type { Logger } from './logger.js';
+import { streamShards, type StreamPartitions } from './partitions.js';
 
 export const DEFAULT_HEARTBEAT_MS = 5_000;
 /** A record outlives its last heartbeat by this much; then the agent is gone from the registry. */
@@ -54,6 +55,12 @@ export interface HeartbeatOptions {
   intervalMs?: number;
   ttlMs?: number;
   log?: Logger;
+  /**
+   * How the streams it reads and writes are split (the agent's contracts): the index of stream names
+   * lists a partitioned stream's shards, the streams that exist, so its readers (sentinel) see them.
+   * @defaultValue none: every stream is one stream
+   */
+  partitions?: StreamPartitions;
 }
 
 export interface Heartbeat<Extra extends object = object> {
@@ -86,7 +93,7 @@ export async function startHeartbeat<Extra extends object = object>(
   const beat = async () => {
     current.lastSeen = Date.now();
     await driver.call(['SET', key, JSON.stringify(current), 'PX', ttlMs]);
-    const streams = [...new Set([...current.reads, ...current.writes])];
+    const streams = [...new Set([...current.reads, ...current.writes].flatMap((s) => streamShards(opts.partitions, s)))];
     const index = await driver.pipeline([
       ['ZADD', keys.agentIndex(), current.lastSeen + ttlMs, member],
       // Entries whose record expired a TTL ago: their agent is gone (a live one re-adds itself each beat).
@@ -139,7 +146,7 @@ export async function indexedAgents(driver: RedisDriver, keys: Keys): Promise<{ 
   });
 }
 
-/** The stream names in the stream index (what registered agents read and write), sorted. */
+/** The stream names in the stream index (what registered agents read and write; a partitioned stream's shards), sorted. */
 export async function indexedStreams(driver: RedisDriver, keys: Keys): Promise<string[]> {
   return ((await driver.call(['SMEMBERS', keys.streamIndex()])) as unknown[]).map(String).sort();
 }

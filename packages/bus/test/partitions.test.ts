@@ -6,7 +6,7 @@
  * then sit in different slots).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRIVER_KINDS, shardOf, shardStream, shardStreams, type Bus, type DriverKind } from '../src/index.js';
+import { DRIVER_KINDS, logicalStream, shardOf, shardStream, shardStreams, streamShards, type Bus, type DriverKind } from '../src/index.js';
 import { listDeadLetters, retryDeadLetters } from '../src/admin.js';
 import { killMidBatch, startConsumerChild, type Child } from './child.js';
 import { partitionedContracts } from './fixtures/partitioned-contracts.js';
@@ -31,6 +31,19 @@ describe('shard names and the shard of a key', () => {
     const counts = [0, 0, 0];
     for (let i = 0; i < 3_000; i++) counts[shardOf(`chat-${i}@c.us`, 3)]!++;
     for (const c of counts) expect(c).toBeGreaterThan(800);
+  });
+
+  it('a reader finds a stream\'s shards from the contracts, and a shard\'s stream', () => {
+    expect(streamShards(contracts, 'jobs')).toEqual(['jobs.0', 'jobs.1', 'jobs.2']);
+    expect(streamShards(contracts, 'other')).toEqual(['other']);
+    expect(streamShards(undefined, 'jobs')).toEqual(['jobs']);
+    expect(streamShards(contracts, 'jobs.1')).toEqual(['jobs.1']);
+    expect(logicalStream(contracts, 'jobs.2')).toBe('jobs');
+    expect(logicalStream(contracts, 'jobs.3')).toBe('jobs.3');
+    expect(logicalStream(contracts, 'jobs.01')).toBe('jobs.01');
+    expect(logicalStream(contracts, 'jobs')).toBe('jobs');
+    expect(logicalStream(contracts, 'other.0')).toBe('other.0');
+    expect(logicalStream(undefined, 'jobs.0')).toBe('jobs.0');
   });
 });
 

@@ -4,8 +4,9 @@
  * a record written by an earlier version until that agent's next heartbeat under this one.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDriver, createKeys, DRIVER_KINDS, startHeartbeat, type Heartbeat, type RedisDriver } from '../src/index.js';
+import { createDriver, createKeys, DRIVER_KINDS, shardStreams, startHeartbeat, type Heartbeat, type RedisDriver } from '../src/index.js';
 import { indexedStreams, listAgents } from '../src/admin.js';
+import { partitionedContracts } from './fixtures/partitioned-contracts.js';
 import { randomPrefix, rawDriver, useRedis } from './helpers.js';
 
 const server = useRedis();
@@ -46,6 +47,19 @@ describe('the registry index', () => {
     await expect(reader.call(['SCAN', '0'])).rejects.toThrow(/NOPERM/);
     expect((await listAgents(reader, keys)).map((a) => `${a.name}#${a.instance}`)).toEqual(['atlas#a1', 'box#b1']);
     expect(await indexedStreams(reader, keys)).toEqual(['intent.classified', 'wa.outbound']);
+  });
+
+  it('lists a partitioned stream the agent reads or writes as its shards, the streams that exist', async () => {
+    const prefix = randomPrefix('reg');
+    const keys = createKeys(prefix);
+    const writer = await rawDriver('ioredis', server());
+    open.push(writer);
+    const partitions = partitionedContracts({ 'wa.inbound': { shards: 3, key: 'chatId' } });
+    beats.push(await startHeartbeat(writer, keys, { name: 'iris', instance: 'i1', version: '1', reads: ['wa.inbound'], writes: ['intent.classified'] }, { partitions }));
+    beats.push(await startHeartbeat(writer, keys, { name: 'kami', instance: 'k1', version: '1', reads: [], writes: ['wa.inbound'] }, { partitions }));
+    expect(await indexedStreams(writer, keys)).toEqual(['intent.classified', ...shardStreams('wa.inbound', 3)]);
+    // The record keeps what the agent declared: the topology is drawn with the stream's own name.
+    expect((await listAgents(writer, keys)).find((a) => a.name === 'iris')?.reads).toEqual(['wa.inbound']);
   });
 
   it('drops an agent that stopped, skips an expired record, and lists an earlier version\'s agent from its next heartbeat', async () => {

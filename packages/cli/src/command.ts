@@ -3,6 +3,7 @@
  * opened on first use (so that argument mistakes are reported before anything connects).
  */
 import type { Keys, RedisDriver } from '@hive/bus';
+import type { Catalogue } from '@hive/contracts';
 import type { ParsedArgs } from './args.js';
 
 /** Where the CLI writes; `process.stdout`/`process.stderr` or a test's buffers. */
@@ -27,6 +28,8 @@ export interface CommandContext {
   redis(): Promise<RedisDriver>;
   /** Current time in ms; tests may pin it. */
   now(): number;
+  /** The contracts to consult instead of @hive/contracts' catalogue (tests); see contractsOf (catalogue.ts). */
+  readonly catalogue?: Catalogue;
   /** Write a line (or several) to stdout. */
   print(text: string): void;
   /** Print a value as one pretty JSON document on stdout. */

@@ -5,6 +5,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { locateVerb, parseVerbArgs, stringFlag } from './args.js';
+import type { Catalogue } from '@hive/contracts';
 import type { CommandContext, Output } from './command.js';
 import { CliError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, UsageError } from './errors.js';
 import { overallHelp, usageHint, verbHelp } from './help.js';
@@ -21,6 +22,8 @@ export interface CliIO {
   signal?: AbortSignal;
   /** Clock, for tests. @defaultValue Date.now */
   now?: () => number;
+  /** The contracts the verbs consult (retention, how streams are split). @defaultValue @hive/contracts' catalogue */
+  catalogue?: Catalogue;
 }
 
 /** Bus error codes that mean the input was wrong rather than the operation. */
@@ -95,6 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       signal,
       env,
       now: io.now ?? Date.now,
+      ...(io.catalogue ? { catalogue: io.catalogue } : {}),
       readStdin: () => readAll(io.stdin),
       redis: () => session.redis(),
       print,

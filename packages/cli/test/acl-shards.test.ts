@@ -1,16 +1,17 @@
 /**
  * A partitioned stream in the ACL: its shards are streams with their own keys, so every rule that
  * names a stream names each shard (and never the unsplit name, which nothing writes). Checked by
- * Redis itself: ACL DRYRUN against the generated file.
+ * Redis itself: ACL DRYRUN against the generated file. `hive acl` reads them from topology.json.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeys } from '@hive/bus';
-import { createCatalogue, deriveTopology, waInbound } from '@hive/contracts';
+import { createCatalogue, deriveTopology, topologyJson, waInbound } from '@hive/contracts';
 import { redisCli, startRedis, type RedisServer } from '@hive/test-redis';
 import { aclFile, aclUsers } from '../src/commands/acl.js';
+import { hive } from './helpers.js';
 
 const catalogue = createCatalogue([{ ...waInbound, partitions: { shards: 2, key: 'chatId', why: 'test' } }]);
 const topology = deriveTopology(
@@ -51,5 +52,15 @@ describe('ACL rules for a partitioned stream', () => {
       expect(await dryrun('iris', 'XACK', k.redrive(shard, 'iris'), 'iris', '1-0')).toBe('OK');
     }
     expect(await dryrun('kami', 'XADD', k.stream('wa.inbound'), '*', 'type', 'x')).not.toBe('OK');
+  });
+
+  it('hive acl reads the shards from topology.json (hive gen writes them for a split stream)', async () => {
+    const file = join(dir, 'topology.json');
+    writeFileSync(file, topologyJson(topology));
+    const r = await hive(['acl', '--topology', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const users = r.json().users as { name: string; reads?: string[]; writes?: string[] }[];
+    expect(users.find((u) => u.name === 'kami')?.writes).toEqual(['wa.inbound.0', 'wa.inbound.1']);
+    expect(users.find((u) => u.name === 'iris')?.reads).toEqual(['wa.inbound.0', 'wa.inbound.1']);
   });
 });

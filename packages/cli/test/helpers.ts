@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll } from 'vitest';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { createBus, createDriver, silentLogger, type Bus, type DriverKind, type RedisDriver } from '@hive/bus';
+import type { Catalogue } from '@hive/contracts';
 import { runCli } from '../src/main.js';
 
 export { randomPrefix };
@@ -44,6 +45,8 @@ export interface RunOptions {
   now?: () => number;
   /** Called with each stdout chunk as it is written (for --follow). */
   onStdout?: (chunk: string) => void;
+  /** Contracts instead of the Hive catalogue (a partitioned stream). */
+  catalogue?: Catalogue;
 }
 
 /** A data directory holding no dev network record. */
@@ -70,6 +73,7 @@ export async function hive(argv: string[], opts: RunOptions = {}): Promise<CliRe
     ...(opts.stdin !== undefined ? { stdin: Readable.from([opts.stdin]) } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.catalogue ? { catalogue: opts.catalogue } : {}),
   });
   return {
     code,

@@ -1,5 +1,5 @@
 /** What an operator reads, shared by the `hive` CLI and the console. */
-export { summarizeStreams, type StreamSummary } from './stream-summary.js';
+export { summarizeStreams, type StreamSummary, type SummarizeOptions } from './stream-summary.js';
 export type { GroupState, Hop } from './hop.js';
 export { traceConversation, ulidTime, ULID_SLACK_MS, type Trace, type TraceOptions } from './trace.js';
 export {

@@ -4,9 +4,10 @@
  * A conversation is the closure of: the message with that id or corr, every message sharing a corr
  * with one found, and every message whose cause is one found. The streams (and their dead letters)
  * are scanned with XRANGE from a start point; for each hop, each group's state is read from its
- * last-delivered id and its pending list: acked, pending, unread, or dead-lettered.
+ * last-delivered id and its pending list: acked, pending, unread, or dead-lettered. A hop on a
+ * partitioned stream names the shard that holds it (`wa.inbound.2`).
  */
-import { envelopeFields, type Keys, type RedisDriver } from '@hive/bus';
+import { envelopeFields, streamShards, type Keys, type RedisDriver, type StreamPartitions } from '@hive/bus';
 import { compareEntryIds, deadLetterKeys, type GroupInfo, ORIGINAL_FIELD, parseOriginal, scanKeys, xinfoGroups, xrange } from '@hive/bus/admin';
 import type { GroupState, Hop } from './hop.js';
 
@@ -23,8 +24,10 @@ interface Candidate extends Omit<Hop, 'deltaMs' | 'sinceCauseMs' | 'groups'> {
 export interface TraceOptions {
   /** Scan from this entry id; default: 5 minutes before the earliest ULID time among the ids found, else the start. */
   from?: string;
-  /** Only these streams (and their dead letters); default every stream under the prefix. */
+  /** Only these streams (and their dead letters); a partitioned one means all its shards. Default: every stream under the prefix. */
   streams?: readonly string[];
+  /** How streams are split (the contracts), so that `streams` finds a partitioned stream's shards. @defaultValue none */
+  partitions?: StreamPartitions;
 }
 
 export interface Trace {
@@ -38,7 +41,7 @@ export interface Trace {
 
 /** Every hop of the conversation of `query` (a message id or a corr), or no hops when none is found. */
 export async function traceConversation(redis: RedisDriver, keys: Keys, query: string, opts: TraceOptions = {}): Promise<Trace> {
-  const scanKeysList = await keysToScan(redis, keys, opts.streams ?? []);
+  const scanKeysList = await keysToScan(redis, keys, (opts.streams ?? []).flatMap((s) => streamShards(opts.partitions, s)));
   let from = opts.from ?? scanStartFor([query]);
   let matched: Candidate[] = [];
   // Scan, close over the conversation, and widen the window once more if it began earlier than scanned.

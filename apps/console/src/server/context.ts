@@ -1,5 +1,6 @@
 /** What every route module gets: Redis, keys, the log, and the console's settings. */
 import { assertName, type Keys, type Logger, type RedisDriver } from '@hive/agent';
+import type { StreamPartitions } from '@hive/bus/admin';
 import type { Hono } from 'hono';
 import type { ConsoleEnv } from './security.js';
 
@@ -12,6 +13,8 @@ export interface RouteContext {
   /** Sent to kami's simulator as a Bearer token when set (KAMI_SIM_TOKEN). */
   readonly kamiToken: string | null;
   readonly archivistDb: string | null;
+  /** How streams are split (the contracts): a route given a partitioned stream's name reads all its shards. */
+  readonly partitions: StreamPartitions;
 }
 
 export type ConsoleApp = Hono<ConsoleEnv>;

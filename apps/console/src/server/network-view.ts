@@ -5,7 +5,7 @@
  * all drawn from this one document, pushed over SSE.
  */
 import { type Keys, type Logger, modelStatuses, type RedisDriver } from '@hive/agent';
-import { type AgentRecord, entryIdTime, listAgents } from '@hive/bus/admin';
+import { type AgentRecord, entryIdTime, listAgents, type StreamPartitions } from '@hive/bus/admin';
 import { summarizeStreams } from '@hive/inspect';
 import type { AgentView, Health, InstanceView, Snapshot, StreamView } from '../wire.js';
 import { RateTracker } from './rates.js';
@@ -27,6 +27,8 @@ export interface NetworkViewOptions {
   samples: number;
   /** Stream retention as declared, when known. */
   retentionOf?: (stream: string) => string | null;
+  /** How streams are split (the contracts): a partitioned stream is one stream view summing its shards. */
+  partitions?: StreamPartitions;
   now?: () => number;
 }
 
@@ -45,7 +47,7 @@ export class NetworkView {
   /** Read Redis and build the current snapshot. */
   async snapshot(): Promise<Snapshot> {
     const { redis, keys, topology } = this.opts;
-    const [records, summaries] = await Promise.all([listAgents(redis, keys), summarizeStreams(redis, keys)]);
+    const [records, summaries] = await Promise.all([listAgents(redis, keys), summarizeStreams(redis, keys, this.opts.partitions ? { partitions: this.opts.partitions } : {})]);
     const at = this.now();
 
     const seen = new Set<string>();

@@ -1,12 +1,13 @@
 /**
  * Trace: find a conversation (by message id or corr, by words, by chat), then its timeline across
  * streams and agents. Recent hops come from Redis (with each group's state: acked, pending, unread,
- * dead-lettered), through @hive/inspect's traceConversation; hops Redis no longer holds come from
+ * dead-lettered), through @hive/inspect's traceConversation (every stream key, a partitioned stream's
+ * shards too: a hop names its shard); hops Redis no longer holds come from
  * archivist's history, marked as such. Every scan is bounded: Redis by a time window, the archive by
  * its indexes and a row limit.
  */
 import { decodeEntry, errorMessage } from '@hive/agent';
-import { xrevrange } from '@hive/bus/admin';
+import { streamShards, xrevrange } from '@hive/bus/admin';
 import { normalizeChat, openHistory, searchHistory, traceConversation, ulidTime, type Hop, type HistoryRecord } from '@hive/inspect';
 import type { Found, TraceHop } from '../wire.js';
 import { RequestError, type ConsoleApp, type RouteContext } from './context.js';
@@ -99,7 +100,8 @@ export function traceRoutes(app: ConsoleApp, ctx: RouteContext): void {
 
     // The newest chat messages still in Redis: a plain substring match.
     const needle = text.toLowerCase();
-    for (const stream of SEARCH_STREAMS) {
+    // A partitioned chat stream: each shard's newest (a chat lives on one shard).
+    for (const stream of SEARCH_STREAMS.flatMap((s) => streamShards(ctx.partitions, s))) {
       for (const e of await xrevrange(ctx.redis, ctx.keys.stream(stream), '+', '-', SEARCH_RECENT)) {
         const d = decodeEntry(e.fields);
         if (!d.ok) continue;

@@ -28,6 +28,7 @@ const FORBIDDEN: readonly (readonly string[])[] = [
   ['ACL', 'SETUSER', 'intruder', 'on', '>x', '+@all', '~*'],
   ['MONITOR'],
   ['SCRIPT', 'FLUSH'],
+  ['CLUSTER', 'SETSLOT', '0', 'STABLE'],
 ];
 
 /** What the live ACL must do for these users: each agent's streams in and out, its own state, and the forbidden commands. */
@@ -54,6 +55,9 @@ export function aclProbes(users: readonly AclUserSpec[], prefix: string = DEFAUL
     }
     // Key names are admin's to list: the registry readers and sentinel go through the indexes.
     out.push({ user: u.name, command: ['SCAN', '0'], allowed: false, what: 'SCAN' });
+    // A cluster client's slot map, and nothing else of CLUSTER (rules.ts, CLUSTER_CLIENT).
+    out.push({ user: u.name, command: ['CLUSTER', 'SLOTS'], allowed: true, what: 'CLUSTER SLOTS' });
+    out.push({ user: u.name, command: ['CLUSTER', 'NODES'], allowed: false, what: 'CLUSTER NODES' });
     const reads = new Set(u.reads);
     const writes = new Set(u.writes);
     for (const s of streams) {

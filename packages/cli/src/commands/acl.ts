@@ -20,7 +20,7 @@ import { table } from '../format.js';
 import { checkLive } from '../acl/probes.js';
 import { aclFile, aclLine, aclUsers, newPassword, passwordVar, type AclUserSpec } from '../acl/rules.js';
 
-export { aclFile, aclLine, aclUsers, ADMIN_USER, BACKUP_USER, globLiteral, newPassword, passwordVar, ROLES, sha256, type AclSelector, type AclUserSpec, type AgentRole } from '../acl/rules.js';
+export { aclFile, aclLine, aclUsers, ADMIN_USER, CLUSTER_CLIENT, BACKUP_USER, globLiteral, newPassword, passwordVar, ROLES, sha256, type AclSelector, type AclUserSpec, type AgentRole } from '../acl/rules.js';
 export { aclProbes, checkLive, type AclProbe, type CheckRow } from '../acl/probes.js';
 
 // ---------------------------------------------------------------------------------------- topology
@@ -49,8 +49,8 @@ export function manifestFile(root: string = repoRoot()): string {
   return join(root, 'topology.json');
 }
 
-/** A topology file (topology.json, as `topologyJson` writes it): its agents' reads and writes. */
-export function readTopologyFile(file: string): Pick<Topology, 'agents'> {
+/** A topology file (topology.json, as `topologyJson` writes it): its agents' reads and writes, and the shards of its partitioned streams. */
+export function readTopologyFile(file: string): Pick<Topology, 'agents'> & { streams?: { stream: string; shards?: string[] }[] } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -63,7 +63,14 @@ export function readTopologyFile(file: string): Pick<Topology, 'agents'> {
     Array.isArray(agents) &&
     agents.every((a: { name?: unknown; reads?: unknown; writes?: unknown }) => typeof a?.name === 'string' && Array.isArray(a.reads) && Array.isArray(a.writes));
   if (!ok) throw new UsageError(`--topology ${file}: expected {"agents": [{"name", "reads": [...], "writes": [...]}]}`, 'acl');
-  return { agents: agents as Topology['agents'] };
+  // A partitioned stream's shards (`streams[].shards`, written only when split): the rules name each shard.
+  const streams = (parsed as { streams?: unknown }).streams;
+  const split = Array.isArray(streams)
+    ? streams.flatMap((s: { stream?: unknown; shards?: unknown }) =>
+        typeof s?.stream === 'string' && Array.isArray(s.shards) && s.shards.every((x) => typeof x === 'string') ? [{ stream: s.stream, shards: s.shards as string[] }] : [],
+      )
+    : [];
+  return { agents: agents as Topology['agents'], ...(split.length > 0 ? { streams: split } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------- secrets

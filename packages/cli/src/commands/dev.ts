@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { devDataDir, discoverAgents, loadDefinition, REPO_ROOT, type AgentDefinitionLike } from '@hive/supervisor';
 import { durationFlag, stringFlag } from '../args.js';
+import { shardsOf } from '../catalogue.js';
 import type { Command, CommandContext } from '../command.js';
 import { OperationError, UsageError } from '../errors.js';
 import { locateRedis } from '../locate-redis.js';
@@ -34,7 +35,8 @@ export const command: Command = {
       // Groups are created where startAt says only when they do not exist: make the dev groups afresh.
       const def = (await loadDefinition(app!)) as AgentDefinitionLike;
       const redis = await ctx.redis();
-      for (const stream of Object.keys(def.reads)) {
+      // A partitioned stream's dev group is one per shard.
+      for (const stream of Object.keys(def.reads).flatMap((s) => shardsOf(ctx, s))) {
         await redis.call(['XGROUP', 'DESTROY', ctx.keys.stream(stream), devName(name!)]).catch(() => 0);
       }
       startAt = `${Math.max(0, ctx.now() - replayMs)}-0`;

@@ -1,11 +1,15 @@
-/** `hive pending <stream> <group>`: entries delivered to the group and not acked, with their type. */
-import { decodeEntry } from '@hive/bus';
-import { xinfoGroups, xpending, xpendingSummary, type PendingQuery } from '@hive/bus/admin';
+/**
+ * `hive pending <stream> <group>`: entries delivered to the group and not acked, with their type. On
+ * a partitioned stream, over every shard (oldest first, each naming its shard).
+ */
+import { decodeEntry, type PipelineResult } from '@hive/bus';
+import { compareEntryIds, xinfoGroups, xinfoStream, xpending, xpendingSummary, type PendingQuery } from '@hive/bus/admin';
 import { durationFlag, positiveInt, stringFlag } from '../args.js';
+import { shardsOf } from '../catalogue.js';
 import type { Command } from '../command.js';
 import { NotFoundError } from '../errors.js';
 import { formatDuration, table } from '../format.js';
-import { checkName, positionals, requireStream } from './shared.js';
+import { checkName, positionals } from './shared.js';
 
 export const DEFAULT_PENDING_COUNT = 100;
 
@@ -22,22 +26,39 @@ export const command: Command = {
     if (consumer !== undefined) query.consumer = consumer;
 
     const redis = await ctx.redis();
-    const key = ctx.keys.stream(stream!);
-    await requireStream(redis, ctx.keys, stream!);
-    if (!(await xinfoGroups(redis, key)).some((g) => g.name === group)) {
-      throw new NotFoundError(`group "${group}" not found on stream "${stream}"`);
-    }
-    const summary = await xpendingSummary(redis, key, group!);
-    const rows = await xpending(redis, key, group!, query);
-    // The type of each pending entry, in one round trip: what is stuck matters more than its id.
-    const entries = await redis.pipeline(rows.map((r) => ['XRANGE', key, r.id, r.id]));
-    const list = rows.map((r, i) => {
-      const res = entries[i];
+    // A partitioned stream: the group's pending entries on every shard, oldest first.
+    const shards = shardsOf(ctx, stream!);
+    const split = shards.length > 1;
+    const infos = await Promise.all(shards.map((s) => xinfoStream(redis, ctx.keys.stream(s))));
+    if (infos.every((i) => !i)) throw new NotFoundError(`stream "${stream}" not found (no stream at key ${shards.map((s) => ctx.keys.stream(s)).join(', ')})`);
+    const withGroup: string[] = [];
+    for (const s of shards) if ((await xinfoGroups(redis, ctx.keys.stream(s))).some((g) => g.name === group)) withGroup.push(s);
+    if (withGroup.length === 0) throw new NotFoundError(`group "${group}" not found on stream "${stream}"`);
+
+    const summaries = await Promise.all(withGroup.map((s) => xpendingSummary(redis, ctx.keys.stream(s), group!)));
+    const byConsumer = new Map<string, number>();
+    for (const c of summaries.flatMap((x) => x.consumers)) byConsumer.set(c.name, (byConsumer.get(c.name) ?? 0) + c.pending);
+    const summary = { count: summaries.reduce((n, x) => n + x.count, 0), consumers: [...byConsumer].map(([name, pending]) => ({ name, pending })) };
+    const perShard = await Promise.all(withGroup.map(async (shard) => (await xpending(redis, ctx.keys.stream(shard), group!, query)).map((r) => ({ ...r, shard }))));
+    const rows = perShard.flat().sort((a, b) => compareEntryIds(a.id, b.id)).slice(0, query.count);
+    // The type of each pending entry, in one round trip per shard: what is stuck matters more than its id.
+    const entries = new Map<(typeof rows)[number], PipelineResult>();
+    await Promise.all(
+      withGroup.map(async (shard) => {
+        const mine = rows.filter((r) => r.shard === shard);
+        if (mine.length === 0) return;
+        const replies = await redis.pipeline(mine.map((r) => ['XRANGE', ctx.keys.stream(shard), r.id, r.id]));
+        mine.forEach((r, i) => entries.set(r, replies[i]!));
+      }),
+    );
+    const list = rows.map((r) => {
+      const res = entries.get(r);
       const reply = res?.ok && Array.isArray(res.value) ? res.value[0] : undefined;
       const fields = Array.isArray(reply) && Array.isArray(reply[1]) ? (reply[1] as string[]).map(String) : null;
       const decoded = fields ? decodeEntry(fields) : undefined;
       return {
         entryId: r.id,
+        ...(split ? { shard: r.shard } : {}),
         consumer: r.consumer,
         idleMs: r.idleMs,
         deliveryCount: r.deliveryCount,
@@ -54,9 +75,9 @@ export const command: Command = {
     }
     ctx.print(
       table(
-        ['entry', 'consumer', 'idle', 'deliveries', 'type', 'message id'],
-        list.map((e) => [e.entryId, e.consumer, formatDuration(e.idleMs), e.deliveryCount, e.exists ? e.type ?? '(not a hive message)' : '(deleted)', e.id]),
-        { align: ['left', 'left', 'right', 'right', 'left', 'left'] },
+        ['entry', ...(split ? ['shard'] : []), 'consumer', 'idle', 'deliveries', 'type', 'message id'],
+        list.map((e) => [e.entryId, ...(split ? [e.shard] : []), e.consumer, formatDuration(e.idleMs), e.deliveryCount, e.exists ? e.type ?? '(not a hive message)' : '(deleted)', e.id]),
+        { align: ['left', ...(split ? (['left'] as const) : []), 'left', 'right', 'right', 'left', 'left'] },
       ),
     );
     if (summary.count > list.length) ctx.note(`${list.length} of ${summary.count} shown; see --count, --consumer, --min-idle`);

@@ -1,10 +1,12 @@
 /**
- * `hive trace <message-id|corr>`: every hop of one conversation across streams, with timings.
+ * `hive trace <message-id|corr>`: every hop of one conversation across streams, with timings. A hop
+ * on a partitioned stream names its shard; `--stream wa.inbound` looks in every shard of it.
  *
  * The trace itself (which messages belong to the conversation, each group's state for each hop) is
  * @hive/inspect's traceConversation, shared with the console; this verb parses flags and prints it.
  */
 import { traceConversation } from '@hive/inspect';
+import { contractsOf } from '../catalogue.js';
 import { listFlag, parsePosition, startId, stringFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { NotFoundError, UsageError } from '../errors.js';
@@ -23,6 +25,7 @@ export const command: Command = {
     const { from, streamsScanned, hops } = await traceConversation(redis, ctx.keys, query!, {
       ...(explicitFrom !== undefined ? { from: explicitFrom } : {}),
       streams: only,
+      partitions: contractsOf(ctx),
     });
     if (hops.length === 0) {
       throw new NotFoundError(`no message with id or corr "${query}" in ${streamsScanned.length} streams (scanned from ${from === '0-0' ? 'the start' : from})`);
