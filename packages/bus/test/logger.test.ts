@@ -5,11 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'log-then-exit.ts');
+const FIXTURE = fileURLToPath(new URL('./fixtures/log-then-exit.ts', import.meta.url));
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null } | 'still running';
 
