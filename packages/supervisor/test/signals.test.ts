@@ -33,6 +33,8 @@ interface Run {
   output(): string;
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly dataDir: string;
+  /** The processes left under no one when the top was SIGKILLed. */
+  readonly orphans: number[];
 }
 
 function startHive(args: string[], driverKind: DriverKind, env: Record<string, string>): Run {
@@ -49,7 +51,7 @@ function startHive(args: string[], driverKind: DriverKind, env: Record<string, s
   top.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   top.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => top.once('exit', (code, signal) => resolve({ code, signal })));
-  return { top, prefix, output: () => out, exit, dataDir };
+  return { top, prefix, output: () => out, exit, dataDir, orphans: [] };
 }
 
 async function until(ok: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
@@ -77,7 +79,8 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
   });
   afterAll(async () => {
     for (const r of runs) {
-      for (const pid of processTree(r.top.pid!)) process.kill(pid, 'SIGKILL');
+      // Orphans that outlived a SIGKILLed top are no longer under it: killed by their PIDs.
+      for (const pid of [...processTree(r.top.pid!), ...r.orphans.filter(alive)]) process.kill(pid, 'SIGKILL');
       rmSync(r.dataDir, { recursive: true, force: true });
     }
     await driver?.close();
@@ -142,6 +145,7 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
     await running(r, redis.url);
     await until(() => fetch(`http://127.0.0.1:${consolePort}/`).then((res) => res.ok, () => false), 60_000, `the console answers\n${r.output()}`);
     const children = processTreeNow(r);
+    r.orphans.push(...children);
     expect(children.map(commandOf).some((c) => c.includes('apps/console/')), 'the console is one of the orphans-to-be').toBe(true);
     r.top.kill('SIGKILL');
     await r.exit;
