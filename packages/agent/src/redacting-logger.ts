@@ -12,6 +12,7 @@
  * A sanitized URL keeps its scheme, host, path and user name; its password, every query value and
  * its fragment become `***`: `redis://kami:***@10.0.0.2:6379`, `https://llm.example/v1?api-key=***`.
  */
+import { stderrDestination } from '@hive/bus';
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 /** What a secret is replaced with. */
@@ -82,8 +83,8 @@ export function redactValue(value: unknown, key = '', depth = 0, seen: WeakSet<o
 }
 
 /**
- * A pino logger at `level` with secrets redacted (see above), writing to stderr, or to
- * `destination` (tests pass a stream).
+ * A pino logger at `level` with secrets redacted (see above), writing to stderr (`stderrDestination`:
+ * its flush at exit cannot hang on a pipe nobody reads), or to `destination` (tests pass a stream).
  */
 export function createRedactingLogger(bindings: Record<string, unknown> = {}, level = process.env.HIVE_LOG_LEVEL ?? 'info', destination?: DestinationStream): PinoLogger {
   return pino(
@@ -106,6 +107,6 @@ export function createRedactingLogger(bindings: Record<string, unknown> = {}, le
         },
       },
     },
-    destination ?? pino.destination({ dest: 2, sync: false }),
+    destination ?? stderrDestination(),
   );
 }

@@ -4,6 +4,7 @@
  * restart the process.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -11,11 +12,11 @@ import { EXIT_UNCAUGHT } from '../src/index.js';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function run(env: Record<string, string>) {
+function run(env: Record<string, string>, opts: { ipc?: boolean } = {}) {
   const proc = spawn(process.execPath, ['--conditions=@hive/source', '--import', 'tsx', join(pkg, 'test', 'fixtures', 'lifecycle.ts')], {
     cwd: pkg,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -53,5 +54,21 @@ describe('a process running agents', () => {
     const rejected = run({ REJECT: '1' });
     expect(await rejected.exit).toEqual({ code: EXIT_UNCAUGHT, signal: null });
     expect(rejected.out()).toMatch(/fixture: unhandled rejection: Error: nope/);
+  }, 30_000);
+
+  it('its supervisor SIGKILLed (channel closed, pipes unread): stops and exits 0, though the stop logs as it ends', async () => {
+    // The stop finishes in the turn it began, logging as it goes: "shutting down"'s write is in flight
+    // (its EPIPE not yet reported) when the process exits with the later lines buffered. pino's flush at
+    // exit retried their EPIPE forever (sonic-boom's flushSync), and the process never exited.
+    const p = run({ STOP_LOGS: '2' }, { ipc: true });
+    await p.ready;
+    for (const s of [p.proc.stdout!, p.proc.stderr!]) {
+      s.destroy();
+      await once(s, 'close');
+    }
+    p.proc.disconnect();
+    const exited = await Promise.race([p.exit, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 10_000))]);
+    if (exited === 'still running') p.proc.kill('SIGKILL');
+    expect(exited).toEqual({ code: 0, signal: null });
   }, 30_000);
 });

@@ -43,7 +43,7 @@ export {
 } from './errors.js';
 export { newMessageId } from './ids.js';
 export { assertName, createKeys, DEFAULT_PREFIX, legacyKeyPatterns, legacyKeyTarget, legacyStreamKey, shardOf, shardStream, shardStreams, type Keys } from './keys.js';
-export { createLogger, silentLogger, type Logger } from './logger.js';
+export { createLogger, silentLogger, stderrDestination, type Logger } from './logger.js';
 export { logicalStream, streamShards, type StreamPartitions } from './partitions.js';
 export type { BusObserver, HandleOutcome } from './observer.js';
 export type { IdempotentPublishOptions, OutgoingMessage, PublishOptions, PublishResult, ReplicateOptions } from './outgoing.js';

@@ -8,13 +8,17 @@
  * - SIGKILL of the top: nobody can stop the children then; each notices its supervisor's channel
  *   close and stops itself, gracefully, instead of running on orphaned.
  * Two agents (HIVE_AGENTS) keep the tests short; the mechanism does not depend on how many.
+ * Each runs with the agents on either driver (HIVE_DRIVER): how fast an agent stops depends on its
+ * Redis client, and an agent on node-redis, which stops within milliseconds, once exited before its
+ * logger had learnt that stderr's reader was gone, and hung in the logger's flush at exit
+ * (stderrDestination in packages/bus/src/logger.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDriver, createKeys, type RedisDriver } from '@hive/bus';
+import { createDriver, createKeys, DRIVER_KINDS, type DriverKind, type RedisDriver } from '@hive/bus';
 import { listAgents } from '@hive/bus/admin';
 import { freePort, randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { pingRedis } from '../src/redis.js';
@@ -29,9 +33,11 @@ interface Run {
   output(): string;
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly dataDir: string;
+  /** The processes left under no one when the top was SIGKILLed. */
+  readonly orphans: number[];
 }
 
-function startHive(args: string[], env: Record<string, string>): Run {
+function startHive(args: string[], driverKind: DriverKind, env: Record<string, string>): Run {
   const prefix = randomPrefix('sig');
   const dataDir = mkdtempSync(join(tmpdir(), 'hive-signals-'));
   // Its own process group, as a shell gives a foreground job: the group's SIGINT is a terminal's Ctrl-C.
@@ -39,13 +45,13 @@ function startHive(args: string[], env: Record<string, string>): Run {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HIVE_PREFIX: prefix, HIVE_DATA_DIR: dataDir, HIVE_AGENTS: AGENTS.join(','), HIVE_LOG_LEVEL: 'info', HIVE_TZ: 'UTC', OPENAI_API_KEY: '', ...env },
+    env: { ...process.env, HIVE_PREFIX: prefix, HIVE_DATA_DIR: dataDir, HIVE_AGENTS: AGENTS.join(','), HIVE_LOG_LEVEL: 'info', HIVE_TZ: 'UTC', OPENAI_API_KEY: '', HIVE_DRIVER: driverKind, ...env },
   });
   let out = '';
   top.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   top.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => top.once('exit', (code, signal) => resolve({ code, signal })));
-  return { top, prefix, output: () => out, exit, dataDir };
+  return { top, prefix, output: () => out, exit, dataDir, orphans: [] };
 }
 
 async function until(ok: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
@@ -61,7 +67,7 @@ const commandOf = (pid: number) => memoryOf(pid)?.command ?? '?';
 /** The processes under the top now (the console's among them once it answers), the top left out. */
 const processTreeNow = (r: Run) => processTree(r.top.pid!).filter((p) => p !== r.top.pid);
 
-describe('stopping npm start', () => {
+describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind) => {
   let redis: RedisServer;
   let driver: RedisDriver;
   const runs: Run[] = [];
@@ -73,7 +79,8 @@ describe('stopping npm start', () => {
   });
   afterAll(async () => {
     for (const r of runs) {
-      for (const pid of processTree(r.top.pid!)) process.kill(pid, 'SIGKILL');
+      // Orphans that outlived a SIGKILLed top are no longer under it: killed by their PIDs.
+      for (const pid of [...processTree(r.top.pid!), ...r.orphans.filter(alive)]) process.kill(pid, 'SIGKILL');
       rmSync(r.dataDir, { recursive: true, force: true });
     }
     await driver?.close();
@@ -110,7 +117,7 @@ describe('stopping npm start', () => {
 
   it('Ctrl-C (SIGINT to the process group), every agent in one process, Redis of its own: one graceful stop, nothing left', async () => {
     const port = await freePort();
-    const r = startHive([], { HIVE_REDIS_PORT: String(port), HIVE_CONSOLE_PORT: String(await freePort()) });
+    const r = startHive([], driverKind, { HIVE_REDIS_PORT: String(port), HIVE_CONSOLE_PORT: String(await freePort()) });
     const pids = await running(r, `redis://127.0.0.1:${port}`);
     expect(pids.length).toBeGreaterThanOrEqual(2); // the top and the host (and tsx's esbuild when its cache was cold)
     process.kill(-r.top.pid!, 'SIGINT');
@@ -121,7 +128,7 @@ describe('stopping npm start', () => {
   }, 150_000);
 
   it('SIGTERM to the top PID, one process per agent: one graceful stop, nothing left', async () => {
-    const r = startHive(['--processes'], { REDIS_URL: redis.url, HIVE_CONSOLE_PORT: String(await freePort()) });
+    const r = startHive(['--processes'], driverKind, { REDIS_URL: redis.url, HIVE_CONSOLE_PORT: String(await freePort()) });
     const pids = await running(r, redis.url);
     expect(pids.length).toBeGreaterThanOrEqual(1 + AGENTS.length);
     r.top.kill('SIGTERM');
@@ -134,10 +141,11 @@ describe('stopping npm start', () => {
   it('SIGKILL of the top: the agents notice their supervisor is gone and stop by themselves', async () => {
     // The console on a port of its own, so it really runs (on a taken port it would exit at once).
     const consolePort = await freePort();
-    const r = startHive(['--processes'], { REDIS_URL: redis.url, HIVE_CONSOLE_PORT: String(consolePort) });
+    const r = startHive(['--processes'], driverKind, { REDIS_URL: redis.url, HIVE_CONSOLE_PORT: String(consolePort) });
     await running(r, redis.url);
     await until(() => fetch(`http://127.0.0.1:${consolePort}/`).then((res) => res.ok, () => false), 60_000, `the console answers\n${r.output()}`);
     const children = processTreeNow(r);
+    r.orphans.push(...children);
     expect(children.map(commandOf).some((c) => c.includes('apps/console/')), 'the console is one of the orphans-to-be').toBe(true);
     r.top.kill('SIGKILL');
     await r.exit;
