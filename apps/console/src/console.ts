@@ -10,6 +10,7 @@ import {
   createDriver,
   createKeys,
   createRedactingLogger,
+  DEFAULT_DRIVER,
   DEFAULT_PREFIX,
   redactUrl,
   type RedisDriver,
@@ -54,7 +55,7 @@ export async function createConsole(opts: ConsoleOptions = {}): Promise<ConsoleH
   const url = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   if (opts.driver) redis = opts.driver;
   else {
-    redis = createDriver(opts.driverKind ?? 'ioredis', { url, connectionName: 'hive-console', connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    redis = createDriver(opts.driverKind ?? DEFAULT_DRIVER, { url, connectionName: 'hive-console', connectTimeoutMs: CONNECT_TIMEOUT_MS });
     ownDriver = true;
     // Reconnects forever once up (a console outlives a Redis restart), but must reach it once to start.
     await redis.connect();

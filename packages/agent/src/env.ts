@@ -4,6 +4,7 @@
  * is wrong and what was given (secrets never echoed). An empty value counts as unset, because
  * compose files and .env templates write `OPENAI_API_KEY=` for "none".
  */
+import { DEFAULT_DRIVER } from '@hive/bus';
 import { sanitizeText } from './redacting-logger.js';
 import { z } from 'zod';
 import { isTimeZone } from './calendar.js';
@@ -43,7 +44,7 @@ export const hiveEnvSchema = z.object({
     .string()
     .regex(/^([A-Za-z0-9][A-Za-z0-9._-]*:)?$/, 'must be letters, digits, ".", "_" or "-" ending with ":" (e.g. "hive:")')
     .default('hive:'),
-  HIVE_DRIVER: z.enum(['ioredis', 'node-redis'], { message: 'must be "ioredis" or "node-redis"' }).default('ioredis'),
+  HIVE_DRIVER: z.enum(['ioredis', 'node-redis'], { message: 'must be "ioredis" or "node-redis"' }).default(DEFAULT_DRIVER),
   HIVE_INSTANCE: z.string().regex(NAME, 'must be 1-128 letters, digits, ".", "_" or "-"').default('0'),
   HIVE_LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   HIVE_HTTP_PORT: envInt(0, 65_535).default(0),

@@ -78,6 +78,7 @@ export {
   createDriver,
   createKeys,
   decodeEntry,
+  DEFAULT_DRIVER,
   DEFAULT_PREFIX,
   envelopeFields,
   errorMessage,

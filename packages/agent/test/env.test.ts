@@ -9,7 +9,7 @@ describe('configuration from the environment', () => {
     expect(hive).toEqual({
       REDIS_URL: 'redis://127.0.0.1:6379',
       HIVE_PREFIX: 'hive:',
-      HIVE_DRIVER: 'ioredis',
+      HIVE_DRIVER: 'node-redis',
       HIVE_INSTANCE: '0',
       HIVE_LOG_LEVEL: 'info',
       HIVE_HTTP_PORT: 0,

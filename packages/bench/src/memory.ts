@@ -22,7 +22,7 @@ export interface MemoryResult {
   readonly rows: MemoryRow[];
   /** Hive (ioredis) bytes per entry minus the bare payload's. */
   readonly envelopeOverhead: number;
-  /** What the envelope adds, field by field, before Redis's own encoding (values only; names are shared per node). */
+  /** What the envelope adds beside `data`, before Redis's own encoding: its header's bytes (field names are shared per node). */
   readonly envelopeFields: Record<string, number>;
 }
 
@@ -84,8 +84,11 @@ export async function measureMemory(url: string, n: number, opts: { bullmq: bool
     redis.disconnect();
   }
 
-  const sample = encodeFields({ type: PAYLOAD_TYPE, v: 1, id: '01JQ6Z8X3F5G7H9J1K3M5N7P9R', src: 'bench', ts: Date.now(), corr: '01JQ6Z8X3F5G7H9J1K3M5N7P9R', cause: '', data: encodeData(makePayload(1)) });
-  const envelopeFields: Record<string, number> = {};
-  for (let i = 0; i < sample.length; i += 2) if (sample[i] !== 'data') envelopeFields[sample[i]!] = Buffer.byteLength(sample[i + 1]!);
+  // The measured entries are root messages (corr is the id, written empty; no cause); a follow-up's
+  // header carries both ids too.
+  const id = '01JQ6Z8X3F5G7H9J1K3M5N7P9R';
+  const header = (corr: string, cause: string) =>
+    Buffer.byteLength(encodeFields({ type: PAYLOAD_TYPE, v: 1, id, src: 'bench', ts: Date.now(), corr, cause, data: encodeData(makePayload(1)) })[1]!);
+  const envelopeFields: Record<string, number> = { 'header (root message)': header(id, ''), 'header (a follow-up: corr and cause set)': header('01JQ6Z8X3F5G7H9J1K3M5N7P9S', '01JQ6Z8X3F5G7H9J1K3M5N7P9T') };
   return { rows, envelopeOverhead: hiveIoredis - rows[0]!.bytesPerEntry, envelopeFields };
 }

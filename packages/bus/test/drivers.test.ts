@@ -14,11 +14,11 @@ const redis = useRedis();
 
 describe('driver choice', () => {
   // A missing library (DriverMissingError) is checked where one can be left out: packages/pack-check.
-  it('with none named, the first installed library in DRIVER_KINDS order: ioredis here, where both are', async () => {
-    expect(installedDriver()).toBe('ioredis');
+  it('with none named, the first installed library in DRIVER_KINDS order: node-redis here, where both are', async () => {
+    expect(installedDriver()).toBe('node-redis');
     const d = createDriver(undefined, { url: redis().url });
     try {
-      expect(d.kind).toBe('ioredis');
+      expect(d.kind).toBe('node-redis');
     } finally {
       d.disconnect();
     }

@@ -3,7 +3,7 @@
  * with no reconnects and a short timeout, so an unreachable Redis fails in a moment with exit 3.
  */
 import { hostname } from 'node:os';
-import { createDriver, createKeys, DEFAULT_PREFIX, DRIVER_KINDS, redactUrl, type DriverKind, type Keys, type RedisDriver } from '@hive/bus';
+import { createDriver, createKeys, DEFAULT_DRIVER, DEFAULT_PREFIX, DRIVER_KINDS, redactUrl, type DriverKind, type Keys, type RedisDriver } from '@hive/bus';
 import { UnreachableError, UsageError } from './errors.js';
 
 /** Give up connecting after this long: an operator is waiting. */
@@ -34,7 +34,7 @@ export function openSession(opts: SessionOptions): Session {
   const url = opts.url ?? DEFAULT_REDIS_URL;
   const shown = redactUrl(url);
   if (!/^rediss?(\+(cluster|sentinel))?:\/\/./.test(url)) throw new UsageError(`--redis "${shown}" must be a redis://, rediss://, redis+cluster:// or redis+sentinel:// URL`, opts.verb);
-  const kind = opts.driver ?? 'ioredis';
+  const kind = opts.driver ?? DEFAULT_DRIVER;
   if (!(DRIVER_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(`--driver "${kind}" is unknown: use ${DRIVER_KINDS.join(' or ')}`, opts.verb);
   }

@@ -23,7 +23,7 @@ export interface VerbSpec {
 export const GLOBAL_OPTIONS: OptionSpecs = {
   redis: { type: 'string', value: 'URL', description: 'Redis URL, redis:// or rediss:// (TLS); overrides env REDIS_URL. Default: the npm start network\'s Redis when one runs from this checkout, else redis://127.0.0.1:6379' },
   prefix: { type: 'string', value: 'PREFIX', description: 'key prefix, ending in ":"; default env HIVE_PREFIX, else "hive:"' },
-  driver: { type: 'string', value: 'NAME', description: 'Redis client: ioredis | node-redis; default env HIVE_DRIVER, else ioredis' },
+  driver: { type: 'string', value: 'NAME', description: 'Redis client: ioredis | node-redis; default env HIVE_DRIVER, else node-redis' },
   json: { type: 'boolean', description: 'print one JSON document (JSON lines for tail --follow); errors go to stderr as JSON' },
   help: { type: 'boolean', short: 'h', description: 'show help for hive or for the verb' },
 };

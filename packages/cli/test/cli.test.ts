@@ -53,7 +53,7 @@ describe('bad usage exits 2 with one line and the usage hint', () => {
     ['a bad count', ['tail', 'x', '--count', 'ten'], /^hive tail: --count must be a positive integer, got "ten"$/m],
     ['a bad --from', ['tail', 'x', '--from', 'yesterday'], /^hive tail: --from "yesterday" is not an entry id/m],
     ['a bad stream name', ['tail', 'a b'], /^hive tail: stream name "a b" is invalid/m],
-    ['a bad driver', ['streams', '--driver', 'jedis'], /^hive streams: --driver "jedis" is unknown: use ioredis or node-redis$/m],
+    ['a bad driver', ['streams', '--driver', 'jedis'], /^hive streams: --driver "jedis" is unknown: use node-redis or ioredis$/m],
     ['a bad prefix', ['streams', '--prefix', 'nocolon'], /^hive streams: --prefix "nocolon" must end with ":"$/m],
     ['a bad URL', ['streams', '--redis', 'http://x'], /^hive streams: --redis "http:\/\/x" must be a redis:\/\/, rediss:\/\/, redis\+cluster:\/\/ or redis\+sentinel:\/\/ URL$/m],
   ];

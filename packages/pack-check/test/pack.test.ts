@@ -183,7 +183,7 @@ describe('installed with npm into a project outside the workspace', () => {
     await runOk(join(project, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.bundler.json'], { cwd: project, env: cleanEnv() });
   });
 
-  it('without ioredis uses node-redis; with neither client, createBus fails with a DriverMissingError naming both', async () => {
+  it('without redis (node-redis) uses ioredis; with neither client, createBus fails with a DriverMissingError naming both', async () => {
     writeFileSync(
       join(project, 'driver.mjs'),
       [
@@ -198,23 +198,23 @@ describe('installed with npm into a project outside the workspace', () => {
       ].join('\n'),
     );
     const modules = join(project, 'node_modules');
-    expect(printed((await node('driver.mjs')).stdout)).toEqual(['driver ioredis']);
-    renameSync(join(modules, 'ioredis'), join(modules, '.hidden-ioredis'));
+    expect(printed((await node('driver.mjs')).stdout)).toEqual(['driver node-redis']);
+    renameSync(join(modules, 'redis'), join(modules, '.hidden-redis'));
     try {
-      expect(printed((await node('driver.mjs')).stdout)).toEqual(['driver node-redis']);
-      renameSync(join(modules, 'redis'), join(modules, '.hidden-redis'));
+      expect(printed((await node('driver.mjs')).stdout)).toEqual(['driver ioredis']);
+      renameSync(join(modules, 'ioredis'), join(modules, '.hidden-ioredis'));
       try {
         expect(printed((await node('driver.mjs')).stdout)).toEqual([
-          'DriverMissingError DRIVER_MISSING: no Redis client is installed: @hive/bus needs ioredis (npm install ioredis) or node-redis (npm install redis)',
+          'DriverMissingError DRIVER_MISSING: no Redis client is installed: @hive/bus needs node-redis (npm install redis) or ioredis (npm install ioredis)',
         ]);
         expect(printed((await node('driver.mjs', { HIVE_DRIVER: 'ioredis' })).stdout)).toEqual([
           'DriverMissingError DRIVER_MISSING: the "ioredis" driver needs the ioredis package, which is not installed: npm install ioredis (or use driver "node-redis" with npm install redis)',
         ]);
       } finally {
-        renameSync(join(modules, '.hidden-redis'), join(modules, 'redis'));
+        renameSync(join(modules, '.hidden-ioredis'), join(modules, 'ioredis'));
       }
     } finally {
-      renameSync(join(modules, '.hidden-ioredis'), join(modules, 'ioredis'));
+      renameSync(join(modules, '.hidden-redis'), join(modules, 'redis'));
     }
   });
 

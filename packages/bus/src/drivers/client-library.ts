@@ -1,6 +1,6 @@
 /**
- * The Redis client libraries are optional peer dependencies of `@hive/bus`: a user installs ioredis
- * or redis (node-redis), and each is loaded only when a driver of its kind is made (~20 MB RSS each).
+ * The Redis client libraries are optional peer dependencies of `@hive/bus`: a user installs redis
+ * (node-redis) or ioredis, and each is loaded only when a driver of its kind is made (~20 MB RSS each).
  * A missing one is a DriverMissingError that names the package to install, not a bare MODULE_NOT_FOUND.
  */
 import { createRequire } from 'node:module';
@@ -41,7 +41,7 @@ export function installedDriver(): DriverKind {
       if (!isMissing(err, CLIENT_PACKAGES[kind])) throw err;
     }
   }
-  throw new DriverMissingError('no Redis client is installed: @hive/bus needs ioredis (npm install ioredis) or node-redis (npm install redis)', {
+  throw new DriverMissingError('no Redis client is installed: @hive/bus needs node-redis (npm install redis) or ioredis (npm install ioredis)', {
     details: { packages: Object.values(CLIENT_PACKAGES) },
   });
 }

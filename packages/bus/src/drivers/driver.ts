@@ -15,7 +15,7 @@ export type PipelineResult = { ok: true; value: Reply } | { ok: false; error: Er
 export type DriverKind = 'ioredis' | 'node-redis';
 
 /** The two drivers, in the order the README recommends them. */
-export const DRIVER_KINDS: readonly DriverKind[] = ['ioredis', 'node-redis'];
+export const DRIVER_KINDS: readonly DriverKind[] = ['node-redis', 'ioredis'];
 
 export type DriverEvent = 'ready' | 'reconnecting' | 'error' | 'end';
 
