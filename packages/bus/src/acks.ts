@@ -33,15 +33,20 @@ export class BatchedAcks {
   private queue = new Map<string, string[]>();
   /** Per stream key, the entries to mark and ack together. */
   private marked = new Map<string, MarkedBatch>();
-  /** Settled, queued, and not yet sent (by "<key> <entry id>"): still pending in Redis, no longer the reclaimer's. */
+  /** Settled, queued, and not yet sent (by `name`): still pending in Redis, no longer the reclaimer's. */
   private readonly sending = new Set<string>();
   private flushing: Promise<void> | undefined;
 
   constructor(private readonly o: BatchedAcksOptions) {}
 
+  /** An entry's name here: its id, behind "redrive " for the redrive stream's (which number their own). */
+  private name(key: string, entryId: string): string {
+    return key === this.o.redriveKey ? `redrive ${entryId}` : entryId;
+  }
+
   /** True while entry `entryId` of stream key `key` waits for (or is in) its batched ack. */
   has(key: string, entryId: string): boolean {
-    return this.sending.has(`${key} ${entryId}`);
+    return this.sending.has(this.name(key, entryId));
   }
 
   /** Ack `entryId` of stream key `key` with the next batch (sent on the next tick), writing `mark` with it. */
@@ -56,7 +61,7 @@ export class BatchedAcks {
       if (!ids) this.queue.set(key, (ids = []));
       ids.push(entryId);
     }
-    this.sending.add(`${key} ${entryId}`);
+    this.sending.add(this.name(key, entryId));
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.send());
   }
 
@@ -90,7 +95,7 @@ export class BatchedAcks {
       this.o.log.warn({ err: errorMessage(failed.reason), count }, 'ack failed; entries stay pending (handled ones unmarked: their handlers run again)');
     }
     // Acked, or (the ack failed) pending again like any other entry: the reclaimer's from now on.
-    for (const [key, ids] of batch) for (const id of ids) this.sending.delete(`${key} ${id}`);
-    for (const [key, m] of marked) for (let i = 1; i < m.pairs.length; i += 2) this.sending.delete(`${key} ${m.pairs[i]!}`);
+    for (const [key, ids] of batch) for (const id of ids) this.sending.delete(this.name(key, id));
+    for (const [key, m] of marked) for (let i = 1; i < m.pairs.length; i += 2) this.sending.delete(this.name(key, m.pairs[i]!));
   }
 }

@@ -35,8 +35,11 @@ import { Recovery } from './recovery.js';
 import { Reclaimer } from './reclaimer.js';
 import { subscriptionSettings, type SubscribeOptions, type SubscriptionContext, type Subscription, type SubscriptionSettings } from './subscribe-options.js';
 
-/** An entry's name among those in flight: its stream key and id. */
-const inFlightId = (key: string, entryId: string) => `${key} ${entryId}`;
+/**
+ * An entry's name among those in flight: its id for the stream's entries (most of them: no string
+ * made per message), its id behind "redrive " for the redrive stream's, which number their own.
+ */
+const inFlightId = (redrive: boolean, entryId: string) => (redrive ? `redrive ${entryId}` : entryId);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
 
@@ -64,7 +67,7 @@ class SubscriptionImpl implements Subscription {
 
   private running = true;
   private closed = false;
-  /** By `inFlightId(key, entry id)`: the stream and the redrive stream each number their own entries. */
+  /** By `inFlightId`: the stream and the redrive stream each number their own entries. */
   private readonly inFlightMap = new Map<string, Delivery>();
   /** Deliveries walking the chain now (at most `concurrency`), and those in flight waiting for a turn. */
   private walking = 0;
@@ -101,7 +104,7 @@ class SubscriptionImpl implements Subscription {
     const { stream, group, consumer, key, redriveKey } = this;
     const { claimIdleMs, retry, deadConsumerMs } = s;
     this.acks = new BatchedAcks({ driver, group, redriveKey, log });
-    const isInFlight = (k: string) => (id: string) => this.inFlightMap.has(inFlightId(k, id)) || this.acks.has(k, id);
+    const isInFlight = (k: string) => (id: string) => this.inFlightMap.has(inFlightId(k === redriveKey, id)) || this.acks.has(k, id);
     const reclaimer = (this.reclaimer = new Reclaimer({ driver, key, stream, group, consumer, log, observers, claimIdleMs, retry, deadConsumerMs, isInFlight: isInFlight(key) }));
     const redriveReclaimer = (this.redriveReclaimer = new Reclaimer({ ...reclaimer.options, key: redriveKey, isInFlight: isInFlight(redriveKey) }));
     const free = () => this.free;
@@ -208,7 +211,8 @@ class SubscriptionImpl implements Subscription {
   // ---------------------------------------------------------------- one entry
 
   private dispatch(key: string, entry: StreamEntry, deliveryCount: number | undefined): void {
-    if (this.inFlightMap.has(inFlightId(key, entry.id)) || this.acks.has(key, entry.id)) return;
+    const name = inFlightId(key === this.redriveKey, entry.id);
+    if (this.inFlightMap.has(name) || this.acks.has(key, entry.id)) return;
     if (entry.fields === null) {
       // Deleted while pending (history read on Redis < 7): nothing to handle.
       this.acks.add(key, entry.id);
@@ -218,18 +222,14 @@ class SubscriptionImpl implements Subscription {
     // A retried dead letter carries its original entry as one field: the chain sees the original fields.
     if (key === this.redriveKey) entry = { ...entry, fields: unwrapRedriven(entry.fields) };
     const d = new Delivery(key, entry, deliveryCount, this.reclaimerFor(key), this.source);
-    this.inFlightMap.set(inFlightId(key, entry.id), d);
+    this.inFlightMap.set(name, d);
     if (this.walking < this.settings.concurrency) this.start(d);
     else this.waiting.push(d);
   }
 
   private start(d: Delivery): void {
     this.walking++;
-    void this.walk(d).finally(() => {
-      this.walking--;
-      const next = this.waiting.shift();
-      if (next) this.start(next);
-    });
+    void this.walk(d);
   }
 
   /** Walk the entry down the chain, act on how it settled, then free its slot. */
@@ -243,7 +243,10 @@ class SubscriptionImpl implements Subscription {
       d.log.error({ err: errorMessage(err) }, 'a handling step threw; the entry stays pending');
     } finally {
       d.settled = true;
-      this.inFlightMap.delete(inFlightId(d.key, d.entry.id));
+      this.inFlightMap.delete(inFlightId(d.key === this.redriveKey, d.entry.id));
+      this.walking--;
+      const next = this.waiting.shift();
+      if (next) this.start(next);
       if (this.inFlightMap.size === 0) this.idleWaiter?.();
       const w = this.slotWaiter;
       this.slotWaiter = undefined;

@@ -50,6 +50,27 @@ describe('handler timeout, as a step', () => {
   });
 });
 
+describe('handler timeout, many calls under one timer', () => {
+  it('times out each call at its own deadline, whichever finished before it', async () => {
+    const step = handlerTimeout(100);
+    const started = performance.now();
+    const ended: Record<string, number> = {};
+    const call = (name: string, runMs: number, startAfterMs: number) =>
+      sleep(startAfterMs).then(() =>
+        step(async () => (await sleep(runMs), []))(message('in'), delivery([]).d).then(
+          () => (ended[name] = -1),
+          (err: unknown) => (ended[name] = err instanceof HandlerTimeoutError ? performance.now() - started : -2),
+        ),
+      );
+    // a: quick, the oldest; b and c hang, started 40 and 60 ms later: each times out 100 ms after its own start.
+    await Promise.all([call('a', 10, 0), call('b', 1_000, 40), call('c', 1_000, 60)]);
+    expect(ended.a).toBe(-1);
+    expect(ended.b).toBeGreaterThanOrEqual(139);
+    expect(ended.c).toBeGreaterThanOrEqual(159);
+    expect(ended.c).toBeGreaterThan(ended.b!);
+  });
+});
+
 const redis = useRedis();
 
 describe.each(DRIVER_KINDS)('handler timeout through a subscription on %s', (kind) => {
