@@ -289,6 +289,8 @@ class SubscriptionImpl implements Subscription {
     // Interrupt the blocking read; the loop sees running=false and ends.
     this.blocking.disconnect();
     await this.loopDone.catch(() => undefined);
+    // Read but not started: left pending, drained by this consumer when it comes back or claimed by another.
+    for (const d of this.waiting.splice(0)) this.inFlightMap.delete(inFlightId(d.key === this.redriveKey, d.entry.id));
     if (this.inFlightMap.size > 0) {
       const { shutdownTimeoutMs } = this.settings;
       this.log.info({ inFlight: this.inFlightMap.size, timeoutMs: shutdownTimeoutMs }, 'waiting for running handlers');

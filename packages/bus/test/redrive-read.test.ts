@@ -59,4 +59,29 @@ describe.each(DRIVER_KINDS)('the redrive stream in the blocking read, on %s', (k
     expect(handled.sort()).toEqual([1, 2]);
     expect(most).toBe(1);
   });
+
+  it('stop() leaves an entry that waited for its turn pending, its handler never run', async () => {
+    const b = await bus();
+    const fields = (n: number) => encodeFields({ type: 'demo.n', v: 1, id: `m${n}`, src: 't', ts: 1, corr: 'c', cause: '', data: JSON.stringify({ n }) });
+    await b.driver.call(['XADD', b.keys.stream('stop'), '5-0', ...fields(1)]);
+    await b.driver.call(['XADD', b.keys.redrive('stop', 'g'), '5-0', ...fields(2)]);
+    const started: number[] = [];
+    const sub = b.subscribe<{ n: number }>({
+      stream: 'stop',
+      group: 'g',
+      startAt: 'all',
+      concurrency: 1,
+      handler: async (m) => {
+        started.push(m.data.n);
+        await sleep(300);
+      },
+    });
+    await waitUntil(() => started.length === 1, 5_000, 'the first handler');
+    await sub.stop();
+    expect(started).toHaveLength(1);
+    const pending = async (key: string) => Number(((await b.driver.call(['XPENDING', key, 'g'])) as unknown[])[0]);
+    // The one that ran is acked; the one that waited is still pending, for a later delivery.
+    const left = (await pending(b.keys.stream('stop'))) + (await pending(b.keys.redrive('stop', 'g')));
+    expect(left).toBe(1);
+  });
 });
