@@ -14,7 +14,10 @@ import type { ProcessSpec } from './supervisor.js';
  * V8 flags for every process of the network. `--optimize-for-size` makes V8 keep its heap small
  * (smaller young generation, earlier collections): measured after the 25-message conversation, the
  * 13 agents in one compiled process take 139 → 113 MiB, one process per agent 81 → 73 MiB each
- * (BENCHMARKS.md, "Footprint"), for no measurable CPU. Measured and not taken: `--lite-mode` (94 and
+ * (BENCHMARKS.md, "Footprint"). It costs CPU: measured later on the running network in one process
+ * (BENCHMARKS.md, issue 18), the agents spent a third more CPU per message with it, and the p99 from
+ * a message to its reply at 50 msg/s was twice as long; `HIVE_NODE_FLAGS=""` trades the memory back
+ * for that. Measured and not taken: `--lite-mode` (94 and
  * 65 MiB) turns WebAssembly off, and Node's fetch (undici's HTTP parser is WebAssembly) then throws,
  * so the OpenAI path would crash; `--no-opt` (100 and 67 MiB) costs 2-3× the CPU per message under
  * load (bench: publish 42-71 → 124-133 µs, consume 102-160 → 352-391 µs). Not settable through
