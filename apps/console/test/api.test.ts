@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus, createKeys, startHeartbeat, type Bus } from '@hive/bus';
-import { xrange } from '@hive/bus/admin';
 import { createConsole, type ConsoleHandle } from '../src/index.js';
 import { mergeHops } from '../src/server/trace-routes.js';
 import { capturingLogger, randomPrefix, useRedis } from './helpers.js';
@@ -123,8 +122,8 @@ describe('dead letters', () => {
     const retried = await post('/api/dead-letters/orders/retry', { ids: [boxLetter] });
     expect(await retried.json()).toMatchObject({ outcomes: [{ id: boxLetter, status: 'retried', group: 'box' }] });
     expect(Number(await redis().driver.call(['XLEN', keys.redrive('orders', 'ghost')]))).toBe(0);
-    expect((await xrange(redis().driver, keys.redrive('orders', 'box'), '-', '+')).length).toBe(1);
-    // box reads its redrive stream and dead-letters the garbage again, now with one retry on record.
+    // box reads its redrive stream (in the same blocking read as the stream, so at once) and
+    // dead-letters the garbage again, now with one retry on record.
     let again = await get<List>('/api/dead-letters/orders?group=box');
     while (!again.items.some((i) => i.retries === 1) && Date.now() < deadline + 10_000) {
       await new Promise((r) => setTimeout(r, 100));
