@@ -19,6 +19,12 @@ describe.each(DRIVER_KINDS)('the redrive stream in the blocking read, on %s', (k
     open.push(b);
     return b;
   };
+  /** An entry in the stream and one in group g's redrive stream, both with entry id 5-0 (each stream numbers its own). */
+  const oneInEach = async (b: Bus, stream: string) => {
+    const fields = (n: number) => encodeFields({ type: 'demo.n', v: 1, id: `m${n}`, src: 't', ts: 1, corr: 'c', cause: '', data: JSON.stringify({ n }) });
+    await b.driver.call(['XADD', b.keys.stream(stream), '5-0', ...fields(1)]);
+    await b.driver.call(['XADD', b.keys.redrive(stream, 'g'), '5-0', ...fields(2)]);
+  };
   const calls = async (b: Bus, name: string) => Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(String(await b.driver.call(['INFO', 'commandstats'])))?.[1] ?? 0);
 
   it('an idle subscription reads once per blockMs: one XREADGROUP over the stream and its redrive stream, no redrive poll', async () => {
@@ -34,11 +40,9 @@ describe.each(DRIVER_KINDS)('the redrive stream in the blocking read, on %s', (k
 
   it('one read of an entry in the stream and one in the redrive stream (same entry id) runs both, one after the other at concurrency 1', async () => {
     const b = await bus();
-    const fields = (n: number) => encodeFields({ type: 'demo.n', v: 1, id: `m${n}`, src: 't', ts: 1, corr: 'c', cause: '', data: JSON.stringify({ n }) });
     // Both there before the subscription's first read (its group is created at the start of both),
-    // with the same entry id: each stream numbers its own entries, and neither hides the other.
-    await b.driver.call(['XADD', b.keys.stream('both'), '5-0', ...fields(1)]);
-    await b.driver.call(['XADD', b.keys.redrive('both', 'g'), '5-0', ...fields(2)]);
+    // with the same entry id: neither hides the other.
+    await oneInEach(b, 'both');
     let running = 0;
     let most = 0;
     const handled: number[] = [];
@@ -62,9 +66,7 @@ describe.each(DRIVER_KINDS)('the redrive stream in the blocking read, on %s', (k
 
   it('stop() leaves an entry that waited for its turn pending, its handler never run', async () => {
     const b = await bus();
-    const fields = (n: number) => encodeFields({ type: 'demo.n', v: 1, id: `m${n}`, src: 't', ts: 1, corr: 'c', cause: '', data: JSON.stringify({ n }) });
-    await b.driver.call(['XADD', b.keys.stream('stop'), '5-0', ...fields(1)]);
-    await b.driver.call(['XADD', b.keys.redrive('stop', 'g'), '5-0', ...fields(2)]);
+    await oneInEach(b, 'stop');
     const started: number[] = [];
     const sub = b.subscribe<{ n: number }>({
       stream: 'stop',
