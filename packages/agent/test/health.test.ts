@@ -114,8 +114,18 @@ describe('an agent reading a partitioned stream', () => {
     const seen = await t.messages('wa.inbound');
     expect(seen.map((m) => m.data.chatId).sort()).toEqual(chats);
 
-    // A shard whose group is gone (Redis lost it): not ready, until the consumer re-creates it.
-    await t.bus.driver.call(['XGROUP', 'DESTROY', t.bus.keys.stream('wa.inbound.1'), 'echo']);
-    expect(await json(`${t.agent.url}/readyz`)).toMatchObject({ status: 503, body: { ready: false, groups: { 'wa.inbound': false } } });
+    // A shard that lost its group is not ready; readiness that looked at `wa.inbound`'s own key (never
+    // written: the shards are) would not see it. Something else put in the shard's key keeps the
+    // consumer from re-creating the group (which it does at once) before readyz is asked.
+    const shard = t.bus.keys.stream('wa.inbound.1');
+    await t.bus.driver.pipeline([['MULTI'], ['DEL', shard], ['SET', shard, 'not a stream'], ['EXEC']]);
+    const lost = await json(`${t.agent.url}/readyz`);
+    expect(lost).toMatchObject({ status: 503, body: { ready: false } });
+    expect((lost.body as { groups: Record<string, boolean> }).groups['wa.inbound']).not.toBe(true);
+    await t.bus.driver.call(['DEL', shard]);
+    // The key freed, the consumer re-creates its group, and the agent is ready again.
+    const until = Date.now() + 10_000;
+    while ((await json(`${t.agent.url}/readyz`)).status !== 200 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect((await json(`${t.agent.url}/readyz`)).status).toBe(200);
   });
 });
