@@ -22,6 +22,15 @@ export interface BatchedAcksOptions {
   readonly log: Logger;
 }
 
+/**
+ * An entry's name among a subscription's entries in flight or waiting for their ack: its id for the
+ * stream's (most of them: no string made per message), its id behind "redrive " for the redrive
+ * stream's, which number their own.
+ */
+export function entryName(redrive: boolean, entryId: string): string {
+  return redrive ? `redrive ${entryId}` : entryId;
+}
+
 /** The handled entries of one stream key in one batch: their group's marks, and pairs of message id and entry id. */
 interface MarkedBatch {
   readonly marks: UnwrittenMarks;
@@ -33,15 +42,14 @@ export class BatchedAcks {
   private queue = new Map<string, string[]>();
   /** Per stream key, the entries to mark and ack together. */
   private marked = new Map<string, MarkedBatch>();
-  /** Settled, queued, and not yet sent (by `name`): still pending in Redis, no longer the reclaimer's. */
+  /** Settled, queued, and not yet sent (by `entryName`): still pending in Redis, no longer the reclaimer's. */
   private readonly sending = new Set<string>();
   private flushing: Promise<void> | undefined;
 
   constructor(private readonly o: BatchedAcksOptions) {}
 
-  /** An entry's name here: its id, behind "redrive " for the redrive stream's (which number their own). */
   private name(key: string, entryId: string): string {
-    return key === this.o.redriveKey ? `redrive ${entryId}` : entryId;
+    return entryName(key === this.o.redriveKey, entryId);
   }
 
   /** True while entry `entryId` of stream key `key` waits for (or is in) its batched ack. */

@@ -21,7 +21,7 @@
  * half-way to `claimIdleMs`. A NOGROUP reply (Redis lost its data, or someone ran FLUSHALL)
  * re-creates the group from the start of the new stream and goes on.
  */
-import { BatchedAcks } from './acks.js';
+import { BatchedAcks, entryName } from './acks.js';
 import { xgroupCreate, xreadgroup, type StreamEntry } from './commands.js';
 import { unwrapRedriven } from './dead-letters.js';
 import { Delivery, type DeliverySource, type EntryStep, type Settled } from './delivery.js';
@@ -34,12 +34,6 @@ import { notify } from './observer.js';
 import { Recovery } from './recovery.js';
 import { Reclaimer } from './reclaimer.js';
 import { subscriptionSettings, type SubscribeOptions, type SubscriptionContext, type Subscription, type SubscriptionSettings } from './subscribe-options.js';
-
-/**
- * An entry's name among those in flight: its id for the stream's entries (most of them: no string
- * made per message), its id behind "redrive " for the redrive stream's, which number their own.
- */
-const inFlightId = (redrive: boolean, entryId: string) => (redrive ? `redrive ${entryId}` : entryId);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
 
@@ -67,7 +61,7 @@ class SubscriptionImpl implements Subscription {
 
   private running = true;
   private closed = false;
-  /** By `inFlightId`: the stream and the redrive stream each number their own entries. */
+  /** By `entryName`: the stream and the redrive stream each number their own entries. */
   private readonly inFlightMap = new Map<string, Delivery>();
   /** Deliveries walking the chain now (at most `concurrency`), and those in flight waiting for a turn. */
   private walking = 0;
@@ -104,7 +98,7 @@ class SubscriptionImpl implements Subscription {
     const { stream, group, consumer, key, redriveKey } = this;
     const { claimIdleMs, retry, deadConsumerMs } = s;
     this.acks = new BatchedAcks({ driver, group, redriveKey, log });
-    const isInFlight = (k: string) => (id: string) => this.inFlightMap.has(inFlightId(k === redriveKey, id)) || this.acks.has(k, id);
+    const isInFlight = (k: string) => (id: string) => this.inFlightMap.has(entryName(k === redriveKey, id)) || this.acks.has(k, id);
     const reclaimer = (this.reclaimer = new Reclaimer({ driver, key, stream, group, consumer, log, observers, claimIdleMs, retry, deadConsumerMs, isInFlight: isInFlight(key) }));
     const redriveReclaimer = (this.redriveReclaimer = new Reclaimer({ ...reclaimer.options, key: redriveKey, isInFlight: isInFlight(redriveKey) }));
     const free = () => this.free;
@@ -211,7 +205,7 @@ class SubscriptionImpl implements Subscription {
   // ---------------------------------------------------------------- one entry
 
   private dispatch(key: string, entry: StreamEntry, deliveryCount: number | undefined): void {
-    const name = inFlightId(key === this.redriveKey, entry.id);
+    const name = entryName(key === this.redriveKey, entry.id);
     if (this.inFlightMap.has(name) || this.acks.has(key, entry.id)) return;
     if (entry.fields === null) {
       // Deleted while pending (history read on Redis < 7): nothing to handle.
@@ -243,7 +237,7 @@ class SubscriptionImpl implements Subscription {
       d.log.error({ err: errorMessage(err) }, 'a handling step threw; the entry stays pending');
     } finally {
       d.settled = true;
-      this.inFlightMap.delete(inFlightId(d.key === this.redriveKey, d.entry.id));
+      this.inFlightMap.delete(entryName(d.key === this.redriveKey, d.entry.id));
       this.walking--;
       const next = this.waiting.shift();
       if (next) this.start(next);
@@ -290,7 +284,7 @@ class SubscriptionImpl implements Subscription {
     this.blocking.disconnect();
     await this.loopDone.catch(() => undefined);
     // Read but not started: left pending, drained by this consumer when it comes back or claimed by another.
-    for (const d of this.waiting.splice(0)) this.inFlightMap.delete(inFlightId(d.key === this.redriveKey, d.entry.id));
+    for (const d of this.waiting.splice(0)) this.inFlightMap.delete(entryName(d.key === this.redriveKey, d.entry.id));
     if (this.inFlightMap.size > 0) {
       const { shutdownTimeoutMs } = this.settings;
       this.log.info({ inFlight: this.inFlightMap.size, timeoutMs: shutdownTimeoutMs }, 'waiting for running handlers');
