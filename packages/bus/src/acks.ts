@@ -12,7 +12,6 @@ import type { MarkOnAck, UnwrittenMarks } from './delivery.js';
 import type { RedisDriver } from './drivers/driver.js';
 import { errorMessage } from './errors.js';
 import type { Logger } from './logger.js';
-import { runScript, SCRIPTS } from './scripts.js';
 
 export interface BatchedAcksOptions {
   readonly driver: RedisDriver;
@@ -88,11 +87,7 @@ export class BatchedAcks {
     if (batch.size === 0 && marked.size === 0) return;
     const { driver, group, redriveKey } = this.o;
     const cmds = [...batch].flatMap(([key, ids]) => (key === redriveKey ? [xackArgs(key, group, ids), ['XDEL', key, ...ids]] : [xackArgs(key, group, ids)]));
-    const now = Date.now();
-    const markAndAck = ([key, m]: [string, MarkedBatch]) => {
-      const args = [now, m.marks.ttlMs, group, key === redriveKey ? 1 : 0, ...m.pairs];
-      return runScript(driver, SCRIPTS.markAndAck, [m.marks.key, key], args).finally(() => m.marks.settled(m.pairs.filter((_, i) => i % 2 === 0)));
-    };
+    const markAndAck = ([key, m]: [string, MarkedBatch]) => m.marks.writeWithAcks(key, group, m.pairs, key === redriveKey);
     const ack = async () => {
       for (const r of await driver.pipeline(cmds)) if (!r.ok) throw r.error;
     };

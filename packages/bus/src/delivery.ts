@@ -37,13 +37,14 @@ export interface MarkOnAck {
   readonly messageId: string;
 }
 
-/** A group's handled marks as the batched ack sees them: where they go, for how long, and who waits for them. */
+/** A group's handled marks as the batched ack writes them (middleware/idempotency.ts). */
 export interface UnwrittenMarks {
-  /** The marks set (keys.seen). */
-  readonly key: string;
-  readonly ttlMs: number;
-  /** The marks of these ids were written with their acks, or failed to be: no longer waiting. */
-  settled(messageIds: readonly string[]): void;
+  /**
+   * Mark the message ids of `pairs` (message id, entry id, …) handled and ack their entries on stream
+   * key `key` as `group`, in one script (deleting them too with `deleteAcked`); written or failed,
+   * their marks are no longer waited for.
+   */
+  writeWithAcks(key: string, group: string, pairs: readonly string[], deleteAcked: boolean): Promise<void>;
 }
 
 /** What a delivery needs of the subscription that read it. */

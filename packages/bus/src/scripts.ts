@@ -75,7 +75,6 @@ export const SCRIPTS = {
   renewLease: own('renew-lease-1.lua'),
   countEntries: own('count-entries-1.lua'),
   redriveDeadLetter: own('redrive-dead-letter-2.lua'),
-  markHandled: own('mark-handled-1.lua'),
   markAndAck: own('mark-and-ack-2.lua'),
   publishOnce: own('publish-once-2.lua'),
 } as const;

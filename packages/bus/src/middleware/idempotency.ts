@@ -76,13 +76,12 @@ export class HandledMarks implements UnwrittenMarks {
     return { marks: this, messageId };
   }
 
-  settled(messageIds: readonly string[]): void {
-    for (const id of messageIds) this.unwritten.delete(id);
-  }
-
-  /** Mark `messageId` handled for `ttlMs` (pruning expired marks on the way), without acking anything. */
-  async mark(messageId: string, now: number = Date.now()): Promise<void> {
-    await runScript(this.driver, SCRIPTS.markHandled, [this.key], [now, this.ttlMs, messageId]);
+  async writeWithAcks(key: string, group: string, pairs: readonly string[], deleteAcked: boolean, now: number = Date.now()): Promise<void> {
+    try {
+      await runScript(this.driver, SCRIPTS.markAndAck, [this.key, key], [now, this.ttlMs, group, deleteAcked ? 1 : 0, ...pairs]);
+    } finally {
+      for (let i = 0; i < pairs.length; i += 2) this.unwritten.delete(pairs[i]!);
+    }
   }
 }
 

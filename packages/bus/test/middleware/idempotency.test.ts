@@ -95,7 +95,7 @@ describe.each(DRIVER_KINDS)('skip handled on %s', (kind) => {
 
   it('asks for the marks of the ids asked in one tick with one command', async () => {
     const m = await marks();
-    await m.mark('seen-1');
+    await m.writeWithAcks(`${randomPrefix()}s:{s}`, 'g', ['seen-1', '1-0'], false);
     const driver = open[0]!;
     const [zmscore, zscore] = [await calls(driver, 'zmscore'), await calls(driver, 'zscore')];
     const answers = await Promise.all(['seen-1', 'new-1', 'new-2', 'seen-1'].map((id) => m.has(id)));

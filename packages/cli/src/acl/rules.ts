@@ -25,7 +25,7 @@
  *                     groups, XLEN on every group's (metrics); its handled marks (ZSCORE, ZMSCORE,
  *                     ZADD, ZREMRANGEBYSCORE, PEXPIRE)
  *   streams it writes XADD (only); the idempotent-publish marks of those streams (GET, SET)
- *   scripts           EVALSHA/EVAL on exactly the keys above (dead-letter, renew-lease, mark-handled,
+ *   scripts           EVALSHA/EVAL on exactly the keys above (dead-letter, renew-lease,
  *                     mark-and-ack, publish-once)
  *   registry          its own heartbeat record (SET, DEL), its entry in the registry's index (ZADD,
  *                     ZREM, ZREMRANGEBYSCORE) and its streams in the index of stream names (SADD)
