@@ -44,6 +44,8 @@ export class BatchedAcks {
   /** Settled, queued, and not yet sent (by `entryName`): still pending in Redis, no longer the reclaimer's. */
   private readonly sending = new Set<string>();
   private flushing: Promise<void> | undefined;
+  /** Batches sent and not yet answered: a flush that found the queue empty still waits for them. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly o: BatchedAcksOptions) {}
 
@@ -72,13 +74,21 @@ export class BatchedAcks {
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.send());
   }
 
-  /** Send what is queued now, after the batch already on its way (shutdown's last acks). */
+  /** Send what is queued now, and wait for every batch already on its way (shutdown's last acks). */
   async flush(): Promise<void> {
     await this.flushing;
     await this.send();
+    await Promise.all(this.inFlight);
   }
 
-  private async send(): Promise<void> {
+  /** Send the queued acks; until they are answered, flush() waits for them too. */
+  private send(): Promise<void> {
+    const sent = this.sendQueued();
+    this.inFlight.add(sent);
+    return sent.finally(() => this.inFlight.delete(sent));
+  }
+
+  private async sendQueued(): Promise<void> {
     const batch = this.queue;
     const marked = this.marked;
     this.queue = new Map();

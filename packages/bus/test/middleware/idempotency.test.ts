@@ -93,6 +93,16 @@ describe.each(DRIVER_KINDS)('skip handled on %s', (kind) => {
     expect(lines.some((l) => l.level === 'warn' && /ack failed; entries stay pending/.test(l.msg ?? ''))).toBe(true);
   });
 
+  it('flush() waits for a batch of acks already on its way (shutdown exited before its last marks and acks were written)', async () => {
+    const m = await marks();
+    const { key, entryId, acks, pending } = await pendingEntry(open[0]!);
+    acks.add(key, entryId, m.handled('m5'));
+    await new Promise((r) => setImmediate(r)); // the batch is sent, not yet answered
+    await acks.flush();
+    expect(acks.has(key, entryId)).toBe(false);
+    expect(await pending()).toBe(0);
+  });
+
   it('asks for the marks of the ids asked in one tick with one command', async () => {
     const m = await marks();
     await m.writeWithAcks(`${randomPrefix()}s:{s}`, 'g', ['seen-1', '1-0'], false);
