@@ -2,12 +2,11 @@
  * `hive groups <stream>`: the stream's consumer groups and each group's consumers. A partitioned
  * stream's groups are listed shard by shard (each group is one per shard), with a shard column.
  */
-import { compareEntryIds, xinfoConsumers, xinfoGroups, xinfoStream, type ConsumerInfo, type GroupInfo } from '@hive/bus/admin';
+import { compareEntryIds, xinfoConsumers, xinfoGroups, type ConsumerInfo, type GroupInfo } from '@hive/bus/admin';
 import { shardsOf } from '../catalogue.js';
 import type { Command } from '../command.js';
-import { NotFoundError } from '../errors.js';
 import { formatCount, formatDuration, table } from '../format.js';
-import { streamArg } from './shared.js';
+import { requireShards, streamArg } from './shared.js';
 
 export const command: Command = {
   async run(ctx) {
@@ -15,8 +14,7 @@ export const command: Command = {
     const redis = await ctx.redis();
     const shards = shardsOf(ctx, stream);
     const split = shards.length > 1;
-    const infos = await Promise.all(shards.map((s) => xinfoStream(redis, ctx.keys.stream(s))));
-    if (infos.every((i) => !i)) throw new NotFoundError(`stream "${stream}" not found (no stream at key ${shards.map((s) => ctx.keys.stream(s)).join(', ')})`);
+    const infos = await requireShards(redis, ctx.keys, stream, shards);
     const withConsumers: (GroupInfo & { shard: string; consumerList: ConsumerInfo[] })[] = [];
     for (const shard of shards) {
       const key = ctx.keys.stream(shard);

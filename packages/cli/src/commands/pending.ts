@@ -3,13 +3,13 @@
  * a partitioned stream, over every shard (oldest first, each naming its shard).
  */
 import { decodeEntry, type PipelineResult } from '@hive/bus';
-import { compareEntryIds, xinfoGroups, xinfoStream, xpending, xpendingSummary, type PendingQuery } from '@hive/bus/admin';
+import { compareEntryIds, xinfoGroups, xpending, xpendingSummary, type PendingQuery } from '@hive/bus/admin';
 import { durationFlag, positiveInt, stringFlag } from '../args.js';
 import { shardsOf } from '../catalogue.js';
 import type { Command } from '../command.js';
 import { NotFoundError } from '../errors.js';
 import { formatDuration, table } from '../format.js';
-import { checkName, positionals } from './shared.js';
+import { checkName, positionals, requireShards } from './shared.js';
 
 export const DEFAULT_PENDING_COUNT = 100;
 
@@ -29,8 +29,7 @@ export const command: Command = {
     // A partitioned stream: the group's pending entries on every shard, oldest first.
     const shards = shardsOf(ctx, stream!);
     const split = shards.length > 1;
-    const infos = await Promise.all(shards.map((s) => xinfoStream(redis, ctx.keys.stream(s))));
-    if (infos.every((i) => !i)) throw new NotFoundError(`stream "${stream}" not found (no stream at key ${shards.map((s) => ctx.keys.stream(s)).join(', ')})`);
+    await requireShards(redis, ctx.keys, stream!, shards);
     const withGroup: string[] = [];
     for (const s of shards) if ((await xinfoGroups(redis, ctx.keys.stream(s))).some((g) => g.name === group)) withGroup.push(s);
     if (withGroup.length === 0) throw new NotFoundError(`group "${group}" not found on stream "${stream}"`);

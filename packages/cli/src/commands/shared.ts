@@ -33,9 +33,17 @@ export function streamArg(ctx: CommandContext): string {
 
 /** XINFO STREAM of an existing stream, or a NotFoundError that names the key looked at. */
 export async function requireStream(redis: RedisDriver, keys: Keys, stream: string): Promise<StreamInfo> {
-  const info = await xinfoStream(redis, keys.stream(stream));
-  if (!info) throw new NotFoundError(`stream "${stream}" not found (no stream at key ${keys.stream(stream)})`);
-  return info;
+  return (await requireShards(redis, keys, stream, [stream]))[0]!;
+}
+
+/**
+ * The info of each of `stream`'s physical streams (its shards, or itself; null for one that does
+ * not exist); NotFoundError when none exists, unless `required` is false.
+ */
+export async function requireShards(redis: RedisDriver, keys: Keys, stream: string, shards: readonly string[], required = true): Promise<(StreamInfo | null)[]> {
+  const infos = await Promise.all(shards.map((s) => xinfoStream(redis, keys.stream(s))));
+  if (required && infos.every((i) => !i)) throw new NotFoundError(`stream "${stream}" not found (no stream at key ${shards.map((s) => keys.stream(s)).join(', ')})`);
+  return infos;
 }
 
 /** One entry as printed by tail, replay and dlq: the message's fields, or why it is not a message. */

@@ -8,7 +8,7 @@ import { boolFlag, parsePosition, positiveInt, startId, stringFlag, type StreamP
 import { shardsOf } from '../catalogue.js';
 import type { Command, CommandContext } from '../command.js';
 import { NotFoundError } from '../errors.js';
-import { entryLine, entryView, streamArg } from './shared.js';
+import { entryLine, entryView, requireShards, streamArg } from './shared.js';
 
 export const DEFAULT_TAIL_COUNT = 10;
 /** How long one XREAD blocks; the loop re-checks for interruption between reads. */
@@ -66,8 +66,7 @@ async function tailShards(
   opts: { follow: boolean; count: number | undefined; from: StreamPosition | undefined },
 ): Promise<number | void> {
   const keys = shards.map((s) => ctx.keys.stream(s));
-  const infos = await Promise.all(keys.map((k) => xinfoStream(redis, k)));
-  if (infos.every((i) => !i) && !opts.follow) throw new NotFoundError(`stream "${stream}" not found (no stream at key ${keys.join(', ')})`);
+  const infos = await requireShards(redis, ctx.keys, stream, shards, !opts.follow);
   const pages = await Promise.all(keys.map(async (k, i) => (infos[i] ? (await readHistory(redis, k, opts.from, opts.count)).map((e) => ({ e, shard: shards[i]! })) : [])));
   const merged = pages.flat().sort((a, b) => compareEntryIds(a.e.id, b.e.id));
   const history = opts.from === undefined ? merged.slice(-(opts.count ?? DEFAULT_TAIL_COUNT)) : merged.slice(0, opts.count ?? merged.length);
