@@ -33,6 +33,9 @@ export function assertCurrency(currency: string): void {
   minorDigits(currency);
 }
 
+/** Digits grouped in threes by "." or by ",": the only two separators normalizeDecimal meets. */
+const GROUPED: Readonly<Record<'.' | ',', RegExp>> = { '.': /^\d{1,3}(\.\d{3})+$/, ',': /^\d{1,3}(,\d{3})+$/ };
+
 /**
  * A decimal number as typed, in either convention, as a string of digits with "." as the decimal
  * point ("1.234,56" → "1234.56"), or undefined when it is not a plain amount.
@@ -46,18 +49,17 @@ export function normalizeDecimal(raw: string): string | undefined {
   if (!/^\d[\d.,]*$/.test(s) || /[.,]$/.test(s)) return undefined;
   const dots = (s.match(/\./g) ?? []).length;
   const commas = (s.match(/,/g) ?? []).length;
-  const grouped = (sep: string) => new RegExp(`^\\d{1,3}(\\${sep}\\d{3})+$`);
   if (dots > 0 && commas > 0) {
     const decimal = s.lastIndexOf('.') > s.lastIndexOf(',') ? '.' : ',';
     const group = decimal === '.' ? ',' : '.';
     const [intPart, frac, extra] = s.split(decimal);
-    if (extra !== undefined || frac === undefined || !grouped(group).test(intPart!)) return undefined;
+    if (extra !== undefined || frac === undefined || !GROUPED[group].test(intPart!)) return undefined;
     return `${intPart!.split(group).join('')}.${frac}`;
   }
   const sep = dots > 0 ? '.' : commas > 0 ? ',' : undefined;
   if (sep === undefined) return s;
   const count = Math.max(dots, commas);
-  if (count > 1) return grouped(sep).test(s) ? s.split(sep).join('') : undefined;
+  if (count > 1) return GROUPED[sep].test(s) ? s.split(sep).join('') : undefined;
   const [intPart, frac] = s.split(sep) as [string, string];
   if (frac.length === 3 && intPart !== '0') return `${intPart}${frac}`;
   return `${intPart}.${frac}`;

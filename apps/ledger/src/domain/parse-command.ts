@@ -62,6 +62,13 @@ function parseUndo(text: string): LedgerCommand | undefined {
 
 const AMOUNT_WITH_CURRENCY = String.raw`([€$£¥₹]?\s*\d[\d.,]*)\s*([A-Za-z€$£¥₹]{1,5})?`;
 
+/** The three ways to set a budget, compiled once: a `\p{L}` regex costs milliseconds to compile. */
+const BUDGET_FORMS = [
+  new RegExp(String.raw`^(?:set\s+)?(?:a\s+|my\s+|the\s+)?(?:monthly\s+)?budget\s+(?:for\s+|on\s+)?([\p{L} ]+?)\s+(?:to\s+|at\s+|of\s+|is\s+|=\s*)?${AMOUNT_WITH_CURRENCY}(?:\s*(?:per|a|each|every|/)\s*month|\s+monthly)?$`, 'iu'),
+  new RegExp(String.raw`^(?:set\s+)?(?:a\s+|my\s+|the\s+)?(?:monthly\s+)?budget\s+(?:of\s+)?${AMOUNT_WITH_CURRENCY}\s+(?:for|on)\s+([\p{L} ]+?)(?:\s*(?:per|a|each|every|/)\s*month|\s+monthly)?$`, 'iu'),
+  new RegExp(String.raw`^(?:set\s+)?(?:my\s+|the\s+)?([\p{L}]+)\s+budget\s+(?:to\s+|at\s+|of\s+|is\s+|=\s*)?${AMOUNT_WITH_CURRENCY}(?:\s*(?:per|a|each|every|/)\s*month|\s+monthly)?$`, 'iu'),
+];
+
 function parseBudget(text: string, ctx: ParseContext): LedgerCommand | undefined {
   const t = text.replace(/[.!?]+$/, '');
   if (/^(?:(?:show|list|see|check)\s+(?:me\s+)?(?:my\s+|the\s+)?budgets?|(?:my\s+)?budgets?|budget\s+status|how\s+(?:are|is)\s+my\s+budgets?(?:\s+doing)?|(?:am\s+i|are\s+we)\s+(?:within|on|over)\s+(?:my\s+)?budgets?)$/i.test(t)) {
@@ -73,12 +80,7 @@ function parseBudget(text: string, ctx: ParseContext): LedgerCommand | undefined
     const category = categoryNamed(name);
     return category ? { kind: 'remove-budget', category } : reject('no-category', unknownCategory(name));
   }
-  const forms = [
-    new RegExp(String.raw`^(?:set\s+)?(?:a\s+|my\s+|the\s+)?(?:monthly\s+)?budget\s+(?:for\s+|on\s+)?([\p{L} ]+?)\s+(?:to\s+|at\s+|of\s+|is\s+|=\s*)?${AMOUNT_WITH_CURRENCY}(?:\s*(?:per|a|each|every|/)\s*month|\s+monthly)?$`, 'iu'),
-    new RegExp(String.raw`^(?:set\s+)?(?:a\s+|my\s+|the\s+)?(?:monthly\s+)?budget\s+(?:of\s+)?${AMOUNT_WITH_CURRENCY}\s+(?:for|on)\s+([\p{L} ]+?)(?:\s*(?:per|a|each|every|/)\s*month|\s+monthly)?$`, 'iu'),
-    new RegExp(String.raw`^(?:set\s+)?(?:my\s+|the\s+)?([\p{L}]+)\s+budget\s+(?:to\s+|at\s+|of\s+|is\s+|=\s*)?${AMOUNT_WITH_CURRENCY}(?:\s*(?:per|a|each|every|/)\s*month|\s+monthly)?$`, 'iu'),
-  ];
-  for (const [i, re] of forms.entries()) {
+  for (const [i, re] of BUDGET_FORMS.entries()) {
     const m = re.exec(t);
     if (!m) continue;
     const [name, amount, unit] = i === 1 ? [m[3]!, m[1]!, m[2]] : [m[1]!, m[2]!, m[3]];
@@ -167,12 +169,14 @@ const WEAK_CUE = /^(?:for|of|=|-|:)$/i;
 const FILLER = /^(?:i|i've|ive|have|just|spent|spend|paid|pay|bought|buy|got|cost|costs|was|it|that|for|on|at|in|a|an|the|some|my|me|of|to|total|expense|expenses|yesterday|today)$/i;
 const TRAILING_FILLER = /^(?:for|on|at|in|a|an|the|of|to|and|with|yesterday|today)$/i;
 
+// Global, shared: String.prototype.replace starts a global regex from lastIndex 0 and leaves it there.
+const SYMBOL_BEFORE_DIGIT = new RegExp(`([${SYMBOLS}])(?=\\d)`, 'g');
+const SYMBOL_AFTER_DIGIT = new RegExp(`(\\d)([${SYMBOLS}])`, 'g');
+
 function tokenize(text: string): string[] {
-  const symbol = new RegExp(`([${SYMBOLS}])(?=\\d)`, 'g');
-  const after = new RegExp(`(\\d)([${SYMBOLS}])`, 'g');
   return text
-    .replace(symbol, '$1 ')
-    .replace(after, '$1 $2')
+    .replace(SYMBOL_BEFORE_DIGIT, '$1 ')
+    .replace(SYMBOL_AFTER_DIGIT, '$1 $2')
     // "12.50EUR", "30eur": split a number from a currency glued to it.
     .replace(/(\d)([A-Za-z]{3})\b/g, (m, d: string, w: string) => (currencyOf(w) ? `${d} ${w}` : m))
     .split(' ')
