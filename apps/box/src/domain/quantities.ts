@@ -30,6 +30,15 @@ const TRAIL = new RegExp(`^(?<rest>.*?)\\s*[:,\\-]?\\s+(?:x\\s*)?(?<num>\\d+(?:[
 const TIMES = /^(?<num>\d+)\s*x\s*(?<rest>.+)$|^(?<rest2>.+?)\s*x\s*(?<num2>\d+)$/i;
 const FILLER = /^(?:some|a\s+bit\s+of|a\s+little(?:\s+bit\s+of)?|bit\s+of|lots\s+of|a\s+lot\s+of|plenty\s+of|more|the|my|our|fresh|homemade|leftover|of)\s+/i;
 
+/**
+ * The food names that hold a joiner ("mac and cheese"), longest first, each with its pattern (plurals
+ * allowed), compiled once at load: splitItems runs on every meal said. Global, but only ever used by
+ * String.prototype.replace, which starts from lastIndex 0.
+ */
+const JOINED_PATTERNS: readonly RegExp[] = [...JOINED_NAMES]
+  .sort((a, b) => b.length - a.length)
+  .map((name) => new RegExp(`(?<![a-z])${tokens(name).map((w) => `${w}s?`).join('\\s+')}(?![a-z])`, 'gi'));
+
 /** One thing eaten, as parsed: a known food with its weight, or an unknown name. */
 export type ParsedItem =
   | {
@@ -72,9 +81,7 @@ export function parseCount(raw: string | undefined): number | undefined {
 export function splitItems(text: string): { said: string; added: boolean }[] {
   let t = ` ${text.toLowerCase().replace(/&/g, ' and ').replace(/\+/g, ' plus ').replace(/\s+/g, ' ')} `;
   const held: string[] = [];
-  for (const name of [...JOINED_NAMES].sort((a, b) => b.length - a.length)) {
-    const words = tokens(name);
-    const re = new RegExp(`(?<![a-z])${words.map((w) => `${w}s?`).join('\\s+')}(?![a-z])`, 'gi');
+  for (const re of JOINED_PATTERNS) {
     t = t.replace(re, (m) => {
       held.push(m);
       return ` \u0000${held.length - 1}\u0000 `;

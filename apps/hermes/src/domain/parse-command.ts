@@ -149,6 +149,12 @@ const PART_OF_DAY: Record<string, number> = { morning: 8, afternoon: 15, evening
 const EVERY_WORDS: Readonly<Record<string, number>> = { ...NUMBER_WORDS, other: 2 };
 const EVERY_N = new RegExp(`\\bevery\\s+(?:(\\d{1,4}|${wordsPattern(Object.keys(EVERY_WORDS))})\\s+)?(minutes?|mins?|hours?|hrs?)\\b`, 'i');
 
+// "every Monday", "every mon, wed and fri", "on Mondays and Thursdays"
+const DAY_LIST = `${DAY}s?(?:\\s*(?:,|and|&|\\+)\\s*(?:and\\s+)?${DAY}s?)*`;
+const WEEKDAYS = new RegExp(`\\b(?:every|each)\\s+(${DAY_LIST})\\b|\\b(?:on\\s+)?(${FULL_DAY}s(?:\\s*(?:,|and|&)\\s*(?:and\\s+)?${FULL_DAY}s)*)\\b`, 'i');
+// Global, used only by String.prototype.match, which starts from lastIndex 0.
+const DAY_NAME = new RegExp(DAY, 'gi');
+
 interface RecurrenceMatch {
   readonly index: number;
   readonly length: number;
@@ -177,11 +183,10 @@ function findRecurrence(text: string, ctx: ParseContext): RecurrenceMatch | unde
   if (m) return { ...at(m), build: (hour, minute) => ({ kind: 'weekly', weekdays: [1, 2, 3, 4, 5], hour, minute }), needsTime: true, defaultHour: DEFAULT_HOUR };
   m = /\b(?:every|each|on)\s+weekends?(?:\s+days?)?\b|\bweekends\b/i.exec(text);
   if (m) return { ...at(m), build: (hour, minute) => ({ kind: 'weekly', weekdays: [0, 6], hour, minute }), needsTime: true, defaultHour: 10 };
-  // "every Monday", "every mon, wed and fri", "on Mondays and Thursdays"
-  const list = `${DAY}s?(?:\\s*(?:,|and|&|\\+)\\s*(?:and\\s+)?${DAY}s?)*`;
-  m = new RegExp(`\\b(?:every|each)\\s+(${list})\\b|\\b(?:on\\s+)?(${FULL_DAY}s(?:\\s*(?:,|and|&)\\s*(?:and\\s+)?${FULL_DAY}s)*)\\b`, 'i').exec(text);
+  // "every Monday", "every mon, wed and fri", "on Mondays and Thursdays" (WEEKDAYS)
+  m = WEEKDAYS.exec(text);
   if (m) {
-    const names = (m[1] ?? m[2]!).toLowerCase().match(new RegExp(DAY, 'gi')) ?? [];
+    const names = (m[1] ?? m[2]!).toLowerCase().match(DAY_NAME) ?? [];
     const weekdays = [...new Set(names.map((n) => DAY_WORDS[n.toLowerCase()]!))];
     return { ...at(m), build: (hour, minute) => ({ kind: 'weekly', weekdays, hour, minute }), needsTime: true, defaultHour: DEFAULT_HOUR };
   }

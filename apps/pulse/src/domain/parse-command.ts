@@ -191,6 +191,8 @@ const SLEEP_QUALITY = /\bslept\s+(?:really\s+|very\s+|so\s+)?(well|badly|bad|gre
 const STEPS = /\b(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?k?)\s*steps\b/;
 const REPS = /\b(\d+)\s*(push-?\s?ups|sit-?\s?ups|squats|pull-?\s?ups|chin-?\s?ups|burpees|lunges|crunches|dips)\b/;
 const DISTANCE = /\b(\d+(?:[.,]\d+)?)\s*(k|km|kms|kilometers?|kilometres?|mi|miles?)(?![a-z])/;
+// Every distance, to take them out before reading a duration; global, used only by replace.
+const DISTANCES = new RegExp(DISTANCE.source, 'g');
 const DURATION = /\b(\d+(?:[.,]\d+)?)\s*(h|hrs?|hours?|m|mins?|minutes?)(?![a-z])/;
 const ACTIVITIES: ReadonlyArray<[RegExp, string]> = [
   [/\b(?:ran|run|running|jog(?:ged|ging)?)\b/, 'run'],
@@ -243,7 +245,7 @@ function logFromWords(t: string): PulseCommand | undefined {
 function durationOf(t: string): number | undefined {
   if (/\bhalf\s+an?\s+hour\b/.test(t)) return 30;
   if (/\b(?:an?|one)\s+hour\b/.test(t)) return 60;
-  const m = DURATION.exec(t.replace(new RegExp(DISTANCE.source, 'g'), ' '));
+  const m = DURATION.exec(t.replace(DISTANCES, ' '));
   if (!m) return undefined;
   const n = Number((m[1] ?? '').replace(',', '.'));
   return Math.round(/^h/.test(m[2] ?? '') ? n * 60 : n);
