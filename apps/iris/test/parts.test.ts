@@ -55,6 +55,12 @@ describe('money', () => {
     expect(findBareAmount('spent 30 min and 12.50 on lunch')?.amount).toBe(12.5);
   });
 
+  it('reads each text from its start, though its pattern is shared across calls', () => {
+    // The first call stops mid-text; a regex carrying its lastIndex over would start the next one past "7".
+    expect(findBareAmount('spent 30 min and then 12.50 on a long lunch')?.amount).toBe(12.5);
+    expect(findBareAmount('paid 7')).toMatchObject({ amount: 7, index: 5 });
+  });
+
   it('reads numbers as typed', () => {
     expect(parseNumber('2,5')).toBe(2.5);
     expect(parseNumber('1,000')).toBe(1000);
@@ -74,6 +80,10 @@ describe('text', () => {
 
   it('trims connectors and restores the original case', () => {
     expect(tidyPhrase(' to call mom and ')).toBe('call mom');
+    // Each connector list keeps its own patterns: the default list's words stay in a phrase trimmed by another.
+    expect(tidyPhrase('and eggs with', ['and', 'with'])).toBe('eggs');
+    expect(tidyPhrase('about eggs with', ['and', 'with'])).toBe('about eggs');
+    expect(tidyPhrase('about eggs with')).toBe('eggs with');
     expect(restoreCase('call mom', 'remind me to call mom', 'Remind me to call Mom')).toBe('call Mom');
     expect(restoreCase('nope', 'abc', 'ABC')).toBe('nope');
   });

@@ -24,16 +24,36 @@ const DEFAULT_CONFIDENCE = 0.8;
 
 const text = (v: unknown): string => (typeof v === 'string' ? v.replace(/\s+/g, ' ').trim().slice(0, MAX_TEXT) : '');
 
+/**
+ * Declared patterns compiled, by source (null: not a valid regex). The registry is read again every
+ * couple of seconds and declares the same patterns each time: compiling them once spares each reading,
+ * and the first message after it, the compile. Flag "i" only, no "g"/"y": a shared RegExp keeps no state
+ * between exec calls. The sources come from the registry, so the cache is bounded: past MAX_COMPILED
+ * the oldest entry goes.
+ */
+const compiled = new Map<string, RegExp | null>();
+const MAX_COMPILED = 256;
+
+function compile(pattern: string): RegExp | undefined {
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, 'i');
+    } catch {
+      re = null;
+    }
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(pattern, re);
+  }
+  return re ?? undefined;
+}
+
 function offlineRule(v: unknown): DeclaredIntent['offline'] {
   if (typeof v !== 'object' || v === null) return undefined;
   const { pattern, confidence } = v as Record<string, unknown>;
   if (typeof pattern !== 'string' || pattern === '' || pattern.length > MAX_PATTERN) return undefined;
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern, 'i');
-  } catch {
-    return undefined;
-  }
+  const re = compile(pattern);
+  if (!re) return undefined;
   const c = typeof confidence === 'number' && confidence >= 0 && confidence <= 1 ? confidence : DEFAULT_CONFIDENCE;
   return { pattern: re, confidence: c };
 }

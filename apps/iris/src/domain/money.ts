@@ -43,9 +43,13 @@ export function findMoney(text: string): Money | undefined {
   return { amount, currency, match, index: m.index };
 }
 
+// Global and shared: findBareAmount walks it with exec, so it resets lastIndex before each walk.
+const BARE_AMOUNT = new RegExp(`(?<![\\w.,])(${NUM})(?![\\w])`, 'g');
+
 /** The first bare amount ("12.50") that is not a quantity of time, distance or food; used after a spending verb. */
 export function findBareAmount(text: string): Money | undefined {
-  const re = new RegExp(`(?<![\\w.,])(${NUM})(?![\\w])`, 'g');
+  const re = BARE_AMOUNT;
+  re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const after = text.slice(m.index + m[0].length);
     if (TIME_AFTER.test(after)) continue;

@@ -22,12 +22,34 @@ export function tidyText(text: string): string {
     .trim();
 }
 
+interface EdgePatterns {
+  readonly lead: RegExp;
+  readonly trail: RegExp;
+}
+
+/**
+ * The lead/trail patterns of each connector list, compiled once: a regex built per call is compiled
+ * per call. The lists are the few constants the rules pass, so the map stays that small.
+ */
+const edgePatterns = new Map<string, EdgePatterns>();
+
+function edgePatternsOf(connectors: readonly string[]): EdgePatterns {
+  const words = connectors.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  let patterns = edgePatterns.get(words);
+  if (!patterns) {
+    patterns = {
+      lead: new RegExp(`^(?:(?:${words})\\b|[,:;\\-])\\s*`, 'i'),
+      trail: new RegExp(`\\s*(?:\\b(?:${words})|[,:;\\-])$`, 'i'),
+    };
+    edgePatterns.set(words, patterns);
+  }
+  return patterns;
+}
+
 /** Trim leftover connectors ("to", "that", ":", ",") from both ends of an extracted phrase. */
 export function tidyPhrase(phrase: string, connectors: readonly string[] = ['to', 'that', 'about', 'and', 'then']): string {
   let s = phrase.replace(/\s+/g, ' ').trim();
-  const words = connectors.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  const lead = new RegExp(`^(?:(?:${words})\\b|[,:;\\-])\\s*`, 'i');
-  const trail = new RegExp(`\\s*(?:\\b(?:${words})|[,:;\\-])$`, 'i');
+  const { lead, trail } = edgePatternsOf(connectors);
   for (let changed = true; changed; ) {
     const before = s;
     s = s.replace(lead, '').replace(trail, '').trim();

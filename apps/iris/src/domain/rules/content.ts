@@ -40,6 +40,8 @@ const ACTIONS: Record<string, string> = {
 const ONE = new RegExp(`^(${Object.keys(ACTIONS).join('|')})\\s+(?:the\\s+|my\\s+)?(?:draft|post)\\s*(?:#|no\\.?\\s*|number\\s*)?(\\d+)(?:\\s*[:,\\-]?\\s*(.+))?$`);
 // "draft 2: add hashtags", "draft 3 for twitter": a numbered draft and what to do to it (adopter's offline edits).
 const NUMBERED_EDIT = new RegExp(`^draft\\s*(?:#|no\\.?\\s*|number\\s*)?(\\d+)(?:\\s*[:,\\-]\\s*(.+)|\\s+((?:for|as|into)\\s+(?:a\\s+|an\\s+)?(?:${CHANNEL})(?:\\s+(?:post|version|one))?))$`);
+// "an instagram post about x" after "idea:": the topic starts after it.
+const TOPIC_LEAD = new RegExp(`^(?:an?\\s+)?(?:${CHANNEL}\\s+)?${FORMAT}s?\\s+(?:about|on|regarding)\\s+`);
 
 /** Drafting a post, and listing, showing, editing or deleting drafts. */
 export const contentRule: Rule = (t) => {
@@ -60,7 +62,7 @@ export const contentRule: Rule = (t) => {
   if (LIST.test(t)) return match('content.list', 'content', 0.9, { action: 'list' });
   m = PREFIX.exec(t);
   if (m) {
-    const topic = (m[2] ?? '').replace(new RegExp(`^(?:an?\\s+)?(?:${CHANNEL}\\s+)?${FORMAT}s?\\s+(?:about|on|regarding)\\s+`), '');
+    const topic = (m[2] ?? '').replace(TOPIC_LEAD, '');
     return match('content.idea', 'content', 0.9, { action: 'draft', channel: channel(m[1]), topic });
   }
   m = DRAFT.exec(t);
