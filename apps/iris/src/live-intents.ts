@@ -1,21 +1,38 @@
 /**
- * The intents of the running agents, from the registry: read at most every `ttlMs` (its index, then
- * every record), so a new agent's intents are routed within a couple of seconds of its first heartbeat, and
- * a stopped one's stop being routed when its record expires.
+ * The intents of the running agents, from the registry: read again once a reading is `ttlMs` old (its
+ * index, then every record), so a new agent's intents are routed within a couple of seconds of its
+ * first heartbeat, and a stopped one's stop being routed when its record expires.
+ *
+ * Stale-while-revalidate: a message never waits for that read (two round trips, one GET per agent)
+ * once there is a reading; it is routed by the one at hand while the next is read in the background.
+ * Only the calls before the very first read has ended wait for it.
  */
 import { type Bus, errorMessage, listAgents, type Logger } from '@hive/agent';
 import { declaredIntents, type DeclaredIntent } from './domain/declared.js';
 
-/** How long one reading of the registry is used. */
+/** How long one reading of the registry is used before the next is read (in the background). */
 export const LIVE_INTENTS_TTL_MS = 2_000;
 
 export interface LiveIntents {
   /**
-   * The declared intents now (a reading at most `ttlMs` old). When the registry cannot be read, the
-   * last good reading (empty at first): iris's built-in rules still route, and a message is never
-   * failed for it.
+   * The declared intents now: the latest reading, at once, even when it is older than `ttlMs` (then it
+   * starts one background read, never two at a time); only before the first read has ended, that
+   * read. When the registry cannot be read, the last good reading (empty at first): iris's built-in
+   * rules still route, and a message is never failed for it.
    */
   get(): Promise<readonly DeclaredIntent[]>;
+}
+
+/** What one reading of the registry gives: the live records. */
+export type RegistryRecords = Awaited<ReturnType<typeof listAgents>>;
+
+export interface LiveIntentsOptions {
+  /** One reading of the registry (listAgents on the bus). */
+  readonly read: () => Promise<RegistryRecords>;
+  readonly log: Pick<Logger, 'warn'>;
+  readonly ttlMs: number;
+  /** @defaultValue Date.now */
+  readonly now?: () => number;
 }
 
 const byBus = new WeakMap<Bus, LiveIntents>();
@@ -23,36 +40,41 @@ const byBus = new WeakMap<Bus, LiveIntents>();
 /** One cache per bus (per running iris), made on first use. */
 export function liveIntentsOf(bus: Bus, log: Pick<Logger, 'warn'>, ttlMs = LIVE_INTENTS_TTL_MS): LiveIntents {
   let live = byBus.get(bus);
-  if (!live) byBus.set(bus, (live = createLiveIntents(bus, log, ttlMs)));
+  if (!live) byBus.set(bus, (live = createLiveIntents({ read: () => listAgents(bus.driver, bus.keys), log, ttlMs })));
   return live;
 }
 
-function createLiveIntents(bus: Bus, log: Pick<Logger, 'warn'>, ttlMs: number): LiveIntents {
+export function createLiveIntents({ read, log, ttlMs, now = Date.now }: LiveIntentsOptions): LiveIntents {
   let failing = false;
   let value: readonly DeclaredIntent[] = [];
+  /** When the last read ended (good or not); -Infinity until the first has. */
   let readAt = -Infinity;
+  /** The read under way: at most one. */
   let reading: Promise<readonly DeclaredIntent[]> | undefined;
+  const refresh = () =>
+    (reading ??= read()
+      .then((records) => {
+        value = declaredIntents(records.filter((r) => r.status !== 'stopping'));
+        readAt = now();
+        failing = false;
+        return value;
+      })
+      .catch((err: unknown) => {
+        // Said once per outage; tried again once the reading is ttlMs old.
+        if (!failing) log.warn({ err: errorMessage(err) }, 'cannot read the registry: routing by the intents last read');
+        failing = true;
+        readAt = now();
+        return value;
+      })
+      .finally(() => {
+        reading = undefined;
+      }));
   return {
     get() {
-      if (Date.now() - readAt < ttlMs) return Promise.resolve(value);
-      reading ??= listAgents(bus.driver, bus.keys)
-        .then((records) => {
-          value = declaredIntents(records.filter((r) => r.status !== 'stopping'));
-          readAt = Date.now();
-          failing = false;
-          return value;
-        })
-        .catch((err: unknown) => {
-          // Said once per outage; tried again after ttlMs.
-          if (!failing) log.warn({ err: errorMessage(err) }, 'cannot read the registry: routing by the intents last read');
-          failing = true;
-          readAt = Date.now();
-          return value;
-        })
-        .finally(() => {
-          reading = undefined;
-        });
-      return reading;
+      if (now() - readAt < ttlMs) return Promise.resolve(value);
+      const next = refresh();
+      // No reading yet: this message waits for the first. Else the one at hand, while `next` runs.
+      return readAt === -Infinity ? next : Promise.resolve(value);
     },
   };
 }
