@@ -3,9 +3,10 @@
  * index, then every record), so a new agent's intents are routed within a couple of seconds of its
  * first heartbeat, and a stopped one's stop being routed when its record expires.
  *
- * Stale-while-revalidate: a message never waits for that read (two round trips, one GET per agent)
+ * Stale-while-revalidate: a message does not wait for that read (two round trips, one GET per agent)
  * once there is a reading; it is routed by the one at hand while the next is read in the background.
- * Only the calls before the very first read has ended wait for it.
+ * Only the calls before the very first read has ended wait for it, and those that find a reading
+ * older than `maxStaleMs` (after a quiet spell: an agent may have come or gone since).
  */
 import { type Bus, errorMessage, listAgents, type Logger } from '@hive/agent';
 import { declaredIntents, type DeclaredIntent } from './domain/declared.js';
@@ -13,11 +14,18 @@ import { declaredIntents, type DeclaredIntent } from './domain/declared.js';
 /** How long one reading of the registry is used before the next is read (in the background). */
 export const LIVE_INTENTS_TTL_MS = 2_000;
 
+/**
+ * A reading older than this is not used: the message waits for the next one. As long as a crashed
+ * agent's record outlives it (DEFAULT_HEARTBEAT_TTL_MS), so routing is no staler than the registry.
+ * Under steady traffic readings never get this old: each stale call has started a read.
+ */
+export const LIVE_INTENTS_MAX_STALE_MS = 15_000;
+
 export interface LiveIntents {
   /**
    * The declared intents now: the latest reading, at once, even when it is older than `ttlMs` (then it
-   * starts one background read, never two at a time); only before the first read has ended, that
-   * read. When the registry cannot be read, the last good reading (empty at first): iris's built-in
+   * starts one background read, never two at a time); before the first read has ended, or when the
+   * reading is `maxStaleMs` old, the next one. When the registry cannot be read, the last good reading (empty at first): iris's built-in
    * rules still route, and a message is never failed for it.
    */
   get(): Promise<readonly DeclaredIntent[]>;
@@ -31,6 +39,8 @@ export interface LiveIntentsOptions {
   readonly read: () => Promise<RegistryRecords>;
   readonly log: Pick<Logger, 'warn'>;
   readonly ttlMs: number;
+  /** @defaultValue LIVE_INTENTS_MAX_STALE_MS */
+  readonly maxStaleMs?: number;
   /** @defaultValue Date.now */
   readonly now?: () => number;
 }
@@ -44,7 +54,7 @@ export function liveIntentsOf(bus: Bus, log: Pick<Logger, 'warn'>, ttlMs = LIVE_
   return live;
 }
 
-export function createLiveIntents({ read, log, ttlMs, now = Date.now }: LiveIntentsOptions): LiveIntents {
+export function createLiveIntents({ read, log, ttlMs, maxStaleMs = LIVE_INTENTS_MAX_STALE_MS, now = Date.now }: LiveIntentsOptions): LiveIntents {
   let failing = false;
   let value: readonly DeclaredIntent[] = [];
   /** When the last read ended (good or not); -Infinity until the first has. */
@@ -71,10 +81,11 @@ export function createLiveIntents({ read, log, ttlMs, now = Date.now }: LiveInte
       }));
   return {
     get() {
-      if (now() - readAt < ttlMs) return Promise.resolve(value);
+      const age = now() - readAt;
+      if (age < ttlMs) return Promise.resolve(value);
       const next = refresh();
-      // No reading yet: this message waits for the first. Else the one at hand, while `next` runs.
-      return readAt === -Infinity ? next : Promise.resolve(value);
+      // No reading yet (age Infinity), or one too old to trust: wait. Else the one at hand, while `next` runs.
+      return age >= maxStaleMs ? next : Promise.resolve(value);
     },
   };
 }

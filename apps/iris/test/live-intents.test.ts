@@ -11,7 +11,7 @@ import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { iris } from '../src/agent.js';
 import type { DeclaredIntent } from '../src/domain/declared.js';
-import { createLiveIntents } from '../src/live-intents.js';
+import { createLiveIntents, LIVE_INTENTS_MAX_STALE_MS } from '../src/live-intents.js';
 
 const TTL_MS = 2_000;
 let redis: RedisServer;
@@ -129,6 +129,19 @@ describe('live intents', () => {
     clock.now += TTL_MS;
     await live.get();
     expect(reads.started).toBe(3);
+  });
+
+  it('waits for the next reading when the one at hand is too old to trust', async () => {
+    const { agent, reads, live, clock } = await setUp();
+    await live.get();
+    beat = await weatherAgent(agent);
+    clock.now += LIVE_INTENTS_MAX_STALE_MS;
+    reads.hold();
+    const call = live.get();
+    await expect(within(call, 200)).rejects.toThrow(/still waiting/);
+    reads.release();
+    expect(names(await call)).toContain('weather');
+    expect(reads.started).toBe(2);
   });
 });
 
