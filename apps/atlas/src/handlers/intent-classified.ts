@@ -9,6 +9,7 @@ import { type AgentContext, chatReply, type ClassifiedMessage, listAgents, type 
 import type { AtlasConfig } from '../config.js';
 import { emptyQuestionAnswer, offlineAnswer, questionOf, systemPrompt, unavailableAnswer } from '../domain/answers.js';
 import { helpMenu, menuAgents, servedIntents, unservedReply, type AgentEntry } from '../domain/menu.js';
+import { servedIntentsOf } from '../served.js';
 import { topicHelp, topicHint } from '../domain/topics.js';
 
 export type AtlasWrites = 'wa.outbound';
@@ -35,20 +36,12 @@ function liveAgents(ctx: AtlasContext): Promise<readonly AgentEntry[]> {
 }
 
 /**
- * How long a reading of the registry that says an intent is served is trusted: as long as iris
- * routes by one (LIVE_INTENTS_TTL_MS). Every other agent's message comes through atlas, so without
- * it each one costs a read of the registry index and of every record; a "not served" is always read afresh.
+ * True when a running agent serves `intent` (src/served.ts): "served" may come from a reading older
+ * than SERVED_TTL_MS while the next is read in the background; "not served", which makes atlas answer
+ * with the fallback, is always read afresh.
  */
-export const SERVED_TTL_MS = 2_000;
-const lastReading = new WeakMap<object, { at: number; served: ReadonlySet<string> }>();
-
-/** True when a running agent serves `intent`: by a reading at most SERVED_TTL_MS old when that says so, else afresh. */
-async function isServed(ctx: AtlasContext, intent: string): Promise<boolean> {
-  const last = lastReading.get(ctx.bus);
-  if (last && Date.now() - last.at < SERVED_TTL_MS && last.served.has(intent)) return true;
-  const served = servedIntents(await liveAgents(ctx));
-  lastReading.set(ctx.bus, { at: Date.now(), served });
-  return served.has(intent);
+function isServed(ctx: AtlasContext, intent: string): Promise<boolean> {
+  return servedIntentsOf(ctx.bus, ctx.log).isServed(intent);
 }
 
 /** Handle one classified message; only "help" and "question" are atlas's. */

@@ -1,0 +1,93 @@
+/**
+ * Whether a running agent serves an intent, for atlas's fallback rule. Every other agent's message
+ * comes through atlas, so reading the registry for each one (its index, then every record: two round
+ * trips) would sit on the path of every message.
+ *
+ * "Served" and "not served" are not trusted alike, because "not served" makes atlas answer the user
+ * with the fallback:
+ * - "served" comes from the latest reading, at once, even when it is older than `ttlMs`: then that
+ *   call starts one background read (never two at a time) for the calls after it. A reading older
+ *   than `maxStaleMs` is not used (after a quiet spell an agent may be long gone): read afresh.
+ * - "not served" is always read afresh before it is answered.
+ */
+import { type Bus, errorMessage, listAgents, type Logger } from '@hive/agent';
+import { servedIntents, type AgentEntry } from './domain/menu.js';
+
+/** How long a reading is used before the next is read (in the background): as long as iris uses one (LIVE_INTENTS_TTL_MS). */
+export const SERVED_TTL_MS = 2_000;
+
+/** A reading older than this does not answer "served": as long as a crashed agent's record outlives it (DEFAULT_HEARTBEAT_TTL_MS). */
+export const SERVED_MAX_STALE_MS = 15_000;
+
+export interface ServedIntents {
+  /** True when a running agent serves `intent`: see the module comment for how fresh the answer is. */
+  isServed(intent: string): Promise<boolean>;
+}
+
+export interface ServedIntentsOptions {
+  /** One reading of the registry (listAgents on the bus). */
+  readonly read: () => Promise<readonly AgentEntry[]>;
+  readonly log: Pick<Logger, 'warn'>;
+  /** @defaultValue SERVED_TTL_MS */
+  readonly ttlMs?: number;
+  /** @defaultValue SERVED_MAX_STALE_MS */
+  readonly maxStaleMs?: number;
+  /** @defaultValue Date.now */
+  readonly now?: () => number;
+}
+
+const byBus = new WeakMap<Bus, ServedIntents>();
+
+/** One cache per bus (per running atlas), made on first use. */
+export function servedIntentsOf(bus: Bus, log: Pick<Logger, 'warn'>): ServedIntents {
+  let served = byBus.get(bus);
+  if (!served) byBus.set(bus, (served = createServedIntents({ read: () => listAgents(bus.driver, bus.keys), log })));
+  return served;
+}
+
+export function createServedIntents({ read, log, ttlMs = SERVED_TTL_MS, maxStaleMs = SERVED_MAX_STALE_MS, now = Date.now }: ServedIntentsOptions): ServedIntents {
+  /** The latest reading; `at` is when its read began (its age is never understated). */
+  let last: { readonly at: number; readonly served: ReadonlySet<string> } | undefined;
+  /** The background read under way: at most one. */
+  let refreshing: Promise<void> | undefined;
+  let failing = false;
+
+  const readNow = async (): Promise<ReadonlySet<string>> => {
+    const at = now();
+    const served = servedIntents(await read());
+    // A read that began before the reading at hand (a slow background one) does not replace it.
+    if (!last || at >= last.at) last = { at, served };
+    return served;
+  };
+
+  const refresh = () => {
+    refreshing ??= readNow()
+      .then(
+        () => {
+          failing = false;
+        },
+        (err: unknown) => {
+          // Said once per outage; the next stale "served" tries again, and a "not served" reads (and fails) in the handler.
+          if (!failing) log.warn({ err: errorMessage(err) }, 'cannot read the registry: "served" answered by the reading last made');
+          failing = true;
+        },
+      )
+      .finally(() => {
+        refreshing = undefined;
+      });
+  };
+
+  return {
+    async isServed(intent) {
+      if (last?.served.has(intent)) {
+        const age = now() - last.at;
+        if (age < ttlMs) return true;
+        if (age < maxStaleMs) {
+          refresh();
+          return true;
+        }
+      }
+      return (await readNow()).has(intent);
+    },
+  };
+}
