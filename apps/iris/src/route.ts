@@ -1,5 +1,5 @@
 /** What both handlers do once they have text: classify, publish intent.classified, answer "unknown". */
-import type { AgentContext, Outgoing } from '@hive/agent';
+import { type AgentContext, errorMessage, type Outgoing } from '@hive/agent';
 import type { IrisConfig } from './config.js';
 import { classify } from './classifier.js';
 import type { Classification } from './domain/classification.js';
@@ -33,7 +33,13 @@ export async function route(said: Said, ctx: IrisContext, preset?: Classificatio
     const last = await memory.lastWrite(said.chatId);
     if (last) verdict = { ...verdict, intent: last, entities: undoEntities(last), confidence: 0.9 };
   }
-  if (isWrite(verdict.intent, verdict.entities)) await memory.rememberWrite(said.chatId, verdict.intent);
+  // Not waited for: the SET goes out on the bus's connection in the same write as the XADD of the
+  // classification (the connection keeps their order), so a later "undo" of this chat reads it, and
+  // the reply does not wait a round trip for it. A failed SET only costs a later "undo" its target.
+  if (isWrite(verdict.intent, verdict.entities)) {
+    const intent = verdict.intent;
+    void memory.rememberWrite(said.chatId, intent).catch((err: unknown) => ctx.log.warn({ err: errorMessage(err), intent }, 'could not remember the chat\'s last write (a later "undo" may not find it)'));
+  }
   ctx.log.info({ intent: verdict.intent, confidence: verdict.confidence, classifier: verdict.classifier, via: said.via }, 'classified');
   const out: Outgoing<'intent.classified' | 'wa.outbound'>[] = [
     {
