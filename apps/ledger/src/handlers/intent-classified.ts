@@ -103,12 +103,14 @@ export async function onIntentClassified(message: ClassifiedMessage, ctx: Ledger
     case 'record': {
       const e = cmd.expense;
       const expense: Expense = { ...e, id: expenseIdFor(message.id), recordedAt: now.toISOString(), recordedBy: by };
-      const added = await store.record(d.chatId, expense);
-      if (!added) ctx.log.info({ expenseId: expense.id }, 'expense already recorded (redelivery)');
       // The budget month is the month the expense was spent in.
       const spentMonth = periodRange('this month', e.spentOn);
-      // Both reads at once: one round trip instead of two on the way to the reply.
-      const [budgets, spentThen] = await Promise.all([store.budgets(d.chatId), store.between(d.chatId, spentMonth.from, spentMonth.to)]);
+      // The record and both reads go out together: one round trip on the way to the reply, not two.
+      // The reads may or may not see the new expense (a script reloaded after NOSCRIPT goes out
+      // after them), so it is counted here either way, once.
+      const [added, budgets, stored] = await Promise.all([store.record(d.chatId, expense), store.budgets(d.chatId), store.between(d.chatId, spentMonth.from, spentMonth.to)]);
+      if (!added) ctx.log.info({ expenseId: expense.id }, 'expense already recorded (redelivery)');
+      const spentThen = stored.some((x) => x.id === expense.id) ? stored : [...stored, expense];
       const budget = budgets.find((b) => b.category === e.category && b.currency === e.currency);
       const inMonth = spentThen.filter((x) => x.category === e.category && x.currency === e.currency);
       const after = inMonth.reduce((s, x) => s + x.amountMinor, 0);
