@@ -5,19 +5,19 @@
  *
  * "Served" and "not served" are not trusted alike, because "not served" makes atlas answer the user
  * with the fallback:
- * - "served" comes from the latest reading, at once, even when it is older than `ttlMs`: then that
- *   call starts one background read (never two at a time) for the calls after it. A reading older
- *   than `maxStaleMs` is not used (after a quiet spell an agent may be long gone): read afresh.
+ * - "served" comes from the latest reading, at once, when it is less than `maxStaleMs` (2 s) old, as
+ *   long as iris routes by one; once it is `ttlMs` (1 s) old, that call also starts one background
+ *   read (never two at a time) for the calls after it. An older reading is not used: read afresh.
  * - "not served" is always read afresh before it is answered.
  */
 import { type Bus, errorMessage, listAgents, type Logger } from '@hive/agent';
 import { servedIntents, type AgentEntry } from './domain/menu.js';
 
-/** How long a reading is used before the next is read (in the background): as long as iris uses one (LIVE_INTENTS_TTL_MS). */
-export const SERVED_TTL_MS = 2_000;
+/** Once a reading is this old, the next is read in the background (as iris does: LIVE_INTENTS_TTL_MS). */
+export const SERVED_TTL_MS = 1_000;
 
-/** A reading older than this does not answer "served": as long as a crashed agent's record outlives it (DEFAULT_HEARTBEAT_TTL_MS). */
-export const SERVED_MAX_STALE_MS = 15_000;
+/** A reading this old does not answer "served" (as long as iris routes by one: LIVE_INTENTS_MAX_STALE_MS). */
+export const SERVED_MAX_STALE_MS = 2_000;
 
 export interface ServedIntents {
   /** True when a running agent serves `intent`: see the module comment for how fresh the answer is. */

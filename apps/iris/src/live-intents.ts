@@ -1,32 +1,31 @@
 /**
- * The intents of the running agents, from the registry: read again once a reading is `ttlMs` old (its
- * index, then every record), so a new agent's intents are routed within a couple of seconds of its
- * first heartbeat, and a stopped one's stop being routed when its record expires.
+ * The intents of the running agents, from the registry (its index, then every record): a message is
+ * routed by a reading at most `maxStaleMs` (2 s) old, so a new agent's intents are routed within a
+ * couple of seconds of its first heartbeat, and a stopped one's stop being routed when its record expires.
  *
- * Stale-while-revalidate: a message does not wait for that read (two round trips, one GET per agent)
- * once there is a reading; it is routed by the one at hand while the next is read in the background.
- * Only the calls before the very first read has ended wait for it, and those that find a reading
- * older than `maxStaleMs` (after a quiet spell: an agent may have come or gone since).
+ * Read ahead: once the reading at hand is `ttlMs` (1 s) old, a message is routed by it at once and
+ * the next is read in the background (two round trips, one GET per agent, off the message's path).
+ * Under steady traffic no message waits for the registry; only the first call, and the first after a
+ * quiet spell of `maxStaleMs`, wait for a read. (Routing by a reading of any age, with the read
+ * behind it, was tried: the first message after a quiet spell was routed by a reading from before a
+ * new agent's start.)
  */
 import { type Bus, errorMessage, listAgents, type Logger } from '@hive/agent';
 import { declaredIntents, type DeclaredIntent } from './domain/declared.js';
 
-/** How long one reading of the registry is used before the next is read (in the background). */
-export const LIVE_INTENTS_TTL_MS = 2_000;
+/** Once a reading is this old, the next is read in the background (the reading at hand still answers). */
+export const LIVE_INTENTS_TTL_MS = 1_000;
 
-/**
- * A reading older than this is not used: the message waits for the next one. As long as a crashed
- * agent's record outlives it (DEFAULT_HEARTBEAT_TTL_MS), so routing is no staler than the registry.
- * Under steady traffic readings never get this old: each stale call has started a read.
- */
-export const LIVE_INTENTS_MAX_STALE_MS = 15_000;
+/** A reading this old is not used: the message waits for the next one. */
+export const LIVE_INTENTS_MAX_STALE_MS = 2_000;
 
 export interface LiveIntents {
   /**
-   * The declared intents now: the latest reading, at once, even when it is older than `ttlMs` (then it
-   * starts one background read, never two at a time); before the first read has ended, or when the
-   * reading is `maxStaleMs` old, the next one. When the registry cannot be read, the last good reading (empty at first): iris's built-in
-   * rules still route, and a message is never failed for it.
+   * The declared intents now: the latest reading, at once, when it is less than `maxStaleMs` old (one
+   * `ttlMs` old also starts one background read, never two at a time); before the first read has
+   * ended, or when the reading is `maxStaleMs` old, the next one. When the registry cannot be read,
+   * the last good reading (empty at first): iris's built-in rules still route, and a message is
+   * never failed for it.
    */
   get(): Promise<readonly DeclaredIntent[]>;
 }
@@ -84,7 +83,7 @@ export function createLiveIntents({ read, log, ttlMs, maxStaleMs = LIVE_INTENTS_
       const age = now() - readAt;
       if (age < ttlMs) return Promise.resolve(value);
       const next = refresh();
-      // No reading yet (age Infinity), or one too old to trust: wait. Else the one at hand, while `next` runs.
+      // No reading yet (age Infinity), or one too old to trust: wait. Else the one at hand, while `next` reads ahead.
       return age >= maxStaleMs ? next : Promise.resolve(value);
     },
   };

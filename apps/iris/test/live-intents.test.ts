@@ -11,9 +11,11 @@ import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { iris } from '../src/agent.js';
 import type { DeclaredIntent } from '../src/domain/declared.js';
-import { createLiveIntents, LIVE_INTENTS_MAX_STALE_MS } from '../src/live-intents.js';
+import { createLiveIntents, LIVE_INTENTS_MAX_STALE_MS, LIVE_INTENTS_TTL_MS } from '../src/live-intents.js';
 
-const TTL_MS = 2_000;
+const TTL_MS = LIVE_INTENTS_TTL_MS;
+/** Between TTL_MS and the age at which a reading is no longer used. */
+const LATER_MS = (LIVE_INTENTS_MAX_STALE_MS - LIVE_INTENTS_TTL_MS) / 2;
 let redis: RedisServer;
 let t: TestAgent | undefined;
 let beat: Heartbeat | undefined;
@@ -119,7 +121,7 @@ describe('live intents', () => {
     reads.hold();
     const during = await within(Promise.all(Array.from({ length: 5 }, () => live.get())));
     expect(during.map(names).every((n) => !n.includes('weather'))).toBe(true);
-    clock.now += TTL_MS;
+    clock.now += LATER_MS;
     await within(live.get());
     expect(reads.started).toBe(2);
     reads.release();
