@@ -64,11 +64,11 @@ export function createArchivist(options: ArchivistOptions = {}) {
     // the Redis reads. The (stream, id) key is the dedup (a redelivery inserts nothing); the bus's
     // idempotency stays for its handled marks, kept 10 minutes, which are what lets sentinel tell
     // archivist's own acks from another reader's (apps/sentinel, acked_by_other: a group that never
-    // marks is not checked). Its check before the handler (one ZSCORE) is redundant here, but the
-    // bus has no marks-only mode.
+    // marks is not checked). Marks only: the check before the handler (a ZMSCORE per read, four
+    // entries per user message) would repeat what the key already does.
     concurrency: 8,
     orderingKey: false,
-    idempotent: { ttlMs: 10 * 60_000 },
+    idempotent: { ttlMs: 10 * 60_000, check: false },
     start(ctx) {
       const db = openHistoryStore(ctx.config.dbPath);
       history.set(db);

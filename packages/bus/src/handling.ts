@@ -6,7 +6,8 @@
  *   decode and check       raw fields become a message checked against its stream's contract
  *   type filter            (with `types`) any other type is skipped; (with `accept`) so is what it refuses
  *   per-key order          (with `orderingKey`) one message per key at a time, in stream order
- *   idempotency            (with `idempotent`) a handled id is skipped; a new one is marked before its ack
+ *   idempotency            (with `idempotent`) a handled id is skipped; a new one is marked with its ack
+ *                          (with `idempotent.check: false`, marked only: not asked for first)
  *   publish follow-ups     what the handler returned is published before the ack
  *   correlation            follow-ups inherit `corr` and `traceparent` and name the input as `cause`
  *   shared slots           (a shard of a partitioned stream) one concurrency limit across its shards
@@ -21,7 +22,7 @@ import { callHandler, type EntryStep, type Handle, type MessageStep } from './de
 import { correlation } from './middleware/correlation.js';
 import { decode } from './middleware/decode.js';
 import { publishFollowUps } from './middleware/follow-ups.js';
-import { HandledMarks, skipHandled } from './middleware/idempotency.js';
+import { HandledMarks, markHandled, skipHandled } from './middleware/idempotency.js';
 import { perKeyOrder } from './middleware/ordering.js';
 import { retryOrDeadLetter } from './middleware/retry-or-dead-letter.js';
 import { sharedSlots } from './middleware/shared-slots.js';
@@ -40,7 +41,10 @@ export function buildHandling(ctx: SubscriptionContext, opts: SubscribeOptions, 
   handle = correlation(handle);
 
   let step: MessageStep = publishFollowUps(ctx.publisher)(handle);
-  if (settings.idempotencyTtlMs !== false) step = skipHandled(new HandledMarks(ctx.driver, ctx.keys.seen(stream, group), settings.idempotencyTtlMs))(step);
+  if (settings.idempotencyTtlMs !== false) {
+    const marks = new HandledMarks(ctx.driver, ctx.keys.seen(stream, group), settings.idempotencyTtlMs);
+    step = (settings.idempotencyCheck ? skipHandled(marks) : markHandled(marks))(step);
+  }
   if (opts.orderingKey) step = perKeyOrder(opts.orderingKey)(step);
   if (opts.accept) step = onlyAccepted(opts.accept as (message: Message) => boolean)(step);
   if (opts.types) step = onlyTypes(opts.types)(step);

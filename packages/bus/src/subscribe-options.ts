@@ -59,6 +59,13 @@ export type Handler<T = unknown> = (message: Message<T>, ctx: HandlerContext) =>
 export interface IdempotencyOptions {
   /** How long a handled message id is remembered. @defaultValue 86400000 (24 h) */
   ttlMs?: number;
+  /**
+   * `false`: write the handled marks (with the acks, as always) but do not ask for them before the
+   * handler, for a handler that deduplicates by itself (a store keyed by the message id) and only
+   * needs its marks as a record (sentinel's tampering check reads them). A duplicate is handled
+   * again, and one round trip per message is saved. @defaultValue true
+   */
+  check?: boolean;
 }
 
 export interface SubscribeOptions<T = unknown> {
@@ -177,6 +184,8 @@ export interface SubscriptionSettings {
   readonly handlerTimeoutMs: number | false;
   /** The handled marks' ttl, or false when the subscription is not idempotent. */
   readonly idempotencyTtlMs: number | false;
+  /** Whether an idempotent subscription asks for the marks before the handler (`idempotent.check`). */
+  readonly idempotencyCheck: boolean;
 }
 
 function positiveInt(name: string, v: number, max?: number): number {
@@ -204,5 +213,6 @@ export function subscriptionSettings(opts: SubscribeOptions<never>): Subscriptio
     handlerTimeoutMs: timeout === false ? false : positiveInt('handlerTimeoutMs', timeout, MAX_TIMER_MS),
     // Checked where the marks are made (middleware/idempotency.ts).
     idempotencyTtlMs: idempotent === false ? false : idempotent === true ? DEFAULT_IDEMPOTENCY_TTL_MS : (idempotent.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS),
+    idempotencyCheck: typeof idempotent === 'object' ? idempotent.check !== false : true,
   };
 }

@@ -131,6 +131,28 @@ describe.each(DRIVER_KINDS)('idempotency on %s', (kind: DriverKind) => {
     expect(((await b.driver.call(['XPENDING', b.keys.stream('intents'), 'ledger'])) as unknown[])[0]).toBe(0);
   });
 
+  it('marks only (check: false): an id already marked is handled again, and every handled one is marked with its ack', async () => {
+    const b = await bus();
+    const outcomes: HandleOutcome[] = [];
+    b.observe({ handled: (e) => e.group === 'archive' && outcomes.push(e.outcome) });
+    const handled: string[] = [];
+    // A mark already there, as if handled an hour ago and kept for a day: a checking group would skip the id.
+    await b.driver.call(['ZADD', b.keys.seen('log', 'archive'), Date.now() + 86_400_000, 'm-old']);
+    const sub = b.subscribe({ stream: 'log', group: 'archive', idempotent: { ttlMs: 60_000, check: false }, handler: (m) => void handled.push(m.id) });
+    await sub.ready;
+    await b.publish('log', 'demo.n', { n: 1 }, { id: 'm-old' });
+    await b.publish('log', 'demo.n', { n: 2 }, { id: 'm-new' });
+    await b.publish('log', 'demo.n', { n: 3 }, { id: 'm-new' });
+    await waitUntil(() => outcomes.length === 3, 5_000, 'three entries settled');
+    expect(outcomes).toEqual(['acked', 'acked', 'acked']);
+    expect(handled).toEqual(['m-old', 'm-new', 'm-new']);
+    expect(((await b.driver.call(['XPENDING', b.keys.stream('log'), 'archive'])) as unknown[])[0], 'acked').toBe(0);
+    // Marked with their acks, at this subscription's ttl (the old mark's day-long expiry replaced by it).
+    expect([...((await b.driver.call(['ZRANGE', b.keys.seen('log', 'archive'), 0, -1])) as string[])].sort()).toEqual(['m-new', 'm-old']);
+    const expiry = Number(await b.driver.call(['ZSCORE', b.keys.seen('log', 'archive'), 'm-old']));
+    expect(expiry).toBeLessThanOrEqual(Date.now() + 60_000);
+  });
+
   it('marks expire after their ttl', async () => {
     const d = await rawDriver(kind, redis());
     try {

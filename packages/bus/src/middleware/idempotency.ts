@@ -95,6 +95,19 @@ export function skipHandled(marks: HandledMarks): (next: MessageStep) => Message
   };
 }
 
+/**
+ * Marks only (`idempotent: { check: false }`): a handled message settles as "acked" with its mark, as
+ * above, but nothing is asked first: for a handler that deduplicates by itself and keeps the marks
+ * as a record of what its group handled.
+ */
+export function markHandled(marks: HandledMarks): (next: MessageStep) => MessageStep {
+  return (next) => async (message, d) => {
+    const settled = await next(message, d);
+    if (settled === 'acked') d.markOnAck = marks.handled(message.id);
+    return settled;
+  };
+}
+
 /** A ZMSCORE score as an expiry (ms), or undefined for an id with no mark. */
 function expiryOf(score: unknown): number | undefined {
   return score === null || score === undefined ? undefined : Number(score);
