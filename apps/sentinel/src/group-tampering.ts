@@ -26,10 +26,15 @@ export function tamperingCheck(bus: Pick<Bus, 'driver' | 'keys'>, holdMs = DEFAU
   const looks = new Map<string, GroupLook>();
   /** The message types each agent handles per stream, from its registry record (kept while it is away). */
   const handles = new Map<string, Readonly<Record<string, readonly string[]>>>();
+  /** The intents each agent is handed on a stream it reads only some intents of, from its record (kept likewise). */
+  const intents = new Map<string, Readonly<Record<string, readonly string[]>>>();
   const held = new Map<string, { condition: Condition; until: number }>();
   return async (seen: Observation, now: Date): Promise<Condition[]> => {
     const agents = new Set([...seen.known.keys(), ...seen.agents.map((a) => a.name)]);
-    for (const a of seen.agents) if (a.handles) handles.set(a.name, a.handles);
+    for (const a of seen.agents) {
+      if (a.handles) handles.set(a.name, a.handles);
+      if (a.handlesIntents) intents.set(a.name, a.handlesIntents);
+    }
     for (const g of seen.groups) {
       if (!agents.has(g.group)) continue;
       const key = bus.keys.stream(g.stream);
@@ -50,7 +55,16 @@ export function tamperingCheck(bus: Pick<Bus, 'driver' | 'keys'>, holdMs = DEFAU
             bus.driver,
             UNACCOUNTED,
             [key, bus.keys.seen(g.stream, g.group), bus.keys.deadLetters(g.stream, g.group)],
-            [g.group, DEAD_LETTERS_LOOKED_AT, delivered ? from : '', to || '+', MAX_DELIVERED, (handles.get(g.group)?.[g.stream] ?? []).join('\n'), ...gone.entries],
+            [
+              g.group,
+              DEAD_LETTERS_LOOKED_AT,
+              delivered ? from : '',
+              to || '+',
+              MAX_DELIVERED,
+              (handles.get(g.group)?.[g.stream] ?? []).join('\n'),
+              (intents.get(g.group)?.[g.stream] ?? []).join('\n'),
+              ...gone.entries,
+            ],
           )) as unknown[];
           found.push(unaccountedCondition(g.stream, g.group, r.map(String), gone.consumers));
         }

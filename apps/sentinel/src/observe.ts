@@ -58,7 +58,7 @@ async function redis(bus: Bus, log: Logger): Promise<RedisFacts> {
   return redisFacts(info, config);
 }
 
-/** A record's `handles` (stream → message types), if it is one: foreign input, checked. */
+/** A record's `handles` (stream → message types) or `handlesIntents` (stream → intents), if it is one: foreign input, checked. */
 function handledTypes(v: unknown): Record<string, string[]> | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const out: Record<string, string[]> = {};
@@ -74,7 +74,16 @@ export async function observe(bus: Bus, known: ReadonlyMap<string, number>, now:
     at: now,
     agents: agents.map((a) => {
       const handles = handledTypes(a.handles);
-      return { name: a.name, instance: a.instance, lastSeen: a.lastSeen, status: a.status, ...(Array.isArray(a.models) ? { models: modelStatuses(a) } : {}), ...(handles ? { handles } : {}) };
+      const handlesIntents = handledTypes(a.handlesIntents);
+      return {
+        name: a.name,
+        instance: a.instance,
+        lastSeen: a.lastSeen,
+        status: a.status,
+        ...(Array.isArray(a.models) ? { models: modelStatuses(a) } : {}),
+        ...(handles ? { handles } : {}),
+        ...(handlesIntents ? { handlesIntents } : {}),
+      };
     }),
     known,
     groups: gs,

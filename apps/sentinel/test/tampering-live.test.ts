@@ -92,3 +92,57 @@ it('a skipped type is not an ack by someone else; another reader acking or claim
   expect(acked.details).toMatchObject({ stream: 'schedule.due', group: 'herald', entries: 1, first });
   release();
 });
+
+it('an intent the group is not handed is not an ack by someone else; another reader acking one it is handed is', async () => {
+  const prefix = randomPrefix('tamper');
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let expenses = 0;
+  const classified = (intent: string) => ({ ...(catalogue.stream('intent.classified')!.messages['intent.classified']!.example as object), intent }) as never;
+  // ledger's shape: intent.classified, declaring the intent "expense" (every other intent is acked unmarked).
+  const ledger = await createTestAgent(
+    defineAgent({
+      name: 'ledger',
+      version: '0.0.0',
+      description: 'stand-in',
+      skills: [],
+      intents: [{ name: 'expense', description: 'money spent', examples: ['spent 12.50 on lunch'] }],
+      reads: { 'intent.classified': { 'intent.classified': async () => void (++expenses > 1 && (await held)) } },
+      writes: [],
+      concurrency: 4,
+      orderingKey: false,
+    }),
+    { redis, prefix },
+  );
+  running.push(ledger);
+  const sentinel = await createTestAgent(createSentinel(), { redis, prefix, env: { SENTINEL_POLL_MS: '100' } });
+  running.push(sentinel);
+  const d = sentinel.bus.driver;
+  const key = sentinel.bus.keys.stream('intent.classified');
+  const known = async () => (await d.call(['HKEYS', sentinel.bus.keys.data('sentinel', 'known')])) as string[];
+  await waitFor('sentinel to see ledger', async () => (await known()).includes('ledger'));
+
+  // One handled (so the group has marks and is checked), then intents it is not handed, skipped.
+  await ledger.publish('intent.classified', 'intent.classified', classified('expense'));
+  await waitFor('the first expense', async () => expenses === 1);
+  let last = '';
+  for (const intent of ['nutrition', 'note', 'habit']) last = (await ledger.publish('intent.classified', 'intent.classified', classified(intent))).entryId;
+  const pending = async () => Number(((await d.call(['XPENDING', key, 'ledger'])) as [number])[0]);
+  const lastDelivered = async () => {
+    const row = ((await d.call(['XINFO', 'GROUPS', key])) as unknown[][])[0]!.map(String);
+    return row[row.indexOf('last-delivered-id') + 1];
+  };
+  await waitFor('the other intents skipped', async () => (await pending()) === 0 && (await lastDelivered()) === last);
+  await ledger.publish('intent.classified', 'intent.classified', classified('expense'));
+  await waitFor('an expense in hand', async () => (await pending()) === 1);
+  const after = Date.now();
+  await waitFor('sentinel to look again', async () => Number(await d.call(['HGET', sentinel.bus.keys.data('sentinel', 'known'), 'ledger'])) > after);
+  expect((await alerts(sentinel)).map((a) => a.alertId).filter((id) => !id.startsWith('redis:'))).toEqual([]);
+
+  const [first] = ((await d.call(['XPENDING', key, 'ledger', '-', '+', 10])) as [string][]).map((r) => String(r[0]));
+  await d.call(['XACK', key, 'ledger', first!]);
+  await waitFor('the alert', async () => (await alerts(sentinel)).some((a) => a.alertId === 'acked_by_other:intent.classified:ledger'));
+  const acked = (await alerts(sentinel)).find((a) => a.alertId === 'acked_by_other:intent.classified:ledger')!;
+  expect(acked.details).toMatchObject({ stream: 'intent.classified', group: 'ledger', entries: 1, first });
+  release();
+});

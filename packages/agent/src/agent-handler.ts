@@ -25,9 +25,20 @@ export function followUpId(inputId: string, agent: string, index: number): strin
  * idempotency check and mark.
  */
 export function acceptOf(def: AnyAgentDefinition, stream: string): ((message: Message) => boolean) | undefined {
-  if (stream !== 'intent.classified' || def.seesEveryIntent || !def.intents?.length) return undefined;
-  const served = new Set(def.intents.map((i) => i.name));
+  const intents = intentsHandedOn(def, stream);
+  if (!intents) return undefined;
+  const served = new Set(intents);
   return (message) => served.has((message.data as { intent?: unknown } | null)?.intent as string);
+}
+
+/**
+ * The intents the agent's handler is handed on `stream`, when not all (acceptOf): its registry
+ * record says so (`handlesIntents`), so that sentinel counts the others as skipped, not as acked by
+ * someone else.
+ */
+export function intentsHandedOn(def: AnyAgentDefinition, stream: string): string[] | undefined {
+  if (stream !== 'intent.classified' || def.seesEveryIntent || !def.intents?.length) return undefined;
+  return def.intents.map((i) => i.name);
 }
 
 /** What every handler of the agent shares (the publish is replaced per delivery). */

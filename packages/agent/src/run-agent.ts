@@ -45,7 +45,7 @@ import { agentModels, createLlm, createLlmMetrics, watchAgentModels, type AgentM
 import type { Llm } from './llm/port.js';
 import { runUntilStopped } from './process-lifecycle.js';
 import { startPresence, type Presence } from './presence.js';
-import { acceptOf, agentHandler } from './agent-handler.js';
+import { acceptOf, agentHandler, intentsHandedOn } from './agent-handler.js';
 import { createRedactingLogger } from './redacting-logger.js';
 
 /**
@@ -254,7 +254,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       limits,
     });
   /** The runtime's own fields in the record, beside the bus's. */
-  let presence: Presence<Heartbeat<{ description: string; skills: AgentSkill[]; intents: IntentDeclaration[]; models: AgentModelStatus[]; handles: Record<string, string[]> }>> | undefined;
+  let presence: Presence<Heartbeat<{ description: string; skills: AgentSkill[]; intents: IntentDeclaration[]; models: AgentModelStatus[]; handles: Record<string, string[]>; handlesIntents: Record<string, string[]> }>> | undefined;
   let cleanup: void | (() => void | Promise<void>);
   let unwatchModels: (() => void) | undefined;
   const startCtx: StartContext<unknown, StreamName> = { ...scope, bus, signal: abort.signal } as StartContext<unknown, StreamName>;
@@ -290,6 +290,8 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     version: def.version,
     reads: streamsRead,
     handles: Object.fromEntries(streamsRead.map((s) => [s, Object.keys(reads[s]!)])), // types it handles: others are acked unmarked (sentinel)
+    // intents handed to the handler, on a stream read only for some: the others are acked unmarked too (sentinel)
+    handlesIntents: Object.fromEntries(streamsRead.flatMap((s) => (intentsHandedOn(def, s) ? [[s, intentsHandedOn(def, s)!]] : []))),
     writes: [...def.writes],
     description: def.description,
     skills: [...def.skills],

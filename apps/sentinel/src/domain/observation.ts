@@ -14,6 +14,8 @@ export interface AgentSeen {
   readonly models?: readonly AgentModelStatus[];
   /** The message types it handles, per stream it reads (the runtime's record); others it acks unmarked. */
   readonly handles?: Readonly<Record<string, readonly string[]>>;
+  /** On a stream it reads only some intents of (intent.classified), those intents (the runtime's record); others it acks unmarked. */
+  readonly handlesIntents?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One consumer group on one stream, from XINFO GROUPS. */

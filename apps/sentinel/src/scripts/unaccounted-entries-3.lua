@@ -22,7 +22,10 @@
   ARGV[5]  at most this many of those entries are looked at
   ARGV[6]  the message types the group handles, one per line ("" for every type): the agent
            runtime acks the others unmarked (skipped, not handled)
-  ARGV[7..] entry ids that were pending at the last look and are not now
+  ARGV[7]  the intents the group handles, one per line ("" for every intent): on intent.classified,
+           an agent that declares intents is handed only those, and the runtime acks an entry whose
+           payload's `intent` is another one unmarked (skipped, not handled)
+  ARGV[8..] entry ids that were pending at the last look and are not now
 
   Returns  the entry ids the group did not account for (ascending for the range, then the others)
 ]]
@@ -45,25 +48,41 @@ if ARGV[6] ~= '' then
     handles[t] = true
   end
 end
+local intents = nil
+if ARGV[7] ~= '' then
+  intents = {}
+  for t in string.gmatch(ARGV[7], '[^\n]+') do
+    intents[t] = true
+  end
+end
 local function handled(entry)
   local f = entry[2]
   local mid = nil
   local mtype = nil
+  local data = nil
   for j = 1, #f, 2 do
     if f[j] == 'hive2' then
       -- Envelope form 2 (the bus's envelope.ts): the header starts 'type v id …'.
       local t, _, i = string.match(f[j + 1], '^(%S*) (%S*) (%S*)')
       mtype = t
       mid = i
-      break
     elseif f[j] == 'id' then
       mid = f[j + 1]
     elseif f[j] == 'type' then
       mtype = f[j + 1]
+    elseif f[j] == 'data' then
+      data = f[j + 1]
     end
   end
   if handles ~= nil and mtype ~= nil and not handles[mtype] then
     return true
+  end
+  if intents ~= nil and data ~= nil then
+    -- Skipped for its intent (agent-handler.ts acceptOf); a payload that is not JSON was not.
+    local ok, d = pcall(cjson.decode, data)
+    if ok and type(d) == 'table' and type(d.intent) == 'string' and not intents[d.intent] then
+      return true
+    end
   end
   return mid ~= nil and redis.call('ZSCORE', KEYS[2], mid) ~= false
 end
@@ -88,7 +107,7 @@ if ARGV[3] ~= '' then
     check(e)
   end
 end
-for i = 7, #ARGV do
+for i = 8, #ARGV do
   -- Gone from the stream: trimmed or deleted (the entries-lost check's business), not an ack.
   local e = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
   if #e > 0 then
