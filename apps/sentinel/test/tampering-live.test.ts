@@ -28,6 +28,17 @@ const example = (type: 'briefing.due' | 'reminder.due') => catalogue.stream('sch
 type Alert = { alertId: string; status: string; details: Record<string, unknown> };
 const alerts = async (t: TestAgent) => (await t.messages('ops.alert')).map((m) => m.data as Alert).filter((a) => a.status === 'firing');
 
+/** What a test asks of one group on `key`: how many entries it holds pending, and its last-delivered id. */
+function groupOf(d: TestAgent['bus']['driver'], key: string, group: string) {
+  return {
+    pending: async () => Number(((await d.call(['XPENDING', key, group])) as [number])[0]),
+    lastDelivered: async () => {
+      const row = ((await d.call(['XINFO', 'GROUPS', key])) as unknown[][]).map((r) => r.map(String)).find((r) => r[r.indexOf('name') + 1] === group)!;
+      return row[row.indexOf('last-delivered-id') + 1];
+    },
+  };
+}
+
 async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
@@ -67,11 +78,7 @@ it('a skipped type is not an ack by someone else; another reader acking or claim
   await waitFor('the first briefing', async () => briefings === 1);
   let last = '';
   for (let i = 0; i < 3; i++) last = (await herald.publish('schedule.due', 'reminder.due', example('reminder.due'))).entryId;
-  const pending = async () => Number(((await d.call(['XPENDING', key, 'herald'])) as [number])[0]);
-  const lastDelivered = async () => {
-    const row = ((await d.call(['XINFO', 'GROUPS', key])) as unknown[][])[0]!.map(String);
-    return row[row.indexOf('last-delivered-id') + 1];
-  };
+  const { pending, lastDelivered } = groupOf(d, key, 'herald');
   await waitFor('the reminders skipped', async () => (await pending()) === 0 && (await lastDelivered()) === last);
   await herald.publish('schedule.due', 'briefing.due', example('briefing.due'));
   await herald.publish('schedule.due', 'briefing.due', example('briefing.due'));
@@ -127,11 +134,7 @@ it('an intent the group is not handed is not an ack by someone else; another rea
   await waitFor('the first expense', async () => expenses === 1);
   let last = '';
   for (const intent of ['nutrition', 'note', 'habit']) last = (await ledger.publish('intent.classified', 'intent.classified', classified(intent))).entryId;
-  const pending = async () => Number(((await d.call(['XPENDING', key, 'ledger'])) as [number])[0]);
-  const lastDelivered = async () => {
-    const row = ((await d.call(['XINFO', 'GROUPS', key])) as unknown[][])[0]!.map(String);
-    return row[row.indexOf('last-delivered-id') + 1];
-  };
+  const { pending, lastDelivered } = groupOf(d, key, 'ledger');
   await waitFor('the other intents skipped', async () => (await pending()) === 0 && (await lastDelivered()) === last);
   await ledger.publish('intent.classified', 'intent.classified', classified('expense'));
   await waitFor('an expense in hand', async () => (await pending()) === 1);

@@ -41,20 +41,19 @@ for _, e in ipairs(redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', tonumber(
     end
   end
 end
-local handles = nil
-if ARGV[6] ~= '' then
-  handles = {}
-  for t in string.gmatch(ARGV[6], '[^\n]+') do
-    handles[t] = true
+-- A set of the lines of `arg`, or nil for "" (every one).
+local function lines(arg)
+  if arg == '' then
+    return nil
   end
-end
-local intents = nil
-if ARGV[7] ~= '' then
-  intents = {}
-  for t in string.gmatch(ARGV[7], '[^\n]+') do
-    intents[t] = true
+  local set = {}
+  for t in string.gmatch(arg, '[^\n]+') do
+    set[t] = true
   end
+  return set
 end
+local handles = lines(ARGV[6])
+local intents = lines(ARGV[7])
 local function handled(entry)
   local f = entry[2]
   local mid = nil
