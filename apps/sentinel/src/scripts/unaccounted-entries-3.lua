@@ -59,15 +59,18 @@ local function handled(entry)
   local mid = nil
   local mtype = nil
   local data = nil
+  local form2 = false
   for j = 1, #f, 2 do
     if f[j] == 'hive2' then
-      -- Envelope form 2 (the bus's envelope.ts): the header starts 'type v id …'.
+      -- Envelope form 2 (the bus's envelope.ts): the header starts 'type v id …', and wins over
+      -- any flat field beside it, as the decoder's does.
       local t, _, i = string.match(f[j + 1], '^(%S*) (%S*) (%S*)')
       mtype = t
       mid = i
-    elseif f[j] == 'id' then
+      form2 = true
+    elseif f[j] == 'id' and not form2 then
       mid = f[j + 1]
-    elseif f[j] == 'type' then
+    elseif f[j] == 'type' and not form2 then
       mtype = f[j + 1]
     elseif f[j] == 'data' then
       data = f[j + 1]
