@@ -4,8 +4,7 @@
  * afresh. The reads are the real listAgents, counted and held at will; the clock is the test's, so
  * "stale" needs no sleeping.
  */
-import { type Bus, listAgents } from '@hive/agent';
-import { createTestAgent, type TestAgent } from '@hive/agent/testing';
+import { createTestAgent, heldRegistryReads, type TestAgent, within } from '@hive/agent/testing';
 import type { AgentRecord } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -26,36 +25,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/** Reads of the registry on `bus`, counted; while held, each one waits before it reads. */
-function heldReads(bus: Bus) {
-  let gate: Promise<void> | undefined;
-  let open = () => {};
-  const reads = {
-    started: 0,
-    ended: 0,
-    hold() {
-      gate = new Promise<void>((resolve) => (open = resolve));
-    },
-    release() {
-      open();
-      gate = undefined;
-    },
-    read: async () => {
-      reads.started++;
-      await gate;
-      const records = await listAgents(bus.driver, bus.keys);
-      reads.ended++;
-      return records;
-    },
-  };
-  return reads;
-}
-
-/** `p`, or a rejection when it has not settled within `ms`: a call that waits for a held read never does. */
-function within<T>(p: Promise<T>, ms = 500): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms))]);
-}
-
 /** Put a record in the registry as a running agent's heartbeat would, serving `intent`. */
 async function register(agent: TestAgent, name: string, intent: string) {
   const now = Date.now();
@@ -72,7 +41,7 @@ async function unregister(agent: TestAgent, name: string) {
 
 async function setUp() {
   t = await createTestAgent(createAtlas(), { redis });
-  const reads = heldReads(t.bus);
+  const reads = heldRegistryReads(t.bus);
   const clock = { now: 1_000_000 };
   const served = createServedIntents({ read: reads.read, log: { warn: () => {} }, now: () => clock.now });
   return { agent: t, reads, served, clock };

@@ -4,8 +4,7 @@
  * background, one read at a time. The reads are the real listAgents, counted and held at will; the
  * clock is the test's, so "stale" needs no sleeping.
  */
-import { type Bus, listAgents } from '@hive/agent';
-import { createTestAgent, type TestAgent } from '@hive/agent/testing';
+import { createTestAgent, heldRegistryReads, type TestAgent, within } from '@hive/agent/testing';
 import { startHeartbeat, type Heartbeat } from '@hive/bus';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -33,33 +32,6 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** Reads of the registry on `bus`, counted; while held, each one waits before it reads. */
-function heldReads(bus: Bus) {
-  let gate: Promise<void> | undefined;
-  let open = () => {};
-  const reads = {
-    started: 0,
-    hold() {
-      gate = new Promise<void>((resolve) => (open = resolve));
-    },
-    release() {
-      open();
-      gate = undefined;
-    },
-    read: async () => {
-      reads.started++;
-      await gate;
-      return listAgents(bus.driver, bus.keys);
-    },
-  };
-  return reads;
-}
-
-/** `p`, or a rejection when it has not settled within `ms`: a call that waits for a held read never does. */
-function within<T>(p: Promise<T>, ms = 500): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms))]);
-}
-
 const names = (intents: readonly DeclaredIntent[]) => intents.map((i) => i.name);
 
 function weatherAgent(agent: TestAgent): Promise<Heartbeat> {
@@ -75,7 +47,7 @@ function weatherAgent(agent: TestAgent): Promise<Heartbeat> {
 
 async function setUp() {
   t = await createTestAgent(iris, { redis });
-  const reads = heldReads(t.bus);
+  const reads = heldRegistryReads(t.bus);
   const clock = { now: 1_000_000 };
   const live = createLiveIntents({ read: reads.read, log: { warn: () => {} }, ttlMs: TTL_MS, now: () => clock.now });
   return { agent: t, reads, live, clock };

@@ -17,7 +17,7 @@ import {
   type PublishOptions,
   type PublishResult,
 } from '@hive/bus';
-import { compareEntryIds, deadLetterKeys, ORIGINAL_FIELD, parseOriginal, streamShards, xrange } from '@hive/bus/admin';
+import { compareEntryIds, deadLetterKeys, listAgents, ORIGINAL_FIELD, parseOriginal, streamShards, xrange } from '@hive/bus/admin';
 import { catalogue as hiveCatalogue, type Catalogue, type MessageType, type PayloadInput, type StreamName } from '@hive/contracts';
 import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import type { z } from 'zod';
@@ -219,4 +219,38 @@ export async function createTestAgent<C extends z.ZodType, W extends StreamName>
       await ownServer?.stop();
     },
   };
+}
+
+/**
+ * Reads of the registry on `bus` (listAgents), counted as they start and as they end; while held,
+ * each one waits before it reads. For testing a cache of the registry: how many reads it makes, and
+ * whether a call waits for one.
+ */
+export function heldRegistryReads(bus: Pick<Bus, 'driver' | 'keys'>) {
+  let gate: Promise<void> | undefined;
+  let open = () => {};
+  const reads = {
+    started: 0,
+    ended: 0,
+    hold() {
+      gate = new Promise<void>((resolve) => (open = resolve));
+    },
+    release() {
+      open();
+      gate = undefined;
+    },
+    read: async () => {
+      reads.started++;
+      await gate;
+      const records = await listAgents(bus.driver, bus.keys);
+      reads.ended++;
+      return records;
+    },
+  };
+  return reads;
+}
+
+/** `p`, or a rejection ("still waiting after … ms") when it has not settled within `ms`: a call waiting for a held read never does. */
+export function within<T>(p: Promise<T>, ms = 500): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms))]);
 }
