@@ -291,7 +291,12 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     reads: streamsRead,
     handles: Object.fromEntries(streamsRead.map((s) => [s, Object.keys(reads[s]!)])), // types it handles: others are acked unmarked (sentinel)
     // intents handed to the handler, on a stream read only for some: the others are acked unmarked too (sentinel)
-    handlesIntents: Object.fromEntries(streamsRead.flatMap((s) => (intentsHandedOn(def, s) ? [[s, intentsHandedOn(def, s)!]] : []))),
+    handlesIntents: Object.fromEntries(
+      streamsRead.flatMap((s) => {
+        const intents = intentsHandedOn(def, s);
+        return intents ? [[s, intents]] : [];
+      }),
+    ),
     writes: [...def.writes],
     description: def.description,
     skills: [...def.skills],
