@@ -35,6 +35,7 @@ const UNDO_MARK_S = 24 * 3600;
 /** Writes that touch several keys: one script each (src/scripts/*.lua, each with its KEYS/ARGV header). */
 const SCRIPTS = {
   record: loadScript(new URL('./scripts/record-expense-3.lua', import.meta.url)),
+  between: loadScript(new URL('./scripts/expenses-between-2.lua', import.meta.url)),
   undo: loadScript(new URL('./scripts/undo-expense-4.lua', import.meta.url)),
 };
 
@@ -61,16 +62,12 @@ export function createExpenseStore(driver: RedisDriver, busKeys: Keys): ExpenseS
     },
     async between(chatId, from, to) {
       const k = keys(chatId);
-      const ids = stringReplies(await driver.call(['ZRANGEBYSCORE', k.byDay, dayNumber(from), dayNumber(to)]));
+      // One round trip (the index, then the hash, read by one script): it is on the path of every expense's reply.
+      const values = await runScript(driver, SCRIPTS.between, [k.byDay, k.expenses], [dayNumber(from), dayNumber(to)]);
       const out: Expense[] = [];
-      // HMGET in slices keeps each reply small for a long month.
-      for (let i = 0; i < ids.length; i += 500) {
-        const slice = ids.slice(i, i + 500);
-        const values = await driver.call(['HMGET', k.expenses, ...slice]);
-        for (const v of Array.isArray(values) ? values : []) {
-          const e = jsonReply<Expense>(v);
-          if (e) out.push(e);
-        }
+      for (const v of Array.isArray(values) ? values : []) {
+        const e = jsonReply<Expense>(v);
+        if (e) out.push(e);
       }
       return out;
     },

@@ -53,6 +53,22 @@ describe.each(DRIVER_KINDS)('expense store on %s', (kind) => {
     expect(await store.between(CHAT, '2025-03-02', '2025-03-30')).toEqual([]);
   });
 
+  it('reads a long span in one round trip, however many expenses it holds', async () => {
+    const days = ['2025-03-01', '2025-03-15', '2025-03-31'];
+    for (let i = 0; i < 1203; i++) await store.record(CHAT, exp(`e${i}`, i + 1, days[i % 3]!));
+    await store.record(CHAT, exp('april', 5, '2025-04-01'));
+    const commands: string[] = [];
+    const counting = createExpenseStore(
+      Object.assign(Object.create(driver) as RedisDriver, { call: (args: Parameters<RedisDriver['call']>[0]) => (commands.push(String(args[0])), driver.call(args)) }),
+      createKeys(prefix),
+    );
+    const march = await counting.between(CHAT, '2025-03-01', '2025-03-31');
+    expect(march).toHaveLength(1203);
+    expect(new Set(march.map((e) => e.id)).size).toBe(1203);
+    expect(march.reduce((sum, e) => sum + e.amountMinor, 0)).toBe((1203 * 1204) / 2);
+    expect(commands).toEqual(['EVALSHA']);
+  });
+
   it('undoes the newest, once per undo message', async () => {
     await store.record(CHAT, exp('e1', 100, '2025-03-14'));
     await store.record(CHAT, exp('e2', 200, '2025-03-10'));
