@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNetwork } from '@hive/e2e/network';
 import { inclusiveTimes, printTop, SelfTimes, type Profile } from './cpu-profile.js';
-import { measureRate, UNTHROTTLED } from './network.js';
+import { measureRate, NETWORK_APPENDFSYNC, UNTHROTTLED } from './network.js';
 
 const PRELOAD = fileURLToPath(new URL('./profile-on-signal.mjs', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const messages = Math.round(rate * Number(secondsArg));
   const outDir = outArg ?? mkdtempSync(join(tmpdir(), 'hive-network-profile-'));
   mkdirSync(outDir, { recursive: true });
-  const net = await startNetwork({ mode: 'host', env: { ...UNTHROTTLED, NODE_OPTIONS: `--import=${PRELOAD}`, HIVE_PROFILE_DIR: outDir } });
+  const net = await startNetwork({ mode: 'host', env: { ...UNTHROTTLED, NODE_OPTIONS: `--import=${PRELOAD}`, HIVE_PROFILE_DIR: outDir }, appendfsync: NETWORK_APPENDFSYNC });
   const host = net.pids()[0]!;
   let seconds = 0;
   try {

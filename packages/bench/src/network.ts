@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { envelopeFields } from '@hive/bus';
 import { xrange } from '@hive/bus/admin';
 import { startNetwork, type Network, type NetworkMode } from '@hive/e2e/network';
-import { memoryOfAll } from '@hive/supervisor';
+import { LOCAL_REDIS_APPENDFSYNC, memoryOfAll } from '@hive/supervisor';
 import { summarize, type LatencySummary } from './stats.js';
 
 /** Rule-based messages, one reply each, none of which schedules anything: iris's rules, then ledger, box, atlas, scribe. */
@@ -48,6 +48,9 @@ export interface NetworkResult extends LatencySummary {
   /** 1-minute load average when this rate's messages started and ended. */
   readonly load: [number, number];
 }
+
+/** The network's Redis fsyncs its AOF as `npm start`'s does (once a second), not as the e2e tests' (every write). */
+export const NETWORK_APPENDFSYNC = LOCAL_REDIS_APPENDFSYNC;
 
 /** How long to wait for the last replies after the last message was sent. */
 const ANSWER_WAIT_MS = 20_000;
@@ -205,7 +208,7 @@ export async function runNetworkBench(sizes: NetworkSizes, log: (line: string) =
   const results: NetworkResult[] = [];
   for (const mode of sizes.modes) {
     log(`network (${mode}): starting every agent …`);
-    const net = await startNetwork({ mode, env: UNTHROTTLED });
+    const net = await startNetwork({ mode, env: UNTHROTTLED, appendfsync: NETWORK_APPENDFSYNC });
     try {
       if (sizes.warmup > 0) await measureRate(net, 10, sizes.warmup);
       for (const { rate, messages } of sizes.rates) {
@@ -227,7 +230,7 @@ export function renderNetwork(rows: readonly NetworkResult[]): string[] {
   const lines = [
     '### The network: a message to kami\'s simulator → its reply (ms)',
     '',
-    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included).`,
+    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source, its Redis with AOF and \`appendfsync ${NETWORK_APPENDFSYNC}\` as \`npm start\`'s), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included).`,
     '',
     `| mode | rate | p50 | p99 | max | mean | answered | agents' CPU ms/msg | Redis CPU ms/msg | load 1-min | ${HOPS.join(' | ')} |`,
     `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|${HOPS.map(() => '--:').join('|')}|`,

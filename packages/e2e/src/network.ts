@@ -74,9 +74,14 @@ export interface StartNetworkOptions {
   mode?: NetworkMode;
   /** @defaultValue fromEnv() */
   from?: CodeFrom;
+  /**
+   * The test Redis's AOF fsync. The tests' default is every write on disk before its reply; the
+   * network benchmark passes `npm start`'s (LOCAL_REDIS_APPENDFSYNC of @hive/supervisor), to measure
+   * what users run. @defaultValue "always"
+   */
+  appendfsync?: 'always' | 'everysec' | 'no';
 }
 
-/** Start Redis and the agents; resolves once every agent is in the registry and kami's simulator answers. */
 /**
  * A fixed-offset zone where it is now around midday, so that a conversation that takes minutes never
  * crosses midnight (or a Monday) between logging a meal and asking for the day's briefing: a run that
@@ -89,10 +94,11 @@ export function middayZone(now: Date = new Date()): string {
   return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
 }
 
+/** Start Redis and the agents; resolves once every agent is in the registry and kami's simulator answers. */
 export async function startNetwork(opts: StartNetworkOptions = {}): Promise<Network> {
   const mode = opts.mode ?? 'host';
   const from = opts.from ?? fromEnv();
-  const redis = await startRedis({ aof: true, appendfsync: 'always' });
+  const redis = await startRedis({ aof: true, appendfsync: opts.appendfsync ?? 'always' });
   const prefix = randomPrefix('e2e');
   const dataDir = mkdtempSync(join(tmpdir(), 'hive-e2e-'));
   const simPort = await freePort();

@@ -18,6 +18,6 @@ export {
 } from './discovery.js';
 export { formatLogLine } from './log-format.js';
 export { allPids, memoryOf, memoryOfAll, processTree, type ProcessMemory } from './proc.js';
-export { ensureRedis, pingRedis, RedisUnavailableError, type EnsureRedisOptions, type RedisHandle } from './redis.js';
+export { ensureRedis, LOCAL_REDIS_APPENDFSYNC, pingRedis, RedisUnavailableError, type EnsureRedisOptions, type RedisHandle } from './redis.js';
 export { Supervisor, type ProcessSpec, type ProcessState, type SupervisorOptions } from './supervisor.js';
 export { clearDevRedis, DEV_REDIS_FILE, devDataDir, readDevRedis, recordDevRedis, type DevRedisRecord } from './dev-network.js';

@@ -8,6 +8,13 @@ import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 
+/**
+ * How often the redis-server of `npm start` fsyncs its AOF: once a second, as infra/redis/redis.conf
+ * on the VPS (a crash of Redis alone loses nothing; a power cut, at most the last second's writes).
+ * The network benchmark runs its Redis the same way, so that it measures what `npm start` runs.
+ */
+export const LOCAL_REDIS_APPENDFSYNC = 'everysec';
+
 export interface RedisHandle {
   readonly url: string;
   /** True when we started it (and stop() stops it). */
@@ -84,7 +91,7 @@ export async function ensureRedis(opts: EnsureRedisOptions): Promise<RedisHandle
   mkdirSync(dir, { recursive: true });
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction', '--logfile', join(dir, 'redis.log')],
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', LOCAL_REDIS_APPENDFSYNC, '--save', '', '--maxmemory-policy', 'noeviction', '--logfile', join(dir, 'redis.log')],
     // Its own process group: a Ctrl-C must not stop Redis under agents that are still acking their last work.
     { stdio: 'ignore', detached: true },
   );
