@@ -53,7 +53,7 @@ export {
 } from './http-server.js';
 export { assessLiveness, livenessLimits, type Liveness, type LivenessLimits, type LivenessOptions, type LoopState, type RunningHandler } from './liveness.js';
 export * from './llm/index.js';
-export { CENSORED, createRedactingLogger, REDACT_PATHS, redactValue, sanitizeText, sanitizeUrl } from './redacting-logger.js';
+export { CENSORED, createRedactingLogger, redactValue, sanitizeText, sanitizeUrl } from './redacting-logger.js';
 export { EXIT_UNCAUGHT, runUntilStopped, type RunUntilStoppedOptions } from './process-lifecycle.js';
 export { entityNumber, entityText, type Entities } from './entities.js';
 export { NUMBER_WORDS, wordsPattern } from './number-words.js';

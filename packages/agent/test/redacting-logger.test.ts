@@ -59,4 +59,26 @@ describe('createRedactingLogger', () => {
     expect(parsed[5]).toMatchObject({ component: 'console', token: '[redacted]', tokenSet: true, msg: 'listening at https://x:***@host/?token=***' });
     expect(parsed[6]).toMatchObject({ url: 'http://127.0.0.1:7777', address: 'http://127.0.0.1:7780', agent: 'vox' });
   });
+
+  it('writes no secret from a child logger\'s bindings, a class instance or a URL object', () => {
+    const { lines, stream } = capture();
+    const log = createRedactingLogger({ agent: 'kami' }, 'debug', stream);
+    class Settings {
+      readonly host = 'db';
+      readonly password = REDIS_PASSWORD;
+      readonly inner = { apiKey: API_KEY };
+    }
+    log.child({ redisUrl: `redis://kami:${REDIS_PASSWORD}@db:6379`, token: 'sim-token-9876543210', part: 'ingress' }).info('child');
+    log.child({ nested: { authorization: 'Bearer console-token-abcdef0123' } }).child({ corr: 'c1' }).warn('grandchild');
+    log.info({ settings: new Settings() }, 'instance');
+    log.info({ target: new URL(`https://bob:${BASE_PASSWORD}@llm.example/v1?api-key=${QUERY_KEY}`), at: new Date(0) }, 'url object');
+    expect(lines).toHaveLength(4);
+    const all = lines.join('\n');
+    for (const secret of SECRETS) expect(all).not.toContain(secret);
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, any>);
+    expect(parsed[0]).toMatchObject({ agent: 'kami', redisUrl: 'redis://kami:***@db:6379', token: '[redacted]', part: 'ingress', msg: 'child' });
+    expect(parsed[1]).toMatchObject({ nested: { authorization: '[redacted]' }, corr: 'c1' });
+    expect(parsed[2]!.settings).toEqual({ host: 'db', password: '[redacted]', inner: { apiKey: '[redacted]' } });
+    expect(parsed[3]).toMatchObject({ target: 'https://bob:***@llm.example/v1?api-key=***', at: '1970-01-01T00:00:00.000Z' });
+  });
 });
