@@ -27,10 +27,15 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Each string keyword's pattern, compiled once (they have no `g` flag: no state between calls). */
+const patterns = new Map<string, RegExp>();
+
 /** A keyword as a case-insensitive whole-word pattern (letters of any script count as word characters). */
 function pattern(k: Keyword): RegExp {
   if (k instanceof RegExp) return k;
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escape(k)}(?![\\p{L}\\p{N}])`, 'iu');
+  let p = patterns.get(k);
+  if (!p) patterns.set(k, (p = new RegExp(`(?<![\\p{L}\\p{N}])${escape(k)}(?![\\p{L}\\p{N}])`, 'iu')));
+  return p;
 }
 
 /** Classify by keywords alone; exported for agents that want the score without an Llm. */
