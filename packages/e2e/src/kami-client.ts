@@ -32,6 +32,8 @@ interface Answer {
   readonly text: string;
 }
 
+const ok = (a: Answer) => a.status >= 200 && a.status < 300;
+
 /**
  * One HTTP exchange over `agent`'s kept-alive connections (node:http: the network benchmark times
  * messages through this client, and fetch's own cost per request was about half a millisecond of
@@ -62,17 +64,17 @@ export function kamiClient(url: string): KamiClient {
   const agent = new Agent({ keepAlive: true });
   const post = async (path: string, body: unknown) => {
     const res = await exchange(agent, `${url}${path}`, 'POST', JSON.stringify(body));
-    if (res.status !== 200) throw new Error(`POST ${path}: ${res.status} ${res.text}`);
+    if (!ok(res)) throw new Error(`POST ${path}: ${res.status} ${res.text}`);
     return JSON.parse(res.text) as Record<string, unknown>;
   };
   const fetchSent = async (chatId: string, after: number, waitMs: number) => {
     const res = await exchange(agent, `${url}/chats/${encodeURIComponent(chatId)}/messages?after=${after}&wait=${waitMs}`, 'GET');
-    if (res.status !== 200) throw new Error(`GET messages: ${res.status} ${res.text}`);
+    if (!ok(res)) throw new Error(`GET messages: ${res.status} ${res.text}`);
     return (JSON.parse(res.text) as { messages: SentMessage[] }).messages;
   };
   return {
     url,
-    healthy: () => exchange(agent, `${url}/health`, 'GET').then((r) => r.status === 200, () => false),
+    healthy: () => exchange(agent, `${url}/health`, 'GET').then(ok, () => false),
     async send(text, from) {
       const r = await post('/messages', from ? { text, from } : { text });
       const outcome = r.outcome as { status: string; messageId?: string };
