@@ -58,6 +58,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT
 /** Start polling now and every `pollMs` until stopped or the signal aborts. */
 export function startWatch(o: WatchOptions): Watch {
   const state = createAlertState(o.bus, o.self);
+  // For the heartbeat check's start-up grace (domain/checks.ts): when this sentinel started, and whom it has seen running since.
+  const watchingSince = o.now().getTime();
+  const seenRunning = new Set<string>();
   let health: NetworkHealth | undefined;
   let running: Promise<NetworkHealth> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -68,7 +71,8 @@ export function startWatch(o: WatchOptions): Watch {
     try {
       const [known, stored] = await Promise.all([state.known(), state.alerts()]);
       const seen = await observe(o.bus, known, now, o.log, o.streams);
-      const conditions = [...evaluate(seen, o.thresholds, o.self)];
+      for (const a of seen.agents) if (a.status !== 'stopping') seenRunning.add(a.name);
+      const conditions = [...evaluate(seen, o.thresholds, o.self, { since: watchingSince, seen: seenRunning, alerted: stored })];
       for (const check of o.checks ?? []) conditions.push(...(await check(seen, now)));
       await state.saveKnown(updatedKnown(seen));
       const todo = plan(stored, conditions, now);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contractAlertId, firingPayload, noticeId, plan, resolvedPayload, type StoredAlert } from '../src/domain/alerts.js';
-import { effectiveLag, evaluate, missingAgents, unreadDeleted, updatedKnown, type Observation, type StreamFacts, type Thresholds } from '../src/domain/checks.js';
+import { effectiveLag, evaluate, HEARTBEAT_START_GRACE_MS, missingAgents, unreadDeleted, updatedKnown, type Observation, type StreamFacts, type Thresholds } from '../src/domain/checks.js';
 import { networkHealth, unreachableHealth } from '../src/domain/health.js';
 import { memoryCondition } from '../src/domain/memory.js';
 import { parseConfigReply, parseInfo, redisFacts } from '../src/domain/redis-info.js';
@@ -37,6 +37,21 @@ describe('heartbeats', () => {
   it('counts an agent that is shutting down as gone, and never alerts about one never seen', () => {
     expect(missingAgents(obs({ agents: [agent('box', AT.getTime(), 'stopping')], known: new Map([['box', 1]]) }), 'sentinel').map((m) => m.name)).toEqual(['box']);
     expect(evaluate(obs({ agents: [agent('box')] }), T, 'sentinel')).toEqual([]);
+  });
+
+  it('gives agents known from before its own start one heartbeat lifetime to come back, keeping alerts already in force', () => {
+    const since = AT.getTime() - 5_000;
+    // box and pulse have not been seen running by this sentinel yet (the network is starting again); kami was, and went.
+    const known = new Map([['box', since - 60_000], ['pulse', since - 60_000], ['kami', since - 60_000]]);
+    const start = (alerted: string[] = []) => ({ since, seen: new Set(['kami']), alerted: new Set(alerted) });
+    const names = (o: Observation, alerted: string[] = []) => evaluate(o, T, 'sentinel', start(alerted)).map((c) => c.subject);
+    expect(names(obs({ known }))).toEqual(['kami']);
+    // An alert in force before the restart stays: neither resolved by the grace nor sent again.
+    expect(names(obs({ known }), ['heartbeat:pulse'])).toEqual(['kami', 'pulse']);
+    // Once the grace is over, whoever has not come back is missing.
+    expect(names(obs({ known, at: new Date(since + HEARTBEAT_START_GRACE_MS) }))).toEqual(['box', 'kami', 'pulse']);
+    // Without a start (a caller that does not say), no grace.
+    expect(evaluate(obs({ known }), T, 'sentinel').map((c) => c.subject)).toEqual(['box', 'kami', 'pulse']);
   });
 
   it('remembers every live agent at its latest heartbeat', () => {

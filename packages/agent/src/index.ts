@@ -79,6 +79,7 @@ export {
   createKeys,
   decodeEntry,
   DEFAULT_DRIVER,
+  DEFAULT_HEARTBEAT_TTL_MS,
   DEFAULT_PREFIX,
   envelopeFields,
   errorMessage,

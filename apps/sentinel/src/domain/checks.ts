@@ -3,6 +3,7 @@
  * problem becomes a condition with a stable alert id, so that the same problem seen on the next
  * poll is the same alert (deduplicated) and its disappearance is its recovery.
  */
+import { DEFAULT_HEARTBEAT_TTL_MS } from '@hive/agent';
 import { compareEntryIds } from '@hive/bus/admin';
 import { modelConditions } from './model-check.js';
 import type { Check, Condition, GroupSeen, Observation, Severity, StreamFacts, Thresholds } from './observation.js';
@@ -68,12 +69,33 @@ function groupCondition(g: { stream: string; group: string }, kind: string, chec
   return { alertId: `${kind}:${g.stream}:${g.group}`, check, severity, subject: `${g.stream}/${g.group}`, ...text };
 }
 
-/** Every condition that holds in `o`, in a stable order. */
-export function evaluate(o: Observation, t: Thresholds, self: string): Condition[] {
+/**
+ * How long after sentinel starts an agent it knew from before has to write its record again before
+ * it counts as missing: one heartbeat lifetime. A network started again (`npm start` after a stop, a
+ * deploy) writes its records within seconds, and sentinel, in the same process or beside it, often
+ * polls first; without this, every restart told the owner that every agent was down, then back.
+ */
+export const HEARTBEAT_START_GRACE_MS = DEFAULT_HEARTBEAT_TTL_MS;
+
+/** When this sentinel started watching (ms), the agents it has seen running since, and the alerts in force (their ids). */
+export interface WatchStart {
+  readonly since: number;
+  readonly seen: { has(agent: string): boolean };
+  readonly alerted: { has(alertId: string): boolean };
+}
+
+/**
+ * Every condition that holds in `o`, in a stable order. With `start`: for HEARTBEAT_START_GRACE_MS
+ * after it, an agent this sentinel has not seen running yet is not reported, unless its alert is
+ * already in force (that one stays, neither sent again nor resolved).
+ */
+export function evaluate(o: Observation, t: Thresholds, self: string, start?: WatchStart): Condition[] {
   const out: Condition[] = [];
   const now = o.at.getTime();
+  const starting = start !== undefined && now - start.since < HEARTBEAT_START_GRACE_MS;
 
   for (const m of missingAgents(o, self)) {
+    if (starting && !start.seen.has(m.name) && !start.alerted.has(`heartbeat:${m.name}`)) continue;
     out.push({
       alertId: `heartbeat:${m.name}`,
       check: 'heartbeat',
