@@ -39,6 +39,15 @@ function groupOf(d: TestAgent['bus']['driver'], key: string, group: string) {
   };
 }
 
+/** sentinel, polling every 100 ms, once it knows `agent` (its first poll has seen it running). */
+async function sentinelSeeing(agent: string, prefix: string): Promise<TestAgent> {
+  const sentinel = await createTestAgent(createSentinel(), { redis, prefix, env: { SENTINEL_POLL_MS: '100' } });
+  running.push(sentinel);
+  const known = sentinel.bus.keys.data('sentinel', 'known');
+  await waitFor(`sentinel to see ${agent}`, async () => ((await sentinel.bus.driver.call(['HKEYS', known])) as string[]).includes(agent));
+  return sentinel;
+}
+
 async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
@@ -67,12 +76,9 @@ it('a skipped type is not an ack by someone else; another reader acking or claim
     { redis, prefix },
   );
   running.push(herald);
-  const sentinel = await createTestAgent(createSentinel(), { redis, prefix, env: { SENTINEL_POLL_MS: '100' } });
-  running.push(sentinel);
+  const sentinel = await sentinelSeeing('herald', prefix);
   const d = sentinel.bus.driver;
   const key = sentinel.bus.keys.stream('schedule.due');
-  const known = async () => (await d.call(['HKEYS', sentinel.bus.keys.data('sentinel', 'known')])) as string[];
-  await waitFor('sentinel to see herald', async () => (await known()).includes('herald'));
 
   await herald.publish('schedule.due', 'briefing.due', example('briefing.due'));
   await waitFor('the first briefing', async () => briefings === 1);
@@ -122,12 +128,9 @@ it('an intent the group is not handed is not an ack by someone else; another rea
     { redis, prefix },
   );
   running.push(ledger);
-  const sentinel = await createTestAgent(createSentinel(), { redis, prefix, env: { SENTINEL_POLL_MS: '100' } });
-  running.push(sentinel);
+  const sentinel = await sentinelSeeing('ledger', prefix);
   const d = sentinel.bus.driver;
   const key = sentinel.bus.keys.stream('intent.classified');
-  const known = async () => (await d.call(['HKEYS', sentinel.bus.keys.data('sentinel', 'known')])) as string[];
-  await waitFor('sentinel to see ledger', async () => (await known()).includes('ledger'));
 
   // One handled (so the group has marks and is checked), then intents it is not handed, skipped.
   await ledger.publish('intent.classified', 'intent.classified', classified('expense'));
