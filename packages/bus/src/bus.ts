@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { shardCount, type ContractRegistry } from './contracts.js';
-import { subscribeShards } from './partitions.js';
+import { shardsRead, subscribeShards } from './partitions.js';
 import { subscribe } from './consumer.js';
 import { createDriver, redactUrl, redisUrlUser, type DriverKind, type RedisDriver } from './drivers/index.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './envelope.js';
@@ -123,6 +123,7 @@ export async function createBus(options: BusOptions = {}): Promise<Bus> {
       open();
       const ctx = { driver, keys, contracts: options.contracts, log, observers, maxMessageBytes, publisher };
       const shards = shardCount(options.contracts, opts.stream);
+      if (shards === 1 && opts.shards !== undefined) shardsRead(opts.stream, opts.shards, 1);
       const sub = shards > 1 ? subscribeShards(ctx, opts, shards) : subscribe(ctx, opts);
       subscriptions.add(sub);
       return sub;

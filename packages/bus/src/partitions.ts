@@ -11,9 +11,11 @@
  * per key holds exactly as on one stream (at concurrency 1, or with `orderingKey`). The handler sees
  * the shard it was read from as `ctx.stream` (`wa.inbound.2`); the contract checked is the stream's.
  */
+import { xinfoGroups } from './commands.js';
 import { subscribe } from './consumer.js';
 import { shardCount, type ContractRegistry } from './contracts.js';
-import { shardStreams } from './keys.js';
+import { ConfigError, errorMessage, isRedisError } from './errors.js';
+import { shardStream, shardStreams } from './keys.js';
 import { SharedSlots } from './middleware/shared-slots.js';
 import { subscriptionSettings, type SubscribeOptions, type Subscription, type SubscriptionContext } from './subscribe-options.js';
 
@@ -47,26 +49,104 @@ function shardContracts(contracts: ContractRegistry | undefined, stream: string,
   return { find: (s, type) => contracts.find(shardNames.includes(s) ? stream : s, type) };
 }
 
-/** Subscribe to every shard of `opts.stream` (split into `shards`) as one subscription. */
-export function subscribeShards<T>(ctx: SubscriptionContext, opts: SubscribeOptions<T>, shards: number): Subscription {
-  const settings = subscriptionSettings(opts as SubscribeOptions<never>);
-  const names = shardStreams(opts.stream, shards);
-  const shared: SubscriptionContext = { ...ctx, contracts: shardContracts(ctx.contracts, opts.stream, names), sharedSlots: new SharedSlots(settings.concurrency) };
-  const parts = names.map((stream) => subscribe(shared, { ...opts, stream, consumer: settings.consumer }));
-  return new ShardedSubscription(opts.stream, opts.group, settings.consumer, parts);
+/**
+ * The shards a subscription reads: `opts.shards` (some of them: a group that handles only the keys
+ * that land there, e.g. an agent on intent.classified, which is split by intent), else every one.
+ * Throws a ConfigError naming the bad value.
+ */
+export function shardsRead(stream: string, wanted: readonly number[] | undefined, shards: number): number[] {
+  if (wanted === undefined) return Array.from({ length: shards }, (_, i) => i);
+  if (wanted.length === 0) throw new ConfigError(`shards of "${stream}" must name at least one shard`, { stream, option: 'shards' });
+  for (const i of wanted) {
+    if (!Number.isSafeInteger(i) || i < 0 || i >= shards) {
+      throw new ConfigError(`shards of "${stream}" must be shard numbers from 0 to ${shards - 1} (it has ${shards}), got ${String(i)}`, { stream, option: 'shards', value: i });
+    }
+  }
+  return [...new Set(wanted)].sort((a, b) => a - b);
 }
 
-/** N shard subscriptions seen as one. */
+/**
+ * What a group still owes on the stream as it was before it was split (its own key, `intent.classified`
+ * for `intent.classified.0` …): undefined when the group never read it there (a new group, or a
+ * stream split from the start); else whether entries are left, pending or not yet delivered.
+ */
+async function beforeTheSplit(ctx: SubscriptionContext, stream: string, group: string): Promise<{ owes: boolean } | undefined> {
+  try {
+    const g = (await xinfoGroups(ctx.driver, ctx.keys.stream(stream))).find((x) => x.name === group);
+    // lag null: Redis cannot tell (entries deleted, or Redis < 7): drain it to be sure.
+    return g === undefined ? undefined : { owes: g.pending > 0 || g.lag !== 0 };
+  } catch (err) {
+    // A user whose ACL does not name the old key had no group there to drain.
+    if (isRedisError(err, 'NOPERM')) return undefined;
+    throw err;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+
+/** beforeTheSplit, retried while Redis cannot answer (as a read loop retries its reads), until stopped. */
+async function lookBeforeTheSplit(ctx: SubscriptionContext, stream: string, group: string, stopped: { now: boolean }): Promise<{ owes: boolean } | undefined> {
+  for (let failures = 1; ; failures++) {
+    try {
+      return await beforeTheSplit(ctx, stream, group);
+    } catch (err) {
+      if (stopped.now) return undefined;
+      ctx.log.warn({ stream, group, err: errorMessage(err), attempt: failures }, 'cannot look at the stream from before its split yet; retrying');
+      await sleep(Math.min(50 * 2 ** failures, 2_000));
+    }
+  }
+}
+
+/**
+ * Subscribe to the shards of `opts.stream` (split into `shards`; all of them, or `opts.shards`) as
+ * one subscription. A stream that was read unsplit before (its group exists under the stream's own
+ * key, from an earlier version) is taken over without a loss: the group's shards start from their
+ * first entry (everything in them was written after the split, so this group has read none of it),
+ * and while the group owes entries on the old key (pending, or not yet delivered), one more loop
+ * reads it, retries and dead letters as any other; once drained it is not read again on the next start.
+ */
+export function subscribeShards<T>(ctx: SubscriptionContext, opts: SubscribeOptions<T>, shards: number): Subscription {
+  const settings = subscriptionSettings(opts as SubscribeOptions<never>);
+  const read = shardsRead(opts.stream, opts.shards, shards);
+  const names = read.map((i) => shardStream(opts.stream, i, shards));
+  const shared: SubscriptionContext = {
+    ...ctx,
+    contracts: shardContracts(ctx.contracts, opts.stream, [...shardStreams(opts.stream, shards), opts.stream]),
+    sharedSlots: new SharedSlots(settings.concurrency),
+  };
+  const stopped = { now: false };
+  const parts = (async () => {
+    const before = await lookBeforeTheSplit(ctx, opts.stream, opts.group, stopped);
+    if (stopped.now) return [];
+    const { shards: _subset, ...one } = opts;
+    const each = { ...one, consumer: settings.consumer, ...(before ? { startAt: 'all' } : {}) };
+    const out = names.map((stream) => subscribe(shared, { ...each, stream }));
+    if (before?.owes) {
+      ctx.log.warn({ stream: opts.stream, group: opts.group }, 'the group still has entries on the stream from before it was split; reading them too');
+      out.push(subscribe(shared, { ...one, consumer: settings.consumer, stream: opts.stream }));
+    }
+    return out;
+  })();
+  return new ShardedSubscription(opts.stream, opts.group, settings.consumer, parts, stopped);
+}
+
+/** N shard subscriptions seen as one (made once the stream from before a split has been looked at). */
 class ShardedSubscription implements Subscription {
   readonly ready: Promise<void>;
+  private parts: readonly Subscription[] = [];
+  private readonly made: Promise<readonly Subscription[]>;
+  private readonly startedAt = Date.now();
 
   constructor(
     readonly stream: string,
     readonly group: string,
     readonly consumer: string,
-    private readonly parts: readonly Subscription[],
+    parts: Promise<Subscription[]>,
+    private readonly stopped: { now: boolean },
   ) {
-    this.ready = Promise.all(parts.map((p) => p.ready)).then(() => undefined);
+    this.made = parts.then((p) => (this.parts = p));
+    this.made.catch(() => undefined);
+    this.ready = this.made.then((p) => Promise.all(p.map((s) => s.ready))).then(() => undefined);
     this.ready.catch(() => undefined);
   }
 
@@ -74,16 +154,18 @@ class ShardedSubscription implements Subscription {
     return this.parts.reduce((n, p) => n + p.inFlight, 0);
   }
 
-  /** The stalest loop's: one stuck shard is a stuck subscription. */
+  /** The stalest loop's: one stuck shard is a stuck subscription (before the loops exist: when it was made). */
   get loopTurnedAt(): number {
-    return Math.min(...this.parts.map((p) => p.loopTurnedAt));
+    return this.parts.length === 0 ? this.startedAt : Math.min(...this.parts.map((p) => p.loopTurnedAt));
   }
 
   get reading(): boolean {
-    return this.parts.every((p) => p.reading);
+    return this.parts.length > 0 && this.parts.every((p) => p.reading);
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.parts.map((p) => p.stop()));
+    this.stopped.now = true;
+    const parts = await this.made.catch(() => [] as readonly Subscription[]);
+    await Promise.all(parts.map((p) => p.stop()));
   }
 }

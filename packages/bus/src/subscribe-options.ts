@@ -72,6 +72,13 @@ export interface SubscribeOptions<T = unknown> {
   stream: string;
   /** Consumer group: one per (stream, agent). */
   group: string;
+  /**
+   * On a partitioned stream (its contract declares shards > 1), the shards to read, when not all: a
+   * group that handles only some partition keys reads only the shards they land on (`shardOf`), and
+   * the bus wakes it for nothing else. Its group exists on those shards only. Throws a ConfigError
+   * on an unsplit stream (unless `[0]`) or a shard out of range. @defaultValue every shard
+   */
+  shards?: readonly number[];
   handler: Handler<T>;
   /**
    * Consumer name, stable across restarts so a restarted process drains its own pending entries.

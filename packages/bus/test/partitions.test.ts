@@ -235,4 +235,70 @@ describe.each(DRIVER_KINDS)('partitioned streams on %s', (kind: DriverKind) => {
     expect(other).toHaveLength(12);
     expect((await deadOn()).flat()).toEqual([]);
   }, 40_000);
+  it('a group reading some shards: only what lands there reaches it, and its group exists on those shards only', async () => {
+    const b = await bus();
+    const keys = Array.from({ length: 60 }, (_, i) => `chat-${i}`);
+    const mine = 1;
+    const got: string[] = [];
+    const sub = b.subscribe<{ chat: string }>({ stream: 'jobs', group: 'some', shards: [mine], handler: (m) => void got.push(m.data.chat) });
+    const all: string[] = [];
+    const everyone = b.subscribe<{ chat: string }>({ stream: 'jobs', group: 'all', handler: (m) => void all.push(m.data.chat) });
+    await Promise.all([sub.ready, everyone.ready]);
+    expect(sub.reading).toBe(true);
+    await b.publishBatch(keys.map((chat) => ({ stream: 'jobs', type: 'job', data: { chat } })));
+    const expected = keys.filter((k) => shardOf(k, SHARDS) === mine);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(keys.length);
+    await waitUntil(() => all.length === keys.length && got.length === expected.length, 10_000, 'both groups caught up');
+    expect(got).toEqual(expected);
+    const groupsOn = async (s: string) => ((await b.driver.call(['XINFO', 'GROUPS', b.keys.stream(s)])) as unknown[][]).map((g) => String(g[1]));
+    for (const [i, s] of shardStreams('jobs', SHARDS).entries()) expect((await groupsOn(s)).includes('some'), s).toBe(i === mine);
+  });
+
+  it('names a bad shard list with a ConfigError', async () => {
+    const b = await bus();
+    const handler = () => undefined;
+    expect(() => b.subscribe({ stream: 'jobs', group: 'g', shards: [SHARDS], handler })).toThrow(/shards of "jobs" must be shard numbers from 0 to 2 \(it has 3\), got 3/);
+    expect(() => b.subscribe({ stream: 'jobs', group: 'g', shards: [], handler })).toThrow(/at least one shard/);
+    expect(() => b.subscribe({ stream: 'plain', group: 'g', shards: [1], handler })).toThrow(/shards of "plain" must be shard numbers from 0 to 0/);
+  });
+
+  it('a stream split after it was read: the group drains what it owed on the old key and reads its shards from their start', async () => {
+    const prefix = randomPrefix();
+    // Before: the stream unsplit, one group that handled 3 entries, died holding 2, and had 4 more unread.
+    const before = await makeBus(kind, redis(), prefix);
+    open.push(before);
+    const old = await before.publishBatch(Array.from({ length: 9 }, (_, i) => ({ stream: 'jobs', type: 'job', data: { chat: `old-${i}` } })));
+    const key = before.keys.stream('jobs');
+    await before.driver.call(['XGROUP', 'CREATE', key, 'g', '0']);
+    await before.driver.call(['XREADGROUP', 'GROUP', 'g', 'gone', 'COUNT', '5', 'STREAMS', key, '>']);
+    await before.driver.call(['XACK', key, 'g', old[0]!.entryId, old[1]!.entryId, old[2]!.entryId]);
+    expect(await pendingOn(before, 'jobs', 'g')).toBe(2);
+    // After: the new contracts split it; a message is published before the group's loops are up.
+    const after = await bus(prefix);
+    const early = await after.publish('jobs', 'job', { chat: 'early' });
+    expect(early.stream).not.toBe('jobs');
+    const handled: string[] = [];
+    const sub = after.subscribe<{ chat: string }>({ stream: 'jobs', group: 'g', claimIdleMs: 500, handler: (m) => void handled.push(m.data.chat) });
+    await sub.ready;
+    await after.publish('jobs', 'job', { chat: 'late' });
+    const owed = ['old-3', 'old-4', 'old-5', 'old-6', 'old-7', 'old-8', 'early', 'late'];
+    await waitUntil(() => owed.every((c) => handled.includes(c)), 15_000, 'everything owed handled');
+    expect(handled.filter((c) => ['old-0', 'old-1', 'old-2'].includes(c))).toEqual([]);
+    expect(new Set(handled).size).toBe(handled.length);
+    await waitUntil(async () => (await pendingOn(after, 'jobs', 'g')) === 0, 10_000, 'nothing pending on the old key');
+    await sub.stop();
+    // Drained: the next start does not read the old key again, and a group that never read it starts at the end.
+    const again = after.subscribe<{ chat: string }>({ stream: 'jobs', group: 'g', handler: (m) => void handled.push(m.data.chat) });
+    const freshSaw: string[] = [];
+    const fresh = after.subscribe<{ chat: string }>({ stream: 'jobs', group: 'new', handler: (m) => void freshSaw.push(m.data.chat) });
+    await Promise.all([again.ready, fresh.ready]);
+    // Something appended to the old key now is not read: no loop is left on it.
+    await after.driver.call(['XADD', after.keys.stream('jobs'), '*', ...((await before.driver.call(['XRANGE', after.keys.stream('jobs'), '-', '+', 'COUNT', '1'])) as [string, string[]][])[0]![1]]);
+    await after.publish('jobs', 'job', { chat: 'after the restart' });
+    await waitUntil(() => handled.includes('after the restart'), 10_000, 'the restarted group reads its shards');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(handled.filter((c) => c === 'old-0')).toEqual([]);
+    expect(freshSaw).toEqual(['after the restart']);
+  }, 40_000);
 });

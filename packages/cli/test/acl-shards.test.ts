@@ -1,6 +1,7 @@
 /**
  * A partitioned stream in the ACL: its shards are streams with their own keys, so every rule that
- * names a stream names each shard (and never the unsplit name, which nothing writes). Checked by
+ * names a stream names each shard (and the unsplit name only for its readers, to drain a group's entries from before
+ * the split; nothing writes it). Checked by
  * Redis itself: ACL DRYRUN against the generated file. `hive acl` reads them from topology.json.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +53,10 @@ describe('ACL rules for a partitioned stream', () => {
       expect(await dryrun('iris', 'XACK', k.redrive(shard, 'iris'), 'iris', '1-0')).toBe('OK');
     }
     expect(await dryrun('kami', 'XADD', k.stream('wa.inbound'), '*', 'type', 'x')).not.toBe('OK');
+    // The unsplit key: its readers may drain what their group still owes there; nobody appends to it.
+    expect(await dryrun('iris', 'XREADGROUP', 'GROUP', 'iris', 'c', 'STREAMS', k.stream('wa.inbound'), '0')).toBe('OK');
+    expect(await dryrun('iris', 'XINFO', 'GROUPS', k.stream('wa.inbound'))).toBe('OK');
+    expect(await dryrun('iris', 'XADD', k.stream('wa.inbound'), '*', 'type', 'x')).not.toBe('OK');
   });
 
   it('hive acl reads the shards from topology.json (hive gen writes them for a split stream)', async () => {
@@ -61,6 +66,6 @@ describe('ACL rules for a partitioned stream', () => {
     expect(r.code, r.stderr).toBe(0);
     const users = r.json().users as { name: string; reads?: string[]; writes?: string[] }[];
     expect(users.find((u) => u.name === 'kami')?.writes).toEqual(['wa.inbound.0', 'wa.inbound.1']);
-    expect(users.find((u) => u.name === 'iris')?.reads).toEqual(['wa.inbound.0', 'wa.inbound.1']);
+    expect(users.find((u) => u.name === 'iris')?.reads).toEqual(['wa.inbound', 'wa.inbound.0', 'wa.inbound.1']);
   });
 });

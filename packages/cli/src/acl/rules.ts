@@ -184,7 +184,9 @@ export function aclUsers(
     assertName('agent', a.name);
     if (RESERVED_NAMES.has(a.name)) throw new UsageError(`agent "${a.name}" has the name of a Redis key family or a built-in user; rename the agent`, 'acl');
     const n = a.name;
-    const reads = physical(a.reads);
+    // A reader of a split stream also reads its unsplit key: a group that read it before the split
+    // drains what it still owes there (@hive/bus partitions.ts). Nothing writes it.
+    const reads = sorted([...physical(a.reads), ...a.reads.filter((s) => shardsOf.has(s))]);
     const writes = physical(a.writes);
     // Who can request on a stream is who writes it (a request is a publish with replyTo): from what it
     // reads, never its own writes, since a reply (ctx.reply) is not a write to the request's stream.
