@@ -4,7 +4,7 @@
  * with follow-up ids derived from the input's, and reply on the requester's reply stream within the
  * request stream's contract. What a handler returns is checked the same way before it is published.
  */
-import { reply as replyTo, UnrecoverableError, type Bus, type Handler, type Logger, type Message, type OutgoingMessage, type PublishOptions, type PublishResult } from '@hive/bus';
+import { reply as replyTo, shardOf, UnrecoverableError, type Bus, type Handler, type Logger, type Message, type OutgoingMessage, type PublishOptions, type PublishResult } from '@hive/bus';
 import type { Catalogue, StreamName } from '@hive/contracts';
 import type { AgentContext, AnyAgentDefinition, Publish } from './define-agent.js';
 import { derivedId } from './derived-id.js';
@@ -39,6 +39,19 @@ export function acceptOf(def: AnyAgentDefinition, stream: string): ((message: Me
 export function intentsHandedOn(def: AnyAgentDefinition, stream: string): string[] | undefined {
   if (stream !== 'intent.classified' || def.seesEveryIntent || !def.intents?.length) return undefined;
   return def.intents.map((i) => i.name);
+}
+
+/**
+ * The shards of `stream` the agent's group reads, when not all: on a stream split by the intent
+ * (intent.classified's contract: `partitions.key` "intent"), an agent handed only its own intents
+ * reads only the shards they land on (`shardOf`, as the publisher picks them), so the bus does not
+ * wake it for the others. Undefined: every shard (an unsplit stream, or an agent that sees every intent).
+ */
+export function shardsOfIntents(def: AnyAgentDefinition, stream: string, contracts: Pick<Catalogue, 'partitioning'>): number[] | undefined {
+  const intents = intentsHandedOn(def, stream);
+  const split = contracts.partitioning(stream);
+  if (!intents || !split || split.shards <= 1 || split.key !== 'intent') return undefined;
+  return [...new Set(intents.map((i) => shardOf(i, split.shards)))].sort((a, b) => a - b);
 }
 
 /** What every handler of the agent shares (the publish is replaced per delivery). */

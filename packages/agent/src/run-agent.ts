@@ -45,7 +45,7 @@ import { agentModels, createLlm, createLlmMetrics, watchAgentModels, type AgentM
 import type { Llm } from './llm/port.js';
 import { runUntilStopped } from './process-lifecycle.js';
 import { startPresence, type Presence } from './presence.js';
-import { acceptOf, agentHandler, intentsHandedOn } from './agent-handler.js';
+import { acceptOf, agentHandler, intentsHandedOn, shardsOfIntents } from './agent-handler.js';
 import { createRedactingLogger } from './redacting-logger.js';
 
 /**
@@ -194,6 +194,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       const own = streamOptionsOf(stream);
       const handler = agentHandler({ def, stream, handlers, scope, contracts, writes, running, publishAs, undeclared });
       const accept = acceptOf(def, stream);
+      const shards = shardsOfIntents(def, stream, contracts);
       concurrencyOf.push(own.concurrency ?? def.concurrency ?? 1);
       subscriptions.push(
         bus.subscribe({
@@ -208,6 +209,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
           startAt: own.startAt ?? contracts.stream(stream)?.startAt ?? 'new',
           ...(orderingKey ? { orderingKey } : {}),
           ...(accept ? { accept } : {}),
+          ...(shards ? { shards } : {}),
         }),
       );
     }
@@ -225,8 +227,10 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
           if (streamsRead.length === 0) await bus.driver.call(['PING']);
           await Promise.all(
             streamsRead.map(async (s) => {
-              // A partitioned stream is read shard by shard: its group must be on every shard.
-              const shards = await Promise.all(streamShards(contracts, s).map(async (shard) => (await xinfoGroups(bus.driver, bus.keys.stream(shard))).some((g) => g.name === def.name)));
+              // A partitioned stream is read shard by shard: its group must be on every shard it reads.
+              const all = streamShards(contracts, s);
+              const read = shardsOfIntents(def, s, contracts)?.map((i) => all[i]!) ?? all;
+              const shards = await Promise.all(read.map(async (shard) => (await xinfoGroups(bus.driver, bus.keys.stream(shard))).some((g) => g.name === def.name)));
               groups[s] = shards.every(Boolean);
             }),
           );

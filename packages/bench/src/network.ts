@@ -8,7 +8,8 @@
  */
 import { loadavg } from 'node:os';
 import { envelopeFields } from '@hive/bus';
-import { xrange } from '@hive/bus/admin';
+import { streamShards, xrange } from '@hive/bus/admin';
+import { catalogue } from '@hive/contracts';
 import { startNetwork, type Network, type NetworkMode } from '@hive/e2e/network';
 import { LOCAL_REDIS_APPENDFSYNC, memoryOfAll } from '@hive/supervisor';
 import { summarize, type LatencySummary } from './stats.js';
@@ -132,8 +133,11 @@ async function paced(net: Network, rate: number, count: number): Promise<{ sampl
 
 /** Each message's hop times, from the entries it caused in wa.inbound, intent.classified and wa.outbound, and the simulator's delivery. */
 async function hopsOf(net: Network, since: number, samples: readonly Sample[], chatIds: readonly string[]): Promise<Map<string, Record<HopName, number>>> {
-  const read = async (stream: string) => {
-    const out: { ms: number; f: Record<string, string>; data: Record<string, unknown> }[] = [];
+  type Entry = { ms: number; f: Record<string, string>; data: Record<string, unknown> };
+  // A partitioned stream (intent.classified, split by intent) is read shard by shard.
+  const read = async (stream: string): Promise<Entry[]> => (await Promise.all(streamShards(catalogue, stream).map(readOne))).flat();
+  const readOne = async (stream: string) => {
+    const out: Entry[] = [];
     let start = `${since}-0`;
     for (;;) {
       const page = await xrange(net.driver, net.keys.stream(stream), start, '+', 1_000);

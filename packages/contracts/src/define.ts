@@ -52,7 +52,9 @@ export interface Retention {
  * physical streams, `<name>.0` … `<name>.<shards-1>`, each in its own cluster slot, so one logical
  * stream spreads over a cluster's masters. A message goes to the shard of its partition key (the
  * publish's `partitionKey`, else the payload field `key`, else its message id), so one key keeps its
- * order; a group reads every shard. Without it, one stream under its own name.
+ * order; a group reads every shard, or only those its keys land on (subscribe's `shards`: an agent
+ * on intent.classified, split by intent, reads the shards of its own intents). Without it, one
+ * stream under its own name.
  */
 export interface Partitions {
   /** Physical streams, 1 to 64. */

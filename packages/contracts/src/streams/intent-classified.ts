@@ -1,4 +1,4 @@
-/** intent.classified: iris's verdict on what each message is for; every domain agent reads it. */
+/** intent.classified: iris's verdict on what each message is for; split by intent, so each domain agent reads the shards of its own intents. */
 import { z } from 'zod';
 import { chatId, interpreter, isoTime, waMessageId } from '../common.js';
 import { DAY_MS, defineMessage, defineStream, previousVersion } from '../define.js';
@@ -52,7 +52,12 @@ export const intentClassified = defineStream({
   name: 'intent.classified',
   description: 'Each message from wa.inbound or voice.transcribed with its intent; the domain agents pick the intents they own.',
   startAt: 'new',
-  retention: { maxAgeMs: DAY_MS, maxLen: 50_000, why: 'a trigger read by nine groups within seconds; the largest stream, so the shortest useful window.' },
+  retention: { maxAgeMs: DAY_MS, maxLen: 50_000, why: 'a trigger read by its intent\'s agent, atlas and archivist within seconds; the largest stream, so the shortest useful window (each shard kept to it).' },
+  partitions: {
+    shards: 12,
+    key: 'intent',
+    why: 'routing by intent: an agent that serves some intents reads only the shards they land on, so each message wakes its own agent, atlas and archivist instead of every domain agent (12: the built-in intents of the busiest agents land on shards of their own).',
+  },
   messages: {
     'intent.classified': defineMessage({
       version: 2,
