@@ -158,8 +158,13 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     logger: log,
     streams: [...streamsRead, ...writes], // none still in the layout before hash tags (`hive migrate`)
   });
+  /** The physical streams the agent's group reads of `stream`: its shards, or those of its intents (shardsOfIntents). */
+  const shardsReadOf = (stream: string): string[] => {
+    const all = streamShards(contracts, stream);
+    return shardsOfIntents(def, stream, contracts)?.map((i) => all[i]!) ?? all;
+  };
   // Lag and pending per physical stream: a partitioned stream's per shard (the series name the shard).
-  const streamsReadKeys = streamsRead.flatMap((s) => streamShards(contracts, s));
+  const streamsReadKeys = streamsRead.flatMap(shardsReadOf);
   bus.observe(createBusMetrics({ registry, redis: { driver: bus.driver, keys: bus.keys, streams: () => streamsReadKeys } }).observer);
 
   const publishAs =
@@ -228,9 +233,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
           await Promise.all(
             streamsRead.map(async (s) => {
               // A partitioned stream is read shard by shard: its group must be on every shard it reads.
-              const all = streamShards(contracts, s);
-              const read = shardsOfIntents(def, s, contracts)?.map((i) => all[i]!) ?? all;
-              const shards = await Promise.all(read.map(async (shard) => (await xinfoGroups(bus.driver, bus.keys.stream(shard))).some((g) => g.name === def.name)));
+              const shards = await Promise.all(shardsReadOf(s).map(async (shard) => (await xinfoGroups(bus.driver, bus.keys.stream(shard))).some((g) => g.name === def.name)));
               groups[s] = shards.every(Boolean);
             }),
           );

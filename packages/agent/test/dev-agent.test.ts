@@ -32,14 +32,14 @@ describe('devAgent', () => {
     const dev = await createTestAgent(devAgent(echo), { redis, prefix: real.prefix });
     try {
       expect(dev.agent.name).toBe('echo-dev');
-      await real.publish('intent.classified', 'intent.classified', classified('hello there'));
+      const input = await real.publish('intent.classified', 'intent.classified', classified('hello there'));
       // the real agent answers once; the dev copy handles the same message without publishing
       await real.expectMessage('wa.outbound');
       await expect.poll(() => dev.logs.some((l) => l.msg === 'would publish (hive dev publishes nothing)'), { timeout: 10_000 }).toBe(true);
       const wouldPublish = dev.logs.find((l) => l.msg === 'would publish (hive dev publishes nothing)')!.obj;
       expect(wouldPublish).toMatchObject({ stream: 'wa.outbound', type: 'wa.send', data: { text: 'you said: hello there [greeting]' } });
       expect(await real.messages('wa.outbound')).toHaveLength(1);
-      const groups = (await real.bus.driver.call(['XINFO', 'GROUPS', real.bus.keys.stream('intent.classified')])) as unknown[];
+      const groups = (await real.bus.driver.call(['XINFO', 'GROUPS', real.bus.keys.stream(input.stream)])) as unknown[];
       expect(JSON.stringify(groups)).toContain('echo-dev');
     } finally {
       await dev.stop();

@@ -36,7 +36,7 @@ describe('declared intents', () => {
     }
   });
 
-  it('are the only intents its intent.classified handler gets: the bus acks the rest as skipped, before the idempotency mark', async () => {
+  it('are the only intents its intent.classified handler gets: it reads only their shards, and the bus acks the rest there as skipped, before the idempotency mark', async () => {
     const run = async (seesEveryIntent: boolean) => {
       const seen: string[] = [];
       const def = defineAgent({
@@ -52,20 +52,26 @@ describe('declared intents', () => {
       const t = await createTestAgent(def, { redis });
       try {
         const o = { chatId: '15555550100@c.us', sentAt: new Date().toISOString() };
-        await t.publish('intent.classified', 'intent.classified', classifiedIntent('spent 3 on coffee', {}, { ...o, intent: 'expense' }));
-        await t.publish('intent.classified', 'intent.classified', classifiedIntent('weather in Berlin', { place: 'Berlin' }, { ...o, intent: 'weather' }));
-        // Stream order at concurrency 1: once the weather message is handled and nothing is pending, both have settled.
-        const pending = async () => Number(((await t.bus.driver.call(['XPENDING', t.bus.keys.stream('intent.classified'), 'weather'])) as unknown[])[0]);
-        for (let i = 0; i < 100 && (!seen.includes('weather') || (await pending()) > 0); i++) await new Promise((r) => setTimeout(r, 50));
-        const marked = Number(await t.bus.driver.call(['ZCARD', t.bus.keys.seen('intent.classified', 'weather')]));
-        return { seen, pending: await pending(), marked };
+        // intent.classified is split by intent: "expense" lands on weather's shard, "note" on another.
+        const expense = await t.publish('intent.classified', 'intent.classified', classifiedIntent('spent 3 on coffee', {}, { ...o, intent: 'expense' }));
+        const note = await t.publish('intent.classified', 'intent.classified', classifiedIntent('note: buy milk', {}, { ...o, intent: 'note' }));
+        const weather = await t.publish('intent.classified', 'intent.classified', classifiedIntent('weather in Berlin', { place: 'Berlin' }, { ...o, intent: 'weather' }));
+        expect(expense.stream).toBe(weather.stream);
+        expect(note.stream).not.toBe(weather.stream);
+        // Shard order at concurrency 1: once the weather message is handled and nothing is pending, both on its shard have settled.
+        const pending = async () => Number(((await t.bus.driver.call(['XPENDING', t.bus.keys.stream(weather.stream), 'weather'])) as unknown[])[0]);
+        for (let i = 0; i < 100 && (!seen.includes('weather') || (await pending()) > 0 || (seesEveryIntent && !seen.includes('note'))); i++) await new Promise((r) => setTimeout(r, 50));
+        const marked = Number(await t.bus.driver.call(['ZCARD', t.bus.keys.seen(weather.stream, 'weather')]));
+        const groupsOnNotes = ((await t.bus.driver.call(['XINFO', 'GROUPS', t.bus.keys.stream(note.stream)])) as unknown[]).length;
+        return { seen: seen.sort(), pending: await pending(), marked, groupsOnNotes };
       } finally {
         await t.stop();
       }
     };
-    // The expense message was acked without a handled-mark: only the weather message is marked.
-    expect(await run(false)).toEqual({ seen: ['weather'], pending: 0, marked: 1 });
-    // An agent that answers for others (atlas) asks for every intent.
-    expect(await run(true)).toEqual({ seen: ['expense', 'weather'], pending: 0, marked: 2 });
+    // The expense message was acked without a handled-mark: only the weather message is marked; the
+    // note's shard is not read at all (no group there: the bus never wakes this agent for it).
+    expect(await run(false)).toEqual({ seen: ['weather'], pending: 0, marked: 1, groupsOnNotes: 0 });
+    // An agent that answers for others (atlas) asks for every intent, on every shard.
+    expect(await run(true)).toEqual({ seen: ['expense', 'note', 'weather'], pending: 0, marked: 2, groupsOnNotes: 1 });
   });
 });

@@ -65,14 +65,14 @@ describe('agents sharing a process', () => {
   });
 
   it('serves /metrics with each family once: the process series once, every agent series labelled', async () => {
-    await handles[0]!.bus.publish('intent.classified', 'intent.classified', classified('hi'));
+    const input = await handles[0]!.bus.publish('intent.classified', 'intent.classified', classified('hi'));
     await expect.poll(async () => (await (await fetch(`${http.url}/metrics`)).text()).match(/hive_handled_total\{[^}]*outcome="acked"[^}]*\}/g)?.length ?? 0, { timeout: 10_000 }).toBe(3);
     const text = await (await fetch(`${http.url}/metrics`)).text();
     for (const family of ['hive_handled_total', 'hive_published_total', 'process_cpu_user_seconds_total']) {
       expect(text.match(new RegExp(`^# TYPE ${family} `, 'gm')), family).toHaveLength(1);
     }
     expect(text.match(/^process_cpu_user_seconds_total /gm)).toHaveLength(1);
-    for (const a of ['echo-a', 'echo-b', 'echo-c']) expect(text).toMatch(new RegExp(`hive_handled_total\\{stream="intent.classified",group="${a}",type="intent.classified",outcome="acked",agent="${a}"\\} 1`));
+    for (const a of ['echo-a', 'echo-b', 'echo-c']) expect(text).toMatch(new RegExp(`hive_handled_total\\{stream="${input.stream}",group="${a}",type="intent.classified",outcome="acked",agent="${a}"\\} 1`));
     // An agent's own /metrics: its series only.
     const own = await (await fetch(`${handles[0]!.url}/metrics`)).text();
     expect(own).toContain('agent="echo-a"');
