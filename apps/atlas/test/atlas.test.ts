@@ -5,7 +5,8 @@
  */
 import type { Llm } from '@hive/agent';
 import { createTestAgent, type TestAgent } from '@hive/agent/testing';
-import type { AgentRecord } from '@hive/bus/admin';
+import type { PublishResult } from '@hive/bus';
+import { compareEntryIds, xinfoGroups, type AgentRecord } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAtlas } from '../src/agent.js';
@@ -32,12 +33,15 @@ async function startAtlas(llm?: Llm, fallbackGraceMs?: number) {
 const CHAT = '491701234567@c.us';
 let seq = 0;
 
-async function ask(t: TestAgent, text: string, intent: string, entities: Record<string, string> = {}) {
+async function ask(t: TestAgent, text: string, intent: string, entities?: Record<string, string>): Promise<string>;
+async function ask(t: TestAgent, text: string, intent: string, entities: Record<string, string>, withInput: true): Promise<{ reply: string; input: PublishResult }>;
+async function ask(t: TestAgent, text: string, intent: string, entities: Record<string, string> = {}, withInput = false) {
   const sourceMessageId = `wa_${++seq}_${Date.now()}`;
-  await t.publish('intent.classified', 'intent.classified', {
+  const input = await t.publish('intent.classified', 'intent.classified', {
     chatId: CHAT, from: CHAT, sourceMessageId, via: 'text', text, intent, entities, confidence: 0.9, classifier: 'rules', sentAt: '2025-03-14T10:00:00.000Z',
   });
-  return (await t.expectMessage('wa.outbound', (m) => m.data.replyTo === sourceMessageId)).data.text;
+  const reply = (await t.expectMessage('wa.outbound', (m) => m.data.replyTo === sourceMessageId)).data.text;
+  return withInput ? { reply, input } : reply;
 }
 
 /** Put a record in the registry as a running agent's heartbeat would. */
@@ -134,12 +138,20 @@ it('leaves every other intent to the running agent declaring it (iris answers "u
   const t = await startAtlas();
   await register(t, { name: 'box', intents: [{ name: 'nutrition', description: 'Meals', examples: [] }] });
   const chat = `wa_other_${Date.now()}`;
+  const sent = [];
   for (const intent of ['nutrition', 'unknown'] as const) {
-    await t.publish('intent.classified', 'intent.classified', {
+    sent.push(await t.publish('intent.classified', 'intent.classified', {
       chatId: CHAT, from: CHAT, sourceMessageId: `${chat}_${intent}`, via: 'text', text: 'x y z', intent, entities: {}, confidence: 0.9, classifier: 'rules', sentAt: '2025-03-14T10:00:00.000Z',
-    });
+    }));
   }
-  // Handled in order per chat: once help is answered, the two before it were handled too.
+  // intent.classified is split by intent, and atlas reads every shard: once each of the two is
+  // delivered to atlas and acked on its shard, both were handled; then help, answered.
+  for (const input of sent) {
+    await expect.poll(async () => {
+      const g = (await xinfoGroups(t.bus.driver, t.bus.keys.stream(input.stream))).find((x) => x.name === 'atlas');
+      return g !== undefined && g.pending === 0 && compareEntryIds(g.lastDeliveredId, input.entryId) >= 0;
+    }, { timeout: 5_000 }).toBe(true);
+  }
   await ask(t, 'help', 'help');
   const replies = await t.messages('wa.outbound');
   expect(replies).toHaveLength(1);
@@ -149,12 +161,12 @@ describe('an intent no running agent serves', () => {
   it('gets the fallback reply once, naming the intent, instead of waiting for an agent', async () => {
     const t = await startAtlas(undefined, 0);
     await register(t, zephyr);
-    const reply = await ask(t, 'weather in Berlin', 'weather');
+    const { reply, input } = await ask(t, 'weather in Berlin', 'weather', {}, true);
     expect(reply).toMatch(/^I can't help with that right now: nothing that handles \*weather\* is running\. Say \*help\*/);
     expect(reply).toContain('"water the basil"');
     // handled and acked: one reply, nothing pending for a retry
     expect(await t.messages('wa.outbound')).toHaveLength(1);
-    const pending = (await t.bus.driver.call(['XPENDING', t.bus.keys.stream('intent.classified'), 'atlas'])) as unknown[];
+    const pending = (await t.bus.driver.call(['XPENDING', t.bus.keys.stream(input.stream), 'atlas'])) as unknown[];
     expect(pending[0]).toBe(0);
   });
 

@@ -41,6 +41,9 @@ export function createSentinel(options: SentinelOptions = {}) {
   const streams = (options.catalogue ?? hiveCatalogue).streams.flatMap((s) =>
     physicalStreams(s).map((name) => ({ name, retention: scale === 1 ? s.retention : scaleRetention(s.retention, scale) })),
   );
+  // A shard's group is checked by its stream's name in the agents' records.
+  const split = new Map((options.catalogue ?? hiveCatalogue).streams.flatMap((s) => (s.partitions ? [[s.name, s.partitions] as const] : [])));
+  const partitions = { partitioning: (stream: string) => split.get(stream) };
   let watch: Watch | undefined;
   let janitor: Janitor | undefined;
 
@@ -91,7 +94,7 @@ export function createSentinel(options: SentinelOptions = {}) {
         now,
         signal: ctx.signal,
         streams: streams.map((s) => s.name),
-        checks: [() => j.conditions(), memory, tamperingCheck(ctx.bus, options.tamperingHoldMs)],
+        checks: [() => j.conditions(), memory, tamperingCheck(ctx.bus, options.tamperingHoldMs, partitions)],
       });
       return async () => {
         await Promise.all([watch?.stop(), janitor?.stop()]);

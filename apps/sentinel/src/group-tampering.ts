@@ -6,7 +6,7 @@
  * entry ids only. The first poll after a start only takes the baseline.
  */
 import { loadScript, runScript, type Bus } from '@hive/agent';
-import { xinfoConsumers, xpending } from '@hive/bus/admin';
+import { logicalStream, xinfoConsumers, xpending, type StreamPartitions } from '@hive/bus/admin';
 import type { Condition, Observation } from './domain/checks.js';
 import { foreignConsumerCondition, unaccountedCondition, vanished, type GroupLook } from './domain/tampering.js';
 
@@ -22,7 +22,7 @@ const DEAD_LETTERS_LOOKED_AT = 500;
 export const DEFAULT_TAMPERING_HOLD_MS = 10 * 60_000;
 
 /** A check for `startWatch`: acks, claims and consumer deletions in an agent's group by someone else. */
-export function tamperingCheck(bus: Pick<Bus, 'driver' | 'keys'>, holdMs = DEFAULT_TAMPERING_HOLD_MS) {
+export function tamperingCheck(bus: Pick<Bus, 'driver' | 'keys'>, holdMs = DEFAULT_TAMPERING_HOLD_MS, partitions?: StreamPartitions) {
   const looks = new Map<string, GroupLook>();
   /** The message types each agent handles per stream, from its registry record (kept while it is away). */
   const handles = new Map<string, Readonly<Record<string, readonly string[]>>>();
@@ -38,6 +38,8 @@ export function tamperingCheck(bus: Pick<Bus, 'driver' | 'keys'>, holdMs = DEFAU
     for (const g of seen.groups) {
       if (!agents.has(g.group)) continue;
       const key = bus.keys.stream(g.stream);
+      // A record names the streams an agent reads; a shard's group (`intent.classified.3`) is its stream's.
+      const stream = logicalStream(partitions, g.stream);
       const rows = g.pending > 0 ? await xpending(bus.driver, key, g.group, { start: '-', end: '+', count: MAX_PENDING }) : [];
       const consumers = (await xinfoConsumers(bus.driver, key, g.group)).map((c) => ({ name: c.name, pending: c.pending }));
       const look: GroupLook = { lastDeliveredId: g.lastDeliveredId, pending: new Map(rows.map((r) => [r.id, r.consumer])), consumers };
@@ -61,8 +63,8 @@ export function tamperingCheck(bus: Pick<Bus, 'driver' | 'keys'>, holdMs = DEFAU
               delivered ? from : '',
               to || '+',
               MAX_DELIVERED,
-              (handles.get(g.group)?.[g.stream] ?? []).join('\n'),
-              (intents.get(g.group)?.[g.stream] ?? []).join('\n'),
+              (handles.get(g.group)?.[stream] ?? []).join('\n'),
+              (intents.get(g.group)?.[stream] ?? []).join('\n'),
               ...gone.entries,
             ],
           )) as unknown[];

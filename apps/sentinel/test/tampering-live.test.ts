@@ -130,13 +130,18 @@ it('an intent the group is not handed is not an ack by someone else; another rea
   running.push(ledger);
   const sentinel = await sentinelSeeing('ledger', prefix);
   const d = sentinel.bus.driver;
-  const key = sentinel.bus.keys.stream('intent.classified');
 
-  // One handled (so the group has marks and is checked), then intents it is not handed, skipped.
-  await ledger.publish('intent.classified', 'intent.classified', classified('expense'));
+  // One handled (so the group has marks and is checked), then intents it is not handed, skipped:
+  // intent.classified is split by intent, and these land on the expense's shard (the one ledger reads).
+  const shard = (await ledger.publish('intent.classified', 'intent.classified', classified('expense'))).stream;
+  const key = sentinel.bus.keys.stream(shard);
   await waitFor('the first expense', async () => expenses === 1);
   let last = '';
-  for (const intent of ['nutrition', 'note', 'habit']) last = (await ledger.publish('intent.classified', 'intent.classified', classified(intent))).entryId;
+  for (const intent of ['weather', 'recipe', 'weather']) {
+    const r = await ledger.publish('intent.classified', 'intent.classified', classified(intent));
+    expect(r.stream).toBe(shard);
+    last = r.entryId;
+  }
   const { pending, lastDelivered } = groupOf(d, key, 'ledger');
   await waitFor('the other intents skipped', async () => (await pending()) === 0 && (await lastDelivered()) === last);
   await ledger.publish('intent.classified', 'intent.classified', classified('expense'));
@@ -147,8 +152,8 @@ it('an intent the group is not handed is not an ack by someone else; another rea
 
   const [first] = ((await d.call(['XPENDING', key, 'ledger', '-', '+', 10])) as [string][]).map((r) => String(r[0]));
   await d.call(['XACK', key, 'ledger', first!]);
-  await waitFor('the alert', async () => (await alerts(sentinel)).some((a) => a.alertId === 'acked_by_other:intent.classified:ledger'));
-  const acked = (await alerts(sentinel)).find((a) => a.alertId === 'acked_by_other:intent.classified:ledger')!;
-  expect(acked.details).toMatchObject({ stream: 'intent.classified', group: 'ledger', entries: 1, first });
+  await waitFor('the alert', async () => (await alerts(sentinel)).some((a) => a.alertId === `acked_by_other:${shard}:ledger`));
+  const acked = (await alerts(sentinel)).find((a) => a.alertId === `acked_by_other:${shard}:ledger`)!;
+  expect(acked.details).toMatchObject({ stream: shard, group: 'ledger', entries: 1, first });
   release();
 });
