@@ -10,6 +10,7 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogue } from '@hive/contracts';
 import { createBus, createLogger, decodeEntry, type Bus } from '@hive/bus';
 import { listAgents, xrange } from '@hive/bus/admin';
 import { defineAgent, startHttpHost, type AnyAgentDefinition, type HttpHost, type SharedServices } from '@hive/agent';
@@ -154,7 +155,7 @@ describe('an agent that stops inside a live process', () => {
       },
     );
     await host.settled;
-    bus = await createBus({ url: redis.url, prefix, source: 'test' });
+    bus = await createBus({ url: redis.url, prefix, source: 'test', contracts: catalogue });
     // sentinel must have seen both before they stop: it alerts on agents it knew.
     await until(async () => {
       const body = (await (await fetch(`${http.url}/agents/sentinel/network`)).json()) as { agents?: { name: string; status: string }[] };
