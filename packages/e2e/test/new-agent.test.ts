@@ -13,7 +13,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDriver, createKeys, type RedisDriver } from '@hive/bus';
+import { createDriver, createKeys, shardOf, shardStream, type RedisDriver } from '@hive/bus';
+import { catalogue } from '@hive/contracts';
 import { listAgents, xinfoGroups } from '@hive/bus/admin';
 import { freePort, startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,7 +149,10 @@ describe('hive new agent, with npm start running', () => {
     const said = hive(['say', 'weather in Berlin', '--timeout', '20s', '--quiet', '1s']);
     expect(said.code, said.stderr).toBe(0);
     expect(said.stdout).toContain('weather got “weather in Berlin” (place: Berlin)');
-    const [[, fields]] = (await driver.call(['XREVRANGE', keys.stream('intent.classified'), '+', '-', 'COUNT', '1'])) as [[string, string[]]];
+    // intent.classified is split by intent: the message is on the shard of "weather", the one the agent reads.
+    const shards = catalogue.partitioning('intent.classified')!.shards;
+    const shard = shardStream('intent.classified', shardOf('weather', shards), shards);
+    const [[, fields]] = (await driver.call(['XREVRANGE', keys.stream(shard), '+', '-', 'COUNT', '1'])) as [[string, string[]]];
     const data = JSON.parse(fields[fields.indexOf('data') + 1]!);
     expect(data).toMatchObject({ intent: 'weather', classifier: 'rules', entities: { place: 'Berlin' } });
   }, 300_000);
