@@ -207,4 +207,12 @@ describe('trace merging', () => {
       ['b', 'redis', 1_000, 1_000],
     ]);
   });
+
+  it('takes a Redis hop on a shard and the archive\'s record of its stream for one hop', () => {
+    const hop = { kind: 'message' as const, stream: 'intent.classified.3', entryId: '2000-0', type: 't', src: 's', id: 'b', corr: 'c', cause: '', ts: 2_000, deltaMs: 0, sinceCauseMs: null, groups: [] };
+    const archived = { stream: 'intent.classified', entryId: '2000-0', type: 't', v: 1, id: 'b', src: 's', ts: 2_000, time: '', corr: 'c', cause: '', chatId: null, text: null, data: {} };
+    const partitions = { partitioning: (s: string) => (s === 'intent.classified' ? { shards: 12 } : undefined) };
+    expect(mergeHops([hop], [archived], partitions).map((h) => [h.stream, h.source])).toEqual([['intent.classified.3', 'redis']]);
+    expect(mergeHops([hop], [archived]).map((h) => h.source), 'without the partitions the two names differ').toEqual(['redis', 'archive']);
+  });
 });

@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shardOf, shardStream } from '@hive/bus';
 import { getDeadLetter, listDeadLetters } from '@hive/bus/admin';
+import { catalogue } from '@hive/contracts';
 import { traceConversation } from '@hive/inspect';
 import { startNetwork, type Network } from '../../../packages/e2e/src/network.js';
 import { createConsole, type ConsoleHandle } from '../src/index.js';
@@ -133,13 +135,16 @@ describe('the console in a browser', () => {
       expected = await traceConversation(net.driver, net.keys, sent.messageId);
     }
     const streams = expected.hops.map((h) => h.stream);
-    expect(streams).toEqual(expect.arrayContaining(['wa.inbound', 'intent.classified', 'nutrition.logged', 'wa.outbound']));
+    // intent.classified is split by intent: the hop names the shard of "nutrition".
+    const shards = catalogue.partitioning('intent.classified')!.shards;
+    const classified = shardStream('intent.classified', shardOf('nutrition', shards), shards);
+    expect(streams).toEqual(expect.arrayContaining(['wa.inbound', classified, 'nutrition.logged', 'wa.outbound']));
 
     await page.goto(`${consoleHandle.url}/#/trace/${encodeURIComponent(sent.messageId)}`);
     await expect.poll(() => page.locator('[data-testid="timeline"] li').count(), { timeout: 20_000 }).toBe(expected.hops.length);
     const shown = await page.locator('[data-testid="timeline"] li').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-hop-stream'), li.getAttribute('data-hop-src')]));
     expect(shown).toEqual(expected.hops.map((h) => [h.stream, h.src]));
-    expect(shown).toEqual(expect.arrayContaining([['wa.inbound', 'kami'], ['intent.classified', 'iris'], ['wa.outbound', 'box']]));
+    expect(shown).toEqual(expect.arrayContaining([['wa.inbound', 'kami'], [classified, 'iris'], ['wa.outbound', 'box']]));
     await expect(page.getByTestId('trace-summary').textContent()).resolves.toMatch(new RegExp(`^${expected.hops.length} hops over`));
     await shot('trace');
 

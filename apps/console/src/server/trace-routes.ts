@@ -7,7 +7,7 @@
  * its indexes and a row limit.
  */
 import { decodeEntry, errorMessage } from '@hive/agent';
-import { streamShards, xrevrange } from '@hive/bus/admin';
+import { logicalStream, streamShards, xrevrange, type StreamPartitions } from '@hive/bus/admin';
 import { normalizeChat, openHistory, searchHistory, traceConversation, ulidTime, type Hop, type HistoryRecord } from '@hive/inspect';
 import type { Found, TraceHop } from '../wire.js';
 import { RequestError, type ConsoleApp, type RouteContext } from './context.js';
@@ -47,9 +47,12 @@ function archivedConversation(path: string, query: string): HistoryRecord[] {
   }
 }
 
-/** Redis hops first (they know each group's state), then archived ones Redis no longer has; timings recomputed. */
-export function mergeHops(fromRedis: readonly Hop[], archived: readonly HistoryRecord[]): TraceHop[] {
-  const have = new Set(fromRedis.filter((h) => h.kind === 'message').map((h) => `${h.stream}\u0000${h.id}`));
+/**
+ * Redis hops first (they know each group's state), then archived ones Redis no longer has; timings
+ * recomputed. A Redis hop names its shard (`intent.classified.3`), the archive the stream.
+ */
+export function mergeHops(fromRedis: readonly Hop[], archived: readonly HistoryRecord[], partitions?: StreamPartitions): TraceHop[] {
+  const have = new Set(fromRedis.filter((h) => h.kind === 'message').map((h) => `${logicalStream(partitions, h.stream)}\u0000${h.id}`));
   const hops: TraceHop[] = fromRedis.map((h) => ({ ...h, source: 'redis' }));
   for (const r of archived) {
     if (have.has(`${r.stream}\u0000${r.id}`)) continue;
@@ -83,7 +86,7 @@ export function traceRoutes(app: ConsoleApp, ctx: RouteContext): void {
         archiveNote = errorMessage(err);
       }
     } else archiveNote = 'no archivist history configured';
-    const hops = mergeHops(trace.hops, archived);
+    const hops = mergeHops(trace.hops, archived, ctx.partitions);
     return c.json({ query, from: trace.from, streamsScanned: trace.streamsScanned.length, archive: archiveNote ?? `${archived.length} archived messages`, hops });
   });
 
