@@ -93,7 +93,9 @@ export function createSentinel(options: SentinelOptions = {}) {
         pollTimeoutMs: c.SENTINEL_POLL_TIMEOUT_MS,
         now,
         signal: ctx.signal,
-        streams: streams.map((s) => s.name),
+        // A split stream's unsplit key too: a group from before the split may still drain it (@hive/bus
+        // partitions.ts), and its lag, pending list and tampering are watched there (absent: skipped).
+        streams: [...streams.map((s) => s.name), ...split.keys()],
         checks: [() => j.conditions(), memory, tamperingCheck(ctx.bus, options.tamperingHoldMs, partitions)],
       });
       return async () => {

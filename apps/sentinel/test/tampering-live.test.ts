@@ -157,3 +157,22 @@ it('an intent the group is not handed is not an ack by someone else; another rea
   expect(acked.details).toMatchObject({ stream: shard, group: 'ledger', entries: 1, first });
   release();
 });
+
+it("watches a split stream's unsplit key too, where a group from before the split may still be draining", async () => {
+  const prefix = randomPrefix('tamper');
+  // ledger's group from before intent.classified was split, one entry still pending on the old key.
+  const ledger = await createTestAgent(
+    defineAgent({ name: 'ledger', version: '0.0.0', description: 'stand-in', skills: [], intents: [{ name: 'expense', description: 'money spent', examples: ['spent 12.50 on lunch'] }], reads: { 'intent.classified': { 'intent.classified': () => undefined } }, writes: [] }),
+    { redis, prefix },
+  );
+  running.push(ledger);
+  const sentinel = await sentinelSeeing('ledger', prefix);
+  const d = sentinel.bus.driver;
+  const old = sentinel.bus.keys.stream('intent.classified');
+  await d.call(['XADD', old, '*', 'type', 'intent.classified', 'data', '{}']);
+  await d.call(['XGROUP', 'CREATE', old, 'ledger', '0']);
+  await d.call(['XREADGROUP', 'GROUP', 'ledger', 'ledger@before#0', 'COUNT', '1', 'STREAMS', old, '>']);
+  // Someone else's consumer in that group on the old key: seen there, named by the unsplit stream.
+  await d.call(['XGROUP', 'CREATECONSUMER', old, 'ledger', 'intruder']);
+  await waitFor('the alert', async () => (await alerts(sentinel)).some((a) => a.alertId === 'foreign_consumer:intent.classified:ledger'));
+});

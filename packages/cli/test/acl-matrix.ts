@@ -8,6 +8,7 @@
  * are not refused, and the table counts them apart.
  */
 import type { Keys } from '@hive/bus';
+import { catalogue } from '@hive/contracts';
 import type { AclUserSpec } from '../src/acl/rules.js';
 
 export type Outcome = 'refused' | 'detected' | 'granted';
@@ -55,8 +56,12 @@ const refused: Cell = { outcome: 'refused' };
 const detected: Cell = { outcome: 'detected' };
 const janitor = (u: AclUserSpec) => u.role?.janitor === true;
 const observer = (u: AclUserSpec) => u.role?.observer === true;
-/** A stream the user reads (the first), or wa.inbound for one that reads none (sentinel). */
-const readStream = (x: Ctx) => x.u.reads?.[0] ?? 'wa.inbound';
+/**
+ * A stream the user reads (the first one written to: a shard of a partitioned stream, never its
+ * unsplit name, which its readers may only drain and nothing appends to), or wa.inbound for one
+ * that reads none (sentinel).
+ */
+const readStream = (x: Ctx) => x.u.reads?.find((s) => catalogue.partitioning(s) === undefined) ?? 'wa.inbound';
 const notWritten = (x: Ctx) => x.streams.find((s) => !x.u.writes?.includes(s))!;
 const notRead = (x: Ctx) => x.streams.find((s) => !x.u.reads?.includes(s))!;
 /** Another agent, and a third one. */

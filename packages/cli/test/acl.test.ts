@@ -3,7 +3,9 @@
  * ones whose definitions exist in apps/ when the test runs (loadDefinitions), so every edge of the
  * live topology is exercised with the real bus under the real users:
  *   - each writer publishes to each stream it writes (as a request), each reader of that stream
- *     consumes it as its own group and answers on the writer's reply stream;
+ *     consumes it as its own group and answers on the writer's reply stream; a partitioned stream
+ *     (intent.classified) is published to its shards and read on every shard, and each of its
+ *     readers drains what its group still owed on the stream's unsplit key from before the split;
  *   - each reader dead-letters a message, and `hive dlq retry` (as admin) redrives it to that reader,
  *     which handles it from its redrive stream; idempotent publishes, heartbeats, leases, registry reads;
  *   - Redis's ACL LOG stays empty through all of that (nothing was refused),
@@ -14,9 +16,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBus, createDriver, reply, silentLogger, startHeartbeat, UnrecoverableError, type Bus, type DriverKind, type Message, type RedisDriver, type Subscription } from '@hive/bus';
+import { createBus, createDriver, reply, silentLogger, startHeartbeat, UnrecoverableError, type Bus, type ContractRegistry, type DriverKind, type Message, type RedisDriver, type Subscription } from '@hive/bus';
 import { listAgents, listDeadLetters, trimStream, xinfoGroups } from '@hive/bus/admin';
-import { deriveTopology, type Topology } from '@hive/contracts';
+import { catalogue, deriveTopology, type Topology } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { parseEnvFile } from '@hive/supervisor';
 import { aclFile, aclUsers, loadDefinitions, newPassword, passwordVar, type AclUserSpec } from '../src/commands/acl.js';
@@ -33,6 +35,14 @@ let redis: RedisServer;
 let admin: RedisDriver;
 
 const urlOf = (user: string) => `redis://${user}:${passwords.get(user)}@127.0.0.1:${redis.port}`;
+
+/** Any payload goes (the ACL is what is tested); streams split as the catalogue splits them, as the agents' buses do. */
+const contracts: ContractRegistry = {
+  find: (stream, type) => ({ stream, type, version: 1, decode: (data) => ({ ok: true, data }) }),
+  partitioning: (s) => catalogue.partitioning(s),
+};
+/** Every physical stream of the topology: each stream, a partitioned one as its shards. */
+const physicalStreams = () => topology.streams.flatMap((s) => s.shards ?? [s.stream]);
 
 beforeAll(async () => {
   topology = deriveTopology(await loadDefinitions());
@@ -91,11 +101,35 @@ describe.each(['ioredis', 'node-redis'] as DriverKind[])('each agent as its own 
     /** group|message id → deliveries seen by that group. */
     const handled = new Map<string, number[]>();
     const failedOnce = new Set<string>();
+    /** What each agent's definition reads and writes: the streams by their names (its ACL user's lists name the shards). */
+    const defOf = (name: string) => topology.agents.find((t) => t.name === name)!;
     try {
-      for (const a of agents) buses.set(a.name, await createBus({ url: urlOf(a.name), driver, source: a.name, logger: silentLogger }));
+      // Before the split: each reader of a partitioned stream had a group on its unsplit key, and owes one entry there.
+      const split = topology.streams.filter((s) => s.shards);
+      expect(split.map((s) => s.stream)).toContain('intent.classified');
+      const presplit = new Map<string, string>();
+      const unsplit = await createBus({ url: urlOf('admin'), driver, source: 'acl-test', logger: silentLogger });
+      try {
+        for (const s of split) {
+          for (const r of s.readers) {
+            await admin.call(['XGROUP', 'CREATE', unsplit.keys.stream(s.stream), r, '$', 'MKSTREAM']).catch((err: unknown) => {
+              if (!String((err as Error).message).startsWith('BUSYGROUP')) throw err; // the other driver's run made it
+            });
+          }
+          // Without contracts the bus does not know the split: the entry goes to the unsplit key.
+          const m = await unsplit.publish(s.stream, 'acl.presplit', {});
+          expect(m.stream).toBe(s.stream);
+          presplit.set(s.stream, m.id);
+        }
+      } finally {
+        await unsplit.close();
+      }
+
+      for (const a of agents) buses.set(a.name, await createBus({ url: urlOf(a.name), driver, source: a.name, contracts, logger: silentLogger }));
       for (const a of agents) {
         const bus = buses.get(a.name)!;
-        for (const stream of a.reads ?? []) {
+        // Every shard of a partitioned stream (an agent with intents reads only theirs; the ACL grants each shard to every reader).
+        for (const stream of defOf(a.name).reads) {
           subs.push(
             bus.subscribe({
               stream,
@@ -117,6 +151,8 @@ describe.each(['ioredis', 'node-redis'] as DriverKind[])('each agent as its own 
         }
       }
       await Promise.all(subs.map((s) => s.ready));
+      // What each group owed from before the split is drained from the unsplit key.
+      await waitUntil(() => split.every((s) => s.readers.every((r) => handled.has(`${r}|${presplit.get(s.stream)}`))), 10_000, 'every reader of a split stream to drain its unsplit key');
 
       // Every edge: each writer requests on each stream it writes; every reader handles it, one answers.
       const edges = topology.streams.filter((s) => s.readers.length > 0);
@@ -133,7 +169,7 @@ describe.each(['ioredis', 'node-redis'] as DriverKind[])('each agent as its own 
         ),
       );
 
-      // Idempotent publish (publish marks) on every stream each agent writes.
+      // Idempotent publish (publish marks) on every stream each agent writes (each shard of a partitioned one, by its name).
       for (const a of agents) {
         for (const stream of a.writes ?? []) {
           const id = `once-${a.name}-${stream}-${driver}`;
@@ -144,28 +180,34 @@ describe.each(['ioredis', 'node-redis'] as DriverKind[])('each agent as its own 
       }
 
       // Dead letters: a failing message reaches the dead-letter stream, and a retry redelivers it to the group that failed it.
-      const adminBus = await createBus({ url: urlOf('admin'), driver, source: 'acl-test', logger: silentLogger });
+      // On a partitioned stream the dead letters are the shard's that held the message (`hive dlq` takes the shard).
+      const adminBus = await createBus({ url: urlOf('admin'), driver, source: 'acl-test', contracts, logger: silentLogger });
       try {
         const sent = await Promise.all(edges.map((s) => adminBus.publish(s.stream, 'acl.fail', { fail: true })));
         const dlqLength = async (stream: string) => (await listDeadLetters(admin, adminBus.keys, stream)).length;
-        await waitUntil(async () => (await Promise.all(edges.map(async (s) => (await dlqLength(s.stream)) >= s.readers.length))).every(Boolean), 10_000, 'every reader to dead-letter');
-        for (const s of edges) {
-          const retried = await hive(['dlq', 'retry', s.stream, '--all'], { url: urlOf('admin') });
+        await waitUntil(async () => (await Promise.all(edges.map(async (s, i) => (await dlqLength(sent[i]!.stream)) >= s.readers.length))).every(Boolean), 10_000, 'every reader to dead-letter');
+        for (const m of sent) {
+          const retried = await hive(['dlq', 'retry', m.stream, '--all'], { url: urlOf('admin') });
           expect(retried.code, retried.stderr).toBe(0);
         }
         await waitUntil(() => edges.every((s, i) => s.readers.every((r) => (handled.get(`${r}|${sent[i]!.id}`)?.length ?? 0) >= 2)), 10_000, 'every reader to handle its redriven message');
-        for (const s of edges) expect(await dlqLength(s.stream)).toBe(0);
+        for (const m of sent) expect(await dlqLength(m.stream)).toBe(0);
       } finally {
         await adminBus.close();
       }
 
-      // Registry: each agent's own heartbeat; the registry readers list them; readiness's XINFO GROUPS.
-      const beats = await Promise.all(agents.map((a) => startHeartbeat(buses.get(a.name)!.driver, buses.get(a.name)!.keys, { name: a.name, instance: driver, version: '0', reads: [...(a.reads ?? [])], writes: [...(a.writes ?? [])] })));
+      // Registry: each agent's own heartbeat (the index of stream names lists the shards); the registry readers list them; readiness's XINFO GROUPS.
+      const beats = await Promise.all(
+        agents.map((a) =>
+          startHeartbeat(buses.get(a.name)!.driver, buses.get(a.name)!.keys, { name: a.name, instance: driver, version: '0', reads: [...defOf(a.name).reads], writes: [...defOf(a.name).writes] }, { partitions: contracts }),
+        ),
+      );
       for (const a of agents.filter((x) => x.role?.registry)) {
         const listed = await listAgents(buses.get(a.name)!.driver, buses.get(a.name)!.keys);
         expect(listed.map((r) => r.name).sort()).toEqual(agents.map((x) => x.name).sort());
       }
       for (const a of agents) {
+        // Every key it reads: each stream, each shard of a partitioned one, and its unsplit key (where the group drained).
         for (const stream of a.reads ?? []) {
           // What the reclaimer does to consumers dead for a day (no such one here: nothing to remove, but allowed).
           expect(await buses.get(a.name)!.driver.call(['XGROUP', 'DELCONSUMER', buses.get(a.name)!.keys.stream(stream), a.name, 'ghost'])).toBe(0);
@@ -199,7 +241,8 @@ it('lets the janitor (sentinel) trim every stream to its retention, and measure 
   const adminBus = await createBus({ url: urlOf('admin'), source: 'acl-test', logger: silentLogger });
   const sentinel = await createBus({ url: urlOf('sentinel'), source: 'sentinel', logger: silentLogger });
   try {
-    for (const s of topology.streams.map((x) => x.stream)) {
+    // Each physical stream: the janitor trims a partitioned stream shard by shard.
+    for (const s of physicalStreams()) {
       const key = adminBus.keys.stream(s);
       await admin.call(['DEL', key]); // what the tests above left there
       await admin.call(['XGROUP', 'CREATE', key, 'acl-janitor', '0', 'MKSTREAM']);
@@ -224,7 +267,8 @@ it('lets the janitor (sentinel) trim every stream to its retention, and measure 
 
 describe('refusals (NOPERM)', () => {
   it('an agent cannot append to a stream it does not write, nor read one it does not consume, nor touch others\' keys', async () => {
-    const streams = topology.streams.map((s) => s.stream);
+    // Each stream by its name (a partitioned stream's unsplit key, which nobody appends to) and each shard.
+    const streams = [...new Set([...topology.streams.map((s) => s.stream), ...physicalStreams()])].sort();
     for (const a of agents) {
       const bus = await createBus({ url: urlOf(a.name), source: a.name, logger: silentLogger });
       const k = bus.keys;
@@ -340,7 +384,7 @@ describe('hive acl (the verb)', () => {
     const victim = agents.find((a) => (a.writes?.length ?? 0) > 0)!;
     const lost = victim.writes![0]!;
     const gained = topology.streams.map((s) => s.stream).find((s) => !victim.reads?.includes(s))!;
-    const drifted = aclUsers({ agents: topology.agents.map((a) => (a.name === victim.name ? { ...a, writes: a.writes.filter((w) => w !== lost), reads: [...a.reads, gained] } : a)) });
+    const drifted = aclUsers({ streams: topology.streams, agents: topology.agents.map((a) => (a.name === victim.name ? { ...a, writes: a.writes.filter((w) => w !== lost), reads: [...a.reads, gained] } : a)) });
     writeFileSync(aclPath, aclFile(drifted, passwords));
     await admin.call(['ACL', 'LOAD']);
     try {

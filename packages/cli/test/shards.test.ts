@@ -117,12 +117,20 @@ describe.each(DRIVER_KINDS)('a partitioned stream, on %s', (driver: DriverKind) 
     const chat = chats[7]!;
     const first = await b.publish('wa.inbound', 'wa.message', { chatId: chat }, { corr: 'conv-42' });
     await new Promise((r) => setTimeout(r, 5));
-    const next = await b.publish('intent.classified', 'intent', { chatId: chat }, { corr: 'conv-42', cause: first.id });
+    // intent.classified (the real contract) is split by intent: the expense lands on its intent's shard.
+    const next = await b.publish('intent.classified', 'intent', { chatId: chat, intent: 'expense' }, { corr: 'conv-42', cause: first.id });
     expect(first.stream).toBe(`wa.inbound.${shardOf(chat, SHARDS)}`);
+    const intentShards = catalogue.partitioning('intent.classified')!.shards;
+    expect(next.stream).toBe(`intent.classified.${shardOf('expense', intentShards)}`);
 
     const all = await run(['trace', 'conv-42', '--json'], prefix);
     expect(all.code, all.stderr).toBe(0);
-    expect(all.json().hops.map((h: { id: string; stream: string }) => [h.id, h.stream])).toEqual([[first.id, first.stream], [next.id, 'intent.classified']]);
+    expect(all.json().hops.map((h: { id: string; stream: string }) => [h.id, h.stream])).toEqual([[first.id, first.stream], [next.id, next.stream]]);
+
+    const classified = await run(['trace', 'conv-42', '--stream', 'intent.classified', '--json'], prefix);
+    expect(classified.code, classified.stderr).toBe(0);
+    expect(classified.json().streamsScanned.filter((s: string) => !s.startsWith('dlq:'))).toEqual(Array.from({ length: intentShards }, (_, i) => `intent.classified.${i}`));
+    expect(classified.json().hops.map((h: { id: string; stream: string }) => [h.id, h.stream])).toEqual([[next.id, next.stream]]);
 
     const only = await run(['trace', 'conv-42', '--stream', 'wa.inbound', '--json'], prefix);
     expect(only.code, only.stderr).toBe(0);
