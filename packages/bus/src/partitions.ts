@@ -84,13 +84,20 @@ async function beforeTheSplit(ctx: SubscriptionContext, stream: string, group: s
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
 
+/** A sharded subscription before its loops exist: stopped yet, and when it last tried (its loop turning, for liveness). */
+interface Starting {
+  stopped: boolean;
+  turnedAt: number;
+}
+
 /** beforeTheSplit, retried while Redis cannot answer (as a read loop retries its reads), until stopped. */
-async function lookBeforeTheSplit(ctx: SubscriptionContext, stream: string, group: string, stopped: { now: boolean }): Promise<{ owes: boolean } | undefined> {
+async function lookBeforeTheSplit(ctx: SubscriptionContext, stream: string, group: string, state: Starting): Promise<{ owes: boolean } | undefined> {
   for (let failures = 1; ; failures++) {
+    state.turnedAt = Date.now();
     try {
       return await beforeTheSplit(ctx, stream, group);
     } catch (err) {
-      if (stopped.now) return undefined;
+      if (state.stopped) return undefined;
       ctx.log.warn({ stream, group, err: errorMessage(err), attempt: failures }, 'cannot look at the stream from before its split yet; retrying');
       await sleep(Math.min(50 * 2 ** failures, 2_000));
     }
@@ -114,10 +121,10 @@ export function subscribeShards<T>(ctx: SubscriptionContext, opts: SubscribeOpti
     contracts: shardContracts(ctx.contracts, opts.stream, [...shardStreams(opts.stream, shards), opts.stream]),
     sharedSlots: new SharedSlots(settings.concurrency),
   };
-  const stopped = { now: false };
+  const state: Starting = { stopped: false, turnedAt: Date.now() };
   const parts = (async () => {
-    const before = await lookBeforeTheSplit(ctx, opts.stream, opts.group, stopped);
-    if (stopped.now) return [];
+    const before = await lookBeforeTheSplit(ctx, opts.stream, opts.group, state);
+    if (state.stopped) return [];
     const { shards: _subset, ...one } = opts;
     const each = { ...one, consumer: settings.consumer, ...(before ? { startAt: 'all' } : {}) };
     const out = names.map((stream) => subscribe(shared, { ...each, stream }));
@@ -127,7 +134,7 @@ export function subscribeShards<T>(ctx: SubscriptionContext, opts: SubscribeOpti
     }
     return out;
   })();
-  return new ShardedSubscription(opts.stream, opts.group, settings.consumer, parts, stopped);
+  return new ShardedSubscription(opts.stream, opts.group, settings.consumer, parts, state);
 }
 
 /** N shard subscriptions seen as one (made once the stream from before a split has been looked at). */
@@ -135,14 +142,13 @@ class ShardedSubscription implements Subscription {
   readonly ready: Promise<void>;
   private parts: readonly Subscription[] = [];
   private readonly made: Promise<readonly Subscription[]>;
-  private readonly startedAt = Date.now();
 
   constructor(
     readonly stream: string,
     readonly group: string,
     readonly consumer: string,
     parts: Promise<Subscription[]>,
-    private readonly stopped: { now: boolean },
+    private readonly state: Starting,
   ) {
     this.made = parts.then((p) => (this.parts = p));
     this.made.catch(() => undefined);
@@ -154,17 +160,18 @@ class ShardedSubscription implements Subscription {
     return this.parts.reduce((n, p) => n + p.inFlight, 0);
   }
 
-  /** The stalest loop's: one stuck shard is a stuck subscription (before the loops exist: when it was made). */
+  /** The stalest loop's: one stuck shard is a stuck subscription (before the loops exist: the last look before the split). */
   get loopTurnedAt(): number {
-    return this.parts.length === 0 ? this.startedAt : Math.min(...this.parts.map((p) => p.loopTurnedAt));
+    return this.parts.length === 0 ? this.state.turnedAt : Math.min(...this.parts.map((p) => p.loopTurnedAt));
   }
 
+  /** Before the loops exist: until stopped (the look before the split retries as a loop would). */
   get reading(): boolean {
-    return this.parts.length > 0 && this.parts.every((p) => p.reading);
+    return this.parts.length === 0 ? !this.state.stopped : this.parts.every((p) => p.reading);
   }
 
   async stop(): Promise<void> {
-    this.stopped.now = true;
+    this.state.stopped = true;
     const parts = await this.made.catch(() => [] as readonly Subscription[]);
     await Promise.all(parts.map((p) => p.stop()));
   }
