@@ -8,7 +8,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { durableWal, type DurableWalOptions } from '@hive/agent';
 import Database from 'better-sqlite3';
 import type { ArchiveRecord } from './domain/record.js';
@@ -119,19 +118,7 @@ export const ARCHIVE_MAX_BATCH = 256;
 export interface HistoryStoreOptions extends DurableWalOptions {
   /** @defaultValue ARCHIVE_COMMIT_WINDOW_MS */
   readonly commitWindowMs?: number;
-  /**
-   * Where archive()'s inserts run: `worker`, a worker thread with its own connection
-   * (history-writer.mjs), off the event loop that a one-process host's agents share; `event-loop`,
-   * this connection. An in-memory database is always written on the event loop (a second
-   * connection would see another database). @defaultValue "worker"
-   */
-  readonly writer?: 'worker' | 'event-loop';
 }
-
-/** What the writer thread answers per record: stored, already there, or why it could not be stored. */
-type WriteResult = boolean | { readonly error: string };
-
-const WRITER = new URL('./history-writer.mjs', import.meta.url);
 
 /** Open (creating if needed) the history database at `path`; throws HistorySchemaError on a newer layout. */
 export function openHistoryStore(path: string, options: HistoryStoreOptions = {}): HistoryStore {
@@ -165,12 +152,11 @@ export function openHistoryStore(path: string, options: HistoryStoreOptions = {}
 
   // ON CONFLICT on the key, not INSERT OR IGNORE: OR IGNORE also skips rows that break NOT NULL,
   // so a malformed record would be acked and silently never stored.
-  const insertSql = `
+  const insert = db.prepare(`
     INSERT INTO messages (stream, entry_id, type, v, id, src, ts, corr, cause, traceparent, chat_id, text, data, archived_at)
     VALUES (@stream, @entryId, @type, @v, @id, @src, @ts, @corr, @cause, @traceparent, @chatId, @text, @data, @archivedAt)
     ON CONFLICT (stream, id) DO NOTHING
-  `;
-  const insert = db.prepare(insertSql);
+  `);
   const countAll = db.prepare('SELECT count(*) AS n FROM messages').pluck();
   const countStream = db.prepare('SELECT count(*) AS n FROM messages WHERE stream = ?').pluck();
   const ids = db.prepare('SELECT stream, id FROM messages ORDER BY seq');
@@ -186,33 +172,8 @@ export function openHistoryStore(path: string, options: HistoryStoreOptions = {}
   const deleteOldest = db.prepare('DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?)');
   const yieldToArchiving = () => new Promise<void>((r) => setImmediate(r));
 
-  const row = (r: ArchiveRecord) => ({ ...r, traceparent: r.traceparent ?? null, chatId: r.chatId ?? null, text: r.text ?? null });
-  const insertOne = (r: ArchiveRecord) => insert.run(row(r)).changes === 1;
+  const insertOne = (r: ArchiveRecord) => insert.run({ ...r, traceparent: r.traceparent ?? null, chatId: r.chatId ?? null, text: r.text ?? null }).changes === 1;
   const insertAll = db.transaction((records: readonly ArchiveRecord[]) => records.map(insertOne));
-
-  /** This connection's inserts, as the writer thread answers them: one transaction, else each record alone. */
-  const writeHere = (records: readonly ArchiveRecord[]): WriteResult[] => {
-    try {
-      return insertAll(records);
-    } catch {
-      // One bad row must not fail the messages it happened to share a transaction with: retry each alone.
-      return records.map((r) => {
-        try {
-          return insertAll([r])[0]!;
-        } catch (err) {
-          return { error: err instanceof Error ? err.message : String(err) };
-        }
-      });
-    }
-  };
-
-  // The writer thread, started at the first commit (and again after it failed).
-  const inThread = (options.writer ?? 'worker') === 'worker' && !db.memory;
-  let writer: HistoryWriter | undefined;
-  const writeInThread = (records: readonly ArchiveRecord[]) => {
-    if (!writer?.alive) writer = startWriter(path, insertSql);
-    return writer.write(records.map(row));
-  };
 
   interface Waiting {
     readonly record: ArchiveRecord;
@@ -227,24 +188,25 @@ export function openHistoryStore(path: string, options: HistoryStoreOptions = {}
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
-    const settle = (results: WriteResult[] | Error) => {
-      if (results instanceof Error) return batch.forEach((w) => w.reject(results));
-      const done: { w: Waiting; created: boolean }[] = [];
-      results.forEach((r, i) => {
-        const w = batch[i]!;
-        if (typeof r === 'boolean') done.push({ w, created: r });
-        else w.reject(new Error(r.error));
-      });
-      if (done.length === 0) return;
-      // Resolved (and so acked) once the commit is on disk; a failed sync fails them: they stay pending and come back.
-      durable().then(
-        () => done.forEach(({ w, created }) => w.resolve(created)),
-        (err: unknown) => done.forEach(({ w }) => w.reject(err)),
-      );
-    };
-    const records = batch.map((w) => w.record);
-    if (inThread) void writeInThread(records).then(settle);
-    else settle(writeHere(records));
+    const done: { w: Waiting; created: boolean }[] = [];
+    try {
+      insertAll(batch.map((w) => w.record)).forEach((created, i) => done.push({ w: batch[i]!, created }));
+    } catch {
+      // One bad row must not fail the messages it happened to share a transaction with: retry each alone.
+      for (const w of batch) {
+        try {
+          done.push({ w, created: insertAll([w.record])[0]! });
+        } catch (err) {
+          w.reject(err);
+        }
+      }
+    }
+    if (done.length === 0) return;
+    // Resolved (and so acked) once the commit is on disk; a failed sync fails them: they stay pending and come back.
+    durable().then(
+      () => done.forEach(({ w, created }) => w.resolve(created)),
+      (err: unknown) => done.forEach(({ w }) => w.reject(err)),
+    );
   };
 
   return {
@@ -299,57 +261,7 @@ export function openHistoryStore(path: string, options: HistoryStoreOptions = {}
     close: () => {
       if (!db.open) return;
       flush();
-      // The writer answers what it holds first (messages are taken in order), then closes its connection.
-      writer?.close();
-      writer = undefined;
       db.close();
-    },
-  };
-}
-
-interface HistoryWriter {
-  /** False once the thread has ended or failed: start another. */
-  readonly alive: boolean;
-  /** One transaction of `rows` in the thread; an Error when the thread ended or failed first (nothing it held is stored). */
-  write(rows: readonly object[]): Promise<WriteResult[] | Error>;
-  /** After what it holds: close its connection, end the thread. */
-  close(): void;
-}
-
-/** Start history-writer.mjs on the database at `path`. */
-function startWriter(path: string, insertSql: string): HistoryWriter {
-  const worker = new Worker(WRITER, { workerData: { path, insertSql } });
-  const held = new Map<number, (results: WriteResult[] | Error) => void>();
-  let seq = 0;
-  let alive = true;
-  // Kept referenced only while it holds a batch: an idle writer never keeps the process up.
-  worker.unref();
-  const gone = (err: Error) => {
-    alive = false;
-    for (const settle of held.values()) settle(err);
-    held.clear();
-  };
-  worker.on('message', (m: { seq: number; results: WriteResult[] }) => {
-    held.get(m.seq)?.(m.results);
-    held.delete(m.seq);
-    if (held.size === 0) worker.unref();
-  });
-  // What it held is not stored (its transaction rolled back): rejected, so not acked, and read again.
-  worker.on('error', (err) => gone(new Error(`the history writer thread failed: ${err.message}`)));
-  worker.on('exit', (code) => gone(new Error(`the history writer thread ended (exit code ${code})`)));
-  return {
-    get alive() {
-      return alive;
-    },
-    write: (rows) =>
-      new Promise((settle) => {
-        held.set(++seq, settle);
-        worker.ref();
-        worker.postMessage({ seq, records: rows });
-      }),
-    close() {
-      alive = false;
-      worker.postMessage({ close: true });
     },
   };
 }

@@ -69,6 +69,33 @@ describe('openHistoryStore', () => {
     db.close();
   });
 
+  it('archive(): resolves only once the WAL of its commit is synced, and fails (so nothing is acked) when the sync does', async () => {
+    const path = join(dir, 'durable.db');
+    const synced: string[] = [];
+    let release!: () => void;
+    const s = openHistoryStore(path, {
+      commitWindowMs: 1,
+      syncWal: (wal) => {
+        synced.push(wal);
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    let settled = false;
+    const archived = s.archive(record()).finally(() => (settled = true));
+    while (synced.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(synced).toEqual([`${path}-wal`]);
+    expect(s.count()).toBe(1); // committed…
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false); // …but not on disk yet: not resolved, so not acked
+    release();
+    expect(await archived).toBe(true);
+    s.close();
+
+    const failing = openHistoryStore(join(dir, 'sync-fails.db'), { commitWindowMs: 1, syncWal: () => Promise.reject(new Error('EIO: the disk')) });
+    await expect(failing.archive(record())).rejects.toThrow(/EIO/);
+    failing.close();
+  });
+
   it('syncWal: syncs an existing WAL, and a WAL already checkpointed away at close is no failure', async () => {
     const path = join(dir, 'sync-real.db');
     const s = openHistoryStore(path);
@@ -96,6 +123,44 @@ describe('openHistoryStore', () => {
     expect(hits('dentist')).toEqual([]);
     db.close();
     s.close();
+  });
+
+  it('archive(): messages arriving together share one commit, each learns whether it was new', async () => {
+    const s = openHistoryStore(join(dir, 'group.db'));
+    const records = Array.from({ length: 50 }, () => record());
+    const results = await Promise.all([...records, records[0]!].map((r) => s.archive(r)));
+    expect(results.slice(0, 50).every(Boolean)).toBe(true);
+    expect(results[50]).toBe(false);
+    expect(s.count()).toBe(50);
+    s.close();
+  });
+
+  it('archive(): messages arriving in different turns of the event loop within the commit window share one commit', async () => {
+    const s = openHistoryStore(join(dir, 'window.db'), { commitWindowMs: 200 });
+    const first = s.archive(record());
+    await new Promise((r) => setImmediate(r));
+    // Not committed on the next turn: it waits for the window (or a full batch) with whatever comes next.
+    expect(s.count()).toBe(0);
+    const second = s.archive(record());
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect(s.count()).toBe(2);
+    // A full batch does not wait for the window.
+    const batch = Array.from({ length: ARCHIVE_MAX_BATCH }, () => s.archive(record()));
+    expect(s.count()).toBe(2 + ARCHIVE_MAX_BATCH);
+    await Promise.all(batch);
+    s.close();
+  });
+
+  it('archive(): a row that cannot be stored fails alone, not the messages it was batched with', async () => {
+    const s = openHistoryStore(join(dir, 'poison.db'));
+    const good = [record(), record()];
+    const bad = record({ stream: null as unknown as string });
+    const outcomes = await Promise.allSettled([good[0]!, bad, good[1]!].map((r) => s.archive(r)));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toContain('NOT NULL constraint failed: messages.stream');
+    expect(s.ids().map((r) => r.id)).toEqual(good.map((r) => r.id));
+    s.close();
+    await expect(s.archive(record())).rejects.toThrow(/closed/);
   });
 
   it('refuses a database written by a newer archivist, and leaves it alone', () => {
@@ -142,73 +207,4 @@ describe('openHistoryStore', () => {
     expect(await s.prune({ maxBytes: limit, maxAgeMs: 200 * day, now })).toMatchObject({ byAge: 0, bySize: 0 });
     s.close();
   });
-});
-
-describe.each(['worker', 'event-loop'] as const)('archive(), its inserts on the %s', (writer) => {
-    it('archive(): resolves only once the WAL of its commit is synced, and fails (so nothing is acked) when the sync does', async () => {
-      const path = join(dir, `durable-${writer}.db`);
-      const synced: string[] = [];
-      let release!: () => void;
-      const s = openHistoryStore(path, {
-        writer,
-        commitWindowMs: 1,
-        syncWal: (wal) => {
-          synced.push(wal);
-          return new Promise<void>((r) => (release = r));
-        },
-      });
-      let settled = false;
-      const archived = s.archive(record()).finally(() => (settled = true));
-      while (synced.length === 0) await new Promise((r) => setTimeout(r, 5));
-      expect(synced).toEqual([`${path}-wal`]);
-      expect(s.count()).toBe(1); // committed…
-      await new Promise((r) => setTimeout(r, 20));
-      expect(settled).toBe(false); // …but not on disk yet: not resolved, so not acked
-      release();
-      expect(await archived).toBe(true);
-      s.close();
-
-      const failing = openHistoryStore(join(dir, `sync-fails-${writer}.db`), { writer, commitWindowMs: 1, syncWal: () => Promise.reject(new Error('EIO: the disk')) });
-      await expect(failing.archive(record())).rejects.toThrow(/EIO/);
-      failing.close();
-    });
-
-    it('archive(): messages arriving together share one commit, each learns whether it was new', async () => {
-      const s = openHistoryStore(join(dir, `group-${writer}.db`), { writer });
-      const records = Array.from({ length: 50 }, () => record());
-      const results = await Promise.all([...records, records[0]!].map((r) => s.archive(r)));
-      expect(results.slice(0, 50).every(Boolean)).toBe(true);
-      expect(results[50]).toBe(false);
-      expect(s.count()).toBe(50);
-      s.close();
-    });
-
-    it('archive(): messages arriving in different turns of the event loop within the commit window share one commit', async () => {
-      const s = openHistoryStore(join(dir, `window-${writer}.db`), { writer, commitWindowMs: 200 });
-      const first = s.archive(record());
-      await new Promise((r) => setImmediate(r));
-      // Not committed on the next turn: it waits for the window (or a full batch) with whatever comes next.
-      expect(s.count()).toBe(0);
-      const second = s.archive(record());
-      expect(await Promise.all([first, second])).toEqual([true, true]);
-      expect(s.count()).toBe(2);
-      s.close();
-      // A full batch does not wait for the window (ten minutes here: the test would time out first).
-      const full = openHistoryStore(join(dir, `full-${writer}.db`), { writer, commitWindowMs: 600_000 });
-      expect(await Promise.all(Array.from({ length: ARCHIVE_MAX_BATCH }, () => full.archive(record())))).toEqual(Array.from({ length: ARCHIVE_MAX_BATCH }, () => true));
-      expect(full.count()).toBe(ARCHIVE_MAX_BATCH);
-      full.close();
-    });
-
-    it('archive(): a row that cannot be stored fails alone, not the messages it was batched with', async () => {
-      const s = openHistoryStore(join(dir, `poison-${writer}.db`), { writer });
-      const good = [record(), record()];
-      const bad = record({ stream: null as unknown as string });
-      const outcomes = await Promise.allSettled([good[0]!, bad, good[1]!].map((r) => s.archive(r)));
-      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect(String((outcomes[1] as PromiseRejectedResult).reason)).toContain('NOT NULL constraint failed: messages.stream');
-      expect(s.ids().map((r) => r.id)).toEqual(good.map((r) => r.id));
-      s.close();
-      await expect(s.archive(record())).rejects.toThrow(/closed/);
-    });
 });
