@@ -11,6 +11,7 @@
  * per key holds exactly as on one stream (at concurrency 1, or with `orderingKey`). The handler sees
  * the shard it was read from as `ctx.stream` (`wa.inbound.2`); the contract checked is the stream's.
  */
+import { backoffMs } from './backoff.js';
 import { xinfoGroups } from './commands.js';
 import { subscribe } from './consumer.js';
 import { shardCount, type ContractRegistry } from './contracts.js';
@@ -99,7 +100,7 @@ async function lookBeforeTheSplit(ctx: SubscriptionContext, stream: string, grou
     } catch (err) {
       if (state.stopped) return undefined;
       ctx.log.warn({ stream, group, err: errorMessage(err), attempt: failures }, 'cannot look at the stream from before its split yet; retrying');
-      await sleep(Math.min(50 * 2 ** failures, 2_000));
+      await sleep(backoffMs(failures, 100, 2_000));
     }
   }
 }
