@@ -6,6 +6,7 @@
  * wa.outbound entries it caused (their entry ids are Redis's clock, ms) and the simulator's time of
  * delivery, so the table says where the time went between POST and reply.
  */
+import { connect, type Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { envelopeFields } from '@hive/bus';
 import { streamShards, xrange } from '@hive/bus/admin';
@@ -48,6 +49,13 @@ export interface NetworkResult extends LatencySummary {
   readonly redisCpuMsPerMsg: number;
   /** 1-minute load average when this rate's messages started and ended. */
   readonly load: [number, number];
+  /**
+   * The machine's floor under a hop: a PING round trip to the network's Redis from the bench, p50 in
+   * µs, sent between this rate's messages at their spacing (`spaced`: what each of the round trips
+   * on a message's path costs at this rate, an idle VM's CPUs waking included), and back to back
+   * after them (`backToBack`: the same with every CPU awake). Absent from results saved before it was measured.
+   */
+  readonly pingUs?: { readonly spaced: number; readonly backToBack: number };
 }
 
 /** The network's Redis fsyncs its AOF as `npm start`'s does (once a second), not as the e2e tests' (every write). */
@@ -180,6 +188,37 @@ async function hopsOf(net: Network, since: number, samples: readonly Sample[], c
   return out;
 }
 
+/** A raw connection to the network's Redis that times PING round trips (RESP inline, no client library in between). */
+async function pinger(url: string): Promise<{ rtt(): Promise<number>; close(): void }> {
+  const u = new URL(url);
+  const socket: Socket = connect(Number(u.port || 6379), u.hostname);
+  socket.setNoDelay(true);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  return {
+    rtt: () =>
+      new Promise((resolve) => {
+        const t0 = process.hrtime.bigint();
+        socket.once('data', () => resolve(Number(process.hrtime.bigint() - t0) / 1_000));
+        socket.write('PING\r\n');
+      }),
+    close: () => socket.destroy(),
+  };
+}
+
+/** PING round trips (µs) while the messages go: one halfway between each two messages, until `done()`. */
+async function spacedPings(p: Awaited<ReturnType<typeof pinger>>, rate: number, done: () => boolean): Promise<number[]> {
+  const out: number[] = [];
+  const interval = 1_000 / rate;
+  const start = Date.now() + interval / 2;
+  for (let i = 0; !done(); i++) {
+    const wait = start + i * interval - Date.now();
+    if (wait > 0) await sleep(wait);
+    if (done()) break;
+    out.push(await p.rtt());
+  }
+  return out;
+}
+
 const agentsCpuMs = (net: Network) => memoryOfAll(net.pids()).reduce((a, p) => a + p.cpuMs, 0);
 async function redisCpuMs(net: Network): Promise<number> {
   const info = String(await net.driver.call(['INFO', 'cpu']));
@@ -193,8 +232,17 @@ export async function measureRate(net: Network, rate: number, messages: number):
   const load0 = loadavg()[0]!;
   const since = Date.now() - 1;
   const cpu0 = { agents: agentsCpuMs(net), redis: await redisCpuMs(net) };
-  const { samples, chatIds } = await paced(net, rate, messages);
+  const ping = await pinger(net.redis.url);
+  let sending = true;
+  const pings = spacedPings(ping, rate, () => !sending);
+  const { samples, chatIds } = await paced(net, rate, messages).finally(() => {
+    sending = false;
+  });
   const cpu = { agents: agentsCpuMs(net) - cpu0.agents, redis: (await redisCpuMs(net)) - cpu0.redis };
+  const spaced = await pings;
+  const backToBack: number[] = [];
+  for (let i = 0; i < 50; i++) backToBack.push(await ping.rtt());
+  ping.close();
   const answered = samples.filter((s) => s.repliedAt !== undefined);
   const hops = await hopsOf(net, since, answered, chatIds);
   const perHop = {} as NetworkResult['hops'];
@@ -204,7 +252,7 @@ export async function measureRate(net: Network, rate: number, messages: number):
     perHop[h] = { p50: sum.p50, p99: sum.p99, mean: mean(xs) };
   }
   const e2e = answered.map((s) => s.repliedAt! - s.postAt);
-  return { mode: net.mode, rate, sent: samples.length, unanswered: samples.length - answered.length, ...summarize(e2e), mean: mean(e2e), hops: perHop, agentsCpuMsPerMsg: cpu.agents / (messages + NETWORK_USERS), redisCpuMsPerMsg: cpu.redis / (messages + NETWORK_USERS), load: [load0, loadavg()[0]!] };
+  return { mode: net.mode, rate, sent: samples.length, unanswered: samples.length - answered.length, ...summarize(e2e), mean: mean(e2e), hops: perHop, agentsCpuMsPerMsg: cpu.agents / (messages + NETWORK_USERS), redisCpuMsPerMsg: cpu.redis / (messages + NETWORK_USERS), load: [load0, loadavg()[0]!], pingUs: { spaced: summarize(spaced).p50, backToBack: summarize(backToBack.slice(10)).p50 } };
 }
 
 /** Start the network in each mode and measure each rate; the network is stopped after each mode. */
@@ -234,14 +282,14 @@ export function renderNetwork(rows: readonly NetworkResult[]): string[] {
   const lines = [
     '### The network: a message to kami\'s simulator → its reply (ms)',
     '',
-    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source, its Redis with AOF and \`appendfsync ${NETWORK_APPENDFSYNC}\` as \`npm start\`'s), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included).`,
+    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source, its Redis with AOF and \`appendfsync ${NETWORK_APPENDFSYNC}\` as \`npm start\`'s), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included). PING: a round trip from the bench to the network's Redis (p50, µs), sent halfway between messages at the rate's spacing, then back to back: the floor under each of the round trips on a message's path (about a dozen: the POST, then per hop the wake, the idempotency check and the handler's own, then the long poll's answer), which on a VM whose CPUs sleep between messages costs several times the back-to-back figure.`,
     '',
-    `| mode | rate | p50 | p99 | max | mean | answered | agents' CPU ms/msg | Redis CPU ms/msg | load 1-min | ${HOPS.join(' | ')} |`,
-    `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|${HOPS.map(() => '--:').join('|')}|`,
+    `| mode | rate | p50 | p99 | max | mean | answered | agents' CPU ms/msg | Redis CPU ms/msg | PING µs, spaced / back to back | load 1-min | ${HOPS.join(' | ')} |`,
+    `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|${HOPS.map(() => '--:').join('|')}|`,
   ];
   for (const r of rows) {
     const hops = HOPS.map((h) => `${f(r.hops[h].p50)} / ${f(r.hops[h].p99)} / ${f(r.hops[h].mean)}`);
-    lines.push(`| ${r.mode === 'host' ? 'one process' : 'processes'} | ${r.rate}/s | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.mean)} | ${r.sent - r.unanswered}/${r.sent} | ${r.agentsCpuMsPerMsg.toFixed(1)} | ${r.redisCpuMsPerMsg.toFixed(2)} | ${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)} | ${hops.join(' | ')} |`);
+    lines.push(`| ${r.mode === 'host' ? 'one process' : 'processes'} | ${r.rate}/s | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.mean)} | ${r.sent - r.unanswered}/${r.sent} | ${r.agentsCpuMsPerMsg.toFixed(1)} | ${r.redisCpuMsPerMsg.toFixed(2)} | ${r.pingUs ? `${r.pingUs.spaced.toFixed(0)} / ${r.pingUs.backToBack.toFixed(0)}` : '–'} | ${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)} | ${hops.join(' | ')} |`);
   }
   lines.push('');
   return lines;

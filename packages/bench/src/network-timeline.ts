@@ -1,0 +1,84 @@
+/**
+ * One message at a time through the network (one process, as `npm start` runs it), each sent a set
+ * time after the previous one's reply: the latency as a function of how long the machine idled
+ * before the message, and what Redis saw of the last one (MONITOR: every command, µs, by client).
+ *
+ *   node --conditions=@hive/source --import tsx src/network-timeline.ts [gapsMs=5,20,100,500] [messages=40] [agents]
+ *
+ * `agents` (comma-separated) starts only those (e.g. kami,iris,ledger: the expense's path) and then
+ * sends only the expense. Prints, per gap: p50, p90 and min (ms) from the POST to the client seeing
+ * the reply, and a PING round trip to the same Redis at that gap; then the timeline of one more
+ * message after the last gap, relative to kami's publish (MONITOR on for that message only: it
+ * slows Redis and wakes this process on every command).
+ */
+import { Redis } from 'ioredis';
+import { startNetwork } from '@hive/e2e/network';
+import { NETWORK_APPENDFSYNC, NETWORK_TEXTS, UNTHROTTLED } from './network.js';
+import { summarize } from './stats.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const [gapsArg = '5,20,100,500', countArg = '40', agentsArg] = process.argv.slice(2);
+  const gaps = gapsArg.split(',').map(Number);
+  const count = Number(countArg);
+  const only = agentsArg?.split(',').filter(Boolean);
+  const texts = only ? ['spent 12.50 on lunch'] : NETWORK_TEXTS;
+  const from = (i: number) => `+15555550${String(100 + (i % 10))}`;
+  const net = await startNetwork({ mode: 'host', env: UNTHROTTLED, appendfsync: NETWORK_APPENDFSYNC, ...(only ? { only } : {}) });
+  const admin = new Redis(net.redis.url);
+  let monitor: Awaited<ReturnType<Redis['monitor']>> | undefined;
+  try {
+    for (let i = 0; i < 20; i++) {
+      const r = await net.send(texts[i % texts.length]!, from(i));
+      await net.replies(r.chatId, r.cursor, 1, 5_000);
+    }
+    const names = new Map<string, string>();
+    for (const line of String(await admin.client('LIST')).split('\n')) {
+      const addr = /addr=(\S+)/.exec(line)?.[1];
+      if (addr) names.set(addr, /name=(\S+)/.exec(line)?.[1] ?? /user=(\S+)/.exec(line)?.[1] ?? addr);
+    }
+    for (const gap of gaps) {
+      const latency: number[] = [];
+      const ping: number[] = [];
+      for (let k = 0; k < count; k++) {
+        await sleep(gap);
+        const t0 = performance.now();
+        await admin.ping();
+        ping.push((performance.now() - t0) * 1_000);
+        await sleep(gap);
+        const sent = performance.now();
+        const r = await net.send(texts[k % texts.length]!, from(k));
+        const got = await net.replies(r.chatId, r.cursor, 1, 5_000);
+        if (got.length > 0) latency.push(performance.now() - sent);
+      }
+      const l = summarize(latency);
+      const sorted = [...latency].sort((a, b) => a - b);
+      console.log(`gap ${gap} ms: p50 ${l.p50.toFixed(1)} ms, p90 ${(sorted[Math.floor(sorted.length * 0.9)] ?? NaN).toFixed(1)}, min ${(sorted[0] ?? NaN).toFixed(1)} over ${latency.length}/${count}; PING p50 ${summarize(ping).p50.toFixed(0)} µs`);
+    }
+    // MONITOR slows Redis and wakes this process on every command: on for one message only.
+    const seen: { at: number; who: string; args: string[] }[] = [];
+    monitor = await new Redis(net.redis.url).monitor();
+    monitor.on('monitor', (time: string, args: string[], source: string) => seen.push({ at: Number(time) * 1_000, who: names.get(source) ?? source, args }));
+    await sleep(gaps.at(-1) ?? 500);
+    const firstRow = seen.length;
+    const postAt = Date.now();
+    const r = await net.send(texts[0]!, from(0));
+    const got = await net.replies(r.chatId, r.cursor, 1, 5_000);
+    const answeredIn = Date.now() - postAt;
+    await sleep(100);
+    const last = { rows: seen.slice(firstRow), postAt };
+    const base = last.rows.find((x) => x.who.includes('kami'))?.at ?? last.postAt;
+    console.log(`\none more message, MONITOR on (${got.length > 0 ? `answered in ${answeredIn} ms` : 'not answered'}), what Redis saw (ms from kami's publish; the POST was at ${(last.postAt - base).toFixed(1)}):`);
+    for (const x of last.rows) console.log(`${(x.at - base).toFixed(2).padStart(8)}  ${x.who.padEnd(16)} ${x.args.slice(0, 5).map((a) => a.slice(0, 48)).join(' ')}`);
+  } finally {
+    monitor?.disconnect();
+    admin.disconnect();
+    await net.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
