@@ -7,13 +7,13 @@
  *
  * `agents` (comma-separated) starts only those (e.g. kami,iris,ledger: the expense's path) and then
  * sends only the expense. Prints, per gap: p50, p90 and min (ms) from the POST to the client seeing
- * the reply, and a PING round trip to the same Redis at that gap; then the timeline of one more
+ * the reply, and a PING round trip to the same Redis at that gap (raw socket, as the bench's); then the timeline of one more
  * message after the last gap, relative to kami's publish (MONITOR on for that message only: it
  * slows Redis and wakes this process on every command).
  */
 import { Redis } from 'ioredis';
 import { startNetwork } from '@hive/e2e/network';
-import { NETWORK_APPENDFSYNC, NETWORK_TEXTS, UNTHROTTLED } from './network.js';
+import { NETWORK_APPENDFSYNC, NETWORK_TEXTS, pinger, UNTHROTTLED } from './network.js';
 import { summarize } from './stats.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   const from = (i: number) => `+15555550${String(100 + (i % 10))}`;
   const net = await startNetwork({ mode: 'host', env: UNTHROTTLED, appendfsync: NETWORK_APPENDFSYNC, ...(only ? { only } : {}) });
   const admin = new Redis(net.redis.url);
+  // monitor() opens a connection of its own: both are closed at the end, or they reconnect forever.
+  const watcher = new Redis(net.redis.url, { lazyConnect: true });
   let monitor: Awaited<ReturnType<Redis['monitor']>> | undefined;
+  const ping = await pinger(net.redis.url);
   try {
     for (let i = 0; i < 20; i++) {
       const r = await net.send(texts[i % texts.length]!, from(i));
@@ -40,12 +43,10 @@ async function main(): Promise<void> {
     }
     for (const gap of gaps) {
       const latency: number[] = [];
-      const ping: number[] = [];
+      const pings: number[] = [];
       for (let k = 0; k < count; k++) {
         await sleep(gap);
-        const t0 = performance.now();
-        await admin.ping();
-        ping.push((performance.now() - t0) * 1_000);
+        pings.push(await ping.rtt());
         await sleep(gap);
         const sent = performance.now();
         const r = await net.send(texts[k % texts.length]!, from(k));
@@ -54,11 +55,11 @@ async function main(): Promise<void> {
       }
       const l = summarize(latency);
       const sorted = [...latency].sort((a, b) => a - b);
-      console.log(`gap ${gap} ms: p50 ${l.p50.toFixed(1)} ms, p90 ${(sorted[Math.floor(sorted.length * 0.9)] ?? NaN).toFixed(1)}, min ${(sorted[0] ?? NaN).toFixed(1)} over ${latency.length}/${count}; PING p50 ${summarize(ping).p50.toFixed(0)} µs`);
+      console.log(`gap ${gap} ms: p50 ${l.p50.toFixed(1)} ms, p90 ${(sorted[Math.floor(sorted.length * 0.9)] ?? NaN).toFixed(1)}, min ${(sorted[0] ?? NaN).toFixed(1)} over ${latency.length}/${count}; PING p50 ${summarize(pings).p50.toFixed(0)} µs`);
     }
     // MONITOR slows Redis and wakes this process on every command: on for one message only.
     const seen: { at: number; who: string; args: string[] }[] = [];
-    monitor = await new Redis(net.redis.url).monitor();
+    monitor = await watcher.monitor();
     monitor.on('monitor', (time: string, args: string[], source: string) => seen.push({ at: Number(time) * 1_000, who: names.get(source) ?? source, args }));
     await sleep(gaps.at(-1) ?? 500);
     const firstRow = seen.length;
@@ -73,7 +74,9 @@ async function main(): Promise<void> {
     for (const x of last.rows) console.log(`${(x.at - base).toFixed(2).padStart(8)}  ${x.who.padEnd(16)} ${x.args.slice(0, 5).map((a) => a.slice(0, 48)).join(' ')}`);
   } finally {
     monitor?.disconnect();
+    watcher.disconnect();
     admin.disconnect();
+    ping.close();
     await net.stop();
   }
 }

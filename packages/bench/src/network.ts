@@ -189,7 +189,7 @@ async function hopsOf(net: Network, since: number, samples: readonly Sample[], c
 }
 
 /** A raw connection to the network's Redis that times PING round trips (RESP inline, no client library in between). */
-async function pinger(url: string): Promise<{ rtt(): Promise<number>; close(): void }> {
+export async function pinger(url: string): Promise<{ rtt(): Promise<number>; close(): void }> {
   const u = new URL(url);
   const socket: Socket = connect(Number(u.port || 6379), u.hostname);
   socket.setNoDelay(true);
