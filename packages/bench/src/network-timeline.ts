@@ -7,9 +7,9 @@
  *
  * `agents` (comma-separated) starts only those (e.g. kami,iris,ledger: the expense's path) and then
  * sends only the expense. Prints, per gap: p50, p90 and min (ms) from the POST to the client seeing
- * the reply, and a PING round trip to the same Redis at that gap (raw socket, as the bench's); then the timeline of one more
- * message after the last gap, relative to kami's publish (MONITOR on for that message only: it
- * slows Redis and wakes this process on every command).
+ * the reply, and a PING round trip to the same Redis at that gap (raw socket, as the bench's); then
+ * the timeline of one more message after the last gap, relative to kami's publish (MONITOR on for
+ * that message only: it slows Redis and wakes this process on every command).
  */
 import { Redis } from 'ioredis';
 import { startNetwork } from '@hive/e2e/network';

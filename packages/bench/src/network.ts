@@ -198,7 +198,13 @@ export async function pinger(url: string): Promise<{ rtt(): Promise<number>; clo
     rtt: () =>
       new Promise((resolve) => {
         const t0 = process.hrtime.bigint();
-        socket.once('data', () => resolve(Number(process.hrtime.bigint() - t0) / 1_000));
+        // "+PONG\r\n" may come in more than one chunk: the round trip ends with its line.
+        const onData = (chunk: Buffer) => {
+          if (!chunk.includes(0x0a)) return;
+          socket.off('data', onData);
+          resolve(Number(process.hrtime.bigint() - t0) / 1_000);
+        };
+        socket.on('data', onData);
         socket.write('PING\r\n');
       }),
     close: () => socket.destroy(),
@@ -282,7 +288,7 @@ export function renderNetwork(rows: readonly NetworkResult[]): string[] {
   const lines = [
     '### The network: a message to kami\'s simulator → its reply (ms)',
     '',
-    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source, its Redis with AOF and \`appendfsync ${NETWORK_APPENDFSYNC}\` as \`npm start\`'s), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included). PING: a round trip from the bench to the network's Redis (p50, µs), sent halfway between messages at the rate's spacing, then back to back: the floor under each of the round trips on a message's path (about a dozen: the POST, then per hop the wake, the idempotency check and the handler's own, then the long poll's answer), which on a VM whose CPUs sleep between messages costs several times the back-to-back figure.`,
+    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source, its Redis with AOF and \`appendfsync ${NETWORK_APPENDFSYNC}\` as \`npm start\`'s), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included). PING: a round trip from the bench to the network's Redis (p50, µs), sent halfway between messages at the rate's spacing, then back to back: the floor under each of the round trips on a message's path (about ten: the POST, kami's publish, then per hop the idempotency check and the handler's own, then the long poll's answer), which on a VM whose CPUs sleep between messages costs several times the back-to-back figure.`,
     '',
     `| mode | rate | p50 | p99 | max | mean | answered | agents' CPU ms/msg | Redis CPU ms/msg | PING µs, spaced / back to back | load 1-min | ${HOPS.join(' | ')} |`,
     `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|${HOPS.map(() => '--:').join('|')}|`,
