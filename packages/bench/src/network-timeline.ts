@@ -14,7 +14,7 @@
 import { Redis } from 'ioredis';
 import { startNetwork } from '@hive/e2e/network';
 import { NETWORK_APPENDFSYNC, NETWORK_TEXTS, pinger, UNTHROTTLED } from './network.js';
-import { summarize } from './stats.js';
+import { percentile, summarize } from './stats.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -53,9 +53,8 @@ async function main(): Promise<void> {
         const got = await net.replies(r.chatId, r.cursor, 1, 5_000);
         if (got.length > 0) latency.push(performance.now() - sent);
       }
-      const l = summarize(latency);
       const sorted = [...latency].sort((a, b) => a - b);
-      console.log(`gap ${gap} ms: p50 ${l.p50.toFixed(1)} ms, p90 ${(sorted[Math.floor(sorted.length * 0.9)] ?? NaN).toFixed(1)}, min ${(sorted[0] ?? NaN).toFixed(1)} over ${latency.length}/${count}; PING p50 ${summarize(pings).p50.toFixed(0)} µs`);
+      console.log(`gap ${gap} ms: p50 ${percentile(sorted, 50).toFixed(1)} ms, p90 ${percentile(sorted, 90).toFixed(1)}, min ${percentile(sorted, 0).toFixed(1)} over ${latency.length}/${count}; PING p50 ${summarize(pings).p50.toFixed(0)} µs`);
     }
     // MONITOR slows Redis and wakes this process on every command: on for one message only.
     const seen: { at: number; who: string; args: string[] }[] = [];
@@ -68,10 +67,10 @@ async function main(): Promise<void> {
     const got = await net.replies(r.chatId, r.cursor, 1, 5_000);
     const answeredIn = Date.now() - postAt;
     await sleep(100);
-    const last = { rows: seen.slice(firstRow), postAt };
-    const base = last.rows.find((x) => x.who.includes('kami'))?.at ?? last.postAt;
-    console.log(`\none more message, MONITOR on (${got.length > 0 ? `answered in ${answeredIn} ms` : 'not answered'}), what Redis saw (ms from kami's publish; the POST was at ${(last.postAt - base).toFixed(1)}):`);
-    for (const x of last.rows) console.log(`${(x.at - base).toFixed(2).padStart(8)}  ${x.who.padEnd(16)} ${x.args.slice(0, 5).map((a) => a.slice(0, 48)).join(' ')}`);
+    const rows = seen.slice(firstRow);
+    const base = rows.find((x) => x.who.includes('kami'))?.at ?? postAt;
+    console.log(`\none more message, MONITOR on (${got.length > 0 ? `answered in ${answeredIn} ms` : 'not answered'}), what Redis saw (ms from kami's publish; the POST was at ${(postAt - base).toFixed(1)}):`);
+    for (const x of rows) console.log(`${(x.at - base).toFixed(2).padStart(8)}  ${x.who.padEnd(16)} ${x.args.slice(0, 5).map((a) => a.slice(0, 48)).join(' ')}`);
   } finally {
     monitor?.disconnect();
     watcher.disconnect();
