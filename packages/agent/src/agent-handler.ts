@@ -98,11 +98,17 @@ export function agentHandler({ def, stream, handlers, scope, contracts, writes, 
   const handleOne = async (handle: Handler<unknown>, message: Message, hctx: Parameters<Handler>[1]) => {
     let n = 0;
     const nextId = () => followUpId(message.id, def.name, n++);
+    // An id derived here is as unique as the input's, on the input's first delivery (the bus's
+    // `followUpsUniqueForMs`); an id the handler chose promises nothing.
+    const derived = (): Pick<PublishOptions, 'id' | 'uniqueForMs'> => {
+      const uniqueForMs = hctx.followUpsUniqueForMs;
+      return uniqueForMs === undefined ? { id: nextId() } : { id: nextId(), uniqueForMs };
+    };
     const inReplyTo = (o: PublishOptions): PublishOptions => ({
       corr: message.corr,
       cause: message.id,
       ...(message.traceparent ? { traceparent: message.traceparent } : {}),
-      id: nextId(),
+      ...(o.id === undefined ? derived() : {}),
       ...o,
     });
     const notInContract = (type: string) =>
@@ -134,6 +140,9 @@ export function agentHandler({ def, stream, handlers, scope, contracts, writes, 
         return hctx.signal;
       },
       extendLease: hctx.extendLease,
+      get followUpsUniqueForMs() {
+        return hctx.followUpsUniqueForMs;
+      },
       ...scope,
       // One deadline for every model call of this delivery (llm/model-llm.ts).
       get llm() {
@@ -152,11 +161,11 @@ export function agentHandler({ def, stream, handlers, scope, contracts, writes, 
       if (o.toReplyStream !== undefined && o.toReplyStream === message.replyTo && o.stream === stream) {
         // The answer to this request (ctx.reply): checked against the request stream's contract.
         if (!contracts.stream(stream)?.messages[o.type]) throw new UnrecoverableError(notInContract(o.type));
-        return { ...o, id: o.id ?? nextId() };
+        return o.id === undefined ? { ...o, ...derived() } : o;
       }
       // A stream outside `writes` would also be outside the agent's Redis ACL: fail now, not in production.
       if (!writes.has(o.stream)) throw new UnrecoverableError(undeclared(o.stream));
-      return { ...o, id: o.id ?? nextId() };
+      return o.id === undefined ? { ...o, ...derived() } : o;
     });
   };
   return handler;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBus, createDriver, newMessageId, type RedisDriver } from '@hive/bus';
+import { createBus, createDriver, newMessageId, UNIQUE_FOR_MS, type RedisDriver } from '@hive/bus';
 import { listAgents } from '@hive/bus/admin';
 import { catalogue } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
@@ -150,6 +150,12 @@ describe('agent runtime, through the test harness', () => {
         ['first (published)', followUpId(input.id, 'echo', 0), input.id],
         ['second (returned)', followUpId(input.id, 'echo', 1), input.id],
       ]);
+      // The input's id was generated (vouched unique) and this is its first delivery: so are the ids derived from it.
+      expect(out.map((m) => m.uniqueForMs)).toEqual([UNIQUE_FOR_MS, UNIQUE_FOR_MS]);
+      // An input whose id its publisher chose promises nothing, and nor do its follow-ups.
+      await t.publish('intent.classified', 'intent.classified', classified('two replies'), { id: 'chosen-1' });
+      await t.expectMessage('wa.outbound', (m) => m.cause === 'chosen-1' && m.data.text === 'second (returned)');
+      expect((await t.messages('wa.outbound')).filter((m) => m.cause === 'chosen-1').map((m) => m.uniqueForMs)).toEqual([undefined, undefined]);
     } finally {
       await t.stop();
     }
@@ -257,6 +263,8 @@ describe('agent runtime, through the test harness', () => {
       await t.expectMessage('wa.outbound', (m) => m.data.text === 'attempt 2');
       const [a, b] = await t.messages('wa.outbound');
       expect(a!.id).toBe(b!.id);
+      // Only the first delivery's follow-up vouches for its id: the retry's is a second entry with it, asked about downstream.
+      expect([a!.uniqueForMs, b!.uniqueForMs]).toEqual([UNIQUE_FOR_MS, undefined]);
     } finally {
       await t.stop();
     }

@@ -26,9 +26,10 @@ import { xgroupCreate, xreadgroup, type StreamEntry } from './commands.js';
 import { unwrapRedriven } from './dead-letters.js';
 import { Delivery, type DeliverySource, type EntryStep, type Settled } from './delivery.js';
 import type { RedisDriver } from './drivers/driver.js';
-import { errorMessage, HiveError, isRedisError } from './errors.js';
-import { buildHandling } from './handling.js';
+import { errorMessage, HiveError, isAclRefusal, isRedisError } from './errors.js';
+import { buildHandling, handledMarks } from './handling.js';
 import { assertName } from './keys.js';
+import { checkFromArgs, checkFromHere, entryIdAfter, parseCheckFrom, type HandledMarks } from './middleware/idempotency.js';
 import type { Logger } from './logger.js';
 import { notify } from './observer.js';
 import { Recovery } from './recovery.js';
@@ -58,6 +59,15 @@ class SubscriptionImpl implements Subscription {
   private readonly redriveKey: string;
   private readonly redriveReclaimer: Reclaimer;
   private readonly blocking: RedisDriver;
+  /** The group's handled marks, when it asks them before handling (idempotent, with the check). */
+  private readonly checked: HandledMarks | undefined;
+  /**
+   * Entries up to this one are asked about whatever they vouch (middleware/idempotency.ts), read with
+   * every read; null when it could not be read or written (every entry is asked about).
+   */
+  private checkFrom: string | undefined | null = null;
+  /** False once Redis refused the boundary's commands (an ACL written before them): vouched ids are asked about too. */
+  private boundaryAllowed = true;
 
   private running = true;
   private closed = false;
@@ -90,7 +100,9 @@ class SubscriptionImpl implements Subscription {
     this.key = ctx.keys.stream(opts.stream);
     this.redriveKey = ctx.keys.redrive(opts.stream, opts.group);
     const log = (this.log = ctx.log.child({ stream: this.stream, group: this.group, consumer: this.consumer }));
-    this.handling = buildHandling(ctx, opts, s, log);
+    const marks = handledMarks(ctx, opts, s);
+    this.checked = s.idempotencyCheck ? marks : undefined;
+    this.handling = buildHandling(ctx, opts, s, log, marks);
     const isClosed = () => this.closed;
     this.source = { stream: this.stream, group: this.group, consumer: this.consumer, log, get closed() { return isClosed(); } };
     this.blocking = ctx.driver.duplicate(`hive:${this.group}:read`);
@@ -159,9 +171,16 @@ class SubscriptionImpl implements Subscription {
         if (free <= 0) continue;
         const wait = Math.max(1, Math.min(this.settings.blockMs, this.recovery.msUntilDue()));
         await this.blocking.connect();
-        const reads = await xreadgroup(this.blocking, this.group, this.consumer, [this.key, this.redriveKey], ['>', '>'], { count: free, blockMs: wait });
+        const read = xreadgroup(this.blocking, this.group, this.consumer, [this.key, this.redriveKey], ['>', '>'], { count: free, blockMs: wait });
+        // Behind the read on its connection: Redis answers it once the read returns, in the same write.
+        const from = this.checked && this.boundaryAllowed ? this.blocking.call(checkFromArgs(this.checked.key)).then(parseCheckFrom, (err: unknown) => this.boundaryRefused(err)) : null;
+        const [reads, checkFrom] = await Promise.all([read, from]);
+        this.checkFrom = checkFrom;
         failures = 0;
-        for (const read of reads) for (const e of read.entries) this.dispatch(read.stream === this.redriveKey ? this.redriveKey : this.key, e, 1);
+        for (const r of reads) {
+          const redriven = r.stream === this.redriveKey;
+          for (const e of r.entries) this.dispatch(redriven ? this.redriveKey : this.key, e, 1, !redriven);
+        }
       } catch (err) {
         if (!this.running) break;
         if (isRedisError(err, 'NOGROUP')) {
@@ -176,6 +195,8 @@ class SubscriptionImpl implements Subscription {
   }
 
   private async ensureGroup(startId: string): Promise<void> {
+    // Before the group can exist anew: what is in the stream now may have been handled by a group of this name.
+    if (this.checked && this.boundaryAllowed) await checkFromHere(this.ctx.driver, this.checked.key, this.key).catch((err: unknown) => this.boundaryRefused(err, true));
     if (await xgroupCreate(this.ctx.driver, this.key, this.group, startId)) this.log.info({ startAt: startId }, 'created consumer group');
     // The redrive stream holds only what was retried for this group: read all of it, whenever it was written.
     await xgroupCreate(this.ctx.driver, this.redriveKey, this.group, '0');
@@ -193,6 +214,22 @@ class SubscriptionImpl implements Subscription {
     }
   }
 
+  /**
+   * The boundary could not be read (`null`: this read's entries are all asked about) or written.
+   * Refused by the ACL (users written before the boundary existed), the group stops
+   * trusting vouched ids for good and says so once; a failed write otherwise fails the group's
+   * creation, which is retried.
+   */
+  private boundaryRefused(err: unknown, writing = false): null {
+    if (isAclRefusal(err)) {
+      if (this.boundaryAllowed) this.log.warn({ err: errorMessage(err) }, 'cannot read or write the check-from boundary in the handled marks (regenerate the ACL with hive acl); asking about every entry');
+      this.boundaryAllowed = false;
+      return null;
+    }
+    if (writing) throw err;
+    return null;
+  }
+
   private reclaimerFor(key: string): Reclaimer {
     return key === this.redriveKey ? this.redriveReclaimer : this.reclaimer;
   }
@@ -204,7 +241,8 @@ class SubscriptionImpl implements Subscription {
 
   // ---------------------------------------------------------------- one entry
 
-  private dispatch(key: string, entry: StreamEntry, deliveryCount: number | undefined): void {
+  /** `read`: new to the group, read from the stream itself (not retried, reclaimed, drained or redriven). */
+  private dispatch(key: string, entry: StreamEntry, deliveryCount: number | undefined, read = false): void {
     const name = entryName(key === this.redriveKey, entry.id);
     if (this.inFlightMap.has(name) || this.acks.has(key, entry.id)) return;
     if (entry.fields === null) {
@@ -216,6 +254,7 @@ class SubscriptionImpl implements Subscription {
     // A retried dead letter carries its original entry as one field: the chain sees the original fields.
     if (key === this.redriveKey) entry = { ...entry, fields: unwrapRedriven(entry.fields) };
     const d = new Delivery(key, entry, deliveryCount, this.reclaimerFor(key), this.source);
+    if (read && this.checkFrom !== null) d.fresh = this.checkFrom === undefined || entryIdAfter(entry.id, this.checkFrom);
     this.inFlightMap.set(name, d);
     if (this.walking < this.settings.concurrency) this.start(d);
     else this.waiting.push(d);

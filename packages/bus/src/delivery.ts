@@ -67,6 +67,12 @@ export class Delivery {
   settled = false;
   /** Set by the idempotency step when it settles as "acked": the mark its ack writes with it (acks.ts). */
   markOnAck: MarkOnAck | undefined = undefined;
+  /**
+   * Read for the first time: new to the group (XREADGROUP `>`) from the stream itself, after the
+   * group's check-from boundary (middleware/idempotency.ts). Not a retry, a reclaim, this consumer's
+   * own pending entries, nor a dead letter retried to the group. Set by the consumer.
+   */
+  fresh = false;
   // Made on first use: most handlers never look at their signal, and one controller per message costs.
   private controller: AbortController | undefined;
   private abortReason: unknown;
@@ -158,6 +164,11 @@ class MessageContext implements HandlerContext {
   /** A getter so that `const { extendLease } = ctx` still works. */
   get extendLease(): () => Promise<void> {
     return () => this.d.extendLease();
+  }
+  get followUpsUniqueForMs(): number | undefined {
+    const d = this.d;
+    // Not once the delivery settled: a handler still running after its timeout is being retried.
+    return d.fresh && !d.settled ? d.message?.uniqueForMs : undefined;
   }
 }
 

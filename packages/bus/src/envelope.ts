@@ -2,8 +2,8 @@
  * The envelope: how a message lies in a stream entry. Hive writes two fields, both readable in
  * redis-cli (envelope form 2):
  *
- *   hive2  the header: `type v id src ts [corr [cause [traceparent [replyTo]]]]`, one space between
- *          parts; a trailing empty part is left out, and `corr` is written empty when it is the id
+ *   hive2  the header: `type v id src ts [corr [cause [traceparent [replyTo [uniq]]]]]`, one space
+ *          between parts; a trailing empty part is left out, and `corr` is written empty when it is the id
  *   data   JSON payload
  *
  *     1) "hive2"  2) "intent.classified 1 01JF… iris 1764170000000 01JE… 01JE…"
@@ -19,6 +19,12 @@
  *   traceparent  optional W3C trace context
  *   replyTo  optional: the requester instance whose reply stream wants the answer (request/reply);
  *            ignored by the decoder when it is not a plain name
+ *   uniq   optional, "*": the publisher vouches that no other entry of this stream carries this id
+ *          within a day (UNIQUE_FOR_MS, the handled marks' default lifetime) or longer: a generated
+ *          id, an idempotent publish's day-long window, a follow-up derived from such a message. A
+ *          group reading it for the first time need not ask its handled marks
+ *          (middleware/idempotency.ts). Anything else there is no promise; decoders older than it
+ *          read the first nine parts and ignore it. One character, as it costs three separators too.
  *
  * Why one header rather than a field each: every string of a reply costs the client's RESP decoder
  * about as much as the rest of the message's handling (BENCHMARKS.md, "Where the time goes"), and
@@ -39,8 +45,11 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 /** The header field of envelope form 2 (the form's name and version in one). */
 export const HEADER_FIELD = 'hive2';
 
+/** What the header's `uniq` part ("*") promises: the id is unique in its stream for at least this long (a day). */
+export const UNIQUE_FOR_MS = 24 * 60 * 60 * 1000;
+
 /** The parts of a form-2 header, in order; the first five are required. */
-const HEADER_PARTS = ['type', 'v', 'id', 'src', 'ts', 'corr', 'cause', 'traceparent', 'replyTo'] as const;
+const HEADER_PARTS = ['type', 'v', 'id', 'src', 'ts', 'corr', 'cause', 'traceparent', 'replyTo', 'uniq'] as const;
 
 export interface Message<T = unknown> {
   readonly type: string;
@@ -53,6 +62,12 @@ export interface Message<T = unknown> {
   readonly traceparent?: string | undefined;
   /** Set on a request (`bus.request`): the requester instance to answer, with `reply()`. */
   readonly replyTo?: string | undefined;
+  /**
+   * The publisher vouches that no other entry of the stream carries this id within this many ms:
+   * written as the header's `uniq` "*" when at least UNIQUE_FOR_MS, and read back as UNIQUE_FOR_MS.
+   * Unset: no such promise (an id the caller chose, a window shorter than a day).
+   */
+  readonly uniqueForMs?: number | undefined;
   readonly data: T;
 }
 
@@ -78,7 +93,8 @@ export function encodeFields(m: Omit<Message<unknown>, 'data'> & { data: string 
   const corr = m.corr === m.id ? '' : m.corr;
   const traceparent = m.traceparent ?? '';
   const replyTo = m.replyTo ?? '';
-  const parts = [m.type, String(m.v), m.id, m.src, String(m.ts), corr, m.cause, traceparent, replyTo];
+  const uniq = m.uniqueForMs !== undefined && m.uniqueForMs >= UNIQUE_FOR_MS ? '*' : '';
+  const parts = [m.type, String(m.v), m.id, m.src, String(m.ts), corr, m.cause, traceparent, replyTo, uniq];
   let n = parts.length;
   while (n > 5 && parts[n - 1] === '') n--;
   let header = parts[0]!;
@@ -136,7 +152,7 @@ export function decodeEntry(fields: readonly string[] | null, maxBytes: number =
     if (header.includes('\uFFFD')) return fail('DECODE_INVALID_UTF8', `field "${HEADER_FIELD}" is not valid UTF-8`, HEADER_FIELD);
     if (data.includes('\uFFFD')) return fail('DECODE_INVALID_UTF8', 'field "data" is not valid UTF-8', 'data');
     const p = header.split(' ');
-    return check(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], data);
+    return check(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], data, p[9]);
   }
 
   let type: string | undefined, v: string | undefined, id: string | undefined, src: string | undefined;
@@ -167,7 +183,7 @@ export function decodeEntry(fields: readonly string[] | null, maxBytes: number =
   if (header !== undefined) {
     // Form 2: the header is the whole envelope but `data`; flat fields beside it are not read.
     const p = header.split(' ');
-    return check(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], data);
+    return check(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], data, p[9]);
   }
   return check(type, v, id, src, ts, corr, cause, traceparent, replyTo, data);
 }
@@ -184,6 +200,7 @@ function check(
   traceparent: string | undefined,
   replyTo: string | undefined,
   data: string | undefined,
+  uniq?: string,
 ): DecodeResult {
   if (type === undefined) return fail('DECODE_MISSING_FIELD', 'field "type" is missing', 'type');
   if (!TYPE.test(type)) return fail('DECODE_INVALID_FIELD', `field "type" is "${type.slice(0, 64)}": expected letters, digits, ".", "_", ":" or "-"`, 'type');
@@ -224,6 +241,8 @@ function check(
     : { type, v: version, id, src, ts: time, corr: corr || id, cause: cause ?? '', data: payload };
   // Tolerant: a replyTo that is not a plain name cannot be answered, but the message is still good.
   if (replyTo !== undefined && REPLY_TO.test(replyTo)) (message as { replyTo?: string }).replyTo = replyTo;
+  // Tolerant too: anything but "*" is no promise, and the message is asked about as any other.
+  if (uniq === '*') (message as { uniqueForMs?: number }).uniqueForMs = UNIQUE_FOR_MS;
   return { ok: true, message };
 }
 

@@ -176,3 +176,11 @@ export function errorMessage(err: unknown): string {
 export function isRedisError(err: unknown, prefix: string): boolean {
   return err instanceof Error && err.message.startsWith(prefix);
 }
+
+/**
+ * True when the ACL refused a command: NOPERM, or (Redis 7's reply for a command inside a script)
+ * "ERR The user executing the script can't run this command …" / "… can't access at least one of the keys …".
+ */
+export function isAclRefusal(err: unknown): boolean {
+  return isRedisError(err, 'NOPERM') || (err instanceof Error && err.message.includes('user executing the script can'));
+}

@@ -7,7 +7,8 @@
  *   type filter            (with `types`) any other type is skipped; (with `accept`) so is what it refuses
  *   per-key order          (with `orderingKey`) one message per key at a time, in stream order
  *   idempotency            (with `idempotent`) a handled id is skipped; a new one is marked with its ack
- *                          (with `idempotent.check: false`, marked only: not asked for first)
+ *                          (with `idempotent.check: false`, marked only: not asked for first; nor is
+ *                          a first delivery whose id its publisher vouched for)
  *   publish follow-ups     what the handler returned is published before the ack
  *   correlation            follow-ups inherit `corr` and `traceparent` and name the input as `cause`
  *   shared slots           (a shard of a partitioned stream) one concurrency limit across its shards
@@ -32,8 +33,13 @@ import type { Message } from './envelope.js';
 import type { Logger } from './logger.js';
 import type { Handler, SubscribeOptions, SubscriptionContext, SubscriptionSettings } from './subscribe-options.js';
 
+/** The handled marks of an idempotent subscription (undefined for `idempotent: false`). */
+export function handledMarks(ctx: SubscriptionContext, opts: SubscribeOptions, settings: SubscriptionSettings): HandledMarks | undefined {
+  return settings.idempotencyTtlMs === false ? undefined : new HandledMarks(ctx.driver, ctx.keys.seen(opts.stream, opts.group), settings.idempotencyTtlMs);
+}
+
 /** The chain of one subscription, from the raw entry to its handler (built from the inside out). */
-export function buildHandling(ctx: SubscriptionContext, opts: SubscribeOptions, settings: SubscriptionSettings, log: Logger): EntryStep {
+export function buildHandling(ctx: SubscriptionContext, opts: SubscribeOptions, settings: SubscriptionSettings, log: Logger, marks: HandledMarks | undefined): EntryStep {
   const { stream, group } = opts;
   let handle: Handle = callHandler(opts.handler as Handler);
   if (settings.handlerTimeoutMs !== false) handle = handlerTimeout(settings.handlerTimeoutMs)(handle);
@@ -41,10 +47,7 @@ export function buildHandling(ctx: SubscriptionContext, opts: SubscribeOptions, 
   handle = correlation(handle);
 
   let step: MessageStep = publishFollowUps(ctx.publisher)(handle);
-  if (settings.idempotencyTtlMs !== false) {
-    const marks = new HandledMarks(ctx.driver, ctx.keys.seen(stream, group), settings.idempotencyTtlMs);
-    step = (settings.idempotencyCheck ? skipHandled(marks) : markHandled(marks))(step);
-  }
+  if (marks) step = (settings.idempotencyCheck ? skipHandled(marks) : markHandled(marks))(step);
   if (opts.orderingKey) step = perKeyOrder(opts.orderingKey)(step);
   if (opts.accept) step = onlyAccepted(opts.accept as (message: Message) => boolean)(step);
   if (opts.types) step = onlyTypes(opts.types)(step);

@@ -24,7 +24,7 @@ export {
 export type { ContractDecodeResult, ContractRegistry, MessageContract, Partitioning } from './contracts.js';
 export { createDriver, DEFAULT_DRIVER, DRIVER_KINDS, installedDriver, redactUrl, redisUrlUser } from './drivers/index.js';
 export type { DriverKind, DriverOptions, PipelineResult, RedisArg, RedisDriver, Reply } from './drivers/index.js';
-export { decodeEntry, encodeData, encodeFields, envelopeFields, fieldsToObject, HEADER_FIELD, DEFAULT_MAX_MESSAGE_BYTES, type DecodeResult, type Message } from './envelope.js';
+export { decodeEntry, encodeData, encodeFields, envelopeFields, fieldsToObject, HEADER_FIELD, DEFAULT_MAX_MESSAGE_BYTES, UNIQUE_FOR_MS, type DecodeResult, type Message } from './envelope.js';
 export {
   ClosedError,
   ConfigError,
@@ -47,7 +47,7 @@ export { createLogger, silentLogger, stderrDestination, type Logger } from './lo
 export { logicalStream, streamShards, type StreamPartitions } from './partitions.js';
 export type { BusObserver, HandleOutcome } from './observer.js';
 export type { IdempotentPublishOptions, OutgoingMessage, PublishOptions, PublishResult, ReplicateOptions } from './outgoing.js';
-export { DEFAULT_PUBLISH_WINDOW_MS } from './publish-once.js';
+export { DEFAULT_PUBLISH_WINDOW_MS } from './outgoing.js';
 export { DEFAULT_REPLICAS, DEFAULT_REPLICATION_TIMEOUT_MS, NotReplicatedError } from './replication.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retries.js';
 export { loadScript, runScript, type LuaScript } from './scripts.js';

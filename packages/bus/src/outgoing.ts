@@ -6,7 +6,7 @@ import type { AddOptions } from './commands.js';
 import type { ContractRegistry } from './contracts.js';
 import type { RedisDriver } from './drivers/driver.js';
 import { encodeData, encodeFields, entrySize, overSize } from './envelope.js';
-import { HiveError, ValidationError } from './errors.js';
+import { ConfigError, HiveError, ValidationError } from './errors.js';
 import { newMessageId } from './ids.js';
 import { assertName, shardOf, shardStream, type Keys } from './keys.js';
 import type { BusObserver } from './observer.js';
@@ -59,6 +59,16 @@ export interface PublishOptions {
   /** The requester instance that wants the answer (`bus.request` sets it; a handler answers with `reply()`). */
   replyTo?: string;
   /**
+   * You vouch that no other message with this `id` is published to this stream within this many ms
+   * (Infinity: ever), so that a group reading it for the first time skips asking its handled marks
+   * (a round trip; middleware/idempotency.ts). Written only when at least a day (UNIQUE_FOR_MS: the
+   * header's `uniq` "*"). Set by the bus when it generates the id (Infinity) and for an idempotent
+   * publish (its window); otherwise leave it unset unless the id is derived from a message delivered
+   * to you once (`ctx.followUpsUniqueForMs`, which the agent runtime passes on). A false promise
+   * lets a duplicate through to handlers.
+   */
+  uniqueForMs?: number;
+  /**
    * Resolve only once replicas hold the entry (WAIT; WAITAOF on 7.2+ with `aof`), so a Sentinel
    * failover cannot lose it; NotReplicatedError otherwise. See replication.ts. @defaultValue false
    */
@@ -101,6 +111,29 @@ export interface PublisherContext {
   readonly observers: readonly BusObserver[];
 }
 
+/** How long an idempotent publish remembers a message id. 24 hours. */
+export const DEFAULT_PUBLISH_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The idempotency window of a message to publish, or undefined when it is not idempotent; throws
+ * a ConfigError for an idempotent message without its own `id`, or a bad window.
+ */
+export function publishWindowMs(m: { stream: string; type: string; id?: string | undefined; idempotent?: boolean | IdempotentPublishOptions | undefined }): number | undefined {
+  const option = m.idempotent;
+  if (!option) return undefined;
+  if (m.id === undefined) {
+    throw new ConfigError(`an idempotent publish needs the message's own id (e.g. the WhatsApp message id): pass { id } with { idempotent }`, {
+      stream: m.stream,
+      type: m.type,
+    });
+  }
+  const windowMs = option === true ? DEFAULT_PUBLISH_WINDOW_MS : (option.windowMs ?? DEFAULT_PUBLISH_WINDOW_MS);
+  if (!Number.isSafeInteger(windowMs) || windowMs < 1) {
+    throw new ConfigError(`idempotent.windowMs must be a positive integer of ms, got ${windowMs}`, { option: 'idempotent.windowMs', value: windowMs });
+  }
+  return windowMs;
+}
+
 /** A message validated and encoded, ready for XADD. */
 export interface Prepared {
   readonly stream: string;
@@ -139,6 +172,8 @@ export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepa
     cause: m.cause ?? '',
     traceparent: m.traceparent,
     replyTo: m.replyTo,
+    // A generated id is new; an idempotent publish appends its id once per window.
+    uniqueForMs: m.uniqueForMs ?? (m.id === undefined ? Number.POSITIVE_INFINITY : publishWindowMs(m)),
     data: encodeData(data),
   });
   if (overSize(fields, ctx.maxMessageBytes)) {

@@ -5,8 +5,8 @@
 import { xaddArgs } from './commands.js';
 import { asOutOfMemory, HiveError, isOutOfMemory, RedisOutOfMemoryError } from './errors.js';
 import { notify } from './observer.js';
-import { describePrepared, prepareMessage, type OutgoingMessage, type Prepared, type PublisherContext, type PublishResult } from './outgoing.js';
-import { publishOnce, publishWindowMs } from './publish-once.js';
+import { describePrepared, prepareMessage, publishWindowMs, type OutgoingMessage, type Prepared, type PublisherContext, type PublishResult } from './outgoing.js';
+import { publishOnce } from './publish-once.js';
 import { confirmReplicated, replicateOptions } from './replication.js';
 
 /** XADD one prepared message; Redis's OOM refusal becomes a RedisOutOfMemoryError (REDIS_OOM). */

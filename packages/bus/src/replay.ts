@@ -8,6 +8,7 @@
  * own group (or none) while the real agent's group is left alone.
  */
 import { xgroupCreate, xinfoGroups, xrange } from './commands.js';
+import { checkFromHere } from './middleware/idempotency.js';
 import { decodeWithContracts, type ContractRegistry } from './contracts.js';
 import type { RedisDriver } from './drivers/driver.js';
 import type { Message } from './envelope.js';
@@ -90,6 +91,8 @@ export async function replayIntoGroup(driver: RedisDriver, keys: Keys, opts: Rep
         group: opts.group,
       });
     }
+    // A group of this name may have handled these entries before (its marks outlive it).
+    await checkFromHere(driver, keys.seen(opts.stream, opts.group), key);
     const created = await xgroupCreate(driver, key, opts.group, setId);
     if (!created) {
       throw new ConfigError(`group "${opts.group}" was created on stream "${opts.stream}" meanwhile`, { reason: 'GROUP_EXISTS', stream: opts.stream, group: opts.group });
@@ -108,6 +111,8 @@ export async function replayIntoGroup(driver: RedisDriver, keys: Keys, opts: Rep
         { reason: 'GROUP_HAS_PENDING', stream: opts.stream, group: opts.group, pending },
       );
     }
+    // Before the move: entries the group handled come back as new to it, and must be asked about.
+    await checkFromHere(driver, keys.seen(opts.stream, opts.group), key);
     await driver.call(['XGROUP', 'SETID', key, opts.group, setId]);
   } else {
     throw new ConfigError(`replay mode "${String(opts.mode)}" is unknown: use "create" or "reset"`, { mode: opts.mode });

@@ -77,4 +77,5 @@ export const SCRIPTS = {
   redriveDeadLetter: own('redrive-dead-letter-2.lua'),
   markAndAck: own('mark-and-ack-2.lua'),
   publishOnce: own('publish-once-2.lua'),
+  checkFrom: own('check-from-2.lua'),
 } as const;

@@ -48,6 +48,14 @@ export interface HandlerContext {
   readonly log: Logger;
   /** Renew this entry's lease now (the bus also does it on its own for long handlers). */
   extendLease(): Promise<void>;
+  /**
+   * Set while this is the first delivery to the group of a message whose publisher vouched for its
+   * id (`Message.uniqueForMs`): a follow-up whose id is derived from this message's id alone is
+   * unique for as long, and may be published with `uniqueForMs` set to this (the agent runtime does
+   * so for the ids it derives). Undefined on a redelivery, a retry, a reclaim, after a timeout, and
+   * for a message with no such promise.
+   */
+  readonly followUpsUniqueForMs: number | undefined;
 }
 
 /** Messages a handler returns are published (with `cause` and `corr` filled in) before the ack. */

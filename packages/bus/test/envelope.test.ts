@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEntry, encodeData, encodeFields, envelopeFields, HEADER_FIELD, newMessageId } from '../src/index.js';
+import { UNIQUE_FOR_MS } from '../src/envelope.js';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -42,6 +43,29 @@ describe('envelope', () => {
     expect(reply[1]).toBe(`t 2 i s 1  x ${TRACEPARENT} r-1`);
     const r = decodeEntry(reply);
     expect(r.ok && r.message).toMatchObject({ type: 't', v: 2, id: 'i', src: 's', ts: 1, corr: 'i', cause: 'x', traceparent: TRACEPARENT, replyTo: 'r-1' });
+  });
+
+  it('carries the publisher\'s promise that an id is unique for a day or more (uniq "*"), and no promise from anything else', () => {
+    const forever = encodeFields({ type: 't', v: 1, id: 'i', src: 's', ts: 1, corr: 'i', cause: '', uniqueForMs: Number.POSITIVE_INFINITY, data: '{}' });
+    expect(forever[1]).toBe('t 1 i s 1     *');
+    const read = decodeEntry(forever);
+    expect(read.ok && read.message.uniqueForMs).toBe(UNIQUE_FOR_MS);
+    const day = encodeFields({ type: 't', v: 1, id: 'i', src: 's', ts: 1, corr: 'c', cause: 'x', uniqueForMs: UNIQUE_FOR_MS, data: '{}' });
+    expect(day[1]).toBe('t 1 i s 1 c x   *');
+    // No promise, or one shorter than a day: nothing written, nothing read.
+    for (const uniqueForMs of [undefined, UNIQUE_FOR_MS - 1]) {
+      const none = encodeFields({ type: 't', v: 1, id: 'i', src: 's', ts: 1, corr: 'i', cause: '', uniqueForMs, data: '{}' });
+      expect(none[1]).toBe('t 1 i s 1');
+      const r = decodeEntry(none);
+      expect(r.ok && 'uniqueForMs' in r.message).toBe(false);
+    }
+    // Anything else in that place is no promise, and the message is still good.
+    for (const bad of ['1', '**', 'x', '86400000']) {
+      const r = decodeEntry(withHeader([...header, '', '', bad]));
+      expect(r.ok, bad).toBe(true);
+      expect(r.ok && r.message.uniqueForMs, bad).toBeUndefined();
+    }
+    expect(envelopeFields(forever)).toMatchObject({ id: 'i', uniq: '*' });
   });
 
   it('refuses to encode a header part with whitespace, naming it', () => {
@@ -145,10 +169,13 @@ describe('envelope', () => {
     expect(r.ok).toBe(false);
   });
 
-  it('keeps the overhead of an entry well under 120 bytes beside its payload', () => {
-    const id = newMessageId();
-    const f = encodeFields({ type: 'intent.classified', v: 1, id, src: 'iris', ts: Date.now(), corr: newMessageId(), cause: newMessageId(), data: '{}' });
-    expect(Buffer.byteLength(f[1]!)).toBeLessThan(120);
+  it('keeps the overhead of an entry under 120 bytes beside its payload; the promise of a unique id adds 4', () => {
+    const m = { type: 'intent.classified', v: 1, id: newMessageId(), src: 'iris', ts: Date.now(), corr: newMessageId(), cause: newMessageId(), data: '{}' };
+    const plain = Buffer.byteLength(encodeFields(m)[1]!);
+    expect(plain).toBeLessThan(120);
+    // Three separators (empty traceparent and replyTo) and the "*": over 120 by 3 in this case,
+    // where id, corr and cause are three 26-character ULIDs (BENCHMARKS.md, issue 18).
+    expect(Buffer.byteLength(encodeFields({ ...m, uniqueForMs: UNIQUE_FOR_MS })[1]!)).toBe(plain + 4);
   });
 
   it('escapes U+FFFD in data it encodes, so only corrupt input carries a raw one', () => {

@@ -14,6 +14,18 @@
  * read meanwhile, is a duplicate without asking Redis). Marks live `ttlMs`.
  * What no bus can promise: a crash inside the handler, after its side effect and before it
  * returns, runs the handler again; handlers with external side effects keep those idempotent too.
+ *
+ * Not asked: an entry whose publisher vouched that no other entry of the stream carries its id
+ * (`Message.uniqueForMs`, the header's `uniq`: a generated id, an idempotent publish's window, a
+ * follow-up whose id derives from such a message on its first delivery) for at least as long as
+ * the marks live, when it reaches the group for the first time (`Delivery.fresh`). No earlier entry
+ * can have been handled under its id, so the round trip would only ever answer "not handled"; it
+ * is still marked with its ack. What delivers entries the group already handled as new to it
+ * (moving the group back with `hive replay --reset`, creating it again over its stream) first
+ * writes a boundary (check-from-2.lua): every entry up to it is asked about, whatever it vouches.
+ * The consumer reads the boundary with each read (`checkFromArgs`, pipelined behind XREADGROUP on
+ * the same connection: no round trip of its own). Moving a group with redis-cli's XGROUP SETID or
+ * CREATE writes no boundary: use `hive replay`.
  */
 import type { MarkOnAck, MessageStep, UnwrittenMarks } from '../delivery.js';
 import type { RedisDriver } from '../drivers/driver.js';
@@ -87,8 +99,10 @@ export class HandledMarks implements UnwrittenMarks {
 
 /** Skip messages the group has handled; a handled one settles as "acked" with its mark, which its ack writes. */
 export function skipHandled(marks: HandledMarks): (next: MessageStep) => MessageStep {
+  const { ttlMs } = marks;
   return (next) => async (message, d) => {
-    if (await marks.has(message.id)) return 'duplicate';
+    const vouched = d.fresh && message.uniqueForMs !== undefined && message.uniqueForMs >= ttlMs;
+    if (!vouched && (await marks.has(message.id))) return 'duplicate';
     const settled = await next(message, d);
     if (settled === 'acked') d.markOnAck = marks.handled(message.id);
     return settled;
@@ -106,6 +120,47 @@ export function markHandled(marks: HandledMarks): (next: MessageStep) => Message
     if (settled === 'acked') d.markOnAck = marks.handled(message.id);
     return settled;
   };
+}
+
+/** The member of a marks set that holds its check-from boundary (check-from-2.lua); no message id has a space. */
+const CHECK_FROM = ' from ';
+
+/** The command that reads a group's check-from boundary from its marks set `key` (pipelined behind each read). */
+export function checkFromArgs(key: string): string[] {
+  return ['ZRANGEBYSCORE', key, '+inf', '+inf'];
+}
+
+/** The boundary in checkFromArgs' reply: the last entry id that must be asked about, or undefined for none. */
+export function parseCheckFrom(reply: unknown): string | undefined {
+  if (!Array.isArray(reply)) return undefined;
+  let from: string | undefined;
+  for (const m of reply) {
+    const member = String(m);
+    if (!member.startsWith(CHECK_FROM)) continue;
+    const id = member.slice(CHECK_FROM.length);
+    if (from === undefined || entryIdAfter(id, from)) from = id;
+  }
+  return from;
+}
+
+/**
+ * Before a group is created or moved back over its stream: every entry there now is asked about
+ * when it is delivered, whatever its header vouches (check-from-2.lua). Returns the boundary, or
+ * undefined when the group has no marks to protect.
+ */
+export async function checkFromHere(driver: RedisDriver, marksKey: string, streamKey: string): Promise<string | undefined> {
+  const id = await runScript(driver, SCRIPTS.checkFrom, [marksKey, streamKey], []);
+  return typeof id === 'string' || Buffer.isBuffer(id) ? String(id) : undefined;
+}
+
+/** True when stream entry id `a` comes after `b` ("<ms>-<seq>"; ms and seq are safe integers in practice). */
+export function entryIdAfter(a: string, b: string): boolean {
+  const ad = a.indexOf('-');
+  const bd = b.indexOf('-');
+  const am = Number(ad < 0 ? a : a.slice(0, ad));
+  const bm = Number(bd < 0 ? b : b.slice(0, bd));
+  if (am !== bm) return am > bm;
+  return Number(ad < 0 ? 0 : a.slice(ad + 1)) > Number(bd < 0 ? 0 : b.slice(bd + 1));
 }
 
 /** A ZMSCORE score as an expiry (ms), or undefined for an id with no mark. */

@@ -23,10 +23,11 @@
  *                     (dead letters retried to it), plus XDEL there; XADD (only) to its OWN
  *                     group's dead-letter streams (never another group's), HSET to their index of
  *                     groups, XLEN on every group's (metrics); its handled marks (ZSCORE, ZMSCORE,
- *                     ZADD, ZREMRANGEBYSCORE, PEXPIRE)
+ *                     ZADD, ZREMRANGEBYSCORE, PEXPIRE; ZRANGEBYSCORE and EXISTS for their check-from
+ *                     boundary)
  *   streams it writes XADD (only); the idempotent-publish marks of those streams (GET, SET)
  *   scripts           EVALSHA/EVAL on exactly the keys above (dead-letter, renew-lease,
- *                     mark-and-ack, publish-once)
+ *                     mark-and-ack, publish-once, check-from)
  *   registry          its own heartbeat record (SET, DEL), its entry in the registry's index (ZADD,
  *                     ZREM, ZREMRANGEBYSCORE) and its streams in the index of stream names (SADD)
  *   request/reply     its own reply streams (hive:reply:{<agent>}:*), and XADD (only) to its own reply
@@ -210,7 +211,7 @@ export function aclUsers(
       reads.flatMap((s) => [`%R~${k.deadLetters(s, '*')}`, `%R~${k.sharedDeadLetters(s)}`]),
       ['+xlen'],
     );
-    add('its handled marks (idempotent consumption)', reads.map((s) => `~${k.seen(s, n)}`), ['+zscore', '+zmscore', '+zadd', '+zremrangebyscore', '+pexpire']);
+    add('its handled marks (idempotent consumption) and their check-from boundary', reads.map((s) => `~${k.seen(s, n)}`), ['+zscore', '+zmscore', '+zadd', '+zremrangebyscore', '+zrangebyscore', '+exists', '+pexpire']);
     add('append to the streams it writes', writes.map((s) => `%W~${k.stream(s)}`), ['+xadd']);
     add('idempotent-publish marks of the streams it writes', writes.map((s) => `~${k.publishMark(s, '*')}`), ['+get', '+set']);
     add(
