@@ -162,6 +162,9 @@ export function prepareMessage(ctx: PublisherContext, m: OutgoingMessage): Prepa
     });
   }
   const id = m.id ?? newMessageId();
+  if (m.uniqueForMs !== undefined && !(m.uniqueForMs > 0)) {
+    throw new ConfigError(`uniqueForMs must be a positive number of ms (Infinity: for ever), got ${m.uniqueForMs}`, { option: 'uniqueForMs', value: m.uniqueForMs });
+  }
   const fields = encodeFields({
     type: m.type,
     v,

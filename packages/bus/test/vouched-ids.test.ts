@@ -66,6 +66,25 @@ describe.each(DRIVER_KINDS)('vouched ids on %s', (kind: DriverKind) => {
     expect(await b.driver.call(['ZSCORE', b.keys.seen('in', 'g'), sent.id])).not.toBeNull();
   });
 
+  it('the bus vouches for the ids it generates and for an idempotent publish of a day or more; a chosen id promises nothing', async () => {
+    const b = await bus();
+    await b.publish('in', 'demo.n', { n: 1 });
+    await b.publish('in', 'demo.n', { n: 2 }, { id: 'once-day', idempotent: true });
+    await b.publish('in', 'demo.n', { n: 3 }, { id: 'once-minute', idempotent: { windowMs: 60_000 } });
+    await b.publish('in', 'demo.n', { n: 4 }, { id: 'chosen' });
+    await b.publish('in', 'demo.n', { n: 5 }, { id: 'chosen-vouched', uniqueForMs: Number.POSITIVE_INFINITY });
+    const raw = (await b.driver.call(['XRANGE', b.keys.stream('in'), '-', '+'])) as [string, string[]][];
+    expect(raw.map(([, f]) => f[1]!.endsWith(' *'))).toEqual([true, true, false, false, true]);
+  });
+
+  it('refuses a promise that is not a positive number of ms, naming the option', async () => {
+    const b = await bus();
+    for (const uniqueForMs of [0, -1, Number.NaN]) {
+      await expect(b.publish('in', 'demo.n', { n: 1 }, { id: 'x', uniqueForMs })).rejects.toMatchObject({ code: 'CONFIG_INVALID', details: { option: 'uniqueForMs' } });
+    }
+    expect(Number(await b.driver.call(['XLEN', b.keys.stream('in')]))).toBe(0);
+  });
+
   it('asks anyway when the promise is shorter than the group keeps its marks, or missing', async () => {
     const b = await bus();
     // Marks kept two days: a one-day promise does not cover them.
