@@ -1,6 +1,7 @@
 /** From what was said to grams, kcal and macros; and what a message asks for. */
 import { describe, expect, it } from 'vitest';
-import { dayIn, previousDay, assertTimeZone, InvalidTimeZoneError } from '../src/domain/day.js';
+import { assertTimeZone, InvalidTimeZoneError } from '@hive/agent';
+import { dayIn, previousDay, timeIn } from '../src/domain/day.js';
 import { estimateMeal, sumMacros } from '../src/domain/macros.js';
 import { acceptEstimates } from '../src/domain/model-estimate.js';
 import { parseCount, parseItem, parseMeal, splitItems } from '../src/domain/quantities.js';
@@ -171,6 +172,8 @@ describe('days in the owner\'s time zone', () => {
     expect(dayIn(lateUtc, 'Europe/Berlin')).toBe('2025-03-15');
     expect(dayIn(lateUtc, 'America/New_York')).toBe('2025-03-14');
     expect(previousDay('2025-03-01')).toBe('2025-02-28');
+    expect(timeIn(lateUtc, 'UTC')).toBe('23:30');
+    expect(timeIn(lateUtc, 'Europe/Berlin')).toBe('00:30');
     expect(() => assertTimeZone('Mars/Olympus')).toThrow(InvalidTimeZoneError);
   });
 });

@@ -1,7 +1,5 @@
-/** Calendar days in the owner's time zone. */
-
-/** The calendar day (YYYY-MM-DD) that `at` falls on in `timeZone`. */
-export function dayIn(at: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
+/**
+ * Calendar days in the owner's time zone: the runtime's calendar, whose Intl formatter per zone is
+ * made once (a new one costs 0.1–0.5 ms).
+ */
+export { dayIn } from '@hive/agent';
