@@ -28,8 +28,9 @@ import { Delivery, type DeliverySource, type EntryStep, type Settled } from './d
 import type { RedisDriver } from './drivers/driver.js';
 import { errorMessage, HiveError, isAclRefusal, isRedisError } from './errors.js';
 import { buildHandling, handledMarks } from './handling.js';
+import { entryIdAfter } from './ids.js';
 import { assertName } from './keys.js';
-import { checkFromArgs, checkFromHere, entryIdAfter, parseCheckFrom, type HandledMarks } from './middleware/idempotency.js';
+import { checkFromArgs, checkFromHere, parseCheckFrom, type HandledMarks } from './middleware/idempotency.js';
 import type { Logger } from './logger.js';
 import { notify } from './observer.js';
 import { Recovery } from './recovery.js';

@@ -36,6 +36,24 @@ export function entryIdTime(entryId: string): number {
   return Number(dash === -1 ? entryId : entryId.slice(0, dash));
 }
 
+/**
+ * True when stream entry id `a` comes after `b`: `compareEntryIds(a, b) > 0` without its BigInts,
+ * for the consumer's read path (once per entry read). Sequence numbers past 2^53 are not told apart;
+ * a malformed id comes after nothing and nothing comes after it.
+ */
+export function entryIdAfter(a: string, b: string): boolean {
+  const am = entryIdTime(a);
+  const bm = entryIdTime(b);
+  if (am !== bm) return am > bm;
+  return entryIdSeq(a) > entryIdSeq(b);
+}
+
+/** The sequence part of a stream entry id ("1700000000000-3" → 3; 0 when it has none). */
+function entryIdSeq(entryId: string): number {
+  const dash = entryId.indexOf('-');
+  return dash === -1 ? 0 : Number(entryId.slice(dash + 1));
+}
+
 /** Compare two stream entry ids: negative, zero or positive like a sort comparator. */
 export function compareEntryIds(a: string, b: string): number {
   const [am = '0', as = '0'] = a.split('-');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEntry, encodeData, encodeFields, envelopeFields, HEADER_FIELD, newMessageId } from '../src/index.js';
 import { UNIQUE_FOR_MS } from '../src/envelope.js';
+import { compareEntryIds, entryIdAfter } from '../src/ids.js';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -194,6 +195,13 @@ describe('envelope', () => {
     expect(compact).toEqual({ type: 't', v: '1', id: 'i', src: 's', ts: '1', corr: 'i', cause: '', data: '{"a":1}' });
     expect(envelopeFields(flat())).toMatchObject({ type: 'demo.ping', id: 'm1', corr: 'c1', data: '{"n":1}' });
     expect(envelopeFields([HEADER_FIELD, 'bad', 'x', 'y'])).toEqual({ type: 'bad', cause: '', x: 'y' });
+  });
+
+  it('tells which stream entry id comes after another as compareEntryIds does; a malformed one comes after nothing', () => {
+    const ids = ['0-1', '5-0', '5-1', '5-10', '1796521222606-0', '1796521222606-2', '1796521222607'];
+    for (const a of ids) for (const b of ids) expect(entryIdAfter(a, b), `${a} after ${b}`).toBe(compareEntryIds(a, b) > 0);
+    expect(entryIdAfter('garbage', '5-0')).toBe(false);
+    expect(entryIdAfter('5-0', 'garbage')).toBe(false);
   });
 
   it('makes sortable 26-character ULIDs', () => {

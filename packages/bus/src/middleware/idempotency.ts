@@ -30,6 +30,7 @@
 import type { MarkOnAck, MessageStep, UnwrittenMarks } from '../delivery.js';
 import type { RedisDriver } from '../drivers/driver.js';
 import { ConfigError } from '../errors.js';
+import { entryIdAfter } from '../ids.js';
 import { runScript, SCRIPTS } from '../scripts.js';
 
 /** The ids asked in one tick, and the callers waiting for each one's mark. */
@@ -151,16 +152,6 @@ export function parseCheckFrom(reply: unknown): string | undefined {
 export async function checkFromHere(driver: RedisDriver, marksKey: string, streamKey: string): Promise<string | undefined> {
   const id = await runScript(driver, SCRIPTS.checkFrom, [marksKey, streamKey], []);
   return typeof id === 'string' || Buffer.isBuffer(id) ? String(id) : undefined;
-}
-
-/** True when stream entry id `a` comes after `b` ("<ms>-<seq>"; ms and seq are safe integers in practice). */
-export function entryIdAfter(a: string, b: string): boolean {
-  const ad = a.indexOf('-');
-  const bd = b.indexOf('-');
-  const am = Number(ad < 0 ? a : a.slice(0, ad));
-  const bm = Number(bd < 0 ? b : b.slice(0, bd));
-  if (am !== bm) return am > bm;
-  return Number(ad < 0 ? 0 : a.slice(ad + 1)) > Number(bd < 0 ? 0 : b.slice(bd + 1));
 }
 
 /** A ZMSCORE score as an expiry (ms), or undefined for an id with no mark. */
