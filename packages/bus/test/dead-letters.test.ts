@@ -2,24 +2,16 @@
  * Dead letters: list, show, drop, retry. A retry redelivers to the failing group only; the other
  * groups on the stream never see the message twice; the history goes along.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deadLetterStreams, dropDeadLetters, getDeadLetter, listDeadLetters, retryDeadLetters } from '../src/admin.js';
-import { DRIVER_KINDS, encodeFields, HEADER_FIELD, UnrecoverableError, type Bus } from '../src/index.js';
-import { makeBus, memoryLogger, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
+import { DRIVER_KINDS, encodeFields, HEADER_FIELD, UnrecoverableError } from '../src/index.js';
+import { makeBus, memoryLogger, randomPrefix, sleep, useBuses, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
 const fast = { maxDeliveries: 2, retry: { baseMs: 20, maxMs: 50, jitter: 0 } };
 
 describe.each(DRIVER_KINDS)('dead letters on %s', (kind) => {
-  const open: Bus[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((b) => b.close()));
-  });
-  const bus = async () => {
-    const b = await makeBus(kind, redis(), randomPrefix());
-    open.push(b);
-    return b;
-  };
+  const { bus, keep } = useBuses(kind, redis);
 
   it('redrive: after the fix, a retry makes the failing group handle it once; the other two groups see nothing new', async () => {
     const b = await bus();
@@ -244,7 +236,7 @@ describe.each(DRIVER_KINDS)('dead letters on %s', (kind) => {
   it('acks only once the dead letter is written: when it cannot be written, the entry stays pending, and is dead-lettered later', async () => {
     const log = memoryLogger();
     const b = await makeBus(kind, redis(), randomPrefix(), { logger: log });
-    open.push(b);
+    keep(b);
     let calls = 0;
     // The group's dead-letter key holds a string: the dead letter's XADD fails (WRONGTYPE).
     await b.driver.call(['SET', b.keys.deadLetters('fragile', 'g'), 'in the way']);

@@ -1,5 +1,5 @@
 /** Shared test helpers: a real redis-server per file, a bus per test under a random prefix. */
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { randomPrefix, startCluster, startRedis, startSentinel, type RedisServer, type StartRedisOptions } from '@hive/test-redis';
 import { createBus, createDriver, type Bus, type BusOptions, type DriverKind, type Logger, type RedisDriver } from '../src/index.js';
 
@@ -59,6 +59,22 @@ export function memoryLogger(lines: LogLine[] = [], bindings: Record<string, unk
 
 export async function makeBus(kind: DriverKind, server: RedisServer, prefix: string, extra: Partial<BusOptions> = {}): Promise<Bus> {
   return createBus({ url: server.url, driver: kind, prefix, source: 'test', logger: memoryLogger(), ...extra });
+}
+
+/**
+ * The buses of one describe block's tests, all closed after each test: `bus()` opens one on
+ * `server` under a new prefix, and `keep(b)` closes one opened otherwise (its own options or URL).
+ */
+export function useBuses(kind: DriverKind, server: () => RedisServer): { bus: () => Promise<Bus>; keep: (b: Bus) => Bus } {
+  const open: Bus[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((b) => b.close()));
+  });
+  const keep = (b: Bus): Bus => {
+    open.push(b);
+    return b;
+  };
+  return { bus: async () => keep(await makeBus(kind, server(), randomPrefix())), keep };
 }
 
 /** A plain driver for raw commands (XADD from a "foreign" producer, inspection). */

@@ -2,24 +2,16 @@
  * Ordering: stream order per consumer at concurrency 1; per-key order (one WhatsApp chat) at
  * higher concurrency, with other keys running in parallel.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { DRIVER_KINDS, type Bus } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { DRIVER_KINDS } from '../src/index.js';
 import { listDeadLetters } from '../src/admin.js';
-import { makeBus, randomPrefix, useRedis, waitUntil } from './helpers.js';
+import { useBuses, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
 const randomDelay = () => new Promise<void>((r) => setTimeout(r, Math.floor(Math.random() * 4)));
 
 describe.each(DRIVER_KINDS)('ordering on %s', (kind) => {
-  const open: Bus[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((b) => b.close()));
-  });
-  const bus = async () => {
-    const b = await makeBus(kind, redis(), randomPrefix());
-    open.push(b);
-    return b;
-  };
+  const { bus } = useBuses(kind, redis);
 
   it('10 keys x 200 messages at concurrency 16 with random delays: each key in order, keys in parallel', async () => {
     const b = await bus();

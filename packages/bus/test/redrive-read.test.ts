@@ -3,22 +3,14 @@
  * read as the stream: no poll of its own, and never more handlers at once than its concurrency,
  * though one read of both streams can hand over twice the free slots.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DRIVER_KINDS, encodeFields, type Bus } from '../src/index.js';
-import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
+import { sleep, useBuses, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
 
 describe.each(DRIVER_KINDS)('the redrive stream in the blocking read, on %s', (kind) => {
-  const open: Bus[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((b) => b.close()));
-  });
-  const bus = async () => {
-    const b = await makeBus(kind, redis(), randomPrefix());
-    open.push(b);
-    return b;
-  };
+  const { bus } = useBuses(kind, redis);
   /** An entry in the stream and one in group g's redrive stream, both with entry id 5-0 (each stream numbers its own). */
   const oneInEach = async (b: Bus, stream: string) => {
     const fields = (n: number) => encodeFields({ type: 'demo.n', v: 1, id: `m${n}`, src: 't', ts: 1, corr: 'c', cause: '', data: JSON.stringify({ n }) });

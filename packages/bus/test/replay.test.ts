@@ -1,12 +1,12 @@
 /**
  * Replay: into a new group, by resetting a group, or to a handler without any group.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DRIVER_KINDS, encodeFields, type Bus, type ContractRegistry, type Message } from '../src/index.js';
 import { entryIdBefore, positionToEntryId } from '../src/replay.js';
 import { replayIntoGroup, replayToHandler } from '../src/admin.js';
 import { xreadgroup } from '../src/commands.js';
-import { makeBus, randomPrefix, useRedis, waitUntil } from './helpers.js';
+import { useBuses, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
 
@@ -25,15 +25,7 @@ describe('positions', () => {
 });
 
 describe.each(DRIVER_KINDS)('replay on %s', (kind) => {
-  const open: Bus[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((b) => b.close()));
-  });
-  const bus = async () => {
-    const b = await makeBus(kind, redis(), randomPrefix());
-    open.push(b);
-    return b;
-  };
+  const { bus } = useBuses(kind, redis);
   /** Entries at chosen entry ids, so that times are exact. */
   const addAt = async (b: Bus, stream: string, ids: string[], first = 0) => {
     for (const [j, id] of ids.entries()) {

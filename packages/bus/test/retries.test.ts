@@ -1,23 +1,15 @@
 /**
  * Conformance: retries with growing backoff, maxDeliveries to the dead letters, UnrecoverableError.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { DRIVER_KINDS, UnrecoverableError, envelopeFields, fieldsToObject, type Bus } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { DRIVER_KINDS, UnrecoverableError, envelopeFields, fieldsToObject } from '../src/index.js';
 import { xrange } from '../src/admin.js';
-import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from './helpers.js';
+import { sleep, useBuses, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
 
 describe.each(DRIVER_KINDS)('retries on %s', (kind) => {
-  const open: Bus[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((b) => b.close()));
-  });
-  const bus = async () => {
-    const b = await makeBus(kind, redis(), randomPrefix());
-    open.push(b);
-    return b;
-  };
+  const { bus } = useBuses(kind, redis);
 
   it('retries a failing handler; it succeeds on the 3rd delivery and the gaps grow', async () => {
     const b = await bus();

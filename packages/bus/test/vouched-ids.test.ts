@@ -10,25 +10,17 @@
  * what shows the marks were not asked, and why only the bus (a generated id, an idempotent publish's
  * window) and the agent runtime (ids derived on a first delivery) make the promise.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { replayIntoGroup } from '../src/admin.js';
 import { DRIVER_KINDS, encodeFields, type Bus, type DriverKind, type HandleOutcome } from '../src/index.js';
 import { UNIQUE_FOR_MS } from '../src/envelope.js';
-import { makeBus, memoryLogger, randomPrefix, useRedis, waitUntil, type LogLine } from './helpers.js';
+import { makeBus, memoryLogger, useBuses, useRedis, waitUntil, type LogLine } from './helpers.js';
 
 const redis = useRedis();
 const DAY = UNIQUE_FOR_MS;
 
 describe.each(DRIVER_KINDS)('vouched ids on %s', (kind: DriverKind) => {
-  const open: Bus[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((b) => b.close()));
-  });
-  const bus = async () => {
-    const b = await makeBus(kind, redis(), randomPrefix());
-    open.push(b);
-    return b;
-  };
+  const { bus, keep } = useBuses(kind, redis);
   /** An entry as a producer writes it: `uniq` "*" when `vouched`. */
   const entry = (id: string, n: number, vouched: boolean) =>
     encodeFields({ type: 'demo.n', v: 1, id, src: 'shop', ts: Date.now(), corr: id, cause: '', uniqueForMs: vouched ? DAY : undefined, data: JSON.stringify({ n }) });
@@ -155,7 +147,7 @@ describe.each(DRIVER_KINDS)('vouched ids on %s', (kind: DriverKind) => {
       const lines: LogLine[] = [];
       const url = redis().url.replace('redis://', `redis://${user}:pw@`);
       const b = await makeBus(kind, { ...redis(), url }, admin.keys.prefix, { logger: memoryLogger(lines) });
-      open.push(b);
+      keep(b);
       const { sub, handled, outcomes } = consume(b, 'in', 'g');
       await sub.ready;
       for (const n of [1, 2]) await admin.driver.call(['XADD', admin.keys.stream('in'), '*', ...entry('dup-4', n, true)]);

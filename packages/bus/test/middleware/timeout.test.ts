@@ -3,14 +3,14 @@
  * through a subscription on both drivers (retried like a throw, then dead-lettered; overridable;
  * switched off with `false`).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Handle } from '../../src/delivery.js';
 import { HandlerTimeoutError } from '../../src/errors.js';
 import { handlerTimeout } from '../../src/middleware/timeout.js';
 import { subscriptionSettings } from '../../src/subscribe-options.js';
 import { listDeadLetters } from '../../src/admin.js';
-import { DEFAULT_HANDLER_TIMEOUT_MS, DRIVER_KINDS, type Bus } from '../../src/index.js';
-import { makeBus, randomPrefix, sleep, useRedis, waitUntil } from '../helpers.js';
+import { DEFAULT_HANDLER_TIMEOUT_MS, DRIVER_KINDS } from '../../src/index.js';
+import { sleep, useBuses, useRedis, waitUntil } from '../helpers.js';
 import { delivery, message } from './deliveries.js';
 
 describe('handler timeout, as a step', () => {
@@ -74,15 +74,7 @@ describe('handler timeout, many calls under one timer', () => {
 const redis = useRedis();
 
 describe.each(DRIVER_KINDS)('handler timeout through a subscription on %s', (kind) => {
-  const open: Bus[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((b) => b.close()));
-  });
-  const bus = async () => {
-    const b = await makeBus(kind, redis(), randomPrefix());
-    open.push(b);
-    return b;
-  };
+  const { bus } = useBuses(kind, redis);
 
   it('applies the default of 5 minutes to a subscription that sets none', () => {
     expect(DEFAULT_HANDLER_TIMEOUT_MS).toBe(300_000);
