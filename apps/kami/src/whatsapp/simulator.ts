@@ -29,6 +29,13 @@ import { Readiness, type IncomingMessage, type MessageListener, type OutgoingTex
 export const SIM_HISTORY_PER_CHAT = 500;
 /** Longest a GET may wait for a new message. */
 export const SIM_MAX_WAIT_MS = 30_000;
+/**
+ * How long an idle connection stays open. Node announces it to the client (`Keep-Alive: timeout=N`,
+ * in whole seconds) and node:http's Agent stops reusing a connection a second before that: at the
+ * 1 s this once was, no client agent reused one, and every request (a message's POST, each long
+ * poll) paid a new TCP connection and its close. stop() closes idle connections at once.
+ */
+export const SIM_KEEP_ALIVE_MS = 30_000;
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** One message kami sent, as the simulator shows it. */
@@ -147,7 +154,7 @@ class Simulator implements SimulatorPort {
     if (!this.options.token && !isLoopbackHost(this.options.host)) throw new SimulatorTokenRequiredError(this.options.host);
     this.setState('starting');
     const server = createServer((req, res) => void this.route(req, res));
-    server.keepAliveTimeout = 1_000;
+    server.keepAliveTimeout = SIM_KEEP_ALIVE_MS;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => {
