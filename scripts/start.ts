@@ -35,6 +35,28 @@ import {
 
 const USAGE = 'usage: npm start [-- --processes] [--compiled]';
 
+/** How often a network started by npm looks whether npm's shell is still its parent. */
+const PARENT_CHECK_MS = 1_000;
+
+/**
+ * Stop when npm has gone. npm runs a script as `sh -c "node scripts/hive.mjs start"`, and a SIGTERM
+ * to npm reaches that shell, which dies of it without passing it on: this process, reparented,
+ * would run on with the whole network under it (and a SIGKILL of npm passes nothing on at all).
+ * So, started by npm (npm_lifecycle_event), it stops as for SIGTERM once its parent is no longer
+ * the one it started under. Started by hand (`node scripts/hive.mjs start`, under nohup say), it
+ * keeps running when its shell exits, as such a process would.
+ */
+function watchParent(shutdown: (why: string) => void): void {
+  const parent = process.ppid;
+  if (!process.env.npm_lifecycle_event || parent <= 1) return;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    shutdown(`npm (its parent, pid ${parent}) has gone`);
+  }, PARENT_CHECK_MS);
+  timer.unref();
+}
+
 /** The supervisor waits this long after SIGTERM: above a host's own shutdown bound (18 s by default). */
 const GRACE_MS = 25_000;
 
@@ -116,6 +138,7 @@ export async function start(argv: readonly string[]): Promise<void> {
     })();
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => shutdown(s));
+  watchParent(shutdown);
 
   supervisor.start();
   say(`Redis: ${redis.url}${redis.owned ? ` (started by Hive; AOF in ${join(dataDir, 'redis')})` : ''}; npx hive finds it through ${recorded}`);

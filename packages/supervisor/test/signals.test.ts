@@ -158,3 +158,51 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
     expect(await listAgents(driver, createKeys(r.prefix))).toEqual([]);
   }, 180_000);
 });
+
+describe('stopping npm start through npm itself', () => {
+  let redis: RedisServer;
+  let driver: RedisDriver;
+  let npm: ChildProcess | undefined;
+  let pids: number[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'hive-signals-npm-'));
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    driver = createDriver('ioredis', { url: redis.url });
+    await driver.connect();
+  });
+  afterAll(async () => {
+    for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    await driver?.close();
+    await redis?.stop();
+  });
+
+  it('SIGTERM to npm, whose shell dies of it without passing it on: the network sees npm gone and stops, nothing left', async () => {
+    const prefix = randomPrefix('sig');
+    npm = spawn('npm', ['start'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, REDIS_URL: redis.url, HIVE_PREFIX: prefix, HIVE_DATA_DIR: dataDir, HIVE_AGENTS: AGENTS.join(','), HIVE_LOG_LEVEL: 'info', HIVE_TZ: 'UTC', OPENAI_API_KEY: '', HIVE_CONSOLE: '0' },
+    });
+    let out = '';
+    npm.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    npm.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    await until(async () => {
+      const live = (await listAgents(driver, createKeys(prefix)).catch(() => [])).filter((a) => a.status === 'running').map((a) => a.name);
+      return AGENTS.every((a) => live.includes(a));
+    }, 90_000, `both agents registered\n${out}`);
+    pids = processTree(npm.pid!);
+    const top = pids.find((p) => commandOf(p).includes('scripts/hive.mjs start'));
+    expect(top, `hive.mjs under npm: ${pids.map((p) => `${p} ${commandOf(p)}`).join('; ')}`).toBeDefined();
+    npm.kill('SIGTERM');
+    await until(() => pids.every((p) => !alive(p)), 30_000, `every process gone\n${out}`).catch((err: unknown) => {
+      const left = pids.filter(alive).map((p) => `${p}: ${commandOf(p)}`);
+      throw new Error(`${(err as Error).message}; left: ${left.join('; ')}`);
+    });
+    expect(out).toMatch(new RegExp(`hive │ npm \\(its parent, pid \\d+\\) has gone: stopping…`));
+    expect(out).toContain('hive │ stopped.');
+    for (const a of AGENTS) expect(out, a).toMatch(new RegExp(`^${a}\\s+│ info  stopped$`, 'm'));
+    expect(await listAgents(driver, createKeys(prefix))).toEqual([]);
+  }, 150_000);
+});
