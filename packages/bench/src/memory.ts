@@ -20,8 +20,18 @@ export interface MemoryRow {
 
 export interface MemoryResult {
   readonly rows: MemoryRow[];
-  /** Hive (ioredis) bytes per entry minus the bare payload's. */
+  /** Hive (ioredis) bytes per entry minus the bare payload's, for the bench's one payload (about 300 bytes). */
   readonly envelopeOverhead: number;
+  /**
+   * The same difference averaged over payloads padded by 0, 8, …, 120 bytes (OVERHEAD_PADS): what
+   * the envelope costs an entry, without the luck of one payload size. Redis packs a stream's
+   * entries into nodes of at most `stream-node-max-bytes` (4 KB): with entries of about 400 bytes,
+   * one byte more can make 9 fit in a node instead of 10, and every entry's share of its node then
+   * grows by about 45 bytes, whichever of its bytes crossed the edge.
+   */
+  readonly envelopeOverheadMean: number;
+  /** Per padding (bytes added to the payload): Hive (ioredis) bytes per entry minus the bare payload's. */
+  readonly overheadByPad: Record<string, number>;
   /** What the envelope adds beside `data`, before Redis's own encoding: its header's bytes (field names are shared per node). */
   readonly envelopeFields: Record<string, number>;
 }
@@ -30,10 +40,42 @@ async function usage(redis: Redis, key: string): Promise<number> {
   return Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
 }
 
+/** Paddings (bytes added to the payload) the mean overhead is taken over: more than one 4 KB node's packing period at this entry size. */
+export const OVERHEAD_PADS: readonly number[] = Array.from({ length: 16 }, (_, i) => i * 8);
+
+const padded = (seq: number, pad: number) => (pad === 0 ? makePayload(seq) : { ...makePayload(seq), pad: 'x'.repeat(pad) });
+
+/** Bytes per entry of `n` bare payloads (one `data` field) padded by `pad`, and of the same through Hive on ioredis. */
+async function bareAndHive(redis: Redis, url: string, n: number, pad: number): Promise<{ bare: number; hive: number }> {
+  const bareKey = uniqueName('bare');
+  for (let i = 0; i < n; i += 1000) {
+    const p = redis.pipeline();
+    for (let j = i; j < Math.min(n, i + 1000); j++) p.xadd(bareKey, '*', 'data', JSON.stringify(padded(j, pad)));
+    await p.exec();
+  }
+  const bare = (await usage(redis, bareKey)) / n;
+  await redis.del(bareKey);
+  const bus = await createBus({ url, driver: 'ioredis', prefix: HIVE_PREFIX, source: 'bench', logger: silentLogger });
+  try {
+    const stream = uniqueName('mem');
+    for (let i = 0; i < n; i += 1000) {
+      const batch = [];
+      for (let j = i; j < Math.min(n, i + 1000); j++) batch.push({ stream, type: PAYLOAD_TYPE, data: padded(j, pad) });
+      await bus.publishBatch(batch);
+    }
+    const hive = (await usage(redis, bus.keys.stream(stream))) / n;
+    await redis.del(bus.keys.stream(stream));
+    return { bare, hive };
+  } finally {
+    await bus.close();
+  }
+}
+
 export async function measureMemory(url: string, n: number, opts: { bullmq: boolean }): Promise<MemoryResult> {
   const redis = new Redis(url);
   const rows: MemoryRow[] = [];
   let hiveIoredis = Number.NaN;
+  const overheadByPad: Record<string, number> = {};
   try {
     const bareKey = uniqueName('bare');
     for (let i = 0; i < n; i += 1000) {
@@ -58,6 +100,12 @@ export async function measureMemory(url: string, n: number, opts: { bullmq: bool
       rows.push({ label: `Hive envelope (${kind})`, entries: n, bytesPerEntry: per });
       await redis.del(bus.keys.stream(stream));
       await bus.close();
+    }
+
+    // Enough entries per padding for whole nodes to dominate: a tenth of n, at least 1,000.
+    for (const pad of OVERHEAD_PADS) {
+      const { bare: b, hive } = await bareAndHive(redis, url, Math.max(1000, Math.round(n / 10)), pad);
+      overheadByPad[String(pad)] = hive - b;
     }
 
     if (opts.bullmq) {
@@ -90,5 +138,7 @@ export async function measureMemory(url: string, n: number, opts: { bullmq: bool
   const header = (corr: string, cause: string) =>
     Buffer.byteLength(encodeFields({ type: PAYLOAD_TYPE, v: 1, id, src: 'bench', ts: Date.now(), corr, cause, data: encodeData(makePayload(1)) })[1]!);
   const envelopeFields: Record<string, number> = { 'header (root message)': header(id, ''), 'header (a follow-up: corr and cause set)': header('01JQ6Z8X3F5G7H9J1K3M5N7P9S', '01JQ6Z8X3F5G7H9J1K3M5N7P9T') };
-  return { rows, envelopeOverhead: hiveIoredis - rows[0]!.bytesPerEntry, envelopeFields };
+  const byPad = Object.values(overheadByPad);
+  const envelopeOverheadMean = byPad.reduce((a, b) => a + b, 0) / byPad.length;
+  return { rows, envelopeOverhead: hiveIoredis - rows[0]!.bytesPerEntry, envelopeOverheadMean, overheadByPad, envelopeFields };
 }

@@ -62,7 +62,12 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
     out.push({ target: `Network, one process, message → reply at ${n.rate} msg/s: p50 ≤ 5 ms, p99 ≤ 20 ms (issue 18; an idle machine's figure)`, figure: `p50 ${ms(n.p50)} ms, p99 ${ms(n.p99)} ms`, met: n.p50 <= 5 && n.p99 <= 20 });
   }
   if (r.memory) {
-    out.push({ target: 'Envelope overhead ≤ 120 bytes per entry', figure: `${r.memory.envelopeOverhead.toFixed(1)} bytes`, met: r.memory.envelopeOverhead <= 120 });
+    // Judged on the mean over payload sizes: at one size, Redis's packing of entries into 4 KB nodes moves the figure by ±45 bytes (memory.ts).
+    out.push({
+      target: 'Envelope overhead ≤ 120 bytes per entry (mean over payloads padded 0–120 bytes)',
+      figure: `${r.memory.envelopeOverheadMean.toFixed(1)} bytes (the bench's payload alone: ${r.memory.envelopeOverhead.toFixed(1)})`,
+      met: r.memory.envelopeOverheadMean <= 120,
+    });
   }
   return out;
 }
@@ -149,7 +154,12 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push('| what | entries | bytes/entry |', '|---|--:|--:|');
     for (const row of r.memory.rows) lines.push(`| ${row.label} | ${int(row.entries)} | ${row.bytesPerEntry.toFixed(1)} |`);
     const f = Object.entries(r.memory.envelopeFields).map(([k, v]) => `${k} ${v}`).join(', ');
-    lines.push('', `Envelope overhead (Hive ioredis − bare): **${r.memory.envelopeOverhead.toFixed(1)} bytes/entry**. Envelope values besides data, in bytes: ${f}.`, '');
+    const byPad = Object.entries(r.memory.overheadByPad).map(([pad, v]) => `+${pad}: ${v.toFixed(0)}`).join(', ');
+    lines.push(
+      '',
+      `Envelope overhead (Hive ioredis − bare): **${r.memory.envelopeOverhead.toFixed(1)} bytes/entry** for the bench's payload; **${r.memory.envelopeOverheadMean.toFixed(1)}** on average over the payload padded by 0–120 bytes (by padding: ${byPad}), where Redis's packing of entries into 4 KB nodes does not favour one size. Envelope values besides data, in bytes: ${f}.`,
+      '',
+    );
   }
 
   if (r.rss.length > 0) {

@@ -49,6 +49,7 @@ describe('bench smoke', () => {
     expect(r.memory).toBeDefined();
     for (const row of r.memory!.rows) expect(sane(row.bytesPerEntry), row.label).toBe(true);
     expect(Number.isFinite(r.memory!.envelopeOverhead)).toBe(true);
+    expect(Number.isFinite(r.memory!.envelopeOverheadMean)).toBe(true);
     expect(r.rss.map((x) => x.system)).toEqual(['hive-ioredis']);
     for (const x of r.rss) expect(sane(x.rssMb)).toBe(true);
 
