@@ -17,7 +17,8 @@ function get(agent: Agent, url: string): Promise<{ status: number; reused: boole
       res.on('end', () => {
         const socket = req.socket!;
         const socketClosed = socket.destroyed ? Promise.resolve() : new Promise<void>((r) => socket.once('close', () => r()));
-        resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, keepAlive: res.headers['keep-alive'], socketClosed });
+        const keepAlive = res.headers['keep-alive'];
+        resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, keepAlive: typeof keepAlive === 'string' ? keepAlive : undefined, socketClosed });
       });
     });
     req.on('error', reject);
