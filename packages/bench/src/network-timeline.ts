@@ -13,7 +13,7 @@
  */
 import { Redis } from 'ioredis';
 import { startNetwork } from '@hive/e2e/network';
-import { NETWORK_APPENDFSYNC, NETWORK_TEXTS, pinger, UNTHROTTLED } from './network.js';
+import { clientNames, diagnosticSender as from, NETWORK_APPENDFSYNC, NETWORK_TEXTS, pinger, sendInTurn, UNTHROTTLED } from './network.js';
 import { percentile, summarize } from './stats.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,7 +24,6 @@ async function main(): Promise<void> {
   const count = Number(countArg);
   const only = agentsArg?.split(',').filter(Boolean);
   const texts = only ? ['spent 12.50 on lunch'] : NETWORK_TEXTS;
-  const from = (i: number) => `+15555550${String(100 + (i % 10))}`;
   const net = await startNetwork({ mode: 'host', env: UNTHROTTLED, appendfsync: NETWORK_APPENDFSYNC, ...(only ? { only } : {}) });
   const admin = new Redis(net.redis.url);
   // monitor() opens a connection of its own: both are closed at the end, or they reconnect forever.
@@ -32,15 +31,8 @@ async function main(): Promise<void> {
   let monitor: Awaited<ReturnType<Redis['monitor']>> | undefined;
   const ping = await pinger(net.redis.url);
   try {
-    for (let i = 0; i < 20; i++) {
-      const r = await net.send(texts[i % texts.length]!, from(i));
-      await net.replies(r.chatId, r.cursor, 1, 5_000);
-    }
-    const names = new Map<string, string>();
-    for (const line of String(await admin.client('LIST')).split('\n')) {
-      const addr = /addr=(\S+)/.exec(line)?.[1];
-      if (addr) names.set(addr, /name=(\S+)/.exec(line)?.[1] ?? /user=(\S+)/.exec(line)?.[1] ?? addr);
-    }
+    await sendInTurn(net, texts, 20);
+    const names = clientNames(String(await admin.client('LIST')));
     for (const gap of gaps) {
       const latency: number[] = [];
       const pings: number[] = [];

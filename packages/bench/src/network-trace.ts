@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { startNetwork } from '@hive/e2e/network';
-import { NETWORK_APPENDFSYNC, NETWORK_TEXTS, UNTHROTTLED } from './network.js';
+import { clientNames, diagnosticSender as from, NETWORK_APPENDFSYNC, NETWORK_TEXTS, sendInTurn, UNTHROTTLED } from './network.js';
 
 type TraceEvent = [at: number, kind: 'R' | 'W' | 'GC', end: string, bytes: number, head: string, callMs?: number];
 
@@ -30,22 +30,14 @@ async function main(): Promise<void> {
   const [gapArg = '500', countArg = '3', agentsArg] = process.argv.slice(2);
   const only = agentsArg?.split(',').filter(Boolean);
   const texts = only ? ['spent 12.50 on lunch'] : NETWORK_TEXTS;
-  const from = (i: number) => `+15555550${String(100 + (i % 10))}`;
   const out = join(tmpdir(), `hive-trace-${process.pid}.json`);
   const net = await startNetwork({ mode: 'host', env: { ...UNTHROTTLED, NODE_OPTIONS: `--import=${PRELOAD}`, HIVE_TRACE_OUT: out }, appendfsync: NETWORK_APPENDFSYNC, ...(only ? { only } : {}) });
   const host = net.pids()[0]!;
   const admin = new Redis(net.redis.url);
   try {
-    for (let i = 0; i < 40; i++) {
-      const r = await net.send(texts[i % texts.length]!, from(i));
-      await net.replies(r.chatId, r.cursor, 1, 5_000);
-    }
+    await sendInTurn(net, texts, 40);
     // Each Redis connection by its local port: its client name (hive:<agent>:read, hive:<agent>@<host>).
-    const names = new Map<string, string>();
-    for (const line of String(await admin.client('LIST')).split('\n')) {
-      const port = /addr=\S+:(\d+)/.exec(line)?.[1];
-      if (port) names.set(port, /name=(\S+)/.exec(line)?.[1] || (/user=(\S+)/.exec(line)?.[1] ?? '?'));
-    }
+    const names = new Map([...clientNames(String(await admin.client('LIST')))].map(([addr, name]) => [addr.slice(addr.lastIndexOf(':') + 1), name]));
     const redisPort = new URL(net.redis.url).port;
     const label = (end: string) => {
       const [local, remote] = end.split('>');

@@ -18,6 +18,27 @@ import { summarize, type LatencySummary } from './stats.js';
 /** Rule-based messages, one reply each, none of which schedules anything: iris's rules, then ledger, box, atlas, scribe. */
 export const NETWORK_TEXTS: readonly string[] = ['spent 12.50 on lunch', 'I had 2 eggs and toast', 'help', 'note: call the landlord about the heater'];
 
+/** The diagnostics' senders (network-timeline, network-trace): ten users, message `i` from user `i % 10`. */
+export const diagnosticSender = (i: number) => `+15555550${String(100 + (i % 10))}`;
+
+/** Send `count` of `texts` in turn, each once the previous one's reply came: the network warmed before a diagnosis. */
+export async function sendInTurn(net: Network, texts: readonly string[], count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const r = await net.send(texts[i % texts.length]!, diagnosticSender(i));
+    await net.replies(r.chatId, r.cursor, 1, 5_000);
+  }
+}
+
+/** Redis's CLIENT LIST as client address (ip:port) → name (hive:<agent>:read, hive:<agent>@<host>), or user when unnamed. */
+export function clientNames(clientList: string): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const line of clientList.split('\n')) {
+    const addr = /addr=(\S+)/.exec(line)?.[1];
+    if (addr) names.set(addr, /name=(\S+)/.exec(line)?.[1] || (/user=(\S+)/.exec(line)?.[1] ?? addr));
+  }
+  return names;
+}
+
 export interface NetworkRate {
   readonly rate: number;
   readonly messages: number;
