@@ -1,6 +1,7 @@
 /**
  * `npm start`: find or start Redis, run the agents under the supervisor, print how to talk to the
- * network, and stop everything on SIGINT, SIGTERM or SIGHUP: once, gracefully, within a bound.
+ * network, and stop everything on SIGINT, SIGTERM or SIGHUP (or, started by npm, when npm has gone):
+ * once, gracefully, within a bound.
  *
  *   npm start                          every agent in one process (the host), from source
  *   npm start -- --processes           one process per agent
