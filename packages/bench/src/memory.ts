@@ -45,17 +45,22 @@ export const OVERHEAD_PADS: readonly number[] = Array.from({ length: 16 }, (_, i
 
 const padded = (seq: number, pad: number) => (pad === 0 ? makePayload(seq) : { ...makePayload(seq), pad: 'x'.repeat(pad) });
 
-/** Bytes per entry of `n` bare payloads (one `data` field) padded by `pad`, and of the same through Hive on ioredis. */
-async function bareAndHive(redis: Redis, url: string, n: number, pad: number): Promise<{ bare: number; hive: number }> {
-  const bareKey = uniqueName('bare');
+/** Bytes per entry of `n` bare payloads (one `data` field) padded by `pad`. */
+async function bareBytes(redis: Redis, n: number, pad: number): Promise<number> {
+  const key = uniqueName('bare');
   for (let i = 0; i < n; i += 1000) {
     const p = redis.pipeline();
-    for (let j = i; j < Math.min(n, i + 1000); j++) p.xadd(bareKey, '*', 'data', JSON.stringify(padded(j, pad)));
+    for (let j = i; j < Math.min(n, i + 1000); j++) p.xadd(key, '*', 'data', JSON.stringify(padded(j, pad)));
     await p.exec();
   }
-  const bare = (await usage(redis, bareKey)) / n;
-  await redis.del(bareKey);
-  const bus = await createBus({ url, driver: 'ioredis', prefix: HIVE_PREFIX, source: 'bench', logger: silentLogger });
+  const bytes = (await usage(redis, key)) / n;
+  await redis.del(key);
+  return bytes;
+}
+
+/** Bytes per entry of the same `n` payloads published through Hive on `kind`. */
+async function hiveBytes(redis: Redis, url: string, kind: DriverKind, n: number, pad: number): Promise<number> {
+  const bus = await createBus({ url, driver: kind, prefix: HIVE_PREFIX, source: 'bench', logger: silentLogger });
   try {
     const stream = uniqueName('mem');
     for (let i = 0; i < n; i += 1000) {
@@ -63,9 +68,9 @@ async function bareAndHive(redis: Redis, url: string, n: number, pad: number): P
       for (let j = i; j < Math.min(n, i + 1000); j++) batch.push({ stream, type: PAYLOAD_TYPE, data: padded(j, pad) });
       await bus.publishBatch(batch);
     }
-    const hive = (await usage(redis, bus.keys.stream(stream))) / n;
+    const bytes = (await usage(redis, bus.keys.stream(stream))) / n;
     await redis.del(bus.keys.stream(stream));
-    return { bare, hive };
+    return bytes;
   } finally {
     await bus.close();
   }
@@ -77,36 +82,16 @@ export async function measureMemory(url: string, n: number, opts: { bullmq: bool
   let hiveIoredis = Number.NaN;
   const overheadByPad: Record<string, number> = {};
   try {
-    const bareKey = uniqueName('bare');
-    for (let i = 0; i < n; i += 1000) {
-      const p = redis.pipeline();
-      for (let j = i; j < Math.min(n, i + 1000); j++) p.xadd(bareKey, '*', 'data', JSON.stringify(makePayload(j)));
-      await p.exec();
-    }
-    const bare = (await usage(redis, bareKey)) / n;
-    rows.push({ label: 'bare payload (XADD data <json>)', entries: n, bytesPerEntry: bare });
-    await redis.del(bareKey);
-
+    rows.push({ label: 'bare payload (XADD data <json>)', entries: n, bytesPerEntry: await bareBytes(redis, n, 0) });
     for (const kind of ['ioredis', 'node-redis'] as DriverKind[]) {
-      const bus = await createBus({ url, driver: kind, prefix: HIVE_PREFIX, source: 'bench', logger: silentLogger });
-      const stream = uniqueName('mem');
-      for (let i = 0; i < n; i += 1000) {
-        const batch = [];
-        for (let j = i; j < Math.min(n, i + 1000); j++) batch.push({ stream, type: PAYLOAD_TYPE, data: makePayload(j) });
-        await bus.publishBatch(batch);
-      }
-      const per = (await usage(redis, bus.keys.stream(stream))) / n;
+      const per = await hiveBytes(redis, url, kind, n, 0);
       if (kind === 'ioredis') hiveIoredis = per;
       rows.push({ label: `Hive envelope (${kind})`, entries: n, bytesPerEntry: per });
-      await redis.del(bus.keys.stream(stream));
-      await bus.close();
     }
 
     // Enough entries per padding for whole nodes to dominate: a tenth of n, at least 1,000.
-    for (const pad of OVERHEAD_PADS) {
-      const { bare: b, hive } = await bareAndHive(redis, url, Math.max(1000, Math.round(n / 10)), pad);
-      overheadByPad[String(pad)] = hive - b;
-    }
+    const perPad = Math.max(1000, Math.round(n / 10));
+    for (const pad of OVERHEAD_PADS) overheadByPad[String(pad)] = (await hiveBytes(redis, url, 'ioredis', perPad, pad)) - (await bareBytes(redis, perPad, pad));
 
     if (opts.bullmq) {
       const name = uniqueName('bullmem');
