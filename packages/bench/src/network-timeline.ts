@@ -13,7 +13,7 @@
  */
 import { Redis } from 'ioredis';
 import { startNetwork } from '@hive/e2e/network';
-import { clientNames, diagnosticSender as from, NETWORK_APPENDFSYNC, NETWORK_TEXTS, pinger, sendInTurn, UNTHROTTLED } from './network.js';
+import { clientNames, userNumber as from, NETWORK_APPENDFSYNC, NETWORK_TEXTS, pinger, sendInTurn, UNTHROTTLED } from './network.js';
 import { percentile, summarize } from './stats.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { startNetwork } from '@hive/e2e/network';
-import { clientNames, diagnosticSender as from, NETWORK_APPENDFSYNC, NETWORK_TEXTS, sendInTurn, UNTHROTTLED } from './network.js';
+import { clientNames, userNumber as from, NETWORK_APPENDFSYNC, NETWORK_TEXTS, sendInTurn, UNTHROTTLED } from './network.js';
 
 type TraceEvent = [at: number, kind: 'R' | 'W' | 'GC', end: string, bytes: number, head: string, callMs?: number];
 

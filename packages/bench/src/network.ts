@@ -18,13 +18,10 @@ import { summarize, type LatencySummary } from './stats.js';
 /** Rule-based messages, one reply each, none of which schedules anything: iris's rules, then ledger, box, atlas, scribe. */
 export const NETWORK_TEXTS: readonly string[] = ['spent 12.50 on lunch', 'I had 2 eggs and toast', 'help', 'note: call the landlord about the heater'];
 
-/** The diagnostics' senders (network-timeline, network-trace): ten users, message `i` from user `i % 10`. */
-export const diagnosticSender = (i: number) => `+15555550${String(100 + (i % 10))}`;
-
 /** Send `count` of `texts` in turn, each once the previous one's reply came: the network warmed before a diagnosis. */
 export async function sendInTurn(net: Network, texts: readonly string[], count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
-    const r = await net.send(texts[i % texts.length]!, diagnosticSender(i));
+    const r = await net.send(texts[i % texts.length]!, userNumber(i));
     await net.replies(r.chatId, r.cursor, 1, 5_000);
   }
 }
@@ -100,7 +97,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * a single chat at 50 msg/s would measure one handler's queue, not the network.
  */
 export const NETWORK_USERS = 10;
-const userNumber = (i: number) => `+155555501${String(10 + (i % NETWORK_USERS)).padStart(2, '0')}`;
+/** The bench's users' numbers: message `i` from user `i % NETWORK_USERS` (the measured runs and the diagnostics alike). */
+export const userNumber = (i: number) => `+155555501${String(10 + (i % NETWORK_USERS)).padStart(2, '0')}`;
 
 /** Send `count` messages at `rate` per second; resolve with each one's send time and reply time (Date.now(), ms). */
 async function paced(net: Network, rate: number, count: number): Promise<{ samples: Sample[]; chatIds: string[] }> {
