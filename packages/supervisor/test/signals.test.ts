@@ -5,6 +5,8 @@
  *   supervisor's children and the Redis it started each lead a group of their own), so each agent
  *   gets exactly one signal, the supervisor's SIGTERM, and no "second signal" shortcut is taken.
  * - SIGTERM to the top PID: the same stop (before, it left the supervisor and every agent running).
+ * - SIGTERM to npm (`npm start`): npm's `sh -c` dies of it without passing it on; the network sees
+ *   its parent gone and stops the same way (before, it ran on, reparented).
  * - SIGKILL of the top: nobody can stop the children then; each notices its supervisor's channel
  *   close and stops itself, gracefully, instead of running on orphaned.
  * Two agents (HIVE_AGENTS) keep the tests short; the mechanism does not depend on how many.
@@ -37,11 +39,13 @@ interface Run {
   readonly orphans: number[];
 }
 
-function startHive(args: string[], driverKind: DriverKind, env: Record<string, string>): Run {
+/** `node scripts/hive.mjs start`, or `npm start` (npm then runs it under `sh -c`): the top is the process started here. */
+function startHive(args: string[], driverKind: DriverKind, env: Record<string, string>, via: 'node' | 'npm' = 'node'): Run {
   const prefix = randomPrefix('sig');
   const dataDir = mkdtempSync(join(tmpdir(), 'hive-signals-'));
+  const [cmd, cmdArgs] = via === 'npm' ? ['npm', ['start', ...(args.length > 0 ? ['--', ...args] : [])]] : [process.execPath, [join(REPO_ROOT, 'scripts', 'hive.mjs'), 'start', ...args]];
   // Its own process group, as a shell gives a foreground job: the group's SIGINT is a terminal's Ctrl-C.
-  const top = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'hive.mjs'), 'start', ...args], {
+  const top = spawn(cmd, cmdArgs, {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,9 +110,9 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
     return processTree(r.top.pid!);
   }
 
-  function expectOneGracefulStop(r: Run): void {
+  function expectOneGracefulStop(r: Run, stopping = /hive │ SIG(INT|TERM): stopping…/): void {
     const out = r.output();
-    expect(out).toMatch(/hive │ SIG(INT|TERM): stopping…/);
+    expect(out).toMatch(stopping);
     expect(out).toContain('hive │ stopped.');
     for (const a of AGENTS) expect(out, a).toMatch(new RegExp(`^${a}\\s+│ info  stopped$`, 'm'));
     // No agent took a shortcut: none saw a second signal, none overran its budget, none was killed.
@@ -138,6 +142,22 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
     expect(await listAgents(driver, createKeys(r.prefix))).toEqual([]);
   }, 150_000);
 
+  it('SIGTERM to npm, whose shell dies of it without passing it on: the network sees npm gone and stops, nothing left', async () => {
+    const r = startHive([], driverKind, { REDIS_URL: redis.url, HIVE_CONSOLE: '0' }, 'npm');
+    const pids = await running(r, redis.url);
+    const top = pids.find((p) => commandOf(p).includes('scripts/hive.mjs start'));
+    expect(top, `hive.mjs under npm: ${pids.map((p) => `${p} ${commandOf(p)}`).join('; ')}`).toBeDefined();
+    // Reparented once npm and its shell are gone: no longer under the top, killed by PID if left.
+    r.orphans.push(...pids.filter((p) => p !== r.top.pid));
+    r.top.kill('SIGTERM');
+    await until(() => pids.every((p) => !alive(p)), 30_000, 'every process gone').catch((err: unknown) => {
+      const left = pids.filter(alive).map((p) => `${p}: ${commandOf(p)}`);
+      throw new Error(`${(err as Error).message}; left: ${left.join('; ')}\n${r.output().slice(-4000)}`);
+    });
+    expectOneGracefulStop(r, /hive │ npm \(its parent, pid \d+\) has gone: stopping…/);
+    expect(await listAgents(driver, createKeys(r.prefix))).toEqual([]);
+  }, 150_000);
+
   it('SIGKILL of the top: the agents notice their supervisor is gone and stop by themselves', async () => {
     // The console on a port of its own, so it really runs (on a taken port it would exit at once).
     const consolePort = await freePort();
@@ -159,50 +179,3 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
   }, 180_000);
 });
 
-describe('stopping npm start through npm itself', () => {
-  let redis: RedisServer;
-  let driver: RedisDriver;
-  let npm: ChildProcess | undefined;
-  let pids: number[] = [];
-  const dataDir = mkdtempSync(join(tmpdir(), 'hive-signals-npm-'));
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    driver = createDriver('ioredis', { url: redis.url });
-    await driver.connect();
-  });
-  afterAll(async () => {
-    for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-    await driver?.close();
-    await redis?.stop();
-  });
-
-  it('SIGTERM to npm, whose shell dies of it without passing it on: the network sees npm gone and stops, nothing left', async () => {
-    const prefix = randomPrefix('sig');
-    npm = spawn('npm', ['start'], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, REDIS_URL: redis.url, HIVE_PREFIX: prefix, HIVE_DATA_DIR: dataDir, HIVE_AGENTS: AGENTS.join(','), HIVE_LOG_LEVEL: 'info', HIVE_TZ: 'UTC', OPENAI_API_KEY: '', HIVE_CONSOLE: '0' },
-    });
-    let out = '';
-    npm.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    npm.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    await until(async () => {
-      const live = (await listAgents(driver, createKeys(prefix)).catch(() => [])).filter((a) => a.status === 'running').map((a) => a.name);
-      return AGENTS.every((a) => live.includes(a));
-    }, 90_000, `both agents registered\n${out}`);
-    pids = processTree(npm.pid!);
-    const top = pids.find((p) => commandOf(p).includes('scripts/hive.mjs start'));
-    expect(top, `hive.mjs under npm: ${pids.map((p) => `${p} ${commandOf(p)}`).join('; ')}`).toBeDefined();
-    npm.kill('SIGTERM');
-    await until(() => pids.every((p) => !alive(p)), 30_000, `every process gone\n${out}`).catch((err: unknown) => {
-      const left = pids.filter(alive).map((p) => `${p}: ${commandOf(p)}`);
-      throw new Error(`${(err as Error).message}; left: ${left.join('; ')}`);
-    });
-    expect(out).toMatch(new RegExp(`hive │ npm \\(its parent, pid \\d+\\) has gone: stopping…`));
-    expect(out).toContain('hive │ stopped.');
-    for (const a of AGENTS) expect(out, a).toMatch(new RegExp(`^${a}\\s+│ info  stopped$`, 'm'));
-    expect(await listAgents(driver, createKeys(prefix))).toEqual([]);
-  }, 150_000);
-});
