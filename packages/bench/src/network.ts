@@ -6,13 +6,17 @@
  * wa.outbound entries it caused (their entry ids are Redis's clock, ms) and the simulator's time of
  * delivery, so the table says where the time went between POST and reply.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { connect, type Socket } from 'node:net';
 import { loadavg } from 'node:os';
-import { envelopeFields } from '@hive/bus';
+import { fileURLToPath } from 'node:url';
+import { createDriver, envelopeFields, type RedisDriver } from '@hive/bus';
 import { streamShards, xrange } from '@hive/bus/admin';
 import { catalogue } from '@hive/contracts';
-import { startNetwork, type Network, type NetworkMode } from '@hive/e2e/network';
-import { LOCAL_REDIS_APPENDFSYNC, memoryOfAll } from '@hive/supervisor';
+import { kamiClient, startNetwork, type KamiClient, type Network, type NetworkMode } from '@hive/e2e/network';
+import { LOCAL_REDIS_APPENDFSYNC, memoryOfAll, NODE_FLAGS } from '@hive/supervisor';
+import { startRedis, type RedisServer } from '@hive/test-redis';
 import { summarize, type LatencySummary } from './stats.js';
 
 /** Rule-based messages, one reply each, none of which schedules anything: iris's rules, then ledger, box, atlas, scribe. */
@@ -52,8 +56,26 @@ export interface NetworkSizes {
 export const HOPS = ['post→wa.inbound', 'wa.inbound→intent.classified', 'intent.classified→wa.outbound', 'wa.outbound→delivered', 'delivered→client'] as const;
 export type HopName = (typeof HOPS)[number];
 
+/**
+ * What is measured: the network in one of its modes, or `bare`, the baseline (bare-path.mjs: an
+ * expense's hops with nothing of Hive, one process, on its own Redis).
+ */
+export type MeasuredMode = NetworkMode | 'bare';
+
+/** What measureRate needs of what it measures: a simulator's client, its processes, its Redis. */
+export interface Measured extends KamiClient {
+  readonly mode: MeasuredMode;
+  readonly redis: { readonly url: string };
+  /** For Redis's CPU (INFO) and, with `keys`, the hops. */
+  readonly driver: RedisDriver;
+  /** The network's keys: its streams' entries give each message's hops. The bare path has none to read. */
+  readonly keys?: Network['keys'];
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
 export interface NetworkResult extends LatencySummary {
-  readonly mode: NetworkMode;
+  readonly mode: MeasuredMode;
   readonly rate: number;
   readonly sent: number;
   /** Sent and never answered within the wait. */
@@ -101,7 +123,7 @@ export const NETWORK_USERS = 10;
 export const userNumber = (i: number) => `+155555501${String(10 + (i % NETWORK_USERS)).padStart(2, '0')}`;
 
 /** Send `count` messages at `rate` per second; resolve with each one's send time and reply time (Date.now(), ms). */
-async function paced(net: Network, rate: number, count: number): Promise<{ samples: Sample[]; chatIds: string[] }> {
+async function paced(net: Measured, rate: number, count: number): Promise<{ samples: Sample[]; chatIds: string[] }> {
   // One answered message per user first: its reply sets the chat's cursor past anything sent to it before.
   const cursors = new Map<string, number>();
   await Promise.all(
@@ -159,7 +181,7 @@ async function paced(net: Network, rate: number, count: number): Promise<{ sampl
 }
 
 /** Each message's hop times, from the entries it caused in wa.inbound, intent.classified and wa.outbound, and the simulator's delivery. */
-async function hopsOf(net: Network, since: number, samples: readonly Sample[], chatIds: readonly string[]): Promise<Map<string, Record<HopName, number>>> {
+async function hopsOf(net: Measured, keys: Network['keys'], since: number, samples: readonly Sample[], chatIds: readonly string[]): Promise<Map<string, Record<HopName, number>>> {
   type Entry = { ms: number; f: Record<string, string>; data: Record<string, unknown> };
   // A partitioned stream (intent.classified, split by intent) is read shard by shard.
   const read = async (stream: string): Promise<Entry[]> => (await Promise.all(streamShards(catalogue, stream).map(readOne))).flat();
@@ -167,7 +189,7 @@ async function hopsOf(net: Network, since: number, samples: readonly Sample[], c
     const out: Entry[] = [];
     let start = `${since}-0`;
     for (;;) {
-      const page = await xrange(net.driver, net.keys.stream(stream), start, '+', 1_000);
+      const page = await xrange(net.driver, keys.stream(stream), start, '+', 1_000);
       for (const e of page) {
         const f = envelopeFields(e.fields);
         let data: Record<string, unknown> = {};
@@ -244,8 +266,8 @@ async function spacedPings(p: Awaited<ReturnType<typeof pinger>>, rate: number, 
   return out;
 }
 
-const agentsCpuMs = (net: Network) => memoryOfAll(net.pids()).reduce((a, p) => a + p.cpuMs, 0);
-async function redisCpuMs(net: Network): Promise<number> {
+const agentsCpuMs = (net: Measured) => memoryOfAll(net.pids()).reduce((a, p) => a + p.cpuMs, 0);
+async function redisCpuMs(net: Measured): Promise<number> {
   const info = String(await net.driver.call(['INFO', 'cpu']));
   return (Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0)) * 1000;
 }
@@ -253,7 +275,7 @@ async function redisCpuMs(net: Network): Promise<number> {
 const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 /** Send `messages` messages at `rate` per second through a running network; their latency and hops. */
-export async function measureRate(net: Network, rate: number, messages: number): Promise<NetworkResult> {
+export async function measureRate(net: Measured, rate: number, messages: number): Promise<NetworkResult> {
   const load0 = loadavg()[0]!;
   const since = Date.now() - 1;
   const cpu0 = { agents: agentsCpuMs(net), redis: await redisCpuMs(net) };
@@ -269,7 +291,7 @@ export async function measureRate(net: Network, rate: number, messages: number):
   for (let i = 0; i < 50; i++) backToBack.push(await ping.rtt());
   ping.close();
   const answered = samples.filter((s) => s.repliedAt !== undefined);
-  const hops = await hopsOf(net, since, answered, chatIds);
+  const hops = net.keys ? await hopsOf(net, net.keys, since, answered, chatIds) : new Map<string, Record<HopName, number>>();
   const perHop = {} as NetworkResult['hops'];
   for (const h of HOPS) {
     const xs = [...hops.values()].map((x) => x[h]);
@@ -285,19 +307,60 @@ export async function runNetworkBench(sizes: NetworkSizes, log: (line: string) =
   const results: NetworkResult[] = [];
   for (const mode of sizes.modes) {
     log(`network (${mode}): starting every agent …`);
-    const net = await startNetwork({ mode, env: UNTHROTTLED, appendfsync: NETWORK_APPENDFSYNC });
-    try {
-      if (sizes.warmup > 0) await measureRate(net, 10, sizes.warmup);
-      for (const { rate, messages } of sizes.rates) {
-        const r = await measureRate(net, rate, messages);
-        results.push(r);
-        log(`network (${mode}) @${rate}/s: p50 ${r.p50} ms, p99 ${r.p99} ms over ${r.sent - r.unanswered}/${r.sent}`);
-      }
-    } finally {
-      await net.stop();
+    results.push(...(await measureRates(await startNetwork({ mode, env: UNTHROTTLED, appendfsync: NETWORK_APPENDFSYNC }), sizes, log)));
+  }
+  // The baseline, at the same rates: what the machine allows an expense's hops without Hive.
+  log('network (bare path, the baseline): starting …');
+  results.push(...(await measureRates(await startBarePath(), sizes, log)));
+  return results;
+}
+
+/** Warm `net` up, measure each rate, and stop it. */
+async function measureRates(net: Measured, sizes: NetworkSizes, log: (line: string) => void): Promise<NetworkResult[]> {
+  const results: NetworkResult[] = [];
+  try {
+    if (sizes.warmup > 0) await measureRate(net, 10, sizes.warmup);
+    for (const { rate, messages } of sizes.rates) {
+      const r = await measureRate(net, rate, messages);
+      results.push(r);
+      log(`network (${net.mode === 'bare' ? 'bare path' : net.mode}) @${rate}/s: p50 ${r.p50} ms, p99 ${r.p99} ms over ${r.sent - r.unanswered}/${r.sent}`);
     }
+  } finally {
+    await net.stop();
   }
   return results;
+}
+
+// Plain JavaScript beside the sources, which a build does not copy: found from src/ and dist/ alike.
+const BARE_PATH = fileURLToPath(new URL('../src/bare-path.mjs', import.meta.url));
+
+/**
+ * The baseline: bare-path.mjs (an expense's hops on node-redis and node:http, nothing of Hive) in
+ * one process with the host's V8 flags, on a Redis of its own configured as the network's.
+ */
+export async function startBarePath(): Promise<Measured> {
+  const redis: RedisServer = await startRedis({ aof: true, appendfsync: NETWORK_APPENDFSYNC });
+  const child = spawn(process.execPath, [...NODE_FLAGS, BARE_PATH, redis.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const driver = createDriver('node-redis', { url: redis.url });
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await driver.close().catch(() => undefined);
+    await redis.stop();
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout! });
+      lines.once('line', (line) => resolve(Number(/^ready (\d+)$/.exec(line)?.[1] ?? Number.NaN)));
+      child.once('exit', (code, signal) => reject(new Error(`bare-path.mjs exited (${signal ?? `code ${code}`}) before it listened`)));
+    });
+    if (!Number.isInteger(port)) throw new Error('bare-path.mjs did not say which port it listens on');
+    await driver.connect();
+    const client = kamiClient(`http://127.0.0.1:${port}`);
+    return { ...client, mode: 'bare', redis, driver, pids: () => (child.pid === undefined ? [] : [child.pid]), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 /** The network section of the report, as markdown lines. */
@@ -307,14 +370,14 @@ export function renderNetwork(rows: readonly NetworkResult[]): string[] {
   const lines = [
     '### The network: a message to kami\'s simulator → its reply (ms)',
     '',
-    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source, its Redis with AOF and \`appendfsync ${NETWORK_APPENDFSYNC}\` as \`npm start\`'s), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included). PING: a round trip from the bench to the network's Redis (p50, µs), sent halfway between messages at the rate's spacing, then back to back: the floor under each of the round trips on a message's path (about ten: the POST, kami's publish, then per hop the idempotency check and the handler's own, then the long poll's answer), which on a VM whose CPUs sleep between messages costs several times the back-to-back figure.`,
+    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source, its Redis with AOF and \`appendfsync ${NETWORK_APPENDFSYNC}\` as \`npm start\`'s), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included). PING: a round trip from the bench to the network's Redis (p50, µs), sent halfway between messages at the rate's spacing, then back to back: the floor under each of the round trips on a message's path (about ten: the POST, kami's publish, then per hop the idempotency check and the handler's own, then the long poll's answer), which on a VM whose CPUs sleep between messages costs several times the back-to-back figure. The bare path is the baseline, measured the same way at the same rates: bare-path.mjs, an expense's hops (POST, XADD, a group's read, XADD, a read, a record-and-read script, XADD, a read, the long poll's answer, an XACK per entry) on node-redis and node:http in one process with the host's V8 flags, on its own Redis configured as the network's, with nothing of Hive (no envelope, contracts, idempotency, logs, agent runtime or other agents): what this machine allows those hops at least. It has no hops to read back.`,
     '',
     `| mode | rate | p50 | p99 | max | mean | answered | agents' CPU ms/msg | Redis CPU ms/msg | PING µs, spaced / back to back | load 1-min | ${HOPS.join(' | ')} |`,
     `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|${HOPS.map(() => '--:').join('|')}|`,
   ];
   for (const r of rows) {
     const hops = HOPS.map((h) => `${f(r.hops[h].p50)} / ${f(r.hops[h].p99)} / ${f(r.hops[h].mean)}`);
-    lines.push(`| ${r.mode === 'host' ? 'one process' : 'processes'} | ${r.rate}/s | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.mean)} | ${r.sent - r.unanswered}/${r.sent} | ${r.agentsCpuMsPerMsg.toFixed(1)} | ${r.redisCpuMsPerMsg.toFixed(2)} | ${r.pingUs ? `${r.pingUs.spaced.toFixed(0)} / ${r.pingUs.backToBack.toFixed(0)}` : '–'} | ${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)} | ${hops.join(' | ')} |`);
+    lines.push(`| ${r.mode === 'host' ? 'one process' : r.mode === 'bare' ? 'bare path (baseline)' : 'processes'} | ${r.rate}/s | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.mean)} | ${r.sent - r.unanswered}/${r.sent} | ${r.agentsCpuMsPerMsg.toFixed(1)} | ${r.redisCpuMsPerMsg.toFixed(2)} | ${r.pingUs ? `${r.pingUs.spaced.toFixed(0)} / ${r.pingUs.backToBack.toFixed(0)}` : '–'} | ${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)} | ${hops.join(' | ')} |`);
   }
   lines.push('');
   return lines;

@@ -17,7 +17,7 @@ import { agentProcess, discoverAgents, hostProcess, Supervisor, type CodeFrom } 
 import { freePort, randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { kamiClient, type KamiClient } from './kami-client.js';
 
-export type { SentMessage } from './kami-client.js';
+export { kamiClient, type KamiClient, type SentMessage } from './kami-client.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
