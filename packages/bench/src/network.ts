@@ -4,7 +4,9 @@
  * simulator at a paced rate, and the time until the simulator holds kami's reply to each. Each
  * message's hops are read back from the streams afterwards: the wa.inbound, intent.classified and
  * wa.outbound entries it caused (their entry ids are Redis's clock, ms) and the simulator's time of
- * delivery, so the table says where the time went between POST and reply.
+ * delivery, so the table says where the time went between POST and reply. The same client and
+ * pacing then time the baseline, the bare path (bare-path.mjs: the same hops with nothing of Hive),
+ * so that each run says what the machine allows beside what Hive takes.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
