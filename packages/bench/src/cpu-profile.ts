@@ -1,6 +1,6 @@
 /** Self time out of V8 CPU profiles (the inspector's or `node --cpu-prof`'s), summed by function and by package or file, and printed. */
 
-interface CallFrame {
+export interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
@@ -23,6 +23,11 @@ export function origin(url: string): string {
   return ws ? ws[1]! : url.replace(/^node:/, 'node:');
 }
 
+/** A frame's name as the tables print it: function, origin and line (`route apps/iris/src/route.ts:28`). */
+export function frameLabel(cf: CallFrame, o: string = origin(cf.url)): string {
+  return `${cf.functionName || '(anonymous)'} ${o}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+}
+
 /**
  * Add each sample's time to its function and its origin; returns the time added, in µs. With a
  * window (µs on the profile's clock), only samples inside it count; `(idle)` never does.
@@ -41,7 +46,7 @@ export function addSelfTimes(p: Profile, byFn: Map<string, number>, byOrigin: Ma
     if (window && cf.functionName === '(idle)') continue;
     total += dt;
     const o = origin(cf.url);
-    const fn = `${cf.functionName || '(anonymous)'} ${o}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+    const fn = frameLabel(cf, o);
     byFn.set(fn, (byFn.get(fn) ?? 0) + dt);
     byOrigin.set(o, (byOrigin.get(o) ?? 0) + dt);
   }

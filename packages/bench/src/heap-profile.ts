@@ -1,8 +1,8 @@
 /** Allocation out of V8 sampling heap profiles (the inspector's HeapProfiler.stopSampling), summed and printed. */
-import { origin } from './cpu-profile.js';
+import { frameLabel, origin, type CallFrame } from './cpu-profile.js';
 
 interface HeapNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   /** Bytes of the samples taken in this frame (each sample stands for its interval's bytes). */
   selfSize: number;
   children: HeapNode[];
@@ -28,7 +28,7 @@ export class Allocations {
   add(p: HeapProfile): void {
     const walk = (n: HeapNode, caller: string): void => {
       const o = origin(n.callFrame.url);
-      const fn = `${n.callFrame.functionName || '(anonymous)'} ${o}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''}`;
+      const fn = frameLabel(n.callFrame, o);
       const here = /^(packages|apps)\//.test(o) ? fn : caller;
       this.total += n.selfSize;
       for (const [m, k] of [[this.byOrigin, o], [this.byFn, fn], [this.byCaller, here]] as const) m.set(k, (m.get(k) ?? 0) + n.selfSize);
