@@ -114,7 +114,10 @@ async function main() {
         if (sent(chatId, after).length > 0) done();
       }
       waiters.add(check);
-      req.on('close', () => waiters.delete(check));
+      req.on('close', () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      });
       return;
     }
     json(res, 404, { error: `no route ${req.method} ${u.pathname}` });
