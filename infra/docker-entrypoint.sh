@@ -4,12 +4,11 @@
 #   AGENT=<name>           that agent alone, in a process of its own
 #   hive <verb> …          the hive CLI (hive streams, hive agents, hive acl --check)
 #   any other command      run as given (sh)
-# --optimize-for-size keeps V8's heap small (measured: BENCHMARKS.md, "Footprint"); it is a V8
-# flag NODE_OPTIONS does not take, hence here, as in the systemd units and the supervisor.
+# V8's flags are the supervisor's (packages/supervisor/src/agents.ts, measured in BENCHMARKS.md);
+# --heap-growing-percent is one NODE_OPTIONS does not take, hence here, as in the systemd units.
 # HIVE_ROOT (default /app) lets the steps be rehearsed outside an image (infra/README.md).
 set -eu
 root=${HIVE_ROOT:-/app}
-node_flags=--optimize-for-size
 apps() { for d in "$root"/apps/*/dist/index.js; do d=${d%/dist/index.js}; printf '%s ' "${d##*/}"; done; }
 if [ "$#" -gt 0 ]; then
   if [ "$1" = hive ]; then
@@ -21,7 +20,7 @@ fi
 agent=${AGENT:-all}
 if [ "$agent" = all ]; then
   cd "$root"
-  exec node "$node_flags" packages/supervisor/dist/host-main.js
+  exec node --max-semi-space-size=4 --heap-growing-percent=50 packages/supervisor/dist/host-main.js
 fi
 app="$root/apps/$agent"
 if [ ! -f "$app/dist/index.js" ]; then
@@ -29,4 +28,4 @@ if [ ! -f "$app/dist/index.js" ]; then
   exit 2
 fi
 cd "$app"
-exec node "$node_flags" dist/index.js
+exec node --max-semi-space-size=4 --heap-growing-percent=50 dist/index.js

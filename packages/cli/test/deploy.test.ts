@@ -19,6 +19,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDriver, type RedisDriver } from '@hive/bus';
 import { catalogue as hiveCatalogue, deriveTopology } from '@hive/contracts';
+import { DEFAULT_NODE_FLAGS } from '@hive/supervisor';
 import { freePort } from '@hive/test-redis';
 import { agentNames, COMPOSE_FILE, renderCompose, ROOT } from '../../../infra/gen-compose.js';
 import { aclFile, aclUsers, loadDefinitions, newPassword, passwordVar } from '../src/commands/acl.js';
@@ -59,6 +60,20 @@ describe('docker-compose.yml', () => {
   it('an agent named like the Redis service is refused', () => {
     expect(() => renderCompose(['redis'])).toThrow(/redis/);
   });
+});
+
+it('the systemd units and the image start node with the supervisor\'s V8 flags', () => {
+  const flags = DEFAULT_NODE_FLAGS.join(' ');
+  const starts = [
+    ...['hive-network.service', 'hive-agent@.service'].map((unit) => ({ file: `infra/systemd/${unit}`, lines: readFileSync(join(ROOT, 'infra', 'systemd', unit), 'utf8').split('\n').filter((l) => l.startsWith('ExecStart=')) })),
+    { file: 'infra/docker-entrypoint.sh', lines: readFileSync(join(ROOT, 'infra', 'docker-entrypoint.sh'), 'utf8').split('\n').filter((l) => /exec node .*dist\//.test(l)) },
+  ];
+  for (const { file, lines } of starts) {
+    expect(lines.length, file).toBeGreaterThan(0);
+    for (const line of lines) expect(line, file).toContain(`node ${flags} `);
+  }
+  // Two of them: the host's and the one agent's start in the image.
+  expect(starts[2]!.lines).toHaveLength(2);
 });
 
 it('infra/validate.sh: every check whose tool is installed passes', () => {

@@ -11,20 +11,22 @@ import { modelEnv } from './agent-env.js';
 import type { ProcessSpec } from './supervisor.js';
 
 /**
- * V8 flags for every process of the network. `--optimize-for-size` makes V8 keep its heap small
- * (smaller young generation, earlier collections): measured after the 25-message conversation, the
- * 13 agents in one compiled process take 139 → 113 MiB, one process per agent 81 → 73 MiB each
- * (BENCHMARKS.md, "Footprint"). It costs CPU: measured later on the running network in one process
- * (BENCHMARKS.md, issue 18), the agents spent a third more CPU per message with it, and the p99 from
- * a message to its reply at 50 msg/s was twice as long; `HIVE_NODE_FLAGS=""` trades the memory back
- * for that. Measured and not taken: `--lite-mode` (94 and
- * 65 MiB) turns WebAssembly off, and Node's fetch (undici's HTTP parser is WebAssembly) then throws,
- * so the OpenAI path would crash; `--no-opt` (100 and 67 MiB) costs 2-3× the CPU per message under
- * load (bench: publish 42-71 → 124-133 µs, consume 102-160 → 352-391 µs). Not settable through
- * NODE_OPTIONS, hence on the command line (systemd units and the image say it too).
+ * V8 flags for every process of the network: a young generation of up to 4 MiB a half (V8's default
+ * is larger on 64-bit, `--optimize-for-size`'s 1 MiB), and an old generation that grows by half
+ * its size at each limit instead of V8's faster growth. Measured (BENCHMARKS.md, issue 18, V8's
+ * flags) against `--optimize-for-size`, which this replaced: the compiled host 123.0 against 127.9
+ * MiB, `npm start` 233-236 against 242 MiB; a quarter less CPU from start through the footprint
+ * conversation; on the running network a third less CPU per message at 2 msg/s and a shorter p99
+ * (a scavenge every 1 MiB of garbage fell inside nearly every message's path). With no flag at all
+ * the host takes 151.1 MiB. Measured and not taken: `--lite-mode` turns WebAssembly off, and Node's
+ * fetch (undici's HTTP parser is WebAssembly) then throws, so the OpenAI path would crash; `--no-opt`
+ * costs 2-3× the CPU per message under load. `--heap-growing-percent` is not settable through
+ * NODE_OPTIONS, hence on the command line (the systemd units and the image's entry point say it too).
  * HIVE_NODE_FLAGS replaces them (space-separated; empty for none), to measure others.
  */
-export const NODE_FLAGS: readonly string[] = process.env.HIVE_NODE_FLAGS !== undefined ? process.env.HIVE_NODE_FLAGS.split(/\s+/).filter(Boolean) : ['--optimize-for-size'];
+export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
+
+export const NODE_FLAGS: readonly string[] = process.env.HIVE_NODE_FLAGS !== undefined ? process.env.HIVE_NODE_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_NODE_FLAGS;
 
 /** Node's arguments before the entry file: the flags, and the TypeScript loader when running from source. */
 export function nodeArgs(from: CodeFrom): string[] {

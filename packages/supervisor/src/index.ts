@@ -1,6 +1,6 @@
 // The process-management side only (node builtins): what `npm start`'s top process loads. The
 // one-process host, which loads the agent runtime, is `@hive/supervisor/host` and host-main.ts.
-export { agentProcess, consoleProcess, hostProcess, NODE_FLAGS, nodeArgs, type HostProcessOptions } from './agents.js';
+export { agentProcess, consoleProcess, hostProcess, DEFAULT_NODE_FLAGS, NODE_FLAGS, nodeArgs, type HostProcessOptions } from './agents.js';
 export { agentEnv, MODEL_VARIABLES, modelEnv, parseEnvFile, redisUrlVar } from './agent-env.js';
 export {
   agentNames,
