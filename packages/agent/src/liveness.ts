@@ -17,7 +17,7 @@ import { DEFAULT_BLOCK_MS, DEFAULT_CLAIM_IDLE_MS } from '@hive/bus';
 export interface LivenessOptions {
   /** A handler running longer is stuck. @defaultValue max(4 × the stream's claimIdleMs, 120000) */
   stuckHandlerMs?: number;
-  /** A read loop that has not turned for this long, with a free slot, is dead. @defaultValue max(10 × the stream's blockMs, 30000) */
+  /** A read loop that has not turned for this long, with a free slot, is dead. @defaultValue max(6 × the stream's blockMs, 30000) */
   stalledLoopMs?: number;
   /** How often the runtime looks (and withholds or resumes the heartbeat). @defaultValue 5000 */
   checkEveryMs?: number;
@@ -60,7 +60,7 @@ export function livenessLimits(streams: readonly { stream: string; claimIdleMs?:
   const stalled = new Map<string, number>();
   for (const s of streams) {
     stuck.set(s.stream, opts.stuckHandlerMs ?? Math.max(4 * (s.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS), 120_000));
-    stalled.set(s.stream, opts.stalledLoopMs ?? Math.max(10 * (s.blockMs ?? DEFAULT_BLOCK_MS), 30_000));
+    stalled.set(s.stream, opts.stalledLoopMs ?? Math.max(6 * (s.blockMs ?? DEFAULT_BLOCK_MS), 30_000));
   }
   return { stuckHandlerMs: stuck, stalledLoopMs: stalled, checkEveryMs: opts.checkEveryMs ?? 5_000 };
 }

@@ -10,7 +10,8 @@
  *   3. then read new entries (XREADGROUP >) of the stream and of the group's redrive stream (dead
  *      letters retried to this group) in one blocking read, on a dedicated connection, never more
  *      than there are free handler slots per stream (backpressure), and between reads run the
- *      passes of recovery.ts (due retries, reclaim from dead consumers).
+ *      passes of recovery.ts (due retries, reclaim from dead consumers). An idle read blocks for
+ *      `blockMs` less up to a fifth, at random, or until the next pass is due.
  *
  * At most `concurrency` entries walk the chain at once. A read of both streams, or a pass of
  * both, can hand over up to twice the free slots: the rest wait their turn in flight (their
@@ -33,7 +34,7 @@ import { assertName } from './keys.js';
 import { checkFromArgs, checkFromHere, parseCheckFrom, type HandledMarks } from './middleware/idempotency.js';
 import type { Logger } from './logger.js';
 import { notify } from './observer.js';
-import { Recovery } from './recovery.js';
+import { jittered, Recovery } from './recovery.js';
 import { Reclaimer } from './reclaimer.js';
 import { subscriptionSettings, type SubscribeOptions, type SubscriptionContext, type Subscription, type SubscriptionSettings } from './subscribe-options.js';
 
@@ -170,7 +171,8 @@ class SubscriptionImpl implements Subscription {
         if (!this.running) break;
         const free = this.free;
         if (free <= 0) continue;
-        const wait = Math.max(1, Math.min(this.settings.blockMs, this.recovery.msUntilDue()));
+        // An idle read ends at a random point of its last fifth (IDLE_TURN_JITTER), not in step with periodic traffic.
+        const wait = Math.max(1, Math.min(jittered(this.settings.blockMs), this.recovery.msUntilDue()));
         await this.blocking.connect();
         const read = xreadgroup(this.blocking, this.group, this.consumer, [this.key, this.redriveKey], ['>', '>'], { count: free, blockMs: wait });
         // Behind the read on its connection: Redis answers it once the read returns, in the same write.

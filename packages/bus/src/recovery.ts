@@ -8,9 +8,10 @@
  *     from the group's redrive stream). Looked for often (every `retry.baseMs / 4`, 25 ms to 1 s)
  *     only while a failure of this process waits for its retry (`retried()`; and for the longest
  *     backoff after the latest one) or entries are in flight, which are what can fail; otherwise every
- *     IDLE_RETRY_PASS_MS, for what failed without this process seeing it (an ack Redis did not
- *     take). An idle group no longer asks Redis for its pending entries four times a second
- *     (BENCHMARKS.md, issue 18: that polling was most of an idle network's commands);
+ *     IDLE_RETRY_PASS_MS (less up to a fifth, at random), for what failed without this process
+ *     seeing it (an ack Redis did not take). An idle group no longer asks Redis for its pending
+ *     entries four times a second (BENCHMARKS.md, issue 18: that polling was most of an idle
+ *     network's commands);
  *   - reclaim: entries idle past `claimIdleMs` on any consumer of the group (a crashed one);
  *   - cleanup: consumers long dead with nothing pending are removed from the group.
  */
@@ -22,6 +23,22 @@ import type { RetryPolicy } from './retries.js';
 
 /** How often due retries are looked for when nothing has failed lately and nothing is in flight. */
 export const IDLE_RETRY_PASS_MS = 5_000;
+
+/**
+ * An idle turn of the loop (a read's timeout, an idle retry or reclaim pass) comes up to this share
+ * of its interval early, at random. Redis answers a timed-out blocking read at its next cron tick
+ * (every 100 ms at hz 10) or at the next command it serves, whichever comes first, so a timeout
+ * that falls inside a message's commands is answered, and re-armed, on that message's path. Fixed
+ * intervals line timeouts up with it: the loops a message woke all time out one interval later,
+ * on the path of a message sent at a period that divides it (BENCHMARKS.md, issue 18: at 2 msg/s,
+ * 2 s blocks), and the subscriptions an agent started together reclaim together.
+ */
+const IDLE_TURN_JITTER = 0.2;
+
+/** `ms`, less up to IDLE_TURN_JITTER of it, at random. */
+export function jittered(ms: number, random: () => number = Math.random): number {
+  return Math.max(1, Math.round(ms * (1 - IDLE_TURN_JITTER * random())));
+}
 
 export interface RecoveryOptions {
   readonly driver: RedisDriver;
@@ -44,8 +61,8 @@ export interface RecoveryOptions {
 
 /** The entries of one subscription that come back, and when each pass is next due. */
 export class Recovery {
-  /** When each pass is next due (epoch ms; 0: at once), and when the retry pass last ran. */
-  private readonly due = { retry: 0, reclaim: 0, cleanup: 0, lastRetry: 0 };
+  /** When each pass is next due (epoch ms; 0: at once), and when the idle retry pass is (IDLE_RETRY_PASS_MS, jittered, after the last). */
+  private readonly due = { retry: 0, reclaim: 0, cleanup: 0, idleRetry: 0 };
   /** Until when retries are looked for often: the longest backoff after the latest failure. */
   private watchRetriesUntil = 0;
   /** Failed deliveries of this process not yet claimed back for their retry. */
@@ -90,7 +107,7 @@ export class Recovery {
 
   /** Milliseconds until a retry or reclaim pass is due: the longest a read may block. */
   msUntilDue(now: number = Date.now()): number {
-    let retryDue = Math.max(this.due.retry, this.due.lastRetry + IDLE_RETRY_PASS_MS);
+    let retryDue = Math.max(this.due.retry, this.due.idleRetry);
     if (this.watchingRetries(now)) retryDue = this.due.retry;
     // An entry in flight may fail: the loop comes round within the cadence to see it (no pass unless it did).
     else if (this.o.inFlight() > 0) retryDue = Math.min(retryDue, now + this.retryCadenceMs());
@@ -110,7 +127,7 @@ export class Recovery {
   groupRecreated(): void {
     this.drain = undefined;
     this.due.retry = 0;
-    this.due.lastRetry = 0;
+    this.due.idleRetry = 0;
     this.due.reclaim = 0;
   }
 
@@ -121,9 +138,9 @@ export class Recovery {
     const dispatchAll = (key: string, entries: readonly ClaimedEntry[]) => {
       for (const e of entries) o.dispatch(key, e, e.deliveryCount);
     };
-    if (now >= this.due.retry && (this.watchingRetries(now) || now >= this.due.lastRetry + IDLE_RETRY_PASS_MS)) {
+    if (now >= this.due.retry && (this.watchingRetries(now) || now >= this.due.idleRetry)) {
       this.due.retry = now + this.retryCadenceMs();
-      this.due.lastRetry = now;
+      this.due.idleRetry = now + jittered(IDLE_RETRY_PASS_MS);
       const due = await o.reclaimer.claimDueRetries(o.free());
       const redriven = await o.redriveReclaimer.claimDueRetries(o.free());
       this.retriesOwed = Math.max(0, this.retriesOwed - due.length - redriven.length);
@@ -131,7 +148,7 @@ export class Recovery {
       dispatchAll(o.redriveKey, redriven);
     }
     if (now >= this.due.reclaim) {
-      this.due.reclaim = now + Math.max(50, Math.floor(o.claimIdleMs / 2));
+      this.due.reclaim = now + jittered(Math.max(50, Math.floor(o.claimIdleMs / 2)));
       const claimed = await o.reclaimer.reclaimIdle(o.free());
       if (claimed.length > 0) {
         const counts = await o.reclaimer.deliveryCounts(claimed[0]!.id, claimed[claimed.length - 1]!.id, Math.max(claimed.length * 2, 16));

@@ -17,7 +17,8 @@ import { retryPolicy, type RetryPolicy } from './retries.js';
 export const DEFAULT_CONCURRENCY = 1;
 export const DEFAULT_MAX_DELIVERIES = 5;
 export const DEFAULT_CLAIM_IDLE_MS = 30_000;
-export const DEFAULT_BLOCK_MS = 2_000;
+/** An idle loop turns every 4-5 s: as often as its idle retry pass comes round (recovery.ts), not more. */
+export const DEFAULT_BLOCK_MS = 5_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const DEFAULT_DEAD_CONSUMER_MS = 24 * 60 * 60 * 1000;
 /** Longest a handler may run before it counts as failed: 5 minutes. */
@@ -103,7 +104,7 @@ export interface SubscribeOptions<T = unknown> {
   claimIdleMs?: number;
   /** Backoff between deliveries of a failing entry. @defaultValue { baseMs: 1000, maxMs: 60000, jitter: 0.2 } */
   retry?: Partial<RetryPolicy>;
-  /** Longest a blocking read waits before the loop looks around. @defaultValue 2000 */
+  /** Longest a blocking read waits before the loop looks around (each read less up to a fifth of it, at random). @defaultValue 5000 */
   blockMs?: number;
   /** Where a newly created group starts: "new" ($), "all" (0) or an entry id. @defaultValue "new" */
   startAt?: 'new' | 'all' | string;

@@ -3,6 +3,7 @@
  * read as the stream: no poll of its own, and never more handlers at once than its concurrency,
  * though one read of both streams can hand over twice the free slots.
  */
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { DRIVER_KINDS, encodeFields, type Bus } from '../src/index.js';
 import { sleep, useBuses, useRedis, waitUntil } from './helpers.js';
@@ -28,6 +29,29 @@ describe.each(DRIVER_KINDS)('the redrive stream in the blocking read, on %s', (k
     await sleep(2_500);
     // Before: the redrive stream was polled once a second, each poll cutting the blocking read short (4-6 here).
     expect((await calls(b, 'xreadgroup')) - before).toBeLessThanOrEqual(2);
+  });
+
+  it('an idle read blocks for blockMs less up to a fifth, a different length each time (not in step with periodic traffic)', async () => {
+    const b = await bus();
+    const monitor = await new Redis(redis().url).monitor();
+    const blocks: number[] = [];
+    const key = b.keys.stream('jitter');
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      const at = args.indexOf('BLOCK');
+      if (args[0]?.toUpperCase() === 'XREADGROUP' && args.includes(key) && at > 0) blocks.push(Number(args[at + 1]));
+    });
+    try {
+      const sub = b.subscribe({ stream: 'jitter', group: 'g', blockMs: 300, handler: () => undefined });
+      await sub.ready;
+      await waitUntil(() => blocks.length >= 12, 10_000, '12 idle reads');
+    } finally {
+      monitor.disconnect();
+    }
+    // Each read's BLOCK: 240-300 ms, but where a pass falls due sooner (the first reads, the idle retry pass).
+    expect(blocks.filter((ms) => ms >= 240 && ms <= 300).length, blocks.join(' ')).toBeGreaterThanOrEqual(10);
+    expect(blocks.every((ms) => ms >= 1 && ms <= 300), blocks.join(' ')).toBe(true);
+    // Fixed, they would all be 300 (or the time left to a pass): drawn at random, hardly two alike.
+    expect(new Set(blocks).size, blocks.join(' ')).toBeGreaterThanOrEqual(6);
   });
 
   it('one read of an entry in the stream and one in the redrive stream (same entry id) runs both, one after the other at concurrency 1', async () => {
