@@ -36,8 +36,8 @@ export const IDLE_RETRY_PASS_MS = 5_000;
 const IDLE_TURN_JITTER = 0.2;
 
 /** `ms`, less up to IDLE_TURN_JITTER of it, at random. */
-export function jittered(ms: number, random: () => number = Math.random): number {
-  return Math.max(1, Math.round(ms * (1 - IDLE_TURN_JITTER * random())));
+export function jittered(ms: number): number {
+  return Math.max(1, Math.round(ms * (1 - IDLE_TURN_JITTER * Math.random())));
 }
 
 export interface RecoveryOptions {
