@@ -33,7 +33,9 @@ describe.each(DRIVER_KINDS)('the redrive stream in the blocking read, on %s', (k
 
   it('an idle read blocks for blockMs less up to a fifth, a different length each time (not in step with periodic traffic)', async () => {
     const b = await bus();
-    const monitor = await new Redis(redis().url).monitor();
+    // monitor() opens a connection of its own: both are closed at the end.
+    const client = new Redis(redis().url);
+    const monitor = await client.monitor();
     const blocks: number[] = [];
     const key = b.keys.stream('jitter');
     monitor.on('monitor', (_time: string, args: string[]) => {
@@ -46,6 +48,7 @@ describe.each(DRIVER_KINDS)('the redrive stream in the blocking read, on %s', (k
       await waitUntil(() => blocks.length >= 12, 10_000, '12 idle reads');
     } finally {
       monitor.disconnect();
+      client.disconnect();
     }
     // Each read's BLOCK: 240-300 ms, but where a pass falls due sooner (the first reads, the idle retry pass).
     expect(blocks.filter((ms) => ms >= 240 && ms <= 300).length, blocks.join(' ')).toBeGreaterThanOrEqual(10);
