@@ -17,7 +17,8 @@ import { errorMessage, type Logger } from '@hive/bus';
 export interface RunUntilStoppedOptions {
   /** For the lines written to stderr. */
   name: string;
-  log: Logger;
+  /** Or a function, read when there is something to log (a process whose logger is made as it starts). */
+  log: Logger | (() => Logger);
   stop: () => Promise<void>;
   /** The longest the stop may take before the process exits 1 anyway (read when the stop begins). */
   budgetMs: number | (() => number);
@@ -34,15 +35,16 @@ const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 export function runUntilStopped(opts: RunUntilStoppedOptions): (reason: string) => void {
   let stopping = false;
   let deadline = 0;
+  const log = (): Logger => (typeof opts.log === 'function' ? opts.log() : opts.log);
   const shutdown = (reason: string) => {
     if (stopping) {
-      opts.log.info({ reason, leftMs: Math.max(0, deadline - Date.now()) }, 'already stopping');
+      log().info({ reason, leftMs: Math.max(0, deadline - Date.now()) }, 'already stopping');
       return;
     }
     stopping = true;
     const budgetMs = typeof opts.budgetMs === 'function' ? opts.budgetMs() : opts.budgetMs;
     deadline = Date.now() + budgetMs;
-    opts.log.info({ reason, budgetMs }, 'shutting down');
+    log().info({ reason, budgetMs }, 'shutting down');
     setTimeout(() => {
       process.stderr.write(`${opts.name}: shutdown took longer than ${budgetMs} ms; exiting\n`);
       process.exit(1);
@@ -67,7 +69,7 @@ export function runUntilStopped(opts: RunUntilStoppedOptions): (reason: string) 
   }
   if (opts.exitOnUncaught) {
     const fatal = (kind: string) => (err: unknown) => {
-      opts.log.error({ err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, `${kind}: exiting to be restarted`);
+      log().error({ err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, `${kind}: exiting to be restarted`);
       process.stderr.write(`${opts.name}: ${kind}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(EXIT_UNCAUGHT);
     };

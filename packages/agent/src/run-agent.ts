@@ -110,6 +110,21 @@ const HEARTBEAT_STOP_TIMEOUT_MS = 2_000;
 /** Slack on top of the handlers' shutdown timeout before the bus is closed hard. */
 const CLOSE_SLACK_MS = 5_000;
 
+/** A stream's consumer settings: the caller's defaults, then the definition's own. */
+function streamOptionsFor(def: AnyAgentDefinition, options: StartAgentOptions, stream: string): StreamOptions {
+  return { ...options.streamDefaults, ...(def.streamOptions as Record<string, StreamOptions> | undefined)?.[stream] };
+}
+
+/** The longest the agent's handlers may take to finish at a stop: the longest of its streams'. */
+function shutdownTimeoutOf(def: AnyAgentDefinition, options: StartAgentOptions): number {
+  let ms = DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  for (const [stream, handlers] of Object.entries(def.reads as Record<string, unknown>)) if (handlers !== undefined) ms = Math.max(ms, streamOptionsFor(def, options, stream).shutdownTimeoutMs ?? 0);
+  return ms;
+}
+
+/** The longest a whole stop may take: the handlers, closing, the registry record, and a second of slack. */
+const stopBudgetOf = (shutdownTimeoutMs: number) => shutdownTimeoutMs + CLOSE_SLACK_MS + HEARTBEAT_STOP_TIMEOUT_MS + 1_000;
+
 /** Every stream and type the definition uses that the catalogue lacks, one line each. */
 function unknownContracts(def: AnyAgentDefinition, contracts: Catalogue): string[] {
   const out: string[] = [];
@@ -189,9 +204,8 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
   /** Handlers running now, for the liveness check (one entry per delivery; no timer per message). */
   const running = new Set<RunningHandler>();
   const orderingKey = def.orderingKey === false ? undefined : (def.orderingKey ?? byChatId);
-  let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  const streamOptionsOf = (stream: string): StreamOptions => ({ ...options.streamDefaults, ...(def.streamOptions as Record<string, StreamOptions> | undefined)?.[stream] });
-  for (const stream of streamsRead) shutdownTimeoutMs = Math.max(shutdownTimeoutMs, streamOptionsOf(stream).shutdownTimeoutMs ?? 0);
+  const streamOptionsOf = (stream: string): StreamOptions => streamOptionsFor(def, options, stream);
+  const shutdownTimeoutMs = shutdownTimeoutOf(def, options);
   /** Called once `start` has run: from here on handlers run. */
   const subscribe = () => {
     for (const stream of streamsRead) {
@@ -364,7 +378,7 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
     publish: scope.publish,
     readiness,
     liveness,
-    stopTimeoutMs: shutdownTimeoutMs + CLOSE_SLACK_MS + HEARTBEAT_STOP_TIMEOUT_MS + 1_000,
+    stopTimeoutMs: stopBudgetOf(shutdownTimeoutMs),
     stop,
   };
 }
@@ -378,15 +392,26 @@ export async function runAgent<C extends z.ZodType, W extends StreamName>(
   definition: AgentDefinition<C, W>,
   options: StartAgentOptions = {},
 ): Promise<AgentHandle<z.output<C>, W>> {
-  let handle: AgentHandle<z.output<C>, W>;
+  let handle: AgentHandle<z.output<C>, W> | undefined;
+  let startupLog: Logger | undefined;
+  const starting = startAgent(definition, options);
+  // The signal handlers first: the agent is in the registry (running) a moment before startAgent
+  // returns, and a SIGTERM in between must stop it gracefully, not end the process with Node's
+  // default action (its buffered log lines lost, its stop never logged). A stop asked for while
+  // it starts waits for the start, then stops what started; a start that fails exits 1 below.
+  runUntilStopped({
+    name: definition.name,
+    log: () => handle?.log ?? (startupLog ??= createRedactingLogger({ agent: definition.name })),
+    stop: async () => (await starting.catch(() => undefined))?.stop(),
+    budgetMs: () => handle?.stopTimeoutMs ?? stopBudgetOf(shutdownTimeoutOf(definition as AnyAgentDefinition, options)),
+  });
   try {
-    handle = await startAgent(definition, options);
+    handle = await starting;
   } catch (err) {
     // Configuration and connection problems are the operator's to fix: the message says what, a stack would only bury it.
     const text = err instanceof HiveError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(`${definition.name}: ${text}\n`);
     process.exit(1);
   }
-  runUntilStopped({ name: definition.name, log: handle.log, stop: () => handle.stop(), budgetMs: handle.stopTimeoutMs });
   return handle;
 }

@@ -8,6 +8,7 @@ import { randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(pkg, 'test', 'fixtures', 'run-echo.ts');
+const slowStart = join(pkg, 'test', 'fixtures', 'run-slow-start.ts');
 
 interface Child {
   proc: ChildProcess;
@@ -15,8 +16,8 @@ interface Child {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function run(env: Record<string, string>, opts: { ipc?: boolean } = {}): Child {
-  const proc = spawn(process.execPath, ['--conditions=@hive/source', '--import', 'tsx', entry], {
+function run(env: Record<string, string>, opts: { ipc?: boolean; entry?: string } = {}): Child {
+  const proc = spawn(process.execPath, ['--conditions=@hive/source', '--import', 'tsx', opts.entry ?? entry], {
     cwd: pkg,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
@@ -84,6 +85,32 @@ describe('an agent process', () => {
       if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
     }
   });
+
+  it('SIGTERM while the agent is still starting: it finishes starting, then stops gracefully, exit 0', async () => {
+    const prefix = randomPrefix('proc');
+    const child = run({ REDIS_URL: redis.url, HIVE_PREFIX: prefix, HIVE_HTTP_PORT: '0', HIVE_INSTANCE: 'p3', ECHO_START_MS: '1500' }, { entry: slowStart });
+    try {
+      // What a supervisor's SIGTERM did to an agent between its registry record and "agent started":
+      // Node's default action ended it, no stop, its buffered log lines lost.
+      const deadline = Date.now() + 20_000;
+      while (!child.stderr().includes('echo: in start') && child.proc.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(child.stderr()).toContain('echo: in start');
+      child.proc.kill('SIGTERM');
+      expect(await child.exit).toEqual({ code: 0, signal: null });
+      const err = child.stderr();
+      expect(err).toMatch(/"reason":"SIGTERM".*"msg":"shutting down"/);
+      expect(err).toContain('"msg":"agent started"');
+      expect(err).toContain('"msg":"stopped"');
+      const bus = await createBus({ url: redis.url, prefix, source: 'test' });
+      try {
+        expect(await listAgents(bus.driver, bus.keys)).toEqual([]);
+      } finally {
+        await bus.close();
+      }
+    } finally {
+      if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('a supervisor that dies while the agent is still starting: the agent stops by itself once started, exit 0', async () => {
     const prefix = randomPrefix('proc');
