@@ -112,12 +112,18 @@ export class Supervisor extends EventEmitter {
       if (!c || c.exitCode !== null || c.signalCode !== null) continue;
       waits.push(
         new Promise<void>((resolve) => {
+          let killed = false;
           const kill = setTimeout(() => {
             this.print(m, `did not stop within ${this.opts.graceMs ?? 15_000} ms; killing`);
+            killed = true;
             killGroup(c);
           }, this.opts.graceMs ?? 15_000);
-          c.once('exit', () => {
+          c.once('exit', (code, signal) => {
             clearTimeout(kill);
+            // A graceful stop exits 0; a stop that failed or overran exits 1 (runUntilStopped), and is
+            // said. Dying of the SIGTERM itself is not: that is a process still loading, before it
+            // has handlers (and before it has started anything: an agent installs them before it starts).
+            if (!killed && code !== 0 && signal !== 'SIGTERM') this.print(m, `exited (${signal ?? `code ${code}`}) while stopping, not gracefully`);
             resolve();
           });
           c.kill('SIGTERM');

@@ -53,6 +53,28 @@ describe('Supervisor', () => {
     expect(text()).toContain('did not stop within 300 ms; killing');
   });
 
+  it('stop() says which process did not stop gracefully (its stop failed), not one that ended on the SIGTERM or exited 0', async () => {
+    const { out, text } = capture();
+    const sup = new Supervisor(
+      [
+        { name: 'fine', ...node('process.on("SIGTERM", () => process.exit(0)); console.log("up"); setInterval(() => {}, 1000)') },
+        { name: 'plain', ...node('console.log("up"); setInterval(() => {}, 1000)') },
+        { name: 'failing', ...node('process.on("SIGTERM", () => process.exit(1)); console.log("up"); setInterval(() => {}, 1000)') },
+      ],
+      { out, colour: false, graceMs: 5_000 },
+    );
+    const exits: Record<string, string> = {};
+    sup.on('exit', (name: string, code: number | null, signal: string | null) => (exits[name] = signal ?? `code ${code}`));
+    sup.start();
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => (text().match(/│ up$/gm) ?? []).length === 3 && (clearInterval(t), resolve()), 20);
+    });
+    await sup.stop();
+    expect(exits).toEqual({ fine: 'code 0', plain: 'SIGTERM', failing: 'code 1' });
+    expect(text()).toMatch(/^failing │ exited \(code 1\) while stopping, not gracefully$/m);
+    expect(text()).not.toMatch(/^(fine|plain) +│ exited/m);
+  });
+
   it('formats pino lines and passes other lines through', () => {
     expect(formatLogLine('{"level":30,"time":1,"msg":"hello","corr":"c1"}')).toBe('info  hello  corr=c1');
     expect(formatLogLine('plain text')).toBe('plain text');
