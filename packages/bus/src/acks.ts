@@ -19,6 +19,8 @@ export interface BatchedAcksOptions {
   /** The group's redrive stream: read by this group alone, so an acked entry there is deleted too. */
   readonly redriveKey: string;
   readonly log: Logger;
+  /** Called when an ack (or a mark and its ack) fails: its entries stay pending, handled or not. */
+  readonly onFailed?: () => void;
 }
 
 /**
@@ -106,8 +108,9 @@ export class BatchedAcks {
     if (failed) {
       const count = [...batch.values()].reduce((n, ids) => n + ids.length, 0) + [...marked.values()].reduce((n, m) => n + m.pairs.length / 2, 0);
       this.o.log.warn({ err: errorMessage(failed.reason), count }, 'ack failed; entries stay pending (handled ones unmarked: their handlers run again)');
+      this.o.onFailed?.();
     }
-    // Acked, or (the ack failed) pending again like any other entry: the reclaimer's from now on.
+    // Acked, or (the ack failed) pending again like any other entry: the retry and reclaim passes' from now on.
     for (const [key, ids] of batch) for (const id of ids) this.sending.delete(this.name(key, id));
     for (const [key, m] of marked) for (let i = 1; i < m.pairs.length; i += 2) this.sending.delete(this.name(key, m.pairs[i]!));
   }

@@ -111,7 +111,8 @@ class SubscriptionImpl implements Subscription {
     const { driver, observers } = ctx;
     const { stream, group, consumer, key, redriveKey } = this;
     const { claimIdleMs, retry, deadConsumerMs } = s;
-    this.acks = new BatchedAcks({ driver, group, redriveKey, log });
+    // An ack Redis did not take leaves handled entries pending: the retry pass looks for them.
+    this.acks = new BatchedAcks({ driver, group, redriveKey, log, onFailed: () => this.recovery.watch() });
     const isInFlight = (k: string) => (id: string) => this.inFlightMap.has(entryName(k === redriveKey, id)) || this.acks.has(k, id);
     const reclaimer = (this.reclaimer = new Reclaimer({ driver, key, stream, group, consumer, log, observers, claimIdleMs, retry, deadConsumerMs, isInFlight: isInFlight(key) }));
     const redriveReclaimer = (this.redriveReclaimer = new Reclaimer({ ...reclaimer.options, key: redriveKey, isInFlight: isInFlight(redriveKey) }));
@@ -191,6 +192,8 @@ class SubscriptionImpl implements Subscription {
           continue;
         }
         failures++;
+        // Redis may have delivered what the lost answer held: those entries are ours, pending, unseen.
+        this.recovery.watch();
         this.log.warn({ err: errorMessage(err), attempt: failures }, 'read failed; retrying');
         await sleep(Math.min(50 * 2 ** failures, 2_000));
       }
@@ -290,6 +293,8 @@ class SubscriptionImpl implements Subscription {
     }
     if (settled === 'acked' || settled === 'skipped' || settled === 'duplicate') this.acks.add(d.key, d.entry.id, settled === 'acked' ? d.markOnAck : undefined);
     else if (settled === 'retried') this.recovery.retried();
+    // Left pending untold (Redis could not be told of a failure, a step threw): back once its backoff has passed.
+    else if (settled === 'pending' && this.running) this.recovery.watch();
     if (settled === 'pending' || this.ctx.observers.length === 0) return; // no event object per message when nobody listens
     notify(this.ctx.observers, 'handled', { stream: this.stream, group: this.group, type: d.message?.type ?? 'unknown', outcome: settled, durationMs: performance.now() - started });
   }

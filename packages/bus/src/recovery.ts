@@ -5,13 +5,14 @@
  *     from the stream and then from the group's redrive stream (XREADGROUP from 0).
  * Then, between reads, each pass when it is due:
  *   - due retries: this consumer's failed entries whose backoff has passed (from the stream and
- *     from the group's redrive stream). Looked for often (every `retry.baseMs / 4`, 25 ms to 1 s)
- *     only while a failure of this process waits for its retry (`retried()`; and for the longest
- *     backoff after the latest one) or entries are in flight, which are what can fail; otherwise every
- *     IDLE_RETRY_PASS_MS (less up to a fifth, at random), for what failed without this process
- *     seeing it (an ack Redis did not take). An idle group no longer asks Redis for its pending
- *     entries four times a second (BENCHMARKS.md, issue 18: that polling was most of an idle
- *     network's commands);
+ *     from the group's redrive stream). Looked for (every `retry.baseMs / 4`, 25 ms to 1 s) only
+ *     while something of this process may be waiting for its retry, for the longest backoff after
+ *     the latest sign of it: a failed delivery (`retried()`), or an entry this process may have left
+ *     on its pending list without counting it (`watch()`: an ack Redis did not take, a read whose
+ *     answer was lost, a failure Redis could not be told of). Otherwise never: an idle group does
+ *     not ask Redis for its pending entries at all (BENCHMARKS.md, issue 18: that polling was most
+ *     of an idle network's commands, first four times a second, then every 5 s). What this process
+ *     cannot know of is the reclaim pass's;
  *   - reclaim: entries idle past `claimIdleMs` on any consumer of the group (a crashed one);
  *   - cleanup: consumers long dead with nothing pending are removed from the group.
  */
@@ -21,11 +22,8 @@ import type { Logger } from './logger.js';
 import type { ClaimedEntry, Reclaimer } from './reclaimer.js';
 import type { RetryPolicy } from './retries.js';
 
-/** How often due retries are looked for when nothing has failed lately and nothing is in flight. */
-export const IDLE_RETRY_PASS_MS = 5_000;
-
 /**
- * An idle turn of the loop (a read's timeout, an idle retry or reclaim pass) comes up to this share
+ * An idle turn of the loop (a read's timeout, a reclaim pass) comes up to this share
  * of its interval early, at random. Redis answers a timed-out blocking read at its next cron tick
  * (every 100 ms at hz 10) or at the next command it serves, whichever comes first, so a timeout
  * that falls inside a message's commands is answered, and re-armed, on that message's path. Fixed
@@ -61,12 +59,14 @@ export interface RecoveryOptions {
 
 /** The entries of one subscription that come back, and when each pass is next due. */
 export class Recovery {
-  /** When each pass is next due (epoch ms; 0: at once), and when the idle retry pass is (IDLE_RETRY_PASS_MS, jittered, after the last). */
-  private readonly due = { retry: 0, reclaim: 0, cleanup: 0, idleRetry: 0 };
+  /** When each pass is next due (epoch ms; 0: at once); the retry pass only while watching for retries. */
+  private readonly due = { retry: 0, reclaim: 0, cleanup: 0 };
   /** Until when retries are looked for often: the longest backoff after the latest failure. */
   private watchRetriesUntil = 0;
   /** Failed deliveries of this process not yet claimed back for their retry. */
   private retriesOwed = 0;
+  /** For what `watch()` was told of: a pass is owed at or after this time (however late the loop comes round); 0: none. */
+  private lastPassAt = 0;
   /** Where draining own pending entries has got to; undefined once done. */
   private drain: { key: string; cursor: string } | undefined;
 
@@ -97,37 +97,53 @@ export class Recovery {
     return true;
   }
 
-  /** A delivery failed and will be retried: look for due retries often until its longest backoff has passed. */
+  /** A delivery failed and will be retried: look for due retries often until it has been (and its longest backoff has passed). */
   retried(now: number = Date.now()): void {
-    const { retry } = this.o;
     this.retriesOwed++;
-    this.watchRetriesUntil = Math.max(this.watchRetriesUntil, now + Math.ceil(retry.maxMs * (1 + retry.jitter)) + this.retryCadenceMs());
+    this.watchFor(now);
+  }
+
+  /**
+   * An entry of this consumer may have been left pending without a failure counted for it (an ack
+   * Redis did not take, a read whose answer was lost): look for due retries often until the longest
+   * backoff has passed, as after a failure. What is still there after that is the reclaim pass's.
+   * A read already blocking is not cut short: the first pass comes when it ends (within blockMs),
+   * and one pass comes after the window however late that is.
+   */
+  watch(now: number = Date.now()): void {
+    this.lastPassAt = Math.max(this.lastPassAt, this.watchFor(now));
+  }
+
+  /** Look for due retries often until the longest backoff from `now` has passed; returns when that is. */
+  private watchFor(now: number): number {
+    const { retry } = this.o;
+    const until = now + Math.ceil(retry.maxMs * (1 + retry.jitter)) + this.retryCadenceMs();
+    this.watchRetriesUntil = Math.max(this.watchRetriesUntil, until);
     this.due.retry = Math.min(this.due.retry, now + this.retryCadenceMs());
+    return until;
   }
 
   /** Milliseconds until a retry or reclaim pass is due: the longest a read may block. */
   msUntilDue(now: number = Date.now()): number {
-    let retryDue = Math.max(this.due.retry, this.due.idleRetry);
+    let retryDue = Number.POSITIVE_INFINITY;
     if (this.watchingRetries(now)) retryDue = this.due.retry;
     // An entry in flight may fail: the loop comes round within the cadence to see it (no pass unless it did).
-    else if (this.o.inFlight() > 0) retryDue = Math.min(retryDue, now + this.retryCadenceMs());
+    else if (this.o.inFlight() > 0) retryDue = now + this.retryCadenceMs();
     return Math.min(retryDue, this.due.reclaim) - now;
   }
 
   /** A failure of ours is still waiting for its retry (or was lately: a late loop must not miss it). */
   private watchingRetries(now: number): boolean {
-    return this.retriesOwed > 0 || now < this.watchRetriesUntil;
+    return this.retriesOwed > 0 || now < this.watchRetriesUntil || this.lastPassAt > 0;
   }
 
   private retryCadenceMs(): number {
     return Math.min(1_000, Math.max(25, Math.floor(this.o.retry.baseMs / 4)));
   }
 
-  /** After the group was re-created: nothing of ours is pending any more, and every pass is due now. */
+  /** After the group was re-created: nothing of ours is pending any more, and the reclaim pass is due now. */
   groupRecreated(): void {
     this.drain = undefined;
-    this.due.retry = 0;
-    this.due.idleRetry = 0;
     this.due.reclaim = 0;
   }
 
@@ -138,9 +154,9 @@ export class Recovery {
     const dispatchAll = (key: string, entries: readonly ClaimedEntry[]) => {
       for (const e of entries) o.dispatch(key, e, e.deliveryCount);
     };
-    if (now >= this.due.retry && (this.watchingRetries(now) || now >= this.due.idleRetry)) {
+    if (now >= this.due.retry && this.watchingRetries(now)) {
       this.due.retry = now + this.retryCadenceMs();
-      this.due.idleRetry = now + jittered(IDLE_RETRY_PASS_MS);
+      if (this.lastPassAt > 0 && now >= this.lastPassAt) this.lastPassAt = 0;
       const due = await o.reclaimer.claimDueRetries(o.free());
       const redriven = await o.redriveReclaimer.claimDueRetries(o.free());
       this.retriesOwed = Math.max(0, this.retriesOwed - due.length - redriven.length);

@@ -17,7 +17,7 @@ import { retryPolicy, type RetryPolicy } from './retries.js';
 export const DEFAULT_CONCURRENCY = 1;
 export const DEFAULT_MAX_DELIVERIES = 5;
 export const DEFAULT_CLAIM_IDLE_MS = 30_000;
-/** An idle loop turns every 4-5 s: as often as its idle retry pass comes round (recovery.ts), not more. */
+/** An idle loop turns every 4-5 s (less up to a fifth, at random: recovery.ts), or sooner when a pass is due. */
 export const DEFAULT_BLOCK_MS = 5_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const DEFAULT_DEAD_CONSUMER_MS = 24 * 60 * 60 * 1000;

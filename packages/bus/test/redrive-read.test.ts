@@ -50,7 +50,7 @@ describe.each(DRIVER_KINDS)('the redrive stream in the blocking read, on %s', (k
       monitor.disconnect();
       client.disconnect();
     }
-    // Each read's BLOCK: 240-300 ms, but where a pass falls due sooner (the first reads, the idle retry pass).
+    // Each read's BLOCK: 240-300 ms, but where a pass falls due sooner (the first reads, a reclaim pass).
     expect(blocks.filter((ms) => ms >= 240 && ms <= 300).length, blocks.join(' ')).toBeGreaterThanOrEqual(10);
     expect(blocks.every((ms) => ms >= 1 && ms <= 300), blocks.join(' ')).toBe(true);
     // Fixed, they would all be 300 (or the time left to a pass): drawn at random, hardly two alike.
