@@ -51,6 +51,16 @@ describe('an agent process', () => {
     await redis?.stop();
   });
 
+  /** The agents registered under `prefix`, as name#instance. */
+  async function agentsIn(prefix: string): Promise<string[]> {
+    const bus = await createBus({ url: redis.url, prefix, source: 'test' });
+    try {
+      return (await listAgents(bus.driver, bus.keys)).map((a) => `${a.name}#${a.instance}`);
+    } finally {
+      await bus.close();
+    }
+  }
+
   it('exits 1 on a bad environment, naming each bad variable, without a stack trace', async () => {
     const child = run({ HIVE_HTTP_PORT: 'abc', REDIS_URL: 'localhost:6379', ECHO_PREFIX: '' });
     const { code } = await child.exit;
@@ -101,12 +111,7 @@ describe('an agent process', () => {
       expect(err).toMatch(/"reason":"SIGTERM".*"msg":"shutting down"/);
       expect(err).toContain('"msg":"agent started"');
       expect(err).toContain('"msg":"stopped"');
-      const bus = await createBus({ url: redis.url, prefix, source: 'test' });
-      try {
-        expect(await listAgents(bus.driver, bus.keys)).toEqual([]);
-      } finally {
-        await bus.close();
-      }
+      expect(await agentsIn(prefix)).toEqual([]);
     } finally {
       if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
     }
@@ -124,12 +129,7 @@ describe('an agent process', () => {
       expect(exited).toEqual({ code: 0, signal: null });
       expect(child.stderr()).toContain('the supervisor exited while this process started');
       expect(child.stderr()).toContain('"msg":"stopped"');
-      const bus = await createBus({ url: redis.url, prefix, source: 'test' });
-      try {
-        expect(await listAgents(bus.driver, bus.keys)).toEqual([]);
-      } finally {
-        await bus.close();
-      }
+      expect(await agentsIn(prefix)).toEqual([]);
     } finally {
       if (child.proc.exitCode === null) child.proc.kill('SIGKILL');
     }
