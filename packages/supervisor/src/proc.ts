@@ -61,6 +61,11 @@ export function processTree(root: number): number[] {
   return out;
 }
 
+/** A process's whole command line, arguments joined by spaces; '' when it is gone. */
+export function commandLineOf(pid: number): string {
+  return (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
+}
+
 /** RSS and PSS of one process, or undefined when it is gone. */
 export function memoryOf(pid: number): ProcessMemory | undefined {
   const status = read(`/proc/${pid}/status`);
@@ -69,7 +74,7 @@ export function memoryOf(pid: number): ProcessMemory | undefined {
   const rollup = read(`/proc/${pid}/smaps_rollup`) ?? '';
   // /proc/<pid>/stat fields 14 and 15 (utime, stime) in clock ticks: 100 a second on Linux.
   const stat = (read(`/proc/${pid}/stat`) ?? '').split(')').pop()!.trim().split(' ');
-  const cmdline = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
+  const cmdline = commandLineOf(pid);
   return {
     pid,
     ppid: field(/^PPid:\s+(\d+)/m),

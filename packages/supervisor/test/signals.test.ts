@@ -16,7 +16,7 @@
  * (stderrDestination in packages/bus/src/logger.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ import { listAgents } from '@hive/bus/admin';
 import { freePort, randomPrefix, startRedis, type RedisServer } from '@hive/test-redis';
 import { pingRedis } from '../src/redis.js';
 import { REPO_ROOT } from '../src/discovery.js';
-import { processTree } from '../src/proc.js';
+import { commandLineOf, processTree } from '../src/proc.js';
 
 const AGENTS = ['atlas', 'box'];
 
@@ -68,13 +68,7 @@ async function until(ok: () => Promise<boolean> | boolean, timeoutMs: number, wh
 
 const alive = (pid: number) => processTree(pid).length > 0;
 /** The whole command line (memoryOf's is shortened to 120 characters: V8's flags and a deep checkout push the script past it). */
-const commandOf = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-  } catch {
-    return '?'; // gone meanwhile
-  }
-};
+const commandOf = (pid: number) => commandLineOf(pid) || '?'; // '?': gone meanwhile
 /** The processes under the top now (the console's among them once it answers), the top left out. */
 const processTreeNow = (r: Run) => processTree(r.top.pid!).filter((p) => p !== r.top.pid);
 
