@@ -24,7 +24,7 @@ export interface BusOptions {
   url?: string;
   /** Use this driver instead of creating one from `url`. */
   redis?: RedisDriver;
-  /** Which client library to use. @defaultValue env HIVE_DRIVER, else "ioredis" if installed, else "node-redis" */
+  /** Which client library to use. @defaultValue env HIVE_DRIVER, else "node-redis" if installed, else "ioredis" */
   driver?: DriverKind;
   /** Key prefix, ending in ":". @defaultValue env HIVE_PREFIX or "hive:" */
   prefix?: string;
