@@ -7,10 +7,11 @@
  * with the fallback:
  * - "served" comes from the latest reading, at once, when it is less than `maxStaleMs` (2 s) old, as
  *   long as iris routes by one; once it is `ttlMs` (1 s) old, that call also starts one background
- *   read (never two at a time) for the calls after it. An older reading is not used: read afresh.
+ *   read (never two at a time) for the calls after it, `READ_AHEAD_DELAY_MS` later, so that its reply
+ *   is not parsed on that message's path. An older reading is not used: read afresh.
  * - "not served" is always read afresh before it is answered.
  */
-import { type Bus, errorMessage, listAgents, type Logger } from '@hive/agent';
+import { type Bus, deferredOnce, errorMessage, listAgents, type Logger, READ_AHEAD_DELAY_MS } from '@hive/agent';
 import { servedIntents, type AgentEntry } from './domain/menu.js';
 
 /** Once a reading is this old, the next is read in the background (as iris does: LIVE_INTENTS_TTL_MS). */
@@ -32,6 +33,8 @@ export interface ServedIntentsOptions {
   readonly ttlMs?: number;
   /** @defaultValue SERVED_MAX_STALE_MS */
   readonly maxStaleMs?: number;
+  /** How long after the call that found the reading stale the read ahead starts (0: in that call). @defaultValue READ_AHEAD_DELAY_MS */
+  readonly aheadDelayMs?: number;
   /** @defaultValue Date.now */
   readonly now?: () => number;
 }
@@ -45,7 +48,7 @@ export function servedIntentsOf(bus: Bus, log: Pick<Logger, 'warn'>): ServedInte
   return served;
 }
 
-export function createServedIntents({ read, log, ttlMs = SERVED_TTL_MS, maxStaleMs = SERVED_MAX_STALE_MS, now = Date.now }: ServedIntentsOptions): ServedIntents {
+export function createServedIntents({ read, log, ttlMs = SERVED_TTL_MS, maxStaleMs = SERVED_MAX_STALE_MS, aheadDelayMs = READ_AHEAD_DELAY_MS, now = Date.now }: ServedIntentsOptions): ServedIntents {
   /** The latest reading; `at` is when its read began (its age is never understated). */
   let last: { readonly at: number; readonly served: ReadonlySet<string> } | undefined;
   /** The background read under way: at most one. */
@@ -76,6 +79,8 @@ export function createServedIntents({ read, log, ttlMs = SERVED_TTL_MS, maxStale
         refreshing = undefined;
       });
   };
+  // After the message that found the reading stale, not inside it (deferredOnce's comment).
+  const readAhead = deferredOnce(refresh, aheadDelayMs);
 
   return {
     async isServed(intent) {
@@ -83,10 +88,11 @@ export function createServedIntents({ read, log, ttlMs = SERVED_TTL_MS, maxStale
         const age = now() - last.at;
         if (age < ttlMs) return true;
         if (age < maxStaleMs) {
-          refresh();
+          if (!refreshing) readAhead();
           return true;
         }
       }
+      readAhead.cancel();
       return (await readNow()).has(intent);
     },
   };

@@ -4,6 +4,7 @@
  * afresh. The reads are the real listAgents, counted and held at will; the clock is the test's, so
  * "stale" needs no sleeping.
  */
+import { READ_AHEAD_DELAY_MS } from '@hive/agent';
 import { createTestAgent, heldRegistryReads, type TestAgent, within } from '@hive/agent/testing';
 import type { AgentRecord } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
@@ -43,7 +44,8 @@ async function setUp() {
   t = await createTestAgent(createAtlas(), { redis });
   const reads = heldRegistryReads(t.bus);
   const clock = { now: 1_000_000 };
-  const served = createServedIntents({ read: reads.read, log: { warn: () => {} }, now: () => clock.now });
+  // The read ahead in the stale call itself (the delay has its own test below).
+  const served = createServedIntents({ read: reads.read, log: { warn: () => {} }, aheadDelayMs: 0, now: () => clock.now });
   return { agent: t, reads, served, clock };
 }
 
@@ -90,6 +92,28 @@ describe('served intents', () => {
     clock.now += SERVED_TTL_MS;
     await served.isServed('weather');
     expect(reads.started).toBe(3);
+  });
+
+  it('starts the read ahead READ_AHEAD_DELAY_MS after the stale call, not on its message\'s path', async () => {
+    t = await createTestAgent(createAtlas(), { redis });
+    const reads = heldRegistryReads(t.bus);
+    const clock = { now: 1_000_000 };
+    const served = createServedIntents({ read: reads.read, log: { warn: () => {} }, now: () => clock.now });
+    await register(t, 'weather', 'weather');
+    expect(await served.isServed('weather')).toBe(true);
+    await register(t, 'news', 'news');
+    clock.now += SERVED_TTL_MS;
+    const calledAt = performance.now();
+    expect(await served.isServed('weather')).toBe(true);
+    expect(await served.isServed('weather')).toBe(true);
+    // No timer can fire inside those two calls: nothing was read for them yet.
+    expect(reads.started).toBe(1);
+    await expect.poll(() => reads.ended).toBe(2);
+    expect(performance.now() - calledAt).toBeGreaterThanOrEqual(READ_AHEAD_DELAY_MS - 1);
+    // One read for the two stale calls, and what it read answers: news is served, no read for it.
+    expect(reads.started).toBe(2);
+    expect(await served.isServed('news')).toBe(true);
+    expect(reads.started).toBe(2);
   });
 
   it('reads "not served" afresh, even with a reading just made', async () => {

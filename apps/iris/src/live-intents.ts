@@ -4,13 +4,14 @@
  * couple of seconds of its first heartbeat, and a stopped one's stop being routed when its record expires.
  *
  * Read ahead: once the reading at hand is `ttlMs` (1 s) old, a message is routed by it at once and
- * the next is read in the background (two round trips, one GET per agent, off the message's path).
+ * the next is read in the background (two round trips, one GET per agent), started
+ * `READ_AHEAD_DELAY_MS` after that message so that its reply is not parsed on the message's path.
  * Under steady traffic no message waits for the registry; only the first call, and the first after a
  * quiet spell of `maxStaleMs`, wait for a read. (Routing by a reading of any age, with the read
  * behind it, was tried: the first message after a quiet spell was routed by a reading from before a
  * new agent's start.)
  */
-import { type Bus, errorMessage, listAgents, type Logger } from '@hive/agent';
+import { type Bus, deferredOnce, errorMessage, listAgents, type Logger, READ_AHEAD_DELAY_MS } from '@hive/agent';
 import { declaredIntents, type DeclaredIntent } from './domain/declared.js';
 
 /** Once a reading is this old, the next is read in the background (the reading at hand still answers). */
@@ -40,6 +41,8 @@ export interface LiveIntentsOptions {
   readonly ttlMs: number;
   /** @defaultValue LIVE_INTENTS_MAX_STALE_MS */
   readonly maxStaleMs?: number;
+  /** How long after the call that found the reading stale the read ahead starts (0: in that call). @defaultValue READ_AHEAD_DELAY_MS */
+  readonly aheadDelayMs?: number;
   /** @defaultValue Date.now */
   readonly now?: () => number;
 }
@@ -53,7 +56,7 @@ export function liveIntentsOf(bus: Bus, log: Pick<Logger, 'warn'>, ttlMs = LIVE_
   return live;
 }
 
-export function createLiveIntents({ read, log, ttlMs, maxStaleMs = LIVE_INTENTS_MAX_STALE_MS, now = Date.now }: LiveIntentsOptions): LiveIntents {
+export function createLiveIntents({ read, log, ttlMs, maxStaleMs = LIVE_INTENTS_MAX_STALE_MS, aheadDelayMs = READ_AHEAD_DELAY_MS, now = Date.now }: LiveIntentsOptions): LiveIntents {
   let failing = false;
   let value: readonly DeclaredIntent[] = [];
   /** When the last read ended (good or not); -Infinity until the first has. */
@@ -78,13 +81,20 @@ export function createLiveIntents({ read, log, ttlMs, maxStaleMs = LIVE_INTENTS_
       .finally(() => {
         reading = undefined;
       }));
+  // After the message that found the reading stale, not inside it (deferredOnce's comment).
+  const readAhead = deferredOnce(() => void refresh(), aheadDelayMs);
   return {
     get() {
       const age = now() - readAt;
       if (age < ttlMs) return Promise.resolve(value);
-      const next = refresh();
-      // No reading yet (age Infinity), or one too old to trust: wait. Else the one at hand, while `next` reads ahead.
-      return age >= maxStaleMs ? next : Promise.resolve(value);
+      // No reading yet (age Infinity), or one too old to trust: wait for one read now.
+      if (age >= maxStaleMs) {
+        readAhead.cancel();
+        return refresh();
+      }
+      // Else the one at hand, and the next read soon after.
+      if (!reading) readAhead();
+      return Promise.resolve(value);
     },
   };
 }

@@ -4,6 +4,7 @@
  * background, one read at a time. The reads are the real listAgents, counted and held at will; the
  * clock is the test's, so "stale" needs no sleeping.
  */
+import { READ_AHEAD_DELAY_MS } from '@hive/agent';
 import { createTestAgent, heldRegistryReads, type TestAgent, within } from '@hive/agent/testing';
 import { startHeartbeat, type Heartbeat } from '@hive/bus';
 import { startRedis, type RedisServer } from '@hive/test-redis';
@@ -49,7 +50,8 @@ async function setUp() {
   t = await createTestAgent(iris, { redis });
   const reads = heldRegistryReads(t.bus);
   const clock = { now: 1_000_000 };
-  const live = createLiveIntents({ read: reads.read, log: { warn: () => {} }, ttlMs: TTL_MS, now: () => clock.now });
+  // The read ahead in the stale call itself (the delay has its own test below).
+  const live = createLiveIntents({ read: reads.read, log: { warn: () => {} }, ttlMs: TTL_MS, aheadDelayMs: 0, now: () => clock.now });
   return { agent: t, reads, live, clock };
 }
 
@@ -103,6 +105,26 @@ describe('live intents', () => {
     clock.now += TTL_MS;
     await live.get();
     expect(reads.started).toBe(3);
+  });
+
+  it('starts the read ahead READ_AHEAD_DELAY_MS after the stale call, not on its message\'s path', async () => {
+    t = await createTestAgent(iris, { redis });
+    const reads = heldRegistryReads(t.bus);
+    const clock = { now: 1_000_000 };
+    const live = createLiveIntents({ read: reads.read, log: { warn: () => {} }, ttlMs: TTL_MS, now: () => clock.now });
+    await live.get();
+    beat = await weatherAgent(t);
+    clock.now += TTL_MS;
+    const calledAt = performance.now();
+    expect(names(await live.get())).not.toContain('weather');
+    expect(names(await live.get())).not.toContain('weather');
+    // No timer can fire inside those two calls: nothing was read for them yet.
+    expect(reads.started).toBe(1);
+    await expect.poll(() => reads.started).toBe(2);
+    expect(performance.now() - calledAt).toBeGreaterThanOrEqual(READ_AHEAD_DELAY_MS - 1);
+    await expect.poll(async () => names(await live.get())).toContain('weather');
+    // One read for the two stale calls.
+    expect(reads.started).toBe(2);
   });
 
   it('waits for the next reading when the one at hand is too old to trust', async () => {
