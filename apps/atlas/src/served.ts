@@ -23,6 +23,8 @@ export const SERVED_MAX_STALE_MS = 2_000;
 export interface ServedIntents {
   /** True when a running agent serves `intent`: see the module comment for how fresh the answer is. */
   isServed(intent: string): Promise<boolean>;
+  /** Forget a read ahead still waiting for its time: the bus is closing (its connection ended). */
+  close(): void;
 }
 
 export interface ServedIntentsOptions {
@@ -44,7 +46,12 @@ const byBus = new WeakMap<Bus, ServedIntents>();
 /** One cache per bus (per running atlas), made on first use. */
 export function servedIntentsOf(bus: Bus, log: Pick<Logger, 'warn'>): ServedIntents {
   let served = byBus.get(bus);
-  if (!served) byBus.set(bus, (served = createServedIntents({ read: () => listAgents(bus.driver, bus.keys), log })));
+  if (!served) {
+    const made = createServedIntents({ read: () => listAgents(bus.driver, bus.keys), log });
+    // A read ahead due after the bus closed would only fail, and say so.
+    bus.driver.on('end', () => made.close());
+    byBus.set(bus, (served = made));
+  }
   return served;
 }
 
@@ -95,5 +102,6 @@ export function createServedIntents({ read, log, ttlMs = SERVED_TTL_MS, maxStale
       readAhead.cancel();
       return (await readNow()).has(intent);
     },
+    close: () => readAhead.cancel(),
   };
 }

@@ -40,12 +40,12 @@ async function unregister(agent: TestAgent, name: string) {
   await agent.bus.driver.call(['ZREM', agent.bus.keys.agentIndex(), `${name}:0`]);
 }
 
-async function setUp() {
+/** By default the read ahead in the stale call itself; the delay atlas runs with has its own tests below. */
+async function setUp(aheadDelayMs = 0) {
   t = await createTestAgent(createAtlas(), { redis });
   const reads = heldRegistryReads(t.bus);
   const clock = { now: 1_000_000 };
-  // The read ahead in the stale call itself (the delay has its own test below).
-  const served = createServedIntents({ read: reads.read, log: { warn: () => {} }, aheadDelayMs: 0, now: () => clock.now });
+  const served = createServedIntents({ read: reads.read, log: { warn: () => {} }, aheadDelayMs, now: () => clock.now });
   return { agent: t, reads, served, clock };
 }
 
@@ -95,13 +95,10 @@ describe('served intents', () => {
   });
 
   it('starts the read ahead READ_AHEAD_DELAY_MS after the stale call, not on its message\'s path', async () => {
-    t = await createTestAgent(createAtlas(), { redis });
-    const reads = heldRegistryReads(t.bus);
-    const clock = { now: 1_000_000 };
-    const served = createServedIntents({ read: reads.read, log: { warn: () => {} }, now: () => clock.now });
-    await register(t, 'weather', 'weather');
+    const { agent, reads, served, clock } = await setUp(READ_AHEAD_DELAY_MS);
+    await register(agent, 'weather', 'weather');
     expect(await served.isServed('weather')).toBe(true);
-    await register(t, 'news', 'news');
+    await register(agent, 'news', 'news');
     clock.now += SERVED_TTL_MS;
     const calledAt = performance.now();
     expect(await served.isServed('weather')).toBe(true);
@@ -114,6 +111,17 @@ describe('served intents', () => {
     expect(reads.started).toBe(2);
     expect(await served.isServed('news')).toBe(true);
     expect(reads.started).toBe(2);
+  });
+
+  it('forgets a read ahead still waiting once closed', async () => {
+    const { agent, reads, served, clock } = await setUp(READ_AHEAD_DELAY_MS);
+    await register(agent, 'weather', 'weather');
+    await served.isServed('weather');
+    clock.now += SERVED_TTL_MS;
+    expect(await served.isServed('weather')).toBe(true);
+    served.close();
+    await new Promise((r) => setTimeout(r, READ_AHEAD_DELAY_MS * 2));
+    expect(reads.started).toBe(1);
   });
 
   it('reads "not served" afresh, even with a reading just made', async () => {

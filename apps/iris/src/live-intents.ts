@@ -29,6 +29,8 @@ export interface LiveIntents {
    * never failed for it.
    */
   get(): Promise<readonly DeclaredIntent[]>;
+  /** Forget a read ahead still waiting for its time: the bus is closing (its connection ended). */
+  close(): void;
 }
 
 /** What one reading of the registry gives: the live records. */
@@ -52,7 +54,12 @@ const byBus = new WeakMap<Bus, LiveIntents>();
 /** One cache per bus (per running iris), made on first use. */
 export function liveIntentsOf(bus: Bus, log: Pick<Logger, 'warn'>, ttlMs = LIVE_INTENTS_TTL_MS): LiveIntents {
   let live = byBus.get(bus);
-  if (!live) byBus.set(bus, (live = createLiveIntents({ read: () => listAgents(bus.driver, bus.keys), log, ttlMs })));
+  if (!live) {
+    const made = createLiveIntents({ read: () => listAgents(bus.driver, bus.keys), log, ttlMs });
+    // A read ahead due after the bus closed would only fail, and say so.
+    bus.driver.on('end', () => made.close());
+    byBus.set(bus, (live = made));
+  }
   return live;
 }
 
@@ -96,5 +103,6 @@ export function createLiveIntents({ read, log, ttlMs, maxStaleMs = LIVE_INTENTS_
       if (!reading) readAhead();
       return Promise.resolve(value);
     },
+    close: () => readAhead.cancel(),
   };
 }

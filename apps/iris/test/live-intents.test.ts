@@ -11,7 +11,7 @@ import { startRedis, type RedisServer } from '@hive/test-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { iris } from '../src/agent.js';
 import type { DeclaredIntent } from '../src/domain/declared.js';
-import { createLiveIntents, LIVE_INTENTS_MAX_STALE_MS, LIVE_INTENTS_TTL_MS } from '../src/live-intents.js';
+import { createLiveIntents, LIVE_INTENTS_MAX_STALE_MS, LIVE_INTENTS_TTL_MS, liveIntentsOf } from '../src/live-intents.js';
 
 const TTL_MS = LIVE_INTENTS_TTL_MS;
 /** Between TTL_MS and the age at which a reading is no longer used. */
@@ -46,12 +46,14 @@ function weatherAgent(agent: TestAgent): Promise<Heartbeat> {
   });
 }
 
-async function setUp() {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** By default the read ahead in the stale call itself; the delay iris runs with has its own tests below. */
+async function setUp(aheadDelayMs = 0) {
   t = await createTestAgent(iris, { redis });
   const reads = heldRegistryReads(t.bus);
   const clock = { now: 1_000_000 };
-  // The read ahead in the stale call itself (the delay has its own test below).
-  const live = createLiveIntents({ read: reads.read, log: { warn: () => {} }, ttlMs: TTL_MS, aheadDelayMs: 0, now: () => clock.now });
+  const live = createLiveIntents({ read: reads.read, log: { warn: () => {} }, ttlMs: TTL_MS, aheadDelayMs, now: () => clock.now });
   return { agent: t, reads, live, clock };
 }
 
@@ -108,12 +110,9 @@ describe('live intents', () => {
   });
 
   it('starts the read ahead READ_AHEAD_DELAY_MS after the stale call, not on its message\'s path', async () => {
-    t = await createTestAgent(iris, { redis });
-    const reads = heldRegistryReads(t.bus);
-    const clock = { now: 1_000_000 };
-    const live = createLiveIntents({ read: reads.read, log: { warn: () => {} }, ttlMs: TTL_MS, now: () => clock.now });
+    const { agent, reads, live, clock } = await setUp(READ_AHEAD_DELAY_MS);
     await live.get();
-    beat = await weatherAgent(t);
+    beat = await weatherAgent(agent);
     clock.now += TTL_MS;
     const calledAt = performance.now();
     expect(names(await live.get())).not.toContain('weather');
@@ -125,6 +124,30 @@ describe('live intents', () => {
     await expect.poll(async () => names(await live.get())).toContain('weather');
     // One read for the two stale calls.
     expect(reads.started).toBe(2);
+  });
+
+  it('forgets a read ahead still waiting once closed', async () => {
+    const { reads, live, clock } = await setUp(READ_AHEAD_DELAY_MS);
+    await live.get();
+    clock.now += TTL_MS;
+    await live.get();
+    live.close();
+    await sleep(READ_AHEAD_DELAY_MS * 2);
+    expect(reads.started).toBe(1);
+  });
+
+  it('says nothing of a read ahead that came due after its bus closed', async () => {
+    t = await createTestAgent(iris, { redis });
+    const warnings: string[] = [];
+    // A reading 1 ms old is stale: the second call leaves a read ahead due in READ_AHEAD_DELAY_MS.
+    const live = liveIntentsOf(t.bus, { warn: (_: unknown, msg?: string) => warnings.push(msg ?? '') }, 1);
+    await live.get();
+    await sleep(5);
+    await live.get();
+    await t.stop();
+    t = undefined;
+    await sleep(READ_AHEAD_DELAY_MS * 2);
+    expect(warnings).toEqual([]);
   });
 
   it('waits for the next reading when the one at hand is too old to trust', async () => {

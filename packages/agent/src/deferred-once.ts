@@ -3,8 +3,8 @@
  * it. In the one-process host every agent shares one event loop, so a read started "in the
  * background" by a handler still has its reply parsed while that message's own hops are under way:
  * iris's and atlas's registry read-aheads (13 records, about 16 KB of JSON) landed on the path of
- * the message that found their reading stale. Deferred by a few hundred ms, at a few messages a
- * second they run between messages instead (BENCHMARKS.md, issue 18).
+ * the message that found their reading stale. Deferred by 100 ms, at a few messages a second they
+ * run between messages instead (BENCHMARKS.md, issue 18).
  */
 
 /**
