@@ -34,6 +34,12 @@ interface Run {
   readonly prefix: string;
   output(): string;
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Once its stdout and stderr have closed: every process writing to them has exited and all they
+   * wrote has been read. 'exit' can come first, and under npm the reparented network writes on
+   * after npm is gone: its last lines are read only by then.
+   */
+  readonly closed: Promise<void>;
   readonly dataDir: string;
   /** The processes left under no one when the top was SIGKILLed. */
   readonly orphans: number[];
@@ -55,7 +61,8 @@ function startHive(args: string[], driverKind: DriverKind, env: Record<string, s
   top.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   top.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => top.once('exit', (code, signal) => resolve({ code, signal })));
-  return { top, prefix, output: () => out, exit, dataDir, orphans: [] };
+  const closed = new Promise<void>((resolve) => top.once('close', () => resolve()));
+  return { top, prefix, output: () => out, exit, closed, dataDir, orphans: [] };
 }
 
 async function until(ok: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
@@ -111,7 +118,10 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
     return processTree(r.top.pid!);
   }
 
-  function expectOneGracefulStop(r: Run, stopping = /hive │ SIG(INT|TERM): stopping…/): void {
+  async function expectOneGracefulStop(r: Run, stopping = /hive │ SIG(INT|TERM): stopping…/): Promise<void> {
+    let closed = false;
+    void r.closed.then(() => (closed = true));
+    await until(() => closed, 10_000, `its output closed\n${r.output().slice(-4000)}`);
     const out = r.output();
     expect(out).toMatch(stopping);
     expect(out).toContain('hive │ stopped.');
@@ -127,7 +137,7 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
     expect(pids.length).toBeGreaterThanOrEqual(2); // the top and the host (and tsx's esbuild when its cache was cold)
     process.kill(-r.top.pid!, 'SIGINT');
     expect(await r.exit).toEqual({ code: 0, signal: null });
-    expectOneGracefulStop(r);
+    await expectOneGracefulStop(r);
     await until(() => pids.every((p) => !alive(p)), 5_000, 'every process gone');
     expect(await pingRedis(`redis://127.0.0.1:${port}`, 300)).toBe(false); // the Redis it started, stopped after the agents
   }, 150_000);
@@ -138,7 +148,7 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
     expect(pids.length).toBeGreaterThanOrEqual(1 + AGENTS.length);
     r.top.kill('SIGTERM');
     expect(await r.exit).toEqual({ code: 0, signal: null });
-    expectOneGracefulStop(r);
+    await expectOneGracefulStop(r);
     await until(() => pids.every((p) => !alive(p)), 5_000, 'every process gone');
     expect(await listAgents(driver, createKeys(r.prefix))).toEqual([]);
   }, 150_000);
@@ -155,7 +165,7 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
       const left = pids.filter(alive).map((p) => `${p}: ${commandOf(p)}`);
       throw new Error(`${(err as Error).message}; left: ${left.join('; ')}\n${r.output().slice(-4000)}`);
     });
-    expectOneGracefulStop(r, /hive │ npm \(its parent, pid \d+\) has gone: stopping…/);
+    await expectOneGracefulStop(r, /hive │ npm \(its parent, pid \d+\) has gone: stopping…/);
     expect(await listAgents(driver, createKeys(r.prefix))).toEqual([]);
   }, 150_000);
 
