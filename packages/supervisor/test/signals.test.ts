@@ -34,12 +34,6 @@ interface Run {
   readonly prefix: string;
   output(): string;
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /**
-   * Once its stdout and stderr have closed: every process writing to them has exited and all they
-   * wrote has been read. 'exit' can come first, and under npm the reparented network writes on
-   * after npm is gone: its last lines are read only by then.
-   */
-  readonly closed: Promise<void>;
   readonly dataDir: string;
   /** The processes left under no one when the top was SIGKILLed. */
   readonly orphans: number[];
@@ -61,8 +55,7 @@ function startHive(args: string[], driverKind: DriverKind, env: Record<string, s
   top.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   top.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => top.once('exit', (code, signal) => resolve({ code, signal })));
-  const closed = new Promise<void>((resolve) => top.once('close', () => resolve()));
-  return { top, prefix, output: () => out, exit, closed, dataDir, orphans: [] };
+  return { top, prefix, output: () => out, exit, dataDir, orphans: [] };
 }
 
 async function until(ok: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
@@ -119,9 +112,9 @@ describe.each(DRIVER_KINDS)('stopping npm start, the agents on %s', (driverKind)
   }
 
   async function expectOneGracefulStop(r: Run, stopping = /hive │ SIG(INT|TERM): stopping…/): Promise<void> {
-    let closed = false;
-    void r.closed.then(() => (closed = true));
-    await until(() => closed, 10_000, `its output closed\n${r.output().slice(-4000)}`);
+    // Checked once stdout and stderr have closed (every process writing to them exited, all they wrote
+    // read): 'exit' can come first, and under npm the reparented network writes on after npm is gone.
+    await until(() => r.top.stdout!.closed && r.top.stderr!.closed, 10_000, `its output closed\n${r.output().slice(-4000)}`);
     const out = r.output();
     expect(out).toMatch(stopping);
     expect(out).toContain('hive │ stopped.');
