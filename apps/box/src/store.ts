@@ -28,8 +28,11 @@ export interface StoredMeal {
 }
 
 export interface NutritionStore {
-  /** Store (or overwrite, by entryId) a meal on a day. */
-  saveMeal(chatId: string, day: string, meal: StoredMeal): Promise<void>;
+  /**
+   * Store (or overwrite, by entryId) a meal on a day, and return the day's meals with it, in the
+   * order they were sent: one round trip (the write and the read in one pipeline, read after it).
+   */
+  saveMeal(chatId: string, day: string, meal: StoredMeal): Promise<StoredMeal[]>;
   /** The day's meals, in the order they were sent. */
   meals(chatId: string, day: string): Promise<StoredMeal[]>;
   /** Remove a meal from a day (no-op when it is gone). */
@@ -59,6 +62,19 @@ export function boxKeys(keys: Keys) {
 export function createNutritionStore(driver: RedisDriver, busKeys: Keys, retentionDays: number): NutritionStore {
   const keys = boxKeys(busKeys);
   const ttlSeconds = Math.max(1, Math.round(retentionDays * 86_400));
+  /** HVALS's reply as meals, in the order they were sent; a value that is not a meal is skipped. */
+  const dayMeals = (reply: unknown): StoredMeal[] => {
+    const out: StoredMeal[] = [];
+    for (const v of Array.isArray(reply) ? reply : []) {
+      try {
+        out.push(JSON.parse(String(v)) as StoredMeal);
+      } catch {
+        // A hand-edited or foreign value: skip it rather than fail every summary of the day.
+      }
+    }
+    const time = (iso: string | undefined) => (iso === undefined ? 0 : Date.parse(iso) || 0);
+    return out.sort((a, b) => time(a.sentAt) - time(b.sentAt) || time(a.loggedAt) - time(b.loggedAt) || a.entryId.localeCompare(b.entryId));
+  };
   const undone = async (sourceMessageId: string) => {
     const v = await driver.call(['GET', keys.undo(sourceMessageId)]);
     if (typeof v !== 'string') return undefined;
@@ -71,24 +87,17 @@ export function createNutritionStore(driver: RedisDriver, busKeys: Keys, retenti
   return {
     async saveMeal(chatId, day, meal) {
       const key = keys.meals(chatId, day);
+      // One connection runs a pipeline's commands in order: HVALS sees the meal just written.
       const results = await driver.pipeline([
         ['HSET', key, meal.entryId, JSON.stringify(meal)],
         ['EXPIRE', key, ttlSeconds],
+        ['HVALS', key],
       ]);
       for (const r of results) if (!r.ok) throw r.error;
+      return dayMeals(results[2]!.ok ? results[2]!.value : undefined);
     },
     async meals(chatId, day) {
-      const reply = await driver.call(['HVALS', keys.meals(chatId, day)]);
-      const out: StoredMeal[] = [];
-      for (const v of Array.isArray(reply) ? reply : []) {
-        try {
-          out.push(JSON.parse(String(v)) as StoredMeal);
-        } catch {
-          // A hand-edited or foreign value: skip it rather than fail every summary of the day.
-        }
-      }
-      const time = (iso: string | undefined) => (iso === undefined ? 0 : Date.parse(iso) || 0);
-      return out.sort((a, b) => time(a.sentAt) - time(b.sentAt) || time(a.loggedAt) - time(b.loggedAt) || a.entryId.localeCompare(b.entryId));
+      return dayMeals(await driver.call(['HVALS', keys.meals(chatId, day)]));
     },
     async removeMeal(chatId, day, entryId) {
       await driver.call(['HDEL', keys.meals(chatId, day), entryId]);

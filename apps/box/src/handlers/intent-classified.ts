@@ -9,7 +9,7 @@ import { acceptEstimates, MODEL_ESTIMATE, MODEL_INSTRUCTIONS, modelEstimateSchem
 import { parseMeal } from '../domain/quantities.js';
 import { badGoalReply, goalReply, goalSetReply, loggedReply, lookupReply, nothingKnownReply, nothingToUndoReply, summaryReply, undoneReply } from '../domain/replies.js';
 import { readRequest } from '../domain/request.js';
-import type { NutritionStore } from '../store.js';
+import type { NutritionStore, StoredMeal } from '../store.js';
 
 type Writes = 'nutrition.logged' | 'wa.outbound';
 export type BoxContext = AgentContext<BoxConfig, Writes>;
@@ -55,9 +55,10 @@ export async function onIntentClassified(message: ClassifiedMessage, ctx: BoxCon
     const own = await store.goal(m.chatId);
     return { goal: own ?? ctx.config.BOX_DAILY_KCAL, isDefault: own === undefined };
   };
+  const totalsOf = (meals: readonly StoredMeal[]) => sumMacros(meals.map((x) => x.totals));
   const dayTotals = async (day: string) => {
     const meals = await store.meals(m.chatId, day);
-    return { meals, totals: sumMacros(meals.map((x) => x.totals)) };
+    return { meals, totals: totalsOf(meals) };
   };
 
   switch (request.kind) {
@@ -66,9 +67,12 @@ export async function onIntentClassified(message: ClassifiedMessage, ctx: BoxCon
       if (e.items.length === 0) return reply(nothingKnownReply(e, request.foods || m.text));
       const entryId = mealEntryId(m.sourceMessageId);
       const loggedAt = services.now().toISOString();
-      await store.saveMeal(m.chatId, today, { entryId, sourceMessageId: m.sourceMessageId, description: m.text, meal: request.meal, items: e.items, totals: e.totals, estimatedBy: by, sentAt: m.sentAt, loggedAt });
-      const { totals } = await dayTotals(today);
-      const { goal } = await goalFor();
+      // The meal written and the day read back in one round trip, the goal read beside it.
+      const [meals, { goal }] = await Promise.all([
+        store.saveMeal(m.chatId, today, { entryId, sourceMessageId: m.sourceMessageId, description: m.text, meal: request.meal, items: e.items, totals: e.totals, estimatedBy: by, sentAt: m.sentAt, loggedAt }),
+        goalFor(),
+      ]);
+      const totals = totalsOf(meals);
       ctx.log.info({ entryId, items: e.items.length, unknown: e.unknown.length, kcal: e.totals.kcal, dayKcal: totals.kcal }, 'meal logged');
       const logged: Outgoing<Writes> = {
         stream: 'nutrition.logged',
