@@ -7,9 +7,10 @@
  *   node --conditions=@hive/source --import tsx src/network-trace.ts [gapMs=500] [messages=3] [agents]
  *
  * `agents` (comma-separated, or "all") starts only those (kami,iris,ledger: the expense's path) and sends
- * only the expense. Each message prints from kami's publish (the simulator's POST
- * parsed out of sight before it) for 25 ms: ms, R(ead) / W(rite) / GC, the Redis connection's name (or
- * http: for the simulator's), bytes, the write call's µs, and the command or reply's first bytes.
+ * only the expense. Each message prints from 3 ms before kami's publish (so the simulator's POST,
+ * `R http request`, shows at a negative time) to 25 ms after it: ms, R(ead) / W(rite) / GC, the Redis
+ * connection's name (or http: for the simulator's), bytes, the write call's µs, and the command or
+ * reply's first bytes (a request's method and URL).
  * A span between a read and the next event is the event loop working on what that read brought.
  *
  *   node --conditions=@hive/source --import tsx src/network-trace.ts 500 120 all 3
@@ -30,6 +31,8 @@ type TraceEvent = [at: number, kind: 'R' | 'W' | 'GC', end: string, bytes: numbe
 
 const PRELOAD = fileURLToPath(new URL('./trace-on-signal.mjs', import.meta.url));
 const WINDOW_MS = 25;
+/** How long before kami's publish a message's print starts: its POST's arrival in the simulator. */
+const LEAD_MS = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     const names = new Map([...clientNames(String(await admin.client('LIST')))].map(([addr, name]) => [addr.slice(addr.lastIndexOf(':') + 1), name]));
     const redisPort = new URL(net.redis.url).port;
     const label = (end: string) => {
+      if (end === 'request') return 'http request';
       const [local, remote] = end.split('>');
       return remote === redisPort ? (names.get(local!) ?? `redis:${local}`) : `http:${local}>${remote}`;
     };
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
       let writeMs = 0;
       let writes = 0;
       for (const [at, kind, end, bytes, head, callMs] of events) {
-        if (at < t0 || at > t0 + windowMs) continue;
+        if (at < t0 - LEAD_MS || at > t0 + windowMs) continue;
         if (kind === 'W') {
           writes++;
           writeMs += callMs ?? 0;

@@ -1,9 +1,11 @@
 // Preloaded (NODE_OPTIONS=--import) into a process whose socket traffic network-trace.ts wants:
 // while on (the first SIGUSR2 turns it on, the second off and writes $HIVE_TRACE_OUT), every chunk
-// a net.Socket reads (Readable#push: Redis replies; node:http's server parses its requests in C++
-// and is not seen), every write it makes (_writeGeneric, with how long that call took: on a VM the
+// a net.Socket reads (Readable#push: Redis replies; node:http's server parses its requests in C++,
+// out of push's sight, so each request is recorded when the server emits it, as R "request" with its
+// method and URL), every write it makes (_writeGeneric, with how long that call took: on a VM the
 // write syscall that wakes a sleeping peer is most of it) and every GC, on performance.now()'s clock.
 // Plain JavaScript so that it loads before any loader.
+import http from 'node:http';
 import net from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
@@ -19,6 +21,11 @@ if (out) {
   net.Socket.prototype.push = function (chunk, encoding) {
     if (on && chunk) events.push([performance.now(), 'R', end(this), chunk.length, head(chunk)]);
     return push.call(this, chunk, encoding);
+  };
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function (event, req, ...rest) {
+    if (on && event === 'request') events.push([performance.now(), 'R', 'request', 0, `${req.method} ${req.url}`]);
+    return emit.call(this, event, req, ...rest);
   };
   const writeGeneric = net.Socket.prototype._writeGeneric;
   net.Socket.prototype._writeGeneric = function (writev, data, encoding, cb) {
