@@ -63,6 +63,17 @@ describe('pulse', () => {
     expect(reply.data).toEqual({ chatId: CHAT, replyTo: input.sourceMessageId, text: '💪 Logged run: 5 km. Workouts in the last 7 days: 1.' });
   });
 
+  it('counts the entry it logs when its reads ran before the record (the script reloaded after NOSCRIPT)', async () => {
+    const a = await start();
+    await say(a, '500 ml water', { action: 'log', kind: 'water', ml: 500 }, { sentAt: '2025-03-13T10:00:00.000Z' });
+    // Redis forgets its scripts (a restart, a failover): the next record's EVALSHA is refused and its
+    // script goes out again behind the reads that left with it, so they do not see the new entry.
+    await a.bus.driver.call(['SCRIPT', 'FLUSH']);
+    expect(await say(a, '1 l water', { action: 'log', kind: 'water', quantity: 1, unit: 'l', ml: 1000 })).toBe('💧 +1 L water. Today: 1,000 / 2,000 ml (50%), 1 L to go. 🔥 2-day water streak.');
+    const last = (await a.messages('habit.logged')).at(-1)!;
+    expect([last.data.day, last.data.streakDays]).toEqual(['2025-03-14', 2]);
+  });
+
   it('adds water up to the daily goal and counts the streak in the owner\'s zone', async () => {
     const a = await start();
     // 23:30 UTC on the 12th is already the 13th in Berlin.

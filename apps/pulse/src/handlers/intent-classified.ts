@@ -61,9 +61,18 @@ export async function onIntentClassified(message: ClassifiedMessage, ctx: PulseC
       // The moment the owner said it decides the day, the same on every redelivery.
       const loggedAt = new Date(d.sentAt);
       const entry: HabitEntry = { ...cmd.log, logId: logIdFor(d.chatId, d.sourceMessageId), day: dayIn(loggedAt, tz), loggedAt: loggedAt.toISOString() };
-      const added = await store.record(d.chatId, entry);
+      // The record and the reads go out together: one round trip fewer on the way to the reply. The
+      // reads may or may not see the new entry (a script reloaded after NOSCRIPT goes out after
+      // them), so it is counted here either way, once (as ledger counts a new expense).
+      const [added, read, readDays, own] = await Promise.all([
+        store.record(d.chatId, entry),
+        store.between(d.chatId, addDays(entry.day, -6), entry.day),
+        store.days(d.chatId, entry.kind),
+        store.goals(d.chatId),
+      ]);
       ctx.log.info({ logId: entry.logId, kind: entry.kind, day: entry.day, added }, added ? 'habit logged' : 'habit already logged (redelivery)');
-      const [week, days, own] = await Promise.all([store.between(d.chatId, addDays(entry.day, -6), entry.day), store.days(d.chatId, entry.kind), store.goals(d.chatId)]);
+      const week = read.some((e) => e.logId === entry.logId) ? read : [...read, entry];
+      const days = readDays.includes(entry.day) ? readDays : [entry.day, ...readDays];
       const s = streak(days, entry.day);
       const q = mainQuantity(entry);
       const name = entry.kind === 'workout' ? entry.activity : entry.kind === 'steps' || entry.kind === 'meditation' ? entry.kind : undefined;
