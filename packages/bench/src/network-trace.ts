@@ -78,7 +78,8 @@ async function main(): Promise<void> {
       let writes = 0;
       for (const [at, kind, end, bytes, head, callMs] of events) {
         if (at < t0 - LEAD_MS || at > t0 + windowMs) continue;
-        if (kind === 'W') {
+        // The summary counts from the publish, as it did before the lead was printed.
+        if (kind === 'W' && at >= t0) {
           writes++;
           writeMs += callMs ?? 0;
         }
