@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { durableWal, type DurableWalOptions } from '@hive/agent';
+import { durableWal, type DurableWal, type DurableWalOptions } from '@hive/agent';
 import Database from 'better-sqlite3';
 import type { ArchiveRecord } from './domain/record.js';
 
@@ -123,7 +123,7 @@ export interface HistoryStoreOptions extends DurableWalOptions {
 /** Open (creating if needed) the history database at `path`; throws HistorySchemaError on a newer layout. */
 export function openHistoryStore(path: string, options: HistoryStoreOptions = {}): HistoryStore {
   const commitWindowMs = options.commitWindowMs ?? ARCHIVE_COMMIT_WINDOW_MS;
-  let durable: () => Promise<void>;
+  let durable: DurableWal;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
@@ -262,6 +262,7 @@ export function openHistoryStore(path: string, options: HistoryStoreOptions = {}
       if (!db.open) return;
       flush();
       db.close();
+      durable.close();
     },
   };
 }

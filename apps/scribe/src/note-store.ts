@@ -248,6 +248,9 @@ export function openNoteStore(path: string, options: DurableWalOptions = {}): No
       journalMode: String(db.pragma('journal_mode', { simple: true })),
       synchronous: SYNCHRONOUS[Number(db.pragma('synchronous', { simple: true }))] ?? 'OFF',
     }),
-    close: () => db.close(),
+    close: () => {
+      db.close();
+      durable.close();
+    },
   };
 }

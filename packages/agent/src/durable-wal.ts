@@ -10,11 +10,21 @@
  * reported done (and so what was acked on the bus, or confirmed to the owner) is on disk, as under
  * FULL, without the wait on the event loop.
  *
+ * The WAL stays open between syncs (`durableWal`): a sync is then one round trip to the thread pool
+ * (fdatasync) instead of three (open, fdatasync, close), and each round trip waits for the event
+ * loop's turn to come back. On the reference VM's disk that took a sync from 0.57 to 0.17 ms at the
+ * median (BENCHMARKS.md, issue 18); scribe answers a note only after its sync.
+ *
  * No better-sqlite3 import: the runtime does not depend on a native module only two agents use; the
  * database is taken by the little of it this needs (`WalDatabase`).
  */
+import { closeSync, fdatasync, open as openFd } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+
+const openAsync = promisify(openFd);
+const fdatasyncAsync = promisify(fdatasync);
 
 /** The part of a better-sqlite3 `Database` this module uses. */
 export interface WalDatabase {
@@ -26,8 +36,17 @@ export interface WalDatabase {
 }
 
 export interface DurableWalOptions {
-  /** Sync the WAL file at this path to disk. @defaultValue syncWal */
+  /** Sync the WAL file at this path to disk. @defaultValue the WAL kept open, synced with fdatasync */
   readonly syncWal?: (walPath: string) => Promise<void>;
+}
+
+/**
+ * Resolves once every commit made before the call is on disk; rejects when the sync fails. `close`
+ * lets go of the WAL's file descriptor (after any sync still running): call it when the database closes.
+ */
+export interface DurableWal {
+  (): Promise<void>;
+  close(): void;
 }
 
 /**
@@ -48,6 +67,71 @@ export async function syncWal(walPath: string): Promise<void> {
   } finally {
     await file.close();
   }
+}
+
+/**
+ * The WAL at `walPath`, opened at its first sync and kept open: each sync after it is one fdatasync
+ * on the thread pool. The file stays the same while the database is open (SQLite removes the WAL
+ * only when the last connection closes, and truncates it in place otherwise), so the descriptor
+ * keeps pointing at the WAL SQLite writes. A WAL not there yet is no failure, as for `syncWal`; a
+ * failed sync closes the descriptor, and the next sync opens the file afresh.
+ */
+function heldWal(walPath: string): DurableWal {
+  let fd: number | undefined;
+  let opening: Promise<number | undefined> | undefined;
+  // Syncs under way: the descriptor is closed only when none is, so that no sync can find its
+  // number reused by another file.
+  let running = 0;
+  let reopen = false;
+  let closed = false;
+  const releaseIfIdle = () => {
+    if (running > 0 || fd === undefined || !(closed || reopen)) return;
+    const held = fd;
+    fd = undefined;
+    reopen = false;
+    try {
+      closeSync(held);
+    } catch {
+      // Closing a descriptor only fails when it is already gone: nothing is left to let go of.
+    }
+  };
+  const acquire = (): Promise<number | undefined> =>
+    fd !== undefined
+      ? Promise.resolve(fd)
+      : (opening ??= openAsync(walPath, 'r').then(
+          (opened) => {
+            opening = undefined;
+            fd = opened;
+            return opened;
+          },
+          (err: unknown) => {
+            opening = undefined;
+            if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+            throw err;
+          },
+        ));
+  const sync = async () => {
+    running++;
+    try {
+      const held = await acquire();
+      if (held === undefined) return;
+      try {
+        await fdatasyncAsync(held);
+      } catch (err) {
+        reopen = true;
+        throw err;
+      }
+    } finally {
+      running--;
+      releaseIfIdle();
+    }
+  };
+  return Object.assign(sync, {
+    close() {
+      closed = true;
+      releaseIfIdle();
+    },
+  });
 }
 
 /**
@@ -75,19 +159,21 @@ async function syncDirectory(dir: string): Promise<void> {
  * fails (then nothing it covers may be reported done: the message stays pending and comes back).
  * Call it after each commit, or once after a group of them, and await it before the ack.
  */
-export function durableWal(db: WalDatabase, options: DurableWalOptions = {}): () => Promise<void> {
+export function durableWal(db: WalDatabase, options: DurableWalOptions = {}): DurableWal {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  if (db.memory) return () => Promise.resolve();
+  if (db.memory) return Object.assign(() => Promise.resolve(), { close() {} });
   const wal = `${db.name}-wal`;
-  const sync = options.syncWal ?? syncWal;
+  const injected = options.syncWal;
+  const sync = injected ? Object.assign(() => injected(wal), { close() {} }) : heldWal(wal);
   let directory: Promise<void> | undefined;
-  return async () => {
-    await sync(wal);
+  const durable = async () => {
+    await sync();
     // Once per open (the WAL is created there), after the first sync; a failure is tried again next time.
     await (directory ??= syncDirectory(dirname(db.name)).catch((err: unknown) => {
       directory = undefined;
       throw err;
     }));
   };
+  return Object.assign(durable, { close: () => sync.close() });
 }

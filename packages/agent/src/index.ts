@@ -60,7 +60,7 @@ export { NUMBER_WORDS, wordsPattern } from './number-words.js';
 export { derivedId } from './derived-id.js';
 export { withTimeout } from './with-timeout.js';
 export { deferredOnce, READ_AHEAD_DELAY_MS, type DeferredOnce } from './deferred-once.js';
-export { durableWal, syncWal, type DurableWalOptions, type WalDatabase } from './durable-wal.js';
+export { durableWal, syncWal, type DurableWal, type DurableWalOptions, type WalDatabase } from './durable-wal.js';
 export { jsonReply, stringReplies } from './store-replies.js';
 export { summaryReply, summaryRequestFor, type SummaryContext, type SummaryRequest } from './summary-request.js';
 export { setupValue, type SetupValue, type StoreDeps } from './setup-value.js';

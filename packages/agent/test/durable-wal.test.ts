@@ -1,8 +1,9 @@
 /**
- * durableWal, on real files: the pragmas it sets, the WAL it syncs, and a sync's failure passed on.
+ * durableWal, on real files: the pragmas it sets, the WAL it syncs (kept open between syncs), and a
+ * sync's failure passed on.
  * (archivist's and scribe's store tests run it on real SQLite databases.)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -38,6 +39,51 @@ it('a failed sync rejects; the next call syncs again', async () => {
   await expect(durable()).rejects.toThrow(/EIO/);
   fail = false;
   await expect(durable()).resolves.toBeUndefined();
+});
+
+/** This process's open descriptors on `path` (Linux: /proc/self/fd). */
+const descriptorsOn = (path: string) =>
+  readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false; // the listing's own descriptor, closed by now
+    }
+  }).length;
+
+it('keeps the WAL open between syncs (one descriptor, whatever the number of syncs) and lets go of it at close', async () => {
+  const name = join(dir, 'held.db');
+  writeFileSync(`${name}-wal`, 'frames');
+  const durable = durableWal(database(name).db);
+  expect(descriptorsOn(`${name}-wal`)).toBe(0);
+  await durable();
+  expect(descriptorsOn(`${name}-wal`)).toBe(1);
+  await Promise.all([durable(), durable(), durable()]);
+  await durable();
+  expect(descriptorsOn(`${name}-wal`)).toBe(1);
+  durable.close();
+  expect(descriptorsOn(`${name}-wal`)).toBe(0);
+});
+
+it('a close during a sync lets go of the WAL once the sync is done, and the sync still resolves', async () => {
+  const name = join(dir, 'closing.db');
+  writeFileSync(`${name}-wal`, 'frames');
+  const durable = durableWal(database(name).db);
+  const syncing = durable();
+  durable.close();
+  await expect(syncing).resolves.toBeUndefined();
+  expect(descriptorsOn(`${name}-wal`)).toBe(0);
+});
+
+it('a WAL not made yet is no failure, and the first sync after it appears opens it', async () => {
+  const name = join(dir, 'later.db');
+  const durable = durableWal(database(name).db);
+  await expect(durable()).resolves.toBeUndefined();
+  expect(descriptorsOn(`${name}-wal`)).toBe(0);
+  writeFileSync(`${name}-wal`, 'frames');
+  await durable();
+  expect(descriptorsOn(`${name}-wal`)).toBe(1);
+  durable.close();
 });
 
 it('an in-memory database has nothing to sync', async () => {
