@@ -210,4 +210,16 @@ describe('envelope', () => {
     expect(a).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(a < b).toBe(true);
   });
+
+  it("puts the time in a ULID's first ten characters (Crockford base32) and 80 fresh random bits after them, across refills of its random pool", () => {
+    expect(newMessageId(0).slice(0, 10)).toBe('0000000000');
+    expect(newMessageId(1_700_000_000_000).slice(0, 10)).toBe('01HF7YAT00');
+    expect(newMessageId(2 ** 48 - 1).slice(0, 10)).toBe('7ZZZZZZZZZ');
+    // The pool holds 256 ids' random bytes: 600 ids draw it afresh twice.
+    const ids = Array.from({ length: 600 }, () => newMessageId(1_700_000_000_000));
+    for (const id of ids) expect(id).toMatch(/^01HF7YAT00[0-9A-HJKMNP-TV-Z]{16}$/);
+    expect(new Set(ids).size).toBe(600);
+    // Each of the 16 random characters takes many values (not a constant or a stuck pool).
+    for (let i = 10; i < 26; i++) expect(new Set(ids.map((id) => id[i])).size).toBeGreaterThan(20);
+  });
 });
