@@ -18,7 +18,8 @@ let poolOffset = pool.length;
  * and every publish without an id of its own makes one).
  */
 export function newMessageId(now: number = Date.now()): string {
-  let t = now;
+  // Whole milliseconds, not before the epoch: anything else has no character to stand for it.
+  let t = Math.max(0, Math.floor(now));
   for (let i = 9; i >= 0; i--) {
     ID[i] = CODES[t % 32]!;
     t = Math.floor(t / 32);

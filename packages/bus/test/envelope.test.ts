@@ -215,6 +215,9 @@ describe('envelope', () => {
     expect(newMessageId(0).slice(0, 10)).toBe('0000000000');
     expect(newMessageId(1_700_000_000_000).slice(0, 10)).toBe('01HF7YAT00');
     expect(newMessageId(2 ** 48 - 1).slice(0, 10)).toBe('7ZZZZZZZZZ');
+    // A time with a fraction (performance.now()-like) or before the epoch still makes a well-formed id.
+    expect(newMessageId(1_700_000_000_000.75).slice(0, 10)).toBe('01HF7YAT00');
+    expect(newMessageId(-5)).toMatch(/^0000000000[0-9A-HJKMNP-TV-Z]{16}$/);
     // The pool holds 256 ids' random bytes: 600 ids draw it afresh twice.
     const ids = Array.from({ length: 600 }, () => newMessageId(1_700_000_000_000));
     for (const id of ids) expect(id).toMatch(/^01HF7YAT00[0-9A-HJKMNP-TV-Z]{16}$/);
