@@ -18,7 +18,7 @@
  * No better-sqlite3 import: the runtime does not depend on a native module only two agents use; the
  * database is taken by the little of it this needs (`WalDatabase`).
  */
-import { closeSync, fdatasync, open as openFd } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, open as openFd } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,8 +73,9 @@ export async function syncWal(walPath: string): Promise<void> {
  * The WAL at `walPath`, opened at its first sync and kept open: each sync after it is one fdatasync
  * on the thread pool. The file stays the same while the database is open (SQLite removes the WAL
  * only when the last connection closes, and truncates it in place otherwise), so the descriptor
- * keeps pointing at the WAL SQLite writes. A WAL not there yet is no failure, as for `syncWal`; a
- * failed sync closes the descriptor, and the next sync opens the file afresh.
+ * keeps pointing at the WAL SQLite writes; a held file that was removed all the same is let go of,
+ * and the one at the path synced. A WAL not there yet is no failure, as for `syncWal`; a failed
+ * sync closes the descriptor, and the next sync opens the file afresh.
  */
 function heldWal(walPath: string): DurableWal {
   let fd: number | undefined;
@@ -115,6 +116,13 @@ function heldWal(walPath: string): DurableWal {
     try {
       const held = await acquire();
       if (held === undefined) return;
+      // Should the file ever be removed while it is held (not SQLite's doing while the database is
+      // open), the descriptor would sync a file nobody writes: sync the one at the path instead, and
+      // let go of the old one. fstat of a descriptor reads no disk.
+      if (fstatSync(held).nlink === 0) {
+        reopen = true;
+        return await syncWal(walPath);
+      }
       try {
         await fdatasyncAsync(held);
       } catch (err) {

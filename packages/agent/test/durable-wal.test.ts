@@ -75,6 +75,22 @@ it('a close during a sync lets go of the WAL once the sync is done, and the sync
   expect(descriptorsOn(`${name}-wal`)).toBe(0);
 });
 
+it('a held WAL removed and made again is let go of: the next syncs hold the file at the path', async () => {
+  const name = join(dir, 'replaced.db');
+  const wal = `${name}-wal`;
+  writeFileSync(wal, 'frames');
+  const durable = durableWal(database(name).db);
+  await durable();
+  rmSync(wal);
+  writeFileSync(wal, 'new frames');
+  expect(descriptorsOn(`${wal} (deleted)`)).toBe(1);
+  await durable();
+  expect(descriptorsOn(`${wal} (deleted)`)).toBe(0);
+  await durable();
+  expect(descriptorsOn(wal)).toBe(1);
+  durable.close();
+});
+
 it('a WAL not made yet is no failure, and the first sync after it appears opens it', async () => {
   const name = join(dir, 'later.db');
   const durable = durableWal(database(name).db);
