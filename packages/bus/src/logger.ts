@@ -27,12 +27,22 @@ export function createLogger(bindings: Record<string, unknown> = {}, level = pro
   );
 }
 
+/**
+ * Log lines are written to stderr together, at most this long after the first of them was logged
+ * (or at once when LOG_WRITE_BYTES are waiting): each write is a trip to libuv's thread pool and
+ * wakes whoever reads stderr, so one write per line cost a busy process more than formatting the line.
+ */
+export const LOG_FLUSH_MS = 50;
+/** Waiting lines this large are written without waiting for LOG_FLUSH_MS. */
+export const LOG_WRITE_BYTES = 8_192;
+
 /** How long a flush at exit retries a pipe that stays full (EAGAIN) before it gives the lines up. */
 const EXIT_FLUSH_RETRY_MS = 1_000;
 
 /**
- * Where Hive's loggers write: pino's asynchronous destination on stderr (sonic-boom), with a flush
- * at exit that cannot keep the process from exiting.
+ * Where Hive's loggers write: pino's asynchronous destination on stderr (sonic-boom), its lines
+ * written together (LOG_FLUSH_MS, LOG_WRITE_BYTES), with a flush at exit that cannot keep the
+ * process from exiting.
  *
  * pino writes asynchronously and, when the process exits, writes what is still buffered with the
  * destination's `flushSync()`. sonic-boom's retries a failed write every 100 ms, blocking, until it
@@ -46,8 +56,35 @@ const EXIT_FLUSH_RETRY_MS = 1_000;
  * EXIT_FLUSH_RETRY_MS of EAGAIN: the lines are lost then, not the exit.
  */
 export function stderrDestination(): DestinationStream {
-  const dest = pino.destination({ dest: 2, sync: false });
-  dest.flushSync = () => flushBounded(dest as unknown as Buffered);
+  return batchedDestination(2);
+}
+
+/** stderrDestination's writer on any descriptor (tests give it a file's). */
+export function batchedDestination(fd: number): DestinationStream {
+  const dest = pino.destination({ dest: fd, sync: false, minLength: LOG_WRITE_BYTES });
+  const buffered = dest as unknown as Buffered;
+  dest.flushSync = () => flushBounded(buffered);
+  // Lines wait to be written together: a write below LOG_WRITE_BYTES stays in sonic-boom's buffer
+  // (its `minLength`), and the first line buffered arms one timer that writes them all within
+  // LOG_FLUSH_MS. No timer runs while nothing waits, so an idle process is not woken for its logs.
+  let timer: NodeJS.Timeout | undefined;
+  const due = () => {
+    timer = undefined;
+    // flush() hands everything buffered to one write; while a write is in flight, what waits behind
+    // it (below LOG_WRITE_BYTES, which it would leave) is the next timer's.
+    if (!buffered._writing && buffered._len > 0) dest.flush();
+    if (buffered._len > 0) arm();
+  };
+  const arm = () => {
+    timer ??= setTimeout(due, LOG_FLUSH_MS);
+    timer.unref();
+  };
+  const write = dest.write.bind(dest);
+  dest.write = (line: string) => {
+    const below = write(line);
+    if (buffered._len > 0) arm();
+    return below;
+  };
   return dest;
 }
 

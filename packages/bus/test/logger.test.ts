@@ -1,12 +1,18 @@
 /**
  * The loggers' destination (stderrDestination): lines logged just before the process exits still
  * reach stderr's reader, and when nobody reads stderr any more (a supervisor SIGKILLed: its end of
- * the pipe closed) or the reader stopped reading, the process exits all the same.
+ * the pipe closed) or the reader stopped reading, the process exits all the same. Lines logged
+ * apart are written together, by one timer armed only while something waits.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import fs, { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { batchedDestination, LOG_FLUSH_MS, LOG_WRITE_BYTES } from '../src/logger.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/log-then-exit.ts', import.meta.url));
 
@@ -57,4 +63,65 @@ describe('stderrDestination', () => {
     expect(r.exit).toEqual({ code: 0, signal: null });
     expect(r.ms).toBeLessThan(5_000);
   }, 30_000);
+});
+
+describe('batchedDestination (what stderrDestination writes with)', () => {
+  const settle = async (until: () => boolean) => {
+    // setImmediate is not faked: the file's asynchronous writes complete meanwhile.
+    for (let i = 0; i < 100_000 && !until(); i++) await new Promise((r) => setImmediate(r));
+  };
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hive-log-'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes lines logged apart in one write, LOG_FLUSH_MS after the first, and leaves no timer behind', async () => {
+    const file = join(dir, 'log');
+    const fd = openSync(file, 'w');
+    const writes = vi.spyOn(fs, 'write');
+    const log = pino({ base: undefined }, batchedDestination(fd));
+    for (let i = 0; i < 20; i++) {
+      log.info({ i }, `line ${i}`);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(writes).not.toHaveBeenCalled();
+    expect(readFileSync(file, 'utf8')).toBe('');
+    vi.advanceTimersByTime(LOG_FLUSH_MS);
+    const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    await settle(() => lines().length === 20);
+    expect(lines().map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(Array.from({ length: 20 }, (_, i) => `line ${i}`));
+    expect(writes).toHaveBeenCalledTimes(1);
+    // Nothing waits once the write has returned: no timer is left to wake an idle process.
+    await settle(() => {
+      vi.advanceTimersByTime(LOG_FLUSH_MS);
+      return vi.getTimerCount() === 0;
+    });
+    expect(vi.getTimerCount()).toBe(0);
+    expect(writes).toHaveBeenCalledTimes(1);
+    closeSync(fd);
+  });
+
+  it('writes at once, without waiting for the timer, once LOG_WRITE_BYTES are waiting', async () => {
+    const file = join(dir, 'log');
+    const fd = openSync(file, 'w');
+    const log = pino({ base: undefined }, batchedDestination(fd));
+    const pad = 'x'.repeat(1_000);
+    const count = Math.ceil(LOG_WRITE_BYTES / pad.length) + 1;
+    for (let i = 0; i < count; i++) log.info({ pad }, `line ${i}`);
+    await settle(() => readFileSync(file, 'utf8').length >= LOG_WRITE_BYTES);
+    expect(readFileSync(file, 'utf8').length).toBeGreaterThanOrEqual(LOG_WRITE_BYTES);
+    // The rest, below LOG_WRITE_BYTES, is the timer's.
+    await settle(() => {
+      vi.advanceTimersByTime(LOG_FLUSH_MS);
+      return readFileSync(file, 'utf8').split('\n').filter(Boolean).length === count;
+    });
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(count);
+    closeSync(fd);
+  });
 });
