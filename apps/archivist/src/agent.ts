@@ -17,6 +17,14 @@ import { openHistoryStore, type HistoryStore, type PruneResult } from './history
  */
 export const ARCHIVIST_MAX_DELIVERIES = 10;
 
+/**
+ * How long archivist lets what it read wait before storing it (the bus's `lingerMs`). Nobody waits
+ * on the archive, and in the one process of `npm start` its reads, inserts and acks (four deliveries
+ * per user message) would otherwise run in the middle of the message's own hops; waiting moves them
+ * after, and stores several messages per read, insert transaction and ack.
+ */
+export const ARCHIVIST_LINGER_MS = 100;
+
 export interface ArchivistOptions {
   /** @defaultValue the Hive catalogue */
   readonly catalogue?: Pick<Catalogue, 'entries'>;
@@ -42,7 +50,8 @@ export function createArchivist(options: ArchivistOptions = {}) {
     }),
   ) as Reads<ArchivistConfig, never>;
   // History, not triggers: every group starts at the beginning of its stream, whatever the contract says for newcomers.
-  const perStream: StreamOptions = { startAt: 'all', maxDeliveries: ARCHIVIST_MAX_DELIVERIES };
+  // Nobody waits on the archive: what it reads is stored ARCHIVIST_LINGER_MS later, with what came meanwhile.
+  const perStream: StreamOptions = { startAt: 'all', maxDeliveries: ARCHIVIST_MAX_DELIVERIES, lingerMs: ARCHIVIST_LINGER_MS };
   const streamOptions = Object.fromEntries(streams.map(({ stream }) => [stream, perStream])) as { [S in StreamName]?: StreamOptions };
 
   return defineAgent({

@@ -148,6 +148,12 @@ export interface StreamOptions {
   claimIdleMs?: number;
   retry?: Partial<RetryPolicy>;
   blockMs?: number;
+  /**
+   * How long a read's entries wait before they are handled, for a group that need not act at once
+   * (archivist): they are handled together with what arrived meanwhile, after the other agents'
+   * work on them (@hive/bus `lingerMs`). @defaultValue 0
+   */
+  lingerMs?: number;
   shutdownTimeoutMs?: number;
   /** Longest one handler call may run before it counts as failed (retried); `false` for no limit. @defaultValue 300000 */
   handlerTimeoutMs?: number | false;

@@ -11,7 +11,9 @@
  *      letters retried to this group) in one blocking read, on a dedicated connection, never more
  *      than there are free handler slots per stream (backpressure), and between reads run the
  *      passes of recovery.ts (due retries, reclaim from dead consumers). An idle read blocks for
- *      `blockMs` less up to a fifth, at random, or until the next pass is due.
+ *      `blockMs` less up to a fifth, at random, or until the next pass is due. A lingering group
+ *      (`lingerMs`) handles a read's entries that long after the read returned, and reads next
+ *      what arrived meanwhile.
  *
  * At most `concurrency` entries walk the chain at once. A read of both streams, or a pass of
  * both, can hand over up to twice the free slots: the rest wait their turn in flight (their
@@ -81,6 +83,8 @@ class SubscriptionImpl implements Subscription {
   /** Settled entries until their batched XACK is sent: the reclaimer must not take them (acks.ts). */
   private readonly acks: BatchedAcks;
   private slotWaiter: (() => void) | undefined;
+  /** Ends the loop's linger (lingerMs): its entries are dispatched at once. */
+  private endLinger: (() => void) | undefined;
   /** Resolves stop()'s wait once nothing is in flight. */
   private idleWaiter: (() => void) | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
@@ -181,6 +185,7 @@ class SubscriptionImpl implements Subscription {
         const [reads, checkFrom] = await Promise.all([read, from]);
         this.checkFrom = checkFrom;
         failures = 0;
+        if (this.settings.lingerMs > 0 && reads.some((r) => r.entries.length > 0)) await this.linger();
         for (const r of reads) {
           const redriven = r.stream === this.redriveKey;
           for (const e of r.entries) this.dispatch(redriven ? this.redriveKey : this.key, e, 1, !redriven);
@@ -238,6 +243,18 @@ class SubscriptionImpl implements Subscription {
 
   private reclaimerFor(key: string): Reclaimer {
     return key === this.redriveKey ? this.redriveReclaimer : this.reclaimer;
+  }
+
+  /** Wait `lingerMs` (the read's entries pending on this consumer meanwhile); stop() ends the wait at once. */
+  private linger(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.endLinger?.(), this.settings.lingerMs);
+      this.endLinger = () => {
+        clearTimeout(timer);
+        this.endLinger = undefined;
+        resolve();
+      };
+    });
   }
 
   private waitForSlot(): Promise<void> {
@@ -327,6 +344,8 @@ class SubscriptionImpl implements Subscription {
     if (!this.running && this.closed) return;
     this.running = false;
     this.slotWaiter?.();
+    // Entries read and lingering are handled now, as any in flight, before the subscription closes.
+    this.endLinger?.();
     // Interrupt the blocking read; the loop sees running=false and ends.
     this.blocking.disconnect();
     await this.loopDone.catch(() => undefined);

@@ -25,6 +25,8 @@ export const DEFAULT_DEAD_CONSUMER_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_HANDLER_TIMEOUT_MS = 5 * 60 * 1000;
 /** How long a handled mark is kept (idempotent subscriptions): duplicates later than this are handled again. 24 hours. */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A read's entries are handled at once: no linger. */
+export const DEFAULT_LINGER_MS = 0;
 /** The longest timer Node can set (about 24.8 days); a longer one would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -106,6 +108,15 @@ export interface SubscribeOptions<T = unknown> {
   retry?: Partial<RetryPolicy>;
   /** Longest a blocking read waits before the loop looks around (each read less up to a fifth of it, at random). @defaultValue 5000 */
   blockMs?: number;
+  /**
+   * How long a read's entries wait before they are handled, for a group that need not act at once
+   * (an archive, a recorder): what arrives meanwhile is read next, in one read, and handled together
+   * with it, and in a process shared with other agents its work moves out of the way of theirs (their
+   * messages' hops do not wait behind it). Entries stay pending on this consumer while they wait; stop()
+   * cuts the wait short and handles them. At most a quarter of `claimIdleMs` (their leases are renewed
+   * only once they are handled). @defaultValue 0 (handled at once)
+   */
+  lingerMs?: number;
   /** Where a newly created group starts: "new" ($), "all" (0) or an entry id. @defaultValue "new" */
   startAt?: 'new' | 'all' | string;
   /** Consumers with nothing pending, idle this long, are removed from the group. @defaultValue 1 day */
@@ -192,6 +203,8 @@ export interface SubscriptionSettings {
   readonly maxDeliveries: number;
   readonly claimIdleMs: number;
   readonly blockMs: number;
+  /** How long a read's entries wait before they are handled (0: at once). */
+  readonly lingerMs: number;
   readonly shutdownTimeoutMs: number;
   readonly deadConsumerMs: number;
   readonly retry: RetryPolicy;
@@ -216,12 +229,18 @@ export function subscriptionSettings(opts: SubscribeOptions<never>): Subscriptio
   const instance = opts.instance ?? process.env.HIVE_INSTANCE ?? '0';
   const timeout = opts.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   const idempotent = opts.idempotent ?? false;
+  const claimIdleMs = positiveInt('claimIdleMs', opts.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS);
+  const lingerMs = opts.lingerMs ?? DEFAULT_LINGER_MS;
+  if (!Number.isSafeInteger(lingerMs) || lingerMs < 0 || lingerMs > claimIdleMs / 4) {
+    throw new ConfigError(`lingerMs must be a whole number of ms from 0 to a quarter of claimIdleMs (${Math.floor(claimIdleMs / 4)}), got ${lingerMs}`, { option: 'lingerMs', value: lingerMs });
+  }
   return {
     consumer: opts.consumer ?? `${opts.group}@${hostname()}#${instance}`,
     concurrency: positiveInt('concurrency', opts.concurrency ?? DEFAULT_CONCURRENCY),
     maxDeliveries: positiveInt('maxDeliveries', opts.maxDeliveries ?? DEFAULT_MAX_DELIVERIES),
-    claimIdleMs: positiveInt('claimIdleMs', opts.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS),
+    claimIdleMs,
     blockMs: positiveInt('blockMs', opts.blockMs ?? DEFAULT_BLOCK_MS),
+    lingerMs,
     shutdownTimeoutMs: opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     deadConsumerMs: opts.deadConsumerMs ?? DEFAULT_DEAD_CONSUMER_MS,
     retry: retryPolicy(opts.retry),
