@@ -10,11 +10,26 @@ import {
   offsetMinutes,
   shortDate,
   startOfDay,
+  wallClock,
   weekdayName,
   weekdayOf,
 } from '../src/index.js';
 
 describe('calendar', () => {
+  it('wallClock: a clock read again within its second is the same; the next millisecond in another second, or another zone, reads afresh', () => {
+    const last = new Date('2025-03-14T22:59:59.999Z');
+    const first = wallClock(new Date('2025-03-14T22:59:59.000Z'), 'Europe/Berlin');
+    expect(wallClock(last, 'Europe/Berlin')).toEqual(first);
+    expect(first).toMatchObject({ day: 14, hour: 23, minute: 59, second: 59 });
+    // One millisecond on: another second, another day in Berlin.
+    expect(wallClock(new Date(last.getTime() + 1), 'Europe/Berlin')).toEqual({ year: 2025, month: 3, day: 15, hour: 0, minute: 0, second: 0, weekday: 6 });
+    // Another zone at the same instant has its own clock.
+    expect(wallClock(last, 'UTC')).toMatchObject({ day: 14, hour: 22, minute: 59, second: 59 });
+    // Before 1970 (negative times): the second is floored, not truncated towards zero.
+    expect(wallClock(new Date(-1), 'UTC')).toMatchObject({ year: 1969, month: 12, day: 31, hour: 23, minute: 59, second: 59 });
+    expect(wallClock(new Date(0), 'UTC')).toMatchObject({ year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0 });
+  });
+
   it('dayIn: the day an instant falls on in a zone, whatever zone the process runs in', () => {
     const t = new Date('2025-03-14T23:30:00Z');
     expect(dayIn(t, 'UTC')).toBe('2025-03-14');
