@@ -273,8 +273,11 @@ class Simulator implements SimulatorPort {
     let messages = this.sent(chatId, after);
     if (messages.length === 0 && waitMs > 0) {
       const gone = new AbortController();
-      req.on('close', () => gone.abort());
+      const abort = () => gone.abort();
+      req.on('close', abort);
       await this.readiness.wait(() => this.sent(chatId, after).length > 0 || this.current === 'stopped', () => this.current, waitMs, gone.signal).catch(() => undefined);
+      // Only a wait needs telling that its client left: a poll answered closes without an abort (its DOMException and stack).
+      req.off('close', abort);
       messages = this.sent(chatId, after);
     }
     return { chatId, messages, cursor: messages.at(-1)?.seq ?? Math.max(after, 0) };
