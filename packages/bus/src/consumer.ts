@@ -247,6 +247,8 @@ class SubscriptionImpl implements Subscription {
 
   /** Wait `lingerMs` (the read's entries pending on this consumer meanwhile); stop() ends the wait at once. */
   private linger(): Promise<void> {
+    // A read that returned after stop() began is handled at once: stop() has already ended any wait.
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.endLinger?.(), this.settings.lingerMs);
       this.endLinger = () => {
