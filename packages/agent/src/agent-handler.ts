@@ -54,6 +54,20 @@ export function shardsOfIntents(def: AnyAgentDefinition, stream: string, contrac
   return [...new Set(intents.map((i) => shardOf(i, split.shards)))].sort((a, b) => a - b);
 }
 
+/**
+ * On a stream split by the intent, for an agent that sees every intent (atlas): the shards its own
+ * intents land on, read at once, and the others, where it only covers for the agents whose intents
+ * they are, read lingering (`coverLingerMs`). Undefined when there is no such split (an agent that
+ * does not see every intent, declares no intent, or an unsplit stream), or every shard is its own.
+ */
+export function coveringShards(def: AnyAgentDefinition, stream: string, contracts: Pick<Catalogue, 'partitioning'>): { own: number[]; others: number[] } | undefined {
+  const split = contracts.partitioning(stream);
+  if (stream !== 'intent.classified' || !def.seesEveryIntent || !def.intents?.length || !split || split.shards <= 1 || split.key !== 'intent') return undefined;
+  const own = new Set(def.intents.map((i) => shardOf(i.name, split.shards)));
+  const others = Array.from({ length: split.shards }, (_, i) => i).filter((i) => !own.has(i));
+  return others.length === 0 ? undefined : { own: [...own].sort((a, b) => a - b), others };
+}
+
 /** What every handler of the agent shares (the publish is replaced per delivery). */
 export interface AgentScopeValues {
   readonly agent: string;

@@ -21,6 +21,9 @@ import type { z } from 'zod';
 import type { OfflineRules } from './llm/offline.js';
 import type { Llm } from './llm/port.js';
 
+/** How long a `seesEveryIntent` agent lets other agents' intents wait before its handler gets them. */
+export const DEFAULT_COVER_LINGER_MS = 100;
+
 /** Something an agent can do, advertised in its registry record (atlas's help menu lists them). */
 export interface AgentSkill {
   name: string;
@@ -193,9 +196,17 @@ export interface AgentDefinition<C extends z.ZodType = z.ZodType, W extends Stre
    * On intent.classified, an agent that declares `intents` gets only those: every other intent is
    * acked by the bus before its handler, its idempotency check and mark (nine groups read the
    * stream; each message is one agent's). `true` hands the handler every intent (atlas answers for
-   * agents that are down). @defaultValue false
+   * agents that are down): the shards its own intents land on are read at once, the others, where it
+   * only covers for another agent, lingering `coverLingerMs`. @defaultValue false
    */
   readonly seesEveryIntent?: boolean;
+  /**
+   * With `seesEveryIntent`: how long another agent's intent waits before this agent's handler gets it
+   * (the bus's `lingerMs`). Covering for an agent that is down can wait that long; meanwhile the
+   * agent whose intent it is answers without this one's work in the way (in one process, one event
+   * loop runs both). @defaultValue DEFAULT_COVER_LINGER_MS (100)
+   */
+  readonly coverLingerMs?: number;
   // NoInfer: `writes` alone decides W; a handler returning another stream must be an error, not a widening.
   readonly reads: Reads<z.output<C>, NoInfer<W>>;
   readonly writes: readonly W[];

@@ -36,7 +36,7 @@ import { streamShards, xinfoGroups } from '@hive/bus/admin';
 import { catalogue as hiveCatalogue, type Catalogue, type StreamName } from '@hive/contracts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { z } from 'zod';
-import { byChatId, type AgentSkill, type AgentDefinition, type IntentDeclaration, type AnyAgentDefinition, type Publish, type StartContext, type StreamOptions } from './define-agent.js';
+import { byChatId, DEFAULT_COVER_LINGER_MS, type AgentSkill, type AgentDefinition, type IntentDeclaration, type AnyAgentDefinition, type Publish, type StartContext, type StreamOptions } from './define-agent.js';
 import { parseEnv, type Env, type HiveEnv } from './env.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, startHttpHost, type AgentHttpServer, type HttpHost, type Readiness } from './http-server.js';
 import { withTimeout } from './with-timeout.js';
@@ -45,7 +45,7 @@ import { agentModels, createLlm, createLlmMetrics, watchAgentModels, type AgentM
 import type { Llm } from './llm/port.js';
 import { runUntilStopped } from './process-lifecycle.js';
 import { startPresence, type Presence } from './presence.js';
-import { acceptOf, agentHandler, intentsHandedOn, shardsOfIntents } from './agent-handler.js';
+import { acceptOf, agentHandler, coveringShards, intentsHandedOn, shardsOfIntents } from './agent-handler.js';
 import { createRedactingLogger } from './redacting-logger.js';
 
 /**
@@ -214,23 +214,31 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
       const handler = agentHandler({ def, stream, handlers, scope, contracts, writes, running, publishAs, undeclared });
       const accept = acceptOf(def, stream);
       const shards = shardsOfIntents(def, stream, contracts);
-      concurrencyOf.push(own.concurrency ?? def.concurrency ?? 1);
-      subscriptions.push(
-        bus.subscribe({
-          ...own,
-          stream,
-          group: def.name,
-          instance,
-          handler,
-          types: Object.keys(handlers),
-          concurrency: own.concurrency ?? def.concurrency,
-          idempotent: own.idempotent ?? def.idempotent ?? true,
-          startAt: own.startAt ?? contracts.stream(stream)?.startAt ?? 'new',
-          ...(orderingKey ? { orderingKey } : {}),
-          ...(accept ? { accept } : {}),
-          ...(shards ? { shards } : {}),
-        }),
-      );
+      const subscribeTo = (only: { shards?: number[]; lingerMs?: number }) => {
+        concurrencyOf.push(own.concurrency ?? def.concurrency ?? 1);
+        subscriptions.push(
+          bus.subscribe({
+            ...own,
+            stream,
+            group: def.name,
+            instance,
+            handler,
+            types: Object.keys(handlers),
+            concurrency: own.concurrency ?? def.concurrency,
+            idempotent: own.idempotent ?? def.idempotent ?? true,
+            startAt: own.startAt ?? contracts.stream(stream)?.startAt ?? 'new',
+            ...(orderingKey ? { orderingKey } : {}),
+            ...(accept ? { accept } : {}),
+            ...only,
+          }),
+        );
+      };
+      // An agent covering for others (seesEveryIntent) reads their intents' shards lingering, its own at once.
+      const covering = coveringShards(def, stream, contracts);
+      if (covering) {
+        subscribeTo({ shards: covering.own });
+        subscribeTo({ shards: covering.others, lingerMs: def.coverLingerMs ?? DEFAULT_COVER_LINGER_MS });
+      } else subscribeTo(shards ? { shards } : {});
     }
   };
 

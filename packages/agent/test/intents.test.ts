@@ -1,5 +1,6 @@
 /** Declared intents: checked when the agent is defined, carried in its registry record, and the only ones its intent.classified handler gets. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDriver } from '@hive/bus';
 import { listAgents } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { defineAgent, type IntentDeclaration } from '../src/index.js';
@@ -73,5 +74,50 @@ describe('declared intents', () => {
     expect(await run(false)).toEqual({ seen: ['weather'], pending: 0, marked: 1, groupsOnNotes: 0 });
     // An agent that answers for others (atlas) asks for every intent, on every shard.
     expect(await run(true)).toEqual({ seen: ['expense', 'note', 'weather'], pending: 0, marked: 2, groupsOnNotes: 1 });
+  });
+
+  it('seen by an agent that covers for others: its own intents\' shards read at once, the others\' lingering coverLingerMs, handled at stop at the latest', async () => {
+    const seen: string[] = [];
+    const def = defineAgent({
+      name: 'weather',
+      version: '0.1.0',
+      description: 'Tells the weather.',
+      skills: [],
+      intents: [weatherIntent],
+      seesEveryIntent: true,
+      // Longer than the test: what happens before it ends is the lingering itself (at most a quarter of claimIdleMs).
+      coverLingerMs: 30_000,
+      streamOptions: { 'intent.classified': { claimIdleMs: 120_000 } },
+      reads: { 'intent.classified': { 'intent.classified': (m) => void seen.push(m.data.intent) } },
+      writes: ['wa.outbound'],
+    });
+    const t = await createTestAgent(def, { redis });
+    let stopped = false;
+    try {
+      const o = { chatId: '15555550100@c.us', sentAt: new Date().toISOString() };
+      // "note" is another agent's, on a shard weather does not serve; published first.
+      const note = await t.publish('intent.classified', 'intent.classified', classifiedIntent('note: buy milk', {}, { ...o, intent: 'note' }));
+      const weather = await t.publish('intent.classified', 'intent.classified', classifiedIntent('weather in Berlin', { place: 'Berlin' }, { ...o, intent: 'weather' }));
+      expect(note.stream).not.toBe(weather.stream);
+      const pendingOn = async (stream: string) => Number(((await t.bus.driver.call(['XPENDING', t.bus.keys.stream(stream), 'weather'])) as unknown[])[0]);
+      for (let i = 0; i < 200 && (!seen.includes('weather') || (await pendingOn(note.stream)) === 0); i++) await new Promise((r) => setTimeout(r, 25));
+      // The note was read (pending on the group), not handed to the handler; weather's own intent was.
+      expect(await pendingOn(note.stream)).toBe(1);
+      expect(seen).toEqual(['weather']);
+      const noteKey = t.bus.keys.stream(note.stream);
+      await t.stop();
+      stopped = true;
+      // Stopping ends the wait: what was read is handled and acked, not left behind.
+      expect(seen).toEqual(['weather', 'note']);
+      const admin = createDriver('node-redis', { url: redis.url });
+      try {
+        await admin.connect();
+        expect(((await admin.call(['XPENDING', noteKey, 'weather'])) as unknown[])[0]).toBe(0);
+      } finally {
+        await admin.close();
+      }
+    } finally {
+      if (!stopped) await t.stop();
+    }
   });
 });
