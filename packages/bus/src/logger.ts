@@ -70,6 +70,8 @@ export function batchedDestination(fd: number): DestinationStream {
   let timer: NodeJS.Timeout | undefined;
   const due = () => {
     timer = undefined;
+    // Ended, or silenced after a broken pipe (pino swaps `write` for a no-op then): nothing to write any more.
+    if (buffered.destroyed || dest.write !== batched) return;
     // flush() hands everything buffered to one write; while a write is in flight, what waits behind
     // it (below LOG_WRITE_BYTES, which it would leave) is the next timer's.
     if (!buffered._writing && buffered._len > 0) dest.flush();
@@ -80,17 +82,19 @@ export function batchedDestination(fd: number): DestinationStream {
     timer.unref();
   };
   const write = dest.write.bind(dest);
-  dest.write = (line: string) => {
+  const batched = (line: string) => {
     const below = write(line);
     if (buffered._len > 0) arm();
     return below;
   };
+  dest.write = batched;
   return dest;
 }
 
 /** What sonic-boom 4 (utf8 mode) holds that it has not handed to the kernel: see `flushSync` in its index.js. */
 interface Buffered {
   readonly fd: number;
+  readonly destroyed: boolean;
   /** An asynchronous write is in flight (its buffer, `_writingBuf`, is libuv's until it returns). */
   readonly _writing: boolean;
   /** When no write is in flight: the rest of one the kernel took only part of. */

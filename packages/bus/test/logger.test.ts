@@ -4,7 +4,7 @@
  * the pipe closed) or the reader stopped reading, the process exits all the same. Lines logged
  * apart are written together, by one timer armed only while something waits.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs, { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,6 +104,33 @@ describe('batchedDestination (what stderrDestination writes with)', () => {
     });
     expect(vi.getTimerCount()).toBe(0);
     expect(writes).toHaveBeenCalledTimes(1);
+    closeSync(fd);
+  });
+
+  it('stops writing once its reader is gone (EPIPE): the timer does not retry what it held', async () => {
+    // A FIFO whose only reader closes: every write to it fails with EPIPE.
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const fd = openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    closeSync(reader);
+    const writes = vi.spyOn(fs, 'write');
+    const dest = batchedDestination(fd);
+    const ours = dest.write;
+    const log = pino({ base: undefined }, dest);
+    log.info({}, 'one');
+    vi.advanceTimersByTime(LOG_FLUSH_MS);
+    // pino silences a destination whose write failed with EPIPE by swapping its write for a no-op.
+    await settle(() => dest.write !== ours);
+    expect(dest.write).not.toBe(ours);
+    expect(writes).toHaveBeenCalledTimes(1);
+    log.info({}, 'two');
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(LOG_FLUSH_MS);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(vi.getTimerCount()).toBe(0);
     closeSync(fd);
   });
 
