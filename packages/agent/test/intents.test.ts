@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDriver } from '@hive/bus';
 import { listAgents } from '@hive/bus/admin';
 import { startRedis, type RedisServer } from '@hive/test-redis';
-import { defineAgent, type IntentDeclaration } from '../src/index.js';
+import { defineAgent, type AnyAgentDefinition, type IntentDeclaration } from '../src/index.js';
 import { classifiedIntent, createTestAgent } from '../src/testing.js';
 
 let redis: RedisServer;
@@ -17,6 +17,19 @@ afterAll(async () => {
 const weatherIntent: IntentDeclaration = { name: 'weather', description: 'Forecasts', examples: ['weather in Berlin'], offline: { pattern: '^weather(?: in (?<place>.+))?$' } };
 const agentWith = (intents: IntentDeclaration[]) =>
   defineAgent({ name: 'weather', version: '0.1.0', description: 'Tells the weather.', skills: [], intents, reads: { 'intent.classified': { 'intent.classified': () => undefined } }, writes: ['wa.outbound'] });
+
+/** The weather agent, recording the intent of each intent.classified message its handler gets. */
+const recordingAgent = (seen: string[], more: Pick<AnyAgentDefinition, 'seesEveryIntent' | 'coverLingerMs' | 'streamOptions'>) =>
+  defineAgent({
+    name: 'weather',
+    version: '0.1.0',
+    description: 'Tells the weather.',
+    skills: [],
+    intents: [weatherIntent],
+    ...more,
+    reads: { 'intent.classified': { 'intent.classified': (m) => void seen.push(m.data.intent) } },
+    writes: ['wa.outbound'],
+  });
 
 describe('declared intents', () => {
   it('are refused at definition when iris could not route them', () => {
@@ -40,16 +53,7 @@ describe('declared intents', () => {
   it('are the only intents its intent.classified handler gets: it reads only their shards, and the bus acks the rest there as skipped, before the idempotency mark', async () => {
     const run = async (seesEveryIntent: boolean) => {
       const seen: string[] = [];
-      const def = defineAgent({
-        name: 'weather',
-        version: '0.1.0',
-        description: 'Tells the weather.',
-        skills: [],
-        intents: [weatherIntent],
-        seesEveryIntent,
-        reads: { 'intent.classified': { 'intent.classified': (m) => void seen.push(m.data.intent) } },
-        writes: ['wa.outbound'],
-      });
+      const def = recordingAgent(seen, { seesEveryIntent });
       const t = await createTestAgent(def, { redis });
       try {
         const o = { chatId: '15555550100@c.us', sentAt: new Date().toISOString() };
@@ -78,19 +82,8 @@ describe('declared intents', () => {
 
   it('seen by an agent that covers for others: its own intents\' shards read at once, the others\' lingering coverLingerMs, handled at stop at the latest', async () => {
     const seen: string[] = [];
-    const def = defineAgent({
-      name: 'weather',
-      version: '0.1.0',
-      description: 'Tells the weather.',
-      skills: [],
-      intents: [weatherIntent],
-      seesEveryIntent: true,
-      // Longer than the test: what happens before it ends is the lingering itself (at most a quarter of claimIdleMs).
-      coverLingerMs: 30_000,
-      streamOptions: { 'intent.classified': { claimIdleMs: 120_000 } },
-      reads: { 'intent.classified': { 'intent.classified': (m) => void seen.push(m.data.intent) } },
-      writes: ['wa.outbound'],
-    });
+    // A linger longer than the test: what happens before it ends is the lingering itself (at most a quarter of claimIdleMs).
+    const def = recordingAgent(seen, { seesEveryIntent: true, coverLingerMs: 30_000, streamOptions: { 'intent.classified': { claimIdleMs: 120_000 } } });
     const t = await createTestAgent(def, { redis });
     let stopped = false;
     try {
