@@ -49,9 +49,7 @@ export function intentsHandedOn(def: AnyAgentDefinition, stream: string): string
  */
 export function shardsOfIntents(def: AnyAgentDefinition, stream: string, contracts: Pick<Catalogue, 'partitioning'>): number[] | undefined {
   const intents = intentsHandedOn(def, stream);
-  const split = contracts.partitioning(stream);
-  if (!intents || !split || split.shards <= 1 || split.key !== 'intent') return undefined;
-  return [...new Set(intents.map((i) => shardOf(i, split.shards)))].sort((a, b) => a - b);
+  return intents && intentShards(intents, stream, contracts)?.landOn;
 }
 
 /**
@@ -61,11 +59,18 @@ export function shardsOfIntents(def: AnyAgentDefinition, stream: string, contrac
  * does not see every intent, declares no intent, or an unsplit stream), or every shard is its own.
  */
 export function coveringShards(def: AnyAgentDefinition, stream: string, contracts: Pick<Catalogue, 'partitioning'>): { own: number[]; others: number[] } | undefined {
+  if (stream !== 'intent.classified' || !def.seesEveryIntent || !def.intents?.length) return undefined;
+  const split = intentShards(def.intents.map((i) => i.name), stream, contracts);
+  if (!split) return undefined;
+  const others = Array.from({ length: split.shards }, (_, i) => i).filter((i) => !split.landOn.includes(i));
+  return others.length === 0 ? undefined : { own: split.landOn, others };
+}
+
+/** The shards `intents` land on (sorted) when `stream` is split by the intent, and how many it has; else undefined. */
+function intentShards(intents: readonly string[], stream: string, contracts: Pick<Catalogue, 'partitioning'>): { landOn: number[]; shards: number } | undefined {
   const split = contracts.partitioning(stream);
-  if (stream !== 'intent.classified' || !def.seesEveryIntent || !def.intents?.length || !split || split.shards <= 1 || split.key !== 'intent') return undefined;
-  const own = new Set(def.intents.map((i) => shardOf(i.name, split.shards)));
-  const others = Array.from({ length: split.shards }, (_, i) => i).filter((i) => !own.has(i));
-  return others.length === 0 ? undefined : { own: [...own].sort((a, b) => a - b), others };
+  if (!split || split.shards <= 1 || split.key !== 'intent') return undefined;
+  return { landOn: [...new Set(intents.map((i) => shardOf(i, split.shards)))].sort((a, b) => a - b), shards: split.shards };
 }
 
 /** What every handler of the agent shares (the publish is replaced per delivery). */
