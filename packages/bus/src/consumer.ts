@@ -20,7 +20,9 @@
  * leases renewed), and the loop reads again only once slots are free.
  *
  * Each entry read walks the chain and settles; "acked", "skipped" and "duplicate" are acked,
- * batched into one XACK per tick (acks.ts). Leases of entries still being handled are renewed
+ * batched into one XACK per tick (acks.ts). The loop reads again a turn after handing a read's
+ * entries over, so that what settled meanwhile has its acks carried by that read: written on the
+ * reading connection ahead of the XREADGROUP, one write for both. Leases of entries still being handled are renewed
  * half-way to `claimIdleMs`. A NOGROUP reply (Redis lost its data, or someone ran FLUSHALL)
  * re-creates the group from the start of the new stream and goes on.
  */
@@ -41,6 +43,7 @@ import { Reclaimer } from './reclaimer.js';
 import { subscriptionSettings, type SubscribeOptions, type SubscriptionContext, type Subscription, type SubscriptionSettings } from './subscribe-options.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 /** Start consuming `opts.stream` as `opts.group`; see the file comment for the guarantees. */
 export function subscribe<T>(ctx: SubscriptionContext, opts: SubscribeOptions<T>): Subscription {
@@ -179,6 +182,8 @@ class SubscriptionImpl implements Subscription {
         // An idle read ends at a random point of its last fifth (IDLE_TURN_JITTER), not in step with periodic traffic.
         const wait = Math.max(1, Math.min(jittered(this.settings.blockMs), this.recovery.msUntilDue()));
         await this.blocking.connect();
+        // The acks queued by now go ahead of the read, in its write (acks.ts).
+        this.acks.carry(this.blocking);
         const read = xreadgroup(this.blocking, this.group, this.consumer, [this.key, this.redriveKey], ['>', '>'], { count: free, blockMs: wait });
         // Behind the read on its connection: Redis answers it once the read returns, in the same write.
         const from = this.checked && this.boundaryAllowed ? this.blocking.call(checkFromArgs(this.checked.key)).then(parseCheckFrom, (err: unknown) => this.boundaryRefused(err)) : null;
@@ -186,10 +191,14 @@ class SubscriptionImpl implements Subscription {
         this.checkFrom = checkFrom;
         failures = 0;
         if (this.settings.lingerMs > 0 && reads.some((r) => r.entries.length > 0)) await this.linger();
+        let handed = 0;
         for (const r of reads) {
           const redriven = r.stream === this.redriveKey;
           for (const e of r.entries) this.dispatch(redriven ? this.redriveKey : this.key, e, 1, !redriven);
+          handed += r.entries.length;
         }
+        // One turn before reading again: what settles meanwhile has its ack carried by that read.
+        if (handed > 0) await nextTurn();
       } catch (err) {
         if (!this.running) break;
         if (isRedisError(err, 'NOGROUP')) {

@@ -10,6 +10,7 @@
  * that into a retry or a dead letter. What an entry settles as tells the consumer what to do.
  */
 import type { StreamEntry } from './commands.js';
+import type { RedisDriver } from './drivers/driver.js';
 import type { Message } from './envelope.js';
 import type { Logger } from './logger.js';
 import type { HandleOutcome } from './observer.js';
@@ -44,7 +45,20 @@ export interface UnwrittenMarks {
    * key `key` as `group`, in one script (deleting them too with `deleteAcked`); written or failed,
    * their marks are no longer waited for.
    */
-  writeWithAcks(key: string, group: string, pairs: readonly string[], deleteAcked: boolean): Promise<void>;
+  writeWithAcks(key: string, group: string, pairs: readonly string[], deleteAcked: boolean, options?: WriteWithAcksOptions): Promise<void>;
+}
+
+export interface WriteWithAcksOptions {
+  /** The connection to write over; default: the marks' driver. */
+  readonly via?: RedisDriver;
+  /**
+   * Carried ahead of a blocking read on `via` (acks.ts): the script by its SHA alone (its source, sent
+   * after a NOSCRIPT, would wait behind the read), and a failure leaves the ids unwritten, still
+   * marked here, for the caller's next try over the marks' own connection.
+   */
+  readonly carried?: boolean;
+  /** The time the marks count from (tests); default now. */
+  readonly now?: number;
 }
 
 /** What a delivery needs of the subscription that read it. */

@@ -54,15 +54,19 @@ export function loadScript(file: URL | string): LuaScript {
   return defineScript(basename(path), readFileSync(path, 'utf8'));
 }
 
-/** Run a script by SHA, sending its source (EVAL) only when the server does not have it cached. */
-export async function runScript(d: RedisDriver, script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<Reply> {
+/**
+ * Run a script by SHA, sending its source (EVAL) only when the server does not have it cached.
+ * `orSource: false` sends the SHA alone and throws the NOSCRIPT error instead: for a connection where
+ * a second command would wait behind a blocking read (acks.ts).
+ */
+export async function runScript(d: RedisDriver, script: LuaScript, keys: readonly string[], args: readonly RedisArg[], orSource = true): Promise<Reply> {
   if (keys.length !== script.numKeys) {
     throw new HiveError('SCRIPT_ERROR', `script ${script.name} takes ${script.numKeys} keys, got ${keys.length}`);
   }
   try {
     return await d.call(['EVALSHA', script.sha, script.numKeys, ...keys, ...args]);
   } catch (err) {
-    if (!isRedisError(err, 'NOSCRIPT')) throw err;
+    if (!orSource || !isRedisError(err, 'NOSCRIPT')) throw err;
     return d.call(['EVAL', script.source, script.numKeys, ...keys, ...args]);
   }
 }

@@ -159,12 +159,12 @@ describe.each(DRIVER_KINDS)('idempotency on %s', (kind: DriverKind) => {
       // Written as the batched ack writes them (mark-and-ack-2.lua), at the times given.
       const prefix = randomPrefix();
       const marks = new HandledMarks(d, `${prefix}seen:{t}:g`, 1_000);
-      await marks.writeWithAcks(`${prefix}s:{t}`, 'g', ['m1', '1-0'], false, 10_000);
+      await marks.writeWithAcks(`${prefix}s:{t}`, 'g', ['m1', '1-0'], false, { now: 10_000 });
       expect(await marks.has('m1', 10_500)).toBe(true);
       expect(await marks.has('m1', 11_000)).toBe(false);
       expect(await marks.has('m2', 10_500)).toBe(false);
       // Expired marks are pruned as new ones arrive.
-      await marks.writeWithAcks(`${prefix}s:{t}`, 'g', ['m2', '2-0'], false, 20_000);
+      await marks.writeWithAcks(`${prefix}s:{t}`, 'g', ['m2', '2-0'], false, { now: 20_000 });
       expect(await d.call(['ZRANGE', marks.key, 0, -1])).toEqual(['m2']);
       expect(() => new HandledMarks(d, 'k', 0)).toThrow(ConfigError);
     } finally {

@@ -27,7 +27,7 @@
  * the same connection: no round trip of its own). Moving a group with redis-cli's XGROUP SETID or
  * CREATE writes no boundary: use `hive replay`.
  */
-import type { MarkOnAck, MessageStep, UnwrittenMarks } from '../delivery.js';
+import type { MarkOnAck, MessageStep, UnwrittenMarks, WriteWithAcksOptions } from '../delivery.js';
 import type { RedisDriver } from '../drivers/driver.js';
 import { ConfigError } from '../errors.js';
 import { entryIdAfter } from '../ids.js';
@@ -89,11 +89,14 @@ export class HandledMarks implements UnwrittenMarks {
     return { marks: this, messageId };
   }
 
-  async writeWithAcks(key: string, group: string, pairs: readonly string[], deleteAcked: boolean, now: number = Date.now()): Promise<void> {
+  async writeWithAcks(key: string, group: string, pairs: readonly string[], deleteAcked: boolean, o: WriteWithAcksOptions = {}): Promise<void> {
+    let written = false;
     try {
-      await runScript(this.driver, SCRIPTS.markAndAck, [this.key, key], [now, this.ttlMs, group, deleteAcked ? 1 : 0, ...pairs]);
+      await runScript(o.via ?? this.driver, SCRIPTS.markAndAck, [this.key, key], [o.now ?? Date.now(), this.ttlMs, group, deleteAcked ? 1 : 0, ...pairs], !o.carried);
+      written = true;
     } finally {
-      for (let i = 0; i < pairs.length; i += 2) this.unwritten.delete(pairs[i]!);
+      // A carried write that failed is tried again: its ids are still handled here meanwhile.
+      if (written || !o.carried) for (let i = 0; i < pairs.length; i += 2) this.unwritten.delete(pairs[i]!);
     }
   }
 }

@@ -103,6 +103,16 @@ describe.each(DRIVER_KINDS)('skip handled on %s', (kind) => {
     expect(await pending()).toBe(0);
   });
 
+  it('a failed carried write (tried again by its caller) leaves the id handled here; a last try does not', async () => {
+    const m = await marks();
+    const broken = { ...open[0]!, call: () => Promise.reject(new Error('connection lost (test)')) } as RedisDriver;
+    m.handled('retried');
+    await expect(m.writeWithAcks(`${randomPrefix()}s:{s}`, 'g', ['retried', '1-0'], false, { via: broken, carried: true })).rejects.toThrow('connection lost');
+    expect(await m.has('retried'), 'still counted as handled until the next try').toBe(true);
+    await expect(m.writeWithAcks(`${randomPrefix()}s:{s}`, 'g', ['retried', '1-0'], false, { via: broken })).rejects.toThrow('connection lost');
+    expect(await m.has('retried'), 'given up: no longer counted').toBe(false);
+  });
+
   it('asks for the marks of the ids asked in one tick with one command', async () => {
     const m = await marks();
     await m.writeWithAcks(`${randomPrefix()}s:{s}`, 'g', ['seen-1', '1-0'], false);
