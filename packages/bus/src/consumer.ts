@@ -22,8 +22,8 @@
  * Each entry read walks the chain and settles; "acked", "skipped" and "duplicate" are acked,
  * batched into one XACK per tick (acks.ts). The loop reads again a turn after handing a read's
  * entries over, so that what settled meanwhile has its acks carried by that read: written on the
- * reading connection ahead of the XREADGROUP, one write for both. Leases of entries still being handled are renewed
- * half-way to `claimIdleMs`. A NOGROUP reply (Redis lost its data, or someone ran FLUSHALL)
+ * reading connection ahead of the XREADGROUP, one write for both. Leases of entries still being
+ * handled are renewed half-way to `claimIdleMs`. A NOGROUP reply (Redis lost its data, or someone ran FLUSHALL)
  * re-creates the group from the start of the new stream and goes on.
  */
 import { BatchedAcks, entryName } from './acks.js';
