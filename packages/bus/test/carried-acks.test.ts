@@ -6,36 +6,11 @@
  */
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBus, createDriver, DRIVER_KINDS, type Bus, type RedisDriver } from '../src/index.js';
-import { SCRIPTS } from '../src/scripts.js';
+import { createBus, createDriver, DRIVER_KINDS, type Bus } from '../src/index.js';
+import { ackInterceptingDriver } from './fixtures/ack-intercepting-driver.js';
 import { memoryLogger, randomPrefix, useRedis, waitUntil } from './helpers.js';
 
 const redis = useRedis();
-
-const isAck = (args: readonly unknown[]) => {
-  const cmd = String(args[0]).toUpperCase();
-  return cmd === 'XACK' || (cmd === 'EVALSHA' && args[1] === SCRIPTS.markAndAck.sha) || (cmd === 'EVAL' && args[1] === SCRIPTS.markAndAck.source);
-};
-
-/** A driver whose duplicates (the subscriptions' reading connections) refuse every ack written on them. */
-function refusingAcksOnDuplicates(inner: RedisDriver, refused: { count: number }, duplicated = false): RedisDriver {
-  const refuse = () => {
-    refused.count++;
-    return Promise.reject(new Error('connection lost (test)'));
-  };
-  return {
-    ...inner,
-    kind: inner.kind,
-    options: inner.options,
-    call: (args) => (duplicated && isAck(args) ? refuse() : inner.call(args)),
-    pipeline: (cmds) => (duplicated && cmds.some(isAck) ? refuse() : inner.pipeline(cmds)),
-    duplicate: (name) => refusingAcksOnDuplicates(inner.duplicate(name), refused, true),
-    connect: () => inner.connect(),
-    close: () => inner.close(),
-    disconnect: () => inner.disconnect(),
-    on: (event, listener) => inner.on(event, listener),
-  };
-}
 
 describe.each(DRIVER_KINDS)('acks carried by the next read on %s', (kind) => {
   const open: { close(): Promise<unknown> }[] = [];
@@ -96,7 +71,12 @@ describe.each(DRIVER_KINDS)('acks carried by the next read on %s', (kind) => {
 
   it('acks over the command connection when the carrying write fails, marks included, and runs no handler twice', async () => {
     const refused = { count: 0 };
-    const driver = refusingAcksOnDuplicates(createDriver(kind, { url: redis().url }), refused);
+    const refuse = () => {
+      refused.count++;
+      return Promise.reject(new Error('connection lost (test)'));
+    };
+    // The reading connections refuse every ack written on them; the command connection takes them.
+    const driver = ackInterceptingDriver(createDriver(kind, { url: redis().url }), refuse, { duplicatesOnly: true });
     const b = await createBus({ redis: driver, prefix: randomPrefix(), source: 'test', logger: memoryLogger() });
     open.push(b);
     const ids: string[] = [];
