@@ -190,15 +190,14 @@ class SubscriptionImpl implements Subscription {
         const [reads, checkFrom] = await Promise.all([read, from]);
         this.checkFrom = checkFrom;
         failures = 0;
-        if (this.settings.lingerMs > 0 && reads.some((r) => r.entries.length > 0)) await this.linger();
-        let handed = 0;
+        if (!reads.some((r) => r.entries.length > 0)) continue;
+        if (this.settings.lingerMs > 0) await this.linger();
         for (const r of reads) {
           const redriven = r.stream === this.redriveKey;
           for (const e of r.entries) this.dispatch(redriven ? this.redriveKey : this.key, e, 1, !redriven);
-          handed += r.entries.length;
         }
         // One turn before reading again: what settles meanwhile has its ack carried by that read.
-        if (handed > 0) await nextTurn();
+        await nextTurn();
       } catch (err) {
         if (!this.running) break;
         if (isRedisError(err, 'NOGROUP')) {
