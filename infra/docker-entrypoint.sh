@@ -20,7 +20,7 @@ fi
 agent=${AGENT:-all}
 if [ "$agent" = all ]; then
   cd "$root"
-  exec node --max-semi-space-size=4 --heap-growing-percent=50 packages/supervisor/dist/host-main.js
+  exec node --max-semi-space-size=4 --heap-growing-percent=50 --expose-gc packages/supervisor/dist/host-main.js
 fi
 app="$root/apps/$agent"
 if [ ! -f "$app/dist/index.js" ]; then
@@ -28,4 +28,4 @@ if [ ! -f "$app/dist/index.js" ]; then
   exit 2
 fi
 cd "$app"
-exec node --max-semi-space-size=4 --heap-growing-percent=50 dist/index.js
+exec node --max-semi-space-size=4 --heap-growing-percent=50 --expose-gc dist/index.js

@@ -47,6 +47,7 @@ import { runUntilStopped } from './process-lifecycle.js';
 import { startPresence, type Presence } from './presence.js';
 import { acceptOf, agentHandler, coveringShards, intentsHandedOn, shardsOfIntents } from './agent-handler.js';
 import { createRedactingLogger } from './redacting-logger.js';
+import { idleScavenge, type IdleScavenge } from './idle-scavenge.js';
 
 /**
  * What the agents of one process share: one HTTP server (each agent under /agents/<name>), one
@@ -78,6 +79,8 @@ export interface StartAgentOptions {
   shared?: SharedServices;
   /** When an agent counts as stopped inside a live process (see liveness.ts). */
   liveness?: LivenessOptions;
+  /** Told of the agent's work (each delivery handled, each publish). @defaultValue the process's (idle-scavenge.ts) */
+  idleScavenge?: Pick<IdleScavenge, 'touch'>;
 }
 
 export interface AgentHandle<Config = unknown, W extends StreamName = StreamName> {
@@ -181,6 +184,9 @@ export async function startAgent<C extends z.ZodType, W extends StreamName>(
   // Lag and pending per physical stream: a partitioned stream's per shard (the series name the shard).
   const streamsReadKeys = streamsRead.flatMap(shardsReadOf);
   bus.observe(createBusMetrics({ registry, redis: { driver: bus.driver, keys: bus.keys, streams: () => streamsReadKeys } }).observer);
+  // Deliveries and publishes are the process's work: its young generation is collected in the quiet after them (idle-scavenge.ts).
+  const scavenge = options.idleScavenge ?? idleScavenge();
+  bus.observe({ handled: () => scavenge.touch(), published: () => scavenge.touch() });
 
   const publishAs =
     (onUndeclared: (stream: string) => Error, defaults: (options: PublishOptions) => PublishOptions) =>

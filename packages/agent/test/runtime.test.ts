@@ -3,7 +3,7 @@ import { createBus, createDriver, newMessageId, UNIQUE_FOR_MS, type RedisDriver 
 import { listAgents } from '@hive/bus/admin';
 import { catalogue } from '@hive/contracts';
 import { startRedis, type RedisServer } from '@hive/test-redis';
-import { AgentNotStartedError, defineAgent, followUpId, setupValue } from '../src/index.js';
+import { AgentNotStartedError, defineAgent, followUpId, setupValue, startAgent } from '../src/index.js';
 import { createTestAgent } from '../src/testing.js';
 import { echo, seen } from './fixtures/agents.js';
 
@@ -267,6 +267,24 @@ describe('agent runtime, through the test harness', () => {
       expect([a!.uniqueForMs, b!.uniqueForMs]).toEqual([UNIQUE_FOR_MS, undefined]);
     } finally {
       await t.stop();
+    }
+  });
+
+  it('tells the idle scavenge of each delivery it handles and each message it publishes', async () => {
+    let touches = 0;
+    const prefix = `scav${Date.now()}:`;
+    const agent = await startAgent(echo, { env: { REDIS_URL: redis.url, HIVE_PREFIX: prefix, HIVE_HTTP_PORT: '0' }, idleScavenge: { touch: () => void touches++ } });
+    const other = await createBus({ url: redis.url, prefix, source: 'test', contracts: catalogue });
+    try {
+      expect(touches).toBe(0);
+      await other.publish('intent.classified', 'intent.classified', classified('scavenge me'));
+      // One delivery handled (echo's) and one publish (its reply); the publish by another bus is not this agent's work.
+      await expect.poll(() => touches, { timeout: 5_000 }).toBe(2);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(touches).toBe(2);
+    } finally {
+      await other.close();
+      await agent.stop();
     }
   });
 

@@ -22,9 +22,12 @@ import type { ProcessSpec } from './supervisor.js';
  * fetch (undici's HTTP parser is WebAssembly) then throws, so the OpenAI path would crash; `--no-opt`
  * costs 2-3× the CPU per message under load. `--heap-growing-percent` is not settable through
  * NODE_OPTIONS, hence on the command line (the systemd units and the image's entry point say it too).
- * HIVE_NODE_FLAGS replaces them (space-separated; empty for none), to measure others.
+ * `--expose-gc` gives the agent runtime V8's `gc`, with which it collects the young generation in
+ * the quiet after work rather than inside the next message's path (@hive/agent's idle-scavenge.ts;
+ * without the flag that is off). HIVE_NODE_FLAGS replaces them (space-separated; empty for none),
+ * to measure others.
  */
-export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
+export const DEFAULT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=50', '--expose-gc'];
 
 export const NODE_FLAGS: readonly string[] = process.env.HIVE_NODE_FLAGS !== undefined ? process.env.HIVE_NODE_FLAGS.split(/\s+/).filter(Boolean) : DEFAULT_NODE_FLAGS;
 

@@ -2,7 +2,7 @@
  * The one-process host: every agent app (or those HIVE_AGENTS names, comma-separated) in this
  * process, each as its own agent (host.ts). Run compiled in production, from source by `npm start`:
  *
- *   node --max-semi-space-size=4 --heap-growing-percent=50 packages/supervisor/dist/host-main.js
+ *   node --max-semi-space-size=4 --heap-growing-percent=50 --expose-gc packages/supervisor/dist/host-main.js
  *   node --conditions=@hive/source --import tsx packages/supervisor/src/host-main.ts
  *
  * Besides what the agents read: HIVE_AGENTS, HIVE_ENV_DIR and HIVE_REDIS_URL_<AGENT> (agent-env.ts),
