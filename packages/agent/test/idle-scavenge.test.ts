@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createIdleScavenge } from '../src/idle-scavenge.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,37 +22,55 @@ describe('idle scavenge', () => {
     await expect.poll(() => collected).toBe(2);
   });
 
-  it('waits for quietMs after the last work, not the first', async () => {
-    const at: number[] = [];
-    let lastTouch = 0;
-    const s = createIdleScavenge({ quietMs: 40, reserveBytes: 1024, youngFree: () => 0, collect: () => at.push(Date.now()) });
-    const start = Date.now();
-    s.touch();
-    while (Date.now() - start < 100) {
-      await sleep(10);
+  it('waits for quietMs after the last work, not the first', () => {
+    vi.useFakeTimers();
+    try {
+      let collected = 0;
+      const s = createIdleScavenge({ quietMs: 40, reserveBytes: 1024, youngFree: () => 0, collect: () => collected++ });
       s.touch();
-      lastTouch = Date.now();
+      vi.advanceTimersByTime(30);
+      s.touch();
+      vi.advanceTimersByTime(30);
+      s.touch();
+      vi.advanceTimersByTime(39);
+      expect(collected).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(collected).toBe(1);
+    } finally {
+      vi.useRealTimers();
     }
-    expect(at).toEqual([]);
-    await expect.poll(() => at.length).toBe(1);
-    expect(at[0]! - lastTouch).toBeGreaterThanOrEqual(39);
   });
 
-  it('leaves a young generation with the reserve free to V8', async () => {
-    let collected = 0;
-    const s = createIdleScavenge({ quietMs: 10, reserveBytes: 1024, youngFree: () => 4096, collect: () => collected++ });
-    s.touch();
-    await sleep(50);
-    expect(collected).toBe(0);
+  it('leaves a young generation with the reserve free to V8', () => {
+    vi.useFakeTimers();
+    try {
+      let collected = 0;
+      let asked = 0;
+      const s = createIdleScavenge({ quietMs: 10, reserveBytes: 1024, youngFree: () => (asked++, 1024), collect: () => collected++ });
+      s.touch();
+      vi.advanceTimersByTime(100);
+      expect(asked).toBe(1);
+      expect(collected).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('forgets a collection still waiting once stopped', async () => {
-    let collected = 0;
-    const s = createIdleScavenge({ quietMs: 10, reserveBytes: 1024, youngFree: () => 0, collect: () => collected++ });
-    s.touch();
-    s.stop();
-    await sleep(50);
-    expect(collected).toBe(0);
+  it('forgets a collection still waiting once stopped', () => {
+    vi.useFakeTimers();
+    try {
+      let collected = 0;
+      const s = createIdleScavenge({ quietMs: 10, reserveBytes: 1024, youngFree: () => 0, collect: () => collected++ });
+      s.touch();
+      s.stop();
+      vi.advanceTimersByTime(100);
+      expect(collected).toBe(0);
+      s.touch();
+      vi.advanceTimersByTime(10);
+      expect(collected).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a quiet that is not a finite number > 0', () => {
@@ -66,14 +84,13 @@ describe('idle scavenge', () => {
       const { stdout } = await run(process.execPath, [...flags, '--conditions=@hive/source', '--import', 'tsx', child], { timeout: 30_000 });
       return JSON.parse(stdout) as { collections: number; minorGcs: number; freeBefore: number; freeAfter: number; reserve: number };
     };
-    const exposed = await report(['--expose-gc']);
+    const [exposed, hidden] = await Promise.all([report(['--expose-gc']), report([])]);
     expect(exposed.freeBefore).toBeLessThan(exposed.reserve);
     expect(exposed.collections).toBe(1);
     expect(exposed.minorGcs).toBeGreaterThanOrEqual(1);
     expect(exposed.freeAfter).toBeGreaterThan(exposed.freeBefore);
-    const hidden = await report([]);
     expect(hidden.freeBefore).toBeLessThan(hidden.reserve);
     expect(hidden.collections).toBe(0);
     expect(hidden.minorGcs).toBe(0);
-  });
+  }, 60_000);
 });
