@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIdleScavenge } from '../src/idle-scavenge.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,9 +22,15 @@ describe('idle scavenge', () => {
     await expect.poll(() => collected).toBe(2);
   });
 
-  it('waits for quietMs after the last work, not the first', () => {
-    vi.useFakeTimers();
-    try {
+  describe('on fake timers', () => {
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('waits for quietMs after the last work, not the first', () => {
       let collected = 0;
       const s = createIdleScavenge({ quietMs: 40, reserveBytes: 1024, youngFree: () => 0, collect: () => collected++ });
       s.touch();
@@ -36,14 +42,9 @@ describe('idle scavenge', () => {
       expect(collected).toBe(0);
       vi.advanceTimersByTime(1);
       expect(collected).toBe(1);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('leaves a young generation with the reserve free to V8', () => {
-    vi.useFakeTimers();
-    try {
+    it('leaves a young generation with the reserve free to V8', () => {
       let collected = 0;
       let asked = 0;
       const s = createIdleScavenge({ quietMs: 10, reserveBytes: 1024, youngFree: () => (asked++, 1024), collect: () => collected++ });
@@ -51,14 +52,9 @@ describe('idle scavenge', () => {
       vi.advanceTimersByTime(100);
       expect(asked).toBe(1);
       expect(collected).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('forgets a collection still waiting once stopped', () => {
-    vi.useFakeTimers();
-    try {
+    it('forgets a collection still waiting once stopped', () => {
       let collected = 0;
       const s = createIdleScavenge({ quietMs: 10, reserveBytes: 1024, youngFree: () => 0, collect: () => collected++ });
       s.touch();
@@ -68,9 +64,7 @@ describe('idle scavenge', () => {
       s.touch();
       vi.advanceTimersByTime(10);
       expect(collected).toBe(1);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('refuses a quiet that is not a finite number > 0', () => {
