@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SIM_DEFAULT_OWNER } from '../src/config.js';
+import { SIM_MAX_WAIT_MS } from '../src/whatsapp/simulator.js';
 import { FRIEND, OWNER, STRANGER, kamiTestFile, startSimKami, waitFor, type SimKami } from './helpers.js';
 
 let kami: SimKami | undefined;
@@ -12,8 +13,8 @@ const file = kamiTestFile(async () => {
   kami = undefined;
 });
 
-async function post(body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${kami!.sim.url}/messages`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+async function post(body: unknown, query = ''): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${kami!.sim.url}/messages${query}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   return { status: res.status, json: await res.json() };
 }
 
@@ -100,6 +101,35 @@ describe('POST /messages', () => {
     const r = await post(body);
     expect(r.status).toBe(400);
     expect(r.json.error).toContain(message);
+  });
+});
+
+describe('POST /messages?wait=', () => {
+  it('answers with what kami sent the chat after the message, in the same request', async () => {
+    kami = await startSimKami(file.redis);
+    const asking = post({ text: 'I had 2 eggs', from: OWNER }, '?wait=5000');
+    const m = await kami.t.expectMessage('wa.inbound');
+    await kami.t.publish('wa.outbound', 'wa.send', { chatId: OWNER, text: 'Logged: 2 eggs, 156 kcal', replyTo: m.id });
+    const r = await asking;
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ chatId: OWNER, cursor: 0, outcome: { status: 'published', messageId: m.id } });
+    expect(r.json.messages).toHaveLength(1);
+    expect(r.json.messages[0]).toMatchObject({ seq: 1, chatId: OWNER, text: 'Logged: 2 eggs, 156 kcal', replyTo: m.id });
+  });
+
+  it('answers at once, with no messages, for a message that was not published', async () => {
+    kami = await startSimKami(file.redis, { env: { WHATSAPP_ALLOWED: FRIEND, WHATSAPP_OWNER: OWNER } });
+    // Were it waited for, nothing would come for SIM_MAX_WAIT_MS (30 s), twice this test's time limit.
+    const r = await post({ text: 'let me in', from: STRANGER }, `?wait=${SIM_MAX_WAIT_MS}`);
+    expect(r.json).toMatchObject({ outcome: { status: 'ignored', reason: 'stranger' }, chatId: STRANGER, messages: [] });
+  }, SIM_MAX_WAIT_MS / 2);
+
+  it('answers 400 to a wait that is not a number of ms, and publishes nothing', async () => {
+    kami = await startSimKami(file.redis);
+    const r = await post({ text: 'hi' }, '?wait=soon');
+    expect(r.status).toBe(400);
+    expect(r.json.error).toContain('"wait" must be a whole number');
+    expect(await kami.t.messages('wa.inbound')).toHaveLength(0);
   });
 });
 

@@ -19,6 +19,12 @@ export interface KamiClient {
   healthy(): Promise<boolean>;
   /** Send a simulated WhatsApp message; resolves with the chat id and a cursor for its replies. */
   send(text: string, from?: string): Promise<{ chatId: string; cursor: number; messageId: string; status: string }>;
+  /**
+   * Send a message and wait, in the same request (`POST /messages?wait=`), up to `waitMs` for what
+   * kami sends the chat next: the one request a user's message then takes. `replies` may be empty
+   * (nothing within the wait) or hold an earlier message's late answer; `cursor` is where they start.
+   */
+  ask(text: string, from: string | undefined, waitMs: number): Promise<{ chatId: string; cursor: number; messageId: string; status: string; replies: SentMessage[] }>;
   /** Send a voice note (audio bytes) as `from`. */
   sendVoice(audio: Buffer, from: string, mime?: string): Promise<{ chatId: string; cursor: number; status: string }>;
   /** Wait for kami to have sent `count` messages to the chat after the cursor (long polls). */
@@ -79,6 +85,11 @@ export function kamiClient(url: string): KamiClient {
       const r = await post('/messages', from ? { text, from } : { text });
       const outcome = r.outcome as { status: string; messageId?: string };
       return { chatId: String(r.chatId), cursor: Number(r.cursor), messageId: String(outcome.messageId ?? ''), status: outcome.status };
+    },
+    async ask(text, from, waitMs) {
+      const r = await post(`/messages?wait=${waitMs}`, from ? { text, from } : { text });
+      const outcome = r.outcome as { status: string; messageId?: string };
+      return { chatId: String(r.chatId), cursor: Number(r.cursor), messageId: String(outcome.messageId ?? ''), status: outcome.status, replies: (r.messages ?? []) as SentMessage[] };
     },
     async sendVoice(audio, from, mime = 'audio/ogg; codecs=opus') {
       const r = await post('/messages', { from, text: '', media: { mime, base64: audio.toString('base64'), seconds: 2 } });

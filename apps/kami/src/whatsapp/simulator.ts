@@ -8,6 +8,9 @@
  *   POST /messages           {"text": "...", "from"?: number|chatId, "id"?: wa id, "name"?: string,
  *                             "media"?: {"mime", "base64", "kind"?, "filename"?, "seconds"?}}
  *                            → 200 {"outcome": IngressOutcome, "chatId", "cursor"}
+ *   POST /messages?wait=MS   the same, answered once kami has sent the chat something after the
+ *                            message (or MS have passed, or the message was not published)
+ *                            → 200 {"outcome", "chatId", "cursor", "messages": [as GET's]}
  *   GET  /chats/:chat/messages?after=N&wait=MS
  *                            → 200 {"chatId", "messages": [{seq, messageId, chatId, text, replyTo?, media?, at}], "cursor"}
  *   GET  /health             → 200 {"mode": "simulator", "state", "owner"}
@@ -229,7 +232,7 @@ class Simulator implements SimulatorPort {
         throw new HttpError(401, 'this simulator needs its token (KAMI_SIM_TOKEN): send "Authorization: Bearer <token>", "X-Kami-Token: <token>" or ?token=<token>');
       }
       const chat = /^\/chats\/([^/]+)\/messages$/.exec(url.pathname);
-      if (url.pathname === '/messages' && req.method === 'POST') return json(res, 200, await this.receive(await readJson(req)));
+      if (url.pathname === '/messages' && req.method === 'POST') return json(res, 200, await this.receive(await readJson(req), url.searchParams, req));
       if (chat && req.method === 'GET') return json(res, 200, await this.history(decodeURIComponent(chat[1]!), url.searchParams, req));
       if (url.pathname === '/health' && req.method === 'GET') return json(res, 200, { mode: 'simulator', state: this.current, owner: this.options.defaultFrom });
       if (url.pathname === '/messages' || chat || url.pathname === '/health') throw new HttpError(405, `method ${req.method} not allowed on ${url.pathname}`);
@@ -241,8 +244,9 @@ class Simulator implements SimulatorPort {
     }
   }
 
-  private async receive(body: unknown): Promise<unknown> {
+  private async receive(body: unknown, params: URLSearchParams, req: HttpRequest): Promise<unknown> {
     if (!this.listener) throw new HttpError(503, 'kami is not accepting messages yet');
+    const waitMs = intParam(params, 'wait', 0, SIM_MAX_WAIT_MS);
     const input = parseInbound(body, this.options.defaultFrom);
     // The cursor is taken before the message is published, so no reply can slip in ahead of it.
     const cursor = this.seq;
@@ -263,24 +267,32 @@ class Simulator implements SimulatorPort {
       downloadMedia: async () => (media ? { mime: media.mime, data: media.data, filename: media.filename } : undefined),
     };
     const outcome = await this.listener(incoming);
-    return { outcome, chatId: input.chatId, cursor };
+    if (waitMs === undefined) return { outcome, chatId: input.chatId, cursor };
+    // Asked to wait: for kami's answer, the one client request a message then takes. Nothing comes
+    // of a message that was not published now, so that is answered at once.
+    const messages = outcome.status === 'published' ? await this.sentAfter(input.chatId, cursor, waitMs, req) : this.sent(input.chatId, cursor);
+    return { outcome, chatId: input.chatId, cursor, messages };
   }
 
   private async history(chatText: string, params: URLSearchParams, req: HttpRequest): Promise<unknown> {
     const chatId = chatIdOf(chatText);
     const after = intParam(params, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const waitMs = intParam(params, 'wait', 0, SIM_MAX_WAIT_MS) ?? 0;
-    let messages = this.sent(chatId, after);
-    if (messages.length === 0 && waitMs > 0) {
-      const gone = new AbortController();
-      const abort = () => gone.abort();
-      req.on('close', abort);
-      await this.readiness.wait(() => this.sent(chatId, after).length > 0 || this.current === 'stopped', () => this.current, waitMs, gone.signal).catch(() => undefined);
-      // Only a wait needs telling that its client left: a poll answered closes without an abort (its DOMException and stack).
-      req.off('close', abort);
-      messages = this.sent(chatId, after);
-    }
+    const messages = await this.sentAfter(chatId, after, waitMs, req);
     return { chatId, messages, cursor: messages.at(-1)?.seq ?? Math.max(after, 0) };
+  }
+
+  /** What was sent to `chatId` after `after`, waiting up to `waitMs` for something when nothing was (a long poll). */
+  private async sentAfter(chatId: string, after: number, waitMs: number, req: HttpRequest): Promise<readonly SimSentMessage[]> {
+    const messages = this.sent(chatId, after);
+    if (messages.length > 0 || waitMs === 0) return messages;
+    const gone = new AbortController();
+    const abort = () => gone.abort();
+    req.on('close', abort);
+    await this.readiness.wait(() => this.sent(chatId, after).length > 0 || this.current === 'stopped', () => this.current, waitMs, gone.signal).catch(() => undefined);
+    // Only a wait needs telling that its client left: a poll answered closes without an abort (its DOMException and stack).
+    req.off('close', abort);
+    return this.sent(chatId, after);
   }
 }
 
