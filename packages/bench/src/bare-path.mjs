@@ -1,7 +1,8 @@
 // The bare path: the baseline of the network case. An expense's hops with nothing of Hive in
 // between, in one Node process as the host runs the agents: kami's simulator's HTTP API (POST
-// /messages, GET /chats/<chat>/messages?after=&wait= long polls), then three stages on Redis Streams,
-// each with its own connections (a blocking reader and a command connection, as each agent has):
+// /messages, with ?wait= answered once the reply is there; GET /chats/<chat>/messages?after=&wait=
+// long polls), then three stages on Redis Streams, each with its own connections (a blocking reader
+// and a command connection, as each agent has):
 //
 //   POST → XADD wa.inbound → "iris" reads it, XADD intent.classified, XACK
 //        → "ledger" reads it, records the expense and reads the chat's total (one script), XADD
@@ -71,6 +72,24 @@ async function main() {
   });
 
   const sent = (chatId, after) => (chats.get(chatId) ?? []).filter((m) => m.seq > after);
+  /** Call `answer` with what was sent to the chat after `after`, waiting up to `wait` ms for something (a long poll). */
+  const whenSent = (req, chatId, after, wait, answer) => {
+    if (sent(chatId, after).length > 0 || !(wait > 0)) return answer(sent(chatId, after));
+    const timer = setTimeout(done, wait);
+    function done() {
+      clearTimeout(timer);
+      waiters.delete(check);
+      answer(sent(chatId, after));
+    }
+    function check() {
+      if (sent(chatId, after).length > 0) done();
+    }
+    waiters.add(check);
+    req.on('close', () => {
+      clearTimeout(timer);
+      waiters.delete(check);
+    });
+  };
   const json = (res, status, body) => {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -87,8 +106,14 @@ async function main() {
         const chatId = `${String(from).replace(/\D/g, '')}@c.us`;
         const messageId = `false_${chatId}_${randomBytes(8).toString('hex')}`;
         const cursor = seq;
+        // With ?wait=, answered once something was sent to the chat after the message (as kami's simulator).
+        const wait = u.searchParams.get('wait');
         admin.sendCommand(['XADD', STREAMS.inbound, '*', 'data', JSON.stringify({ chatId, messageId, text })]).then(
-          () => json(res, 200, { outcome: { status: 'published', messageId }, chatId, cursor }),
+          () => {
+            const outcome = { status: 'published', messageId };
+            if (wait === null) return json(res, 200, { outcome, chatId, cursor });
+            whenSent(req, chatId, cursor, Number(wait), (messages) => json(res, 200, { outcome, chatId, cursor, messages }));
+          },
           (err) => json(res, 500, { error: String(err) }),
         );
       });
@@ -99,25 +124,7 @@ async function main() {
       const chatId = decodeURIComponent(chat[1]);
       const after = Number(u.searchParams.get('after') ?? 0);
       const wait = Number(u.searchParams.get('wait') ?? 0);
-      const answer = () => {
-        const messages = sent(chatId, after);
-        json(res, 200, { chatId, messages, cursor: messages.at(-1)?.seq ?? after });
-      };
-      if (sent(chatId, after).length > 0 || wait <= 0) return answer();
-      const timer = setTimeout(done, wait);
-      function done() {
-        clearTimeout(timer);
-        waiters.delete(check);
-        answer();
-      }
-      function check() {
-        if (sent(chatId, after).length > 0) done();
-      }
-      waiters.add(check);
-      req.on('close', () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      });
+      whenSent(req, chatId, after, wait, (messages) => json(res, 200, { chatId, messages, cursor: messages.at(-1)?.seq ?? after }));
       return;
     }
     json(res, 404, { error: `no route ${req.method} ${u.pathname}` });

@@ -13,7 +13,7 @@
  */
 import { Redis } from 'ioredis';
 import { startNetwork } from '@hive/e2e/network';
-import { clientNames, userNumber as from, NETWORK_APPENDFSYNC, NETWORK_TEXTS, pinger, sendInTurn, UNTHROTTLED } from './network.js';
+import { askForReply, clientNames, userNumber as from, NETWORK_APPENDFSYNC, NETWORK_TEXTS, pinger, sendInTurn, UNTHROTTLED } from './network.js';
 import { percentile, summarize } from './stats.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,9 +41,7 @@ async function main(): Promise<void> {
         pings.push(await ping.rtt());
         await sleep(gap);
         const sent = performance.now();
-        const r = await net.send(texts[k % texts.length]!, from(k));
-        const got = await net.replies(r.chatId, r.cursor, 1, 5_000);
-        if (got.length > 0) latency.push(performance.now() - sent);
+        if ((await askForReply(net, texts[k % texts.length]!, from(k))).reply) latency.push(performance.now() - sent);
       }
       const sorted = [...latency].sort((a, b) => a - b);
       console.log(`gap ${gap} ms: p50 ${percentile(sorted, 50).toFixed(1)} ms, p90 ${percentile(sorted, 90).toFixed(1)}, min ${percentile(sorted, 0).toFixed(1)} over ${latency.length}/${count}; PING p50 ${summarize(pings).p50.toFixed(0)} µs`);
@@ -55,13 +53,12 @@ async function main(): Promise<void> {
     await sleep(gaps.at(-1) ?? 500);
     const firstRow = seen.length;
     const postAt = Date.now();
-    const r = await net.send(texts[0]!, from(0));
-    const got = await net.replies(r.chatId, r.cursor, 1, 5_000);
+    const { reply } = await askForReply(net, texts[0]!, from(0));
     const answeredIn = Date.now() - postAt;
     await sleep(100);
     const rows = seen.slice(firstRow);
     const base = rows.find((x) => x.who.includes('kami'))?.at ?? postAt;
-    console.log(`\none more message, MONITOR on (${got.length > 0 ? `answered in ${answeredIn} ms` : 'not answered'}), what Redis saw (ms from kami's publish; the POST was at ${(postAt - base).toFixed(1)}):`);
+    console.log(`\none more message, MONITOR on (${reply ? `answered in ${answeredIn} ms` : 'not answered'}), what Redis saw (ms from kami's publish; the POST was at ${(postAt - base).toFixed(1)}):`);
     for (const x of rows) console.log(`${(x.at - base).toFixed(2).padStart(8)}  ${x.who.padEnd(16)} ${x.args.slice(0, 5).map((a) => a.slice(0, 48)).join(' ')}`);
   } finally {
     monitor?.disconnect();

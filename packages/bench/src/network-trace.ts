@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { startNetwork } from '@hive/e2e/network';
-import { clientNames, userNumber as from, NETWORK_APPENDFSYNC, NETWORK_TEXTS, sendInTurn, UNTHROTTLED } from './network.js';
+import { askForReply, clientNames, userNumber as from, NETWORK_APPENDFSYNC, NETWORK_TEXTS, sendInTurn, UNTHROTTLED } from './network.js';
 
 type TraceEvent = [at: number, kind: 'R' | 'W' | 'GC', end: string, bytes: number, head: string, callMs?: number];
 
@@ -60,8 +60,7 @@ async function main(): Promise<void> {
     for (let k = 0; k < Number(countArg); k++) {
       await sleep(Number(gapArg));
       const sent = performance.now();
-      const r = await net.send(texts[k % texts.length]!, from(k));
-      await net.replies(r.chatId, r.cursor, 1, 5_000);
+      await askForReply(net, texts[k % texts.length]!, from(k));
       latencies.push(performance.now() - sent);
     }
     process.kill(host, 'SIGUSR2');

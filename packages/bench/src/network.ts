@@ -1,7 +1,8 @@
 /**
  * The network's end-to-end latency: the whole network started by the e2e harness (`startNetwork`,
  * exactly as `npm start` runs it, in one process or one per agent), user messages POSTed to kami's
- * simulator at a paced rate, and the time until the simulator holds kami's reply to each. Each
+ * simulator at a paced rate, each in one request that waits for kami's reply (`POST
+ * /messages?wait=`), and the time from sending it until the client holds the reply. Each
  * message's hops are read back from the streams afterwards: the wa.inbound, intent.classified and
  * wa.outbound entries it caused (their entry ids are Redis's clock, ms) and the simulator's time of
  * delivery, so the table says where the time went between POST and reply. The same client and
@@ -16,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createDriver, envelopeFields, type RedisDriver } from '@hive/bus';
 import { streamShards, xrange } from '@hive/bus/admin';
 import { catalogue } from '@hive/contracts';
-import { kamiClient, startNetwork, type KamiClient, type Network, type NetworkMode } from '@hive/e2e/network';
+import { kamiClient, startNetwork, type KamiClient, type Network, type NetworkMode, type SentMessage } from '@hive/e2e/network';
 import { LOCAL_REDIS_APPENDFSYNC, memoryOfAll, NODE_FLAGS } from '@hive/supervisor';
 import { startRedis, type RedisServer } from '@hive/test-redis';
 import { summarize, type LatencySummary } from './stats.js';
@@ -124,62 +125,65 @@ export const NETWORK_USERS = 10;
 /** The bench's users' numbers: message `i` from user `i % NETWORK_USERS` (the measured runs and the diagnostics alike). */
 export const userNumber = (i: number) => `+155555501${String(10 + (i % NETWORK_USERS)).padStart(2, '0')}`;
 
-/** Send `count` messages at `rate` per second; resolve with each one's send time and reply time (Date.now(), ms). */
+/** A message sent by `askForReply`, and kami's reply to it once the client held it (undefined if none came in time). */
+export interface AskedReply {
+  readonly messageId: string;
+  readonly chatId: string;
+  readonly reply: SentMessage | undefined;
+}
+
+/**
+ * Send one message as a user's client would: one request that waits for kami's answer (`POST
+ * /messages?wait=`), so the client is not woken in the middle of the message's path by an answer
+ * to its POST, nor kept polling at rest. When that request comes back with something else (an
+ * earlier message's late answer), long polls after it wait on for this message's own reply, told
+ * apart by `replyTo`. Nothing is consumed: each message finds its own reply from its own cursor.
+ */
+export async function askForReply(net: KamiClient, text: string, from: string, timeoutMs = 5_000): Promise<AskedReply> {
+  const deadline = Date.now() + timeoutMs;
+  const r = await net.ask(text, from, timeoutMs);
+  const asked = { messageId: r.messageId, chatId: r.chatId };
+  let got: readonly SentMessage[] = r.replies;
+  let after = r.cursor;
+  for (;;) {
+    const reply = got.find((m) => m.replyTo === r.messageId);
+    if (reply) return { ...asked, reply };
+    after = got.at(-1)?.seq ?? after;
+    const left = deadline - Date.now();
+    if (left <= 0) return { ...asked, reply: undefined };
+    got = await net.replies(r.chatId, after, 1, left);
+    if (got.length === 0) return { ...asked, reply: undefined };
+  }
+}
+
+/**
+ * Send `count` messages at `rate` per second, each with `askForReply`; resolve with each one's send
+ * time and the time its client held the reply (Date.now(), ms).
+ */
 async function paced(net: Measured, rate: number, count: number): Promise<{ samples: Sample[]; chatIds: string[] }> {
-  // One answered message per user first: its reply sets the chat's cursor past anything sent to it before.
-  const cursors = new Map<string, number>();
-  await Promise.all(
+  // One answered message per user first (what a user's first message sets off is not measured).
+  const chatIds = await Promise.all(
     Array.from({ length: NETWORK_USERS }, async (_, u) => {
       const first = await net.send('help', userNumber(u));
-      const settled = await net.replies(first.chatId, first.cursor, 1, ANSWER_WAIT_MS);
-      cursors.set(first.chatId, settled.at(-1)?.seq ?? first.cursor);
+      await net.replies(first.chatId, first.cursor, 1, ANSWER_WAIT_MS);
+      return first.chatId;
     }),
   );
   const samples: Sample[] = [];
-  const byId = new Map<string, Sample>();
-  const early = new Map<string, number>();
-  let sending = true;
-  const poll = async (chatId: string) => {
-    let cursor = cursors.get(chatId)!;
-    let stopAt = Number.POSITIVE_INFINITY;
-    for (;;) {
-      if (!sending) {
-        if (stopAt === Number.POSITIVE_INFINITY) stopAt = Date.now() + ANSWER_WAIT_MS;
-        if (samples.every((s) => s.repliedAt !== undefined) || Date.now() > stopAt) return;
-      }
-      const got = await net.replies(chatId, cursor, 1, 1_000);
-      const at = Date.now();
-      for (const m of got) {
-        cursor = Math.max(cursor, m.seq);
-        if (!m.replyTo) continue;
-        const s = byId.get(m.replyTo);
-        if (s) s.repliedAt ??= at;
-        else if (!early.has(m.replyTo)) early.set(m.replyTo, at);
-      }
-    }
+  const one = async (text: string, from: string, postAt: number) => {
+    const { messageId, reply } = await askForReply(net, text, from, ANSWER_WAIT_MS);
+    samples.push(reply ? { waId: messageId, postAt, repliedAt: Date.now() } : { waId: messageId, postAt });
   };
-  const pollers = Promise.all([...cursors.keys()].map(poll));
   const start = Date.now();
   const sends: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const due = start + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
-    const postAt = Date.now();
-    sends.push(
-      net.send(NETWORK_TEXTS[i % NETWORK_TEXTS.length]!, userNumber(i)).then((r) => {
-        const s: Sample = { waId: r.messageId, postAt };
-        const replied = early.get(r.messageId);
-        if (replied !== undefined) s.repliedAt = replied;
-        samples.push(s);
-        byId.set(r.messageId, s);
-      }),
-    );
+    sends.push(one(NETWORK_TEXTS[i % NETWORK_TEXTS.length]!, userNumber(i), Date.now()));
   }
   await Promise.all(sends);
-  sending = false;
-  await pollers;
-  return { samples, chatIds: [...cursors.keys()] };
+  return { samples, chatIds };
 }
 
 /** Each message's hop times, from the entries it caused in wa.inbound, intent.classified and wa.outbound, and the simulator's delivery. */
@@ -372,7 +376,7 @@ export function renderNetwork(rows: readonly NetworkResult[]): string[] {
   const lines = [
     '### The network: a message to kami\'s simulator → its reply (ms)',
     '',
-    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source, its Redis with AOF and \`appendfsync ${NETWORK_APPENDFSYNC}\` as \`npm start\`'s), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate; end to end is from the POST to the client seeing the reply (a long poll). Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included). PING: a round trip from the bench to the network's Redis (p50, µs), sent halfway between messages at the rate's spacing, then back to back: the floor under each of the round trips on a message's path (about ten: the POST, kami's publish, then per hop the idempotency check and the handler's own, then the long poll's answer), which on a VM whose CPUs sleep between messages costs several times the back-to-back figure. The bare path is the baseline, measured the same way at the same rates: bare-path.mjs, an expense's hops (POST, XADD, a group's read, XADD, a read, a record-and-read script, XADD, a read, the long poll's answer, an XACK per entry) on node-redis and node:http in one process with the host's V8 flags, on its own Redis configured as the network's, with nothing of Hive (no envelope, contracts, idempotency, logs, agent runtime or other agents): what this machine allows those hops at least. It has no hops to read back.`,
+    `The whole network (\`startNetwork\` of packages/e2e, as \`npm start\` runs it, from source, its Redis with AOF and \`appendfsync ${NETWORK_APPENDFSYNC}\` as \`npm start\`'s), ${NETWORK_USERS} users' chats in turn, rule-based messages in turn (${NETWORK_TEXTS.map((t) => `"${t}"`).join(', ')}), POSTed at a paced rate, each in one request that waits for kami's reply (\`POST /messages?wait=\`; before 7 December the POST was answered at once and a long poll fetched the reply); end to end is from the POST to the client holding the reply. Hops from the entries each message caused (Redis entry ids, ms resolution) and the simulator's delivery time; each hop as p50 / p99 / mean. CPU per message: of the network's processes (/proc, 10 ms ticks) and of redis-server, over the rate's messages (each user's first message included). PING: a round trip from the bench to the network's Redis (p50, µs), sent halfway between messages at the rate's spacing, then back to back: the floor under each of the round trips on a message's path (about ten: the POST, kami's publish, then per hop the idempotency check and the handler's own, then the answer to the waiting POST), which on a VM whose CPUs sleep between messages costs several times the back-to-back figure. The bare path is the baseline, measured the same way at the same rates: bare-path.mjs, an expense's hops (POST, XADD, a group's read, XADD, a read, a record-and-read script, XADD, a read, the waiting POST's answer, an XACK per entry) on node-redis and node:http in one process with the host's V8 flags, on its own Redis configured as the network's, with nothing of Hive (no envelope, contracts, idempotency, logs, agent runtime or other agents): what this machine allows those hops at least. It has no hops to read back.`,
     '',
     `| mode | rate | p50 | p99 | max | mean | answered | agents' CPU ms/msg | Redis CPU ms/msg | PING µs, spaced / back to back | load 1-min | ${HOPS.join(' | ')} |`,
     `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|${HOPS.map(() => '--:').join('|')}|`,
