@@ -74,7 +74,8 @@ async function main() {
   const sent = (chatId, after) => (chats.get(chatId) ?? []).filter((m) => m.seq > after);
   /** Call `answer` with what was sent to the chat after `after`, waiting up to `wait` ms for something (a long poll). */
   const whenSent = (req, chatId, after, wait, answer) => {
-    if (sent(chatId, after).length > 0 || !(wait > 0)) return answer(sent(chatId, after));
+    const now = sent(chatId, after);
+    if (now.length > 0 || !(wait > 0)) return answer(now);
     const timer = setTimeout(done, wait);
     function done() {
       clearTimeout(timer);

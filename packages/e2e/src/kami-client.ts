@@ -78,18 +78,19 @@ export function kamiClient(url: string): KamiClient {
     if (!ok(res)) throw new Error(`GET messages: ${res.status} ${res.text}`);
     return (JSON.parse(res.text) as { messages: SentMessage[] }).messages;
   };
+  /** POST a text message to `path`; what the simulator did with it, and its whole answer. */
+  const postText = async (path: string, text: string, from: string | undefined) => {
+    const answer = await post(path, from ? { text, from } : { text });
+    const outcome = answer.outcome as { status: string; messageId?: string };
+    return { sent: { chatId: String(answer.chatId), cursor: Number(answer.cursor), messageId: String(outcome.messageId ?? ''), status: outcome.status }, answer };
+  };
   return {
     url,
     healthy: () => exchange(agent, `${url}/health`, 'GET').then(ok, () => false),
-    async send(text, from) {
-      const r = await post('/messages', from ? { text, from } : { text });
-      const outcome = r.outcome as { status: string; messageId?: string };
-      return { chatId: String(r.chatId), cursor: Number(r.cursor), messageId: String(outcome.messageId ?? ''), status: outcome.status };
-    },
+    send: async (text, from) => (await postText('/messages', text, from)).sent,
     async ask(text, from, waitMs) {
-      const r = await post(`/messages?wait=${waitMs}`, from ? { text, from } : { text });
-      const outcome = r.outcome as { status: string; messageId?: string };
-      return { chatId: String(r.chatId), cursor: Number(r.cursor), messageId: String(outcome.messageId ?? ''), status: outcome.status, replies: (r.messages ?? []) as SentMessage[] };
+      const { sent, answer } = await postText(`/messages?wait=${waitMs}`, text, from);
+      return { ...sent, replies: (answer.messages ?? []) as SentMessage[] };
     },
     async sendVoice(audio, from, mime = 'audio/ogg; codecs=opus') {
       const r = await post('/messages', { from, text: '', media: { mime, base64: audio.toString('base64'), seconds: 2 } });

@@ -270,7 +270,7 @@ class Simulator implements SimulatorPort {
     if (waitMs === undefined) return { outcome, chatId: input.chatId, cursor };
     // Asked to wait: for kami's answer, the one client request a message then takes. Nothing comes
     // of a message that was not published now, so that is answered at once.
-    const messages = outcome.status === 'published' ? await this.sentAfter(input.chatId, cursor, waitMs, req) : this.sent(input.chatId, cursor);
+    const messages = await this.sentAfter(input.chatId, cursor, outcome.status === 'published' ? waitMs : 0, req);
     return { outcome, chatId: input.chatId, cursor, messages };
   }
 
