@@ -32,7 +32,9 @@ describe.each(DRIVER_KINDS)('acks carried by the next read on %s', (kind) => {
     monitor.on('monitor', (_time: string, args: string[], client: string) => seen.push({ cmd: String(args[0]).toUpperCase(), args, client }));
 
     const handled: number[] = [];
-    const sub = b.subscribe({ stream: 'q', group: 'g', startAt: 'all', concurrency: 8, idempotent: false, handler: (m) => void handled.push((m.data as { i: number }).i) });
+    // Concurrency 16: a read asks for 8 at most, so the five come in one read that is not full, and
+    // nothing is read ahead of their handling (read-ahead.test.ts): the next read waits for their acks.
+    const sub = b.subscribe({ stream: 'q', group: 'g', startAt: 'all', concurrency: 16, idempotent: false, handler: (m) => void handled.push((m.data as { i: number }).i) });
     open.push({ close: () => sub.stop() });
     await waitUntil(() => handled.length === 5, 10_000, 'the five entries handled');
     await waitUntil(async () => (await pendingOn(b, 'q', 'g')) === 0, 10_000, 'the five entries acked');
@@ -83,7 +85,8 @@ describe.each(DRIVER_KINDS)('acks carried by the next read on %s', (kind) => {
     for (let i = 0; i < 5; i++) ids.push((await b.publish('q', 'demo.n', { i })).id);
 
     const handled: string[] = [];
-    const sub = b.subscribe({ stream: 'q', group: 'g', startAt: 'all', concurrency: 8, idempotent: true, claimIdleMs: 1_000, handler: (m) => void handled.push(m.id) });
+    // Concurrency 16: one read of the five, not full, so their acks wait for the next read to carry them.
+    const sub = b.subscribe({ stream: 'q', group: 'g', startAt: 'all', concurrency: 16, idempotent: true, claimIdleMs: 1_000, handler: (m) => void handled.push(m.id) });
     open.push({ close: () => sub.stop() });
     await waitUntil(async () => handled.length === 5 && (await pendingOn(b, 'q', 'g')) === 0, 10_000, 'the five entries handled and acked');
     expect(refused.count, 'the reading connection was asked to carry them').toBeGreaterThan(0);
