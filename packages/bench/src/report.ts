@@ -29,7 +29,7 @@ function lat(r: BenchResults, rate: number, s: SystemId): LatencyResult | undefi
   return r.latency.find((l) => l.rate === rate && l.system === s);
 }
 
-/** Each target of issue 7, for each Hive driver, from this run's figures. */
+/** Each target of issues 7 and 18, for each Hive driver, from this run's figures. */
 export function checkTargets(r: BenchResults): TargetCheck[] {
   const out: TargetCheck[] = [];
   for (const hive of ['hive-ioredis', 'hive-node-redis'] as const) {
@@ -50,13 +50,9 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
     }
     const l = lat(r, 1000, hive);
     const rawL = lat(r, 1000, 'raw-ioredis');
-    if (l && rawL) {
-      out.push({
-        target: `${name} end-to-end p99 at 1,000 msg/s ≤ 2 ms and ≤ 2× raw ioredis p99`,
-        figure: `${ms(l.p99)} ms (${ratio(l.p99, rawL.p99)} raw)`,
-        met: l.p99 <= 2 && l.p99 <= 2 * rawL.p99,
-      });
-    }
+    if (l) out.push({ target: `${name} end-to-end p99 at 1,000 msg/s ≤ 2 ms (issue 18)`, figure: `${ms(l.p99)} ms`, met: l.p99 <= 2 });
+    // Issue 7's stricter clause, on its own line: raw ioredis's p99 here is often 0.3–0.5 ms, which raw node-redis misses too.
+    if (l && rawL) out.push({ target: `${name} end-to-end p99 at 1,000 msg/s ≤ 2× raw ioredis p99 (issue 7)`, figure: `${ratio(l.p99, rawL.p99)} (raw ioredis ${ms(rawL.p99)} ms)`, met: l.p99 <= 2 * rawL.p99 });
   }
   for (const n of r.network.filter((x) => x.mode === 'host')) {
     // Beside it, the bare path at the same rate: what this machine allows the same hops with no Hive code.

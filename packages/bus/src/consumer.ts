@@ -221,9 +221,10 @@ class SubscriptionImpl implements Subscription {
         }
         if (got === 0) continue;
         if (this.settings.lingerMs > 0) await this.linger();
-        // A full read says more is waiting: the next read goes out now, before these entries are
-        // handled, so that Redis serves it while this process works (within the free slots).
-        else if (full && this.running && this.recovery.msUntilDue() > 0) {
+        // A full read says more is waiting (one entry says little: not at concurrency 2): the next
+        // read goes out now, before these entries are handled, so that Redis serves it while this
+        // process works (within the free slots).
+        else if (full && got > 1 && this.running && this.recovery.msUntilDue() > 0) {
           const free = this.free - got;
           if (free > 0) this.ahead = this.sendRead(Math.min(free, this.readCap));
           // A driver that writes on the next turn (node-redis) writes it then, ahead of this work.
