@@ -13,13 +13,8 @@ import { runNetworkBench, type NetworkResult } from './network.js';
 import { measureRss, type RssRow } from './rss.js';
 import type { BenchSizes } from './sizes.js';
 import { median, summarize, type LatencySummary } from './stats.js';
-import { bullmqSystem } from './systems/bullmq.js';
 import { measured, within } from './systems/common.js';
-import { hiveSystem } from './systems/hive.js';
-import { natsSystem } from './systems/nats.js';
-import { rabbitmqSystem } from './systems/rabbitmq.js';
-import { rawIoredis } from './systems/raw-ioredis.js';
-import { rawNodeRedis } from './systems/raw-node-redis.js';
+import { systemFactories } from './systems/factories.js';
 import { SYSTEM_IDS, type BenchSystem, type Skipped, type SystemId } from './systems/types.js';
 
 export const CASES = ['publish-one', 'publish-batch', 'consume-c1', 'consume-c64', 'latency', 'request-reply', 'memory', 'rss', 'network'] as const;
@@ -152,16 +147,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
 
   const natsUrl = opts.natsUrl === undefined ? DEFAULT_NATS : opts.natsUrl;
   const amqpUrl = opts.amqpUrl === undefined ? DEFAULT_AMQP : opts.amqpUrl;
-  const factories: [SystemId, () => Promise<BenchSystem>][] = [
-    ['raw-ioredis', () => rawIoredis(url)],
-    ['raw-ioredis-envelope', () => rawIoredis(url, { envelope: true })],
-    ['raw-node-redis', () => rawNodeRedis(url)],
-    ['hive-ioredis', () => hiveSystem('ioredis', url)],
-    ['hive-node-redis', () => hiveSystem('node-redis', url)],
-    ['bullmq', () => bullmqSystem(url)],
-    ['nats', () => (natsUrl === false ? Promise.reject(new Error('left out (natsUrl: false)')) : natsSystem(natsUrl))],
-    ['rabbitmq', () => (amqpUrl === false ? Promise.reject(new Error('left out (amqpUrl: false)')) : rabbitmqSystem(amqpUrl))],
-  ];
+  const factories = systemFactories({ redis: url, nats: natsUrl, amqp: amqpUrl });
   const systems: BenchSystem[] = [];
   for (const [id, make] of factories) {
     if (!want.has(id)) continue;

@@ -9,10 +9,8 @@
 import { startRedis } from '@hive/test-redis';
 import { median } from './stats.js';
 import { measured } from './systems/common.js';
-import { hiveSystem } from './systems/hive.js';
-import { rawIoredis } from './systems/raw-ioredis.js';
-import { rawNodeRedis } from './systems/raw-node-redis.js';
-import type { BenchSystem, Timed } from './systems/types.js';
+import { systemFactories } from './systems/factories.js';
+import type { BenchSystem, SystemId, Timed } from './systems/types.js';
 
 async function main(): Promise<void> {
   const [caseId = 'consume-c64', list = 'raw-ioredis-envelope,hive-ioredis', roundsArg = '8', nArg = '10000'] = process.argv.slice(2);
@@ -26,17 +24,11 @@ async function main(): Promise<void> {
   const run = cases[caseId];
   if (!run) throw new Error(`case must be one of ${Object.keys(cases).join(', ')}`);
   const server = await startRedis({ aof: true, appendfsync: 'everysec' });
-  const makers: Record<string, () => Promise<BenchSystem>> = {
-    'raw-ioredis': () => rawIoredis(server.url),
-    'raw-ioredis-envelope': () => rawIoredis(server.url, { envelope: true }),
-    'raw-node-redis': () => rawNodeRedis(server.url),
-    'hive-ioredis': () => hiveSystem('ioredis', server.url),
-    'hive-node-redis': () => hiveSystem('node-redis', server.url),
-  };
+  const makers = new Map(systemFactories({ redis: server.url, nats: false, amqp: false }));
   const systems: BenchSystem[] = [];
   for (const id of list.split(',')) {
-    const make = makers[id];
-    if (!make) throw new Error(`system must be one of ${Object.keys(makers).join(', ')}`);
+    const make = makers.get(id as SystemId);
+    if (!make) throw new Error(`system must be one of ${[...makers.keys()].join(', ')}`);
     systems.push(await make());
   }
   let cpu = process.cpuUsage();

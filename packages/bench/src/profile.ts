@@ -14,11 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedis } from '@hive/test-redis';
 import { FULL } from './sizes.js';
-import { bullmqSystem } from './systems/bullmq.js';
 import { measured } from './systems/common.js';
-import { hiveSystem } from './systems/hive.js';
-import { rawIoredis } from './systems/raw-ioredis.js';
-import { rawNodeRedis } from './systems/raw-node-redis.js';
+import { systemFactories } from './systems/factories.js';
 import type { BenchSystem, SystemId, Timed } from './systems/types.js';
 import { SelfTimes, type Profile } from './cpu-profile.js';
 
@@ -36,16 +33,9 @@ async function main(): Promise<void> {
   const outDir = outArg ?? mkdtempSync(join(tmpdir(), 'hive-profile-'));
   mkdirSync(outDir, { recursive: true });
   const server = await startRedis({ aof: true, appendfsync: 'everysec' });
-  const makers: Partial<Record<SystemId, () => Promise<BenchSystem>>> = {
-    'raw-ioredis': () => rawIoredis(server.url),
-    'raw-ioredis-envelope': () => rawIoredis(server.url, { envelope: true }),
-    'raw-node-redis': () => rawNodeRedis(server.url),
-    'hive-ioredis': () => hiveSystem('ioredis', server.url),
-    'hive-node-redis': () => hiveSystem('node-redis', server.url),
-    bullmq: () => bullmqSystem(server.url),
-  };
-  const make = makers[systemId as SystemId];
-  if (!make) throw new Error(`system must be one of ${Object.keys(makers).join(', ')}`);
+  const makers = new Map(systemFactories({ redis: server.url, nats: false, amqp: false }));
+  const make = makers.get(systemId as SystemId);
+  if (!make) throw new Error(`system must be one of ${[...makers.keys()].join(', ')}`);
   const system = await make();
 
   const session = new Session();
