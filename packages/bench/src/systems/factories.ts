@@ -1,4 +1,4 @@
-/** How each system is made from the servers' addresses: the bench and its latency children (latency-child.ts) share it. */
+/** How each system is made from the servers' addresses: the bench, compare.ts and profile.ts share it. */
 import { bullmqSystem } from './bullmq.js';
 import { hiveSystem } from './hive.js';
 import { natsSystem } from './nats.js';
